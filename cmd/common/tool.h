@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* What the ecu tools share: exit codes, messages, number parsing, JSON and safe writing. */
+#ifndef ECU_TOOL_H
+#define ECU_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit status of every tool (documented under EXIT STATUS in each man page). */
+enum {
+    EXIT_YES = 0,     /* identical / valid / match */
+    EXIT_NO = 1,      /* a negative answer: differs, bad checksum, mismatch */
+    EXIT_TROUBLE = 2, /* unreadable or malformed input, usage error, write error */
+    EXIT_UNKNOWN = 3, /* unknown or ambiguous family, where that matters */
+};
+
+/* Sets the program name used in messages; installs the SIGBUS guard for mapped inputs. */
+void tool_init(const char *name);
+const char *tool_name(void);
+
+/* "tool: file: message" (file may be NULL) on stderr. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void tool_error(const char *file, const char *fmt, ...);
+
+/* Prints "tool (libecu) X.Y.Z" with the build and run-time library versions. */
+void tool_version(void);
+
+/*
+ * Parses a size or offset: decimal, 0x-prefixed hex, with an optional K/M/G suffix
+ * (KiB/MiB/GiB). Returns 0 on success.
+ */
+int tool_parse_u64(const char *s, uint64_t *out);
+
+/* Writes @p s as a JSON string (quotes included). */
+void json_string(FILE *f, const char *s);
+
+/*
+ * Writes @p n bytes to @p path atomically: a temporary file in the same folder, flushed
+ * and fsync'ed, then renamed over. "-" writes to stdout, refused when it is a terminal.
+ * Returns 0, or -1 after printing a message.
+ */
+int tool_write_file(const char *path, const void *data, size_t n);
+
+/* Flushes stdout and reports a write error; returns the exit status to use. */
+int tool_close_stdout(int status);
+
+#endif

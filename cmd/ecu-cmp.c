@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/* ecu-cmp: compare two or more reads of an ECU, say whether they agree and why not. */
+#define _POSIX_C_SOURCE 200809L
+#include <ecu/ecu.h>
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tool.h"
+
+struct read {
+    const char *name;
+    ecu_image *img;
+    char fp[33];
+};
+
+struct opts {
+    int list, json, quiet;
+    int max_set;
+    uint64_t max;
+    uint64_t gap;
+    uint64_t max_span;
+    const char *output;
+    int diagnose;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: %s [options] READ1 READ2 [READ3...]\n"
+            "\n"
+            "Compare two or more reads of the same ECU. Raw binary, Intel HEX and S-record\n"
+            "files are accepted, each optionally gzip-compressed; '-' reads standard input.\n"
+            "\n"
+            "Options:\n"
+            "  -l, --list            list the differing ranges: START LENGTH DIFFERING\n"
+            "      --max N           list at most N ranges\n"
+            "      --gap N           merge differences at most N equal bytes apart (default %d)\n"
+            "      --ignore S:E      do not compare offsets S up to E (exclusive); repeatable\n"
+            "  -o, --output FILE     three or more reads: write the majority image to FILE\n"
+            "      --json            print one JSON object\n"
+            "      --no-diagnose     skip the read fault diagnoses\n"
+            "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
+            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -h, --help            show this help and exit\n"
+            "  -V, --version         show the version and exit\n"
+            "\n"
+            "Numbers are decimal or 0x-prefixed hex, with an optional K, M or G suffix.\n"
+            "Exit status: 0 identical, 1 different (or no majority for -o), 2 trouble.\n"
+            "See ecu-cmp(1).\n",
+            tool_name(), ECU_CMP_DEFAULT_GAP);
+}
+
+static int parse_ignore(const char *arg, uint64_t *s, uint64_t *e)
+{
+    const char *colon = strchr(arg, ':');
+    char buf[64];
+    size_t n;
+    if (!colon || (n = (size_t)(colon - arg)) >= sizeof buf)
+        return -1;
+    memcpy(buf, arg, n);
+    buf[n] = '\0';
+    if (tool_parse_u64(buf, s) || tool_parse_u64(colon + 1, e) || *e <= *s)
+        return -1;
+    return 0;
+}
+
+/* 1-based read numbers of a mask, comma-separated. */
+static void print_reads(FILE *f, uint64_t mask, size_t n, int json)
+{
+    size_t i;
+    int first = 1;
+    if (json)
+        fputc('[', f);
+    for (i = 0; i < n; i++) {
+        if (!((mask >> i) & 1))
+            continue;
+        fprintf(f, "%s%zu", first ? "" : ",", i + 1);
+        first = 0;
+    }
+    if (json)
+        fputc(']', f);
+    else if (first)
+        fputc('-', f);
+}
+
+static const char *ref_name(const struct read *r, unsigned ref)
+{
+    return ref == ECU_CMP_MAJORITY ? "the majority" : r[ref].name;
+}
+
+static void print_text(const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
+{
+    size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
+    if (o->list) {
+        uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
+        for (i = 0; i < shown; i++) {
+            const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
+            printf("0x%" PRIX64 " %" PRIu64 " %" PRIu64, g->start, g->length, g->differing);
+            if (n > 2) {
+                putchar(' ');
+                print_reads(stdout, g->reads, n, 0);
+                printf(" %" PRIu64, g->unresolved);
+            }
+            putchar('\n');
+        }
+        if (shown < nr)
+            printf("... %" PRIu64 " more ranges not listed\n", (uint64_t)nr - shown);
+        return;
+    }
+    if (ecu_cmp_identical(c)) {
+        printf("identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
+    } else {
+        const ecu_cmp_range *g = ecu_cmp_range_at(c, 0);
+        printf("differ: %" PRIu64 " of %" PRIu64 " bytes in %zu range%s", ecu_cmp_differing(c),
+               ecu_cmp_compared(c), nr, nr == 1 ? "" : "s");
+        if (g)
+            printf(", first at 0x%" PRIX64, g->start);
+        for (i = 1; i < n; i++)
+            if (ecu_image_size(r[i].img) != ecu_image_size(r[0].img))
+                break;
+        if (i < n) {
+            printf("; sizes");
+            for (i = 0; i < n; i++)
+                printf("%s%zu", i ? ", " : " ", ecu_image_size(r[i].img));
+        }
+        if (n > 2 && ecu_cmp_unresolved(c))
+            printf("; no majority at %" PRIu64 " bytes", ecu_cmp_unresolved(c));
+        putchar('\n');
+    }
+    for (i = 0; i < n; i++)
+        printf("%s  %s\n", r[i].fp, r[i].name);
+    if (n > 2)
+        for (i = 0; i < n; i++)
+            if (ecu_cmp_read_differing(c, i))
+                printf("disagrees: %s: %" PRIu64 " bytes differ from the majority\n", r[i].name,
+                       ecu_cmp_read_differing(c, i));
+    for (i = 0; i < nd; i++) {
+        const ecu_cmp_diag *d = ecu_cmp_diag_at(c, i);
+        char text[256];
+        ecu_cmp_diag_describe(d, text, sizeof text);
+        printf("diagnosis: %s: %s (against %s)\n", r[d->read].name, text, ref_name(r, d->ref));
+    }
+}
+
+static void print_json(const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
+                       int consensus_written, size_t consensus_size)
+{
+    size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
+    uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
+    printf("{\"verdict\":\"%s\",\"reads\":[", ecu_cmp_identical(c) ? "identical" : "different");
+    for (i = 0; i < n; i++) {
+        uint64_t entry;
+        printf("%s{\"file\":", i ? "," : "");
+        json_string(stdout, r[i].name);
+        printf(",\"size\":%zu,\"base\":%" PRIu64 ",\"format\":\"%s\",\"compressed\":%s,"
+               "\"xxh3_128\":\"%s\",\"differing\":%" PRIu64,
+               ecu_image_size(r[i].img), ecu_image_base(r[i].img),
+               ecu_format_name(ecu_image_format(r[i].img)),
+               ecu_image_compressed(r[i].img) ? "true" : "false", r[i].fp,
+               ecu_cmp_read_differing(c, i));
+        if (ecu_image_entry(r[i].img, &entry))
+            printf(",\"entry\":%" PRIu64, entry);
+        putchar('}');
+    }
+    printf("],\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
+           ",\"ranges_total\":%zu,\"ranges\":[",
+           ecu_cmp_compared(c), ecu_cmp_differing(c), ecu_cmp_unresolved(c), nr);
+    for (i = 0; i < shown; i++) {
+        const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
+        printf("%s{\"start\":%" PRIu64 ",\"length\":%" PRIu64 ",\"differing\":%" PRIu64
+               ",\"unresolved\":%" PRIu64 ",\"reads\":",
+               i ? "," : "", g->start, g->length, g->differing, g->unresolved);
+        print_reads(stdout, g->reads, n, 1);
+        putchar('}');
+    }
+    printf("],\"diagnoses\":[");
+    for (i = 0; i < nd; i++) {
+        const ecu_cmp_diag *d = ecu_cmp_diag_at(c, i);
+        char text[256];
+        ecu_cmp_diag_describe(d, text, sizeof text);
+        printf("%s{\"kind\":\"%s\",\"read\":%u,\"ref\":", i ? "," : "",
+               ecu_cmp_diag_kind_name(d->kind), d->read + 1);
+        if (d->ref == ECU_CMP_MAJORITY)
+            printf("\"majority\"");
+        else
+            printf("%u", d->ref + 1);
+        printf(",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 ",\"bytes\":%" PRIu64
+               ",\"match\":%.6f",
+               d->offset, d->length, d->bytes, d->match);
+        if (d->kind == ECU_DIAG_SHIFTED)
+            printf(",\"shift\":%" PRId64, d->shift);
+        if (d->kind == ECU_DIAG_STUCK_BIT)
+            printf(",\"bit\":%u,\"value\":%u,\"lanes\":%u", d->bit, d->value, d->lanes);
+        if (d->kind == ECU_DIAG_BLANK)
+            printf(",\"fill\":%u", d->fill);
+        printf(",\"text\":");
+        json_string(stdout, text);
+        putchar('}');
+    }
+    putchar(']');
+    if (o->output) {
+        printf(",\"consensus\":{\"file\":");
+        json_string(stdout, o->output);
+        printf(",\"written\":%s,\"size\":%zu}", consensus_written ? "true" : "false",
+               consensus_written ? consensus_size : (size_t)0);
+    }
+    printf("}\n");
+}
+
+/* Refuses an output path that names one of the inputs: writing it would destroy a read. */
+static int output_is_input(const char *out, const struct read *r, size_t n)
+{
+    struct stat so, si;
+    size_t i;
+    if (strcmp(out, "-") == 0 || stat(out, &so) != 0)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (strcmp(r[i].name, "-") != 0 && stat(r[i].name, &si) == 0 && si.st_dev == so.st_dev &&
+            si.st_ino == so.st_ino)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_MAX = 256, OPT_GAP, OPT_IGNORE, OPT_JSON, OPT_NODIAG, OPT_MAXSPAN };
+    static const struct option longopts[] = {
+        {"list", no_argument, NULL, 'l'},
+        {"max", required_argument, NULL, OPT_MAX},
+        {"gap", required_argument, NULL, OPT_GAP},
+        {"ignore", required_argument, NULL, OPT_IGNORE},
+        {"output", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"no-diagnose", no_argument, NULL, OPT_NODIAG},
+        {"max-span", required_argument, NULL, OPT_MAXSPAN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"silent", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct opts o = {0};
+    struct read *r = NULL;
+    const uint8_t **data = NULL;
+    size_t *size = NULL, n, i, stdin_uses = 0, cons_size = 0;
+    ecu_cmp *c = NULL;
+    int ch, status = EXIT_TROUBLE, rc, written = 0;
+
+    tool_init(argv[0]);
+    o.gap = ECU_CMP_DEFAULT_GAP;
+    o.diagnose = 1;
+    if (!(c = ecu_cmp_new())) {
+        tool_error(NULL, "out of memory");
+        return EXIT_TROUBLE;
+    }
+    while ((ch = getopt_long(argc, argv, "lo:qhV", longopts, NULL)) != -1) {
+        uint64_t s, e;
+        switch (ch) {
+        case 'l': o.list = 1; break;
+        case 'q': o.quiet = 1; break;
+        case 'o': o.output = optarg; break;
+        case OPT_JSON: o.json = 1; break;
+        case OPT_NODIAG: o.diagnose = 0; break;
+        case OPT_MAX:
+            if (tool_parse_u64(optarg, &o.max)) {
+                tool_error(NULL, "--max: not a number: '%s'", optarg);
+                goto out;
+            }
+            o.max_set = 1;
+            break;
+        case OPT_GAP:
+            if (tool_parse_u64(optarg, &o.gap)) {
+                tool_error(NULL, "--gap: not a number: '%s'", optarg);
+                goto out;
+            }
+            break;
+        case OPT_MAXSPAN:
+            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
+                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
+                goto out;
+            }
+            break;
+        case OPT_IGNORE:
+            if (parse_ignore(optarg, &s, &e)) {
+                tool_error(NULL, "--ignore: expected START:END with START < END, got '%s'", optarg);
+                goto out;
+            }
+            if (ecu_cmp_add_ignore(c, s, e) != ECU_OK) {
+                tool_error(NULL, "out of memory");
+                goto out;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            status = tool_close_stdout(EXIT_YES);
+            goto out;
+        case 'V':
+            tool_version();
+            status = tool_close_stdout(EXIT_YES);
+            goto out;
+        default:
+            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            goto out;
+        }
+    }
+    n = (size_t)(argc - optind);
+    if (n < 2) {
+        tool_error(NULL, "two or more reads are needed");
+        fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+        goto out;
+    }
+    if (n > ECU_CMP_MAX_READS) {
+        tool_error(NULL, "at most %d reads can be compared", ECU_CMP_MAX_READS);
+        goto out;
+    }
+    if (o.output && n < 3) {
+        tool_error(NULL, "-o needs three or more reads: a majority of two decides nothing");
+        goto out;
+    }
+    r = calloc(n, sizeof *r);
+    data = calloc(n, sizeof *data);
+    size = calloc(n, sizeof *size);
+    if (!r || !data || !size) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        r[i].name = argv[optind + (int)i];
+        if (strcmp(r[i].name, "-") == 0 && ++stdin_uses > 1) {
+            tool_error(NULL, "standard input ('-') can be read only once");
+            goto out;
+        }
+    }
+    if (o.output && output_is_input(o.output, r, n)) {
+        tool_error(o.output, "is one of the reads; refusing to overwrite it");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        if (!(r[i].img = ecu_image_new())) {
+            tool_error(NULL, "out of memory");
+            goto out;
+        }
+        if (o.max_span)
+            ecu_image_set_max_span(r[i].img, o.max_span);
+        if (ecu_image_load_file(r[i].img, r[i].name) != ECU_OK) {
+            tool_error(r[i].name, "%s", ecu_image_error_detail(r[i].img));
+            goto out;
+        }
+        data[i] = ecu_image_data(r[i].img);
+        size[i] = ecu_image_size(r[i].img);
+        if (!o.quiet)
+            ecu_fingerprint_hex(data[i], size[i], r[i].fp);
+    }
+    ecu_cmp_set_gap(c, o.gap);
+    ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet);
+    if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
+        tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
+        goto out;
+    }
+    status = ecu_cmp_identical(c) ? EXIT_YES : EXIT_NO;
+    if (o.output) {
+        int err;
+        const uint8_t *cons = ecu_cmp_consensus(c, &cons_size, &err);
+        if (!cons) {
+            tool_error(o.output, "not written: no strict majority at %" PRIu64 " bytes",
+                       ecu_cmp_unresolved(c));
+            status = EXIT_NO;
+        } else if (tool_write_file(o.output, cons, cons_size) != 0) {
+            status = EXIT_TROUBLE;
+        } else {
+            written = 1;
+        }
+    }
+    if (!o.quiet) {
+        if (o.json)
+            print_json(c, r, n, &o, written, cons_size);
+        else
+            print_text(c, r, n, &o);
+    }
+    status = tool_close_stdout(status);
+out:
+    if (r)
+        for (i = 0; i < n; i++)
+            ecu_image_free(r[i].img);
+    free(r);
+    free(data);
+    free(size);
+    ecu_cmp_free(c);
+    return status;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/** @file ecu/ecu.h  Umbrella header of libecu. */
+#ifndef ECU_ECU_H
+#define ECU_ECU_H
+#include "ecu/common.h"
+#include "ecu/error.h"
+#include "ecu/image.h"
+#include "ecu/cmp.h"
+#endif

@@ -1,0 +1,965 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Read comparison: differing ranges, majority vote, and diagnoses of read faults.
+ *
+ * Two reads are compared offset by offset with memcmp on blocks (the common case, equal
+ * data, costs one pass of memcmp) and a byte loop only inside blocks that differ. Three or
+ * more reads are voted on per byte, again with an all-equal fast path per block.
+ *
+ * Diagnoses compare a suspect read with a reference (the other read, or the majority
+ * image) and try, in this order: a size relation (truncated tail, missing prefix), bytes
+ * swapped in words, shifted data, then blank runs and stuck data bits. Each structural
+ * hypothesis is verified by counting agreeing bytes under it, never assumed.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "ecu/cmp.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define BLOCK 4096
+/* a structural explanation must make at least this share of bytes agree */
+#define MATCH_STRUCT 0.99
+#define MATCH_SHIFT 0.98
+/* fewest bytes for a stuck-bit or blank diagnosis */
+#define MIN_FAULT_BYTES 16
+#define SHIFT_WINDOW 32
+#define SHIFT_SAMPLES 16
+#define SHIFT_MIN_RADIUS ((uint64_t)64 * 1024)
+
+struct span {
+    uint64_t s, e;
+};
+
+struct ecu_cmp {
+    /* options */
+    struct span *ign;
+    size_t nign, igncap;
+    uint64_t gap;
+    int diagnose;
+    /* results */
+    size_t n;
+    int identical;
+    uint64_t differing, compared, unresolved;
+    uint64_t read_diff[ECU_CMP_MAX_READS];
+    ecu_cmp_range *ranges;
+    size_t nranges, rcap;
+    ecu_cmp_diag *diags;
+    size_t ndiags, dcap;
+    uint8_t *cons;
+    size_t cons_size;
+    int cons_ok;
+};
+
+ecu_cmp *ecu_cmp_new(void)
+{
+    ecu_cmp *c = calloc(1, sizeof *c);
+    if (c) {
+        c->gap = ECU_CMP_DEFAULT_GAP;
+        c->diagnose = 1;
+    }
+    return c;
+}
+
+static void clear_results(ecu_cmp *c)
+{
+    free(c->ranges);
+    free(c->diags);
+    free(c->cons);
+    c->ranges = NULL;
+    c->diags = NULL;
+    c->cons = NULL;
+    c->nranges = c->rcap = c->ndiags = c->dcap = 0;
+    c->cons_size = 0;
+    c->cons_ok = 0;
+    c->n = 0;
+    c->identical = 0;
+    c->differing = c->compared = c->unresolved = 0;
+    memset(c->read_diff, 0, sizeof c->read_diff);
+}
+
+void ecu_cmp_free(ecu_cmp *c)
+{
+    if (!c)
+        return;
+    clear_results(c);
+    free(c->ign);
+    free(c);
+}
+
+int ecu_cmp_add_ignore(ecu_cmp *c, uint64_t start, uint64_t end)
+{
+    if (!c || end <= start)
+        return ECU_ERR_INVALID;
+    if (c->nign == c->igncap) {
+        size_t cap = c->igncap ? c->igncap * 2 : 8;
+        void *q = realloc(c->ign, cap * sizeof *c->ign);
+        if (!q)
+            return ECU_ERR_NOMEM;
+        c->ign = q;
+        c->igncap = cap;
+    }
+    c->ign[c->nign].s = start;
+    c->ign[c->nign].e = end;
+    c->nign++;
+    return ECU_OK;
+}
+
+int ecu_cmp_set_gap(ecu_cmp *c, uint64_t gap)
+{
+    if (!c)
+        return ECU_ERR_INVALID;
+    c->gap = gap;
+    return ECU_OK;
+}
+
+int ecu_cmp_set_diagnose(ecu_cmp *c, int on)
+{
+    if (!c)
+        return ECU_ERR_INVALID;
+    c->diagnose = on != 0;
+    return ECU_OK;
+}
+
+/* ---- the compared offsets: [0, total) minus the ignored spans, as sorted segments --------- */
+
+static int span_cmp(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Writes the segments to compare into *out (malloc'd); returns their count or -1. */
+static long active_segments(ecu_cmp *c, uint64_t total, struct span **out)
+{
+    struct span *seg = malloc((c->nign + 1) * sizeof *seg);
+    uint64_t at = 0;
+    size_t i;
+    long n = 0;
+    if (!seg)
+        return -1;
+    if (c->nign)
+        qsort(c->ign, c->nign, sizeof *c->ign, span_cmp);
+    for (i = 0; i < c->nign && at < total; i++) {
+        if (c->ign[i].s > at)
+            seg[n++] = (struct span){at, c->ign[i].s < total ? c->ign[i].s : total};
+        if (c->ign[i].e > at)
+            at = c->ign[i].e;
+    }
+    if (at < total)
+        seg[n++] = (struct span){at, total};
+    *out = seg;
+    return n;
+}
+
+/* ---- range building ------------------------------------------------------------------- */
+
+struct ranger {
+    ecu_cmp_range *v;
+    size_t n, cap;
+    int open;
+    uint64_t last; /* last differing offset of the open range */
+    uint64_t gap;
+};
+
+static int ranger_push(struct ranger *r)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        void *q = realloc(r->v, cap * sizeof *r->v);
+        if (!q)
+            return ECU_ERR_NOMEM;
+        r->v = q;
+        r->cap = cap;
+    }
+    r->n++;
+    return ECU_OK;
+}
+
+/* Adds @p count differing offsets starting at @p off (consecutive). */
+static int ranger_add(struct ranger *r, uint64_t off, uint64_t count, uint64_t mask, uint64_t unres)
+{
+    ecu_cmp_range *cur;
+    if (r->open && off - r->last - 1 <= r->gap) {
+        cur = &r->v[r->n - 1];
+    } else {
+        if (ranger_push(r))
+            return ECU_ERR_NOMEM;
+        cur = &r->v[r->n - 1];
+        memset(cur, 0, sizeof *cur);
+        cur->start = off;
+        r->open = 1;
+    }
+    r->last = off + count - 1;
+    cur->length = r->last - cur->start + 1;
+    cur->differing += count;
+    cur->unresolved += unres;
+    cur->reads |= mask;
+    return ECU_OK;
+}
+
+/*
+ * Differing offsets of two buffers over the segments, fed to @p r; returns the count of
+ * differing offsets or UINT64_MAX when out of memory.
+ */
+static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                          const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
+{
+    uint64_t total = 0;
+    size_t common = na < nb ? na : nb;
+    long si;
+    for (si = 0; si < nseg; si++) {
+        uint64_t s = seg[si].s, e = seg[si].e, ce = e < common ? e : common;
+        uint64_t i = s;
+        while (i < ce) {
+            uint64_t blk = ce - i < BLOCK ? ce - i : BLOCK, k;
+            if (memcmp(a + i, b + i, (size_t)blk) == 0) {
+                i += blk;
+                continue;
+            }
+            for (k = i; k < i + blk; k++) {
+                uint64_t run;
+                if (a[k] == b[k])
+                    continue;
+                for (run = 1; k + run < i + blk && a[k + run] != b[k + run]; run++)
+                    ;
+                if (r && ranger_add(r, k, run, mask, 0))
+                    return UINT64_MAX;
+                total += run;
+                k += run - 1;
+            }
+            i += blk;
+        }
+        if (e > ce && ce >= s) { /* one read lacks these bytes */
+            if (r && ranger_add(r, ce, e - ce, mask, 0))
+                return UINT64_MAX;
+            total += e - ce;
+        } else if (e > ce) {
+            if (r && ranger_add(r, s, e - s, mask, 0))
+                return UINT64_MAX;
+            total += e - s;
+        }
+    }
+    return total;
+}
+
+/* ---- diagnoses ---------------------------------------------------------------------------- */
+
+static int add_diag(ecu_cmp *c, const ecu_cmp_diag *d)
+{
+    if (c->ndiags == c->dcap) {
+        size_t cap = c->dcap ? c->dcap * 2 : 8;
+        void *q = realloc(c->diags, cap * sizeof *c->diags);
+        if (!q)
+            return ECU_ERR_NOMEM;
+        c->diags = q;
+        c->dcap = cap;
+    }
+    c->diags[c->ndiags++] = *d;
+    return ECU_OK;
+}
+
+/* One side of a pairwise diagnosis. */
+struct side {
+    const uint8_t *d;
+    size_t n;
+    unsigned idx; /* read index, or ECU_CMP_MAJORITY */
+};
+
+/* Counts i in [from, to) with b[i] == a[i + d], where both exist. */
+static uint64_t count_shifted_matches(const struct side *a, const struct side *b, uint64_t from,
+                                      uint64_t to, int64_t d, uint64_t *compared)
+{
+    uint64_t i, m = 0, cnt = 0;
+    for (i = from; i < to && i < b->n; i++) {
+        int64_t j = (int64_t)i + d;
+        if (j < 0)
+            continue;
+        if ((uint64_t)j >= a->n)
+            break;
+        cnt++;
+        m += a->d[j] == b->d[i];
+    }
+    *compared = cnt;
+    return m;
+}
+
+static uint64_t count_swapped_matches(const uint8_t *a, const uint8_t *b, size_t n, unsigned x)
+{
+    uint64_t m = 0;
+    size_t i, end = n & ~(size_t)3;
+    for (i = 0; i < end; i++)
+        m += b[i] == a[i ^ x];
+    return m;
+}
+
+static int low_information(const uint8_t *w, size_t n)
+{
+    uint8_t seen[256] = {0};
+    unsigned distinct = 0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!seen[w[i]]++)
+            distinct++;
+    return distinct < 12;
+}
+
+/*
+ * Finds a shift d with b[i] == a[i + d] by locating sample windows of b inside a. The
+ * samples are spread over the differing ranges @p rg (where a shift shows; equal fill after
+ * it does not). Returns 1 with *shift set when most located samples agree on one d != 0.
+ */
+static int find_shift(const struct side *a, const struct side *b, const ecu_cmp_range *rg,
+                      size_t nrg, int64_t *shift)
+{
+    int64_t votes_d[SHIFT_SAMPLES];
+    unsigned nv = 0, i, j, best = 0, k;
+    uint64_t radius, diff = a->n > b->n ? a->n - b->n : b->n - a->n, total = 0;
+    size_t r = 0;
+    uint64_t before = 0; /* range lengths before range r */
+    radius = diff > SHIFT_MIN_RADIUS ? diff + SHIFT_MIN_RADIUS : SHIFT_MIN_RADIUS;
+    for (i = 0; i < nrg; i++)
+        total += rg[i].length;
+    for (k = 0; k < SHIFT_SAMPLES && total; k++) {
+        uint64_t target = total * k / SHIFT_SAMPLES, q, end, lo, hi;
+        const uint8_t *hit;
+        while (r < nrg && before + rg[r].length <= target)
+            before += rg[r++].length;
+        if (r >= nrg)
+            break;
+        q = rg[r].start + (target - before);
+        end = rg[r].start + rg[r].length;
+        if (end > b->n)
+            end = b->n;
+        /* the first informative window from q on inside this range */
+        while (q + SHIFT_WINDOW <= end && low_information(b->d + q, SHIFT_WINDOW))
+            q += SHIFT_WINDOW / 4;
+        if (q + SHIFT_WINDOW > end)
+            continue;
+        /* nearest match first: images often repeat (mirrored 64 KiB banks), and the copy
+           that explains a lost byte is the one next to where the window used to be */
+        hit = NULL;
+        for (j = 0; j < 3 && !hit; j++) {
+            uint64_t rad = j == 0 ? 256 : j == 1 ? 4096 : radius;
+            lo = q > rad ? q - rad : 0;
+            hi = q + rad + SHIFT_WINDOW < a->n ? q + rad + SHIFT_WINDOW : a->n;
+            if (hi > lo && hi - lo >= SHIFT_WINDOW)
+                hit = memmem(a->d + lo, (size_t)(hi - lo), b->d + q, SHIFT_WINDOW);
+            if (rad >= radius)
+                break;
+        }
+        if (hit)
+            votes_d[nv++] = (int64_t)(hit - a->d) - (int64_t)q;
+    }
+    if (nv < 2)
+        return 0;
+    for (i = 0; i < nv; i++) {
+        unsigned cnt = 0;
+        for (j = 0; j < nv; j++)
+            cnt += votes_d[j] == votes_d[i];
+        if (cnt > best && votes_d[i] != 0) {
+            best = cnt;
+            *shift = votes_d[i];
+        }
+    }
+    return best >= 2 && best * 2 >= nv;
+}
+
+static int in_spans(const struct span *s, size_t n, uint64_t off)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (off >= s[i].s && off < s[i].e)
+            return 1;
+    return 0;
+}
+
+/* Blank runs: diff ranges over which one side holds only 0xFF or only 0x00. */
+static int diagnose_blank(ecu_cmp *c, const struct side *sd[2], int symmetric,
+                          const struct ranger *r, struct span **blank, size_t *nblank)
+{
+    size_t i, k;
+    for (i = 0; i < r->n; i++) {
+        const ecu_cmp_range *rg = &r->v[i];
+        for (k = symmetric ? 0 : 1; k < 2; k++) {
+            const struct side *s = sd[k], *o = sd[1 - k];
+            uint64_t e = rg->start + rg->length, j;
+            uint8_t fill;
+            int other_data = 0;
+            if (e > s->n || e > o->n)
+                continue;
+            fill = s->d[rg->start];
+            if (fill != 0xFF && fill != 0x00)
+                continue;
+            for (j = rg->start; j < e && s->d[j] == fill; j++)
+                other_data |= o->d[j] != fill;
+            if (j < e || !other_data)
+                continue;
+            /* extend a blank diagnosis of the same read when b's fill run connects them */
+            if (c->ndiags) {
+                ecu_cmp_diag *last = &c->diags[c->ndiags - 1];
+                uint64_t le = last->offset + last->length, x;
+                if (last->kind == ECU_DIAG_BLANK && last->read == s->idx && last->fill == fill &&
+                    le <= rg->start) {
+                    for (x = le; x < rg->start && s->d[x] == fill; x++)
+                        ;
+                    if (x == rg->start) {
+                        last->length = e - last->offset;
+                        last->bytes += rg->differing;
+                        (*blank)[*nblank - 1].e = e;
+                        continue;
+                    }
+                }
+            }
+            {
+                ecu_cmp_diag d;
+                struct span *q;
+                memset(&d, 0, sizeof d);
+                d.kind = ECU_DIAG_BLANK;
+                d.read = s->idx;
+                d.ref = o->idx;
+                d.offset = rg->start;
+                d.length = rg->length;
+                d.fill = fill;
+                d.bytes = rg->differing;
+                if (add_diag(c, &d))
+                    return ECU_ERR_NOMEM;
+                q = realloc(*blank, (*nblank + 1) * sizeof **blank);
+                if (!q)
+                    return ECU_ERR_NOMEM;
+                *blank = q;
+                (*blank)[(*nblank)++] = (struct span){rg->start, e};
+            }
+        }
+    }
+    /* drop blank runs too short to be called a run */
+    for (i = 0, k = 0; i < c->ndiags; i++) {
+        ecu_cmp_diag *d = &c->diags[i];
+        if (d->kind == ECU_DIAG_BLANK && d->bytes < MIN_FAULT_BYTES)
+            continue;
+        c->diags[k++] = *d;
+    }
+    c->ndiags = k;
+    return ECU_OK;
+}
+
+/*
+ * Stuck data bits: every difference in bit j of byte lane l (offset mod 4) has the same value
+ * in one read, and that read holds that value in bit j of every byte of the lane while its
+ * other bits vary.
+ */
+static int diagnose_stuck(ecu_cmp *c, const struct side *sd[2], int symmetric,
+                          const struct span *seg, long nseg, const struct span *blank, size_t nblank)
+{
+    uint64_t cnt[4][8][2]; /* [lane][bit][value in b] */
+    uint8_t or_[2][4], and_[2][4];
+    size_t common = sd[0]->n < sd[1]->n ? sd[0]->n : sd[1]->n;
+    unsigned l, j, k, v;
+    long si;
+    memset(cnt, 0, sizeof cnt);
+    memset(or_, 0, sizeof or_);
+    memset(and_, 0xFF, sizeof and_);
+    for (si = 0; si < nseg; si++) {
+        uint64_t i, e = seg[si].e < common ? seg[si].e : common;
+        for (i = seg[si].s; i < e; i++) {
+            uint8_t x, bv = sd[1]->d[i], av = sd[0]->d[i];
+            l = (unsigned)(i & 3);
+            if (nblank && in_spans(blank, nblank, i))
+                continue;
+            or_[0][l] |= av;
+            and_[0][l] &= av;
+            or_[1][l] |= bv;
+            and_[1][l] &= bv;
+            x = av ^ bv;
+            while (x) {
+                j = (unsigned)__builtin_ctz(x);
+                cnt[l][j][(bv >> j) & 1]++;
+                x &= (uint8_t)(x - 1);
+            }
+        }
+    }
+    /* for each (faulty side, bit, value): the lanes it explains and the bytes affected */
+    for (k = symmetric ? 0 : 1; k < 2; k++) {
+        for (j = 0; j < 8; j++) {
+            for (v = 0; v < 2; v++) {
+                unsigned lanes = 0;
+                uint64_t bytes = 0;
+                for (l = 0; l < 4; l++) {
+                    /* side k holds v where the reads differ: side 1 value is v (k=1) or !v (k=0) */
+                    unsigned bval = k == 1 ? v : !v;
+                    uint8_t bit = (uint8_t)(1u << j), varying = (uint8_t)(or_[k][l] ^ and_[k][l]);
+                    int constant = v ? (and_[k][l] & bit) != 0 : (or_[k][l] & bit) == 0;
+                    if (!cnt[l][j][bval] || cnt[l][j][!bval])
+                        continue;
+                    if (!constant || !(varying & (uint8_t)~bit))
+                        continue;
+                    lanes |= 1u << l;
+                    bytes += cnt[l][j][bval];
+                }
+                if (lanes && bytes >= MIN_FAULT_BYTES) {
+                    ecu_cmp_diag d;
+                    memset(&d, 0, sizeof d);
+                    d.kind = ECU_DIAG_STUCK_BIT;
+                    d.read = sd[k]->idx;
+                    d.ref = sd[1 - k]->idx;
+                    d.bit = j;
+                    d.value = v;
+                    d.lanes = lanes;
+                    d.bytes = bytes;
+                    if (add_diag(c, &d))
+                        return ECU_ERR_NOMEM;
+                }
+            }
+        }
+    }
+    return ECU_OK;
+}
+
+/* Non-zero when every difference of the pair over [s, e) is a stuck bit found for it. */
+static int explained_by_stuck(const ecu_cmp *c, size_t first, const struct side *sd[2],
+                              uint64_t s, uint64_t e)
+{
+    uint64_t i;
+    size_t k;
+    for (i = s; i < e; i++) {
+        uint8_t x = sd[0]->d[i] ^ sd[1]->d[i], lane = (uint8_t)(1u << (i & 3));
+        for (k = first; x && k < c->ndiags; k++) {
+            const ecu_cmp_diag *d = &c->diags[k];
+            uint8_t bit = (uint8_t)(1u << d->bit);
+            const uint8_t *stuck = (d->read == sd[0]->idx ? sd[0] : sd[1])->d;
+            if (d->kind == ECU_DIAG_STUCK_BIT && (d->lanes & lane) && (x & bit) &&
+                !!(stuck[i] & bit) == d->value)
+                x &= (uint8_t)~bit;
+        }
+        if (x)
+            return 0;
+    }
+    return 1;
+}
+
+/* Drops blank runs that the stuck bits found afterwards explain: 0x20 0x00 with bit 5 stuck
+   low reads as 0x00 0x00, and 0xFF 0xFF as 0xFF 0xDF; that is a stuck bit, not a blank area. */
+static void drop_explained_blanks(ecu_cmp *c, size_t first, const struct side *sd[2])
+{
+    size_t i, k;
+    for (i = k = first; i < c->ndiags; i++) {
+        const ecu_cmp_diag *d = &c->diags[i];
+        if (d->kind == ECU_DIAG_BLANK &&
+            explained_by_stuck(c, first, sd, d->offset, d->offset + d->length))
+            continue;
+        c->diags[k++] = *d;
+    }
+    c->ndiags = k;
+}
+
+/* Fills in `match` of the diagnoses added since @p first: agreeing share once explained. */
+static void set_match(ecu_cmp *c, size_t first, uint64_t compared, uint64_t differing)
+{
+    size_t i;
+    for (i = first; i < c->ndiags; i++) {
+        uint64_t left = differing > c->diags[i].bytes ? differing - c->diags[i].bytes : 0;
+        if (!c->diags[i].match)
+            c->diags[i].match = compared ? 1.0 - (double)left / (double)compared : 1.0;
+    }
+}
+
+/*
+ * Diagnoses read b against reference a. With @p symmetric (two reads) the fault may also be
+ * attributed to a. @p differing is the number of differing offsets of the pair.
+ */
+static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b, int symmetric,
+                         const struct span *seg, long nseg, uint64_t compared)
+{
+    const struct side *sd[2] = {a, b};
+    struct ranger r;
+    struct span *blank = NULL;
+    size_t nblank = 0, first = c->ndiags;
+    uint64_t differing, from = 0;
+    int rc = ECU_OK;
+    ecu_cmp_diag d;
+
+    memset(&r, 0, sizeof r);
+    r.gap = c->gap;
+    differing = diff_pair(a->d, a->n, b->d, b->n, seg, nseg, 0x3, &r);
+    if (differing == UINT64_MAX) {
+        free(r.v);
+        return ECU_ERR_NOMEM;
+    }
+    if (!differing)
+        goto done;
+    memset(&d, 0, sizeof d);
+
+    /* 1. size relations: truncated tail or missing prefix */
+    if (a->n != b->n) {
+        const struct side *s = a->n < b->n ? a : b, *l = a->n < b->n ? b : a;
+        uint64_t k = l->n - s->n, cmpd, m;
+        if (symmetric || s == b) {
+            m = count_shifted_matches(l, s, 0, s->n, 0, &cmpd);
+            if (cmpd && (double)m / (double)cmpd >= MATCH_STRUCT) {
+                d.kind = ECU_DIAG_TRUNCATED;
+                d.offset = s->n;
+            } else {
+                m = count_shifted_matches(l, s, 0, s->n, (int64_t)k, &cmpd);
+                if (cmpd && (double)m / (double)cmpd >= MATCH_STRUCT)
+                    d.kind = ECU_DIAG_MISSING_PREFIX;
+            }
+            if (d.kind) {
+                d.read = s->idx;
+                d.ref = l->idx;
+                d.length = k;
+                d.bytes = k + (cmpd - m);
+                d.match = (double)m / (double)cmpd;
+                rc = add_diag(c, &d);
+                goto done;
+            }
+        }
+    }
+
+    /* 2. bytes swapped within words (equal sizes) */
+    if (a->n == b->n && a->n >= 4) {
+        uint64_t direct = (uint64_t)a->n - (differing < a->n ? differing : a->n);
+        unsigned x;
+        for (x = 1; x <= 3; x += 2) {
+            uint64_t m = count_swapped_matches(a->d, b->d, a->n, x);
+            double ratio = (double)m / (double)(a->n & ~(size_t)3);
+            if (ratio >= MATCH_STRUCT && m > direct) {
+                d.kind = x == 1 ? ECU_DIAG_SWAP16 : ECU_DIAG_SWAP32;
+                d.read = b->idx;
+                d.ref = a->idx;
+                d.bytes = differing;
+                d.match = ratio;
+                rc = add_diag(c, &d);
+                goto done;
+            }
+        }
+    }
+
+    /* 3. shifted data from the first difference on; between two reads the shorter one is
+          the suspect (it lost bytes), whatever the argument order */
+    from = r.n ? r.v[0].start : 0;
+    if (symmetric && a->n < b->n) {
+        const struct side *t = a;
+        a = b;
+        b = t;
+    }
+    {
+        int64_t shift = 0;
+        if (find_shift(a, b, r.v, r.n, &shift)) {
+            uint64_t cmpd, m = count_shifted_matches(a, b, from, b->n, shift, &cmpd), m0, c0;
+            m0 = count_shifted_matches(a, b, from, b->n, 0, &c0);
+            if (cmpd >= SHIFT_WINDOW && (double)m / (double)cmpd >= MATCH_SHIFT &&
+                (double)m / (double)cmpd > (c0 ? (double)m0 / (double)c0 : 0.0)) {
+                d.kind = ECU_DIAG_SHIFTED;
+                d.read = b->idx;
+                d.ref = a->idx;
+                d.offset = from;
+                d.shift = shift;
+                d.bytes = differing;
+                d.match = (double)m / (double)cmpd;
+                rc = add_diag(c, &d);
+                goto done;
+            }
+        }
+    }
+
+    /* 4. blank runs, then stuck data bits outside them */
+    if ((rc = diagnose_blank(c, sd, symmetric, &r, &blank, &nblank)))
+        goto done;
+    if ((rc = diagnose_stuck(c, sd, symmetric, seg, nseg, blank, nblank)))
+        goto done;
+    drop_explained_blanks(c, first, sd);
+    set_match(c, first, compared, differing);
+done:
+    free(blank);
+    free(r.v);
+    return rc;
+}
+
+/* ---- the comparison ---------------------------------------------------------------------- */
+
+#define ABSENT 256
+
+/*
+ * Majority vote at one offset: the value held by more than half of all reads, or -1 when
+ * there is none. A read lacking the offset votes against every value, and lacking cannot
+ * win: bytes that only a minority of the reads has stay unresolved.
+ */
+static int vote(size_t n, const uint8_t *const data[], const size_t size[], uint64_t off)
+{
+    int cand = -1;
+    size_t i, count = 0;
+    for (i = 0; i < n; i++) { /* Boyer-Moore majority candidate */
+        int v = off < size[i] ? data[i][off] : ABSENT;
+        if (count == 0) {
+            cand = v;
+            count = 1;
+        } else {
+            count += v == cand ? 1 : (size_t)-1;
+        }
+    }
+    for (i = 0, count = 0; i < n; i++)
+        count += (off < size[i] ? data[i][off] : ABSENT) == cand;
+    return cand != ABSENT && count * 2 > n ? cand : -1;
+}
+
+static int run_vote(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t size[],
+                    uint64_t total, const struct span *seg, long nseg, struct ranger *r)
+{
+    uint64_t off, cons_end = 0;
+    long si = 0;
+    size_t i;
+    uint64_t all = n >= 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1);
+    if (!(c->cons = malloc(total ? (size_t)total : 1)))
+        return ECU_ERR_NOMEM;
+    for (off = 0; off < total;) {
+        int active;
+        uint64_t blk, end;
+        while (si < nseg && seg[si].e <= off)
+            si++;
+        active = si < nseg && seg[si].s <= off;
+        end = active ? seg[si].e : (si < nseg ? seg[si].s : total);
+        blk = end - off < BLOCK ? end - off : BLOCK;
+        /* fast path: every read has the block and all agree */
+        for (i = 0; i < n; i++)
+            if (size[i] < off + blk || (i && memcmp(data[0] + off, data[i] + off, (size_t)blk)))
+                break;
+        if (i == n) {
+            memcpy(c->cons + off, data[0] + off, (size_t)blk);
+            off += blk;
+            cons_end = off;
+            continue;
+        }
+        for (end = off + blk; off < end; off++) {
+            int v = vote(n, data, size, off);
+            uint64_t mask = 0;
+            if (v >= 0) {
+                for (i = 0; i < n; i++)
+                    if ((off < size[i] ? data[i][off] : ABSENT) != v)
+                        mask |= (uint64_t)1 << i;
+                c->cons[off] = (uint8_t)v;
+                cons_end = off + 1;
+            } else {
+                c->cons[off] = off < size[0] ? data[0][off] : 0xFF;
+                cons_end = off + 1;
+            }
+            if (!active)
+                continue;
+            if (v < 0) {
+                c->unresolved++;
+                c->differing++;
+                for (i = 0; i < n; i++)
+                    c->read_diff[i]++;
+                if (ranger_add(r, off, 1, all, 1))
+                    return ECU_ERR_NOMEM;
+            } else if (mask) {
+                c->differing++;
+                for (i = 0; i < n; i++)
+                    c->read_diff[i] += (mask >> i) & 1;
+                if (ranger_add(r, off, 1, mask, 0))
+                    return ECU_ERR_NOMEM;
+            }
+        }
+    }
+    c->cons_size = (size_t)cons_end;
+    c->cons_ok = c->unresolved == 0;
+    return ECU_OK;
+}
+
+int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t size[])
+{
+    struct span *seg = NULL;
+    struct ranger r;
+    uint64_t total = 0;
+    long nseg, si;
+    size_t i;
+    int rc = ECU_OK;
+
+    if (!c || !data || !size || n < 2)
+        return ECU_ERR_INVALID;
+    if (n > ECU_CMP_MAX_READS)
+        return ECU_ERR_TOO_MANY;
+    for (i = 0; i < n; i++) {
+        if (!data[i] && size[i])
+            return ECU_ERR_INVALID;
+        if (size[i] > total)
+            total = size[i];
+    }
+    clear_results(c);
+    c->n = n;
+    if ((nseg = active_segments(c, total, &seg)) < 0)
+        return ECU_ERR_NOMEM;
+    for (si = 0; si < nseg; si++)
+        c->compared += seg[si].e - seg[si].s;
+    memset(&r, 0, sizeof r);
+    r.gap = c->gap;
+
+    if (n == 2) {
+        uint64_t d = diff_pair(data[0], size[0], data[1], size[1], seg, nseg, 0x3, &r);
+        if (d == UINT64_MAX) {
+            rc = ECU_ERR_NOMEM;
+            goto out;
+        }
+        c->differing = c->read_diff[0] = c->read_diff[1] = d;
+        if (d && c->diagnose) {
+            struct side a = {data[0], size[0], 0}, b = {data[1], size[1], 1};
+            rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared);
+        }
+    } else {
+        if ((rc = run_vote(c, n, data, size, total, seg, nseg, &r)))
+            goto out;
+        if (c->diagnose && c->differing) {
+            struct side a = {c->cons, c->cons_size, ECU_CMP_MAJORITY};
+            for (i = 0; i < n && rc == ECU_OK; i++) {
+                struct side b = {data[i], size[i], (unsigned)i};
+                if (c->read_diff[i])
+                    rc = diagnose_pair(c, &a, &b, 0, seg, nseg, c->compared);
+            }
+        }
+    }
+    c->identical = c->differing == 0;
+    for (i = 1; i < n; i++)
+        if (size[i] != size[0])
+            c->identical = 0;
+out:
+    c->ranges = r.v;
+    c->nranges = r.n;
+    free(seg);
+    if (rc != ECU_OK) {
+        clear_results(c);
+        c->n = 0;
+    }
+    return rc;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+int ecu_cmp_identical(const ecu_cmp *c) { return c ? c->identical : 0; }
+uint64_t ecu_cmp_differing(const ecu_cmp *c) { return c ? c->differing : 0; }
+uint64_t ecu_cmp_compared(const ecu_cmp *c) { return c ? c->compared : 0; }
+uint64_t ecu_cmp_unresolved(const ecu_cmp *c) { return c ? c->unresolved : 0; }
+size_t ecu_cmp_range_count(const ecu_cmp *c) { return c ? c->nranges : 0; }
+size_t ecu_cmp_diag_count(const ecu_cmp *c) { return c ? c->ndiags : 0; }
+
+uint64_t ecu_cmp_read_differing(const ecu_cmp *c, size_t i)
+{
+    return c && i < c->n ? c->read_diff[i] : 0;
+}
+
+const ecu_cmp_range *ecu_cmp_range_at(const ecu_cmp *c, size_t i)
+{
+    return c && i < c->nranges ? &c->ranges[i] : NULL;
+}
+
+const ecu_cmp_diag *ecu_cmp_diag_at(const ecu_cmp *c, size_t i)
+{
+    return c && i < c->ndiags ? &c->diags[i] : NULL;
+}
+
+const uint8_t *ecu_cmp_consensus(const ecu_cmp *c, size_t *size, int *err)
+{
+    int e = ECU_OK;
+    const uint8_t *p = NULL;
+    if (!c || c->n < 3 || !c->cons)
+        e = ECU_ERR_INVALID;
+    else if (!c->cons_ok)
+        e = ECU_ERR_NO_MAJORITY;
+    else
+        p = c->cons;
+    if (size)
+        *size = p ? c->cons_size : 0;
+    if (err)
+        *err = e;
+    return p;
+}
+
+const char *ecu_cmp_diag_kind_name(ecu_cmp_diag_kind kind)
+{
+    switch (kind) {
+    case ECU_DIAG_MISSING_PREFIX: return "missing-prefix";
+    case ECU_DIAG_TRUNCATED: return "truncated";
+    case ECU_DIAG_SHIFTED: return "shifted";
+    case ECU_DIAG_SWAP16: return "swap16";
+    case ECU_DIAG_SWAP32: return "swap32";
+    case ECU_DIAG_STUCK_BIT: return "stuck-bit";
+    case ECU_DIAG_BLANK: return "blank";
+    }
+    return "unknown";
+}
+
+static const char *size_hint(uint64_t n, char *buf, size_t sz)
+{
+    if (n >= 1024 && n % 1024 == 0)
+        snprintf(buf, sz, ", %" PRIu64 " KiB", n / 1024);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+static const char *lanes_text(unsigned lanes, char *buf, size_t sz)
+{
+    unsigned l, first = 1;
+    size_t at;
+    switch (lanes) {
+    case 0xF: return "every byte";
+    case 0x5: return "even bytes";
+    case 0xA: return "odd bytes";
+    }
+    at = (size_t)snprintf(buf, sz, "bytes at offsets 4n+");
+    for (l = 0; l < 4 && at < sz; l++)
+        if (lanes & (1u << l)) {
+            at += (size_t)snprintf(buf + at, sz - at, "%s%u", first ? "" : ",", l);
+            first = 0;
+        }
+    return buf;
+}
+
+int ecu_cmp_diag_describe(const ecu_cmp_diag *d, char *buf, size_t sz)
+{
+    char h[32];
+    if (!d)
+        return snprintf(buf, sz, "no diagnosis");
+    switch (d->kind) {
+    case ECU_DIAG_MISSING_PREFIX:
+        return snprintf(buf, sz, "lacks the first %" PRIu64 " bytes (0x%" PRIX64 "%s) of the "
+                        "reference; the rest matches", d->length, d->length,
+                        size_hint(d->length, h, sizeof h));
+    case ECU_DIAG_TRUNCATED:
+        return snprintf(buf, sz, "truncated: the last %" PRIu64 " bytes (0x%" PRIX64 "%s) from "
+                        "0x%" PRIX64 " are missing; the rest matches", d->length, d->length,
+                        size_hint(d->length, h, sizeof h), d->offset);
+    case ECU_DIAG_SHIFTED:
+        return snprintf(buf, sz, "data shifted from 0x%" PRIX64 " on: %" PRId64 " bytes %s there",
+                        d->offset, d->shift > 0 ? d->shift : -d->shift,
+                        d->shift > 0 ? "missing" : "inserted");
+    case ECU_DIAG_SWAP16:
+        return snprintf(buf, sz, "bytes swapped within 16-bit words");
+    case ECU_DIAG_SWAP32:
+        return snprintf(buf, sz, "bytes reversed within 32-bit words");
+    case ECU_DIAG_STUCK_BIT: {
+        char lt[48];
+        return snprintf(buf, sz, "data bit %u stuck at %u in %s (%" PRIu64 " bytes differ)",
+                        d->bit, d->value, lanes_text(d->lanes, lt, sizeof lt), d->bytes);
+    }
+    case ECU_DIAG_BLANK:
+        return snprintf(buf, sz, "blank (all 0x%02X) over 0x%" PRIX64 "-0x%" PRIX64 " (%" PRIu64
+                        " bytes) where the reference has data", d->fill, d->offset,
+                        d->offset + d->length - 1, d->length);
+    }
+    return snprintf(buf, sz, "unknown diagnosis");
+}
+
+void ecu_fingerprint_hex(const void *data, size_t size, char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    XXH128_canonical_t canon;
+    size_t i;
+    XXH128_canonicalFromHash(&canon, XXH3_128bits(data, size));
+    for (i = 0; i < 16; i++) {
+        out[2 * i] = hex[canon.digest[i] >> 4];
+        out[2 * i + 1] = hex[canon.digest[i] & 15];
+    }
+    out[32] = '\0';
+}

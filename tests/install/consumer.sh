@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the build into a temporary prefix and builds a small program against it twice:
+# with find_package(ecu) (ecu::ecu) and with pkg-config (libecu.pc). Both must run.
+set -eu
+build=$1
+here=$2
+cc=$3
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in bin/ecu-cmp include/ecu/ecu.h share/man/man1/ecu-cmp.1 share/man/man3/libecu.3; do
+    [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
+done
+libdir=$(ls -d "$prefix"/lib* | head -n 1)
+[ -f "$libdir/pkgconfig/libecu.pc" ] || { echo "no libecu.pc"; exit 1; }
+[ -f "$libdir/cmake/ecu/ecuConfig.cmake" ] || { echo "no ecuConfig.cmake"; exit 1; }
+"$prefix/bin/ecu-cmp" --version >/dev/null
+
+cmake -S "$here" -B "$prefix/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake --build "$prefix/consumer" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$prefix/consumer/consumer"
+
+PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists libecu
+# shellcheck disable=SC2046
+"$cc" -o "$prefix/consumer-pc" "$here/consumer.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs libecu)
+LD_LIBRARY_PATH="$libdir" "$prefix/consumer-pc"
