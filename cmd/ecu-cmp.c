@@ -69,6 +69,53 @@ static int parse_ignore(const char *arg, uint64_t *s, uint64_t *e)
     return 0;
 }
 
+/* Appends "0x<hex>" (upper case) or decimal to *p; range lines are printed by the hundred
+   thousand for noisy reads, where printf would dominate the run time. */
+static char *put_hex(char *p, uint64_t v)
+{
+    int digits = 1;
+    while (digits < 16 && (v >> (4 * digits)))
+        digits++;
+    *p++ = '0';
+    *p++ = 'x';
+    while (digits--)
+        *p++ = "0123456789ABCDEF"[(v >> (4 * digits)) & 15];
+    return p;
+}
+
+static char *put_dec(char *p, uint64_t v)
+{
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
+    char tmp[20];
+    int n = 20;
+    if (v < 10) { /* most lengths and counts of noisy reads are short */
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    if (v < 100) {
+        p[0] = pairs[v * 2];
+        p[1] = pairs[v * 2 + 1];
+        return p + 2;
+    }
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        tmp[--n] = pairs[d + 1];
+        tmp[--n] = pairs[d];
+    }
+    if (v >= 10) {
+        tmp[--n] = pairs[v * 2 + 1];
+        tmp[--n] = pairs[v * 2];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(p, tmp + n, (size_t)(20 - n));
+    return p + (20 - n);
+}
+
 /* 1-based read numbers of a mask, comma-separated. */
 static void print_reads(FILE *f, uint64_t mask, size_t n, int json)
 {
@@ -93,123 +140,151 @@ static const char *ref_name(const struct read *r, unsigned ref)
     return ref == ECU_CMP_MAJORITY ? "the majority" : r[ref].name;
 }
 
-static void print_text(const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
+static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     if (o->list) {
         uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
+        static char buf[1 << 18];
+        size_t used = 0;
         for (i = 0; i < shown; i++) {
             const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
-            printf("0x%" PRIX64 " %" PRIu64 " %" PRIu64, g->start, g->length, g->differing);
-            if (n > 2) {
-                putchar(' ');
-                print_reads(stdout, g->reads, n, 0);
-                printf(" %" PRIu64, g->unresolved);
+            char *p;
+            /* room for the longest line: 64 read numbers and five numbers */
+            if (used > sizeof buf - 512) {
+                fwrite(buf, 1, used, f);
+                used = 0;
             }
-            putchar('\n');
+            p = buf + used;
+            p = put_hex(p, g->start);
+            *p++ = ' ';
+            p = put_dec(p, g->length);
+            *p++ = ' ';
+            p = put_dec(p, g->differing);
+            if (n > 2) {
+                *p++ = ' ';
+                if (!g->reads)
+                    *p++ = '-';
+                for (size_t k = 0, firstr = 1; k < n; k++)
+                    if ((g->reads >> k) & 1) {
+                        if (!firstr)
+                            *p++ = ',';
+                        p = put_dec(p, k + 1);
+                        firstr = 0;
+                    }
+                *p++ = ' ';
+                p = put_dec(p, g->unresolved);
+            }
+            *p++ = '\n';
+            used = (size_t)(p - buf);
         }
+        fwrite(buf, 1, used, f);
         if (shown < nr)
-            printf("... %" PRIu64 " more ranges not listed\n", (uint64_t)nr - shown);
+            fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - shown,
+                   nr - shown == 1 ? "" : "s");
         return;
     }
     if (ecu_cmp_identical(c)) {
-        printf("identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
+        fprintf(f, "identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
     } else {
         const ecu_cmp_range *g = ecu_cmp_range_at(c, 0);
-        printf("differ: %" PRIu64 " of %" PRIu64 " bytes in %zu range%s", ecu_cmp_differing(c),
-               ecu_cmp_compared(c), nr, nr == 1 ? "" : "s");
         if (g)
-            printf(", first at 0x%" PRIX64, g->start);
+            fprintf(f, "differ: %" PRIu64 " of %" PRIu64 " bytes in %zu range%s, first at 0x%" PRIX64,
+                   ecu_cmp_differing(c), ecu_cmp_compared(c), nr, nr == 1 ? "" : "s", g->start);
+        else /* only the sizes differ: the extra bytes are all ignored */
+            fprintf(f, "differ: the %" PRIu64 " compared bytes agree", ecu_cmp_compared(c));
         for (i = 1; i < n; i++)
             if (ecu_image_size(r[i].img) != ecu_image_size(r[0].img))
                 break;
         if (i < n) {
-            printf("; sizes");
+            fprintf(f, "; sizes");
             for (i = 0; i < n; i++)
-                printf("%s%zu", i ? ", " : " ", ecu_image_size(r[i].img));
+                fprintf(f, "%s%zu", i ? ", " : " ", ecu_image_size(r[i].img));
         }
         if (n > 2 && ecu_cmp_unresolved(c))
-            printf("; no majority at %" PRIu64 " bytes", ecu_cmp_unresolved(c));
-        putchar('\n');
+            fprintf(f, "; no majority at %" PRIu64 " byte%s", ecu_cmp_unresolved(c),
+                   ecu_cmp_unresolved(c) == 1 ? "" : "s");
+        fputc('\n', f);
     }
     for (i = 0; i < n; i++)
-        printf("%s  %s\n", r[i].fp, r[i].name);
+        fprintf(f, "%s  %s\n", r[i].fp, r[i].name);
     if (n > 2)
         for (i = 0; i < n; i++)
             if (ecu_cmp_read_differing(c, i))
-                printf("disagrees: %s: %" PRIu64 " bytes differ from the majority\n", r[i].name,
-                       ecu_cmp_read_differing(c, i));
+                fprintf(f, "disagrees: %s: %" PRIu64 " byte%s from the majority\n", r[i].name,
+                       ecu_cmp_read_differing(c, i),
+                       ecu_cmp_read_differing(c, i) == 1 ? " differs" : "s differ");
     for (i = 0; i < nd; i++) {
         const ecu_cmp_diag *d = ecu_cmp_diag_at(c, i);
         char text[256];
         ecu_cmp_diag_describe(d, text, sizeof text);
-        printf("diagnosis: %s: %s (against %s)\n", r[d->read].name, text, ref_name(r, d->ref));
+        fprintf(f, "diagnosis: %s: %s (against %s)\n", r[d->read].name, text, ref_name(r, d->ref));
     }
 }
 
-static void print_json(const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
+static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
                        int consensus_written, size_t consensus_size)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
-    printf("{\"verdict\":\"%s\",\"reads\":[", ecu_cmp_identical(c) ? "identical" : "different");
+    fprintf(f, "{\"verdict\":\"%s\",\"reads\":[", ecu_cmp_identical(c) ? "identical" : "different");
     for (i = 0; i < n; i++) {
         uint64_t entry;
-        printf("%s{\"file\":", i ? "," : "");
-        json_string(stdout, r[i].name);
-        printf(",\"size\":%zu,\"base\":%" PRIu64 ",\"format\":\"%s\",\"compressed\":%s,"
+        fprintf(f, "%s{\"file\":", i ? "," : "");
+        json_string(f, r[i].name);
+        fprintf(f, ",\"size\":%zu,\"base\":%" PRIu64 ",\"format\":\"%s\",\"compressed\":%s,"
                "\"xxh3_128\":\"%s\",\"differing\":%" PRIu64,
                ecu_image_size(r[i].img), ecu_image_base(r[i].img),
                ecu_format_name(ecu_image_format(r[i].img)),
                ecu_image_compressed(r[i].img) ? "true" : "false", r[i].fp,
                ecu_cmp_read_differing(c, i));
         if (ecu_image_entry(r[i].img, &entry))
-            printf(",\"entry\":%" PRIu64, entry);
-        putchar('}');
+            fprintf(f, ",\"entry\":%" PRIu64, entry);
+        fputc('}', f);
     }
-    printf("],\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
+    fprintf(f, "],\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
            ",\"ranges_total\":%zu,\"ranges\":[",
            ecu_cmp_compared(c), ecu_cmp_differing(c), ecu_cmp_unresolved(c), nr);
     for (i = 0; i < shown; i++) {
         const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
-        printf("%s{\"start\":%" PRIu64 ",\"length\":%" PRIu64 ",\"differing\":%" PRIu64
+        fprintf(f, "%s{\"start\":%" PRIu64 ",\"length\":%" PRIu64 ",\"differing\":%" PRIu64
                ",\"unresolved\":%" PRIu64 ",\"reads\":",
                i ? "," : "", g->start, g->length, g->differing, g->unresolved);
-        print_reads(stdout, g->reads, n, 1);
-        putchar('}');
+        print_reads(f, g->reads, n, 1);
+        fputc('}', f);
     }
-    printf("],\"diagnoses\":[");
+    fprintf(f, "],\"diagnoses\":[");
     for (i = 0; i < nd; i++) {
         const ecu_cmp_diag *d = ecu_cmp_diag_at(c, i);
         char text[256];
         ecu_cmp_diag_describe(d, text, sizeof text);
-        printf("%s{\"kind\":\"%s\",\"read\":%u,\"ref\":", i ? "," : "",
+        fprintf(f, "%s{\"kind\":\"%s\",\"read\":%u,\"ref\":", i ? "," : "",
                ecu_cmp_diag_kind_name(d->kind), d->read + 1);
         if (d->ref == ECU_CMP_MAJORITY)
-            printf("\"majority\"");
+            fprintf(f, "\"majority\"");
         else
-            printf("%u", d->ref + 1);
-        printf(",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 ",\"bytes\":%" PRIu64
+            fprintf(f, "%u", d->ref + 1);
+        fprintf(f, ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 ",\"bytes\":%" PRIu64
                ",\"match\":%.6f",
                d->offset, d->length, d->bytes, d->match);
         if (d->kind == ECU_DIAG_SHIFTED)
-            printf(",\"shift\":%" PRId64, d->shift);
+            fprintf(f, ",\"shift\":%" PRId64, d->shift);
         if (d->kind == ECU_DIAG_STUCK_BIT)
-            printf(",\"bit\":%u,\"value\":%u,\"lanes\":%u", d->bit, d->value, d->lanes);
+            fprintf(f, ",\"bit\":%u,\"value\":%u,\"lanes\":%u", d->bit, d->value, d->lanes);
         if (d->kind == ECU_DIAG_BLANK)
-            printf(",\"fill\":%u", d->fill);
-        printf(",\"text\":");
-        json_string(stdout, text);
-        putchar('}');
+            fprintf(f, ",\"fill\":%u", d->fill);
+        fprintf(f, ",\"text\":");
+        json_string(f, text);
+        fputc('}', f);
     }
-    putchar(']');
+    fputc(']', f);
     if (o->output) {
-        printf(",\"consensus\":{\"file\":");
-        json_string(stdout, o->output);
-        printf(",\"written\":%s,\"size\":%zu}", consensus_written ? "true" : "false",
+        fprintf(f, ",\"consensus\":{\"file\":");
+        json_string(f, o->output);
+        fprintf(f, ",\"written\":%s,\"size\":%zu}", consensus_written ? "true" : "false",
                consensus_written ? consensus_size : (size_t)0);
     }
-    printf("}\n");
+    fprintf(f, "}\n");
 }
 
 /* Refuses an output path that names one of the inputs: writing it would destroy a read. */
@@ -252,13 +327,14 @@ int main(int argc, char **argv)
     int ch, status = EXIT_TROUBLE, rc, written = 0;
 
     tool_init(argv[0]);
+    opterr = 0; /* messages below, with the short program name */
     o.gap = ECU_CMP_DEFAULT_GAP;
     o.diagnose = 1;
     if (!(c = ecu_cmp_new())) {
         tool_error(NULL, "out of memory");
         return EXIT_TROUBLE;
     }
-    while ((ch = getopt_long(argc, argv, "lo:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":lo:qhV", longopts, NULL)) != -1) {
         uint64_t s, e;
         switch (ch) {
         case 'l': o.list = 1; break;
@@ -303,7 +379,15 @@ int main(int argc, char **argv)
             tool_version();
             status = tool_close_stdout(EXIT_YES);
             goto out;
+        case ':':
+            tool_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
+            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            goto out;
         default:
+            if (optopt)
+                tool_error(NULL, "unknown option '-%c'", optopt);
+            else
+                tool_error(NULL, "unknown option '%s'", argv[optind - 1]);
             fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
             goto out;
         }
@@ -353,11 +437,11 @@ int main(int argc, char **argv)
         }
         data[i] = ecu_image_data(r[i].img);
         size[i] = ecu_image_size(r[i].img);
-        if (!o.quiet)
+        if (!o.quiet && (o.json || !o.list)) /* -l lists ranges only */
             ecu_fingerprint_hex(data[i], size[i], r[i].fp);
     }
     ecu_cmp_set_gap(c, o.gap);
-    ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet);
+    ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.json || !o.list));
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
         tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
         goto out;
@@ -367,20 +451,23 @@ int main(int argc, char **argv)
         int err;
         const uint8_t *cons = ecu_cmp_consensus(c, &cons_size, &err);
         if (!cons) {
-            tool_error(o.output, "not written: no strict majority at %" PRIu64 " bytes",
-                       ecu_cmp_unresolved(c));
+            tool_error(o.output, "not written: no strict majority at %" PRIu64 " byte%s",
+                       ecu_cmp_unresolved(c), ecu_cmp_unresolved(c) == 1 ? "" : "s");
             status = EXIT_NO;
         } else if (tool_write_file(o.output, cons, cons_size) != 0) {
             status = EXIT_TROUBLE;
         } else {
             written = 1;
+            status = EXIT_YES; /* a trustworthy image was made, whatever single reads said */
         }
     }
     if (!o.quiet) {
+        /* with -o - the image owns stdout: the report goes to stderr */
+        FILE *rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
         if (o.json)
-            print_json(c, r, n, &o, written, cons_size);
+            print_json(rep, c, r, n, &o, written, cons_size);
         else
-            print_text(c, r, n, &o);
+            print_text(rep, c, r, n, &o);
     }
     status = tool_close_stdout(status);
 out:

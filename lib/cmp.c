@@ -19,6 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "vec_private.h"
 
 #define BLOCK 4096
 /* a structural explanation must make at least this share of bytes agree */
@@ -45,8 +50,8 @@ struct ecu_cmp {
     int identical;
     uint64_t differing, compared, unresolved;
     uint64_t read_diff[ECU_CMP_MAX_READS];
-    ecu_cmp_range *ranges;
-    size_t nranges, rcap;
+    struct ecu_vec range_mem; /* ecu_cmp_range[nranges] */
+    size_t nranges;
     ecu_cmp_diag *diags;
     size_t ndiags, dcap;
     uint8_t *cons;
@@ -66,13 +71,12 @@ ecu_cmp *ecu_cmp_new(void)
 
 static void clear_results(ecu_cmp *c)
 {
-    free(c->ranges);
+    ecu__vec_free(&c->range_mem);
     free(c->diags);
     free(c->cons);
-    c->ranges = NULL;
     c->diags = NULL;
     c->cons = NULL;
-    c->nranges = c->rcap = c->ndiags = c->dcap = 0;
+    c->nranges = c->ndiags = c->dcap = 0;
     c->cons_size = 0;
     c->cons_ok = 0;
     c->n = 0;
@@ -157,24 +161,21 @@ static long active_segments(ecu_cmp *c, uint64_t total, struct span **out)
 
 /* ---- range building ------------------------------------------------------------------- */
 
+#define RV(r) ((ecu_cmp_range *)(r)->mem.p)
+
 struct ranger {
-    ecu_cmp_range *v;
-    size_t n, cap;
+    struct ecu_vec mem; /* ecu_cmp_range[n] */
+    size_t n;
     int open;
     uint64_t last; /* last differing offset of the open range */
     uint64_t gap;
 };
 
-static int ranger_push(struct ranger *r)
+static inline int ranger_push(struct ranger *r)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        void *q = realloc(r->v, cap * sizeof *r->v);
-        if (!q)
-            return ECU_ERR_NOMEM;
-        r->v = q;
-        r->cap = cap;
-    }
+    size_t need = (r->n + 1) * sizeof(ecu_cmp_range);
+    if (need > r->mem.bytes && ecu__vec_reserve(&r->mem, need))
+        return ECU_ERR_NOMEM;
     r->n++;
     return ECU_OK;
 }
@@ -184,11 +185,11 @@ static int ranger_add(struct ranger *r, uint64_t off, uint64_t count, uint64_t m
 {
     ecu_cmp_range *cur;
     if (r->open && off - r->last - 1 <= r->gap) {
-        cur = &r->v[r->n - 1];
+        cur = &RV(r)[r->n - 1];
     } else {
         if (ranger_push(r))
             return ECU_ERR_NOMEM;
-        cur = &r->v[r->n - 1];
+        cur = &RV(r)[r->n - 1];
         memset(cur, 0, sizeof *cur);
         cur->start = off;
         r->open = 1;
@@ -201,48 +202,168 @@ static int ranger_add(struct ranger *r, uint64_t off, uint64_t count, uint64_t m
     return ECU_OK;
 }
 
+/* Number of bytes whose high bit is set in a mask with no other bits (portable popcount
+   without a libgcc call on CPUs that lack the instruction). */
+static inline uint64_t bytes_set(uint64_t mask)
+{
+    return ((mask >> 7) * 0x0101010101010101ULL) >> 56;
+}
+
+/* Closes the range open in the locals of diff_pair into @p r. */
+static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, uint64_t differing,
+                      uint64_t mask)
+{
+    ecu_cmp_range *g;
+    if (ranger_push(r))
+        return ECU_ERR_NOMEM;
+    g = &RV(r)[r->n - 1];
+    g->start = start;
+    g->length = last - start + 1;
+    g->differing = differing;
+    g->unresolved = 0;
+    g->reads = mask;
+    return ECU_OK;
+}
+
+static inline unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Bit j set: a[j] != b[j], for the 64 bytes at a and b. */
+static inline uint64_t diff_mask64(const uint8_t *a, const uint8_t *b)
+{
+#if defined(__SSE2__)
+    uint64_t eq = 0;
+    int j;
+    for (j = 0; j < 4; j++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + 16 * j));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
+        eq |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * j);
+    }
+    return ~eq;
+#else
+    uint64_t m = 0;
+    int j;
+    for (j = 0; j < 64; j++)
+        m |= (uint64_t)(a[j] != b[j]) << j;
+    return m;
+#endif
+}
+
+/* Bits of m's positions shifted up by 1 to g1 places: the offsets that a differing byte of
+   this block reaches without a gap longer than g1 - 1. */
+static inline uint64_t follow_mask(uint64_t m, uint64_t g1)
+{
+    uint64_t f, span = 1;
+    if (g1 >= 64) {
+        uint64_t low = m & (0 - m);
+        return m ? ~(low | (low - 1)) : 0;
+    }
+    if (g1 == ECU_CMP_DEFAULT_GAP + 1) /* the default, unrolled: shifts 1..17 */
+        return f = m << 1, f |= f << 1, f |= f << 2, f |= f << 4, f |= f << 8, f | f << 1;
+    f = m << 1;
+    while (span < g1) {
+        uint64_t add = span < g1 - span ? span : g1 - span;
+        f |= f << add;
+        span += add;
+    }
+    return f;
+}
+
+/* Open range of diff_pair, flushed into a ranger when a gap ends it. */
+struct open_range {
+    int open;
+    uint64_t start, last, count;
+};
+
+/* Adds the differing bytes of mask m (bit j = offset base + j) to the open range and r. */
+static inline int merge_mask(struct ranger *r, struct open_range *o, uint64_t base, uint64_t m,
+                             uint64_t mask)
+{
+    uint64_t starts = m & ~follow_mask(m, r->gap + 1);
+    while (m) {
+        unsigned j = (unsigned)__builtin_ctzll(m);
+        uint64_t pos = base + j, rest, part;
+        /* the first bit of the block may continue the previous block's range */
+        if (!o->open || pos - o->last - 1 > r->gap) {
+            if (o->open && ranger_put(r, o->start, o->last, o->count, mask))
+                return ECU_ERR_NOMEM;
+            o->open = 1;
+            o->start = pos;
+            o->count = 0;
+        }
+        starts &= ~((uint64_t)1 << j);
+        /* this range takes the bits up to the next start in the block */
+        rest = starts ? (starts & (0 - starts)) - 1 : ~(uint64_t)0;
+        part = m & rest;
+        o->count += popcount64(part);
+        o->last = base + (unsigned)(63 - __builtin_clzll(part));
+        m &= ~rest;
+    }
+    return ECU_OK;
+}
+
 /*
- * Differing offsets of two buffers over the segments, fed to @p r; returns the count of
- * differing offsets or UINT64_MAX when out of memory.
+ * Differing offsets of two buffers over the segments, gathered into ranges in @p r (which
+ * must be empty); returns the count of differing offsets, or UINT64_MAX when out of memory.
+ * Equal data costs one memcmp per block; differing blocks are turned into 64-bit masks of
+ * differing bytes, and ranges are cut where a run of equal bytes exceeds the gap.
  */
 static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
                           const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
 {
     uint64_t total = 0;
     size_t common = na < nb ? na : nb;
+    struct open_range o = {0, 0, 0, 0};
     long si;
+
     for (si = 0; si < nseg; si++) {
-        uint64_t s = seg[si].s, e = seg[si].e, ce = e < common ? e : common;
-        uint64_t i = s;
+        uint64_t s = seg[si].s, e = seg[si].e, ce = e < common ? e : common, i = s, k;
         while (i < ce) {
-            uint64_t blk = ce - i < BLOCK ? ce - i : BLOCK, k;
+            uint64_t blk = ce - i < BLOCK ? ce - i : BLOCK, end = i + blk;
             if (memcmp(a + i, b + i, (size_t)blk) == 0) {
-                i += blk;
+                i = end;
                 continue;
             }
-            for (k = i; k < i + blk; k++) {
-                uint64_t run;
-                if (a[k] == b[k])
-                    continue;
-                for (run = 1; k + run < i + blk && a[k + run] != b[k + run]; run++)
-                    ;
-                if (r && ranger_add(r, k, run, mask, 0))
-                    return UINT64_MAX;
-                total += run;
-                k += run - 1;
+            for (k = i; k + 64 <= end; k += 64) {
+                uint64_t m = diff_mask64(a + k, b + k);
+                if (m) {
+                    total += popcount64(m);
+                    if (merge_mask(r, &o, k, m, mask))
+                        return UINT64_MAX;
+                }
             }
-            i += blk;
+            if (k < end) {
+                uint64_t m = 0, j;
+                for (j = 0; k + j < end; j++)
+                    m |= (uint64_t)(a[k + j] != b[k + j]) << j;
+                total += popcount64(m);
+                if (m && merge_mask(r, &o, k, m, mask))
+                    return UINT64_MAX;
+            }
+            i = end;
         }
-        if (e > ce && ce >= s) { /* one read lacks these bytes */
-            if (r && ranger_add(r, ce, e - ce, mask, 0))
-                return UINT64_MAX;
-            total += e - ce;
-        } else if (e > ce) {
-            if (r && ranger_add(r, s, e - s, mask, 0))
-                return UINT64_MAX;
-            total += e - s;
+        /* offsets that only the longer read has: one consecutive run */
+        k = ce > s ? ce : s;
+        if (k < e) {
+            if (!o.open || k - o.last - 1 > r->gap) {
+                if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
+                    return UINT64_MAX;
+                o.open = 1;
+                o.start = k;
+                o.count = 0;
+            }
+            o.count += e - k;
+            o.last = e - 1;
+            total += e - k;
         }
     }
+    if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
+        return UINT64_MAX;
     return total;
 }
 
@@ -287,12 +408,26 @@ static uint64_t count_shifted_matches(const struct side *a, const struct side *b
     return m;
 }
 
+/* Counts i < n (rounded down to whole 8-byte words) with b[i] == a[i ^ x], x = 1 or 3:
+   8 bytes at a time, swapping a's bytes in place and counting the zero bytes of the XOR. */
 static uint64_t count_swapped_matches(const uint8_t *a, const uint8_t *b, size_t n, unsigned x)
 {
-    uint64_t m = 0;
-    size_t i, end = n & ~(size_t)3;
-    for (i = 0; i < end; i++)
-        m += b[i] == a[i ^ x];
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t m = 0, wa, wb, d, t;
+    size_t i, end = n & ~(size_t)7;
+    for (i = 0; i < end; i += 8) {
+        memcpy(&wa, a + i, 8);
+        memcpy(&wb, b + i, 8);
+        if (x == 1) /* swap bytes within each 16-bit lane */
+            wa = ((wa & 0x00FF00FF00FF00FFULL) << 8) | ((wa >> 8) & 0x00FF00FF00FF00FFULL);
+        else { /* reverse bytes within each 32-bit lane */
+            wa = ((wa & 0x00FF00FF00FF00FFULL) << 8) | ((wa >> 8) & 0x00FF00FF00FF00FFULL);
+            wa = ((wa & 0x0000FFFF0000FFFFULL) << 16) | ((wa >> 16) & 0x0000FFFF0000FFFFULL);
+        }
+        d = wa ^ wb;
+        t = ~(((d & lo7) + lo7) | d | lo7); /* high bit set exactly in the zero bytes */
+        m += bytes_set(t);
+    }
     return m;
 }
 
@@ -368,22 +503,14 @@ static int find_shift(const struct side *a, const struct side *b, const ecu_cmp_
     return best >= 2 && best * 2 >= nv;
 }
 
-static int in_spans(const struct span *s, size_t n, uint64_t off)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (off >= s[i].s && off < s[i].e)
-            return 1;
-    return 0;
-}
-
 /* Blank runs: diff ranges over which one side holds only 0xFF or only 0x00. */
-static int diagnose_blank(ecu_cmp *c, const struct side *sd[2], int symmetric,
+static int diagnose_blank(ecu_cmp *c, size_t first, const struct side *sd[2], int symmetric,
                           const struct ranger *r, struct span **blank, size_t *nblank)
 {
     size_t i, k;
+    struct span *q;
     for (i = 0; i < r->n; i++) {
-        const ecu_cmp_range *rg = &r->v[i];
+        const ecu_cmp_range *rg = &RV(r)[i];
         for (k = symmetric ? 0 : 1; k < 2; k++) {
             const struct side *s = sd[k], *o = sd[1 - k];
             uint64_t e = rg->start + rg->length, j;
@@ -409,14 +536,12 @@ static int diagnose_blank(ecu_cmp *c, const struct side *sd[2], int symmetric,
                     if (x == rg->start) {
                         last->length = e - last->offset;
                         last->bytes += rg->differing;
-                        (*blank)[*nblank - 1].e = e;
                         continue;
                     }
                 }
             }
             {
                 ecu_cmp_diag d;
-                struct span *q;
                 memset(&d, 0, sizeof d);
                 d.kind = ECU_DIAG_BLANK;
                 d.read = s->idx;
@@ -427,53 +552,116 @@ static int diagnose_blank(ecu_cmp *c, const struct side *sd[2], int symmetric,
                 d.bytes = rg->differing;
                 if (add_diag(c, &d))
                     return ECU_ERR_NOMEM;
-                q = realloc(*blank, (*nblank + 1) * sizeof **blank);
-                if (!q)
-                    return ECU_ERR_NOMEM;
-                *blank = q;
-                (*blank)[(*nblank)++] = (struct span){rg->start, e};
             }
         }
     }
-    /* drop blank runs too short to be called a run */
-    for (i = 0, k = 0; i < c->ndiags; i++) {
+    /* drop blank runs too short to be called a run; keep the others' spans, sorted, so the
+       stuck-bit statistics can skip them */
+    for (i = k = first; i < c->ndiags; i++) {
         ecu_cmp_diag *d = &c->diags[i];
         if (d->kind == ECU_DIAG_BLANK && d->bytes < MIN_FAULT_BYTES)
             continue;
         c->diags[k++] = *d;
     }
     c->ndiags = k;
+    if (k == first)
+        return ECU_OK;
+    if (!(q = malloc((k - first) * sizeof *q)))
+        return ECU_ERR_NOMEM;
+    for (i = first; i < k; i++)
+        q[i - first] = (struct span){c->diags[i].offset, c->diags[i].offset + c->diags[i].length};
+    qsort(q, k - first, sizeof *q, span_cmp);
+    *blank = q;
+    *nblank = k - first;
     return ECU_OK;
+}
+
+/* OR and AND of the bytes of p over [s, e), per byte lane (offset mod 4). */
+static void lane_or_and(const uint8_t *p, uint64_t s, uint64_t e, uint8_t or_[4], uint8_t and_[4])
+{
+    uint8_t o[8] = {0}, a[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    uint64_t i = s;
+    unsigned k;
+    for (; i < e && (i & 7); i++) {
+        or_[i & 3] |= p[i];
+        and_[i & 3] &= p[i];
+    }
+    for (; i + 8 <= e; i += 8) /* vectorises: eight independent accumulators */
+        for (k = 0; k < 8; k++) {
+            o[k] |= p[i + k];
+            a[k] &= p[i + k];
+        }
+    for (; i < e; i++) {
+        or_[i & 3] |= p[i];
+        and_[i & 3] &= p[i];
+    }
+    for (k = 0; k < 8; k++) {
+        or_[k & 3] |= o[k];
+        and_[k & 3] &= a[k];
+    }
 }
 
 /*
  * Stuck data bits: every difference in bit j of byte lane l (offset mod 4) has the same value
  * in one read, and that read holds that value in bit j of every byte of the lane while its
- * other bits vary.
+ * other bits vary. Blank runs (sorted spans) are left out of the statistics.
  */
 static int diagnose_stuck(ecu_cmp *c, const struct side *sd[2], int symmetric,
                           const struct span *seg, long nseg, const struct span *blank, size_t nblank)
 {
     uint64_t cnt[4][8][2]; /* [lane][bit][value in b] */
     uint8_t or_[2][4], and_[2][4];
-    size_t common = sd[0]->n < sd[1]->n ? sd[0]->n : sd[1]->n;
+    size_t common = sd[0]->n < sd[1]->n ? sd[0]->n : sd[1]->n, nin = 0, bi = 0, t;
+    struct span *in = NULL;
     unsigned l, j, k, v;
+    int candidates = 0;
     long si;
-    memset(cnt, 0, sizeof cnt);
+
+    /* the compared offsets minus the blank runs */
+    for (si = 0; si < nseg; si++) {
+        uint64_t s0 = seg[si].s, e0 = seg[si].e < common ? seg[si].e : common;
+        while (s0 < e0) {
+            uint64_t e1 = e0;
+            struct span *q;
+            while (bi < nblank && blank[bi].e <= s0)
+                bi++;
+            if (bi < nblank && blank[bi].s <= s0) {
+                s0 = blank[bi].e;
+                continue;
+            }
+            if (bi < nblank && blank[bi].s < e1)
+                e1 = blank[bi].s;
+            if (!(q = realloc(in, (nin + 1) * sizeof *in))) {
+                free(in);
+                return ECU_ERR_NOMEM;
+            }
+            in = q;
+            in[nin++] = (struct span){s0, e1};
+            s0 = e1;
+        }
+    }
     memset(or_, 0, sizeof or_);
     memset(and_, 0xFF, sizeof and_);
-    for (si = 0; si < nseg; si++) {
-        uint64_t i, e = seg[si].e < common ? seg[si].e : common;
-        for (i = seg[si].s; i < e; i++) {
-            uint8_t x, bv = sd[1]->d[i], av = sd[0]->d[i];
+    for (t = 0; t < nin; t++)
+        for (k = 0; k < 2; k++)
+            lane_or_and(sd[k]->d, in[t].s, in[t].e, or_[k], and_[k]);
+    /* cheap rule-out: a stuck bit is constant in its lane while other bits there vary */
+    for (k = symmetric ? 0 : 1; k < 2; k++)
+        for (l = 0; l < 4; l++) {
+            uint8_t constant = (uint8_t)~(or_[k][l] ^ and_[k][l]);
+            if (constant && constant != 0xFF)
+                candidates = 1;
+        }
+    if (!candidates) {
+        free(in);
+        return ECU_OK;
+    }
+    memset(cnt, 0, sizeof cnt);
+    for (t = 0; t < nin; t++) {
+        uint64_t i;
+        for (i = in[t].s; i < in[t].e; i++) {
+            uint8_t x = sd[0]->d[i] ^ sd[1]->d[i], bv = sd[1]->d[i];
             l = (unsigned)(i & 3);
-            if (nblank && in_spans(blank, nblank, i))
-                continue;
-            or_[0][l] |= av;
-            and_[0][l] &= av;
-            or_[1][l] |= bv;
-            and_[1][l] &= bv;
-            x = av ^ bv;
             while (x) {
                 j = (unsigned)__builtin_ctz(x);
                 cnt[l][j][(bv >> j) & 1]++;
@@ -481,6 +669,7 @@ static int diagnose_stuck(ecu_cmp *c, const struct side *sd[2], int symmetric,
             }
         }
     }
+    free(in);
     /* for each (faulty side, bit, value): the lanes it explains and the bytes affected */
     for (k = symmetric ? 0 : 1; k < 2; k++) {
         for (j = 0; j < 8; j++) {
@@ -571,7 +760,8 @@ static void set_match(ecu_cmp *c, size_t first, uint64_t compared, uint64_t diff
  * attributed to a. @p differing is the number of differing offsets of the pair.
  */
 static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b, int symmetric,
-                         const struct span *seg, long nseg, uint64_t compared)
+                         const struct span *seg, long nseg, uint64_t compared,
+                         const struct ranger *known)
 {
     const struct side *sd[2] = {a, b};
     struct ranger r;
@@ -583,10 +773,15 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
 
     memset(&r, 0, sizeof r);
     r.gap = c->gap;
-    differing = diff_pair(a->d, a->n, b->d, b->n, seg, nseg, 0x3, &r);
-    if (differing == UINT64_MAX) {
-        free(r.v);
-        return ECU_ERR_NOMEM;
+    if (known) { /* two reads: the ranges of the comparison itself */
+        r = *known; /* borrowed: not freed here */
+        differing = c->differing;
+    } else {
+        differing = diff_pair(a->d, a->n, b->d, b->n, seg, nseg, 0x3, &r);
+        if (differing == UINT64_MAX) {
+            ecu__vec_free(&r.mem);
+            return ECU_ERR_NOMEM;
+        }
     }
     if (!differing)
         goto done;
@@ -610,7 +805,7 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
                 d.read = s->idx;
                 d.ref = l->idx;
                 d.length = k;
-                d.bytes = k + (cmpd - m);
+                d.bytes = differing; /* every difference of the pair comes from it */
                 d.match = (double)m / (double)cmpd;
                 rc = add_diag(c, &d);
                 goto done;
@@ -622,9 +817,17 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
     if (a->n == b->n && a->n >= 4) {
         uint64_t direct = (uint64_t)a->n - (differing < a->n ? differing : a->n);
         unsigned x;
-        for (x = 1; x <= 3; x += 2) {
-            uint64_t m = count_swapped_matches(a->d, b->d, a->n, x);
-            double ratio = (double)m / (double)(a->n & ~(size_t)3);
+        size_t sample = a->n < 65536 ? a->n : 65536, whole = a->n & ~(size_t)7;
+        for (x = 1; x <= 3 && whole; x += 2) {
+            uint64_t m;
+            double ratio;
+            /* a swapped read agrees almost everywhere once swapped back: a first window
+               that does not is enough to rule the hypothesis out */
+            if (sample >= 64 &&
+                (double)count_swapped_matches(a->d, b->d, sample, x) < 0.9 * (double)(sample & ~(size_t)7))
+                continue;
+            m = count_swapped_matches(a->d, b->d, a->n, x);
+            ratio = (double)m / (double)whole;
             if (ratio >= MATCH_STRUCT && m > direct) {
                 d.kind = x == 1 ? ECU_DIAG_SWAP16 : ECU_DIAG_SWAP32;
                 d.read = b->idx;
@@ -639,7 +842,7 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
 
     /* 3. shifted data from the first difference on; between two reads the shorter one is
           the suspect (it lost bytes), whatever the argument order */
-    from = r.n ? r.v[0].start : 0;
+    from = r.n ? RV(&r)[0].start : 0;
     if (symmetric && a->n < b->n) {
         const struct side *t = a;
         a = b;
@@ -647,7 +850,7 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
     }
     {
         int64_t shift = 0;
-        if (find_shift(a, b, r.v, r.n, &shift)) {
+        if (find_shift(a, b, RV(&r), r.n, &shift)) {
             uint64_t cmpd, m = count_shifted_matches(a, b, from, b->n, shift, &cmpd), m0, c0;
             m0 = count_shifted_matches(a, b, from, b->n, 0, &c0);
             if (cmpd >= SHIFT_WINDOW && (double)m / (double)cmpd >= MATCH_SHIFT &&
@@ -666,7 +869,7 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
     }
 
     /* 4. blank runs, then stuck data bits outside them */
-    if ((rc = diagnose_blank(c, sd, symmetric, &r, &blank, &nblank)))
+    if ((rc = diagnose_blank(c, first, sd, symmetric, &r, &blank, &nblank)))
         goto done;
     if ((rc = diagnose_stuck(c, sd, symmetric, seg, nseg, blank, nblank)))
         goto done;
@@ -674,7 +877,8 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
     set_match(c, first, compared, differing);
 done:
     free(blank);
-    free(r.v);
+    if (!known)
+        ecu__vec_free(&r.mem);
     return rc;
 }
 
@@ -805,7 +1009,7 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
         c->differing = c->read_diff[0] = c->read_diff[1] = d;
         if (d && c->diagnose) {
             struct side a = {data[0], size[0], 0}, b = {data[1], size[1], 1};
-            rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared);
+            rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared, &r);
         }
     } else {
         if ((rc = run_vote(c, n, data, size, total, seg, nseg, &r)))
@@ -815,7 +1019,7 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
             for (i = 0; i < n && rc == ECU_OK; i++) {
                 struct side b = {data[i], size[i], (unsigned)i};
                 if (c->read_diff[i])
-                    rc = diagnose_pair(c, &a, &b, 0, seg, nseg, c->compared);
+                    rc = diagnose_pair(c, &a, &b, 0, seg, nseg, c->compared, NULL);
             }
         }
     }
@@ -824,7 +1028,7 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
         if (size[i] != size[0])
             c->identical = 0;
 out:
-    c->ranges = r.v;
+    c->range_mem = r.mem;
     c->nranges = r.n;
     free(seg);
     if (rc != ECU_OK) {
@@ -850,7 +1054,7 @@ uint64_t ecu_cmp_read_differing(const ecu_cmp *c, size_t i)
 
 const ecu_cmp_range *ecu_cmp_range_at(const ecu_cmp *c, size_t i)
 {
-    return c && i < c->nranges ? &c->ranges[i] : NULL;
+    return c && i < c->nranges ? &((const ecu_cmp_range *)c->range_mem.p)[i] : NULL;
 }
 
 const ecu_cmp_diag *ecu_cmp_diag_at(const ecu_cmp *c, size_t i)
@@ -889,6 +1093,8 @@ const char *ecu_cmp_diag_kind_name(ecu_cmp_diag_kind kind)
     return "unknown";
 }
 
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
 static const char *size_hint(uint64_t n, char *buf, size_t sz)
 {
     if (n >= 1024 && n % 1024 == 0)
@@ -923,30 +1129,34 @@ int ecu_cmp_diag_describe(const ecu_cmp_diag *d, char *buf, size_t sz)
         return snprintf(buf, sz, "no diagnosis");
     switch (d->kind) {
     case ECU_DIAG_MISSING_PREFIX:
-        return snprintf(buf, sz, "lacks the first %" PRIu64 " bytes (0x%" PRIX64 "%s) of the "
-                        "reference; the rest matches", d->length, d->length,
+        return snprintf(buf, sz, "lacks the first %" PRIu64 " byte%s (0x%" PRIX64 "%s) of the "
+                        "reference; the rest matches", d->length, plural(d->length), d->length,
                         size_hint(d->length, h, sizeof h));
     case ECU_DIAG_TRUNCATED:
-        return snprintf(buf, sz, "truncated: the last %" PRIu64 " bytes (0x%" PRIX64 "%s) from "
-                        "0x%" PRIX64 " are missing; the rest matches", d->length, d->length,
-                        size_hint(d->length, h, sizeof h), d->offset);
+        return snprintf(buf, sz, "truncated: the last %" PRIu64 " byte%s (0x%" PRIX64 "%s) from "
+                        "0x%" PRIX64 " %s missing; the rest matches", d->length, plural(d->length),
+                        d->length, size_hint(d->length, h, sizeof h), d->offset,
+                        d->length == 1 ? "is" : "are");
     case ECU_DIAG_SHIFTED:
-        return snprintf(buf, sz, "data shifted from 0x%" PRIX64 " on: %" PRId64 " bytes %s there",
-                        d->offset, d->shift > 0 ? d->shift : -d->shift,
-                        d->shift > 0 ? "missing" : "inserted");
+    {
+        uint64_t k = (uint64_t)(d->shift > 0 ? d->shift : -d->shift);
+        return snprintf(buf, sz, "data shifted from 0x%" PRIX64 " on: %" PRIu64 " byte%s %s there",
+                        d->offset, k, plural(k), d->shift > 0 ? "missing" : "inserted");
+    }
     case ECU_DIAG_SWAP16:
         return snprintf(buf, sz, "bytes swapped within 16-bit words");
     case ECU_DIAG_SWAP32:
         return snprintf(buf, sz, "bytes reversed within 32-bit words");
     case ECU_DIAG_STUCK_BIT: {
         char lt[48];
-        return snprintf(buf, sz, "data bit %u stuck at %u in %s (%" PRIu64 " bytes differ)",
-                        d->bit, d->value, lanes_text(d->lanes, lt, sizeof lt), d->bytes);
+        return snprintf(buf, sz, "data bit %u stuck at %u in %s (%" PRIu64 " byte%s differ%s)",
+                        d->bit, d->value, lanes_text(d->lanes, lt, sizeof lt), d->bytes,
+                        plural(d->bytes), d->bytes == 1 ? "s" : "");
     }
     case ECU_DIAG_BLANK:
         return snprintf(buf, sz, "blank (all 0x%02X) over 0x%" PRIX64 "-0x%" PRIX64 " (%" PRIu64
-                        " bytes) where the reference has data", d->fill, d->offset,
-                        d->offset + d->length - 1, d->length);
+                        " byte%s) where the reference has data", d->fill, d->offset,
+                        d->offset + d->length - 1, d->length, plural(d->length));
     }
     return snprintf(buf, sz, "unknown diagnosis");
 }

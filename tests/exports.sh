@@ -4,7 +4,7 @@ lib=$1
 incdir=$2
 want=$(mktemp) have=$(mktemp)
 trap 'rm -f "$want" "$have"' EXIT
-grep -ho 'ECU_API [^(]*(' "$incdir"/*.h | sed -E 's/.*[ *]([a-z_0-9]+)\($/\1/' | sort -u >"$want"
+grep -ho 'ECU_API [^(]*(' "$incdir"/*.h | sed -E 's/.*[ *]([a-z_0-9]+)\($/\1/' | grep '^ecu_' | sort -u >"$want"
 nm -D --defined-only "$lib" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u >"$have"
 if ! diff -u "$want" "$have"; then
     echo "exported symbols (+) differ from the ECU_API declarations (-)"

@@ -131,7 +131,9 @@ int tool_write_file(const char *path, const void *data, size_t n)
     size_t len;
     int fd, e;
     struct stat st;
-    mode_t mode = 0644;
+    mode_t um = umask(0), mode;
+    umask(um);
+    mode = 0666 & ~um; /* a new file gets what the user's umask allows */
     if (strcmp(path, "-") == 0) {
         if (isatty(STDOUT_FILENO)) {
             tool_error(NULL, "refusing to write binary data to a terminal");

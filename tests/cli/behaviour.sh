@@ -1,0 +1,266 @@
+#!/bin/sh
+# Behaviour of ecu-cmp that golden files cannot check: stderr messages, writing the consensus
+# with -o, standard input, --help/--version, and that the inputs are never modified.
+#   behaviour.sh BINDIR FIXTURES
+# Fixture facts used here (see fixtures/generate.py): base.bin + vote_a.bin + vote_b.bin have a
+# strict majority everywhere and it is base.bin; base.bin + vote_b.bin + vote_c.bin have no
+# majority at one byte; bad-checksum.hex fails on line 3, truncated.s19 on line 5.
+set -u
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BINDIR FIXTURES" >&2
+    exit 2
+fi
+tool=$(cd "$1" && pwd)/ecu-cmp
+fixtures=$(cd "$2" && pwd)
+pass=0
+fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+# run ARGS...: runs the tool from the fixtures folder; stdout in $tmp/out, stderr in $tmp/err,
+# the exit status in $st
+run() {
+    (cd "$fixtures" && "$tool" "$@") >"$tmp/out" 2>"$tmp/err"
+    st=$?
+}
+# run_in INPUT ARGS...: the same with standard input from INPUT
+run_in() {
+    input=$1
+    shift
+    (cd "$fixtures" && "$tool" "$@") <"$input" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+}
+is() { [ "$1" = "$2" ]; }
+empty() { [ ! -s "$1" ]; }
+lines() { wc -l <"$1" | tr -d ' '; }
+first_line() { head -n 1 "$1"; }
+has() { grep -F -e "$2" "$1" >/dev/null; }
+same_file() { cmp -s "$1" "$2"; }
+# a listing of every fixture with its checksum
+fixture_sums() { (cd "$fixtures" && find . -type f -exec cksum {} + | sort -k 3); }
+# the names in a folder, one a line, hidden ones included
+names_in() { (cd "$1" && ls -A); }
+
+fixture_sums >"$tmp/sums.before"
+
+# ---- file errors: exit 2, nothing on stdout, one line "ecu-cmp: FILE: message" on stderr ------
+# file_error LABEL FILE EXPECTED_TEXT ARGS...
+file_error() {
+    label=$1 file=$2 text=$3
+    shift 3
+    run "$@"
+    check "$label: exit status 2 (got $st)" is "$st" 2
+    check "$label: nothing on stdout" empty "$tmp/out"
+    check "$label: one line on stderr (got $(lines "$tmp/err"))" is "$(lines "$tmp/err")" 1
+    case $(first_line "$tmp/err") in
+        "ecu-cmp: $file: "?*) ok "$label: stderr is 'ecu-cmp: $file: message'" ;;
+        *) bad "$label: stderr is 'ecu-cmp: $file: message', got: $(first_line "$tmp/err")" ;;
+    esac
+    check "$label: the message says '$text'" has "$tmp/err" "$text"
+}
+file_error "bad HEX checksum" reads/bad-checksum.hex "line 3" reads/bad-checksum.hex reads/base.bin
+file_error "bad HEX checksum" reads/bad-checksum.hex "checksum" reads/base.bin reads/bad-checksum.hex
+file_error "truncated S-record" reads/truncated.s19 "line 5" reads/base.bin reads/truncated.s19
+file_error "empty file" reads/empty.bin "empty" reads/base.bin reads/empty.bin
+file_error "missing file" reads/no-such-read.bin "cannot open" reads/base.bin reads/no-such-read.bin
+file_error "directory" reads "directory" reads reads/base.bin
+file_error "over --max-span" reads/base.bin "limit" --max-span 1K reads/base.bin reads/same.bin
+
+# ---- usage errors: exit 2, nothing on stdout, "ecu-cmp: message" and at most a hint line --------
+# usage_error LABEL ARGS...
+usage_error() {
+    label=$1
+    shift
+    run "$@"
+    check "$label: exit status 2 (got $st)" is "$st" 2
+    check "$label: nothing on stdout" empty "$tmp/out"
+    case $(first_line "$tmp/err") in
+        "ecu-cmp: "?*) ok "$label: stderr starts with 'ecu-cmp: '" ;;
+        *) bad "$label: stderr starts with 'ecu-cmp: ', got: $(first_line "$tmp/err")" ;;
+    esac
+    n=$(lines "$tmp/err")
+    if [ "$n" = 1 ]; then
+        ok "$label: one message line"
+    elif [ "$n" = 2 ] && is "$(sed -n 2p "$tmp/err")" "Try 'ecu-cmp --help' for more information."; then
+        ok "$label: one message line and the --help hint"
+    else
+        bad "$label: one message line (and at most the --help hint), got $n lines"
+    fi
+}
+usage_error "one read" reads/base.bin
+usage_error "no read"
+usage_error "unknown option" --frobnicate reads/base.bin reads/same.bin
+usage_error "--ignore 5:3" --ignore 5:3 reads/base.bin reads/same.bin
+usage_error "--gap not a number" --gap x reads/base.bin reads/same.bin
+usage_error "'-' twice" - -
+usage_error "-o with two reads" -o "$tmp/two.bin" reads/base.bin reads/same.bin
+check "-o with two reads: no output file" test ! -e "$tmp/two.bin"
+
+# ---- -o with a strict majority everywhere ------------------------------------------------------
+# Exit status rule with -o (ecu-cmp(1)): 0 the consensus was written, 1 it was not (no strict
+# majority somewhere), 2 trouble: a script can trust the file exactly when the status is 0.
+mkdir "$tmp/w"
+run -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-o majority: exit status 0, consensus written (got $st)" is "$st" 0
+check "-o majority: output identical to base.bin" same_file "$tmp/w/cons.bin" "$fixtures/reads/base.bin"
+check "-o majority: no other file left in the folder" is "$(names_in "$tmp/w")" cons.bin
+check "-o majority: nothing on stderr" empty "$tmp/err"
+check "-o majority: the report on stdout" has "$tmp/out" "differ: 6 of 65536 bytes"
+# replacing an existing file keeps its permissions
+printf 'old' >"$tmp/w/cons.bin"
+chmod 600 "$tmp/w/cons.bin"
+run -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-o majority over an existing file: exit status 0 (got $st)" is "$st" 0
+check "-o majority over an existing file: replaced" same_file "$tmp/w/cons.bin" "$fixtures/reads/base.bin"
+# shellcheck disable=SC2012 # one known file name; ls -l is the portable way to see its mode
+check "-o majority over an existing file: mode 600 kept" \
+    is "$(ls -l "$tmp/w/cons.bin" | cut -c 1-10)" "-rw-------"
+check "-o majority over an existing file: no other file left" is "$(names_in "$tmp/w")" cons.bin
+# --json says it was written
+run --json -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-o --json: consensus reported written" \
+    has "$tmp/out" "\"consensus\":{\"file\":\"$tmp/w/cons.bin\",\"written\":true,\"size\":65536}}"
+
+# ---- -o without a majority ---------------------------------------------------------------------
+mkdir "$tmp/n"
+run -o "$tmp/n/cons.bin" reads/base.bin reads/vote_b.bin reads/vote_c.bin
+check "-o no majority: exit status 1 (got $st)" is "$st" 1
+check "-o no majority: no output file, nothing left in the folder" is "$(names_in "$tmp/n")" ""
+check "-o no majority: one line on stderr" is "$(lines "$tmp/err")" 1
+case $(first_line "$tmp/err") in
+    "ecu-cmp: $tmp/n/cons.bin: "?*) ok "-o no majority: stderr names the output file" ;;
+    *) bad "-o no majority: stderr names the output file, got: $(first_line "$tmp/err")" ;;
+esac
+printf 'keep me\n' >"$tmp/n/cons.bin"
+cp "$tmp/n/cons.bin" "$tmp/keep.ref"
+run -o "$tmp/n/cons.bin" reads/base.bin reads/vote_b.bin reads/vote_c.bin
+check "-o no majority, existing output: exit status 1 (got $st)" is "$st" 1
+check "-o no majority, existing output: left untouched" same_file "$tmp/n/cons.bin" "$tmp/keep.ref"
+check "-o no majority, existing output: no other file left" is "$(names_in "$tmp/n")" cons.bin
+
+# ---- -o naming one of the inputs (on copies: a failure must not hurt the fixtures) ----------------
+mkdir "$tmp/in"
+cp "$fixtures/reads/base.bin" "$fixtures/reads/vote_a.bin" "$fixtures/reads/vote_b.bin" "$tmp/in/"
+ln "$tmp/in/vote_a.bin" "$tmp/in/alias.bin"
+for target in "$tmp/in/vote_a.bin" "$tmp/in/../in/vote_a.bin" "$tmp/in/alias.bin"; do
+    run -o "$target" "$tmp/in/base.bin" "$tmp/in/vote_a.bin" "$tmp/in/vote_b.bin"
+    check "-o $target (an input): exit status 2 (got $st)" is "$st" 2
+    check "-o $target (an input): nothing on stdout" empty "$tmp/out"
+    check "-o $target (an input): input unchanged" \
+        same_file "$tmp/in/vote_a.bin" "$fixtures/reads/vote_a.bin"
+    check "-o $target (an input): one line on stderr" is "$(lines "$tmp/err")" 1
+done
+check "-o an input: no file left beside the inputs" \
+    is "$(names_in "$tmp/in" | tr '\n' ' ')" "alias.bin base.bin vote_a.bin vote_b.bin "
+
+# ---- -o naming a folder -------------------------------------------------------------------------
+mkdir "$tmp/d"
+run -o "$tmp/d" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-o a folder: exit status 2 (got $st)" is "$st" 2
+check "-o a folder: the folder is left empty" is "$(names_in "$tmp/d")" ""
+
+# ---- -o - : the consensus on stdout (a file here) ------------------------------------------------
+run -o - reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-o -: exit status 0, consensus written (got $st)" is "$st" 0
+check "-o -: stdout is exactly the consensus (base.bin)" same_file "$tmp/out" "$fixtures/reads/base.bin"
+check "-o -: the report went to stderr" has "$tmp/err" "differ: 6 of 65536 bytes"
+run -q -o - reads/base.bin reads/vote_a.bin reads/vote_b.bin
+check "-q -o -: exit status 0 (got $st)" is "$st" 0
+check "-q -o -: stdout is exactly the consensus (base.bin)" same_file "$tmp/out" "$fixtures/reads/base.bin"
+
+# ---- standard input ------------------------------------------------------------------------------
+run_in "$fixtures/reads/base.bin" - reads/same.bin
+check "stdin: exit status 0 (got $st)" is "$st" 0
+check "stdin: identical" is "$(first_line "$tmp/out")" "identical: 2 reads of 65536 bytes"
+check "stdin: named '-' in the report" is "$(sed -n 2p "$tmp/out" | sed 's/^[0-9a-f]\{32\}  //')" "-"
+check "stdin: nothing on stderr" empty "$tmp/err"
+# shellcheck disable=SC2002 # a pipe on purpose: standard input that is not a regular file
+(cd "$fixtures" && cat reads/base.hex.gz | "$tool" - reads/base.bin) >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "stdin from a pipe, gzip'ed HEX: exit status 0 (got $st)" is "$st" 0
+run_in "$fixtures/reads/few.bin" -q reads/base.bin -
+check "stdin as the second read, different: exit status 1 (got $st)" is "$st" 1
+
+# ---- --help, --version, unknown option -----------------------------------------------------------
+run --help
+check "--help: exit status 0 (got $st)" is "$st" 0
+check "--help: usage on stdout" has "$tmp/out" "Usage: ecu-cmp [options] READ1 READ2"
+check "--help: nothing on stderr" empty "$tmp/err"
+run -h
+check "-h: exit status 0 (got $st)" is "$st" 0
+check "-h: usage on stdout" has "$tmp/out" "Usage: ecu-cmp"
+run --version
+check "--version: exit status 0 (got $st)" is "$st" 0
+case $(first_line "$tmp/out") in
+    "ecu-cmp (libecu) "[0-9]*) ok "--version: 'ecu-cmp (libecu) VERSION' on stdout" ;;
+    *) bad "--version: 'ecu-cmp (libecu) VERSION' on stdout, got: $(first_line "$tmp/out")" ;;
+esac
+check "--version: nothing on stderr" empty "$tmp/err"
+run --no-such-option reads/base.bin reads/same.bin
+check "unknown option: exit status 2 (got $st)" is "$st" 2
+check "unknown option: nothing on stdout" empty "$tmp/out"
+check "unknown option: a message on stderr" test -s "$tmp/err"
+
+# ---- the most reads: 64, each listed in every range (long -l lines, over 64 KiB of listing) -------
+# Read i (1-64) holds i at every 40th offset and 0 elsewhere: 512 ranges without a majority, each
+# listing all 64 reads (lines of about 200 characters; with these sizes one line ends past the
+# first 64 KiB of output, where a fixed-size line buffer would overflow).
+mkdir "$tmp/many"
+zeros=$(i=0; while [ $i -lt 39 ]; do printf '\\0'; i=$((i + 1)); done)
+i=1
+while [ $i -le 65 ]; do
+    f=$tmp/many/r$(printf %02d $i).bin
+    # shellcheck disable=SC2059 # the format carries the bytes
+    printf "\\$(printf %03o $i)$zeros" >"$f"
+    k=0
+    while [ $k -lt 9 ]; do
+        cat "$f" "$f" >"$f.2" && mv "$f.2" "$f"
+        k=$((k + 1))
+    done
+    i=$((i + 1))
+done
+all=$(i=2; s=1; while [ $i -le 64 ]; do s="$s,$i"; i=$((i + 1)); done; echo "$s")
+off=0
+while [ $off -lt 20480 ]; do
+    printf '0x%X 1 1 %s 1\n' $off "$all"
+    off=$((off + 40))
+done >"$tmp/many.expected"
+mv "$tmp/many/r65.bin" "$tmp/r65.bin"
+(cd "$tmp/many" && "$tool" -l ./*.bin) >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "64 reads -l: exit status 1 (got $st)" is "$st" 1
+check "64 reads -l: every range lists all reads" same_file "$tmp/out" "$tmp/many.expected"
+check "64 reads -l: nothing on stderr" empty "$tmp/err"
+(cd "$tmp/many" && "$tool" ./*.bin ../r65.bin) >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "65 reads: exit status 2 (got $st)" is "$st" 2
+check "65 reads: nothing on stdout" empty "$tmp/out"
+
+# ---- a write error on stdout is trouble ----------------------------------------------------------
+if [ -w /dev/full ]; then
+    (cd "$fixtures" && "$tool" reads/base.bin reads/same.bin) >/dev/full 2>"$tmp/err"
+    st=$?
+    check "stdout write error: exit status 2 (got $st)" is "$st" 2
+    check "stdout write error: a message on stderr" test -s "$tmp/err"
+fi
+
+# ---- the inputs were never modified --------------------------------------------------------------
+fixture_sums >"$tmp/sums.after"
+if cmp -s "$tmp/sums.before" "$tmp/sums.after"; then
+    ok "fixtures unchanged (no file modified, added or removed)"
+else
+    bad "fixtures unchanged (no file modified, added or removed)"
+    diff "$tmp/sums.before" "$tmp/sums.after"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,1 @@
+ecu-cmp reads/bad-checksum.hex reads/base.bin

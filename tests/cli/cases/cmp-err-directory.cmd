@@ -1,0 +1,1 @@
+ecu-cmp reads reads/base.bin

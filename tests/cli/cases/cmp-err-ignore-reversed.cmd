@@ -1,0 +1,1 @@
+ecu-cmp --ignore 5:3 reads/base.bin reads/same.bin

@@ -1,0 +1,1 @@
+ecu-cmp --max-span 1K reads/base.bin reads/same.bin

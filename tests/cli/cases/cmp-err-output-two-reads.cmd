@@ -1,0 +1,1 @@
+ecu-cmp -o /nonexistent/out.bin reads/base.bin reads/same.bin

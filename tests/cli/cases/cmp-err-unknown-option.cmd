@@ -1,0 +1,1 @@
+ecu-cmp --frobnicate reads/base.bin reads/same.bin

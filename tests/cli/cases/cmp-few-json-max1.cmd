@@ -1,0 +1,1 @@
+ecu-cmp --json --max 1 reads/base.bin reads/few.bin

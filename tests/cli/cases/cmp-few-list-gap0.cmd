@@ -1,0 +1,1 @@
+ecu-cmp -l --gap 0 reads/base.bin reads/few.bin

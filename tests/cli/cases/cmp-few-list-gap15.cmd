@@ -1,0 +1,1 @@
+ecu-cmp -l --gap 15 reads/base.bin reads/few.bin

@@ -1,0 +1,1 @@
+ecu-cmp -l reads/base.bin reads/few.bin

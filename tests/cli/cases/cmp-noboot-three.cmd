@@ -1,0 +1,1 @@
+ecu-cmp reads/noboot.bin reads/base.bin reads/same.bin

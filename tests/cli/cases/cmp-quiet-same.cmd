@@ -1,0 +1,1 @@
+ecu-cmp -q reads/base.bin reads/same.bin

@@ -1,0 +1,1 @@
+ecu-cmp --no-diagnose reads/base.bin reads/stuck.bin

@@ -1,0 +1,1 @@
+ecu-cmp --json reads/base.bin reads/trunc.bin

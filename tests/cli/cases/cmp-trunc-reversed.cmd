@@ -1,0 +1,1 @@
+ecu-cmp reads/trunc.bin reads/base.bin

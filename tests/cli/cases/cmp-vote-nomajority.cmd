@@ -1,0 +1,1 @@
+ecu-cmp reads/base.bin reads/vote_b.bin reads/vote_c.bin
