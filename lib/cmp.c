@@ -225,8 +225,25 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
     return ECU_OK;
 }
 
+/*
+ * The pair diff is built twice on x86-64 with GCC: for x86-64-v3 (hardware popcnt, tzcnt,
+ * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked when the library
+ * is loaded. Sanitizer builds keep one version (their runtime and ifuncs do not mix well).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+#define ECU_DIFF_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define ECU_HAVE_CLONES 1
+#else
+#define ECU_DIFF_CLONES
+#define ECU_HAVE_CLONES 0
+#endif
+
 static inline unsigned popcount64(uint64_t x)
 {
+#if ECU_HAVE_CLONES
+    return (unsigned)__builtin_popcountll(x); /* one instruction in the v3 version */
+#endif
     x = x - ((x >> 1) & 0x5555555555555555ULL);
     x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
@@ -280,30 +297,34 @@ struct open_range {
     uint64_t start, last, count;
 };
 
-/* Adds the differing bytes of mask m (bit j = offset base + j) to the open range and r. */
-static inline int merge_mask(struct ranger *r, struct open_range *o, uint64_t base, uint64_t m,
-                             uint64_t mask)
+/* Adds the differing bytes of mask m (bit j = offset base + j) to the open range and r.
+   The state is copied into locals so that stores into the range array, which the compiler
+   must assume may alias it, do not force it back to memory on every bit. */
+static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t base, uint64_t m,
+                             uint64_t mask, uint64_t gap)
 {
-    uint64_t starts = m & ~follow_mask(m, r->gap + 1);
+    struct open_range o = *or_;
+    uint64_t starts = m & ~follow_mask(m, gap + 1);
     while (m) {
         unsigned j = (unsigned)__builtin_ctzll(m);
         uint64_t pos = base + j, rest, part;
         /* the first bit of the block may continue the previous block's range */
-        if (!o->open || pos - o->last - 1 > r->gap) {
-            if (o->open && ranger_put(r, o->start, o->last, o->count, mask))
+        if (!o.open || pos - o.last - 1 > gap) {
+            if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
                 return ECU_ERR_NOMEM;
-            o->open = 1;
-            o->start = pos;
-            o->count = 0;
+            o.open = 1;
+            o.start = pos;
+            o.count = 0;
         }
         starts &= ~((uint64_t)1 << j);
         /* this range takes the bits up to the next start in the block */
         rest = starts ? (starts & (0 - starts)) - 1 : ~(uint64_t)0;
         part = m & rest;
-        o->count += popcount64(part);
-        o->last = base + (unsigned)(63 - __builtin_clzll(part));
+        o.count += popcount64(part);
+        o.last = base + (unsigned)(63 - __builtin_clzll(part));
         m &= ~rest;
     }
+    *or_ = o;
     return ECU_OK;
 }
 
@@ -313,10 +334,11 @@ static inline int merge_mask(struct ranger *r, struct open_range *o, uint64_t ba
  * Equal data costs one memcmp per block; differing blocks are turned into 64-bit masks of
  * differing bytes, and ranges are cut where a run of equal bytes exceeds the gap.
  */
+ECU_DIFF_CLONES
 static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
                           const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
 {
-    uint64_t total = 0;
+    uint64_t total = 0, gap = r->gap;
     size_t common = na < nb ? na : nb;
     struct open_range o = {0, 0, 0, 0};
     long si;
@@ -333,7 +355,7 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
                 uint64_t m = diff_mask64(a + k, b + k);
                 if (m) {
                     total += popcount64(m);
-                    if (merge_mask(r, &o, k, m, mask))
+                    if (merge_mask(r, &o, k, m, mask, gap))
                         return UINT64_MAX;
                 }
             }
@@ -342,7 +364,7 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
                 for (j = 0; k + j < end; j++)
                     m |= (uint64_t)(a[k + j] != b[k + j]) << j;
                 total += popcount64(m);
-                if (m && merge_mask(r, &o, k, m, mask))
+                if (m && merge_mask(r, &o, k, m, mask, gap))
                     return UINT64_MAX;
             }
             i = end;
@@ -350,7 +372,7 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
         /* offsets that only the longer read has: one consecutive run */
         k = ce > s ? ce : s;
         if (k < e) {
-            if (!o.open || k - o.last - 1 > r->gap) {
+            if (!o.open || k - o.last - 1 > gap) {
                 if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
                     return UINT64_MAX;
                 o.open = 1;

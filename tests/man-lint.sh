@@ -6,7 +6,7 @@ if ! command -v groff >/dev/null 2>&1; then
     echo "groff not installed: man page lint skipped"
     exit 0
 fi
-msgs=$(LC_ALL=C.UTF-8 groff -mandoc -ww -z "$page" 2>&1)
+msgs=$(LC_ALL=C.UTF-8 groff -t -mandoc -ww -z "$page" 2>&1)
 if [ -n "$msgs" ]; then
     printf '%s\n' "$msgs"
     exit 1

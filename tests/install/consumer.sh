@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs the build into a temporary prefix and builds a small program against it twice:
 # with find_package(ecu) (ecu::ecu) and with pkg-config (libecu.pc). Both must run.
+# usage: consumer.sh BUILD_DIR HERE CC [EXTRA_FLAGS]  (the sanitizer flags of an ASan build)
 set -eu
 build=$1
 here=$2
 cc=$3
+extra=${4:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -16,11 +18,12 @@ libdir=$(ls -d "$prefix"/lib* | head -n 1)
 [ -f "$libdir/cmake/ecu/ecuConfig.cmake" ] || { echo "no ecuConfig.cmake"; exit 1; }
 "$prefix/bin/ecu-cmp" --version >/dev/null
 
-cmake -S "$here" -B "$prefix/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake -S "$here" -B "$prefix/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_C_FLAGS="$extra" -DCMAKE_EXE_LINKER_FLAGS="$extra" >/dev/null
 cmake --build "$prefix/consumer" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$prefix/consumer/consumer"
 
 PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists libecu
-# shellcheck disable=SC2046
-"$cc" -o "$prefix/consumer-pc" "$here/consumer.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs libecu)
+# shellcheck disable=SC2046,SC2086
+"$cc" $extra -o "$prefix/consumer-pc" "$here/consumer.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs libecu)
 LD_LIBRARY_PATH="$libdir" "$prefix/consumer-pc"
