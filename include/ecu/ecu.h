@@ -6,4 +6,5 @@
 #include "ecu/error.h"
 #include "ecu/image.h"
 #include "ecu/cmp.h"
+#include "ecu/checksum.h"
 #endif

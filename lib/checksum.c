@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checksum primitives: word sums, CRCs in the Rocksoft parameter model, compensation.
+ *
+ * The reflected CRC-32 of zlib (poly 0x04C11DB7) goes through zlib's crc32_z whatever its
+ * init and final xor: zlib's running value is our register xor 0xFFFFFFFF. Other 32-bit CRCs
+ * use slice-by-8 tables, other widths a byte table. Parameter sets and check values are
+ * those of the public CRC catalogue (reveng "Catalogue of parametrised CRC algorithms").
+ *
+ * CRC compensation uses two facts about a CRC register update, which is a bijection for each
+ * input byte: (1) it can be run backwards, because the table entries differ in their top byte
+ * (reflected: bottom byte); (2) feeding 4 bytes x from register s leaves the same register as
+ * feeding 4 zero bytes from s xor x (x read little-endian for reflected CRCs, big-endian for
+ * the others). So the bytes are the forward state at the slot xor the state obtained by
+ * running backwards from the target over the rest of the data and then 4 zero bytes.
+ */
+#include "ecu/checksum.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+const ecu_crc_params ECU_CRC32 = {32, 0x04C11DB7, 0xFFFFFFFF, 1, 1, 0xFFFFFFFF};
+const ecu_crc_params ECU_CRC32_MPEG2 = {32, 0x04C11DB7, 0xFFFFFFFF, 0, 0, 0};
+const ecu_crc_params ECU_CRC32_BZIP2 = {32, 0x04C11DB7, 0xFFFFFFFF, 0, 0, 0xFFFFFFFF};
+const ecu_crc_params ECU_CRC16_ARC = {16, 0x8005, 0, 1, 1, 0};
+const ecu_crc_params ECU_CRC16_XMODEM = {16, 0x1021, 0, 0, 0, 0};
+const ecu_crc_params ECU_CRC16_KERMIT = {16, 0x1021, 0, 1, 1, 0};
+const ecu_crc_params ECU_CRC16_CCITT_FALSE = {16, 0x1021, 0xFFFF, 0, 0, 0};
+
+uint64_t ecu_sum_words(const void *data, size_t size, unsigned word_bytes, int big_endian,
+                       uint64_t init, unsigned acc_bits)
+{
+    const uint8_t *p = data;
+    uint64_t sum = init, mask = acc_bits >= 64 ? UINT64_MAX : (((uint64_t)1 << acc_bits) - 1);
+    size_t i, n;
+    if (!p || (word_bytes != 1 && word_bytes != 2 && word_bytes != 4))
+        return init & mask;
+    n = size - size % word_bytes;
+    switch (word_bytes) {
+    case 1:
+        for (i = 0; i < n; i++)
+            sum += p[i];
+        break;
+    case 2:
+        if (big_endian)
+            for (i = 0; i < n; i += 2)
+                sum += (uint32_t)p[i] << 8 | p[i + 1];
+        else
+            for (i = 0; i < n; i += 2)
+                sum += (uint32_t)p[i + 1] << 8 | p[i];
+        break;
+    default:
+        if (big_endian)
+            for (i = 0; i < n; i += 4)
+                sum += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
+        else
+            for (i = 0; i < n; i += 4)
+                sum += (uint32_t)p[i + 3] << 24 | (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 1] << 8 | p[i];
+    }
+    return sum & mask;
+}
+
+/* ---- CRC engine ---------------------------------------------------------------------------- */
+
+enum crc_kind { CRC_ZLIB, CRC_SLICE8, CRC_BYTE };
+
+struct ecu_crc {
+    ecu_crc_params p;
+    enum crc_kind kind;
+    uint64_t mask;
+    uint64_t table[256];   /* byte table, in the register's orientation */
+    uint32_t slice[8][256]; /* slice-by-8 (32-bit CRCs other than zlib's) */
+    uint8_t back[256];     /* table index from the distinguishing byte of an entry */
+};
+
+static uint64_t reflect(uint64_t v, unsigned bits)
+{
+    uint64_t r = 0;
+    unsigned i;
+    for (i = 0; i < bits; i++, v >>= 1)
+        r = (r << 1) | (v & 1);
+    return r;
+}
+
+ecu_crc *ecu_crc_new(const ecu_crc_params *p)
+{
+    ecu_crc *c;
+    unsigned i, k, w;
+    if (!p || p->width < 8 || p->width > 64)
+        return NULL;
+    if (!(c = calloc(1, sizeof *c)))
+        return NULL;
+    c->p = *p;
+    w = p->width;
+    c->mask = w == 64 ? UINT64_MAX : (((uint64_t)1 << w) - 1);
+    c->p.poly &= c->mask;
+    c->p.init &= c->mask;
+    c->p.xorout &= c->mask;
+    for (i = 0; i < 256; i++) {
+        uint64_t r;
+        if (p->refin) {
+            uint64_t rpoly = reflect(c->p.poly, w);
+            r = i;
+            for (k = 0; k < 8; k++)
+                r = (r & 1) ? (r >> 1) ^ rpoly : r >> 1;
+        } else {
+            uint64_t top = (uint64_t)1 << (w - 1);
+            r = (uint64_t)i << (w - 8);
+            for (k = 0; k < 8; k++)
+                r = (r & top) ? ((r << 1) ^ c->p.poly) & c->mask : (r << 1) & c->mask;
+        }
+        c->table[i] = r;
+    }
+    /* the byte that tells table entries apart: the top one (reflected) or the bottom one */
+    for (i = 0; i < 256; i++) {
+        uint64_t e = c->table[i];
+        c->back[p->refin ? (e >> (w - 8)) & 0xFF : e & 0xFF] = (uint8_t)i;
+    }
+    if (w == 32 && p->refin && p->refout == p->refin && c->p.poly == 0x04C11DB7)
+        c->kind = CRC_ZLIB;
+    else if (w == 32) {
+        c->kind = CRC_SLICE8;
+        for (i = 0; i < 256; i++)
+            c->slice[0][i] = (uint32_t)c->table[i];
+        for (k = 1; k < 8; k++)
+            for (i = 0; i < 256; i++) {
+                uint32_t prev = c->slice[k - 1][i];
+                c->slice[k][i] = p->refin ? (prev >> 8) ^ c->slice[0][prev & 0xFF]
+                                          : (prev << 8) ^ c->slice[0][prev >> 24];
+            }
+    } else {
+        c->kind = CRC_BYTE;
+    }
+    return c;
+}
+
+void ecu_crc_free(ecu_crc *c) { free(c); }
+
+uint64_t ecu_crc_begin(const ecu_crc *c)
+{
+    return c->p.refin ? reflect(c->p.init, c->p.width) : c->p.init;
+}
+
+uint64_t ecu_crc_end(const ecu_crc *c, uint64_t state)
+{
+    uint64_t v = c->p.refin != c->p.refout ? reflect(state, c->p.width) : state;
+    return (v ^ c->p.xorout) & c->mask;
+}
+
+uint64_t ecu_crc_resume(const ecu_crc *c, uint64_t value)
+{
+    uint64_t v = (value ^ c->p.xorout) & c->mask;
+    return c->p.refin != c->p.refout ? reflect(v, c->p.width) : v;
+}
+
+static uint32_t slice8_refl(const ecu_crc *c, uint32_t crc, const uint8_t *p, size_t n)
+{
+    while (n >= 8) {
+        uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        crc = c->slice[7][lo & 0xFF] ^ c->slice[6][(lo >> 8) & 0xFF] ^ c->slice[5][(lo >> 16) & 0xFF] ^
+              c->slice[4][lo >> 24] ^ c->slice[3][p[4]] ^ c->slice[2][p[5]] ^ c->slice[1][p[6]] ^
+              c->slice[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        crc = (crc >> 8) ^ c->slice[0][(crc ^ *p++) & 0xFF];
+    return crc;
+}
+
+static uint32_t slice8_norm(const ecu_crc *c, uint32_t crc, const uint8_t *p, size_t n)
+{
+    while (n >= 8) {
+        uint32_t hi = crc ^ ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
+        crc = c->slice[7][hi >> 24] ^ c->slice[6][(hi >> 16) & 0xFF] ^ c->slice[5][(hi >> 8) & 0xFF] ^
+              c->slice[4][hi & 0xFF] ^ c->slice[3][p[4]] ^ c->slice[2][p[5]] ^ c->slice[1][p[6]] ^
+              c->slice[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        crc = (crc << 8) ^ c->slice[0][(crc >> 24) ^ *p++];
+    return crc;
+}
+
+uint64_t ecu_crc_update(const ecu_crc *c, uint64_t state, const void *data, size_t size)
+{
+    const uint8_t *p = data;
+    unsigned w = c->p.width;
+    if (!size)
+        return state;
+    switch (c->kind) {
+    case CRC_ZLIB:
+        return crc32_z((uLong)(state ^ 0xFFFFFFFFu), p, size) ^ 0xFFFFFFFFu;
+    case CRC_SLICE8:
+        return c->p.refin ? slice8_refl(c, (uint32_t)state, p, size) : slice8_norm(c, (uint32_t)state, p, size);
+    case CRC_BYTE:
+        break;
+    }
+    if (c->p.refin) {
+        while (size--)
+            state = (state >> 8) ^ c->table[(state ^ *p++) & 0xFF];
+    } else {
+        while (size--)
+            state = ((state << 8) ^ c->table[((state >> (w - 8)) ^ *p++) & 0xFF]) & c->mask;
+    }
+    return state;
+}
+
+uint64_t ecu_crc_compute(const ecu_crc *c, const void *data, size_t size)
+{
+    return ecu_crc_end(c, ecu_crc_update(c, ecu_crc_begin(c), data, size));
+}
+
+/* One register step backwards: the register before byte b, given the one after it. */
+static uint64_t crc_back_step(const ecu_crc *c, uint64_t after, uint8_t b)
+{
+    unsigned w = c->p.width;
+    if (c->p.refin) {
+        uint8_t idx = c->back[(after >> (w - 8)) & 0xFF];
+        uint64_t high = (after ^ c->table[idx]) << 8;
+        return (high | (uint8_t)(idx ^ b)) & c->mask;
+    } else {
+        uint8_t idx = c->back[after & 0xFF];
+        uint64_t low = (after ^ c->table[idx]) >> 8;
+        return low | ((uint64_t)(uint8_t)(idx ^ b) << (w - 8));
+    }
+}
+
+int ecu_crc32_compensate(const ecu_crc *c, uint8_t *data, size_t size, size_t pos, uint64_t target)
+{
+    uint64_t s, t;
+    size_t i;
+    uint32_t x;
+    if (!c || !data || c->p.width != 32 || pos > size || size - pos < 4)
+        return ECU_ERR_INVALID;
+    s = ecu_crc_update(c, ecu_crc_begin(c), data, pos);
+    t = ecu_crc_resume(c, target);
+    for (i = size; i > pos + 4; i--)
+        t = crc_back_step(c, t, data[i - 1]);
+    for (i = 0; i < 4; i++)
+        t = crc_back_step(c, t, 0);
+    x = (uint32_t)(s ^ t);
+    if (c->p.refin) {
+        data[pos] = (uint8_t)x;
+        data[pos + 1] = (uint8_t)(x >> 8);
+        data[pos + 2] = (uint8_t)(x >> 16);
+        data[pos + 3] = (uint8_t)(x >> 24);
+    } else {
+        data[pos] = (uint8_t)(x >> 24);
+        data[pos + 1] = (uint8_t)(x >> 16);
+        data[pos + 2] = (uint8_t)(x >> 8);
+        data[pos + 3] = (uint8_t)x;
+    }
+    return ECU_OK;
+}
+
+int ecu_sum32_compensate(uint8_t *data, size_t size, size_t pos, int big_endian, uint32_t init,
+                         uint32_t target)
+{
+    uint32_t s, w;
+    if (!data || pos % 4 || pos > size || size - pos < 4)
+        return ECU_ERR_INVALID;
+    memset(data + pos, 0, 4);
+    s = (uint32_t)ecu_sum_words(data, size, 4, big_endian, init, 32);
+    w = target - s;
+    if (big_endian) {
+        data[pos] = (uint8_t)(w >> 24);
+        data[pos + 1] = (uint8_t)(w >> 16);
+        data[pos + 2] = (uint8_t)(w >> 8);
+        data[pos + 3] = (uint8_t)w;
+    } else {
+        data[pos] = (uint8_t)w;
+        data[pos + 1] = (uint8_t)(w >> 8);
+        data[pos + 2] = (uint8_t)(w >> 16);
+        data[pos + 3] = (uint8_t)(w >> 24);
+    }
+    return ECU_OK;
+}
