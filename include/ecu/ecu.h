@@ -7,4 +7,5 @@
 #include "ecu/image.h"
 #include "ecu/cmp.h"
 #include "ecu/checksum.h"
+#include "ecu/csum.h"
 #endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file ecu/csum.h
+ * Checksum detection, verification and correction by ECU family.
+ *
+ * A family (one per ECU type: "bosch-edc16", "bosch-me7-volvo", ...) recognises its images
+ * and lays out their checksum blocks. Each block is data: the algorithm, the ranges it covers
+ * and where and how the value is stored. Verification walks the blocks; correction writes
+ * the checksum (or compensation) bytes, repeats until nothing changes and verifies again.
+ */
+#ifndef ECU_CSUM_H
+#define ECU_CSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecu/common.h"
+#include "ecu/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outcome for one file. */
+typedef enum ecu_verdict {
+    ECU_VERDICT_OK = 0,        /**< family known, every checksum block verifies */
+    ECU_VERDICT_BAD = 1,       /**< family known, at least one block does not verify */
+    ECU_VERDICT_UNKNOWN = 2,   /**< no family recognises the image */
+    ECU_VERDICT_AMBIGUOUS = 3, /**< two or more families recognise it equally well */
+    ECU_VERDICT_NO_LAYOUT = 4, /**< family known but no checksum layout is known for it */
+    ECU_VERDICT_FIXED = 5,     /**< after ecu_csum_fix: bad blocks were corrected */
+} ecu_verdict;
+
+/** Status of one checksum block. */
+typedef enum ecu_block_status {
+    ECU_BLOCK_OK = 0,        /**< stored value matches */
+    ECU_BLOCK_BAD = 1,       /**< stored value does not match */
+    ECU_BLOCK_FIXED = 2,     /**< was bad, corrected by ecu_csum_fix */
+    ECU_BLOCK_SIGNATURE = 3, /**< a signature that verifies; it cannot be recomputed */
+    ECU_BLOCK_SIGNATURE_BAD = 4, /**< a signature that does not verify; not correctable */
+} ecu_block_status;
+
+/** A byte range [start, end) of the image. */
+typedef struct ecu_range {
+    uint64_t start, end;
+} ecu_range;
+
+/** One checksum block as verified. Strings and arrays are owned by the handle. */
+typedef struct ecu_block {
+    const char *name;      /**< e.g. "region 0x0-0x3FFFF" or "multipoint 12" */
+    const char *algorithm; /**< e.g. "sum32be==0xD01FE500", "sum16le pair", "crc32" */
+    const ecu_range *ranges;
+    size_t nranges;
+    uint64_t stored;       /**< value found in the image */
+    uint64_t computed;     /**< value the data calls for */
+    uint64_t store_offset; /**< where the value (or compensation word) lives */
+    unsigned store_bytes;  /**< its size (8 for a value stored with its complement) */
+    ecu_block_status status;
+} ecu_block;
+
+/** Static description of a family, for listing. */
+typedef struct ecu_family_info {
+    const char *name;         /**< stable identifier, for --family */
+    const char *manufacturer; /**< "Bosch", ... */
+    const char *description;  /**< ECUs covered */
+    const char *verifies;     /**< what is checked */
+    const char *corrects;     /**< what can be corrected ("" when nothing) */
+    const char *sources;      /**< public sources of the layout (owner/repo path) */
+} ecu_family_info;
+
+/** Number of families in the registry, and family @p i (NULL when out of range). */
+ECU_API size_t ecu_family_count(void);
+ECU_API const ecu_family_info *ecu_family_at(size_t i);
+
+typedef struct ecu_csum ecu_csum;
+
+ECU_API ecu_csum *ecu_csum_new(void);
+ECU_API void ecu_csum_free(ecu_csum *cs);
+
+/** Uses family @p name instead of detecting (NULL: detect). ECU_ERR_INVALID if unknown. */
+ECU_API int ecu_csum_set_family(ecu_csum *cs, const char *name);
+
+/**
+ * Copies the image, detects its family (unless one was set) and verifies every block.
+ * Returns ECU_OK (whatever the verdict) or ECU_ERR_NOMEM / ECU_ERR_INVALID.
+ */
+ECU_API int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size);
+
+ECU_API ecu_verdict ecu_csum_verdict(const ecu_csum *cs);
+/** Family of the last analysis, or NULL when unknown or ambiguous. */
+ECU_API const ecu_family_info *ecu_csum_family(const ecu_csum *cs);
+/** Detection score (0-100) of the chosen family. */
+ECU_API unsigned ecu_csum_score(const ecu_csum *cs);
+/** One-line evidence of the detection, e.g. "3 region descriptors". Owned by the handle. */
+ECU_API const char *ecu_csum_evidence(const ecu_csum *cs);
+/** Families that claimed the image (for AMBIGUOUS, all of the tied ones). */
+ECU_API size_t ecu_csum_candidate_count(const ecu_csum *cs);
+ECU_API const ecu_family_info *ecu_csum_candidate_at(const ecu_csum *cs, size_t i, unsigned *score);
+
+ECU_API size_t ecu_csum_block_count(const ecu_csum *cs);
+ECU_API const ecu_block *ecu_csum_block_at(const ecu_csum *cs, size_t i);
+/** Blocks with status BAD or SIGNATURE_BAD. */
+ECU_API size_t ecu_csum_bad_count(const ecu_csum *cs);
+
+/**
+ * Corrects the analysed copy: writes every bad block's value, repeating until nothing
+ * changes (checksums inside other checksums' ranges), then verifies again. Refuses
+ * (ECU_ERR_INVALID, copy unchanged) when the family is unknown or ambiguous, and returns
+ * ECU_ERR_UNFIXABLE when a block stays bad or a byte outside the checksum and compensation
+ * slots would change (the copy is then restored).
+ */
+ECU_API int ecu_csum_fix(ecu_csum *cs);
+/** The analysed (and possibly corrected) copy of the image. */
+ECU_API const uint8_t *ecu_csum_image(const ecu_csum *cs, size_t *size);
+
+/** Stable names: "ok", "bad", "unknown", "ambiguous", "no-layout", "fixed"; and for blocks. */
+ECU_API const char *ecu_verdict_name(ecu_verdict v);
+ECU_API const char *ecu_block_status_name(ecu_block_status s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The checksum engine: detection over the family registry, verification of a block list,
+ * and correction to a fixed point with a check that only checksum bytes changed.
+ */
+#include "family_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CANDIDATES 8
+#define MAX_FIX_PASSES 16
+
+struct candidate {
+    const struct family *f;
+    unsigned score;
+};
+
+struct ecu_csum {
+    const struct family *forced;
+    /* last analysis */
+    uint8_t *img;
+    size_t size;
+    ecu_verdict verdict;
+    const struct family *family;
+    unsigned score;
+    char evidence[160];
+    struct candidate cand[MAX_CANDIDATES];
+    size_t ncand;
+    struct blk_list blocks;
+    ecu_block *info; /* public view of blocks */
+};
+
+/* ---- helpers shared with the families ---------------------------------------------------- */
+
+int ecu__blk_add(struct blk_list *l, const struct blk *b)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        void *q = realloc(l->v, cap * sizeof *l->v);
+        if (!q)
+            return ECU_ERR_NOMEM;
+        l->v = q;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *b;
+    return ECU_OK;
+}
+
+uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be)
+{
+    if (off > n || n - off < 4)
+        return 0;
+    d += off;
+    return be ? (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3]
+              : (uint32_t)d[3] << 24 | (uint32_t)d[2] << 16 | (uint32_t)d[1] << 8 | d[0];
+}
+
+uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be)
+{
+    if (off > n || n - off < 2)
+        return 0;
+    d += off;
+    return (uint16_t)(be ? d[0] << 8 | d[1] : d[1] << 8 | d[0]);
+}
+
+static uint64_t rd_n(const uint8_t *d, uint64_t off, unsigned bytes, int be)
+{
+    uint64_t v = 0;
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        v |= (uint64_t)d[off + (be ? i : bytes - 1 - i)] << (8 * (bytes - 1 - i));
+    return v;
+}
+
+static void wr_n(uint8_t *d, uint64_t off, unsigned bytes, int be, uint64_t v)
+{
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        d[off + (be ? i : bytes - 1 - i)] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+}
+
+static uint64_t mask_bits(unsigned bits)
+{
+    return bits >= 64 ? UINT64_MAX : (((uint64_t)1 << bits) - 1);
+}
+
+/* ---- families ------------------------------------------------------------------------------ */
+
+size_t ecu_family_count(void) { return ecu__nfamilies; }
+
+const ecu_family_info *ecu_family_at(size_t i)
+{
+    return i < ecu__nfamilies ? &ecu__families[i]->info : NULL;
+}
+
+static const struct family *family_by_name(const char *name)
+{
+    size_t i;
+    for (i = 0; i < ecu__nfamilies; i++)
+        if (strcmp(ecu__families[i]->info.name, name) == 0)
+            return ecu__families[i];
+    return NULL;
+}
+
+/* ---- handle -------------------------------------------------------------------------------- */
+
+ecu_csum *ecu_csum_new(void) { return calloc(1, sizeof(ecu_csum)); }
+
+static void clear(ecu_csum *cs)
+{
+    free(cs->img);
+    free(cs->blocks.v);
+    free(cs->info);
+    cs->img = NULL;
+    cs->size = 0;
+    memset(&cs->blocks, 0, sizeof cs->blocks);
+    cs->info = NULL;
+    cs->verdict = ECU_VERDICT_UNKNOWN;
+    cs->family = NULL;
+    cs->score = 0;
+    cs->evidence[0] = '\0';
+    cs->ncand = 0;
+}
+
+void ecu_csum_free(ecu_csum *cs)
+{
+    if (!cs)
+        return;
+    clear(cs);
+    free(cs);
+}
+
+int ecu_csum_set_family(ecu_csum *cs, const char *name)
+{
+    const struct family *f = NULL;
+    if (!cs)
+        return ECU_ERR_INVALID;
+    if (name && !(f = family_by_name(name)))
+        return ECU_ERR_INVALID;
+    cs->forced = f;
+    return ECU_OK;
+}
+
+/* ---- verification -------------------------------------------------------------------------- */
+
+static int block_in_bounds(const struct blk *b, size_t size)
+{
+    size_t i;
+    unsigned slot = b->kind == BK_SELFSUM ? 4 : b->store_bytes * (b->pair ? 2 : 1);
+    for (i = 0; i < b->nranges; i++)
+        if (b->ranges[i].start > b->ranges[i].end || b->ranges[i].end > size)
+            return 0;
+    return b->store_off <= size && size - b->store_off >= slot;
+}
+
+/* Computes what the block's stored value should be; returns 0 when it is out of bounds. */
+static int block_eval(const uint8_t *d, size_t size, const struct blk *b, uint64_t *stored,
+                      uint64_t *computed, int *ok)
+{
+    size_t i;
+    uint64_t v = 0, mask;
+    if (!block_in_bounds(b, size)) {
+        *stored = *computed = 0;
+        *ok = 0;
+        return 0;
+    }
+    switch (b->kind) {
+    case BK_SUM:
+        mask = mask_bits(b->acc_bits);
+        v = b->init;
+        for (i = 0; i < b->nranges; i++)
+            v = ecu_sum_words(d + b->ranges[i].start, (size_t)(b->ranges[i].end - b->ranges[i].start),
+                              b->word_bytes, b->word_be, v, b->acc_bits);
+        v &= mask & mask_bits(8 * b->store_bytes);
+        *computed = v;
+        *stored = rd_n(d, b->store_off, b->store_bytes, b->store_be);
+        *ok = *stored == v;
+        if (b->pair) {
+            uint64_t comp = rd_n(d, b->store_off + b->store_bytes, b->store_bytes, b->store_be);
+            *ok = *ok && comp == (~v & mask_bits(8 * b->store_bytes));
+        }
+        return 1;
+    case BK_SELFSUM: {
+        uint32_t slot = (uint32_t)rd_n(d, b->store_off, 4, b->word_be), total = (uint32_t)b->init;
+        for (i = 0; i < b->nranges; i++)
+            total = (uint32_t)ecu_sum_words(d + b->ranges[i].start,
+                                            (size_t)(b->ranges[i].end - b->ranges[i].start), 4,
+                                            b->word_be, total, 32);
+        *stored = slot;
+        *computed = (uint32_t)((uint32_t)b->target - (total - slot));
+        *ok = total == (uint32_t)b->target;
+        return 1;
+    }
+    case BK_CRC: {
+        ecu_crc *c = ecu_crc_new(b->crc);
+        uint64_t st;
+        if (!c) {
+            *stored = *computed = 0;
+            *ok = 0;
+            return 0;
+        }
+        st = ecu_crc_begin(c);
+        for (i = 0; i < b->nranges; i++)
+            st = ecu_crc_update(c, st, d + b->ranges[i].start,
+                                (size_t)(b->ranges[i].end - b->ranges[i].start));
+        *computed = ecu_crc_end(c, st) & mask_bits(8 * b->store_bytes);
+        ecu_crc_free(c);
+        *stored = rd_n(d, b->store_off, b->store_bytes, b->store_be);
+        *ok = *stored == *computed;
+        return 1;
+    }
+    case BK_CUSTOM:
+        *computed = b->compute(d, size, b) & mask_bits(8 * b->store_bytes);
+        *stored = rd_n(d, b->store_off, b->store_bytes, b->store_be);
+        *ok = *stored == *computed;
+        return 1;
+    }
+    return 0;
+}
+
+/* Verifies every block into cs->info; returns the number of bad blocks, or -1 (memory). */
+static long verify_all(ecu_csum *cs, const ecu_block_status *before)
+{
+    size_t i;
+    long bad = 0;
+    if (!cs->info && cs->blocks.n) {
+        if (!(cs->info = calloc(cs->blocks.n, sizeof *cs->info)))
+            return -1;
+    }
+    for (i = 0; i < cs->blocks.n; i++) {
+        const struct blk *b = &cs->blocks.v[i];
+        ecu_block *o = &cs->info[i];
+        int ok;
+        block_eval(cs->img, cs->size, b, &o->stored, &o->computed, &ok);
+        o->name = b->name;
+        o->algorithm = b->algo;
+        o->ranges = b->ranges;
+        o->nranges = b->nranges;
+        o->store_offset = b->store_off;
+        o->store_bytes = b->kind == BK_SELFSUM ? 4 : b->store_bytes * (b->pair ? 2 : 1);
+        if (ok)
+            o->status = before && before[i] == ECU_BLOCK_BAD ? ECU_BLOCK_FIXED : ECU_BLOCK_OK;
+        else
+            o->status = ECU_BLOCK_BAD;
+        bad += !ok;
+    }
+    return bad;
+}
+
+/* ---- detection ------------------------------------------------------------------------------ */
+
+static void detect(ecu_csum *cs)
+{
+    size_t i, best = 0, ties = 0;
+    char ev[160];
+    cs->ncand = 0;
+    if (cs->forced) {
+        cs->cand[0].f = cs->forced;
+        cs->cand[0].score = 100;
+        cs->ncand = 1;
+        snprintf(cs->evidence, sizeof cs->evidence, "family given by the caller");
+        cs->family = cs->forced;
+        cs->score = 100;
+        return;
+    }
+    for (i = 0; i < ecu__nfamilies && cs->ncand < MAX_CANDIDATES; i++) {
+        const struct family *f = ecu__families[i];
+        unsigned s;
+        if (cs->size < f->min_size || cs->size > f->max_size)
+            continue;
+        ev[0] = '\0';
+        s = f->detect(cs->img, cs->size, ev, sizeof ev);
+        if (s < ECU_DETECT_MIN)
+            continue;
+        cs->cand[cs->ncand].f = f;
+        cs->cand[cs->ncand].score = s;
+        if (!cs->ncand || s > cs->cand[best].score) {
+            best = cs->ncand;
+            snprintf(cs->evidence, sizeof cs->evidence, "%s", ev);
+        }
+        cs->ncand++;
+    }
+    if (!cs->ncand)
+        return;
+    for (i = 0; i < cs->ncand; i++)
+        ties += cs->cand[i].score == cs->cand[best].score;
+    if (ties > 1) {
+        /* keep only the tied candidates, for the caller to report */
+        size_t k = 0;
+        unsigned top = cs->cand[best].score;
+        for (i = 0; i < cs->ncand; i++)
+            if (cs->cand[i].score == top)
+                cs->cand[k++] = cs->cand[i];
+        cs->ncand = k;
+        cs->verdict = ECU_VERDICT_AMBIGUOUS;
+        return;
+    }
+    cs->family = cs->cand[best].f;
+    cs->score = cs->cand[best].score;
+}
+
+int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
+{
+    long bad;
+    if (!cs || (!data && size))
+        return ECU_ERR_INVALID;
+    clear(cs);
+    if (!(cs->img = malloc(size ? size : 1)))
+        return ECU_ERR_NOMEM;
+    if (size)
+        memcpy(cs->img, data, size);
+    cs->size = size;
+    detect(cs);
+    if (cs->verdict == ECU_VERDICT_AMBIGUOUS || !cs->family)
+        return ECU_OK;
+    if (!cs->family->layout) {
+        cs->verdict = ECU_VERDICT_NO_LAYOUT;
+        return ECU_OK;
+    }
+    if (cs->family->layout(cs->img, cs->size, &cs->blocks) != ECU_OK) {
+        clear(cs);
+        return ECU_ERR_NOMEM;
+    }
+    if (!cs->blocks.n) {
+        cs->verdict = ECU_VERDICT_NO_LAYOUT;
+        return ECU_OK;
+    }
+    if ((bad = verify_all(cs, NULL)) < 0) {
+        clear(cs);
+        return ECU_ERR_NOMEM;
+    }
+    cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    return ECU_OK;
+}
+
+/* ---- correction ----------------------------------------------------------------------------- */
+
+static void write_block(uint8_t *d, const struct blk *b, uint64_t computed)
+{
+    if (b->kind == BK_SELFSUM) {
+        wr_n(d, b->store_off, 4, b->word_be, computed);
+        return;
+    }
+    wr_n(d, b->store_off, b->store_bytes, b->store_be, computed);
+    if (b->pair)
+        wr_n(d, b->store_off + b->store_bytes, b->store_bytes, b->store_be,
+             ~computed & mask_bits(8 * b->store_bytes));
+}
+
+int ecu_csum_fix(ecu_csum *cs)
+{
+    uint8_t *orig, *allowed;
+    ecu_block_status *before;
+    size_t i, pass;
+    long bad = 0;
+    int changed;
+    if (!cs || !cs->img || !cs->family || cs->verdict == ECU_VERDICT_AMBIGUOUS ||
+        cs->verdict == ECU_VERDICT_NO_LAYOUT || cs->verdict == ECU_VERDICT_UNKNOWN)
+        return ECU_ERR_INVALID;
+    if (cs->verdict == ECU_VERDICT_OK)
+        return ECU_OK;
+    orig = malloc(cs->size);
+    allowed = calloc(cs->size, 1);
+    before = malloc(cs->blocks.n * sizeof *before);
+    if (!orig || !allowed || !before) {
+        free(orig);
+        free(allowed);
+        free(before);
+        return ECU_ERR_NOMEM;
+    }
+    memcpy(orig, cs->img, cs->size);
+    for (i = 0; i < cs->blocks.n; i++) {
+        const struct blk *b = &cs->blocks.v[i];
+        before[i] = cs->info[i].status;
+        if (block_in_bounds(b, cs->size))
+            memset(allowed + b->store_off, 1, cs->info[i].store_bytes);
+    }
+    /* correct in table order until nothing changes: a checksum may cover another's slot */
+    for (pass = 0; pass < MAX_FIX_PASSES; pass++) {
+        changed = 0;
+        for (i = 0; i < cs->blocks.n; i++) {
+            const struct blk *b = &cs->blocks.v[i];
+            uint64_t stored, computed;
+            int ok;
+            if (!block_eval(cs->img, cs->size, b, &stored, &computed, &ok) || ok)
+                continue;
+            write_block(cs->img, b, computed);
+            changed = 1;
+        }
+        if (!changed)
+            break;
+    }
+    bad = verify_all(cs, before);
+    for (i = 0; i < cs->size && bad == 0; i++)
+        if (cs->img[i] != orig[i] && !allowed[i])
+            bad = -2;
+    if (bad != 0) {
+        memcpy(cs->img, orig, cs->size);
+        verify_all(cs, NULL);
+        free(orig);
+        free(allowed);
+        free(before);
+        return bad == -1 ? ECU_ERR_NOMEM : ECU_ERR_UNFIXABLE;
+    }
+    cs->verdict = ECU_VERDICT_FIXED;
+    free(orig);
+    free(allowed);
+    free(before);
+    return ECU_OK;
+}
+
+/* ---- results -------------------------------------------------------------------------------- */
+
+ecu_verdict ecu_csum_verdict(const ecu_csum *cs) { return cs ? cs->verdict : ECU_VERDICT_UNKNOWN; }
+const ecu_family_info *ecu_csum_family(const ecu_csum *cs)
+{
+    return cs && cs->family && cs->verdict != ECU_VERDICT_AMBIGUOUS ? &cs->family->info : NULL;
+}
+unsigned ecu_csum_score(const ecu_csum *cs) { return cs ? cs->score : 0; }
+const char *ecu_csum_evidence(const ecu_csum *cs) { return cs ? cs->evidence : ""; }
+size_t ecu_csum_candidate_count(const ecu_csum *cs) { return cs ? cs->ncand : 0; }
+
+const ecu_family_info *ecu_csum_candidate_at(const ecu_csum *cs, size_t i, unsigned *score)
+{
+    if (!cs || i >= cs->ncand)
+        return NULL;
+    if (score)
+        *score = cs->cand[i].score;
+    return &cs->cand[i].f->info;
+}
+
+size_t ecu_csum_block_count(const ecu_csum *cs) { return cs && cs->info ? cs->blocks.n : 0; }
+
+const ecu_block *ecu_csum_block_at(const ecu_csum *cs, size_t i)
+{
+    return cs && cs->info && i < cs->blocks.n ? &cs->info[i] : NULL;
+}
+
+size_t ecu_csum_bad_count(const ecu_csum *cs)
+{
+    size_t i, n = 0;
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        n += cs->info[i].status == ECU_BLOCK_BAD || cs->info[i].status == ECU_BLOCK_SIGNATURE_BAD;
+    return n;
+}
+
+const uint8_t *ecu_csum_image(const ecu_csum *cs, size_t *size)
+{
+    if (size)
+        *size = cs ? cs->size : 0;
+    return cs ? cs->img : NULL;
+}
+
+const char *ecu_verdict_name(ecu_verdict v)
+{
+    switch (v) {
+    case ECU_VERDICT_OK: return "ok";
+    case ECU_VERDICT_BAD: return "bad";
+    case ECU_VERDICT_UNKNOWN: return "unknown";
+    case ECU_VERDICT_AMBIGUOUS: return "ambiguous";
+    case ECU_VERDICT_NO_LAYOUT: return "no-layout";
+    case ECU_VERDICT_FIXED: return "fixed";
+    }
+    return "unknown";
+}
+
+const char *ecu_block_status_name(ecu_block_status s)
+{
+    switch (s) {
+    case ECU_BLOCK_OK: return "ok";
+    case ECU_BLOCK_BAD: return "bad";
+    case ECU_BLOCK_FIXED: return "fixed";
+    case ECU_BLOCK_SIGNATURE: return "signature";
+    case ECU_BLOCK_SIGNATURE_BAD: return "signature-bad";
+    }
+    return "unknown";
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bosch EDC16 (MPC5xx, big-endian, 0xFF fill): regions that check themselves.
+ *
+ * Public sources: LeZed97/ZedSuite src/lib/ecu/bosch/checksums/edc16-checksum.ts and
+ * gmenounos/kw1281test EDC16/Edc16Checksum.cs (PR #199) for the checksum; v-arapidis/
+ * openremap-core bosch/edc16/patterns.py for the markers.
+ *
+ * Each region carries a descriptor: its start and inclusive end (CPU addresses, BE32)
+ * followed by FA DE CA FE CA FE AF FE; the magic sits at region start + 0x3C, region
+ * starts are 0x100-aligned. The BE32 sum of every dword of the region, its last dword (the
+ * checksum slot) included, equals 0xD01FE500.
+ *
+ * A dump is a window onto the flash: its base address comes from the descriptors that sit at
+ * region start + 0x34 (magic at + 0x3C) of their own region (the documented place); every descriptor whose
+ * region then lies in the file and contains the descriptor is checked. (Some images keep a
+ * region's descriptor further inside it; the base makes those checkable too.)
+ */
+#define _GNU_SOURCE /* memmem */
+#include "family_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const uint8_t magic[8] = {0xFA, 0xDE, 0xCA, 0xFE, 0xCA, 0xFE, 0xAF, 0xFE};
+#define DESC_AT 0x3C    /* offset of the magic in its region */
+#define TARGET 0xD01FE500u
+#define MAX_REGIONS 32
+
+struct region {
+    uint64_t start, end; /* file offsets, [start, end) */
+};
+
+/* Region descriptors mapped into the file; returns how many (0 when none fit). */
+static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint64_t *base_out)
+{
+    uint64_t bases[MAX_REGIONS], base = 0;
+    unsigned votes[MAX_REGIONS] = {0};
+    size_t nb = 0, i, k, nr = 0, best = 0;
+    const uint8_t *p = d, *end = d + n, *hit;
+    uint64_t at[64];
+    size_t nat = 0;
+    while (nat < 64 && (hit = memmem(p, (size_t)(end - p), magic, sizeof magic))) {
+        at[nat++] = (uint64_t)(hit - d);
+        p = hit + 1;
+    }
+    /* the base address: vote of the descriptors at their documented place */
+    for (i = 0; i < nat; i++) {
+        uint64_t x = at[i], s, e;
+        if (x < DESC_AT)
+            continue;
+        s = ecu__rd32(d, n, x - 8, 1);
+        e = ecu__rd32(d, n, x - 4, 1);
+        if (s % 0x100 || e <= s || (x - DESC_AT) % 0x100 || s < x - DESC_AT)
+            continue;
+        for (k = 0; k < nb && bases[k] != s - (x - DESC_AT); k++)
+            ;
+        if (k == nb && nb < MAX_REGIONS)
+            bases[nb++] = s - (x - DESC_AT);
+        if (k < nb)
+            votes[k]++;
+    }
+    if (!nb)
+        return 0;
+    for (k = 1; k < nb; k++)
+        if (votes[k] > votes[best])
+            best = k;
+    base = bases[best];
+    for (i = 0; i < nat && nr < MAX_REGIONS; i++) {
+        uint64_t x = at[i], s, e, os, oe;
+        if (x < 8)
+            continue;
+        s = ecu__rd32(d, n, x - 8, 1);
+        e = ecu__rd32(d, n, x - 4, 1);
+        if (s % 0x100 || e <= s || s < base)
+            continue;
+        os = s - base;
+        oe = e - base + 1;
+        if (oe > n || (oe - os) % 4 || x - 8 < os || x + 8 > oe)
+            continue;
+        for (k = 0; k < nr && !(out[k].start == os && out[k].end == oe); k++)
+            ;
+        if (k == nr)
+            out[nr++] = (struct region){os, oe};
+    }
+    if (base_out)
+        *base_out = base;
+    return nr;
+}
+
+static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    static const uint64_t active[] = {0x40000, 0xC0000, 0xD0000, 0xE0000, 0x1C0000, 0};
+    struct region r[MAX_REGIONS];
+    uint64_t base = 0;
+    size_t nr = find_regions(d, n, r, &base), i;
+    if (nr) {
+        snprintf(ev, evsz, "%zu region descriptor%s (FADECAFE CAFEAFFE), flash base 0x%llX", nr,
+                 nr == 1 ? "" : "s", (unsigned long long)base);
+        return 90;
+    }
+    /* no usable descriptor: the EDC16 marker alone names the family */
+    for (i = 0; i < sizeof active / sizeof active[0]; i++) {
+        uint64_t a = active[i] + 0x3D;
+        if (a + 3 <= n && d[a] == 0xDE && d[a + 1] == 0xCA && d[a + 2] == 0xFE) {
+            snprintf(ev, evsz, "DE CA FE at 0x%llX, no region descriptor", (unsigned long long)a);
+            return 60;
+        }
+    }
+    return 0;
+}
+
+static int layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    struct region r[MAX_REGIONS];
+    size_t nr = find_regions(d, n, r, NULL), i;
+    for (i = 0; i < nr; i++) {
+        struct blk b;
+        memset(&b, 0, sizeof b);
+        snprintf(b.name, sizeof b.name, "region 0x%llX-0x%llX", (unsigned long long)r[i].start,
+                 (unsigned long long)(r[i].end - 1));
+        snprintf(b.algo, sizeof b.algo, "sum32be==0x%08X", TARGET);
+        b.kind = BK_SELFSUM;
+        b.ranges[0].start = r[i].start;
+        b.ranges[0].end = r[i].end;
+        b.nranges = 1;
+        b.word_bytes = 4;
+        b.word_be = 1;
+        b.acc_bits = 32;
+        b.target = TARGET;
+        b.store_off = r[i].end - 4;
+        b.store_bytes = 4;
+        b.store_be = 1;
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    return ECU_OK;
+}
+
+const struct family ecu__family_bosch_edc16 = {
+    .info = {
+        .name = "bosch-edc16",
+        .manufacturer = "Bosch",
+        .description = "EDC16 diesel (EDC16C/U/CP, MPC5xx), 256 KiB to 2 MiB",
+        .verifies = "every region named by a FADECAFE CAFEAFFE descriptor: BE32 sum == 0xD01FE500",
+        .corrects = "the region's last dword",
+        .sources = "LeZed97/ZedSuite edc16-checksum.ts; gmenounos/kw1281test EDC16/Edc16Checksum.cs; "
+                   "v-arapidis/openremap-core bosch/edc16/patterns.py",
+    },
+    .min_size = 0x10000,
+    .max_size = 0x400000,
+    .detect = detect,
+    .layout = layout,
+};

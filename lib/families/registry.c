@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* The ordered family table: cheap, specific detectors first. */
+#include "family_private.h"
+
+const struct family *const ecu__families[] = {
+    &ecu__family_bosch_edc16,
+    &ecu__family_bosch_me7_volvo,
+};
+
+const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];
