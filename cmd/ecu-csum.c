@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/* ecu-csum: detect the ECU family of images, verify their checksums, correct them. */
+#define _POSIX_C_SOURCE 200809L
+#include <ecu/ecu.h>
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tool.h"
+
+/* where reports go: stdout, or stderr when the corrected image itself goes to stdout */
+static FILE *rep;
+
+struct opts {
+    int verbose, quiet, json, fix, in_place, no_backup;
+    const char *output, *family;
+    uint64_t max_span;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: %s [options] FILE...\n"
+            "\n"
+            "Detect the ECU family of each image, verify its checksums and, when asked, correct\n"
+            "them. Raw binary, Intel HEX and S-record files are read, each optionally gzip'ed.\n"
+            "\n"
+            "Options:\n"
+            "  -v, --verbose         list every checksum block with its ranges and values\n"
+            "      --family NAME     use family NAME instead of detecting it\n"
+            "      --list-families   list the families with what they verify and correct\n"
+            "      --fix             correct bad checksums (with -o or --in-place)\n"
+            "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
+            "      --in-place        replace FILE (raw binary only), keeping FILE.orig\n"
+            "      --no-backup       with --in-place: do not keep FILE.orig\n"
+            "      --json            print one JSON object per file, one per line\n"
+            "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
+            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -h, --help            show this help and exit\n"
+            "  -V, --version         show the version and exit\n"
+            "\n"
+            "Exit status: 0 every file valid (or corrected and written), 1 bad checksums found\n"
+            "or not correctable, 2 trouble, 3 family unknown, ambiguous or without a checksum\n"
+            "layout. With several files the most serious wins: 2, then 1, then 3.\n"
+            "See ecu-csum(1).\n",
+            tool_name());
+}
+
+static void list_families(int json)
+{
+    size_t i;
+    for (i = 0; i < ecu_family_count(); i++) {
+        const ecu_family_info *f = ecu_family_at(i);
+        if (json) {
+            printf("{\"family\":");
+            json_string(stdout, f->name);
+            printf(",\"manufacturer\":");
+            json_string(stdout, f->manufacturer);
+            printf(",\"description\":");
+            json_string(stdout, f->description);
+            printf(",\"verifies\":");
+            json_string(stdout, f->verifies);
+            printf(",\"corrects\":");
+            json_string(stdout, f->corrects);
+            printf(",\"sources\":");
+            json_string(stdout, f->sources);
+            printf("}\n");
+        } else {
+            printf("%s\n  %s %s\n  verifies: %s\n  corrects: %s\n  sources: %s\n", f->name,
+                   f->manufacturer, f->description, f->verifies,
+                   f->corrects[0] ? f->corrects : "nothing", f->sources);
+        }
+    }
+}
+
+static int exit_for(ecu_verdict v)
+{
+    switch (v) {
+    case ECU_VERDICT_OK:
+    case ECU_VERDICT_FIXED:
+        return EXIT_YES;
+    case ECU_VERDICT_BAD:
+        return EXIT_NO;
+    default:
+        return EXIT_UNKNOWN;
+    }
+}
+
+/* Folds the status of one file into the overall one: 2, then 1, then 3, then 0. */
+static int worse(int a, int b)
+{
+    static const int rank[4] = {0, 2, 3, 1}; /* by exit status: 0, 1, 2, 3 */
+    return rank[b] > rank[a] ? b : a;
+}
+
+static void print_ranges(FILE *f, const ecu_block *b, int json)
+{
+    size_t i;
+    for (i = 0; i < b->nranges; i++) {
+        if (json)
+            fprintf(f, "%s[%" PRIu64 ",%" PRIu64 "]", i ? "," : "", b->ranges[i].start,
+                    b->ranges[i].end);
+        else
+            fprintf(f, "%s0x%" PRIX64 "-0x%" PRIX64, i ? "," : "", b->ranges[i].start,
+                    b->ranges[i].end - 1);
+    }
+}
+
+static void report_text(const char *file, const ecu_csum *cs, const struct opts *o,
+                        size_t fixed, const char *written)
+{
+    const ecu_family_info *f = ecu_csum_family(cs);
+    ecu_verdict v = ecu_csum_verdict(cs);
+    size_t nb = ecu_csum_block_count(cs), i;
+    fprintf(rep, "%s: %s", file, ecu_verdict_name(v));
+    switch (v) {
+    case ECU_VERDICT_OK:
+        fprintf(rep, " (%s, %zu checksum block%s)", f->name, nb, nb == 1 ? "" : "s");
+        break;
+    case ECU_VERDICT_BAD:
+        fprintf(rep, " (%s, %zu of %zu checksum blocks bad)", f->name, ecu_csum_bad_count(cs), nb);
+        break;
+    case ECU_VERDICT_FIXED:
+        fprintf(rep, " (%s, %zu of %zu checksum blocks corrected)", f->name, fixed, nb);
+        break;
+    case ECU_VERDICT_NO_LAYOUT:
+        fprintf(rep, " (%s: no known checksum layout for this image)", f->name);
+        break;
+    case ECU_VERDICT_AMBIGUOUS:
+        fprintf(rep, ":");
+        for (i = 0; i < ecu_csum_candidate_count(cs); i++)
+            fprintf(rep, "%s %s", i ? "," : "", ecu_csum_candidate_at(cs, i, NULL)->name);
+        break;
+    case ECU_VERDICT_UNKNOWN:
+        fprintf(rep, " (no family recognises this image)");
+        break;
+    }
+    if (written)
+        fprintf(rep, " -> %s", written);
+    fputc('\n', rep);
+    if (!o->verbose)
+        return;
+    if (f || v == ECU_VERDICT_AMBIGUOUS)
+        fprintf(rep, "  detected: %s\n", ecu_csum_evidence(cs));
+    for (i = 0; i < nb; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        fprintf(rep, "  %-6s %s: %s over ", ecu_block_status_name(b->status), b->name, b->algorithm);
+        print_ranges(rep, b, 0);
+        fprintf(rep, ", stored 0x%" PRIX64 " at 0x%" PRIX64 ", computed 0x%" PRIX64 "\n", b->stored,
+               b->store_offset, b->computed);
+    }
+}
+
+static void report_json(const char *file, const ecu_csum *cs, const char *written)
+{
+    const ecu_family_info *f = ecu_csum_family(cs);
+    size_t nb = ecu_csum_block_count(cs), i;
+    fprintf(rep, "{\"file\":");
+    json_string(rep, file);
+    fprintf(rep, ",\"verdict\":\"%s\",\"family\":", ecu_verdict_name(ecu_csum_verdict(cs)));
+    if (f)
+        json_string(rep, f->name);
+    else
+        fprintf(rep, "null");
+    fprintf(rep, ",\"score\":%u,\"evidence\":", ecu_csum_score(cs));
+    json_string(rep, ecu_csum_evidence(cs));
+    fprintf(rep, ",\"candidates\":[");
+    for (i = 0; i < ecu_csum_candidate_count(cs); i++) {
+        unsigned score;
+        const ecu_family_info *c = ecu_csum_candidate_at(cs, i, &score);
+        fprintf(rep, "%s{\"family\":", i ? "," : "");
+        json_string(rep, c->name);
+        fprintf(rep, ",\"score\":%u}", score);
+    }
+    fprintf(rep, "],\"bad\":%zu,\"blocks\":[", ecu_csum_bad_count(cs));
+    for (i = 0; i < nb; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        fprintf(rep, "%s{\"name\":", i ? "," : "");
+        json_string(rep, b->name);
+        fprintf(rep, ",\"algorithm\":");
+        json_string(rep, b->algorithm);
+        fprintf(rep, ",\"ranges\":[");
+        print_ranges(rep, b, 1);
+        fprintf(rep, "],\"offset\":%" PRIu64 ",\"bytes\":%u,\"stored\":%" PRIu64 ",\"computed\":%" PRIu64
+               ",\"status\":\"%s\"}",
+               b->store_offset, b->store_bytes, b->stored, b->computed,
+               ecu_block_status_name(b->status));
+    }
+    fprintf(rep, "]");
+    if (written) {
+        fprintf(rep, ",\"written\":");
+        json_string(rep, written);
+    }
+    fprintf(rep, "}\n");
+}
+
+/* Whether FILE can be replaced in place: a raw, uncompressed regular file. */
+static int in_place_ok(const char *file, const ecu_image *img)
+{
+    struct stat st;
+    if (strcmp(file, "-") == 0) {
+        tool_error(file, "standard input cannot be corrected in place; use -o");
+        return 0;
+    }
+    if (ecu_image_format(img) != ECU_FORMAT_RAW || ecu_image_compressed(img)) {
+        tool_error(file, "only raw binary files are corrected in place (this is %s%s); use -o",
+                   ecu_format_name(ecu_image_format(img)), ecu_image_compressed(img) ? ", gzip'ed" : "");
+        return 0;
+    }
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+        tool_error(file, "not a regular file");
+        return 0;
+    }
+    return 1;
+}
+
+/* Checks, corrects (when asked) and reports one file; returns its exit status. */
+static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
+{
+    ecu_image *img = ecu_image_new();
+    int status = EXIT_TROUBLE, rc;
+    size_t fixed = 0, i, size;
+    const char *written = NULL;
+    char *orig_path = NULL;
+    if (!img) {
+        tool_error(NULL, "out of memory");
+        return EXIT_TROUBLE;
+    }
+    if (o->max_span)
+        ecu_image_set_max_span(img, o->max_span);
+    if (ecu_image_load_file(img, file) != ECU_OK) {
+        tool_error(file, "%s", ecu_image_error_detail(img));
+        goto out;
+    }
+    if ((rc = ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
+        tool_error(file, "%s", ecu_strerror(rc));
+        goto out;
+    }
+    status = exit_for(ecu_csum_verdict(cs));
+    if (o->fix && (o->output || o->in_place)) {
+        ecu_verdict v = ecu_csum_verdict(cs);
+        if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
+            tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
+                                                     ? "no known checksum layout for its family"
+                                                     : v == ECU_VERDICT_AMBIGUOUS
+                                                           ? "the family is ambiguous (use --family)"
+                                                           : "unknown family (use --family)");
+        } else if (o->in_place && !in_place_ok(file, img)) {
+            status = EXIT_TROUBLE;
+        } else {
+            int was_bad = v == ECU_VERDICT_BAD;
+            rc = ecu_csum_fix(cs);
+            if (rc == ECU_ERR_UNFIXABLE) {
+                tool_error(file, "not written: %zu checksum block%s cannot be corrected",
+                           ecu_csum_bad_count(cs), ecu_csum_bad_count(cs) == 1 ? "" : "s");
+                status = EXIT_NO;
+            } else if (rc != ECU_OK) {
+                tool_error(file, "%s", ecu_strerror(rc));
+                status = EXIT_TROUBLE;
+            } else {
+                const uint8_t *out = ecu_csum_image(cs, &size);
+                for (i = 0; i < ecu_csum_block_count(cs); i++)
+                    fixed += ecu_csum_block_at(cs, i)->status == ECU_BLOCK_FIXED;
+                if (o->output) {
+                    if (tool_write_file(o->output, out, size) == 0) {
+                        written = o->output;
+                        status = EXIT_YES;
+                    } else {
+                        status = EXIT_TROUBLE;
+                    }
+                } else if (!was_bad) {
+                    status = EXIT_YES; /* valid already: the file is left alone */
+                } else {
+                    size_t len = strlen(file) + 6;
+                    struct stat st;
+                    if (!(orig_path = malloc(len))) {
+                        tool_error(NULL, "out of memory");
+                        goto out;
+                    }
+                    snprintf(orig_path, len, "%s.orig", file);
+                    if (!o->no_backup && lstat(orig_path, &st) == 0) {
+                        tool_error(file, "not written: %s exists; move it away or use --no-backup",
+                                   orig_path);
+                        status = EXIT_TROUBLE;
+                    } else if (!o->no_backup &&
+                               tool_write_file(orig_path, ecu_image_data(img), ecu_image_size(img))) {
+                        status = EXIT_TROUBLE;
+                    } else if (tool_write_file(file, out, size) != 0) {
+                        status = EXIT_TROUBLE;
+                    } else {
+                        written = file;
+                        status = EXIT_YES;
+                    }
+                }
+            }
+        }
+    }
+    /* corrected in memory but not written: report the file as it still is */
+    if (!written && ecu_csum_verdict(cs) == ECU_VERDICT_FIXED &&
+        ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img)) != ECU_OK)
+        status = EXIT_TROUBLE;
+    if (!o->quiet) {
+        if (o->json)
+            report_json(file, cs, written);
+        else
+            report_text(file, cs, o, fixed, written);
+    }
+out:
+    free(orig_path);
+    ecu_image_free(img);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_FAMILY = 256, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN };
+    static const struct option longopts[] = {
+        {"verbose", no_argument, NULL, 'v'},
+        {"family", required_argument, NULL, OPT_FAMILY},
+        {"list-families", no_argument, NULL, OPT_LIST},
+        {"fix", no_argument, NULL, OPT_FIX},
+        {"output", required_argument, NULL, 'o'},
+        {"in-place", no_argument, NULL, OPT_INPLACE},
+        {"no-backup", no_argument, NULL, OPT_NOBACKUP},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"max-span", required_argument, NULL, OPT_MAXSPAN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct opts o;
+    ecu_csum *cs = NULL;
+    int ch, status = EXIT_TROUBLE, list = 0, i, stdin_uses = 0;
+
+    memset(&o, 0, sizeof o);
+    tool_init(argv[0]);
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":vo:qhV", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'v': o.verbose = 1; break;
+        case 'q': o.quiet = 1; break;
+        case 'o': o.output = optarg; break;
+        case OPT_FAMILY: o.family = optarg; break;
+        case OPT_LIST: list = 1; break;
+        case OPT_FIX: o.fix = 1; break;
+        case OPT_INPLACE: o.in_place = 1; break;
+        case OPT_NOBACKUP: o.no_backup = 1; break;
+        case OPT_JSON: o.json = 1; break;
+        case OPT_MAXSPAN:
+            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
+                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return tool_close_stdout(EXIT_YES);
+        case 'V':
+            tool_version();
+            return tool_close_stdout(EXIT_YES);
+        case ':':
+            tool_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
+            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            return EXIT_TROUBLE;
+        default:
+            if (optopt)
+                tool_error(NULL, "unknown option '-%c'", optopt);
+            else
+                tool_error(NULL, "unknown option '%s'", argv[optind - 1]);
+            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            return EXIT_TROUBLE;
+        }
+    }
+    rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
+    if (list) {
+        list_families(o.json);
+        return tool_close_stdout(EXIT_YES);
+    }
+    if (optind >= argc) {
+        tool_error(NULL, "no file given");
+        fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+        return EXIT_TROUBLE;
+    }
+    if ((o.output || o.in_place) && !o.fix) {
+        tool_error(NULL, "-o and --in-place go with --fix");
+        return EXIT_TROUBLE;
+    }
+    if (o.fix && !o.output && !o.in_place) {
+        tool_error(NULL, "--fix needs -o OUT or --in-place: nothing is changed otherwise");
+        return EXIT_TROUBLE;
+    }
+    if (o.output && o.in_place) {
+        tool_error(NULL, "-o and --in-place exclude each other");
+        return EXIT_TROUBLE;
+    }
+    if (o.no_backup && !o.in_place) {
+        tool_error(NULL, "--no-backup goes with --in-place");
+        return EXIT_TROUBLE;
+    }
+    if (o.output && argc - optind != 1) {
+        tool_error(NULL, "-o takes exactly one FILE");
+        return EXIT_TROUBLE;
+    }
+    for (i = optind; i < argc; i++)
+        if (strcmp(argv[i], "-") == 0 && ++stdin_uses > 1) {
+            tool_error(NULL, "standard input ('-') can be read only once");
+            return EXIT_TROUBLE;
+        }
+    if (o.output && strcmp(o.output, "-") != 0 && strcmp(argv[optind], "-") != 0) {
+        struct stat so, si;
+        if (stat(o.output, &so) == 0 && stat(argv[optind], &si) == 0 && so.st_dev == si.st_dev &&
+            so.st_ino == si.st_ino) {
+            tool_error(o.output, "is the input; use --in-place to replace it");
+            return EXIT_TROUBLE;
+        }
+    }
+    if (!(cs = ecu_csum_new())) {
+        tool_error(NULL, "out of memory");
+        return EXIT_TROUBLE;
+    }
+    if (o.family && ecu_csum_set_family(cs, o.family) != ECU_OK) {
+        tool_error(NULL, "unknown family '%s' (see --list-families)", o.family);
+        ecu_csum_free(cs);
+        return EXIT_TROUBLE;
+    }
+    status = EXIT_YES;
+    for (i = optind; i < argc; i++)
+        status = worse(status, one_file(argv[i], cs, &o));
+    ecu_csum_free(cs);
+    return tool_close_stdout(status);
+}
