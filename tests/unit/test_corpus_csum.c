@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checksum families over the real dumps of ../shared/corpus (or $ECU_CORPUS); skipped when
+ * the folder is absent. MANIFEST.tsv gives each dump's corpus family and the verdict that
+ * independent checkers found:
+ * - in a folder whose family is implemented, every dump with expected "ok" must verify with
+ *   no bad block and the right family; every "bad" one must be reported bad, and its
+ *   corrected copy must verify with only checksum bytes changed; "unknown" rows assert no
+ *   verdict (the layout is not the one the checkers know);
+ * - no dump of any other folder may be claimed by a family (no false detection).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include <ecu/ecu.h>
+
+/* corpus folder -> family that must claim its dumps */
+static const struct {
+    const char *folder, *family;
+} implemented[] = {
+    {"edc16", "bosch-edc16"},
+    {"volvo_me7", "bosch-me7-volvo"},
+};
+
+struct row {
+    char file[1100];
+    char folder[64];
+    char expected[256];
+};
+
+static struct row *rows;
+static size_t nrows;
+static char corpus[1024];
+
+static int load_manifest(void **state)
+{
+    const char *env = getenv("ECU_CORPUS");
+    char line[8192], path[1100];
+    FILE *f;
+    (void)state;
+    snprintf(corpus, sizeof corpus, "%s", env && *env ? env : ECU_CORPUS_DIR);
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        char *col[8] = {0}, *p = line;
+        size_t k;
+        struct row *r;
+        for (k = 0; k < 8 && p; k++) {
+            col[k] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (!col[6] || strcmp(col[0], "file") == 0)
+            continue;
+        if (!(r = realloc(rows, (nrows + 1) * sizeof *rows)))
+            break;
+        rows = r;
+        r = &rows[nrows++];
+        snprintf(r->file, sizeof r->file, "%s", col[0]);
+        snprintf(r->folder, sizeof r->folder, "%s", col[4]);
+        snprintf(r->expected, sizeof r->expected, "%s", col[6]);
+    }
+    fclose(f);
+    return 0;
+}
+
+static int free_manifest(void **state)
+{
+    (void)state;
+    free(rows);
+    return 0;
+}
+
+static const char *family_of_folder(const char *folder)
+{
+    size_t i;
+    for (i = 0; i < sizeof implemented / sizeof implemented[0]; i++)
+        if (strcmp(implemented[i].folder, folder) == 0)
+            return implemented[i].family;
+    return NULL;
+}
+
+static void test_corpus_bosch_verdicts(void **state)
+{
+    ecu_image *img = ecu_image_new();
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, ok = 0, bad = 0, other = 0;
+    (void)state;
+    if (!nrows) {
+        print_message("corpus not found at %s: skipped\n", corpus);
+        ecu_image_free(img);
+        ecu_csum_free(cs);
+        skip();
+    }
+    for (i = 0; i < nrows; i++) {
+        const struct row *r = &rows[i];
+        const char *want = family_of_folder(r->folder);
+        const ecu_family_info *got;
+        char path[2200];
+        snprintf(path, sizeof path, "%s/%s", corpus, r->file);
+        if (ecu_image_load_file(img, path) != ECU_OK)
+            fail_msg("%s: %s", r->file, ecu_image_error_detail(img));
+        assert_int_equal(ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img)), ECU_OK);
+        got = ecu_csum_family(cs);
+        if (!want) {
+            /* not an implemented family: nobody may claim it */
+            if (got)
+                fail_msg("%s (%s): claimed by %s", r->file, r->folder, got->name);
+            other++;
+            continue;
+        }
+        if (strcmp(r->expected, "ok") == 0) {
+            if (!got || strcmp(got->name, want) != 0)
+                fail_msg("%s: family %s, expected %s", r->file, got ? got->name : "none", want);
+            if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+                fail_msg("%s: verdict %s, expected ok (%zu bad blocks)", r->file,
+                         ecu_verdict_name(ecu_csum_verdict(cs)), ecu_csum_bad_count(cs));
+            ok++;
+        } else if (strncmp(r->expected, "bad", 3) == 0) {
+            const uint8_t *fixed;
+            size_t n, k, changed = 0, slot_bytes = 0;
+            if (!got || strcmp(got->name, want) != 0 || ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
+                fail_msg("%s: %s / %s, expected bad", r->file, got ? got->name : "none",
+                         ecu_verdict_name(ecu_csum_verdict(cs)));
+            if (ecu_csum_fix(cs) != ECU_OK)
+                fail_msg("%s: not corrected", r->file);
+            fixed = ecu_csum_image(cs, &n);
+            assert_int_equal(n, ecu_image_size(img));
+            for (k = 0; k < n; k++)
+                changed += fixed[k] != ecu_image_data(img)[k];
+            for (k = 0; k < ecu_csum_block_count(cs); k++)
+                slot_bytes += ecu_csum_block_at(cs, k)->store_bytes;
+            assert_true(changed > 0 && changed <= slot_bytes);
+            /* the corrected copy verifies when analysed afresh */
+            {
+                uint8_t *copy = malloc(n);
+                memcpy(copy, fixed, n);
+                assert_int_equal(ecu_csum_analyze(cs, copy, n), ECU_OK);
+                free(copy);
+            }
+            if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+                fail_msg("%s: corrected copy does not verify", r->file);
+            bad++;
+        }
+        /* expected "unknown": no oracle, no verdict asserted */
+    }
+    print_message("%zu ok and %zu bad dumps of implemented families checked, %zu others not "
+                  "claimed\n", ok, bad, other);
+    assert_true(ok > 0 && bad > 0);
+    ecu_image_free(img);
+    ecu_csum_free(cs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corpus_bosch_verdicts),
+    };
+    return cmocka_run_group_tests_name("corpus_csum", tests, load_manifest, free_manifest);
+}
