@@ -148,7 +148,8 @@ int ecu_csum_set_family(ecu_csum *cs, const char *name)
 static int block_in_bounds(const struct blk *b, size_t size)
 {
     size_t i;
-    unsigned slot = b->kind == BK_SELFSUM ? 4 : b->store_bytes * (b->pair ? 2 : 1);
+    unsigned slot = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
+                                                                        : b->store_bytes * (b->pair ? 2 : 1);
     for (i = 0; i < b->nranges; i++)
         if (b->ranges[i].start > b->ranges[i].end || b->ranges[i].end > size)
             return 0;
@@ -194,7 +195,7 @@ static int block_eval(const uint8_t *d, size_t size, const struct blk *b, uint64
         return 1;
     }
     case BK_CRC: {
-        ecu_crc *c = ecu_crc_new(b->crc);
+        ecu_crc *c = ecu_crc_new(&b->crc);
         uint64_t st;
         if (!c) {
             *stored = *computed = 0;
@@ -209,6 +210,28 @@ static int block_eval(const uint8_t *d, size_t size, const struct blk *b, uint64
         ecu_crc_free(c);
         *stored = rd_n(d, b->store_off, b->store_bytes, b->store_be);
         *ok = *stored == *computed;
+        return 1;
+    }
+    case BK_CRC_TARGET: {
+        /* the slot value that makes the CRC of the range reach the target: solve it on a
+           copy of the range (the slot must lie inside it) */
+        ecu_crc *c = ecu_crc_new(&b->crc);
+        size_t len = (size_t)(b->ranges[0].end - b->ranges[0].start);
+        uint8_t *tmp;
+        if (!c || b->nranges != 1 || b->store_off < b->ranges[0].start ||
+            b->store_off + 4 > b->ranges[0].end || !(tmp = malloc(len))) {
+            ecu_crc_free(c);
+            *stored = *computed = 0;
+            *ok = 0;
+            return 0;
+        }
+        *ok = ecu_crc_compute(c, d + b->ranges[0].start, len) == b->target;
+        memcpy(tmp, d + b->ranges[0].start, len);
+        ecu_crc32_compensate(c, tmp, len, (size_t)(b->store_off - b->ranges[0].start), b->target);
+        *computed = rd_n(tmp, b->store_off - b->ranges[0].start, 4, b->store_be);
+        *stored = rd_n(d, b->store_off, 4, b->store_be);
+        free(tmp);
+        ecu_crc_free(c);
         return 1;
     }
     case BK_CUSTOM:
@@ -239,7 +262,9 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
         o->ranges = b->ranges;
         o->nranges = b->nranges;
         o->store_offset = b->store_off;
-        o->store_bytes = b->kind == BK_SELFSUM ? 4 : b->store_bytes * (b->pair ? 2 : 1);
+        o->store_bytes = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET
+                             ? 4
+                             : b->store_bytes * (b->pair ? 2 : 1);
         if (ok)
             o->status = before && before[i] == ECU_BLOCK_BAD ? ECU_BLOCK_FIXED : ECU_BLOCK_OK;
         else
@@ -341,6 +366,10 @@ static void write_block(uint8_t *d, const struct blk *b, uint64_t computed)
 {
     if (b->kind == BK_SELFSUM) {
         wr_n(d, b->store_off, 4, b->word_be, computed);
+        return;
+    }
+    if (b->kind == BK_CRC_TARGET) {
+        wr_n(d, b->store_off, 4, b->store_be, computed);
         return;
     }
     wr_n(d, b->store_off, b->store_bytes, b->store_be, computed);

@@ -19,6 +19,7 @@ enum blk_kind {
     BK_SUM,     /* sum of words over the ranges, stored (optionally with its complement) */
     BK_SELFSUM, /* the 32-bit word sum of the ranges, slot included, equals `target` */
     BK_CRC,     /* CRC over the ranges, stored */
+    BK_CRC_TARGET, /* CRC over one range, slot included, equals `target`; the slot compensates */
     BK_CUSTOM,  /* family-specific computation, stored */
 };
 
@@ -39,10 +40,10 @@ struct blk {
     uint64_t store_off;
     unsigned store_bytes;
     int store_be, pair;
-    /* BK_SELFSUM: the constant; the slot at store_off is the compensation word */
+    /* BK_SELFSUM, BK_CRC_TARGET: the constant; the slot at store_off is the compensation word */
     uint64_t target;
-    /* BK_CRC */
-    const ecu_crc_params *crc;
+    /* BK_CRC, BK_CRC_TARGET: the parameters, held by value */
+    ecu_crc_params crc;
     /* BK_CUSTOM */
     blk_compute_fn compute;
 };
@@ -75,6 +76,7 @@ extern const size_t ecu__nfamilies;
 
 /* The families, each in lib/families/NAME.c */
 extern const struct family ecu__family_bosch_edc16;
+extern const struct family ecu__family_bosch_edc17;
 extern const struct family ecu__family_bosch_me7_volvo;
 
 #endif

@@ -4,6 +4,7 @@
 
 const struct family *const ecu__families[] = {
     &ecu__family_bosch_edc16,
+    &ecu__family_bosch_edc17,
     &ecu__family_bosch_me7_volvo,
 };
 

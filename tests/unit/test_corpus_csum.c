@@ -28,6 +28,7 @@ static const struct {
     const char *folder, *family;
 } implemented[] = {
     {"edc16", "bosch-edc16"},
+    {"edc17", "bosch-edc17"},
     {"volvo_me7", "bosch-me7-volvo"},
 };
 
