@@ -34,6 +34,9 @@
 #define SHIFT_WINDOW 32
 #define SHIFT_SAMPLES 16
 #define SHIFT_MIN_RADIUS ((uint64_t)64 * 1024)
+#define SHIFT_SCAN ((uint64_t)64 * 1024)
+/* bytes on each side of a blank run where the other read must show data */
+#define BLANK_CONTEXT 256
 
 struct span {
     uint64_t s, e;
@@ -243,11 +246,12 @@ static inline unsigned popcount64(uint64_t x)
 {
 #if ECU_HAVE_CLONES
     return (unsigned)__builtin_popcountll(x); /* one instruction in the v3 version */
-#endif
+#else
     x = x - ((x >> 1) & 0x5555555555555555ULL);
     x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
     return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
 }
 
 /* Bit j set: a[j] != b[j], for the 64 bytes at a and b. */
@@ -430,26 +434,34 @@ static uint64_t count_shifted_matches(const struct side *a, const struct side *b
     return m;
 }
 
-/* Counts i < n (rounded down to whole 8-byte words) with b[i] == a[i ^ x], x = 1 or 3:
-   8 bytes at a time, swapping a's bytes in place and counting the zero bytes of the XOR. */
-static uint64_t count_swapped_matches(const uint8_t *a, const uint8_t *b, size_t n, unsigned x)
+/*
+ * Swap test over the whole 8-byte words of [0, n), x = 1 (16-bit swap) or 3 (32-bit
+ * reversal): *all gets the count of i with b[i] == a[i ^ x]; the return value counts those
+ * among the informative positions, where a[i] != a[i ^ x] (0xFF FF or 00 00 words look the
+ * same swapped and prove nothing), whose number goes to *informative.
+ */
+static uint64_t count_swapped_matches(const uint8_t *a, const uint8_t *b, size_t n, unsigned x,
+                                      uint64_t *all, uint64_t *informative)
 {
-    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
-    uint64_t m = 0, wa, wb, d, t;
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL, hi = 0x8080808080808080ULL;
+    uint64_t m = 0, m_all = 0, inf = 0, wa, wb, sa, d, e, nz_e, zero_d;
     size_t i, end = n & ~(size_t)7;
     for (i = 0; i < end; i += 8) {
         memcpy(&wa, a + i, 8);
         memcpy(&wb, b + i, 8);
-        if (x == 1) /* swap bytes within each 16-bit lane */
-            wa = ((wa & 0x00FF00FF00FF00FFULL) << 8) | ((wa >> 8) & 0x00FF00FF00FF00FFULL);
-        else { /* reverse bytes within each 32-bit lane */
-            wa = ((wa & 0x00FF00FF00FF00FFULL) << 8) | ((wa >> 8) & 0x00FF00FF00FF00FFULL);
-            wa = ((wa & 0x0000FFFF0000FFFFULL) << 16) | ((wa >> 16) & 0x0000FFFF0000FFFFULL);
-        }
-        d = wa ^ wb;
-        t = ~(((d & lo7) + lo7) | d | lo7); /* high bit set exactly in the zero bytes */
-        m += bytes_set(t);
+        sa = ((wa & 0x00FF00FF00FF00FFULL) << 8) | ((wa >> 8) & 0x00FF00FF00FF00FFULL);
+        if (x == 3) /* reverse bytes within each 32-bit lane */
+            sa = ((sa & 0x0000FFFF0000FFFFULL) << 16) | ((sa >> 16) & 0x0000FFFF0000FFFFULL);
+        d = sa ^ wb;                              /* zero bytes: b agrees with swapped a */
+        e = sa ^ wa;                              /* non-zero bytes: informative */
+        zero_d = ~(((d & lo7) + lo7) | d | lo7);  /* high bit set in the zero bytes of d */
+        nz_e = (((e & lo7) + lo7) | e) & hi;      /* high bit set in the non-zero bytes of e */
+        m_all += bytes_set(zero_d);
+        inf += bytes_set(nz_e);
+        m += bytes_set(zero_d & nz_e);
     }
+    *all = m_all;
+    *informative = inf;
     return m;
 }
 
@@ -491,7 +503,10 @@ static int find_shift(const struct side *a, const struct side *b, const ecu_cmp_
         end = rg[r].start + rg[r].length;
         if (end > b->n)
             end = b->n;
-        /* the first informative window from q on inside this range */
+        /* the first informative window from q on inside this range, looked for within 64 KiB
+           (a blank read would otherwise be scanned whole for every sample) */
+        if (end > q + SHIFT_SCAN)
+            end = q + SHIFT_SCAN;
         while (q + SHIFT_WINDOW <= end && low_information(b->d + q, SHIFT_WINDOW))
             q += SHIFT_WINDOW / 4;
         if (q + SHIFT_WINDOW > end)
@@ -547,6 +562,21 @@ static int diagnose_blank(ecu_cmp *c, size_t first, const struct side *sd[2], in
                 other_data |= o->d[j] != fill;
             if (j < e || !other_data)
                 continue;
+            /* a read that lost data leaves a hole in data; a few bytes of data inside an
+               erased area of both reads say nothing about which read is wrong */
+            {
+                uint64_t lo = rg->start > BLANK_CONTEXT ? rg->start - BLANK_CONTEXT : 0;
+                uint64_t hi = e + BLANK_CONTEXT < o->n ? e + BLANK_CONTEXT : o->n, x;
+                int around = 0;
+                for (x = lo; x < rg->start && !around; x++)
+                    around = o->d[x] != fill;
+                for (x = e; x < hi && !around; x++)
+                    around = o->d[x] != fill;
+                /* with no bytes around at all (the whole read is blank), the data inside
+                   the run is the evidence */
+                if (!around && (lo < rg->start || hi > e))
+                    continue;
+            }
             /* extend a blank diagnosis of the same read when b's fill run connects them */
             if (c->ndiags) {
                 ecu_cmp_diag *last = &c->diags[c->ndiags - 1];
@@ -766,12 +796,47 @@ static void drop_explained_blanks(ecu_cmp *c, size_t first, const struct side *s
     c->ndiags = k;
 }
 
+/*
+ * Stuck bits must explain the differences: the stuck-bit diagnoses from @p first on are kept
+ * only when at most 1% of the differing bytes outside blank runs remain unexplained by them
+ * (unrelated data can show a bit that happens to stay constant in one read).
+ */
+static void keep_stuck_if_explaining(ecu_cmp *c, size_t first, const struct side *sd[2],
+                                     const struct span *seg, long nseg, const struct span *blank,
+                                     size_t nblank)
+{
+    size_t common = sd[0]->n < sd[1]->n ? sd[0]->n : sd[1]->n, bi = 0, k;
+    uint64_t diff = 0, unexplained = 0;
+    long si;
+    for (si = 0; si < nseg; si++) {
+        uint64_t i, e = seg[si].e < common ? seg[si].e : common;
+        for (i = seg[si].s; i < e; i++) {
+            if (sd[0]->d[i] == sd[1]->d[i])
+                continue;
+            while (bi < nblank && blank[bi].e <= i)
+                bi++;
+            if (bi < nblank && blank[bi].s <= i)
+                continue;
+            diff++;
+            unexplained += !explained_by_stuck(c, first, sd, i, i + 1);
+        }
+    }
+    if (diff && (double)unexplained > 0.01 * (double)diff) {
+        c->ndiags = first; /* the stuck-bit diagnoses were appended last */
+        return;
+    }
+    for (k = first; k < c->ndiags; k++)
+        c->diags[k].residual = unexplained;
+}
+
 /* Fills in `match` of the diagnoses added since @p first: agreeing share once explained. */
 static void set_match(ecu_cmp *c, size_t first, uint64_t compared, uint64_t differing)
 {
     size_t i;
     for (i = first; i < c->ndiags; i++) {
         uint64_t left = differing > c->diags[i].bytes ? differing - c->diags[i].bytes : 0;
+        if (c->diags[i].kind == ECU_DIAG_BLANK)
+            c->diags[i].residual = left;
         if (!c->diags[i].match)
             c->diags[i].match = compared ? 1.0 - (double)left / (double)compared : 1.0;
     }
@@ -809,25 +874,34 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
         goto done;
     memset(&d, 0, sizeof d);
 
-    /* 1. size relations: truncated tail or missing prefix */
+    /* 1. size relations: the shorter read is the longer one cut at the end, or without its
+          start; both hypotheses are counted and the better one is kept (on a mostly blank
+          image both agree nearly everywhere, and only the data decides) */
     if (a->n != b->n) {
         const struct side *s = a->n < b->n ? a : b, *l = a->n < b->n ? b : a;
-        uint64_t k = l->n - s->n, cmpd, m;
-        if (symmetric || s == b) {
-            m = count_shifted_matches(l, s, 0, s->n, 0, &cmpd);
-            if (cmpd && (double)m / (double)cmpd >= MATCH_STRUCT) {
-                d.kind = ECU_DIAG_TRUNCATED;
-                d.offset = s->n;
-            } else {
-                m = count_shifted_matches(l, s, 0, s->n, (int64_t)k, &cmpd);
-                if (cmpd && (double)m / (double)cmpd >= MATCH_STRUCT)
-                    d.kind = ECU_DIAG_MISSING_PREFIX;
-            }
-            if (d.kind) {
+        uint64_t k = l->n - s->n, ct, cp, mt, mp, m, cmpd;
+        int trunc;
+        mt = count_shifted_matches(l, s, 0, s->n, 0, &ct);
+        mp = count_shifted_matches(l, s, 0, s->n, (int64_t)k, &cp);
+        trunc = mt >= mp;
+        m = trunc ? mt : mp;
+        cmpd = trunc ? ct : cp;
+        if (cmpd && (double)m / (double)cmpd >= MATCH_STRUCT) {
+            if (symmetric || s == b) {
+                d.kind = trunc ? ECU_DIAG_TRUNCATED : ECU_DIAG_MISSING_PREFIX;
                 d.read = s->idx;
                 d.ref = l->idx;
+                d.offset = trunc ? s->n : 0;
+            } else if (trunc) { /* a read longer than the majority: bytes read past the end */
+                d.kind = ECU_DIAG_EXTRA_TAIL;
+                d.read = l->idx;
+                d.ref = s->idx;
+                d.offset = s->n;
+            }
+            if (d.kind) {
                 d.length = k;
-                d.bytes = differing; /* every difference of the pair comes from it */
+                d.bytes = differing; /* offset by offset, the pair differs because of it */
+                d.residual = cmpd - m;
                 d.match = (double)m / (double)cmpd;
                 rc = add_diag(c, &d);
                 goto done;
@@ -835,27 +909,25 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
         }
     }
 
-    /* 2. bytes swapped within words (equal sizes) */
-    if (a->n == b->n && a->n >= 4) {
-        uint64_t direct = (uint64_t)a->n - (differing < a->n ? differing : a->n);
+    /* 2. bytes swapped within words (equal sizes), judged on the bytes a swap changes */
+    if (a->n == b->n && a->n >= 8) {
         unsigned x;
-        size_t sample = a->n < 65536 ? a->n : 65536, whole = a->n & ~(size_t)7;
-        for (x = 1; x <= 3 && whole; x += 2) {
-            uint64_t m;
-            double ratio;
-            /* a swapped read agrees almost everywhere once swapped back: a first window
-               that does not is enough to rule the hypothesis out */
-            if (sample >= 64 &&
-                (double)count_swapped_matches(a->d, b->d, sample, x) < 0.9 * (double)(sample & ~(size_t)7))
+        size_t sample = a->n < 65536 ? a->n : 65536;
+        for (x = 1; x <= 3; x += 2) {
+            uint64_t all, inf, m;
+            /* a first window that disagrees rules the hypothesis out cheaply */
+            m = count_swapped_matches(a->d, b->d, sample, x, &all, &inf);
+            if (inf >= 64 && (double)m < 0.9 * (double)inf)
                 continue;
-            m = count_swapped_matches(a->d, b->d, a->n, x);
-            ratio = (double)m / (double)whole;
-            if (ratio >= MATCH_STRUCT && m > direct) {
+            m = count_swapped_matches(a->d, b->d, a->n, x, &all, &inf);
+            if (inf >= 64 && (double)m >= MATCH_STRUCT * (double)inf) {
+                uint64_t whole = a->n & ~(size_t)7;
                 d.kind = x == 1 ? ECU_DIAG_SWAP16 : ECU_DIAG_SWAP32;
                 d.read = b->idx;
                 d.ref = a->idx;
                 d.bytes = differing;
-                d.match = ratio;
+                d.residual = whole - all;
+                d.match = (double)all / (double)whole;
                 rc = add_diag(c, &d);
                 goto done;
             }
@@ -883,6 +955,7 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
                 d.offset = from;
                 d.shift = shift;
                 d.bytes = differing;
+                d.residual = cmpd - m;
                 d.match = (double)m / (double)cmpd;
                 rc = add_diag(c, &d);
                 goto done;
@@ -893,8 +966,13 @@ static int diagnose_pair(ecu_cmp *c, const struct side *a, const struct side *b,
     /* 4. blank runs, then stuck data bits outside them */
     if ((rc = diagnose_blank(c, first, sd, symmetric, &r, &blank, &nblank)))
         goto done;
-    if ((rc = diagnose_stuck(c, sd, symmetric, seg, nseg, blank, nblank)))
-        goto done;
+    {
+        size_t first_stuck = c->ndiags;
+        if ((rc = diagnose_stuck(c, sd, symmetric, seg, nseg, blank, nblank)))
+            goto done;
+        if (c->ndiags > first_stuck)
+            keep_stuck_if_explaining(c, first_stuck, sd, seg, nseg, blank, nblank);
+    }
     drop_explained_blanks(c, first, sd);
     set_match(c, first, compared, differing);
 done:
@@ -909,9 +987,9 @@ done:
 #define ABSENT 256
 
 /*
- * Majority vote at one offset: the value held by more than half of all reads, or -1 when
- * there is none. A read lacking the offset votes against every value, and lacking cannot
- * win: bytes that only a minority of the reads has stay unresolved.
+ * Majority vote at one offset: the value held by more than half of all reads, ABSENT when
+ * more than half of the reads end before it (the majority image is shorter), or -1 when
+ * there is no strict majority.
  */
 static int vote(size_t n, const uint8_t *const data[], const size_t size[], uint64_t off)
 {
@@ -928,13 +1006,27 @@ static int vote(size_t n, const uint8_t *const data[], const size_t size[], uint
     }
     for (i = 0, count = 0; i < n; i++)
         count += (off < size[i] ? data[i][off] : ABSENT) == cand;
-    return cand != ABSENT && count * 2 > n ? cand : -1;
+    return count * 2 > n ? cand : -1;
+}
+
+/* The size a strict majority of the reads reaches: the (n/2 + 1)-th largest size. */
+static size_t majority_size(size_t n, const size_t size[])
+{
+    size_t i, j, best = 0;
+    for (i = 0; i < n; i++) {
+        size_t longer_or_equal = 0;
+        for (j = 0; j < n; j++)
+            longer_or_equal += size[j] >= size[i];
+        if (longer_or_equal * 2 > n && size[i] > best)
+            best = size[i];
+    }
+    return best;
 }
 
 static int run_vote(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t size[],
                     uint64_t total, const struct span *seg, long nseg, struct ranger *r)
 {
-    uint64_t off, cons_end = 0;
+    uint64_t off, cons_end = majority_size(n, size);
     long si = 0;
     size_t i;
     uint64_t all = n >= 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1);
@@ -955,29 +1047,26 @@ static int run_vote(ecu_cmp *c, size_t n, const uint8_t *const data[], const siz
         if (i == n) {
             memcpy(c->cons + off, data[0] + off, (size_t)blk);
             off += blk;
-            cons_end = off;
             continue;
         }
         for (end = off + blk; off < end; off++) {
             int v = vote(n, data, size, off);
             uint64_t mask = 0;
-            if (v >= 0) {
+            if (v >= 0) { /* a value, or ABSENT: the reads that hold something else differ */
                 for (i = 0; i < n; i++)
                     if ((off < size[i] ? data[i][off] : ABSENT) != v)
                         mask |= (uint64_t)1 << i;
-                c->cons[off] = (uint8_t)v;
-                cons_end = off + 1;
-            } else {
-                c->cons[off] = off < size[0] ? data[0][off] : 0xFF;
-                cons_end = off + 1;
+                c->cons[off] = v == ABSENT ? 0xFF : (uint8_t)v;
+            } else { /* no majority: the first byte a read has, for ignored areas */
+                for (i = 0; i < n && off >= size[i]; i++)
+                    ;
+                c->cons[off] = i < n ? data[i][off] : 0xFF;
             }
             if (!active)
                 continue;
-            if (v < 0) {
+            if (v < 0) { /* in doubt for every read, but counted apart, not as a difference */
                 c->unresolved++;
                 c->differing++;
-                for (i = 0; i < n; i++)
-                    c->read_diff[i]++;
                 if (ranger_add(r, off, 1, all, 1))
                     return ECU_ERR_NOMEM;
             } else if (mask) {
@@ -990,7 +1079,7 @@ static int run_vote(ecu_cmp *c, size_t n, const uint8_t *const data[], const siz
         }
     }
     c->cons_size = (size_t)cons_end;
-    c->cons_ok = c->unresolved == 0;
+    c->cons_ok = c->unresolved == 0 && (cons_end > 0 || total == 0);
     return ECU_OK;
 }
 
@@ -1003,7 +1092,10 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
     size_t i;
     int rc = ECU_OK;
 
-    if (!c || !data || !size || n < 2)
+    if (!c)
+        return ECU_ERR_INVALID;
+    clear_results(c); /* a failed run leaves no stale results behind */
+    if (!data || !size || n < 2)
         return ECU_ERR_INVALID;
     if (n > ECU_CMP_MAX_READS)
         return ECU_ERR_TOO_MANY;
@@ -1013,7 +1105,6 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
         if (size[i] > total)
             total = size[i];
     }
-    clear_results(c);
     c->n = n;
     if ((nseg = active_segments(c, total, &seg)) < 0)
         return ECU_ERR_NOMEM;
@@ -1111,6 +1202,7 @@ const char *ecu_cmp_diag_kind_name(ecu_cmp_diag_kind kind)
     case ECU_DIAG_SWAP32: return "swap32";
     case ECU_DIAG_STUCK_BIT: return "stuck-bit";
     case ECU_DIAG_BLANK: return "blank";
+    case ECU_DIAG_EXTRA_TAIL: return "extra-tail";
     }
     return "unknown";
 }
@@ -1144,31 +1236,48 @@ static const char *lanes_text(unsigned lanes, char *buf, size_t sz)
     return buf;
 }
 
+/* "the rest matches", or how many other bytes differ */
+static const char *rest_text(uint64_t residual, char *buf, size_t sz)
+{
+    if (!residual)
+        return "the rest matches";
+    snprintf(buf, sz, "%" PRIu64 " other byte%s differ%s", residual, plural(residual),
+             residual == 1 ? "s" : "");
+    return buf;
+}
+
 int ecu_cmp_diag_describe(const ecu_cmp_diag *d, char *buf, size_t sz)
 {
-    char h[32];
+    char h[32], r[48];
     if (!d)
         return snprintf(buf, sz, "no diagnosis");
     switch (d->kind) {
     case ECU_DIAG_MISSING_PREFIX:
         return snprintf(buf, sz, "lacks the first %" PRIu64 " byte%s (0x%" PRIX64 "%s) of the "
-                        "reference; the rest matches", d->length, plural(d->length), d->length,
-                        size_hint(d->length, h, sizeof h));
+                        "reference; %s", d->length, plural(d->length), d->length,
+                        size_hint(d->length, h, sizeof h), rest_text(d->residual, r, sizeof r));
     case ECU_DIAG_TRUNCATED:
         return snprintf(buf, sz, "truncated: the last %" PRIu64 " byte%s (0x%" PRIX64 "%s) from "
-                        "0x%" PRIX64 " %s missing; the rest matches", d->length, plural(d->length),
+                        "0x%" PRIX64 " %s missing; %s", d->length, plural(d->length),
                         d->length, size_hint(d->length, h, sizeof h), d->offset,
-                        d->length == 1 ? "is" : "are");
+                        d->length == 1 ? "is" : "are", rest_text(d->residual, r, sizeof r));
+    case ECU_DIAG_EXTRA_TAIL:
+        return snprintf(buf, sz, "has %" PRIu64 " byte%s (0x%" PRIX64 "%s) beyond the end of the "
+                        "reference, from 0x%" PRIX64 "; %s", d->length, plural(d->length),
+                        d->length, size_hint(d->length, h, sizeof h), d->offset,
+                        rest_text(d->residual, r, sizeof r));
     case ECU_DIAG_SHIFTED:
     {
         uint64_t k = (uint64_t)(d->shift > 0 ? d->shift : -d->shift);
-        return snprintf(buf, sz, "data shifted from 0x%" PRIX64 " on: %" PRIu64 " byte%s %s there",
-                        d->offset, k, plural(k), d->shift > 0 ? "missing" : "inserted");
+        return snprintf(buf, sz, "data shifted from 0x%" PRIX64 " on: %" PRIu64 " byte%s %s there%s%s",
+                        d->offset, k, plural(k), d->shift > 0 ? "missing" : "inserted",
+                        d->residual ? "; " : "", d->residual ? rest_text(d->residual, r, sizeof r) : "");
     }
     case ECU_DIAG_SWAP16:
-        return snprintf(buf, sz, "bytes swapped within 16-bit words");
     case ECU_DIAG_SWAP32:
-        return snprintf(buf, sz, "bytes reversed within 32-bit words");
+        return snprintf(buf, sz, "bytes %s%s%s", d->kind == ECU_DIAG_SWAP16
+                        ? "swapped within 16-bit words" : "reversed within 32-bit words",
+                        d->residual ? "; " : "", d->residual ? rest_text(d->residual, r, sizeof r) : "");
     case ECU_DIAG_STUCK_BIT: {
         char lt[48];
         return snprintf(buf, sz, "data bit %u stuck at %u in %s (%" PRIu64 " byte%s differ%s)",

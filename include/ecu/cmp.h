@@ -48,6 +48,7 @@ typedef enum ecu_cmp_diag_kind {
     ECU_DIAG_SWAP32 = 5,         /**< bytes reversed within 32-bit words */
     ECU_DIAG_STUCK_BIT = 6,      /**< data bit `bit` always `value` in the byte lanes `lanes` */
     ECU_DIAG_BLANK = 7,          /**< read holds only `fill` over [offset, offset+length) */
+    ECU_DIAG_EXTRA_TAIL = 8,     /**< read = reference plus `length` more bytes at its end */
 } ecu_cmp_diag_kind;
 
 /** One diagnosis: what is wrong with read `read` compared with `ref`. */
@@ -63,6 +64,7 @@ typedef struct ecu_cmp_diag {
     unsigned lanes;     /**< STUCK_BIT: bit l set = bytes at offsets 4n+l (0xF every byte, 0x5 even, 0xA odd) */
     unsigned fill;      /**< BLANK: 0xFF or 0x00 */
     uint64_t bytes;     /**< bytes that differ because of this fault */
+    uint64_t residual;  /**< bytes that still differ once the fault is accounted for */
     double match;       /**< share of compared bytes that agree once the fault is accounted for */
 } ecu_cmp_diag;
 
@@ -91,7 +93,8 @@ ECU_API int ecu_cmp_identical(const ecu_cmp *cmp);
 ECU_API uint64_t ecu_cmp_differing(const ecu_cmp *cmp);
 /** Offsets compared (the largest size minus ignored offsets). */
 ECU_API uint64_t ecu_cmp_compared(const ecu_cmp *cmp);
-/** Bytes where read @p i differs from the other read (two reads) or from the majority. */
+/** Bytes where read @p i differs from the other read (two reads) or from the majority
+    (three or more; bytes without a strict majority are counted by ecu_cmp_unresolved only). */
 ECU_API uint64_t ecu_cmp_read_differing(const ecu_cmp *cmp, size_t i);
 
 ECU_API size_t ecu_cmp_range_count(const ecu_cmp *cmp);
@@ -101,7 +104,7 @@ ECU_API const ecu_cmp_range *ecu_cmp_range_at(const ecu_cmp *cmp, size_t i);
 ECU_API size_t ecu_cmp_diag_count(const ecu_cmp *cmp);
 /** Diagnosis @p i, or NULL. Owned by the handle. */
 ECU_API const ecu_cmp_diag *ecu_cmp_diag_at(const ecu_cmp *cmp, size_t i);
-/** Stable identifier of a kind ("missing-prefix", "stuck-bit", ...); never NULL. */
+/** Stable identifier of a kind ("missing-prefix", "stuck-bit", "extra-tail", ...); never NULL. */
 ECU_API const char *ecu_cmp_diag_kind_name(ecu_cmp_diag_kind kind);
 /**
  * Writes an English description of @p d (without read names) into @p buf, like
@@ -111,10 +114,11 @@ ECU_API const char *ecu_cmp_diag_kind_name(ecu_cmp_diag_kind kind);
 ECU_API int ecu_cmp_diag_describe(const ecu_cmp_diag *d, char *buf, size_t bufsize);
 
 /**
- * Three or more reads: the majority image and its size. Returns NULL with
- * ECU_ERR_NO_MAJORITY in @p err (if not NULL) when some byte lacks a strict majority
- * (ignored areas take the majority where there is one, else the first read's byte),
- * and ECU_ERR_INVALID for fewer than three reads. Owned by the handle.
+ * Three or more reads: the majority image and its size. Its size is the one a strict
+ * majority of the reads reaches (bytes only a minority has are not part of it). Returns NULL
+ * with ECU_ERR_NO_MAJORITY in @p err (if not NULL) when some compared byte lacks a strict
+ * majority (ignored areas take the majority where there is one, else the first byte a read
+ * has there), and ECU_ERR_INVALID for fewer than three reads. Owned by the handle.
  */
 ECU_API const uint8_t *ecu_cmp_consensus(const ecu_cmp *cmp, size_t *size, int *err);
 /** Three or more reads: bytes without a strict majority. */

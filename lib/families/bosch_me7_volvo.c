@@ -8,9 +8,11 @@
  * The table starts at file offset 0x1F810. Each 16-byte record holds, little-endian: start,
  * end (inclusive, plain file offsets), the 32-bit sum of the LE16 words of [start, end],
  * and its complement. Public tools check the first 32 records; real tables run to 35, 47 or
- * 63 records and end at the first record that is not one (erased or filler bytes, start
- * after end, a range past the image, or a value not stored with its complement). Every
- * record is checked here.
+ * 63 records and end at the first record whose range is not one (filler or erased bytes:
+ * start not below end, an odd start, a range past the image or of an odd length). Every
+ * record up to there is checked; a damaged value or complement is a bad record, not the
+ * end of the table.
+ * Detection wants at least 8 records whose value is stored with its complement.
  */
 #include "family_private.h"
 
@@ -21,28 +23,32 @@
 #define RECORD 16u
 #define MAX_RECORDS 128u
 
-/* Whether the record at @p at is a plausible multipoint record of an @p n byte image. */
-static int record_ok(const uint8_t *d, size_t n, uint64_t at)
+/* Whether the record at @p at has the range of a multipoint record of an @p n byte image. */
+static int record_range_ok(const uint8_t *d, size_t n, uint64_t at)
 {
     uint32_t s = ecu__rd32(d, n, at, 0), e = ecu__rd32(d, n, at + 4, 0);
-    uint32_t v = ecu__rd32(d, n, at + 8, 0), c = ecu__rd32(d, n, at + 12, 0);
     if (at + RECORD > n)
         return 0;
-    return s < e && e < n && (e - s + 1) % 2 == 0 && c == (uint32_t)~v;
+    /* sums of 16-bit words: a range starts on a word and holds whole words */
+    return s < e && e < n && s % 2 == 0 && (e - s + 1) % 2 == 0;
 }
 
 static unsigned count_records(const uint8_t *d, size_t n)
 {
     unsigned k = 0;
-    while (k < MAX_RECORDS && record_ok(d, n, TABLE + (uint64_t)k * RECORD))
+    while (k < MAX_RECORDS && record_range_ok(d, n, TABLE + (uint64_t)k * RECORD))
         k++;
     return k;
 }
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    unsigned k = count_records(d, n);
-    if (k < 8)
+    unsigned k = count_records(d, n), i, pairs = 0;
+    for (i = 0; i < k; i++) {
+        uint64_t at = TABLE + (uint64_t)i * RECORD;
+        pairs += ecu__rd32(d, n, at + 12, 0) == (uint32_t)~ecu__rd32(d, n, at + 8, 0);
+    }
+    if (k < 8 || pairs < 8)
         return 0;
     snprintf(ev, evsz, "multipoint table at 0x%X with %u records", TABLE, k);
     return k >= 16 ? 85 : 70;

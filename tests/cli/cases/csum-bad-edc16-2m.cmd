@@ -1,0 +1,1 @@
+ecu-csum csum/edc16-2m-bad.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --json csum/volvo-me7-512k-bad.bin.gz

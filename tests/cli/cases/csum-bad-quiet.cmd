@@ -1,0 +1,1 @@
+ecu-csum -q csum/edc16-2m-bad.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --fix csum/edc16-512k-bad.bin.gz

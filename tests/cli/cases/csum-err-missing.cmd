@@ -1,0 +1,1 @@
+ecu-csum csum/no-such-image.bin

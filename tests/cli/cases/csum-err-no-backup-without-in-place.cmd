@@ -1,0 +1,1 @@
+ecu-csum --no-backup csum/edc16-512k-bad.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum -o /nonexistent/out.bin csum/edc16-512k-bad.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --family bosch-me7-volvo csum/edc16-512k.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --list-families --json

@@ -1,0 +1,1 @@
+ecu-csum --json reads/base.bin

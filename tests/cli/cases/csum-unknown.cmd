@@ -1,0 +1,1 @@
+ecu-csum reads/base.bin

@@ -1,0 +1,1 @@
+ecu-csum -v csum/edc16-2m.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --verbose csum/volvo-me7-512k.bin.gz

@@ -1,0 +1,245 @@
+#!/bin/sh
+# Behaviour of ecu-csum that golden files cannot check: writing corrected images with --fix -o
+# and --fix --in-place (FILE.orig, --no-backup), the corrected image on stdout, the refusals, and
+# that the inputs are never modified.
+#   csum-behaviour.sh BINDIR FIXTURES
+# Fixture facts used here (fixtures/csum/expected.tsv, written by fixtures/csum/generate.py):
+# edc16-512k-bad.bin.gz has 1 bad block of 2 (region 0x40000-0x7DFFF, its slot the dword at
+# 0x7DFFC); volvo-me7-512k-bad.bin.gz has 2 bad records of 31; reads/base.bin is recognised by
+# no family. Needs gzip (raw copies of the gzip'ed fixtures for --in-place).
+set -u
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BINDIR FIXTURES" >&2
+    exit 2
+fi
+tool=$(cd "$1" && pwd)/ecu-csum
+fixtures=$(cd "$2" && pwd)
+pass=0
+fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+# run ARGS...: runs the tool from the fixtures folder; stdout in $tmp/out, stderr in $tmp/err,
+# the exit status in $st
+run() {
+    (cd "$fixtures" && "$tool" "$@") >"$tmp/out" 2>"$tmp/err"
+    st=$?
+}
+# run_in INPUT ARGS...: the same with standard input from INPUT
+run_in() {
+    input=$1
+    shift
+    (cd "$fixtures" && "$tool" "$@") <"$input" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+}
+is() { [ "$1" = "$2" ]; }
+empty() { [ ! -s "$1" ]; }
+lines() { wc -l <"$1" | tr -d ' '; }
+first_line() { head -n 1 "$1"; }
+has() { grep -F -e "$2" "$1" >/dev/null; }
+same_file() { cmp -s "$1" "$2"; }
+differ() { ! cmp -s "$1" "$2"; }
+# shellcheck disable=SC2012 # names we made ourselves; ls -A is the portable listing
+names_in() { (cd "$1" && ls -A | tr '\n' ' '); }
+fixture_sums() { (cd "$fixtures" && find . -type f -exec cksum {} + | sort -k 3); }
+# verifies FILE: the tool says ok about it (exit status 0)
+verifies() { "$tool" -q "$1"; }
+# only_bytes_differ A B FIRST LAST: A and B have the same size and differ only at byte offsets
+# FIRST..LAST (decimal, 0-based), and somewhere
+only_bytes_differ() {
+    [ "$(wc -c <"$1")" = "$(wc -c <"$2")" ] || return 1
+    cmp -l "$1" "$2" >"$tmp/cmpl"
+    [ -s "$tmp/cmpl" ] || return 1
+    awk -v lo="$3" -v hi="$4" '$1 - 1 < lo || $1 - 1 > hi { bad = 1 } END { exit bad }' "$tmp/cmpl"
+}
+
+if ! command -v gzip >/dev/null 2>&1; then
+    echo "FAIL: gzip not found (needed for raw copies of the fixtures)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+fixture_sums >"$tmp/sums.before"
+EDC=csum/edc16-512k-bad.bin.gz
+EDC_GOOD=csum/edc16-512k.bin.gz
+ME7=csum/volvo-me7-512k-bad.bin.gz
+SLOT_FIRST=$((0x7DFFC))
+SLOT_LAST=$((0x7DFFF))
+gzip -dc "$fixtures/$EDC" >"$tmp/edc-bad.bin"
+gzip -dc "$fixtures/$EDC_GOOD" >"$tmp/edc-good.bin"
+
+# ---- --fix -o OUT ----------------------------------------------------------------------------
+mkdir "$tmp/o"
+cp "$fixtures/$EDC" "$tmp/edc-bad.gz.ref"
+run --fix -o "$tmp/o/fixed.bin" "$EDC"
+check "--fix -o: exit status 0 (got $st)" is "$st" 0
+check "--fix -o: the report on stdout" \
+    is "$(cat "$tmp/out")" "$EDC: fixed (bosch-edc16, 1 of 2 checksum blocks corrected) -> $tmp/o/fixed.bin"
+check "--fix -o: nothing on stderr" empty "$tmp/err"
+check "--fix -o: only the output in its folder" is "$(names_in "$tmp/o")" "fixed.bin "
+check "--fix -o: the output verifies" verifies "$tmp/o/fixed.bin"
+check "--fix -o: the output differs from the input only in the bad block's slot" \
+    only_bytes_differ "$tmp/edc-bad.bin" "$tmp/o/fixed.bin" $SLOT_FIRST $SLOT_LAST
+check "--fix -o: the gzip'ed input untouched" same_file "$fixtures/$EDC" "$tmp/edc-bad.gz.ref"
+check "--fix -o: the input is still bad" is "$(cd "$fixtures" && "$tool" -q "$EDC"; echo $?)" 1
+# over an existing file, with --json
+printf 'old' >"$tmp/o/fixed2.bin"
+run --json --fix -o "$tmp/o/fixed2.bin" "$EDC"
+check "--json --fix -o over a file: exit status 0 (got $st)" is "$st" 0
+check "--json --fix -o over a file: replaced with the corrected image" \
+    same_file "$tmp/o/fixed2.bin" "$tmp/o/fixed.bin"
+check "--json --fix -o: verdict fixed" has "$tmp/out" '"verdict":"fixed"'
+check "--json --fix -o: the block reported fixed" has "$tmp/out" '"status":"fixed"'
+check "--json --fix -o: written named" has "$tmp/out" "\"written\":\"$tmp/o/fixed2.bin\"}"
+# the other family
+run --fix -o "$tmp/o/me7.bin" "$ME7"
+check "--fix -o ME7: exit status 0 (got $st)" is "$st" 0
+check "--fix -o ME7: the report on stdout" \
+    is "$(cat "$tmp/out")" "$ME7: fixed (bosch-me7-volvo, 2 of 31 checksum blocks corrected) -> $tmp/o/me7.bin"
+check "--fix -o ME7: the output verifies" verifies "$tmp/o/me7.bin"
+# a valid image is written unchanged
+run --fix -o "$tmp/o/good.bin" "$EDC_GOOD"
+check "--fix -o valid image: exit status 0 (got $st)" is "$st" 0
+check "--fix -o valid image: written unchanged" same_file "$tmp/o/good.bin" "$tmp/edc-good.bin"
+check "--fix -o valid image: reported ok" \
+    is "$(cat "$tmp/out")" "$EDC_GOOD: ok (bosch-edc16, 2 checksum blocks) -> $tmp/o/good.bin"
+# an unknown image is not written
+run --fix -o "$tmp/o/unknown.bin" reads/base.bin
+check "--fix -o unknown image: exit status 3 (got $st)" is "$st" 3
+check "--fix -o unknown image: no output file" test ! -e "$tmp/o/unknown.bin"
+check "--fix -o unknown image: a message on stderr" has "$tmp/err" "not written"
+check "--fix -o unknown image: the report on stdout" \
+    is "$(cat "$tmp/out")" "reads/base.bin: unknown (no family recognises this image)"
+
+# ---- --fix --in-place ------------------------------------------------------------------------
+mkdir "$tmp/ip"
+cp "$tmp/edc-bad.bin" "$tmp/ip/img.bin"
+run --fix --in-place "$tmp/ip/img.bin"
+check "--in-place: exit status 0 (got $st)" is "$st" 0
+check "--in-place: the report on stdout" \
+    is "$(cat "$tmp/out")" "$tmp/ip/img.bin: fixed (bosch-edc16, 1 of 2 checksum blocks corrected) -> $tmp/ip/img.bin"
+check "--in-place: nothing on stderr" empty "$tmp/err"
+check "--in-place: FILE and FILE.orig, nothing else" is "$(names_in "$tmp/ip")" "img.bin img.bin.orig "
+check "--in-place: FILE.orig is the original" same_file "$tmp/ip/img.bin.orig" "$tmp/edc-bad.bin"
+check "--in-place: FILE verifies" verifies "$tmp/ip/img.bin"
+check "--in-place: FILE is what -o wrote" same_file "$tmp/ip/img.bin" "$tmp/o/fixed.bin"
+# again on the now valid file: nothing to do, nothing written
+run --fix --in-place "$tmp/ip/img.bin"
+check "--in-place on a valid FILE: exit status 0 (got $st)" is "$st" 0
+check "--in-place on a valid FILE: unchanged" same_file "$tmp/ip/img.bin" "$tmp/o/fixed.bin"
+check "--in-place on a valid FILE: FILE.orig unchanged" same_file "$tmp/ip/img.bin.orig" "$tmp/edc-bad.bin"
+# bad again while FILE.orig exists: refused
+cp "$tmp/edc-bad.bin" "$tmp/ip/img.bin"
+printf 'an older backup' >"$tmp/ip/img.bin.orig"
+cp "$tmp/ip/img.bin.orig" "$tmp/orig.ref"
+run --fix --in-place "$tmp/ip/img.bin"
+check "--in-place with FILE.orig present: exit status 2 (got $st)" is "$st" 2
+check "--in-place with FILE.orig present: FILE unchanged" same_file "$tmp/ip/img.bin" "$tmp/edc-bad.bin"
+check "--in-place with FILE.orig present: FILE.orig unchanged" same_file "$tmp/ip/img.bin.orig" "$tmp/orig.ref"
+check "--in-place with FILE.orig present: nothing else in the folder" \
+    is "$(names_in "$tmp/ip")" "img.bin img.bin.orig "
+check "--in-place with FILE.orig present: stderr names FILE.orig" has "$tmp/err" "$tmp/ip/img.bin.orig exists"
+case $(first_line "$tmp/err") in
+    "ecu-csum: $tmp/ip/img.bin: "?*) ok "--in-place with FILE.orig present: stderr is 'ecu-csum: FILE: message'" ;;
+    *) bad "--in-place with FILE.orig present: stderr is 'ecu-csum: FILE: message', got: $(first_line "$tmp/err")" ;;
+esac
+
+# ---- --no-backup -----------------------------------------------------------------------------
+# with FILE.orig present: FILE is corrected, FILE.orig left alone
+run --fix --in-place --no-backup "$tmp/ip/img.bin"
+check "--no-backup with FILE.orig present: exit status 0 (got $st)" is "$st" 0
+check "--no-backup with FILE.orig present: FILE verifies" verifies "$tmp/ip/img.bin"
+check "--no-backup with FILE.orig present: FILE.orig untouched" same_file "$tmp/ip/img.bin.orig" "$tmp/orig.ref"
+# without: no FILE.orig made
+mkdir "$tmp/nb"
+cp "$tmp/edc-bad.bin" "$tmp/nb/img.bin"
+run --fix --in-place --no-backup "$tmp/nb/img.bin"
+check "--no-backup: exit status 0 (got $st)" is "$st" 0
+check "--no-backup: no FILE.orig, nothing else" is "$(names_in "$tmp/nb")" "img.bin "
+check "--no-backup: FILE verifies" verifies "$tmp/nb/img.bin"
+check "--no-backup: FILE is what -o wrote" same_file "$tmp/nb/img.bin" "$tmp/o/fixed.bin"
+
+# ---- -o - : the corrected image on stdout, the report on stderr -------------------------------
+run --fix -o - "$EDC"
+check "-o -: exit status 0 (got $st)" is "$st" 0
+check "-o -: stdout is exactly the corrected image" same_file "$tmp/out" "$tmp/o/fixed.bin"
+check "-o -: the report on stderr" \
+    is "$(cat "$tmp/err")" "$EDC: fixed (bosch-edc16, 1 of 2 checksum blocks corrected) -> -"
+run -q --fix -o - "$EDC"
+check "-q -o -: exit status 0 (got $st)" is "$st" 0
+check "-q -o -: stdout is exactly the corrected image" same_file "$tmp/out" "$tmp/o/fixed.bin"
+check "-q -o -: nothing on stderr" empty "$tmp/err"
+run_in "$tmp/edc-bad.bin" --fix -o - -
+check "stdin -o -: exit status 0 (got $st)" is "$st" 0
+check "stdin -o -: stdout is exactly the corrected image" same_file "$tmp/out" "$tmp/o/fixed.bin"
+
+# ---- --in-place refusals -----------------------------------------------------------------------
+mkdir "$tmp/gz"
+cp "$fixtures/$EDC" "$tmp/gz/img.bin.gz"
+run --fix --in-place "$tmp/gz/img.bin.gz"
+check "--in-place on .gz: exit status 2 (got $st)" is "$st" 2
+check "--in-place on .gz: file unchanged" same_file "$tmp/gz/img.bin.gz" "$fixtures/$EDC"
+check "--in-place on .gz: nothing else in the folder" is "$(names_in "$tmp/gz")" "img.bin.gz "
+check "--in-place on .gz: the message says why" has "$tmp/err" "only raw binary"
+run_in "$tmp/edc-bad.bin" --fix --in-place -
+check "--in-place on stdin: exit status 2 (got $st)" is "$st" 2
+check "--in-place on stdin: the message says why" has "$tmp/err" "standard input cannot be corrected in place"
+
+# ---- -o naming the input ------------------------------------------------------------------------
+mkdir "$tmp/in"
+cp "$tmp/edc-bad.bin" "$tmp/in/img.bin"
+ln "$tmp/in/img.bin" "$tmp/in/alias.bin"
+for target in "$tmp/in/img.bin" "$tmp/in/../in/img.bin" "$tmp/in/alias.bin"; do
+    run --fix -o "$target" "$tmp/in/img.bin"
+    check "-o $target (the input): exit status 2 (got $st)" is "$st" 2
+    check "-o $target (the input): nothing on stdout" empty "$tmp/out"
+    check "-o $target (the input): input unchanged" same_file "$tmp/in/img.bin" "$tmp/edc-bad.bin"
+    check "-o $target (the input): one line on stderr" is "$(lines "$tmp/err")" 1
+done
+check "-o the input: no file left beside it" is "$(names_in "$tmp/in")" "alias.bin img.bin "
+
+# ---- usage errors: exit 2, nothing on stdout, "ecu-csum: message" -------------------------------
+# usage_error LABEL ARGS...
+usage_error() {
+    label=$1
+    shift
+    run "$@"
+    check "$label: exit status 2 (got $st)" is "$st" 2
+    check "$label: nothing on stdout" empty "$tmp/out"
+    case $(first_line "$tmp/err") in
+        "ecu-csum: "?*) ok "$label: stderr starts with 'ecu-csum: '" ;;
+        *) bad "$label: stderr starts with 'ecu-csum: ', got: $(first_line "$tmp/err")" ;;
+    esac
+}
+usage_error "--fix without -o" --fix "$EDC"
+check "--fix without -o: the message says what is missing" has "$tmp/err" "--fix needs -o OUT or --in-place"
+usage_error "-o without --fix" -o "$tmp/none.bin" "$EDC"
+usage_error "-o with two files" --fix -o "$tmp/none.bin" "$EDC" "$ME7"
+usage_error "-o and --in-place" --fix -o "$tmp/none.bin" --in-place "$EDC"
+check "usage errors: no output file" test ! -e "$tmp/none.bin"
+
+# ---- standard input, read only ------------------------------------------------------------------
+run_in "$tmp/edc-good.bin" -
+check "stdin: exit status 0 (got $st)" is "$st" 0
+check "stdin: named '-'" is "$(cat "$tmp/out")" "-: ok (bosch-edc16, 2 checksum blocks)"
+
+# ---- the fixtures were never modified -------------------------------------------------------------
+fixture_sums >"$tmp/sums.after"
+if cmp -s "$tmp/sums.before" "$tmp/sums.after"; then
+    ok "fixtures unchanged (no file modified, added or removed)"
+else
+    bad "fixtures unchanged (no file modified, added or removed)"
+    diff "$tmp/sums.before" "$tmp/sums.after"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
