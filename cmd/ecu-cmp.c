@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -45,7 +46,7 @@ static void usage(FILE *f)
             "      --json            print one JSON object\n"
             "      --no-diagnose     skip the read fault diagnoses\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
-            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
             "\n"
@@ -116,28 +117,67 @@ static char *put_dec(char *p, uint64_t v)
     return p + (20 - n);
 }
 
-/* 1-based read numbers of a mask, comma-separated. */
-static void print_reads(FILE *f, uint64_t mask, size_t n, int json)
+/* Longest put_reads() output: 64 read numbers and their commas (9 + 55 * 2 + 63). */
+#define READS_TEXT_MAX 182
+
+/* Appends the 1-based numbers of the reads set in @p mask, comma-separated ("" if none). */
+static char *put_reads(char *p, uint64_t mask, size_t n)
 {
-    size_t i;
+    size_t k;
     int first = 1;
-    if (json)
-        fputc('[', f);
-    for (i = 0; i < n; i++) {
-        if (!((mask >> i) & 1))
+    for (k = 0; k < n; k++) {
+        if (!((mask >> k) & 1))
             continue;
-        fprintf(f, "%s%zu", first ? "" : ",", i + 1);
+        if (!first)
+            *p++ = ',';
+        p = put_dec(p, k + 1);
         first = 0;
     }
-    if (json)
-        fputc(']', f);
-    else if (first)
-        fputc('-', f);
+    return p;
+}
+
+/* The reads of a mask as a JSON array of 1-based numbers. */
+static void print_reads_json(FILE *f, uint64_t mask, size_t n)
+{
+    char buf[READS_TEXT_MAX + 3], *p = buf;
+    *p++ = '[';
+    p = put_reads(p, mask, n);
+    *p++ = ']';
+    fwrite(buf, 1, (size_t)(p - buf), f);
 }
 
 static const char *ref_name(const struct read *r, unsigned ref)
 {
     return ref == ECU_CMP_MAJORITY ? "the majority" : r[ref].name;
+}
+
+/* Does a read carry addresses? A raw binary does not (its base is 0 for want of one). */
+static int has_base(const struct read *r)
+{
+    return ecu_image_format(r->img) != ECU_FORMAT_RAW;
+}
+
+/* Do HEX/S-record reads start at different addresses? Raw reads have no say: a raw dump
+   and the HEX file of the same flash agree. */
+static int bases_differ(const struct read *r, size_t n)
+{
+    size_t i, first = n;
+    for (i = 0; i < n; i++) {
+        if (!has_base(&r[i]))
+            continue;
+        if (first == n)
+            first = i;
+        else if (ecu_image_base(r[i].img) != ecu_image_base(r[first].img))
+            return 1;
+    }
+    return 0;
+}
+
+/* Identical: every compared byte and the sizes agree (ecu_cmp_identical), and so do the
+   base addresses, which the comparison of the bytes does not see. */
+static int reads_identical(const ecu_cmp *c, const struct read *r, size_t n)
+{
+    return ecu_cmp_identical(c) && !bases_differ(r, n);
 }
 
 static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
@@ -162,16 +202,12 @@ static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
             *p++ = ' ';
             p = put_dec(p, g->differing);
             if (n > 2) {
+                char *list;
                 *p++ = ' ';
-                if (!g->reads)
+                list = p;
+                p = put_reads(p, g->reads, n);
+                if (p == list) /* no read differs from the majority: only unresolved bytes */
                     *p++ = '-';
-                for (size_t k = 0, firstr = 1; k < n; k++)
-                    if ((g->reads >> k) & 1) {
-                        if (!firstr)
-                            *p++ = ',';
-                        p = put_dec(p, k + 1);
-                        firstr = 0;
-                    }
                 *p++ = ' ';
                 p = put_dec(p, g->unresolved);
             }
@@ -184,14 +220,14 @@ static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
                    nr - shown == 1 ? "" : "s");
         return;
     }
-    if (ecu_cmp_identical(c)) {
+    if (reads_identical(c, r, n)) {
         fprintf(f, "identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
     } else {
         const ecu_cmp_range *g = ecu_cmp_range_at(c, 0);
         if (g)
             fprintf(f, "differ: %" PRIu64 " of %" PRIu64 " bytes in %zu range%s, first at 0x%" PRIX64,
                    ecu_cmp_differing(c), ecu_cmp_compared(c), nr, nr == 1 ? "" : "s", g->start);
-        else /* only the sizes differ: the extra bytes are all ignored */
+        else /* only the sizes (the extra bytes all ignored) or the base addresses differ */
             fprintf(f, "differ: the %" PRIu64 " compared bytes agree", ecu_cmp_compared(c));
         for (i = 1; i < n; i++)
             if (ecu_image_size(r[i].img) != ecu_image_size(r[0].img))
@@ -200,6 +236,16 @@ static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
             fprintf(f, "; sizes");
             for (i = 0; i < n; i++)
                 fprintf(f, "%s%zu", i ? ", " : " ", ecu_image_size(r[i].img));
+        }
+        if (bases_differ(r, n)) {
+            fprintf(f, "; base addresses");
+            for (i = 0; i < n; i++) {
+                fputs(i ? ", " : " ", f);
+                if (has_base(&r[i]))
+                    fprintf(f, "0x%" PRIX64, ecu_image_base(r[i].img));
+                else
+                    fputc('-', f); /* raw: no address */
+            }
         }
         if (n > 2 && ecu_cmp_unresolved(c))
             fprintf(f, "; no majority at %" PRIu64 " byte%s", ecu_cmp_unresolved(c),
@@ -227,7 +273,7 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
-    fprintf(f, "{\"verdict\":\"%s\",\"reads\":[", ecu_cmp_identical(c) ? "identical" : "different");
+    fprintf(f, "{\"verdict\":\"%s\",\"reads\":[", reads_identical(c, r, n) ? "identical" : "different");
     for (i = 0; i < n; i++) {
         uint64_t entry;
         fprintf(f, "%s{\"file\":", i ? "," : "");
@@ -242,7 +288,8 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
             fprintf(f, ",\"entry\":%" PRIu64, entry);
         fputc('}', f);
     }
-    fprintf(f, "],\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
+    fprintf(f, "],\"bases_differ\":%s", bases_differ(r, n) ? "true" : "false");
+    fprintf(f, ",\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
            ",\"ranges_total\":%zu,\"ranges\":[",
            ecu_cmp_compared(c), ecu_cmp_differing(c), ecu_cmp_unresolved(c), nr);
     for (i = 0; i < shown; i++) {
@@ -250,7 +297,7 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
         fprintf(f, "%s{\"start\":%" PRIu64 ",\"length\":%" PRIu64 ",\"differing\":%" PRIu64
                ",\"unresolved\":%" PRIu64 ",\"reads\":",
                i ? "," : "", g->start, g->length, g->differing, g->unresolved);
-        print_reads(f, g->reads, n, 1);
+        print_reads_json(f, g->reads, n);
         fputc('}', f);
     }
     fprintf(f, "],\"diagnoses\":[");
@@ -287,17 +334,19 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
     fprintf(f, "}\n");
 }
 
-/* Refuses an output path that names one of the inputs: writing it would destroy a read. */
+/* Refuses an output path that names one of the inputs: writing it would destroy a read.
+   A read from standard input counts as the file standard input is (ecu-cmp -o f - < f). */
 static int output_is_input(const char *out, const struct read *r, size_t n)
 {
     struct stat so, si;
     size_t i;
     if (strcmp(out, "-") == 0 || stat(out, &so) != 0)
         return 0;
-    for (i = 0; i < n; i++)
-        if (strcmp(r[i].name, "-") != 0 && stat(r[i].name, &si) == 0 && si.st_dev == so.st_dev &&
-            si.st_ino == so.st_ino)
+    for (i = 0; i < n; i++) {
+        int got = strcmp(r[i].name, "-") == 0 ? fstat(STDIN_FILENO, &si) : stat(r[i].name, &si);
+        if (got == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
             return 1;
+    }
     return 0;
 }
 
@@ -319,8 +368,13 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    static const char shortopts[] = ":lo:qhV";
     struct opts o = {0};
     struct read *r = NULL;
+    /* the --ignore arguments as given, and their starts, for the warning after loading */
+    const char **ign_arg = NULL;
+    uint64_t *ign_start = NULL;
+    size_t nign = 0, largest = 0;
     const uint8_t **data = NULL;
     size_t *size = NULL, n, i, stdin_uses = 0, cons_size = 0;
     ecu_cmp *c = NULL;
@@ -330,11 +384,12 @@ int main(int argc, char **argv)
     opterr = 0; /* messages below, with the short program name */
     o.gap = ECU_CMP_DEFAULT_GAP;
     o.diagnose = 1;
-    if (!(c = ecu_cmp_new())) {
+    if (!(c = ecu_cmp_new()) || !(ign_arg = calloc((size_t)argc, sizeof *ign_arg)) ||
+        !(ign_start = calloc((size_t)argc, sizeof *ign_start))) {
         tool_error(NULL, "out of memory");
-        return EXIT_TROUBLE;
+        goto out;
     }
-    while ((ch = getopt_long(argc, argv, ":lo:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         uint64_t s, e;
         switch (ch) {
         case 'l': o.list = 1; break;
@@ -370,6 +425,8 @@ int main(int argc, char **argv)
                 tool_error(NULL, "out of memory");
                 goto out;
             }
+            ign_arg[nign] = optarg; /* at most one per argument word: argc entries suffice */
+            ign_start[nign++] = s;
             break;
         case 'h':
             usage(stdout);
@@ -384,11 +441,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
             goto out;
         default:
-            if (optopt)
-                tool_error(NULL, "unknown option '-%c'", optopt);
-            else
-                tool_error(NULL, "unknown option '%s'", argv[optind - 1]);
-            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            tool_bad_option(argv, optind, optopt, shortopts, longopts);
             goto out;
         }
     }
@@ -439,15 +492,25 @@ int main(int argc, char **argv)
         size[i] = ecu_image_size(r[i].img);
         if (!o.quiet && (o.json || !o.list)) /* -l lists ranges only */
             ecu_fingerprint_hex(data[i], size[i], r[i].fp);
+        if (size[i] > largest)
+            largest = size[i];
     }
+    /* an area past the end of every read is most likely a typo (0x4000 for 0x40000) */
+    for (i = 0; i < nign; i++)
+        if (ign_start[i] >= largest)
+            tool_error(NULL, "warning: --ignore %s lies beyond every read", ign_arg[i]);
     ecu_cmp_set_gap(c, o.gap);
     ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.json || !o.list));
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
         tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
         goto out;
     }
-    status = ecu_cmp_identical(c) ? EXIT_YES : EXIT_NO;
-    if (o.output) {
+    status = reads_identical(c, r, n) ? EXIT_YES : EXIT_NO;
+    if (o.output && bases_differ(r, n)) {
+        /* offset by offset, bytes of different addresses would be voted on */
+        tool_error(o.output, "not written: the reads have different base addresses");
+        status = EXIT_NO;
+    } else if (o.output) {
         int err;
         const uint8_t *cons = ecu_cmp_consensus(c, &cons_size, &err);
         if (!cons) {
@@ -477,6 +540,8 @@ out:
     free(r);
     free(data);
     free(size);
+    free(ign_arg);
+    free(ign_start);
     ecu_cmp_free(c);
     return status;
 }

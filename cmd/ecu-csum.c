@@ -368,11 +368,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
             return EXIT_TROUBLE;
         default:
-            if (optopt)
-                tool_error(NULL, "unknown option '-%c'", optopt);
-            else
-                tool_error(NULL, "unknown option '%s'", argv[optind - 1]);
-            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            tool_bad_option(argv, optind, optopt, ":vo:qhV", longopts); /* as above */
             return EXIT_TROUBLE;
         }
     }

@@ -139,7 +139,15 @@ __attribute__((format(printf, 5, 6)))
 static int fail(ecu_image *img, int code, size_t line, uint64_t offset, const char *fmt, ...)
 {
     va_list ap;
+    /* after an error the handle is empty: nothing a partial load set may remain */
     drop_data(img);
+    img->base = 0;
+    img->format = ECU_FORMAT_UNKNOWN;
+    img->compressed = 0;
+    img->has_entry = 0;
+    img->entry = 0;
+    img->records = 0;
+    img->err_errno = 0;
     img->err = code;
     img->err_line = line;
     img->err_offset = offset;
@@ -153,9 +161,19 @@ static int fail(ecu_image *img, int code, size_t line, uint64_t offset, const ch
 
 static int is_blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+/* Length of a UTF-8 byte order mark at the start of [d, d+n): 3 or 0. */
+static size_t bom_length(const uint8_t *d, size_t n)
+{
+    return n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
+}
+
 ecu_format ecu__sniff_format(const uint8_t *d, size_t n)
 {
-    size_t i = 0, j, probe = n < 256 ? n : 256;
+    size_t i = 0, j, probe, bom = bom_length(d, n);
+    /* some Windows editors save text with a UTF-8 byte order mark: look past it */
+    d += bom;
+    n -= bom;
+    probe = n < 256 ? n : 256;
     while (i < n && is_blank(d[i]))
         i++;
     if (i >= n)
@@ -260,6 +278,11 @@ static int add_data(struct parser *p, uint64_t addr, const uint8_t *bytes, size_
     uint64_t lo, hi;
     if (!len)
         return ECU_OK;
+    /* HEX and S-record addresses are 32-bit: data may end at 0xFFFFFFFF, never beyond */
+    if (addr + len > ((uint64_t)1 << 32))
+        return fail(p->img, ECU_ERR_SYNTAX, p->line, p->line_off,
+                    "line %zu: %zu data bytes at 0x%llX run past the end of the 32-bit "
+                    "address space (0xFFFFFFFF)", p->line, len, (unsigned long long)addr);
     lo = p->nseg ? (addr < p->lo ? addr : p->lo) : addr;
     hi = p->nseg ? (addr + len > p->hi ? addr + len : p->hi) : addr + len;
     if (hi - lo > p->img->max_span)
@@ -320,6 +343,39 @@ static int bad_checksum(struct parser *p, unsigned stored, unsigned computed)
                 "line %zu: record checksum is 0x%02X, computed 0x%02X", p->line, stored, computed);
 }
 
+/* Is [s, e) shaped like a record: ':' and hex digits, or 'S', a digit and hex digits? */
+static int looks_like_record(const uint8_t *s, const uint8_t *e)
+{
+    const uint8_t *c;
+    if (*s == ':')
+        c = s + 1;
+    else if (*s == 'S' && e - s >= 2 && s[1] >= '0' && s[1] <= '9')
+        c = s + 2;
+    else
+        return 0;
+    if (c >= e)
+        return 0;
+    for (; c < e; c++)
+        if (!hexval[*c])
+            return 0;
+    return 1;
+}
+
+/*
+ * After the end record: text that is not a record (a signature, a DOS end-of-file mark) is
+ * ignored, but a record means a second file was appended (cat a.hex b.hex), whose data
+ * would silently be lost: refused.
+ */
+static int check_after_end(struct parser *p, const char *end_record)
+{
+    const uint8_t *s, *e;
+    while (next_line(p, &s, &e))
+        if (looks_like_record(s, e))
+            return fail(p->img, ECU_ERR_SYNTAX, p->line, p->line_off,
+                        "line %zu: data records after the %s record", p->line, end_record);
+    return ECU_OK;
+}
+
 static int parse_ihex(struct parser *p)
 {
     const uint8_t *s, *e;
@@ -362,7 +418,7 @@ static int parse_ihex(struct parser *p)
             p->img->records++;
             break;
         case 1:
-            return ECU_OK; /* end of file: anything after it is not part of the image */
+            return check_after_end(p, "end-of-file");
         case 2:
             base = (uint64_t)((unsigned)d[0] << 8 | d[1]) << 4;
             break;
@@ -443,7 +499,7 @@ static int parse_srec(struct parser *p)
         default: /* 7, 8, 9: termination with the start address */
             p->img->has_entry = 1;
             p->img->entry = addr;
-            return ECU_OK;
+            return check_after_end(p, "termination");
         }
     }
     return fail(p->img, ECU_ERR_TRUNCATED, p->line, p->n,
@@ -503,6 +559,7 @@ static int parse_text(ecu_image *img, const uint8_t *in, size_t n, ecu_format fm
     p.img = img;
     p.in = in;
     p.n = n;
+    p.pos = bom_length(in, n); /* offsets and columns still count from the input's start */
     rc = fmt == ECU_FORMAT_IHEX ? parse_ihex(&p) : parse_srec(&p);
     if (rc == ECU_OK)
         rc = place_segments(&p);
@@ -515,20 +572,33 @@ static int parse_text(ecu_image *img, const uint8_t *in, size_t n, ecu_format fm
 
 /* ---- gzip ------------------------------------------------------------------------------ */
 
+/* Bound on decompressed gzip data and on standard input; never more than SIZE_MAX. */
 static uint64_t decompressed_limit(const ecu_image *img)
 {
-    /* text formats spend 2-3 characters per data byte; allow 4 plus headroom */
-    return img->max_span * 4 + (1u << 20);
+    /* text formats spend 2-3 characters per data byte; allow 4 plus headroom, saturating
+       (a huge --max-span must not wrap around to a small limit) */
+    const uint64_t headroom = (uint64_t)1 << 20;
+    uint64_t limit = img->max_span > (UINT64_MAX - headroom) / 4 ? UINT64_MAX
+                                                                 : img->max_span * 4 + headroom;
+    return limit > SIZE_MAX ? (uint64_t)SIZE_MAX : limit;
 }
 
-static int is_gzip(const uint8_t *d, size_t n) { return n >= 2 && d[0] == 0x1F && d[1] == 0x8B; }
+/*
+ * A gzip member header (RFC 1952): ID1 ID2 = 1F 8B, CM = 8 (deflate), no reserved FLG bit
+ * (0xE0) set. Two bytes alone are not enough: a raw dump may well start with 1F 8B.
+ */
+static int is_gzip(const uint8_t *d, size_t n)
+{
+    return n >= 4 && d[0] == 0x1F && d[1] == 0x8B && d[2] == 8 && (d[3] & 0xE0) == 0;
+}
 
 /* Inflates all gzip members of [in, in+n) into a new malloc'd buffer. */
 static int gunzip(ecu_image *img, const uint8_t *in, size_t n, uint8_t **out, size_t *outlen)
 {
     z_stream zs;
     uint64_t limit = decompressed_limit(img);
-    size_t cap = n < ((size_t)1 << 20) ? ((size_t)1 << 20) : n * 4, len = 0;
+    size_t cap = n < ((size_t)1 << 20) ? ((size_t)1 << 20) : n > SIZE_MAX / 4 ? SIZE_MAX : n * 4;
+    size_t len = 0;
     uint8_t *buf;
     int zr;
     if (cap > limit)
@@ -553,7 +623,7 @@ static int gunzip(ecu_image *img, const uint8_t *in, size_t n, uint8_t **out, si
                             "gzip data decompresses to more than %llu bytes",
                             (unsigned long long)limit);
             }
-            ncap = cap * 2 > limit ? (size_t)limit : cap * 2;
+            ncap = cap > limit / 2 ? (size_t)limit : cap * 2;
             if (!(q = realloc(buf, ncap))) {
                 free(buf);
                 inflateEnd(&zs);
@@ -703,24 +773,33 @@ static int io_fail(ecu_image *img, int code, int errnum, const char *what)
     return code;
 }
 
-/* Reads a stream (pipe, terminal, character device) to its end with a bounded buffer. */
-static int load_stream(ecu_image *img, int fd)
+/*
+ * Reads @p fd from its current position to its end into a new buffer and loads that. The
+ * input may hold at most decompressed_limit() bytes; @p hint is the expected size (0 when
+ * unknown), checked against the limit before anything is allocated.
+ */
+static int load_read(ecu_image *img, int fd, uint64_t hint)
 {
     uint64_t limit = decompressed_limit(img);
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap);
-    if (!buf)
+    /* one byte over the limit is read to tell "exactly the limit" from "larger" */
+    size_t most = limit < SIZE_MAX ? (size_t)limit + 1 : SIZE_MAX;
+    size_t cap, len = 0;
+    uint8_t *buf;
+    if (hint > limit)
+        return fail(img, ECU_ERR_TOO_LARGE, 0, 0, "input of %llu bytes is larger than %llu bytes",
+                    (unsigned long long)hint, (unsigned long long)limit);
+    cap = hint ? (size_t)hint + 1 : (size_t)1 << 16; /* + 1: the read that sees the end */
+    if (cap > most)
+        cap = most;
+    if (!(buf = malloc(cap)))
         return fail(img, ECU_ERR_NOMEM, 0, 0, "out of memory");
     for (;;) {
         ssize_t r;
         if (len == cap) {
             uint8_t *q;
-            if (cap >= limit) {
-                free(buf);
-                return fail(img, ECU_ERR_TOO_LARGE, 0, len, "input is larger than %llu bytes",
-                            (unsigned long long)limit);
-            }
-            cap = cap * 2 > limit ? (size_t)limit : cap * 2;
+            if (cap >= most)
+                break;
+            cap = cap > most / 2 ? most : cap * 2;
             if (!(q = realloc(buf, cap))) {
                 free(buf);
                 return fail(img, ECU_ERR_NOMEM, 0, 0, "out of memory");
@@ -736,31 +815,13 @@ static int load_stream(ecu_image *img, int fd)
             return io_fail(img, ECU_ERR_IO, e, "read error");
         }
         if (r == 0)
-            break;
+            break; /* the end (a regular file that shrank meanwhile: what is there) */
         len += (size_t)r;
     }
-    return load_from(img, buf, len, OWN_MALLOC, 0);
-}
-
-/* Reads a regular file of known size in one go (used where mapping is not possible). */
-static int load_regular_read(ecu_image *img, int fd, size_t size)
-{
-    size_t len = 0;
-    uint8_t *buf = malloc(size ? size : 1);
-    if (!buf)
-        return fail(img, ECU_ERR_NOMEM, 0, 0, "out of memory");
-    while (len < size) {
-        ssize_t r = read(fd, buf + len, size - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            return io_fail(img, ECU_ERR_IO, e, "read error");
-        }
-        if (r == 0)
-            break; /* shrank while reading: take what is there */
-        len += (size_t)r;
+    if ((uint64_t)len > limit) {
+        free(buf);
+        return fail(img, ECU_ERR_TOO_LARGE, 0, limit, "input is larger than %llu bytes",
+                    (unsigned long long)limit);
     }
     return load_from(img, buf, len, OWN_MALLOC, 0);
 }
@@ -768,6 +829,7 @@ static int load_regular_read(ecu_image *img, int fd, size_t size)
 int ecu_image_load_file(ecu_image *img, const char *path)
 {
     struct stat st;
+    off_t pos;
     int fd, rc;
     void *map;
     if (!img)
@@ -790,17 +852,24 @@ int ecu_image_load_file(ecu_image *img, const char *path)
             close(fd);
         return fail(img, ECU_ERR_ISDIR, 0, 0, "is a directory");
     }
-    if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    if (fd == STDIN_FILENO && S_ISREG(st.st_mode) && (pos = lseek(fd, 0, SEEK_CUR)) != 0) {
+        /* standard input is a file someone already read from (or seeked in): the input is
+           what follows the current position, not the whole file */
+        rc = load_read(img, fd, pos > 0 && pos < st.st_size ? (uint64_t)(st.st_size - pos) : 0);
+    } else if (!S_ISREG(st.st_mode) || st.st_size == 0) {
         /* pipes, devices; and files that report size 0 but may have content (procfs) */
-        rc = load_stream(img, fd);
+        rc = load_read(img, fd, 0);
+    } else if ((uint64_t)st.st_size > SIZE_MAX) {
+        rc = fail(img, ECU_ERR_TOO_LARGE, 0, 0, "a file of %llu bytes cannot be loaded here",
+                  (unsigned long long)st.st_size);
     } else {
         /* a file over the span limit is mapped lazily: a raw one is refused after the
            format check has touched its first page, never read whole */
         size_t size = (size_t)st.st_size;
         int populate = (uint64_t)st.st_size <= img->max_span ? MAP_POPULATE : 0;
         map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
-        if (map == MAP_FAILED)
-            rc = load_regular_read(img, fd, size);
+        if (map == MAP_FAILED) /* a file system that cannot map: read it */
+            rc = load_read(img, fd, (uint64_t)st.st_size);
         else
             rc = load_from(img, map, size, OWN_MMAP, size);
     }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -67,7 +68,9 @@ int tool_parse_u64(const char *s, uint64_t *out)
     char *end;
     unsigned long long v;
     unsigned shift = 0;
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    /* strtoull would skip leading white space and take a sign ("-1" is UINT64_MAX): only a
+       digit may come first */
+    if (!s || *s < '0' || *s > '9')
         return -1;
     errno = 0;
     v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
@@ -89,11 +92,84 @@ int tool_parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+void tool_bad_option(char *const argv[], int optind_now, int optopt_now, const char *shortopts,
+                     const struct option *longopts)
+{
+    /* optopt is a short option's letter, a long option's value (which may be 256 and up, or
+       a letter it shares with a short option), or 0 for an unknown or ambiguous long one */
+    int known_letter = optopt_now > 0 && optopt_now < 256 && optopt_now != ':' &&
+                       strchr(shortopts, optopt_now) != NULL;
+    if (optopt_now != 0 && optopt_now < 256 && !known_letter) {
+        /* an unknown short option; getopt stores its byte as a (maybe negative) char */
+        unsigned char c = (unsigned char)optopt_now;
+        if (c > 0x20 && c < 0x7F)
+            tool_error(NULL, "unknown option '-%c'", c);
+        else
+            tool_error(NULL, "unknown option character 0x%02X", c);
+    } else {
+        const char *word = optind_now > 0 ? argv[optind_now - 1] : "?";
+        const char *name = strncmp(word, "--", 2) == 0 ? word + 2 : word;
+        size_t len = strcspn(name, "=");
+        const struct option *lo;
+        int matches = 0;
+        for (lo = longopts; lo && lo->name; lo++)
+            if (strncmp(lo->name, name, len) == 0)
+                matches++;
+        if (optopt_now != 0 && name[len] == '=') /* a known long option, given "=value" */
+            tool_error(NULL, "option '%.*s' takes no argument (given '%s')",
+                       (int)(name + len - word), word, word);
+        else if (optopt_now == 0 && matches > 1 && name != word)
+            tool_error(NULL, "ambiguous option '%.*s' (an abbreviation of %d options)",
+                       (int)(name + len - word), word, matches);
+        else
+            tool_error(NULL, "unknown option '%s'", word);
+    }
+    fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at @p p (RFC 3629: no overlong form, no
+ * surrogate, nothing above U+10FFFF), or 0 when the byte there does not start one.
+ */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    size_t len, i;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        len = 2;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        len = 3;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        len = 4;
+    else
+        return 0; /* ASCII is handled by the caller; 80-C1 and F5-FF never start one */
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || /* overlong 3-byte form */
+        (p[0] == 0xED && p[1] > 0x9F) || /* UTF-16 surrogates D800-DFFF */
+        (p[0] == 0xF0 && p[1] < 0x90) || /* overlong 4-byte form */
+        (p[0] == 0xF4 && p[1] > 0x8F))   /* above U+10FFFF */
+        return 0;
+    for (i = 1; i < len; i++) /* stops at the terminating NUL, which is no continuation */
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
 void json_string(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     fputc('"', f);
     for (; *p; p++) {
+        if (*p >= 0x80) {
+            /* file names are bytes: valid UTF-8 passes through, any other byte becomes
+               U+FFFD so that the output stays valid JSON */
+            size_t len = utf8_sequence(p);
+            if (len) {
+                fwrite(p, 1, len, f);
+                p += len - 1;
+            } else {
+                fputs("\\ufffd", f);
+            }
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -104,7 +180,7 @@ void json_string(FILE *f, const char *s)
             if (*p < 0x20 || *p == 0x7F)
                 fprintf(f, "\\u%04x", *p);
             else
-                fputc(*p, f); /* UTF-8 passes through; file names are bytes */
+                fputc(*p, f);
         }
     }
     fputc('"', f);
@@ -123,6 +199,40 @@ static int write_all(int fd, const void *data, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+/*
+ * fsync()s the folder that holds @p path, so that a rename into it survives a crash.
+ * File systems that cannot sync a folder (EINVAL) or are read-only (EROFS) are let be; a
+ * folder that cannot be opened for reading (search and write permission only) too.
+ * Returns 0, or -1 with errno set.
+ */
+static int sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int fd, rc = 0, e = 0;
+    if (!slash)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else if ((dir = malloc((size_t)(slash - path) + 1)) != NULL) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    }
+    if (!dir)
+        return -1;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return 0;
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+        e = errno;
+        rc = -1;
+    }
+    close(fd);
+    errno = e;
+    return rc;
 }
 
 int tool_write_file(const char *path, const void *data, size_t n)
@@ -180,6 +290,11 @@ int tool_write_file(const char *path, const void *data, size_t n)
         return -1;
     }
     free(tmp);
+    /* the new name is only durable once the folder is synced too */
+    if (sync_parent(path) != 0) {
+        tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
+        return -1;
+    }
     return 0;
 }
 

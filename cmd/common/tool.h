@@ -34,13 +34,23 @@ void tool_version(void);
  */
 int tool_parse_u64(const char *s, uint64_t *out);
 
+/*
+ * Reports the option getopt_long() refused with '?' (opterr = 0), with the --help hint: an
+ * unknown short option by its letter, anything else (an unknown or ambiguous long option,
+ * a long option given an argument it does not take) by the command-line word,
+ * argv[optind - 1]. @p shortopts and @p longopts are those given to getopt_long().
+ */
+struct option;
+void tool_bad_option(char *const argv[], int optind_now, int optopt_now, const char *shortopts,
+                     const struct option *longopts);
+
 /* Writes @p s as a JSON string (quotes included). */
 void json_string(FILE *f, const char *s);
 
 /*
  * Writes @p n bytes to @p path atomically: a temporary file in the same folder, flushed
- * and fsync'ed, then renamed over. "-" writes to stdout, refused when it is a terminal.
- * Returns 0, or -1 after printing a message.
+ * and fsync'ed, then renamed over, and the folder fsync'ed. "-" writes to stdout, refused
+ * when it is a terminal. Returns 0, or -1 after printing a message.
  */
 int tool_write_file(const char *path, const void *data, size_t n);
 

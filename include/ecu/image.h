@@ -6,7 +6,9 @@
  *
  * The result is one contiguous buffer covering the lowest to the highest address that
  * carries data; gaps between records are filled with 0xFF. The lowest address is kept
- * as the base address (0 for raw input).
+ * as the base address (0 for raw input). Addresses are 32-bit; a UTF-8 byte order mark
+ * before HEX or S-record text is skipped; after the end record only text that is not a
+ * record may follow (see libecu(3)).
  */
 #ifndef ECU_IMAGE_H
 #define ECU_IMAGE_H
@@ -48,8 +50,9 @@ ECU_API void ecu_image_free(ecu_image *img);
 ECU_API int ecu_image_set_max_span(ecu_image *img, uint64_t max_span);
 
 /**
- * Loads @p path ("-" reads standard input). Any previous content is dropped.
- * Returns ECU_OK or an ecu_error; on error the image is empty and
+ * Loads @p path ("-" reads standard input from its current position). Any previous
+ * content is dropped. Returns ECU_OK or an ecu_error; on error the image is empty (no data,
+ * base 0, format ECU_FORMAT_UNKNOWN, no entry, no records, not compressed) and
  * ecu_image_error_detail() says where (line, record or offset) and what.
  */
 ECU_API int ecu_image_load_file(ecu_image *img, const char *path);

@@ -4,13 +4,16 @@
 #   behaviour.sh BINDIR FIXTURES
 # Fixture facts used here (see fixtures/generate.py): base.bin + vote_a.bin + vote_b.bin have a
 # strict majority everywhere and it is base.bin; base.bin + vote_b.bin + vote_c.bin have no
-# majority at one byte; bad-checksum.hex fails on line 3, truncated.s19 on line 5.
+# majority at one byte; bad-checksum.hex fails on line 3, truncated.s19 on line 5; concat.hex
+# (two HEX files one after the other) fails on line 836, the second file's first record;
+# base-hi.hex holds base.bin's bytes at 0x810000, base.hex at 0x800000.
 set -u
 if [ $# -ne 2 ]; then
     echo "usage: $0 BINDIR FIXTURES" >&2
     exit 2
 fi
 tool=$(cd "$1" && pwd)/ecu-cmp
+csum=$(cd "$1" && pwd)/ecu-csum
 fixtures=$(cd "$2" && pwd)
 pass=0
 fail=0
@@ -74,6 +77,8 @@ file_error "empty file" reads/empty.bin "empty" reads/base.bin reads/empty.bin
 file_error "missing file" reads/no-such-read.bin "cannot open" reads/base.bin reads/no-such-read.bin
 file_error "directory" reads "directory" reads reads/base.bin
 file_error "over --max-span" reads/base.bin "limit" --max-span 1K reads/base.bin reads/same.bin
+file_error "HEX files concatenated" reads/concat.hex "line 836: data records after the end-of-file record" \
+    reads/concat.hex reads/base.bin
 
 # ---- usage errors: exit 2, nothing on stdout, "ecu-cmp: message" and at most a hint line --------
 # usage_error LABEL ARGS...
@@ -101,6 +106,15 @@ usage_error "no read"
 usage_error "unknown option" --frobnicate reads/base.bin reads/same.bin
 usage_error "--ignore 5:3" --ignore 5:3 reads/base.bin reads/same.bin
 usage_error "--gap not a number" --gap x reads/base.bin reads/same.bin
+# numbers start with a digit: no sign, no white space (strtoull would take " 5", "+5", "-1")
+for n in ' 5' "$(printf '\t5')" '+5' '-1' '-0' ' 0x10'; do
+    usage_error "--gap '$n'" --gap "$n" reads/base.bin reads/same.bin
+done
+usage_error "--max-span ' 1M'" --max-span ' 1M' reads/base.bin reads/same.bin
+usage_error "--ignore ' 1:5'" --ignore ' 1:5' reads/base.bin reads/same.bin
+usage_error "--ignore '1:+5'" --ignore '1:+5' reads/base.bin reads/same.bin
+run --gap 0x10 --max 2K --max-span 1M reads/base.bin reads/same.bin
+check "numbers with a digit first are still taken (got $st)" is "$st" 0
 usage_error "'-' twice" - -
 usage_error "-o with two reads" -o "$tmp/two.bin" reads/base.bin reads/same.bin
 check "-o with two reads: no output file" test ! -e "$tmp/two.bin"
@@ -209,6 +223,123 @@ run --no-such-option reads/base.bin reads/same.bin
 check "unknown option: exit status 2 (got $st)" is "$st" 2
 check "unknown option: nothing on stdout" empty "$tmp/out"
 check "unknown option: a message on stderr" test -s "$tmp/err"
+
+# ---- option messages name what was given ---------------------------------------------------------
+# usage_says LABEL TEXT ARGS...: a usage error whose message has TEXT
+usage_says() {
+    label=$1 text=$2
+    shift 2
+    usage_error "$label" "$@"
+    check "$label: the message says \"$text\" (got: $(first_line "$tmp/err"))" has "$tmp/err" "$text"
+    check "$label: no control character in the message" \
+        is "$(first_line "$tmp/err" | tr -d '[:print:]')" ""
+}
+usage_says "--json=1" "'--json=1'" --json=1 reads/base.bin reads/same.bin
+usage_says "--no-diagnose=x" "'--no-diagnose=x'" --no-diagnose=x reads/base.bin reads/same.bin
+usage_says "--quiet=1" "'--quiet=1'" --quiet=1 reads/base.bin reads/same.bin
+check "--quiet=1: not blamed on -q" sh -c "! grep -F \"'-q'\" \"$tmp/err\""
+usage_says "--silent=1" "'--silent=1'" --silent=1 reads/base.bin reads/same.bin
+usage_says "--frobnicate" "unknown option '--frobnicate'" --frobnicate reads/base.bin reads/same.bin
+usage_says "-x" "unknown option '-x'" -x reads/base.bin reads/same.bin
+usage_says "-lx" "unknown option '-x'" -lx reads/base.bin reads/same.bin
+usage_says "--ma (ambiguous)" "'--ma'" --ma 3 reads/base.bin reads/same.bin
+# ecu-csum shares the messages
+for args in "--json=1|'--json=1'" "--verbose=2|'--verbose=2'" "--nope|unknown option '--nope'" \
+            "-Z|unknown option '-Z'"; do
+    opt=${args%%|*} text=${args#*|}
+    (cd "$fixtures" && "$csum" "$opt" reads/base.bin) >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    check "ecu-csum $opt: exit status 2 (got $st)" is "$st" 2
+    check "ecu-csum $opt: the message says \"$text\" (got: $(first_line "$tmp/err"))" \
+        has "$tmp/err" "$text"
+    check "ecu-csum $opt: no control character in the message" \
+        is "$(first_line "$tmp/err" | tr -d '[:print:]')" ""
+done
+run --help
+check "--help lists --silent" has "$tmp/out" "--silent"
+
+# ---- --ignore beyond every read: a warning, and the comparison goes on -------------------------
+run --ignore 0x20000:0x30000 reads/base.bin reads/few.bin
+check "--ignore past the end: exit status 1 as without it (got $st)" is "$st" 1
+check "--ignore past the end: a warning naming the range" \
+    has "$tmp/err" "ecu-cmp: warning: --ignore 0x20000:0x30000 lies beyond every read"
+check "--ignore past the end: the report still on stdout" has "$tmp/out" "differ: 3 of 65536 bytes"
+run -q --ignore 64K:65537 --ignore 0:1 reads/base.bin reads/trunc.bin
+check "--ignore at the largest size: exit status 1 (got $st)" is "$st" 1
+check "--ignore at the largest size: one warning line, for that range only" is "$(lines "$tmp/err")" 1
+check "--ignore at the largest size: it names 64K:65537" has "$tmp/err" "--ignore 64K:65537 lies"
+run --ignore 0xFFFF:0x20000 reads/base.bin reads/same.bin
+check "--ignore starting inside a read: no warning" empty "$tmp/err"
+
+# ---- base addresses ------------------------------------------------------------------------------
+run reads/base.hex reads/base-hi.hex
+check "HEX at different bases: exit status 1 (got $st)" is "$st" 1
+check "HEX at different bases: the verdict names both" \
+    is "$(first_line "$tmp/out")" "differ: the 65536 compared bytes agree; base addresses 0x800000, 0x810000"
+mkdir "$tmp/b"
+run -o "$tmp/b/cons.bin" reads/base.hex reads/base-hi.hex reads/base.s19
+check "-o, HEX at different bases: exit status 1 (got $st)" is "$st" 1
+check "-o, HEX at different bases: nothing written" is "$(names_in "$tmp/b")" ""
+check "-o, HEX at different bases: the message says why" has "$tmp/err" "different base addresses"
+
+# ---- -o naming the file standard input reads ------------------------------------------------------
+# few.bin + vote_a.bin + vote_b.bin: the majority is base.bin, so an overwrite would show
+mkdir "$tmp/si"
+cp "$fixtures/reads/few.bin" "$tmp/si/cons.bin"
+run_in "$tmp/si/cons.bin" -o "$tmp/si/cons.bin" - reads/vote_a.bin reads/vote_b.bin
+check "-o FILE < FILE with '-': exit status 2 (got $st)" is "$st" 2
+check "-o FILE < FILE with '-': the file is untouched" same_file "$tmp/si/cons.bin" "$fixtures/reads/few.bin"
+check "-o FILE < FILE with '-': nothing else in the folder" is "$(names_in "$tmp/si")" cons.bin
+check "-o FILE < FILE with '-': the message says so" has "$tmp/err" "is one of the reads"
+run_in "$tmp/si/cons.bin" -o "$tmp/si/other.bin" - reads/vote_a.bin reads/vote_b.bin
+check "-o OTHER < FILE with '-': exit status 0 (got $st)" is "$st" 0
+check "-o OTHER < FILE with '-': written" same_file "$tmp/si/other.bin" "$fixtures/reads/base.bin"
+
+# ---- -o: a relative name in the current folder, and the folder is synced -------------------------
+mkdir "$tmp/rel"
+(cd "$tmp/rel" && "$tool" -q -o cons.bin "$fixtures/reads/base.bin" "$fixtures/reads/vote_a.bin" \
+    "$fixtures/reads/vote_b.bin") >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "-o cons.bin (no folder part): exit status 0 (got $st)" is "$st" 0
+check "-o cons.bin (no folder part): written" same_file "$tmp/rel/cons.bin" "$fixtures/reads/base.bin"
+check "-o cons.bin (no folder part): nothing on stderr" empty "$tmp/err"
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+    mkdir "$tmp/sync"
+    (cd "$fixtures" && strace -f -o "$tmp/trace" -e trace=openat,open,fsync,rename,renameat,renameat2 \
+        "$tool" -q -o "$tmp/sync/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin) \
+        >/dev/null 2>&1
+    # the folder is opened after the rename, and that descriptor is fsync'ed
+    synced=$(awk -v d="\"$tmp/sync\"" '
+        /rename/ { renamed = 1 }
+        renamed && fd == "" && index($0, d ",") && /O_DIRECTORY/ { fd = $NF }
+        fd != "" && $0 ~ ("fsync\\(" fd "\\) *= 0") { print "yes"; exit }' "$tmp/trace")
+    if [ "$synced" = yes ]; then
+        ok "-o: the output folder is fsync'ed after the rename"
+    else
+        bad "-o: the output folder is fsync'ed after the rename"
+        cat "$tmp/trace"
+    fi
+else
+    echo "skip: strace not usable, the folder fsync is not checked"
+fi
+
+# ---- JSON stays valid for file names that are not UTF-8 ------------------------------------------
+mkdir "$tmp/names"
+bad_name=$(printf 'r\377\300\257\355\240\200.bin') # 0xFF, an overlong '/', a surrogate
+good_name=$(printf 'r\303\251\342\202\254\360\237\224\247.bin') # e-acute, euro sign, an emoji
+cp "$fixtures/reads/base.bin" "$tmp/names/$bad_name"
+cp "$fixtures/reads/base.bin" "$tmp/names/$good_name"
+(cd "$tmp/names" && "$tool" --json "$bad_name" "$good_name") >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "non-UTF-8 name --json: exit status 0 (got $st)" is "$st" 0
+check "non-UTF-8 name --json: each bad byte is \\ufffd" \
+    has "$tmp/out" '"file":"r\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd.bin"'
+check "non-UTF-8 name --json: valid UTF-8 passes through" has "$tmp/out" "\"file\":\"$good_name\""
+check "non-UTF-8 name --json: no raw 0xFF byte" sh -c "! grep -q \"\$(printf '\\377')\" \"$tmp/out\""
+if command -v python3 >/dev/null 2>&1; then
+    check "non-UTF-8 name --json: python parses it as UTF-8 JSON" \
+        python3 -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$tmp/out"
+fi
 
 # ---- the most reads: 64, each listed in every range (long -l lines, over 64 KiB of listing) -------
 # Read i (1-64) holds i at every 40th offset and 0 elsewhere: 512 ranges without a majority, each

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -68,6 +69,12 @@
 #define H_B0F         ":01000F000FE1"          /* 0F at 0x000F */
 #define H_B10         ":0100100010DF"          /* 10 at 0x0010 */
 #define H_LOWER       ":0300ab00abcdefeb"      /* AB CD EF at 0x00AB, lower-case digits */
+#define H_FFF0_32     ":20FFF000000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F01"
+                                               /* 00..1F at 0xFFF0 (0xFFFFFFF0 after
+                                                  H_ELAFFFF: runs past 0xFFFFFFFF) */
+#define H_FFF0_16     ":10FFF000000102030405060708090A0B0C0D0E0F89"
+                                               /* 00..0F at 0xFFF0 (0xFFFFFFF0..0xFFFFFFFF
+                                                  after H_ELAFFFF) */
 
 /* Motorola S-record */
 #define S_S0          "S00600004844521B"       /* header "HDR" */
@@ -86,6 +93,10 @@
 #define S_S8          "S8041234565F"           /* entry 0x123456 */
 #define S_S9          "S9031000EC"             /* entry 0x1000 */
 #define S_S9_0        "S9030000FC"             /* entry 0x0000 */
+#define S_S3_TOP32    "S325FFFFFFF0000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1FFD"
+                                               /* 00..1F at 0xFFFFFFF0: past 0xFFFFFFFF */
+#define S_S3_TOP16    "S315FFFFFFF0000102030405060708090A0B0C0D0E0F85"
+                                               /* 00..0F at 0xFFFFFFF0..0xFFFFFFFF */
 #define S_S1_SHORTCC  "S10200FD"               /* CC=2 < 2 address + 1 checksum (SYNTAX);
                                                   FD = ~(02+00) so bytes are consistent */
 
@@ -247,6 +258,52 @@ static char *make_temp_file(const void *data, size_t n)
     return path;
 }
 
+/*
+ * Loads "-" with standard input temporarily replaced by @p fd (closed here); the previous
+ * standard input is restored afterwards.
+ */
+static int load_stdin_from(ecu_image *img, int fd)
+{
+    int saved = dup(STDIN_FILENO);
+    int rc;
+
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+    close(fd);
+    rc = ecu_image_load_file(img, "-");
+    assert_true(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
+    clearerr(stdin);
+    return rc;
+}
+
+/* Loads "-" with @p n bytes written into a pipe by a child process (a real stream). */
+static int load_from_pipe(ecu_image *img, const void *data, size_t n)
+{
+    int fds[2], rc, status;
+    pid_t pid;
+
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const uint8_t *p = data;
+        close(fds[0]);
+        while (n) {
+            ssize_t w = write(fds[1], p, n);
+            if (w <= 0)
+                _exit(1); /* the reader stopped early (input over the limit) */
+            p += w;
+            n -= (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    rc = load_stdin_from(img, fds[0]);
+    assert_true(waitpid(pid, &status, 0) == pid);
+    return rc;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Intel HEX record types                                                                */
 
@@ -281,15 +338,45 @@ static void test_ihex_type01_eof_ignores_rest(void **state)
 {
     ecu_image *img = *state;
     static const uint8_t expect[] = {0x01, 0x02, 0x03, 0x04};
-    /* after the EOF record: garbage, a bad-checksum record and a data record */
-    int rc = load_str(img, H_D10 "\n" H_EOF "\nthis is not a record\n" H_D10_BADCS "\n"
-                           H_D20 "\n");
+    /* after the EOF record: text that is not a record (a signature, a DOS end-of-file mark,
+       a ':' without hex digits or with other characters, an 'S' word) is ignored */
+    int rc = load_str(img, H_D10 "\n" H_EOF "\nthis is not a record\n\x1A\n:\n:12 34\n"
+                           ":00000001FG\nS9 end\nSigned: me\n");
 
     ASSERT_OK(img, rc);
     assert_int_equal(ecu_image_format(img), ECU_FORMAT_IHEX);
     assert_true(ecu_image_base(img) == 0x10);
     assert_bytes(img, expect, sizeof expect);
     assert_int_equal(ecu_image_record_count(img), 1);
+}
+
+/* Records after the end record: a second file appended (cat a.hex b.hex) must not be lost. */
+static void test_ihex_records_after_eof(void **state)
+{
+    ecu_image *img = *state;
+    int rc;
+
+    /* a data record right after the EOF record: line 3 */
+    rc = load_str(img, H_D10 "\n" H_EOF "\n" H_D20 "\n" H_EOF "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
+    assert_non_null(strstr(ecu_image_error_detail(img),
+                           "data records after the end-of-file record"));
+    /* after ignored text and blank lines, a second file starting with an address record */
+    rc = load_str(img, H_D10 "\n" H_EOF "\n\nsecond part:\n" H_ELA0800 "\n" H_D20 "\n" H_EOF "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 5);
+    /* a record-shaped line counts even when its checksum is wrong, or in lower case */
+    rc = load_str(img, H_D10 "\n" H_EOF "\n" H_D10_BADCS "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
+    rc = load_str(img, H_D10 "\n" H_EOF "\n" H_LOWER "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
+    /* a second EOF record too */
+    rc = load_str(img, H_D10 "\r\n" H_EOF "\r\n" H_EOF "\r\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
 }
 
 static void test_ihex_type01_nonzero_length(void **state)
@@ -604,6 +691,38 @@ static void test_span_limit_4gib_fast(void **state)
     assert_true(t1 - t0 < 2.0);
 }
 
+static void test_ihex_past_32bit_address_space(void **state)
+{
+    ecu_image *img = *state;
+    static const uint8_t expect[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    int rc;
+
+    /* 0xFFFF0000 + 0xFFF0 + 32 bytes: the last 16 would lie at 0x100000000 and above */
+    rc = load_str(img, H_ELAFFFF "\n" H_FFF0_32 "\n" H_EOF "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 2);
+    /* 16 bytes end exactly at 0xFFFFFFFF: accepted */
+    rc = load_str(img, H_ELAFFFF "\n" H_FFF0_16 "\n" H_EOF "\n");
+    ASSERT_OK(img, rc);
+    assert_true(ecu_image_base(img) == 0xFFFFFFF0u);
+    assert_bytes(img, expect, sizeof expect);
+}
+
+static void test_srec_past_32bit_address_space(void **state)
+{
+    ecu_image *img = *state;
+    static const uint8_t expect[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    int rc;
+
+    rc = load_str(img, S_S0 "\n" S_S3_TOP32 "\n" S_S9_0 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 2);
+    rc = load_str(img, S_S0 "\n" S_S3_TOP16 "\n" S_S9_0 "\n");
+    ASSERT_OK(img, rc);
+    assert_true(ecu_image_base(img) == 0xFFFFFFF0u);
+    assert_bytes(img, expect, sizeof expect);
+}
+
 static void test_span_limit_zero_restores_default(void **state)
 {
     ecu_image *img = *state;
@@ -772,11 +891,35 @@ static void test_srec_termination_ignores_rest(void **state)
 {
     ecu_image *img = *state;
     static const uint8_t expect[] = {0x01, 0x02, 0x03, 0x04};
-    int rc = load_str(img, S_S1 "\n" S_S9 "\nnot a record\n" S_S1_BADCS "\n" S_S1B "\n");
+    int rc = load_str(img, S_S1 "\n" S_S9 "\nnot a record\nS\nS9\nS1 0203\nS1XYZ\n\x1A");
 
     ASSERT_OK(img, rc);
     assert_bytes(img, expect, sizeof expect);
     assert_int_equal(ecu_image_record_count(img), 1);
+    assert_entry(img, 0x1000u);
+}
+
+static void test_srec_records_after_termination(void **state)
+{
+    ecu_image *img = *state;
+    int rc;
+
+    /* a data record after S9: line 3 */
+    rc = load_str(img, S_S1 "\n" S_S9 "\n" S_S1B "\n" S_S9 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
+    assert_non_null(strstr(ecu_image_error_detail(img), "data records after the"));
+    /* a second file: its S0 header after text on line 4 */
+    rc = load_str(img, S_S1 "\n" S_S9 "\nnext file\n" S_S0 "\n" S_S1B "\n" S_S9 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 4);
+    /* a bad-checksum record still looks like a record */
+    rc = load_str(img, S_S1B "\n" S_S9 "\n" S_S1_BADCS "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_SYNTAX);
+    ASSERT_LINE(img, 3);
+    /* no entry, no record count is left behind by the failed load */
+    assert_no_entry(img);
+    assert_int_equal(ecu_image_record_count(img), 0);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1002,6 +1145,38 @@ static void test_raw_valid_hex_with_binary_byte(void **state)
     ASSERT_OK(img, rc);
     assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
     assert_bytes(img, buf, sizeof buf);
+}
+
+/* A UTF-8 byte order mark before a text format is skipped. */
+static void test_detect_utf8_bom(void **state)
+{
+    ecu_image *img = *state;
+    static const uint8_t expect[] = {0x01, 0x02, 0x03, 0x04};
+    static const uint8_t bin[] = {0xEF, 0xBB, 0xBF, 0x00, 0x01, 0xFE};
+    int rc;
+
+    rc = load_str(img, "\xEF\xBB\xBF" H_D10 "\r\n" H_EOF "\r\n");
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_IHEX);
+    assert_true(ecu_image_base(img) == 0x10);
+    assert_bytes(img, expect, sizeof expect);
+    rc = load_str(img, "\xEF\xBB\xBF" "\n  " S_S0 "\n" S_S1 "\n" S_S9 "\n");
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_SREC);
+    assert_bytes(img, expect, sizeof expect);
+    /* errors are still on line 1, the offset counts the mark's three bytes */
+    rc = load_str(img, "\xEF\xBB\xBF" H_D10_BADCS "\n" H_EOF "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_CHECKSUM);
+    ASSERT_LINE(img, 1);
+    rc = load_str(img, "\xEF\xBB\xBF" ":04001000010203G4E2\n" H_EOF "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_HEX_DIGIT);
+    ASSERT_LINE(img, 1);
+    assert_true(ecu_image_error_offset(img) == 3 + 15); /* the 'G' */
+    /* the mark before binary data: raw, the mark included */
+    rc = ecu_image_load_buffer(img, bin, sizeof bin);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
+    assert_bytes(img, bin, sizeof bin);
 }
 
 static void test_raw_s_then_binary(void **state)
@@ -1250,6 +1425,65 @@ static void test_gzip_bad_crc(void **state)
     ASSERT_FAIL(img, rc, ECU_ERR_GZIP);
 }
 
+/* 1F 8B alone is not gzip: the compression method and reserved flags must fit too. */
+static void test_gzip_magic_only_is_raw(void **state)
+{
+    ecu_image *img = *state;
+    static const uint8_t cm0[] = {0x1F, 0x8B, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC,
+                                  0xDE, 0xF0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    static const uint8_t flg[] = {0x1F, 0x8B, 0x08, 0xE0, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC,
+                                  0xDE, 0xF0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    static const uint8_t two[] = {0x1F, 0x8B};
+    int rc;
+
+    rc = ecu_image_load_buffer(img, cm0, sizeof cm0); /* CM 0 */
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
+    assert_int_equal(ecu_image_compressed(img), 0);
+    assert_bytes(img, cm0, sizeof cm0);
+    rc = ecu_image_load_buffer(img, flg, sizeof flg); /* reserved FLG bits set */
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_compressed(img), 0);
+    assert_bytes(img, flg, sizeof flg);
+    rc = ecu_image_load_buffer(img, two, sizeof two);
+    ASSERT_OK(img, rc);
+    assert_bytes(img, two, sizeof two);
+}
+
+/* A huge span limit must not wrap the decompression bound around to a small one. */
+static void test_gzip_limit_saturates(void **state)
+{
+    ecu_image *img = *state;
+    const size_t n = (size_t)3 << 20; /* 3 MiB of zeros: more than a wrapped bound allows */
+    uint8_t *raw = calloc(n, 1);
+    unsigned char *gz;
+    size_t gn;
+    int rc;
+
+    assert_non_null(raw);
+    gn = gzip_buf(raw, n, &gz);
+    /* UINT64_MAX * 4 + 1 MiB wraps to 1 MiB - 4; 2^62 * 4 + 1 MiB wraps to 1 MiB */
+    assert_int_equal(ecu_image_set_max_span(img, UINT64_MAX), ECU_OK);
+    rc = ecu_image_load_buffer(img, gz, gn);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_size(img), n);
+    assert_int_equal(ecu_image_set_max_span(img, (uint64_t)1 << 62), ECU_OK);
+    rc = ecu_image_load_buffer(img, gz, gn);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_size(img), n);
+    /* the same through a pipe (standard input is bounded the same way) */
+    assert_int_equal(ecu_image_set_max_span(img, UINT64_MAX), ECU_OK);
+    rc = load_from_pipe(img, raw, n);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_size(img), n);
+    /* and a small limit still bounds it: 4 * 16 + 1 MiB < 3 MiB */
+    assert_int_equal(ecu_image_set_max_span(img, 16), ECU_OK);
+    rc = ecu_image_load_buffer(img, gz, gn);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    free(gz);
+    free(raw);
+}
+
 static void test_gzip_empty_payload(void **state)
 {
     ecu_image *img = *state;
@@ -1281,6 +1515,57 @@ static void test_error_clears_previous_image(void **state)
     assert_int_equal(ecu_image_error_line(img), 0);
     assert_int_equal(ecu_image_format(img), ECU_FORMAT_SREC);
     assert_int_equal(ecu_image_size(img), 4);
+}
+
+/* A failed load leaves nothing behind: no records, entry, format, base or gzip flag. */
+static void assert_empty_after_error(const ecu_image *img)
+{
+    assert_int_equal(ecu_image_size(img), 0);
+    assert_null(ecu_image_data(img));
+    assert_int_equal(ecu_image_record_count(img), 0);
+    assert_no_entry(img);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_UNKNOWN);
+    assert_true(ecu_image_base(img) == 0);
+    assert_int_equal(ecu_image_compressed(img), 0);
+}
+
+static void test_error_resets_everything(void **state)
+{
+    ecu_image *img = *state;
+    static const char srec_bad_count[] = S_S0 "\n" S_S1 "\n" S_S1B "\n" S_S5_3 "\n" S_S9 "\n";
+    static const char ihex_entry_then_bad[] = H_SLA "\n" H_D10 "\n" H_D10_BADCS "\n" H_EOF "\n";
+    static const char ihex_overlap[] = H_SLA "\n" H_OV1 "\n" H_OV_DIFF "\n" H_EOF "\n";
+    unsigned char *gz;
+    size_t n;
+    int rc;
+
+    /* two data records counted before the S5 record is found wrong */
+    rc = load_str(img, srec_bad_count);
+    ASSERT_FAIL(img, rc, ECU_ERR_RECORD_COUNT);
+    assert_empty_after_error(img);
+    /* an entry address and a data record before the bad checksum */
+    rc = load_str(img, ihex_entry_then_bad);
+    ASSERT_FAIL(img, rc, ECU_ERR_CHECKSUM);
+    assert_empty_after_error(img);
+    /* every record parsed, the overlap found while placing them */
+    rc = load_str(img, ihex_overlap);
+    ASSERT_FAIL(img, rc, ECU_ERR_OVERLAP);
+    assert_empty_after_error(img);
+    /* gzip'ed: the compressed flag goes too */
+    n = gzip_buf(ihex_entry_then_bad, strlen(ihex_entry_then_bad), &gz);
+    rc = ecu_image_load_buffer(img, gz, n);
+    free(gz);
+    ASSERT_FAIL(img, rc, ECU_ERR_CHECKSUM);
+    assert_empty_after_error(img);
+    /* after a good gzip'ed S-record with an entry, a failing load of a file */
+    n = gzip_buf(S_S1 "\n" S_S7 "\n", strlen(S_S1 "\n" S_S7 "\n"), &gz);
+    rc = ecu_image_load_buffer(img, gz, n);
+    free(gz);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_compressed(img), 1);
+    rc = ecu_image_load_file(img, "/nonexistent/ecu_test/definitely_missing.hex");
+    ASSERT_FAIL(img, rc, ECU_ERR_IO);
+    assert_empty_after_error(img);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1370,23 +1655,79 @@ static void test_load_file_stdin(void **state)
     static const char text[] = H_D10 "\n" H_EOF "\n";
     static const uint8_t expect[] = {0x01, 0x02, 0x03, 0x04};
     char *path = make_temp_file(text, strlen(text));
-    int saved = dup(STDIN_FILENO);
     int fd = open(path, O_RDONLY);
     int rc;
 
-    assert_true(saved >= 0);
     assert_true(fd >= 0);
-    assert_true(dup2(fd, STDIN_FILENO) == STDIN_FILENO);
-    close(fd);
-    rc = ecu_image_load_file(img, "-");
-    assert_true(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
-    close(saved);
-    clearerr(stdin);
+    rc = load_stdin_from(img, fd);
     unlink(path);
     free(path);
     ASSERT_OK(img, rc);
     assert_int_equal(ecu_image_format(img), ECU_FORMAT_IHEX);
     assert_bytes(img, expect, sizeof expect);
+}
+
+/* Standard input that is a file read up to some position: the rest is the input. */
+static void test_load_file_stdin_at_offset(void **state)
+{
+    ecu_image *img = *state;
+    /* binary bytes before the HEX text: loaded from offset 0 the file would be raw */
+    static const char content[] = "\x00\x01\x02\xFF\xFE" H_D10 "\n" H_EOF "\n";
+    static const uint8_t expect[] = {0x01, 0x02, 0x03, 0x04};
+    char *path = make_temp_file(content, sizeof content - 1);
+    int fd;
+    int rc;
+
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_true(lseek(fd, 5, SEEK_SET) == 5);
+    rc = load_stdin_from(img, fd);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_IHEX);
+    assert_bytes(img, expect, sizeof expect);
+    /* at the end of the file: nothing left to read */
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_true(lseek(fd, 0, SEEK_END) == (off_t)(sizeof content - 1));
+    rc = load_stdin_from(img, fd);
+    ASSERT_FAIL(img, rc, ECU_ERR_EMPTY);
+    /* at offset 0 the whole file: raw */
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    rc = load_stdin_from(img, fd);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
+    assert_int_equal(ecu_image_size(img), sizeof content - 1);
+    unlink(path);
+    free(path);
+}
+
+/* A pipe: read in growing chunks, bounded by four times the span limit plus 1 MiB. */
+static void test_load_file_pipe(void **state)
+{
+    ecu_image *img = *state;
+    const size_t n = 300 * 1024 + 7; /* several buffer sizes, not a power of two */
+    const size_t over = ((size_t)1 << 20) + 4 * 16 + 1; /* one byte over the bound */
+    uint8_t *raw = malloc(over);
+    size_t i;
+    int rc;
+
+    assert_non_null(raw);
+    for (i = 0; i < over; i++)
+        raw[i] = (uint8_t)(i * 131u % 251u);
+    rc = load_from_pipe(img, raw, n);
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
+    assert_bytes(img, raw, n);
+    assert_int_equal(ecu_image_set_max_span(img, 16), ECU_OK);
+    rc = load_from_pipe(img, raw, over);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    assert_non_null(strstr(ecu_image_error_detail(img), "larger than"));
+    /* exactly the bound is read whole (and then refused as raw data over the span) */
+    rc = load_from_pipe(img, raw, over - 1);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    assert_null(strstr(ecu_image_error_detail(img), "larger than"));
+    free(raw);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1445,6 +1786,7 @@ int main(void)
         T(test_ihex_type00_data),
         T(test_ihex_type00_no_16bit_wrap),
         T(test_ihex_type01_eof_ignores_rest),
+        T(test_ihex_records_after_eof),
         T(test_ihex_type01_nonzero_length),
         T(test_ihex_type02_segment),
         T(test_ihex_type02_bad_length),
@@ -1477,6 +1819,8 @@ int main(void)
         T(test_span_limit_small_srec),
         T(test_span_limit_4gib_fast),
         T(test_span_limit_zero_restores_default),
+        T(test_ihex_past_32bit_address_space),
+        T(test_srec_past_32bit_address_space),
         T(test_raw_over_limit),
         /* S-record types */
         T(test_srec_s0_header),
@@ -1492,6 +1836,7 @@ int main(void)
         T(test_srec_s8_entry),
         T(test_srec_s9_entry),
         T(test_srec_termination_ignores_rest),
+        T(test_srec_records_after_termination),
         /* S-record errors */
         T(test_srec_count_too_small),
         T(test_srec_bad_hex_digit),
@@ -1516,6 +1861,7 @@ int main(void)
         T(test_raw_binary),
         T(test_raw_colon_then_binary),
         T(test_raw_valid_hex_with_binary_byte),
+        T(test_detect_utf8_bom),
         T(test_raw_s_then_binary),
         T(test_raw_s_not_followed_by_digit),
         T(test_raw_plain_text),
@@ -1532,8 +1878,11 @@ int main(void)
         T(test_gzip_truncated_trailer),
         T(test_gzip_bad_crc),
         T(test_gzip_empty_payload),
+        T(test_gzip_magic_only_is_raw),
+        T(test_gzip_limit_saturates),
         /* state */
         T(test_error_clears_previous_image),
+        T(test_error_resets_everything),
         /* files */
         T(test_load_file_directory),
         T(test_load_file_missing),
@@ -1541,6 +1890,8 @@ int main(void)
         T(test_load_file_real),
         T(test_load_file_gzip),
         T(test_load_file_stdin),
+        T(test_load_file_stdin_at_offset),
+        T(test_load_file_pipe),
         /* misc */
         cmocka_unit_test(test_strerror_all_codes),
         cmocka_unit_test(test_format_name),

@@ -1,0 +1,1 @@
+ecu-cmp --json reads/base.hex reads/base-hi.hex

@@ -1,0 +1,1 @@
+ecu-cmp -l reads/base.hex reads/base-hi.hex

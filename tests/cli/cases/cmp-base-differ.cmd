@@ -1,0 +1,1 @@
+ecu-cmp reads/base.hex reads/base-hi.hex

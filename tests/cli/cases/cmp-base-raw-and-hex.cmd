@@ -1,0 +1,1 @@
+ecu-cmp reads/base.bin reads/base-hi.hex

@@ -1,0 +1,1 @@
+ecu-cmp reads/concat.hex reads/base.bin
