@@ -312,8 +312,8 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
         else
             fprintf(f, "%u", d->ref + 1);
         fprintf(f, ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 ",\"bytes\":%" PRIu64
-               ",\"match\":%.6f",
-               d->offset, d->length, d->bytes, d->match);
+               ",\"residual\":%" PRIu64 ",\"match\":%.6f",
+               d->offset, d->length, d->bytes, d->residual, d->match);
         if (d->kind == ECU_DIAG_SHIFTED)
             fprintf(f, ",\"shift\":%" PRId64, d->shift);
         if (d->kind == ECU_DIAG_STUCK_BIT)
