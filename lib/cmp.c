@@ -308,25 +308,32 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
                              uint64_t mask, uint64_t gap)
 {
     struct open_range o = *or_;
-    uint64_t starts = m & ~follow_mask(m, gap + 1);
-    while (m) {
-        unsigned j = (unsigned)__builtin_ctzll(m);
-        uint64_t pos = base + j, rest, part;
-        /* the first bit of the block may continue the previous block's range */
-        if (!o.open || pos - o.last - 1 > gap) {
-            if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
-                return ECU_ERR_NOMEM;
-            o.open = 1;
-            o.start = pos;
-            o.count = 0;
-        }
-        starts &= ~((uint64_t)1 << j);
-        /* this range takes the bits up to the next start in the block */
+    /* the first differing byte of a block is always a start; the other starts are bytes
+       more than `gap` equal bytes after the previous difference: each opens a new range */
+    uint64_t starts = m & ~follow_mask(m, gap + 1), rest, part;
+    uint64_t pos = base + (unsigned)__builtin_ctzll(m);
+    if (!o.open || pos - o.last - 1 > gap) { /* the first one may continue the last range */
+        if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
+            return ECU_ERR_NOMEM;
+        o.open = 1;
+        o.start = pos;
+        o.count = 0;
+    }
+    starts &= starts - 1;
+    for (;;) {
+        /* the current range takes the bits below the next start */
         rest = starts ? (starts & (0 - starts)) - 1 : ~(uint64_t)0;
         part = m & rest;
         o.count += popcount64(part);
         o.last = base + (unsigned)(63 - __builtin_clzll(part));
+        if (!starts)
+            break;
         m &= ~rest;
+        if (ranger_put(r, o.start, o.last, o.count, mask))
+            return ECU_ERR_NOMEM;
+        o.start = base + (unsigned)__builtin_ctzll(starts);
+        o.count = 0;
+        starts &= starts - 1;
     }
     *or_ = o;
     return ECU_OK;

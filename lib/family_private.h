@@ -75,6 +75,7 @@ extern const struct family *const ecu__families[];
 extern const size_t ecu__nfamilies;
 
 /* The families, each in lib/families/NAME.c */
+extern const struct family ecu__family_bosch_edc15;
 extern const struct family ecu__family_bosch_edc16;
 extern const struct family ecu__family_bosch_edc17;
 extern const struct family ecu__family_bosch_me7_volvo;

@@ -6,6 +6,7 @@ const struct family *const ecu__families[] = {
     &ecu__family_bosch_edc16,
     &ecu__family_bosch_edc17,
     &ecu__family_bosch_me7_volvo,
+    &ecu__family_bosch_edc15,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];

@@ -27,6 +27,7 @@
 static const struct {
     const char *folder, *family;
 } implemented[] = {
+    {"edc15", "bosch-edc15"},
     {"edc16", "bosch-edc16"},
     {"edc17", "bosch-edc17"},
     {"volvo_me7", "bosch-me7-volvo"},

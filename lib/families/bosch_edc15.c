@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bosch EDC15 (C167, little-endian, 0xC3 fill): the VAG TDI "V4.1" rolling checksums.
+ *
+ * Public sources: Blackfrosch/VAGEDCSuite EDC15P_checksum.cs (tdi41_checksum_search,
+ * tdi41v2_checksum_search, tdi41_checksum_calculate) and its ports gmenounos/kw1281test
+ * EDC15/Edc15Checksum.cs and LeZed97/ZedSuite src/lib/ecu/bosch/checksums/edc15p-checksum.ts
+ * for the checksum; Pinelo92/openremap src/openremap/tuning/manufacturers/bosch/edc15/
+ * patterns.py (openremap-core bosch/edc15/patterns.py) for the markers.
+ *
+ * Layout, chosen by the ASCII marker "V4.1" (0x50008 is looked at first):
+ * - at 0x50008: boundaries 0x10000 0x14000 0x4C000 0x50000 0x50B80 0x5C000 0x60000 0x60B80
+ *   0x6C000 0x70000 0x70B80 0x7C000 (11 regions);
+ * - at 0x58008: boundaries 0x10000 0x14000 0x58000 0x58B80 0x64000 0x70000 0x70B80 0x7C000
+ *   (7 regions).
+ * Region i is [b_i, b_i+1): its last 4 bytes hold an LE32 checksum of [b_i, b_i+1 - 4).
+ * A region whose checked bytes are all 0xC3 (erased) or whose slot holds 0xC3C3C3C3 is not
+ * checked (no block).
+ *
+ * The checksum runs two 16-bit registers A and B, seeded (0, 0) for the first region of the
+ * table and (0x8631, 0xEFCD) for every other one, over the LE16 words of the range, four
+ * words per round:
+ *   1. A ^= word; if B & 15 is not 0, A is rotated left by B & 15 and c = bit 0 of the
+ *      result (c = 0 otherwise);
+ *   2. B = B - word - c (16-bit), then B ^= A; the round ends here when the range does;
+ *   3. A = A - word + 0xDAAC;
+ *   4. B ^= word; if A & 15 is not 0, B is rotated right by A & 15.
+ * Result: low half A - 0x8631 + 0xDAAC, high half B ^ 0xDF9B.
+ *
+ * Not recognised, so no block at all (the engine reports "no-layout"), never a guess:
+ * - an image without "V4.1" at 0x50008 or 0x58008 (BMW, Alfa, PSA EDC15, older VAG
+ *   EDC15V, VAG images with the marker only at 0x60008/0x70008): the family is named by
+ *   its markers only;
+ * - an image on which some region fails and at most 3 regions verify. The public tools call
+ *   that a wrong table (another layout, such as the "2002" variant whose seeds are derived
+ *   from the image; not implemented here), not a damaged file; a table whose every checked
+ *   region verifies is recognised whatever their number.
+ * The EDC15V/VM 256 KiB table of VAGEDCSuite EDC15VM_checksum.cs (same algorithm) has no
+ * marker to choose it and is not used.
+ *
+ * Detection (512 KiB or 256 KiB, at least 5 % 0xC3 bytes): "V4.1" at 0x50008/0x58008 (90),
+ * "TSW" at 0x8000 (80), a "TSW Vd.dd" string elsewhere (60), or a Bosch software number
+ * "1037" + 6 digits with no EDC16/EDC17/ME7 string (55, openremap's fallback).
+ */
+#include "family_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FILL 0xC3u
+#define FILL32 0xC3C3C3C3u
+#define SEED_A 0x8631u
+#define SEED_B 0xEFCDu
+#define ADD 0xDAACu
+#define XOR_B 0xDF9Bu
+#define MIN_MATCHES 4 /* a failing table needs this many verified regions to be recognised */
+
+static const uint64_t table_50008[] = {0x10000, 0x14000, 0x4C000, 0x50000, 0x50B80, 0x5C000,
+                                       0x60000, 0x60B80, 0x6C000, 0x70000, 0x70B80, 0x7C000};
+static const uint64_t table_58008[] = {0x10000, 0x14000, 0x58000, 0x58B80,
+                                       0x64000, 0x70000, 0x70B80, 0x7C000};
+
+static int has_v41(const uint8_t *d, size_t n, uint64_t at)
+{
+    return at + 4 <= n && memcmp(d + at, "V4.1", 4) == 0;
+}
+
+/* The boundary table the marker selects, or NULL. */
+static const uint64_t *select_table(const uint8_t *d, size_t n, size_t *count, uint64_t *marker)
+{
+    if (has_v41(d, n, 0x50008)) {
+        *count = sizeof table_50008 / sizeof table_50008[0];
+        *marker = 0x50008;
+        return table_50008;
+    }
+    if (has_v41(d, n, 0x58008)) {
+        *count = sizeof table_58008 / sizeof table_58008[0];
+        *marker = 0x58008;
+        return table_58008;
+    }
+    return NULL;
+}
+
+static uint16_t rotl16(uint16_t v, unsigned r) { return (uint16_t)(v << r | v >> (16 - r)); }
+static uint16_t rotr16(uint16_t v, unsigned r) { return (uint16_t)(v >> r | v << (16 - r)); }
+
+static uint16_t word_at(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+/* The rolling checksum of [start, end) from seeds a, b (whole 4-byte steps; the tables only
+ * have lengths that are multiples of 4). */
+static uint32_t rolling(const uint8_t *d, uint64_t start, uint64_t end, uint16_t a, uint16_t b)
+{
+    uint64_t p = start;
+    while (end - p >= 4) {
+        unsigned r = b & 15u, c = 0;
+        a ^= word_at(d + p);
+        if (r) {
+            a = rotl16(a, r);
+            c = a & 1u;
+        }
+        b = (uint16_t)(b - word_at(d + p + 2) - c);
+        b ^= a;
+        p += 4;
+        if (end - p < 4)
+            break;
+        a = (uint16_t)(a - word_at(d + p) + ADD);
+        b ^= word_at(d + p + 2);
+        r = a & 15u;
+        if (r)
+            b = rotr16(b, r);
+        p += 4;
+    }
+    a = (uint16_t)(a - SEED_A + ADD);
+    b ^= XOR_B;
+    return (uint32_t)b << 16 | a;
+}
+
+/* BK_CUSTOM: the seeds travel in `init` (A in bits 0-15, B in bits 16-31). */
+static uint64_t block_compute(const uint8_t *img, size_t size, const struct blk *b)
+{
+    (void)size;
+    return rolling(img, b->ranges[0].start, b->ranges[0].end, (uint16_t)(b->init & 0xFFFF),
+                   (uint16_t)(b->init >> 16 & 0xFFFF));
+}
+
+static int all_fill(const uint8_t *d, uint64_t start, uint64_t end)
+{
+    uint64_t i;
+    for (i = start; i < end; i++)
+        if (d[i] != FILL)
+            return 0;
+    return 1;
+}
+
+static unsigned fill_percent(const uint8_t *d, size_t n)
+{
+    size_t i, c = 0;
+    for (i = 0; i < n; i++)
+        c += d[i] == FILL;
+    return n ? (unsigned)(c * 100 / n) : 0;
+}
+
+/* The offset of the first @p pat in @p d, or -1 (no memmem: C11 only). */
+static long find(const uint8_t *d, size_t n, const char *pat)
+{
+    size_t m = strlen(pat), i;
+    if (m == 0 || m > n)
+        return -1;
+    for (i = 0; i + m <= n; i++)
+        if (d[i] == (uint8_t)pat[0] && memcmp(d + i, pat, m) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+
+/* "TSW V" followed by d.dd, at @p at. */
+static int tsw_at(const uint8_t *d, size_t n, size_t at)
+{
+    return at + 9 <= n && memcmp(d + at, "TSW V", 5) == 0 && is_digit(d[at + 5]) &&
+           d[at + 6] == '.' && is_digit(d[at + 7]) && is_digit(d[at + 8]);
+}
+
+static long find_tsw(const uint8_t *d, size_t n)
+{
+    size_t i;
+    for (i = 0; i + 9 <= n; i++)
+        if (d[i] == 'T' && tsw_at(d, n, i))
+            return (long)i;
+    return -1;
+}
+
+/* A Bosch software number: "1037" and 6 more digits. */
+static long find_swnum(const uint8_t *d, size_t n)
+{
+    size_t i, k;
+    for (i = 0; i + 10 <= n; i++) {
+        if (d[i] != '1' || memcmp(d + i, "1037", 4) != 0)
+            continue;
+        for (k = 4; k < 10 && is_digit(d[i + k]); k++)
+            ;
+        if (k == 10)
+            return (long)i;
+    }
+    return -1;
+}
+
+static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    static const char *const other[] = {"EDC16", "EDC17", "MEDC17", "MED17", "ME7.", "MOTRONIC"};
+    unsigned pct;
+    size_t count, i;
+    uint64_t marker = 0;
+    long at;
+    if (n != 0x80000 && n != 0x40000)
+        return 0;
+    pct = fill_percent(d, n);
+    if (pct < 5)
+        return 0;
+    if (select_table(d, n, &count, &marker)) {
+        snprintf(ev, evsz, "V4.1 at 0x%llX, %u %% 0xC3 fill", (unsigned long long)marker, pct);
+        return 90;
+    }
+    if (n > 0x8003 && memcmp(d + 0x8000, "TSW", 3) == 0) {
+        snprintf(ev, evsz, "TSW at 0x8000, %u %% 0xC3 fill, no V4.1 marker", pct);
+        return 80;
+    }
+    if ((at = find_tsw(d, n)) >= 0) {
+        snprintf(ev, evsz, "TSW string at 0x%lX, %u %% 0xC3 fill, no V4.1 marker",
+                 (unsigned long)at, pct);
+        return 60;
+    }
+    if ((at = find_swnum(d, n)) < 0)
+        return 0;
+    for (i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (find(d, n, other[i]) >= 0)
+            return 0;
+    snprintf(ev, evsz, "software number 1037... at 0x%lX, %u %% 0xC3 fill, no V4.1 marker",
+             (unsigned long)at, pct);
+    return 55;
+}
+
+static int layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    struct blk v[16];
+    size_t count = 0, i, nv = 0, good = 0;
+    uint64_t marker = 0;
+    const uint64_t *t = select_table(d, n, &count, &marker);
+    if (!t || t[count - 1] > n)
+        return ECU_OK; /* no marker, or a short image: no layout */
+    for (i = 0; i + 1 < count; i++) {
+        uint64_t s = t[i], e = t[i + 1];
+        uint16_t a = i ? SEED_A : 0, b = i ? SEED_B : 0;
+        struct blk *k;
+        if (ecu__rd32(d, n, e - 4, 0) == FILL32 || all_fill(d, s, e - 4))
+            continue; /* erased region, or a slot never written */
+        k = &v[nv++];
+        memset(k, 0, sizeof *k);
+        snprintf(k->name, sizeof k->name, "region 0x%llX-0x%llX", (unsigned long long)s,
+                 (unsigned long long)(e - 1));
+        snprintf(k->algo, sizeof k->algo, "VAG TDI V4.1 rolling, seeds %04X/%04X", a, b);
+        k->kind = BK_CUSTOM;
+        k->ranges[0].start = s;
+        k->ranges[0].end = e - 4;
+        k->nranges = 1;
+        k->init = (uint64_t)b << 16 | a;
+        k->store_off = e - 4;
+        k->store_bytes = 4;
+        k->store_be = 0;
+        k->compute = block_compute;
+        good += block_compute(d, n, k) == ecu__rd32(d, n, e - 4, 0);
+    }
+    /* some region fails and at most 3 verify: another layout, not a damaged file */
+    if (good < nv && good < MIN_MATCHES)
+        return ECU_OK;
+    for (i = 0; i < nv; i++)
+        if (ecu__blk_add(out, &v[i]))
+            return ECU_ERR_NOMEM;
+    return ECU_OK;
+}
+
+const struct family ecu__family_bosch_edc15 = {
+    .info = {
+        .name = "bosch-edc15",
+        .manufacturer = "Bosch",
+        .description = "EDC15 diesel (C167), VAG TDI V4.1 layout, 512 KiB; others detected only",
+        .verifies = "the V4.1 regions chosen by the marker at 0x50008 or 0x58008: LE32 rolling "
+                    "checksum in each region's last dword",
+        .corrects = "each region's last dword",
+        .sources = "Blackfrosch/VAGEDCSuite EDC15P_checksum.cs; gmenounos/kw1281test "
+                   "EDC15/Edc15Checksum.cs; LeZed97/ZedSuite edc15p-checksum.ts; "
+                   "Pinelo92/openremap bosch/edc15/patterns.py",
+    },
+    .min_size = 0x40000,
+    .max_size = 0x80000,
+    .detect = detect,
+    .layout = layout,
+};
