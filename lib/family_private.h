@@ -79,5 +79,10 @@ extern const struct family ecu__family_bosch_edc15;
 extern const struct family ecu__family_bosch_edc16;
 extern const struct family ecu__family_bosch_edc17;
 extern const struct family ecu__family_bosch_me7_volvo;
+extern const struct family ecu__family_bosch_m1x_bmw;
+extern const struct family ecu__family_bosch_dme_bmw;
+extern const struct family ecu__family_bosch_m43_volvo;
+extern const struct family ecu__family_bosch_m44_volvo;
+extern const struct family ecu__family_bosch_m3x_m5x;
 
 #endif

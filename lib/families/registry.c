@@ -7,6 +7,11 @@ const struct family *const ecu__families[] = {
     &ecu__family_bosch_edc17,
     &ecu__family_bosch_me7_volvo,
     &ecu__family_bosch_edc15,
+    &ecu__family_bosch_m1x_bmw,
+    &ecu__family_bosch_dme_bmw,
+    &ecu__family_bosch_m43_volvo,
+    &ecu__family_bosch_m44_volvo,
+    &ecu__family_bosch_m3x_m5x,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];
