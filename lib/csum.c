@@ -149,7 +149,8 @@ static int block_in_bounds(const struct blk *b, size_t size)
 {
     size_t i;
     unsigned slot = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
-                                                                        : b->store_bytes * (b->pair ? 2 : 1);
+                    : b->kind == BK_SIGNATURE                         ? b->sig_bytes
+                                                                      : b->store_bytes * (b->pair ? 2 : 1);
     for (i = 0; i < b->nranges; i++)
         if (b->ranges[i].start > b->ranges[i].end || b->ranges[i].end > size)
             return 0;
@@ -234,6 +235,10 @@ static int block_eval(const uint8_t *d, size_t size, const struct blk *b, uint64
         ecu_crc_free(c);
         return 1;
     }
+    case BK_SIGNATURE:
+        *stored = *computed = 0;
+        *ok = b->check(d, size, b, stored, computed);
+        return 1;
     case BK_CUSTOM:
         *computed = b->compute(d, size, b) & mask_bits(8 * b->store_bytes);
         *stored = rd_n(d, b->store_off, b->store_bytes, b->store_be);
@@ -262,10 +267,12 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
         o->ranges = b->ranges;
         o->nranges = b->nranges;
         o->store_offset = b->store_off;
-        o->store_bytes = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET
-                             ? 4
-                             : b->store_bytes * (b->pair ? 2 : 1);
-        if (ok)
+        o->store_bytes = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
+                         : b->kind == BK_SIGNATURE                         ? b->sig_bytes
+                                                                           : b->store_bytes * (b->pair ? 2 : 1);
+        if (b->kind == BK_SIGNATURE)
+            o->status = ok ? ECU_BLOCK_SIGNATURE : ECU_BLOCK_SIGNATURE_BAD;
+        else if (ok)
             o->status = before && before[i] == ECU_BLOCK_BAD ? ECU_BLOCK_FIXED : ECU_BLOCK_OK;
         else
             o->status = ECU_BLOCK_BAD;
@@ -403,7 +410,7 @@ int ecu_csum_fix(ecu_csum *cs)
     for (i = 0; i < cs->blocks.n; i++) {
         const struct blk *b = &cs->blocks.v[i];
         before[i] = cs->info[i].status;
-        if (block_in_bounds(b, cs->size))
+        if (b->kind != BK_SIGNATURE && block_in_bounds(b, cs->size))
             memset(allowed + b->store_off, 1, cs->info[i].store_bytes);
     }
     /* correct in table order until nothing changes: a checksum may cover another's slot */
@@ -413,6 +420,8 @@ int ecu_csum_fix(ecu_csum *cs)
             const struct blk *b = &cs->blocks.v[i];
             uint64_t stored, computed;
             int ok;
+            if (b->kind == BK_SIGNATURE) /* cannot be recomputed: stays as it is */
+                continue;
             if (!block_eval(cs->img, cs->size, b, &stored, &computed, &ok) || ok)
                 continue;
             write_block(cs->img, b, computed);

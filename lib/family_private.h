@@ -21,10 +21,14 @@ enum blk_kind {
     BK_CRC,     /* CRC over the ranges, stored */
     BK_CRC_TARGET, /* CRC over one range, slot included, equals `target`; the slot compensates */
     BK_CUSTOM,  /* family-specific computation, stored */
+    BK_SIGNATURE, /* a signature: verified by `check`, never recomputed or written */
 };
 
 struct blk;
 typedef uint64_t (*blk_compute_fn)(const uint8_t *img, size_t size, const struct blk *b);
+/* A signature check: non-zero when it verifies; may report a digest prefix in the values. */
+typedef int (*blk_check_fn)(const uint8_t *img, size_t size, const struct blk *b,
+                            uint64_t *stored, uint64_t *computed);
 
 struct blk {
     char name[64];
@@ -46,6 +50,9 @@ struct blk {
     ecu_crc_params crc;
     /* BK_CUSTOM */
     blk_compute_fn compute;
+    /* BK_SIGNATURE: the check, and where the signature lies (store_off, sig_bytes) */
+    blk_check_fn check;
+    unsigned sig_bytes;
 };
 
 struct blk_list {
