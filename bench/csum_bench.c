@@ -3,7 +3,7 @@
  * In-process timing of checksum detection and verification (ecu_csum_analyze) per image:
  * each file is loaded once, then analysed REPEAT times; the median time per analysis and
  * the throughput are printed, one line per file, then a total. Never used as a test.
- *   csum_bench [-r REPEAT] FILE...
+ *   csum_bench [-r REPEAT] [-f FAMILY] FILE...   (-f: the family is given, not detected)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ecu/ecu.h>
@@ -32,9 +32,16 @@ int main(int argc, char **argv)
     double total_bytes = 0, total_time = 0, *t;
     ecu_image *img = ecu_image_new();
     ecu_csum *cs = ecu_csum_new();
-    if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-        repeat = atoi(argv[2]);
-        i = 3;
+    if (!img || !cs)
+        return 2;
+    while (i + 1 < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "-r") == 0)
+            repeat = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "-f") == 0 && ecu_csum_set_family(cs, argv[i + 1]) != ECU_OK) {
+            fprintf(stderr, "unknown family %s\n", argv[i + 1]);
+            return 2;
+        }
+        i += 2;
     }
     if (repeat < 1 || !img || !cs || !(t = malloc((size_t)repeat * sizeof *t)))
         return 2;

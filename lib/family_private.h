@@ -85,6 +85,7 @@ extern const size_t ecu__nfamilies;
 extern const struct family ecu__family_bosch_edc15;
 extern const struct family ecu__family_bosch_edc16;
 extern const struct family ecu__family_bosch_edc17;
+extern const struct family ecu__family_bosch_me7_vag;
 extern const struct family ecu__family_bosch_me7_volvo;
 extern const struct family ecu__family_bosch_m1x_bmw;
 extern const struct family ecu__family_bosch_dme_bmw;

@@ -5,6 +5,7 @@
 const struct family *const ecu__families[] = {
     &ecu__family_bosch_edc16,
     &ecu__family_bosch_edc17,
+    &ecu__family_bosch_me7_vag,
     &ecu__family_bosch_me7_volvo,
     &ecu__family_bosch_edc15,
     &ecu__family_bosch_m1x_bmw,

@@ -31,6 +31,7 @@ static const struct {
     {"edc16", "bosch-edc16"},
     {"edc17", "bosch-edc17"},
     {"motronic_old", "bosch-m1x-bmw|bosch-dme-bmw|bosch-m43-volvo|bosch-m44-volvo|bosch-m3x-m5x"},
+    {"vag_me7", "bosch-me7-vag"},
     {"volvo_me7", "bosch-me7-volvo"},
 };
 

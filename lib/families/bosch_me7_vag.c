@@ -1,0 +1,695 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bosch ME7.x as used by VAG (ME7.1, ME7.1.1, ME7.5; C167, little-endian): ROMSYS sums,
+ * the CRC-32 table, the main data CRCs and byte sum, the main program sum and the
+ * multipoint tables.
+ *
+ * Public source: nyetwurk/ME7Sum me7sum.c (facts only; the function named for each below).
+ * Facts used here:
+ * - Size 512 KiB or 1 MiB; a 1 MiB file whose halves are equal, or whose top half is all
+ *   0xFF, holds a 512 KiB image (main). Flash sits at CPU address 0x800000; a C166 address
+ *   loaded as two words is (high << 16) | low, or (high << 14) | low when the high word is a
+ *   segment number (any of its bits 0xFE00 set) (FindData).
+ * - ROMSYS at 0x8000, LE32 words (FindROMSYS, struct ROMSYSDescriptor): +0x10 the CPU address
+ *   of the all-param sum, +0x14 the last CPU address of the flash (0x87FFFF or 0x8FFFFF),
+ *   +0x30/+0x34 CPU addresses of the first and last word of the param page, +0x38 the
+ *   startup sum, +0x3C the program-pages sum. All three sums are LE16 words added into
+ *   32 bits and stored as LE32 (DoROMSYS_Startup: word 0x8000 + word 0xFFFE;
+ *   DoROMSYS_ParamPage: first + last word of the param page; DoROMSYS_ProgramPages: the
+ *   first and last word of every 8 KiB page in 0x0-0xFFFF and 0x20000-end).
+ * - The standard reflected CRC-32 table (LE32 entries) is found through the code that loads
+ *   its address (FindCRCTab: two patterns, one or two hits whose first entry is 0) and must
+ *   be intact (DoCRCTab).
+ * - Main data CRCs (FindMainCRCPreBlk, FindMainCRCBlks, FindMainCRCOffsets, DoMainCRCs):
+ *   block bounds and LE32 store addresses come from code patterns (exactly 3 store
+ *   addresses); the 512 KiB fallback blocks are 0x10000-0x13FFF, 0x14300-0x17F67,
+ *   0x18191-0x1FBFF. A short pre-block (CRC 0) makes each CRC continue from the previous
+ *   one (here: one CRC-32 over the blocks so far); a fourth block takes the third store
+ *   address. Without a pre-block each CRC covers its own block.
+ * - Main data byte sum (FindMainCSMOffsets, DoMainCSMs): bytes of the CRC blocks 1-4 added
+ *   into 32 bits, stored as an LE32 value and its complement.
+ * - Main program sum (FindMainProgramOffset, FindMainProgramFinal, DoMainProgramCSM): a
+ *   two-range table {0x800000, 0x80FBFF, 0x820000, 0x87FFFF or 0x8FFFFF}; the LE16 words of
+ *   both ranges added into 32 bits, stored with its complement at the image length - 0x20.
+ * - Multipoint tables (FindChecksumBlks, DoChecksumBlk, check_whitelist): 16-byte records of
+ *   LE32 start, inclusive end (CPU addresses), the LE16 word sum of the range and its
+ *   complement. Table 2 is the one holding the record {0, 0x3FFF} (searched from 0x10000;
+ *   among several, the one whose first two records have valid complements); table 1 (ME7.1) holds a record starting
+ *   at 0x824000 (not ending at 0x827FFF). At most 66 records, a start of 0xFFFFFFFF ends a
+ *   table. The first two records of table 2 cover the C167 boot ROM {0-0x3FFF, 0x4000-0x7FFF},
+ *   which is not in the dump: their sums are one of the known pairs (0x0FA0F5CF, 0x0F4716B3)
+ *   or (0x0E59D5C8, 0x1077FB35), else they equal records 2 and 3 (the same words at
+ *   0x800000) and are the sums of the file's first 32 KiB.
+ * - A record whose own slot lies in its range still checks: a value and its complement add
+ *   a fixed amount to a word sum (and to a byte sum).
+ * Choices made here, beyond ME7Sum:
+ * - Boot-ROM records that hold neither a known pair nor the sums of records 2 and 3 are bad
+ *   and never corrected (ME7Sum would write the sums of the file's first 32 KiB into them);
+ *   so is a record whose range is not in the image. The correction of such an image is
+ *   refused as a whole.
+ * - An intact CRC-32 table is one block; a damaged one is one block per damaged 8 bytes (a
+ *   slot holds at most 8), each corrected from the standard table.
+ * - The main program sum is checked at length - 0x20 even when its complement is damaged.
+ * - A 1 MiB file of two different 512 KiB images has both checked.
+ * Not checked: the RSA signature of ME7.1.1 / late ME7.5 (it needs a signature block kind in
+ * the engine), and the 1 MiB files with an erased top half but for their last 32 bytes
+ * (ME7Sum's fallback main data blocks for them).
+ */
+#define _GNU_SOURCE /* memmem */
+#include "family_private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BASE 0x800000u
+#define ROMSYS 0x8000u
+#define K512 0x80000u
+#define M1 0x100000u
+#define MP_RECORD 16u
+#define MP_MAX 66u
+#define PAGE 0x2000u
+#define CRC_TABLE_BYTES 1024u
+#define MAX_CRC_BLOCKS 4
+
+/* ---- image geometry and code patterns -------------------------------------------------------- */
+
+/* An ME7 image of @p len bytes at @p d: ROMSYS names this flash end and a param page in
+   it, and the ZZ marker sits at 0x10000. */
+static int me7_at(const uint8_t *d, size_t len)
+{
+    uint32_t first = ecu__rd32(d, len, ROMSYS + 0x30, 0), last = ecu__rd32(d, len, ROMSYS + 0x34, 0);
+    return len > 0x10002 && ecu__rd32(d, len, ROMSYS + 0x14, 0) == BASE + len - 1 && first >= BASE &&
+           first <= last && last - BASE + 2 <= len && d[0x10000] == 'Z' && d[0x10001] == 'Z';
+}
+
+/* The length of the ME7 image held in @p d (0 when there is none) and how many copies of it
+   the file holds: a 1 MiB file whose halves are equal, or whose top half is erased, holds a
+   512 KiB image; halves that differ but both are 512 KiB images are two copies. */
+static size_t image_len(const uint8_t *d, size_t n, unsigned *copies)
+{
+    size_t i;
+    *copies = 1;
+    if (n == K512)
+        return me7_at(d, K512) ? K512 : 0;
+    if (n != M1)
+        return 0;
+    if (me7_at(d, M1))
+        return M1;
+    if (!me7_at(d, K512))
+        return 0;
+    for (i = K512; i < M1 && d[i] == 0xFF; i++)
+        ;
+    if (i == M1)
+        return K512;
+    if (memcmp(d, d + K512, K512) == 0 || me7_at(d + K512, K512)) {
+        *copies = 2;
+        return K512;
+    }
+    return 0;
+}
+
+/* Whether the masked bytes at @p at equal the needle. */
+static int masked_eq(const uint8_t *d, size_t at, const uint8_t *needle, const uint8_t *mask,
+                     size_t len)
+{
+    size_t k;
+    for (k = 0; k < len; k++)
+        if ((d[at + k] & mask[k]) != (needle[k] & mask[k]))
+            return 0;
+    return 1;
+}
+
+/*
+ * The first even offset at or after @p from where the masked pattern matches, or SIZE_MAX.
+ * It jumps with memchr between the places where one literal byte of the pattern matches (one
+ * that is neither 0x00 nor 0xFF when there is one, as those fill flash), so a scan runs at
+ * memory speed and compares the whole pattern only there.
+ */
+static size_t masked_find(const uint8_t *d, size_t len, size_t from, const uint8_t *needle,
+                          const uint8_t *mask, size_t nlen)
+{
+    size_t i, k, anchor = nlen;
+    for (k = 0; k < nlen; k++)
+        if (mask[k] == 0xFF && (anchor == nlen || needle[anchor] == 0x00 || needle[anchor] == 0xFF))
+            anchor = k;
+    for (i = from + (from & 1); i + nlen < len; i += 2) {
+        if (anchor < nlen) {
+            const uint8_t *hit = memchr(d + i + anchor, needle[anchor], len - nlen - i);
+            if (!hit)
+                return SIZE_MAX;
+            i = (size_t)(hit - d) - anchor;
+            if (i & 1) { /* code is word-aligned: go on from the next even offset */
+                i -= 1;
+                continue;
+            }
+        }
+        if (masked_eq(d, i, needle, mask, nlen))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/*
+ * Code that loads a flash address as two words: every even offset where the pattern matches,
+ * its address read from the words @p wlo and @p whi (word indices into the match), mapped to
+ * a file offset. Returns the number of matches that map into the image; the first @p max
+ * offsets go to @p out, the offset of the last match to @p where.
+ */
+static unsigned find_addr(const uint8_t *d, size_t len, const uint8_t *needle,
+                          const uint8_t *mask, size_t nlen, unsigned wlo, unsigned whi,
+                          uint32_t *out, unsigned max, size_t *where)
+{
+    size_t i;
+    unsigned found = 0;
+    for (i = 0; (i = masked_find(d, len, i, needle, mask, nlen)) != SIZE_MAX; i += 2) {
+        uint32_t lo, hi, addr;
+        lo = ecu__rd16(d, len, i + 2 * wlo, 0);
+        hi = ecu__rd16(d, len, i + 2 * whi, 0);
+        addr = hi & 0xFE00u ? hi << 14 | lo : hi << 16 | lo;
+        if (addr <= BASE || addr - BASE >= len)
+            continue;
+        if (found < max)
+            out[found] = addr - BASE;
+        if (where)
+            *where = i;
+        found++;
+    }
+    return found;
+}
+
+/* A range of CPU addresses (inclusive end) as file offsets; 0 when it is not in the image. */
+static int flash_range(uint32_t s, uint32_t e, size_t len, ecu_range *r)
+{
+    if (s < BASE || e < BASE || s > e || s - BASE >= len || e - BASE >= len)
+        return 0;
+    r->start = s - BASE;
+    r->end = (uint64_t)(e - BASE) + 1;
+    return 1;
+}
+
+/* ---- blocks --------------------------------------------------------------------------------- */
+
+__attribute__((format(printf, 3, 4)))
+static void name_blk(struct blk *b, const char *algo, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->name, sizeof b->name, fmt, ap);
+    va_end(ap);
+    snprintf(b->algo, sizeof b->algo, "%s", algo);
+}
+
+/* LE16 words of [start, end) ranges into 32 bits, stored LE32 (with its complement: pair). */
+static void sum16(struct blk *b, uint64_t store, int pair)
+{
+    b->kind = BK_SUM;
+    b->word_bytes = 2;
+    b->word_be = 0;
+    b->acc_bits = 32;
+    b->store_off = store;
+    b->store_bytes = 4;
+    b->store_be = 0;
+    b->pair = pair;
+}
+
+/* Program pages: the first and last LE16 word of every 8 KiB page of each range. */
+static uint64_t program_pages(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint32_t sum = 0;
+    size_t i;
+    uint64_t a;
+    for (i = 0; i < b->nranges; i++)
+        for (a = b->ranges[i].start; a + PAGE <= b->ranges[i].end; a += PAGE)
+            sum += (uint32_t)ecu__rd16(img, size, a, 0) + ecu__rd16(img, size, a + PAGE - 2, 0);
+    return sum;
+}
+
+/* The standard CRC-32 table as stored (LE32 entries). */
+static void crc_table(uint8_t *t)
+{
+    uint32_t i, k, c;
+    for (i = 0; i < 256; i++) {
+        for (c = i, k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ c >> 1 : c >> 1;
+        t[4 * i] = (uint8_t)c;
+        t[4 * i + 1] = (uint8_t)(c >> 8);
+        t[4 * i + 2] = (uint8_t)(c >> 16);
+        t[4 * i + 3] = (uint8_t)(c >> 24);
+    }
+}
+
+/* A part of the CRC-32 table: the 8 standard bytes at its slot (b->init: the table's start). */
+static uint64_t crc_table_part(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint8_t t[CRC_TABLE_BYTES];
+    uint64_t v = 0, at = b->store_off - b->init;
+    unsigned k;
+    (void)img;
+    (void)size;
+    crc_table(t);
+    for (k = 0; k < 8 && at + k < CRC_TABLE_BYTES; k++)
+        v |= (uint64_t)t[at + k] << (8 * k);
+    return v;
+}
+
+static const uint32_t boot_pairs[2][2] = {{0x0FA0F5CFu, 0x0F4716B3u}, {0x0E59D5C8u, 0x1077FB35u}};
+
+/* Whether the two boot-ROM records at @p at hold a known pair, with complements. */
+static int boot_known(const uint8_t *img, size_t size, uint64_t at)
+{
+    uint32_t v0 = ecu__rd32(img, size, at + 8, 0), c0 = ecu__rd32(img, size, at + 12, 0);
+    uint32_t v1 = ecu__rd32(img, size, at + MP_RECORD + 8, 0);
+    uint32_t c1 = ecu__rd32(img, size, at + MP_RECORD + 12, 0);
+    unsigned k;
+    for (k = 0; k < 2; k++)
+        if (v0 == boot_pairs[k][0] && v1 == boot_pairs[k][1] && c0 == ~v0 && c1 == ~v1)
+            return 1;
+    return 0;
+}
+
+/* Boot-ROM records (b->init: the first record): the stored value when they hold a known
+   pair; otherwise a value the slot does not hold, so they are bad and never corrected (the
+   slot only flips between two wrong values until the engine gives up and restores it). */
+static uint64_t boot_rom(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint64_t stored = (uint64_t)ecu__rd32(img, size, b->init + 12, 0) << 32 |
+                      ecu__rd32(img, size, b->init + 8, 0);
+    return boot_known(img, size, b->init) ? stored : ~stored;
+}
+
+/* A record that cannot be checked (its range is not one): bad and never corrected. */
+static uint64_t unusable(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint64_t v = (uint64_t)ecu__rd32(img, size, b->store_off + 4, 0) << 32 |
+                 ecu__rd32(img, size, b->store_off, 0);
+    return ~v;
+}
+
+/* ---- the parts of the layout ------------------------------------------------------------------ */
+
+static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    struct blk b;
+    uint32_t p = ecu__rd32(d, len, ROMSYS + 0x10, 0);
+    ecu_range first, last;
+    memset(&b, 0, sizeof b);
+    sum16(&b, ROMSYS + 0x38, 0);
+    b.ranges[0] = (ecu_range){ROMSYS, ROMSYS + 2};
+    b.ranges[1] = (ecu_range){0xFFFE, 0x10000};
+    b.nranges = 2;
+    name_blk(&b, "sum16le of 2 words, 32-bit", "ROMSYS startup (words 0x%X, 0x%X)", ROMSYS,
+             0xFFFEu);
+    if (ecu__blk_add(out, &b))
+        return ECU_ERR_NOMEM;
+
+    if (p > BASE && p - BASE + 4 <= len &&
+        flash_range(ecu__rd32(d, len, ROMSYS + 0x30, 0), ecu__rd32(d, len, ROMSYS + 0x30, 0) + 1,
+                    len, &first) &&
+        flash_range(ecu__rd32(d, len, ROMSYS + 0x34, 0), ecu__rd32(d, len, ROMSYS + 0x34, 0) + 1,
+                    len, &last)) {
+        memset(&b, 0, sizeof b);
+        sum16(&b, p - BASE, 0);
+        b.ranges[0] = first;
+        b.ranges[1] = last;
+        b.nranges = 2;
+        name_blk(&b, "sum16le of 2 words, 32-bit", "ROMSYS all-param (words 0x%llX, 0x%llX)",
+                 (unsigned long long)first.start, (unsigned long long)last.start);
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    return ECU_OK;
+}
+
+static int program_pages_blk(size_t len, struct blk_list *out)
+{
+    struct blk b;
+    memset(&b, 0, sizeof b);
+    b.kind = BK_CUSTOM;
+    b.compute = program_pages;
+    b.ranges[0] = (ecu_range){0, 0x10000};
+    b.ranges[1] = (ecu_range){0x20000, len};
+    b.nranges = 2;
+    b.store_off = ROMSYS + 0x3C;
+    b.store_bytes = 4;
+    name_blk(&b, "sum16le of first+last word per 8 KiB page", "ROMSYS program pages (0x0-0x%llX)",
+             (unsigned long long)len - 1);
+    return ecu__blk_add(out, &b);
+}
+
+static int crc_tables(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    static const uint8_t n0[] = {0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xA9, 0x60, 0xC0, 0x62, 0x5C, 0x22};
+    static const uint8_t m0[] = {0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    static const uint8_t n1[] = {0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xC0, 0xC2, 0x5C, 0x22};
+    static const uint8_t m1[] = {0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    uint8_t std[CRC_TABLE_BYTES];
+    uint32_t off[2];
+    unsigned found = find_addr(d, len, n0, m0, sizeof n0, 1, 3, off, 2, NULL), i, k;
+    if (found < 1 || found > 2)
+        found = find_addr(d, len, n1, m1, sizeof n1, 1, 3, off, 2, NULL);
+    if (found < 1 || found > 2)
+        return ECU_OK;
+    crc_table(std);
+    for (i = 0; i < found; i++) {
+        struct blk b;
+        unsigned parts = 0;
+        if (ecu__rd32(d, len, off[i], 0) != 0 || off[i] + (uint64_t)CRC_TABLE_BYTES > len)
+            continue; /* not a table */
+        memset(&b, 0, sizeof b);
+        b.kind = BK_CUSTOM;
+        b.compute = crc_table_part;
+        b.init = off[i];
+        b.store_bytes = 8;
+        b.nranges = 1;
+        /* a damaged table: one block per damaged 8 bytes, each restored from the standard */
+        for (k = 0; k < CRC_TABLE_BYTES; k += 8) {
+            if (memcmp(d + off[i] + k, std + k, 8) == 0)
+                continue;
+            b.store_off = off[i] + k;
+            b.ranges[0] = (ecu_range){b.store_off, b.store_off + 8};
+            name_blk(&b, "standard crc32 table bytes", "CRC32 table at 0x%X, bytes +0x%X", off[i], k);
+            if (ecu__blk_add(out, &b))
+                return ECU_ERR_NOMEM;
+            parts++;
+        }
+        if (!parts) {
+            b.store_off = off[i];
+            b.ranges[0] = (ecu_range){off[i], off[i] + CRC_TABLE_BYTES};
+            name_blk(&b, "standard crc32 table", "CRC32 table at 0x%X (%u bytes)", off[i],
+                     CRC_TABLE_BYTES);
+            if (ecu__blk_add(out, &b))
+                return ECU_ERR_NOMEM;
+        }
+    }
+    return ECU_OK;
+}
+
+static int main_data(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    static const uint8_t pre_n[] = {0xE6, 0xFC, 0, 0, 0xE6, 0xFD, 0x80, 0x00, 0xE0, 0x0E, 0xDA, 0, 0, 0, 0xF6, 0xF4};
+    static const uint8_t pre_m[] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0x0F, 0xFF, 0, 0, 0, 0xFF, 0xFF};
+    static const uint8_t s_n[] = {0xE6, 0xF8, 0, 0, 0xE6, 0xF9, 0x80, 0x00, 0xF2, 0xF4};
+    static const uint8_t s_m[] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF};
+    static const uint8_t e_n[] = {0x10, 0x9B, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00};
+    static const uint8_t e_m[] = {0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF};
+    static const uint8_t o_n[] = {0xF6, 0xF5, 0, 0, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xDA, 0x00};
+    static const uint8_t o_m[] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF};
+    static const uint8_t c_n0[] = {0xE1, 0x0C, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xDA, 0x00};
+    static const uint8_t c_n1[] = {0x04, 0x00, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xDA, 0x00};
+    static const uint8_t c_m[] = {0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF};
+    static const ecu_range fallback[3] = {{0x10000, 0x14000}, {0x14300, 0x17F68}, {0x18191, 0x1FC00}};
+    ecu_range pre = {0, 0}, blk[MAX_CRC_BLOCKS];
+    uint32_t starts[MAX_CRC_BLOCKS], ends[MAX_CRC_BLOCKS], offs[MAX_CRC_BLOCKS], store[MAX_CRC_BLOCKS] = {0};
+    uint32_t addr, csm = 0;
+    size_t where = 0;
+    unsigned ns, ne, nb = 0, no, nc, i, k;
+    int chained = 0;
+    struct blk b;
+
+    if (find_addr(d, len, pre_n, pre_m, sizeof pre_n, 1, 3, &addr, 1, &where) == 1) {
+        /* its length is the high nibble of an instruction byte (0: chained, nothing added) */
+        chained = 1;
+        pre.start = addr;
+        pre.end = (uint64_t)addr + (d[where + 9] >> 4);
+    }
+    ns = find_addr(d, len, s_n, s_m, sizeof s_n, 1, 3, starts, MAX_CRC_BLOCKS, NULL);
+    ne = find_addr(d, len, e_n, e_m, sizeof e_n, 2, 4, ends, MAX_CRC_BLOCKS, NULL);
+    if (ns >= 1 && ns <= MAX_CRC_BLOCKS && ne >= 1 && ne <= MAX_CRC_BLOCKS) {
+        for (i = 0; i < ns && i < ne; i++) {
+            if (starts[i] > ends[i])
+                return ECU_OK;
+            blk[nb++] = (ecu_range){starts[i], (uint64_t)ends[i] + 1};
+        }
+    } else if (len == K512) {
+        for (i = 0; i < 3; i++)
+            blk[nb++] = fallback[i];
+    }
+    if (!nb)
+        return ECU_OK;
+
+    no = find_addr(d, len, o_n, o_m, sizeof o_n, 3, 5, offs, MAX_CRC_BLOCKS, NULL);
+    if (no == 3) {
+        for (i = 0; i < 3; i++)
+            store[i] = offs[i];
+        if (nb == 4) { /* blocks 3 and 4: the third store address, after block 4 */
+            store[3] = store[2];
+            store[2] = 0;
+        }
+    }
+    nc = find_addr(d, len, c_n0, c_m, sizeof c_n0, 2, 4, &csm, 1, NULL);
+    if (nc == 0)
+        nc = find_addr(d, len, c_n1, c_m, sizeof c_n1, 2, 4, &csm, 1, NULL);
+    if (nc != 1)
+        csm = 0;
+
+    /* the byte sum first: a CRC block may hold its slot (a pair adds a fixed amount to a
+       byte sum, not to a CRC) */
+    if (csm && (uint64_t)csm + 8 <= len) {
+        memset(&b, 0, sizeof b);
+        b.kind = BK_SUM;
+        b.word_bytes = 1;
+        b.acc_bits = 32;
+        for (i = 0; i < nb; i++)
+            b.ranges[i] = blk[i];
+        b.nranges = nb;
+        b.store_off = csm;
+        b.store_bytes = 4;
+        b.pair = 1;
+        name_blk(&b, "sum8, 32-bit, stored with complement", "main data byte sum (0x%llX-0x%llX)",
+                 (unsigned long long)blk[0].start, (unsigned long long)blk[nb - 1].end - 1);
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    for (i = 0; i < nb; i++) {
+        if (!store[i] || (uint64_t)store[i] + 4 > len)
+            continue;
+        memset(&b, 0, sizeof b);
+        b.kind = BK_CRC;
+        b.crc = ECU_CRC32;
+        b.store_off = store[i];
+        b.store_bytes = 4;
+        if (chained) { /* chained: one CRC over the pre-block and the blocks up to this one */
+            b.ranges[b.nranges++] = pre;
+            for (k = 0; k <= i; k++)
+                b.ranges[b.nranges++] = blk[k];
+        } else {
+            b.ranges[b.nranges++] = blk[i];
+        }
+        name_blk(&b, chained ? "crc32 (zlib), chained from the pre-block" : "crc32 (zlib)",
+                 "main data CRC (0x%llX-0x%llX)", (unsigned long long)blk[i].start,
+                 (unsigned long long)blk[i].end - 1);
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    return ECU_OK;
+}
+
+static int main_program(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    static const uint8_t needle[16] = {0x00, 0x00, 0x80, 0x00, 0xFF, 0xFB, 0x80, 0x00,
+                                       0x00, 0x00, 0x82, 0x00, 0xFF, 0x00, 0x8F, 0x00};
+    static const uint8_t mask[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0xF7, 0xFF};
+    size_t i, at = 0;
+    unsigned found = 0;
+    struct blk b;
+    for (i = 0; (i = masked_find(d, len, i, needle, mask, sizeof needle)) != SIZE_MAX; i += 2) {
+        at = i;
+        found++;
+    }
+    if (found != 1)
+        return ECU_OK;
+    memset(&b, 0, sizeof b);
+    if (!flash_range(ecu__rd32(d, len, at, 0), ecu__rd32(d, len, at + 4, 0), len, &b.ranges[0]) ||
+        !flash_range(ecu__rd32(d, len, at + 8, 0), ecu__rd32(d, len, at + 12, 0), len, &b.ranges[1]))
+        return ECU_OK;
+    b.nranges = 2;
+    sum16(&b, len - 0x20, 1);
+    name_blk(&b, "sum16le, stored with complement", "main program (table 0x%llX, slot 0x%llX)",
+             (unsigned long long)at, (unsigned long long)len - 0x20);
+    return ecu__blk_add(out, &b);
+}
+
+/* The records of the multipoint table at @p at; @p boot: its first two cover the boot ROM. */
+static int mp_table(const uint8_t *d, size_t len, uint64_t at, unsigned table, int boot,
+                    struct blk_list *out)
+{
+    unsigned k;
+    for (k = 0; k < MP_MAX && at + (uint64_t)(k + 1) * MP_RECORD <= len; k++) {
+        uint64_t rec = at + (uint64_t)k * MP_RECORD;
+        uint32_t s = ecu__rd32(d, len, rec, 0), e = ecu__rd32(d, len, rec + 4, 0);
+        struct blk b;
+        if (s == 0xFFFFFFFFu)
+            break;
+        memset(&b, 0, sizeof b);
+        sum16(&b, rec + 8, 1);
+        b.nranges = 1;
+        if (boot && k < 2) {
+            /* boot ROM: a known pair, or else the same words as records 2 and 3 */
+            uint64_t mirror = rec + 2 * MP_RECORD;
+            if (!boot_known(d, len, at) &&
+                ecu__rd32(d, len, rec + 8, 0) == ecu__rd32(d, len, mirror + 8, 0) &&
+                ecu__rd32(d, len, rec + 12, 0) == ecu__rd32(d, len, mirror + 12, 0)) {
+                b.ranges[0] = (ecu_range){s, (uint64_t)e + 1};
+                name_blk(&b, "sum16le, stored with complement",
+                         "multipoint %u record %u (boot ROM as in flash)", table, k);
+            } else if (k == 0) {
+                b.kind = BK_CUSTOM;
+                b.compute = boot_rom;
+                b.init = rec;
+                b.store_bytes = 8;
+                b.pair = 0;
+                b.ranges[0] = (ecu_range){rec, rec + 2 * MP_RECORD};
+                name_blk(&b, "known boot ROM sums", "multipoint %u records 0-1 (boot ROM)",
+                         table);
+            } else {
+                continue; /* checked with record 0 */
+            }
+        } else if (flash_range(s & ~1u, e | 1u, len, &b.ranges[0])) {
+            name_blk(&b, "sum16le, stored with complement", "multipoint %u record %u", table, k);
+        } else {
+            b.kind = BK_CUSTOM;
+            b.compute = unusable;
+            b.store_bytes = 8;
+            b.pair = 0;
+            b.ranges[0] = (ecu_range){rec, rec + MP_RECORD};
+            name_blk(&b, "range not in the image", "multipoint %u record %u", table, k);
+        }
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    return ECU_OK;
+}
+
+/* Whether the multipoint record at @p at stores a value with its complement. */
+static int mp_pair(const uint8_t *d, size_t len, uint64_t at)
+{
+    return ecu__rd32(d, len, at + 12, 0) == ~ecu__rd32(d, len, at + 8, 0);
+}
+
+static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    uint64_t i, t1 = 0, t2 = 0, t2ok = 0;
+    unsigned n1 = 0, n2 = 0, n2ok = 0;
+    int rc;
+    /* the records are exact byte strings: find them with memmem (at even offsets only) */
+    static const uint8_t rec2[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
+    static const uint8_t rec1[4] = {0x00, 0x40, 0x82, 0x00}; /* start BASE + 0x24000, LE */
+    const uint8_t *hit;
+    for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
+        if (!(hit = memmem(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2)))
+            break;
+        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
+            continue;
+        t2 = (uint64_t)(hit - d);
+        n2++;
+        if (mp_pair(d, len, t2) && mp_pair(d, len, t2 + MP_RECORD)) {
+            t2ok = t2;
+            n2ok++;
+        }
+    }
+    for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
+        if (!(hit = memmem(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1)))
+            break;
+        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len ||
+            ecu__rd32(d, len, (uint64_t)(hit - d) + 4, 0) == BASE + 0x27FFF)
+            continue;
+        t1 = (uint64_t)(hit - d);
+        n1++;
+    }
+    if (n1 == 1 && (rc = mp_table(d, len, t1, 1, 0, out)))
+        return rc;
+    /* table 2: the one record {0, 0x3FFF}, or the one among several that stores its sums
+       with complements (a damaged sum does not hide the table) */
+    if (n2 != 1) {
+        if (n2ok != 1)
+            return ECU_OK;
+        t2 = t2ok;
+    }
+    return mp_table(d, len, t2, 2,
+                    ecu__rd32(d, len, t2 + MP_RECORD, 0) == 0x4000 &&
+                        ecu__rd32(d, len, t2 + MP_RECORD + 4, 0) == 0x7FFF,
+                    out);
+}
+
+/* ---- the family ----------------------------------------------------------------------------- */
+
+static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    unsigned copies;
+    size_t len = image_len(d, n, &copies), i, k;
+    char epk[48] = "";
+    if (!len)
+        return 0;
+    /* the EPK string ("40/1/ME7.1/5/..."), for the evidence */
+    for (i = 0x10000; i + 8 < 0x30000 && i + 8 < len; i++)
+        if (memcmp(d + i, "/1/ME7", 6) == 0 && i >= 2) {
+            for (k = 0; k + 1 < sizeof epk && d[i - 2 + k] >= 0x20 && d[i - 2 + k] < 0x7F; k++)
+                epk[k] = (char)d[i - 2 + k];
+            epk[k] = '\0';
+            break;
+        }
+    snprintf(ev, evsz, "ROMSYS at 0x8000 (flash end 0x%X), ZZ at 0x10000%s%s%s", BASE + (unsigned)len - 1,
+             copies > 1 ? ", two 512 KiB copies" : len < n ? ", 512 KiB padded with 0xFF" : "",
+             epk[0] ? ", EPK " : "", epk);
+    return 90;
+}
+
+/* The blocks of the image of @p len bytes at @p d. */
+static int layout_image(const uint8_t *d, size_t len, struct blk_list *out)
+{
+    int rc;
+    if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, out)) || (rc = main_data(d, len, out)) ||
+        (rc = program_pages_blk(len, out)) || (rc = main_program(d, len, out)) ||
+        (rc = multipoint(d, len, out)))
+        return rc;
+    return ECU_OK;
+}
+
+static int layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    unsigned copies;
+    int rc;
+    size_t len = image_len(d, n, &copies), first, i, k;
+    if (!len)
+        return ECU_OK;
+    if ((rc = layout_image(d, len, out)) || copies < 2)
+        return rc;
+    /* two copies: the upper one checked the same way */
+    first = out->n;
+    if ((rc = layout_image(d + len, len, out)))
+        return rc;
+    for (i = first; i < out->n; i++) {
+        struct blk *b = &out->v[i];
+        char name[sizeof b->name];
+        for (k = 0; k < b->nranges; k++) {
+            b->ranges[k].start += len;
+            b->ranges[k].end += len;
+        }
+        b->store_off += len;
+        if (b->kind == BK_CUSTOM && b->compute != program_pages && b->compute != unusable)
+            b->init += len;
+        snprintf(name, sizeof name, "%s", b->name);
+        snprintf(b->name, sizeof b->name, "copy 2, +0x80000: %.45s", name);
+    }
+    return ECU_OK;
+}
+
+const struct family ecu__family_bosch_me7_vag = {
+    .info = {
+        .name = "bosch-me7-vag",
+        .manufacturer = "Bosch",
+        .description = "ME7.1 / ME7.1.1 / ME7.5 (VAG), 512 KiB and 1 MiB",
+        .verifies = "ROMSYS startup, all-param and program-pages sums; the CRC-32 table; main "
+                    "data CRCs and byte sum; the main program sum; every multipoint record "
+                    "(boot ROM records against the known sums); not the RSA signature",
+        .corrects = "every sum and CRC, the CRC-32 table from the standard one; never the boot "
+                    "ROM records",
+        .sources = "nyetwurk/ME7Sum me7sum.c",
+    },
+    .min_size = K512,
+    .max_size = M1,
+    .detect = detect,
+    .layout = layout,
+};
