@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: MIT */
+/* The manifest of synthetic checksum images and the checks every family gets from it
+ * (csum_manifest.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "csum_manifest.h"
+#include "ecu/error.h"
+#include "ecu/image.h"
+
+#define BIT(k) ((uint64_t)1 << (k))
+
+/* ---- the manifest and the images ------------------------------------------------------------ */
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    *v = strtoull(s, &end, 0);
+    return *end ? -1 : 0;
+}
+
+static int parse_hex_bytes(const char *s, uint8_t *out, unsigned n)
+{
+    unsigned i;
+    if (strlen(s) != 2 * n)
+        return -1;
+    for (i = 0; i < n; i++) {
+        char two[3] = {s[2 * i], s[2 * i + 1], '\0'};
+        char *end;
+        out[i] = (uint8_t)strtoul(two, &end, 16);
+        if (*end)
+            return -1;
+    }
+    return 0;
+}
+
+/* "0x0-0x1F00+0x2000-0x8000" */
+static int parse_ranges(char *s, struct csum_block *b)
+{
+    b->nranges = 0;
+    while (s) {
+        char *next = strchr(s, '+'), *dash;
+        if (next)
+            *next++ = '\0';
+        dash = strchr(s, '-');
+        if (!dash || b->nranges == CSUM_MAX_RANGES)
+            return -1;
+        *dash = '\0';
+        if (parse_u64(s, &b->start[b->nranges]) || parse_u64(dash + 1, &b->end[b->nranges]))
+            return -1;
+        b->nranges++;
+        s = next;
+    }
+    return 0;
+}
+
+/* Index of the image called @p file, m->nimages when there is none. */
+static size_t image_index(const struct csum_manifest *m, const char *file)
+{
+    size_t i;
+    for (i = 0; i < m->nimages; i++)
+        if (strcmp(m->images[i].file, file) == 0)
+            break;
+    return i;
+}
+
+const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file)
+{
+    size_t i = image_index(m, file);
+    return i < m->nimages ? &m->images[i] : NULL;
+}
+
+/* Splits a line at tabs; returns the number of fields. */
+static size_t split(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    while (n < max) {
+        f[n++] = line;
+        if (!(line = strchr(line, '\t')))
+            break;
+        *line++ = '\0';
+    }
+    return n;
+}
+
+/* An image line: FILE FAMILY SIZE BLOCKS BAD GOOD OUTSIDE. */
+static int image_line(struct csum_manifest *m, char **f)
+{
+    struct csum_image *x = &m->images[m->nimages++];
+    uint64_t size, nb, bad;
+    snprintf(x->file, sizeof x->file, "%s", f[1]);
+    snprintf(x->family, sizeof x->family, "%s", f[2]);
+    snprintf(x->good, sizeof x->good, "%s", f[6]);
+    if (parse_u64(f[3], &size) || parse_u64(f[4], &nb) || parse_u64(f[5], &bad) ||
+        parse_u64(f[7], &x->outside) || nb > CSUM_MAX_BLOCKS)
+        return -1;
+    x->size = (size_t)size;
+    x->nblocks = (size_t)nb;
+    x->nbad = (size_t)bad;
+    return 0;
+}
+
+/* A block line of @p n fields: FILE INDEX, START END (11) or RANGES (10), then STORE_OFFSET
+ * STORE_BYTES STORED CORRECT SLOT PROBE. */
+static int block_line(struct csum_manifest *m, char **f, size_t n)
+{
+    size_t i = image_index(m, f[1]);
+    struct csum_image *x = i < m->nimages ? &m->images[i] : NULL;
+    char **v = f + n - 6;
+    uint64_t idx, bytes;
+    struct csum_block *b;
+    if (!x || parse_u64(f[2], &idx) || idx >= x->nblocks)
+        return -1;
+    b = &x->b[idx];
+    if (n == 11) {
+        b->nranges = 1;
+        if (parse_u64(f[3], &b->start[0]) || parse_u64(f[4], &b->end[0]))
+            return -1;
+    } else if (parse_ranges(f[3], b)) {
+        return -1;
+    }
+    if (parse_u64(v[0], &b->slot) || parse_u64(v[1], &bytes) || bytes == 0 ||
+        bytes > CSUM_MAX_SLOT || parse_u64(v[2], &b->stored) || parse_u64(v[3], &b->correct) ||
+        parse_hex_bytes(v[4], b->fixed, (unsigned)bytes) || parse_u64(v[5], &b->probe))
+        return -1;
+    b->bytes = (unsigned)bytes;
+    return 0;
+}
+
+/* An ident line: FILE OFFSET LENGTH. */
+static int ident_line(struct csum_manifest *m, char **f)
+{
+    size_t i = image_index(m, f[1]);
+    struct csum_image *x = i < m->nimages ? &m->images[i] : NULL;
+    if (!x || x->nidents == CSUM_MAX_IDENTS || parse_u64(f[2], &x->ident_at[x->nidents]) ||
+        parse_u64(f[3], &x->ident_len[x->nidents]))
+        return -1;
+    x->nidents++;
+    return 0;
+}
+
+static int read_manifest(struct csum_manifest *m, const char *path)
+{
+    char line[512], *f[16];
+    unsigned lineno = 0;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        print_error("cannot open %s\n", path);
+        return -1;
+    }
+    while (fgets(line, sizeof line, fp)) {
+        size_t n;
+        int rc;
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        n = split(line, f, 16);
+        if (strcmp(f[0], "image") == 0 && n == 8 && m->nimages < CSUM_MAX_IMAGES)
+            rc = image_line(m, f);
+        else if (strcmp(f[0], "block") == 0 && (n == 10 || n == 11))
+            rc = block_line(m, f, n);
+        else if (strcmp(f[0], "ident") == 0 && n == 4)
+            rc = ident_line(m, f);
+        else
+            rc = -1;
+        if (rc) {
+            print_error("%s line %u: not understood\n", path, lineno);
+            fclose(fp);
+            return -1;
+        }
+    }
+    fclose(fp);
+    return m->nimages ? 0 : -1;
+}
+
+/* Loads image @p x from the folder of the manifest @p path. */
+static int load_image(struct csum_image *x, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path) : 1, len, rc;
+    char file[512];
+    ecu_image *img = ecu_image_new();
+    if (!img)
+        return -1;
+    len = snprintf(file, sizeof file, "%.*s/%s", dirlen, slash ? path : ".", x->file);
+    if (len < 0 || (size_t)len >= sizeof file) {
+        ecu_image_free(img);
+        return -1;
+    }
+    if ((rc = ecu_image_load_file(img, file)) != ECU_OK) {
+        print_error("%s: %s\n", file, ecu_image_error_detail(img));
+        ecu_image_free(img);
+        return -1;
+    }
+    if (ecu_image_size(img) != x->size) {
+        print_error("%s: %zu bytes, the manifest says %zu\n", file, ecu_image_size(img), x->size);
+        ecu_image_free(img);
+        return -1;
+    }
+    x->data = malloc(x->size);
+    if (!x->data) {
+        ecu_image_free(img);
+        return -1;
+    }
+    memcpy(x->data, ecu_image_data(img), x->size);
+    ecu_image_free(img);
+    return 0;
+}
+
+int csum_manifest_load(struct csum_manifest *m, const char *path)
+{
+    size_t i;
+    memset(m, 0, sizeof *m);
+    if (read_manifest(m, path))
+        return -1;
+    for (i = 0; i < m->nimages; i++)
+        if (load_image(&m->images[i], path)) {
+            csum_manifest_free(m);
+            return -1;
+        }
+    return 0;
+}
+
+void csum_manifest_free(struct csum_manifest *m)
+{
+    size_t i;
+    for (i = 0; i < m->nimages; i++) {
+        free(m->images[i].data);
+        m->images[i].data = NULL;
+    }
+    m->nimages = 0;
+}
+
+int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes)
+{
+    size_t i, k;
+    for (i = 0; i < m->nimages; i++)
+        for (k = 0; k < m->images[i].nblocks; k++)
+            if (m->images[i].b[k].bytes != bytes)
+                return 0;
+    return 1;
+}
+
+int csum_is_good(const struct csum_image *x) { return strcmp(x->good, "-") == 0; }
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+uint8_t *csum_dup(const uint8_t *p, size_t n)
+{
+    uint8_t *q = malloc(n ? n : 1);
+    assert_non_null(q);
+    if (n)
+        memcpy(q, p, n);
+    return q;
+}
+
+uint8_t *csum_random_buffer(size_t n, uint32_t seed)
+{
+    uint8_t *p = malloc(n);
+    uint32_t s = seed ? seed : 1;
+    size_t i;
+    assert_non_null(p);
+    for (i = 0; i < n; i++) {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        p[i] = (uint8_t)(s >> 24);
+    }
+    return p;
+}
+
+int csum_in_block(const struct csum_block *b, uint64_t off)
+{
+    size_t r;
+    for (r = 0; r < b->nranges; r++)
+        if (off >= b->start[r] && off < b->end[r])
+            return 1;
+    return 0;
+}
+
+/* Whether @p off lies in the slot of a block of the set @p set. */
+static int in_slots(const struct csum_image *x, uint64_t set, uint64_t off)
+{
+    size_t i;
+    for (i = 0; i < x->nblocks; i++)
+        if ((set & BIT(i)) && off >= x->b[i].slot && off < x->b[i].slot + x->b[i].bytes)
+            return 1;
+    return 0;
+}
+
+int csum_in_slot(const struct csum_image *x, uint64_t off)
+{
+    return in_slots(x, ~(uint64_t)0, off);
+}
+
+/* The blocks of @p set, and every block whose ranges cover a slot of one of those (and so on):
+ * whose slots a correction of @p set may write. */
+static uint64_t with_covering(const struct csum_image *x, uint64_t set)
+{
+    uint64_t grown = set;
+    do {
+        size_t i, j;
+        unsigned byte;
+        set = grown;
+        for (i = 0; i < x->nblocks; i++)
+            for (j = 0; (set & BIT(i)) && j < x->nblocks; j++)
+                for (byte = 0; byte < x->b[i].bytes; byte++)
+                    if (csum_in_block(&x->b[j], x->b[i].slot + byte))
+                        grown |= BIT(j);
+    } while (grown != set);
+    return set;
+}
+
+void csum_analyze(ecu_csum *cs, const uint8_t *d, size_t n)
+{
+    assert_int_equal(ecu_csum_analyze(cs, d, n), ECU_OK);
+}
+
+void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what)
+{
+    if (ecu_csum_verdict(cs) != want)
+        fail_msg("%s: verdict %s, expected %s", what, ecu_verdict_name(ecu_csum_verdict(cs)),
+                 ecu_verdict_name(want));
+}
+
+void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what)
+{
+    size_t size = 0, i;
+    const uint8_t *img = ecu_csum_image(cs, &size);
+    assert_int_equal(size, n);
+    if (n == 0)
+        return;
+    assert_non_null(img);
+    for (i = 0; i < n; i++)
+        if (img[i] != want[i])
+            fail_msg("%s: byte 0x%zX is 0x%02X, expected 0x%02X", what, i, img[i], want[i]);
+}
+
+void csum_check_layout(const ecu_csum *cs, const struct csum_image *x)
+{
+    const ecu_family_info *f = ecu_csum_family(cs);
+    size_t i, r;
+    assert_non_null(f);
+    assert_string_equal(f->name, x->family);
+    assert_int_equal(ecu_csum_block_count(cs), x->nblocks);
+    for (i = 0; i < x->nblocks; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        assert_non_null(b);
+        assert_non_null(b->name);
+        assert_non_null(b->algorithm);
+        assert_int_equal(b->nranges, x->b[i].nranges);
+        for (r = 0; r < b->nranges; r++)
+            if (b->ranges[r].start != x->b[i].start[r] || b->ranges[r].end != x->b[i].end[r])
+                fail_msg("%s block %zu range %zu: [0x%llX, 0x%llX), expected [0x%llX, 0x%llX)",
+                         x->file, i, r, (unsigned long long)b->ranges[r].start,
+                         (unsigned long long)b->ranges[r].end,
+                         (unsigned long long)x->b[i].start[r], (unsigned long long)x->b[i].end[r]);
+        assert_int_equal(b->store_offset, x->b[i].slot);
+        assert_int_equal(b->store_bytes, x->b[i].bytes);
+    }
+    assert_null(ecu_csum_block_at(cs, x->nblocks));
+}
+
+void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,
+                        const char *what)
+{
+    /* a block covering a bad block's slot: an earlier correction may have rewritten its slot */
+    uint64_t rewritten = with_covering(x, bad) & ~bad;
+    size_t i, n = 0;
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
+        fail_msg("%s: %s: verdict %s, expected bad", x->file, what,
+                 ecu_verdict_name(ecu_csum_verdict(cs)));
+    csum_check_layout(cs, x);
+    for (i = 0; i < x->nblocks; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        ecu_block_status want = (bad & BIT(i)) ? ECU_BLOCK_BAD : ECU_BLOCK_OK;
+        if (b->status != want)
+            fail_msg("%s: %s: block %zu is %s, expected %s", x->file, what, i,
+                     ecu_block_status_name(b->status), ecu_block_status_name(want));
+        if (want == ECU_BLOCK_OK && !(rewritten & BIT(i))) {
+            assert_int_equal(b->stored, x->b[i].stored);
+            assert_int_equal(b->computed, x->b[i].correct);
+        }
+        n += want == ECU_BLOCK_BAD;
+    }
+    assert_int_equal(ecu_csum_bad_count(cs), n);
+}
+
+uint8_t *csum_fix_checked(ecu_csum *cs, const struct csum_image *x, uint64_t bad,
+                          const uint8_t *in, const char *what)
+{
+    uint64_t may = with_covering(x, bad);
+    size_t i, size = 0, n = 0;
+    const uint8_t *img;
+    uint8_t *out;
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    csum_assert_verdict(cs, ECU_VERDICT_FIXED, what);
+    assert_int_equal(ecu_csum_bad_count(cs), 0);
+    for (i = 0; i < x->nblocks; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        assert_int_equal(b->status, (bad & BIT(i)) ? ECU_BLOCK_FIXED : ECU_BLOCK_OK);
+        assert_int_equal(b->stored, b->computed);
+    }
+    img = ecu_csum_image(cs, &size);
+    assert_int_equal(size, x->size);
+    out = csum_dup(img, size);
+    for (i = 0; i < x->size; i++) {
+        if (out[i] == in[i])
+            continue;
+        n++;
+        if (!in_slots(x, may, i))
+            fail_msg("%s: %s: byte 0x%zX changed, outside the slots of the bad blocks", x->file,
+                     what, i);
+    }
+    assert_true(n > 0);
+    /* fixing twice changes nothing: on the same handle, and after a new analysis */
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    csum_assert_image(cs, out, x->size, what);
+    csum_analyze(cs, out, x->size);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, what);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    csum_assert_image(cs, out, x->size, what);
+    return out;
+}
+
+void csum_check_wrong_slot(ecu_csum *cs, const struct csum_image *x, size_t k,
+                           const uint8_t *copy, const char *what)
+{
+    uint64_t bad = BIT(k);
+    uint8_t *fixed;
+    unsigned byte;
+    size_t j;
+    for (byte = 0; byte < x->b[k].bytes; byte++) {
+        uint64_t at = x->b[k].slot + byte;
+        if (copy[at] != x->data[at])
+            for (j = 0; j < x->nblocks; j++)
+                if (csum_in_block(&x->b[j], at))
+                    bad |= BIT(j);
+    }
+    csum_analyze(cs, copy, x->size);
+    csum_check_bad_set(cs, x, bad, what);
+    fixed = csum_fix_checked(cs, x, bad, copy, what);
+    if (memcmp(fixed, x->data, x->size) != 0)
+        fail_msg("%s: %s: the correction is not the good image", x->file, what);
+    free(fixed);
+}
+
+void csum_check_slot_byte(ecu_csum *cs, const struct csum_image *x, size_t k, unsigned byte)
+{
+    uint8_t *copy = csum_dup(x->data, x->size);
+    char what[96];
+    snprintf(what, sizeof what, "block %zu, slot byte %u changed", k, byte);
+    copy[x->b[k].slot + byte] ^= 0x5A;
+    csum_check_wrong_slot(cs, x, k, copy, what);
+    free(copy);
+}
+
+void csum_for_each_good_block(const struct csum_manifest *m,
+                              void (*check)(ecu_csum *cs, const struct csum_image *x, size_t k))
+{
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k;
+    assert_non_null(cs);
+    for (i = 0; i < m->nimages; i++)
+        for (k = 0; csum_is_good(&m->images[i]) && k < m->images[i].nblocks; k++)
+            check(cs, &m->images[i], k);
+    ecu_csum_free(cs);
+}
+
+/* ---- the checks every family gets ------------------------------------------------------------ */
+
+size_t csum_check_good_images(const struct csum_manifest *m)
+{
+    ecu_csum *cs = ecu_csum_new(); /* one handle for all: each analysis starts afresh */
+    size_t i, k, ngood = 0;
+    assert_non_null(cs);
+    for (i = 0; i < m->nimages; i++) {
+        const struct csum_image *x = &m->images[i];
+        const ecu_family_info *c;
+        unsigned score = 0;
+        uint8_t *copy;
+        if (!csum_is_good(x))
+            continue;
+        ngood++;
+        assert_int_equal(x->nbad, 0);
+        csum_analyze(cs, x->data, x->size);
+        csum_assert_verdict(cs, ECU_VERDICT_OK, x->file);
+        csum_check_layout(cs, x);
+        assert_int_equal(ecu_csum_bad_count(cs), 0);
+        /* one candidate only: no other family claims it too */
+        assert_int_equal(ecu_csum_candidate_count(cs), 1);
+        c = ecu_csum_candidate_at(cs, 0, &score);
+        assert_non_null(c);
+        assert_string_equal(c->name, x->family);
+        assert_int_equal(score, ecu_csum_score(cs));
+        assert_true(score >= 50 && score <= 100);
+        assert_true(ecu_csum_evidence(cs)[0] != '\0');
+        for (k = 0; k < x->nblocks; k++) {
+            const ecu_block *b = ecu_csum_block_at(cs, k);
+            assert_int_equal(x->b[k].stored, x->b[k].correct);
+            assert_int_equal(b->stored, x->b[k].stored);
+            assert_int_equal(b->computed, x->b[k].correct);
+            assert_int_equal(b->status, ECU_BLOCK_OK);
+            /* the slot holds exactly what a correction would write */
+            assert_memory_equal(x->data + x->b[k].slot, x->b[k].fixed, x->b[k].bytes);
+        }
+        /* correcting a valid image changes nothing */
+        assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+        csum_assert_image(cs, x->data, x->size, x->file);
+        assert_int_equal(ecu_csum_bad_count(cs), 0);
+        /* a byte that no block covers, in no slot, changes nothing */
+        for (k = 0; k < x->nblocks; k++)
+            assert_false(csum_in_block(&x->b[k], x->outside));
+        assert_false(csum_in_slot(x, x->outside));
+        copy = csum_dup(x->data, x->size);
+        copy[x->outside] ^= 0x01;
+        csum_analyze(cs, copy, x->size);
+        csum_assert_verdict(cs, ECU_VERDICT_OK, "outside byte flipped");
+        csum_check_layout(cs, x);
+        free(copy);
+    }
+    ecu_csum_free(cs);
+    return ngood;
+}
+
+void csum_check_flip_each_block(const struct csum_manifest *m)
+{
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, j;
+    assert_non_null(cs);
+    for (i = 0; i < m->nimages; i++) {
+        const struct csum_image *x = &m->images[i];
+        if (!csum_is_good(x))
+            continue;
+        for (k = 0; k < x->nblocks; k++) {
+            uint64_t p = x->b[k].probe;
+            uint8_t *copy, *fixed;
+            char what[96];
+            snprintf(what, sizeof what, "block %zu, data byte 0x%llX flipped", k,
+                     (unsigned long long)p);
+            /* the probe lies in block k's ranges only and in no slot */
+            assert_true(csum_in_block(&x->b[k], p));
+            for (j = 0; j < x->nblocks; j++)
+                assert_true(j == k || !csum_in_block(&x->b[j], p));
+            assert_false(csum_in_slot(x, p));
+
+            copy = csum_dup(x->data, x->size);
+            copy[p] ^= 0x01;
+            csum_analyze(cs, copy, x->size);
+            csum_check_bad_set(cs, x, BIT(k), what);
+            fixed = csum_fix_checked(cs, x, BIT(k), copy, what);
+
+            /* the data byte put back: block k is bad again, and correcting it (twice) gives
+             * back the good image byte for byte */
+            fixed[p] = x->data[p];
+            csum_analyze(cs, fixed, x->size);
+            csum_check_bad_set(cs, x, BIT(k), what);
+            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+            csum_assert_image(cs, x->data, x->size, what);
+            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+            csum_assert_image(cs, x->data, x->size, what);
+            free(fixed);
+            free(copy);
+        }
+    }
+    ecu_csum_free(cs);
+}
+
+size_t csum_check_bad_variants(const struct csum_manifest *m)
+{
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, nvariants = 0;
+    assert_non_null(cs);
+    for (i = 0; i < m->nimages; i++) {
+        const struct csum_image *x = &m->images[i], *g;
+        uint8_t *want, *out;
+        size_t ndiff = 0, nbad = 0;
+        uint64_t bad = 0;
+        if (csum_is_good(x))
+            continue;
+        nvariants++;
+        g = csum_find_image(m, x->good);
+        assert_non_null(g);
+        assert_int_equal(g->size, x->size);
+        assert_int_equal(g->nblocks, x->nblocks);
+        assert_true(x->nbad > 0);
+        /* data bytes changed, checksums left stale: the slots are the good image's */
+        for (k = 0; k < x->size; k++) {
+            if (x->data[k] == g->data[k])
+                continue;
+            ndiff++;
+            assert_false(csum_in_slot(x, k));
+        }
+        assert_true(ndiff > 0);
+
+        csum_analyze(cs, x->data, x->size);
+        csum_assert_verdict(cs, ECU_VERDICT_BAD, x->file);
+        csum_check_layout(cs, x);
+        assert_int_equal(ecu_csum_bad_count(cs), x->nbad);
+        /* the expected correction: the bad image with the manifest's slot bytes */
+        want = csum_dup(x->data, x->size);
+        for (k = 0; k < x->nblocks; k++) {
+            const ecu_block *b = ecu_csum_block_at(cs, k);
+            assert_non_null(b);
+            assert_int_equal(b->stored, x->b[k].stored);
+            assert_int_equal(b->computed, x->b[k].correct);
+            if (x->b[k].stored != x->b[k].correct) {
+                bad |= BIT(k);
+                nbad++;
+            }
+            memcpy(want + x->b[k].slot, x->b[k].fixed, x->b[k].bytes);
+        }
+        assert_int_equal(nbad, x->nbad);
+        csum_check_bad_set(cs, x, bad, "stale checksums");
+        out = csum_fix_checked(cs, x, bad, x->data, "stale checksums");
+        assert_memory_equal(out, want, x->size);
+
+        /* the changed data bytes put back from the good image: correcting gives the good
+         * image byte for byte */
+        for (k = 0; k < x->size; k++)
+            if (x->data[k] != g->data[k])
+                out[k] = g->data[k];
+        csum_analyze(cs, out, x->size);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+        assert_int_equal(ecu_csum_bad_count(cs), x->nbad);
+        assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+        csum_assert_image(cs, g->data, g->size, x->file);
+        free(out);
+        free(want);
+    }
+    ecu_csum_free(cs);
+    return nvariants;
+}

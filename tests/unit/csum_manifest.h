@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the checksum-family unit tests (tests/unit/test_csum_*.c) share: reading a manifest of
+ * synthetic images (fixtures/csum/expected.tsv, edc15-expected.tsv, motronic_old.tsv, written
+ * by the generators beside them), loading the images it names, and the checks every family
+ * gets from it.
+ *
+ * The manifest: tab-separated, '#' comment lines, numbers in 0x hex or decimal.
+ *   image  FILE  FAMILY  SIZE  BLOCKS  BAD  GOOD  OUTSIDE
+ *   block  FILE  INDEX  START  END  STORE_OFFSET  STORE_BYTES  STORED  CORRECT  SLOT  PROBE
+ *   block  FILE  INDEX  RANGES  STORE_OFFSET  STORE_BYTES  STORED  CORRECT  SLOT  PROBE
+ *   ident  FILE  OFFSET  LENGTH
+ * GOOD is the good image a -bad variant was made from ('-' for a good image); OUTSIDE a byte
+ * in no block's range or slot; RANGES "S-E+S-E..." (END exclusive); SLOT the hex bytes the slot
+ * holds once the image is corrected; PROBE a data byte of this block's ranges only (no other
+ * range, no slot); ident lines name the identification of the image.
+ *
+ * The checks run under cmocka and fail the running test.
+ */
+#ifndef CSUM_MANIFEST_H
+#define CSUM_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecu/csum.h"
+
+#define CSUM_MAX_IMAGES 16
+#define CSUM_MAX_BLOCKS 64 /* a set of blocks is a uint64_t, bit k for block k */
+#define CSUM_MAX_RANGES 4
+#define CSUM_MAX_SLOT 8
+#define CSUM_MAX_IDENTS 4
+
+struct csum_block {
+    uint64_t start[CSUM_MAX_RANGES], end[CSUM_MAX_RANGES]; /* [start, end) */
+    size_t nranges;
+    uint64_t slot, stored, correct, probe;
+    unsigned bytes;               /* of the slot */
+    uint8_t fixed[CSUM_MAX_SLOT]; /* the slot once the image is corrected */
+};
+
+struct csum_image {
+    char file[64], family[32], good[64];
+    size_t size, nblocks, nbad, nidents;
+    uint64_t outside, ident_at[CSUM_MAX_IDENTS], ident_len[CSUM_MAX_IDENTS];
+    struct csum_block b[CSUM_MAX_BLOCKS];
+    uint8_t *data; /* loaded with ecu_image_load_file */
+};
+
+struct csum_manifest {
+    struct csum_image images[CSUM_MAX_IMAGES];
+    size_t nimages;
+};
+
+/* ---- the manifest and the images (for setup and teardown: these report, never fail) -------- */
+
+/* Reads the manifest at @p path and loads every image it names from the manifest's folder;
+ * 0, or -1 after saying why (and with nothing left to free). */
+int csum_manifest_load(struct csum_manifest *m, const char *path);
+void csum_manifest_free(struct csum_manifest *m);
+/* Whether every block of every image has a slot of @p bytes bytes. */
+int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes);
+
+const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file);
+int csum_is_good(const struct csum_image *x);
+
+/* ---- helpers --------------------------------------------------------------------------------- */
+
+uint8_t *csum_dup(const uint8_t *p, size_t n);
+/* @p n bytes of xorshift32 from @p seed. */
+uint8_t *csum_random_buffer(size_t n, uint32_t seed);
+int csum_in_block(const struct csum_block *b, uint64_t off);
+/* Whether @p off lies in the slot of any block of @p x. */
+int csum_in_slot(const struct csum_image *x, uint64_t off);
+
+void csum_analyze(ecu_csum *cs, const uint8_t *d, size_t n);
+void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what);
+/* The handle's image is exactly @p want. */
+void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what);
+/* Family and block layout (ranges, slots) as in the manifest. */
+void csum_check_layout(const ecu_csum *cs, const struct csum_image *x);
+/* The analysed copy of @p x is bad in the blocks of @p bad, the others verify with the
+ * manifest's values (a block covering a bad block's slot: with any value). */
+void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,
+                        const char *what);
+/* Corrects the analysed copy @p in of @p x whose bad blocks are @p bad: those blocks are fixed,
+ * only their slots change (and the slots of blocks covering those), the result verifies, a
+ * second correction changes nothing; returns the corrected image (malloc'ed). */
+uint8_t *csum_fix_checked(ecu_csum *cs, const struct csum_image *x, uint64_t bad,
+                          const uint8_t *in, const char *what);
+/* @p copy is the good image @p x with block @p k's slot changed: k is bad, and so is every block
+ * whose ranges cover a changed byte; the correction gives back @p x byte for byte. */
+void csum_check_wrong_slot(ecu_csum *cs, const struct csum_image *x, size_t k,
+                           const uint8_t *copy, const char *what);
+/* csum_check_wrong_slot with byte @p byte of block @p k's slot changed. */
+void csum_check_slot_byte(ecu_csum *cs, const struct csum_image *x, size_t k, unsigned byte);
+/* @p check(cs, x, k) for each block k of each good image x, with one handle for all. */
+void csum_for_each_good_block(const struct csum_manifest *m,
+                              void (*check)(ecu_csum *cs, const struct csum_image *x, size_t k));
+
+/* ---- the checks every family gets ------------------------------------------------------------ */
+
+/* Each good image verifies with the manifest's blocks and values, is one family's only, a
+ * correction changes nothing, nor does a byte outside every block; returns how many. */
+size_t csum_check_good_images(const struct csum_manifest *m);
+/* In each good image, each block's probe byte flipped: exactly that block is bad, and the
+ * correction verifies; the byte put back, the correction is the good image. */
+void csum_check_flip_each_block(const struct csum_manifest *m);
+/* Each -bad variant is bad in the manifest's blocks and corrected to its slot bytes; with the
+ * changed data bytes put back, the correction is the good image; returns how many. */
+size_t csum_check_bad_variants(const struct csum_manifest *m);
+
+#endif
