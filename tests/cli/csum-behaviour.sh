@@ -14,43 +14,9 @@ if [ $# -ne 2 ]; then
 fi
 tool=$(cd "$1" && pwd)/ecu-csum
 fixtures=$(cd "$2" && pwd)
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
-# check DESCRIPTION COMMAND...: passes when the command succeeds
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-# run ARGS...: runs the tool from the fixtures folder; stdout in $tmp/out, stderr in $tmp/err,
-# the exit status in $st
-run() {
-    (cd "$fixtures" && "$tool" "$@") >"$tmp/out" 2>"$tmp/err"
-    st=$?
-}
-# run_in INPUT ARGS...: the same with standard input from INPUT
-run_in() {
-    input=$1
-    shift
-    (cd "$fixtures" && "$tool" "$@") <"$input" >"$tmp/out" 2>"$tmp/err"
-    st=$?
-}
-is() { [ "$1" = "$2" ]; }
-empty() { [ ! -s "$1" ]; }
-lines() { wc -l <"$1" | tr -d ' '; }
-first_line() { head -n 1 "$1"; }
-has() { grep -F -e "$2" "$1" >/dev/null; }
-same_file() { cmp -s "$1" "$2"; }
-differ() { ! cmp -s "$1" "$2"; }
+. "$(dirname "$0")/harness.sh"
 # shellcheck disable=SC2012 # names we made ourselves; ls -A is the portable listing
 names_in() { (cd "$1" && ls -A | tr '\n' ' '); }
-fixture_sums() { (cd "$fixtures" && find . -type f -exec cksum {} + | sort -k 3); }
 # verifies FILE: the tool says ok about it (exit status 0)
 verifies() { "$tool" -q "$1"; }
 # only_bytes_differ A B FIRST LAST: A and B have the same size and differ only at byte offsets

@@ -19,7 +19,7 @@
 
 /* ---- the manifest and the images ------------------------------------------------------------ */
 
-static int parse_u64(const char *s, uint64_t *v)
+int csum_parse_u64(const char *s, uint64_t *v)
 {
     char *end;
     if (!s || !*s)
@@ -28,7 +28,7 @@ static int parse_u64(const char *s, uint64_t *v)
     return *end ? -1 : 0;
 }
 
-static int parse_hex_bytes(const char *s, uint8_t *out, unsigned n)
+int csum_parse_hex(const char *s, uint8_t *out, unsigned n)
 {
     unsigned i;
     if (strlen(s) != 2 * n)
@@ -55,7 +55,7 @@ static int parse_ranges(char *s, struct csum_block *b)
         if (!dash || b->nranges == CSUM_MAX_RANGES)
             return -1;
         *dash = '\0';
-        if (parse_u64(s, &b->start[b->nranges]) || parse_u64(dash + 1, &b->end[b->nranges]))
+        if (csum_parse_u64(s, &b->start[b->nranges]) || csum_parse_u64(dash + 1, &b->end[b->nranges]))
             return -1;
         b->nranges++;
         s = next;
@@ -80,7 +80,7 @@ const struct csum_image *csum_find_image(const struct csum_manifest *m, const ch
 }
 
 /* Splits a line at tabs; returns the number of fields. */
-static size_t split(char *line, char **f, size_t max)
+size_t csum_split(char *line, char **f, size_t max)
 {
     size_t n = 0;
     line[strcspn(line, "\r\n")] = '\0';
@@ -101,8 +101,8 @@ static int image_line(struct csum_manifest *m, char **f)
     snprintf(x->file, sizeof x->file, "%s", f[1]);
     snprintf(x->family, sizeof x->family, "%s", f[2]);
     snprintf(x->good, sizeof x->good, "%s", f[6]);
-    if (parse_u64(f[3], &size) || parse_u64(f[4], &nb) || parse_u64(f[5], &bad) ||
-        parse_u64(f[7], &x->outside) || nb > CSUM_MAX_BLOCKS)
+    if (csum_parse_u64(f[3], &size) || csum_parse_u64(f[4], &nb) || csum_parse_u64(f[5], &bad) ||
+        csum_parse_u64(f[7], &x->outside) || nb > CSUM_MAX_BLOCKS)
         return -1;
     x->size = (size_t)size;
     x->nblocks = (size_t)nb;
@@ -119,19 +119,19 @@ static int block_line(struct csum_manifest *m, char **f, size_t n)
     char **v = f + n - 6;
     uint64_t idx, bytes;
     struct csum_block *b;
-    if (!x || parse_u64(f[2], &idx) || idx >= x->nblocks)
+    if (!x || csum_parse_u64(f[2], &idx) || idx >= x->nblocks)
         return -1;
     b = &x->b[idx];
     if (n == 11) {
         b->nranges = 1;
-        if (parse_u64(f[3], &b->start[0]) || parse_u64(f[4], &b->end[0]))
+        if (csum_parse_u64(f[3], &b->start[0]) || csum_parse_u64(f[4], &b->end[0]))
             return -1;
     } else if (parse_ranges(f[3], b)) {
         return -1;
     }
-    if (parse_u64(v[0], &b->slot) || parse_u64(v[1], &bytes) || bytes == 0 ||
-        bytes > CSUM_MAX_SLOT || parse_u64(v[2], &b->stored) || parse_u64(v[3], &b->correct) ||
-        parse_hex_bytes(v[4], b->fixed, (unsigned)bytes) || parse_u64(v[5], &b->probe))
+    if (csum_parse_u64(v[0], &b->slot) || csum_parse_u64(v[1], &bytes) || bytes == 0 ||
+        bytes > CSUM_MAX_SLOT || csum_parse_u64(v[2], &b->stored) || csum_parse_u64(v[3], &b->correct) ||
+        csum_parse_hex(v[4], b->fixed, (unsigned)bytes) || csum_parse_u64(v[5], &b->probe))
         return -1;
     b->bytes = (unsigned)bytes;
     return 0;
@@ -142,8 +142,8 @@ static int ident_line(struct csum_manifest *m, char **f)
 {
     size_t i = image_index(m, f[1]);
     struct csum_image *x = i < m->nimages ? &m->images[i] : NULL;
-    if (!x || x->nidents == CSUM_MAX_IDENTS || parse_u64(f[2], &x->ident_at[x->nidents]) ||
-        parse_u64(f[3], &x->ident_len[x->nidents]))
+    if (!x || x->nidents == CSUM_MAX_IDENTS || csum_parse_u64(f[2], &x->ident_at[x->nidents]) ||
+        csum_parse_u64(f[3], &x->ident_len[x->nidents]))
         return -1;
     x->nidents++;
     return 0;
@@ -164,7 +164,7 @@ static int read_manifest(struct csum_manifest *m, const char *path)
         lineno++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        n = split(line, f, 16);
+        n = csum_split(line, f, 16);
         if (strcmp(f[0], "image") == 0 && n == 8 && m->nimages < CSUM_MAX_IMAGES)
             rc = image_line(m, f);
         else if (strcmp(f[0], "block") == 0 && (n == 10 || n == 11))

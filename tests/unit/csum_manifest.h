@@ -110,4 +110,10 @@ void csum_check_flip_each_block(const struct csum_manifest *m);
  * changed data bytes put back, the correction is the good image; returns how many. */
 size_t csum_check_bad_variants(const struct csum_manifest *m);
 
+/* Manifest field parsers, shared with tests that read their own manifest formats:
+   a number (decimal or 0x hex), @p n bytes written as 2n hex digits, a line split at tabs. */
+int csum_parse_u64(const char *s, uint64_t *v);
+int csum_parse_hex(const char *s, uint8_t *out, unsigned n);
+size_t csum_split(char *line, char **f, size_t max);
+
 #endif

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "csum_manifest.h"
+
 #include "ecu/csum.h"
 #include "ecu/error.h"
 #include "ecu/image.h"
@@ -52,30 +54,6 @@ static size_t nimages;
 
 /* ---- the manifest and the images ------------------------------------------------------------ */
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    if (!s || !*s)
-        return -1;
-    *v = strtoull(s, &end, 0);
-    return *end ? -1 : 0;
-}
-
-static int parse_hex_bytes(const char *s, uint8_t *out, unsigned n)
-{
-    unsigned i;
-    if (strlen(s) != 2 * n)
-        return -1;
-    for (i = 0; i < n; i++) {
-        char two[3] = {s[2 * i], s[2 * i + 1], '\0'};
-        char *end;
-        out[i] = (uint8_t)strtoul(two, &end, 16);
-        if (*end)
-            return -1;
-    }
-    return 0;
-}
-
 static struct ximage *find_image(const char *file)
 {
     size_t i;
@@ -83,19 +61,6 @@ static struct ximage *find_image(const char *file)
         if (strcmp(images[i].file, file) == 0)
             return &images[i];
     return NULL;
-}
-
-static size_t split(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    while (n < max) {
-        f[n++] = line;
-        if (!(line = strchr(line, '\t')))
-            break;
-        *line++ = '\0';
-    }
-    return n;
 }
 
 /* "3,7,12" or "-" into a membership array */
@@ -107,7 +72,7 @@ static int parse_feeds(char *s, unsigned char *feeds, size_t nblocks)
         return 0;
     for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         uint64_t k;
-        if (parse_u64(tok, &k) || k >= nblocks)
+        if (csum_parse_u64(tok, &k) || k >= nblocks)
             return -1;
         feeds[k] = 1;
     }
@@ -128,13 +93,13 @@ static int read_manifest(void)
         lineno++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        n = split(line, f, 12);
+        n = csum_split(line, f, 12);
         if (strcmp(f[0], "image") == 0 && n == 5 && nimages < 2) {
             struct ximage *x = &images[nimages++];
             uint64_t size, nb;
             snprintf(x->file, sizeof x->file, "%s", f[1]);
             snprintf(x->good, sizeof x->good, "%s", f[4]);
-            if (parse_u64(f[2], &size) || parse_u64(f[3], &nb) || nb > MAX_BLOCKS)
+            if (csum_parse_u64(f[2], &size) || csum_parse_u64(f[3], &nb) || nb > MAX_BLOCKS)
                 goto bad_line;
             x->size = (size_t)size;
             x->nblocks = (size_t)nb;
@@ -142,12 +107,12 @@ static int read_manifest(void)
             struct ximage *x = find_image(f[1]);
             uint64_t idx, bytes;
             struct xblock *b;
-            if (!x || parse_u64(f[2], &idx) || idx >= x->nblocks)
+            if (!x || csum_parse_u64(f[2], &idx) || idx >= x->nblocks)
                 goto bad_line;
             b = &x->b[idx];
-            if (parse_u64(f[3], &b->slot) || parse_u64(f[4], &bytes) || bytes > MAX_SLOT ||
-                parse_u64(f[5], &b->stored) || parse_u64(f[6], &b->correct) ||
-                parse_hex_bytes(f[7], b->raw, (unsigned)bytes))
+            if (csum_parse_u64(f[3], &b->slot) || csum_parse_u64(f[4], &bytes) || bytes > MAX_SLOT ||
+                csum_parse_u64(f[5], &b->stored) || csum_parse_u64(f[6], &b->correct) ||
+                csum_parse_hex(f[7], b->raw, (unsigned)bytes))
                 goto bad_line;
             b->bytes = (unsigned)bytes;
         } else if (strcmp(f[0], "probe") == 0 && n == 4) {
@@ -156,7 +121,7 @@ static int read_manifest(void)
             if (!x || x->nprobes == MAX_PROBES)
                 goto bad_line;
             p = &x->p[x->nprobes++];
-            if (parse_u64(f[2], &p->at) || parse_feeds(f[3], p->feeds, x->nblocks))
+            if (csum_parse_u64(f[2], &p->at) || parse_feeds(f[3], p->feeds, x->nblocks))
                 goto bad_line;
         } else {
             goto bad_line;
