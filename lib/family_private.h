@@ -63,6 +63,14 @@ struct blk_list {
 /* Appends a block; returns ECU_OK or ECU_ERR_NOMEM. */
 int ecu__blk_add(struct blk_list *l, const struct blk *b);
 
+/*
+ * The first occurrence of @p pat (@p m bytes) in @p hay (@p n bytes), or NULL: memchr on the
+ * pattern's byte (not 0x00 or 0xFF, when it has another) that is rarest in four samples of
+ * the haystack, then a compare. Several
+ * times faster than glibc's memmem on megabytes of code and fill.
+ */
+const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m);
+
 /* Bounds-checked little/big-endian reads of the image (0 beyond the end). */
 uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be);
 uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be);

@@ -16,7 +16,6 @@
  * region then lies in the file and contains the descriptor is checked. (Some images keep a
  * region's descriptor further inside it; the base makes those checkable too.)
  */
-#define _GNU_SOURCE /* memmem */
 #include "family_private.h"
 
 #include <stdio.h>
@@ -40,7 +39,7 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
     const uint8_t *p = d, *end = d + n, *hit;
     uint64_t at[64];
     size_t nat = 0;
-    while (nat < 64 && (hit = memmem(p, (size_t)(end - p), magic, sizeof magic))) {
+    while (nat < 64 && (hit = ecu__memfind(p, (size_t)(end - p), magic, sizeof magic))) {
         at[nat++] = (uint64_t)(hit - d);
         p = hit + 1;
     }

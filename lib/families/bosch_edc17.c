@@ -24,7 +24,6 @@
  * - A block whose stored checksum and adjust words are both blank fill (FFFFFFFF or
  *   AFAFAFAF) was never finalised and has nothing to check.
  */
-#define _GNU_SOURCE /* memmem */
 #include "family_private.h"
 
 #include <stdio.h>
@@ -66,7 +65,7 @@ static size_t find_blocks(const uint8_t *d, size_t n, struct tblock *out)
 {
     const uint8_t *p = d, *hit;
     size_t nb = 0;
-    while (nb < MAX_BLOCKS && (hit = memmem(p, (size_t)(d + n - p), magic, sizeof magic))) {
+    while (nb < MAX_BLOCKS && (hit = ecu__memfind(p, (size_t)(d + n - p), magic, sizeof magic))) {
         uint64_t at = (uint64_t)(hit - d);
         uint32_t size, end, ns, cs;
         p = hit + 1;

@@ -55,11 +55,11 @@
  * the engine), and the 1 MiB files with an erased top half but for their last 32 bytes
  * (ME7Sum's fallback main data blocks for them).
  */
-#define _GNU_SOURCE /* memmem */
 #include "family_private.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BASE 0x800000u
@@ -156,14 +156,79 @@ static size_t masked_find(const uint8_t *d, size_t len, size_t from, const uint8
  * a file offset. Returns the number of matches that map into the image; the first @p max
  * offsets go to @p out, the offset of the last match to @p where.
  */
-static unsigned find_addr(const uint8_t *d, size_t len, const uint8_t *needle,
-                          const uint8_t *mask, size_t nlen, unsigned wlo, unsigned whi,
-                          uint32_t *out, unsigned max, size_t *where)
+/*
+ * Every code pattern that loads a flash address holds the instruction that loads its segment
+ * word, MOV Rn, #0x008x (E6 Fn 8x 00), which is far rarer than MOV itself: its word-aligned
+ * places are indexed once per image, and a pattern is tested only there.
+ */
+struct seg_loads {
+    uint32_t *at;
+    size_t n;
+};
+
+static int is_seg_load(const uint8_t *p)
 {
-    size_t i;
+    return p[0] == 0xE6 && (p[1] & 0xF0) == 0xF0 && (p[2] & 0xF0) == 0x80 && p[3] == 0x00;
+}
+
+static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
+{
+    const uint8_t *p = d, *end = d + len;
+    size_t cap = 0;
+    L->at = NULL;
+    L->n = 0;
+    while (end - p >= 4 && (p = memchr(p, 0xE6, (size_t)(end - p - 3))) != NULL) {
+        if (!((p - d) & 1) && is_seg_load(p)) {
+            if (L->n == cap) {
+                uint32_t *q = realloc(L->at, (cap = cap ? cap * 2 : 256) * sizeof *q);
+                if (!q) {
+                    free(L->at);
+                    L->at = NULL;
+                    return ECU_ERR_NOMEM;
+                }
+                L->at = q;
+            }
+            L->at[L->n++] = (uint32_t)(p - d);
+        }
+        p++;
+    }
+    return ECU_OK;
+}
+
+/* The index in @p needle of its segment-load instruction, or @p nlen when it has none. */
+static size_t seg_load_in(const uint8_t *needle, const uint8_t *mask, size_t nlen)
+{
+    size_t k;
+    for (k = 0; k + 4 <= nlen; k += 2)
+        if (mask[k] == 0xFF && mask[k + 1] == 0xFF && mask[k + 3] == 0xFF && (mask[k + 2] & 0xF0) == 0xF0 &&
+            is_seg_load(needle + k))
+            return k;
+    return nlen;
+}
+
+static unsigned find_addr(const uint8_t *d, size_t len, const struct seg_loads *L,
+                          const uint8_t *needle, const uint8_t *mask, size_t nlen, unsigned wlo,
+                          unsigned whi, uint32_t *out, unsigned max, size_t *where)
+{
+    size_t i, k = seg_load_in(needle, mask, nlen), next = 0;
     unsigned found = 0;
-    for (i = 0; (i = masked_find(d, len, i, needle, mask, nlen)) != SIZE_MAX; i += 2) {
+    for (;;) {
         uint32_t lo, hi, addr;
+        if (k < nlen && L) { /* the indexed places, in ascending order */
+            i = SIZE_MAX;
+            while (next < L->n) {
+                size_t at = L->at[next++];
+                if (at >= k && at - k + nlen < len && masked_eq(d, at - k, needle, mask, nlen)) {
+                    i = at - k;
+                    break;
+                }
+            }
+        } else {
+            i = masked_find(d, len, next, needle, mask, nlen);
+            next = i + 2;
+        }
+        if (i == SIZE_MAX)
+            break;
         lo = ecu__rd16(d, len, i + 2 * wlo, 0);
         hi = ecu__rd16(d, len, i + 2 * whi, 0);
         addr = hi & 0xFE00u ? hi << 14 | lo : hi << 16 | lo;
@@ -337,7 +402,7 @@ static int program_pages_blk(size_t len, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
-static int crc_tables(const uint8_t *d, size_t len, struct blk_list *out)
+static int crc_tables(const uint8_t *d, size_t len, const struct seg_loads *L, struct blk_list *out)
 {
     static const uint8_t n0[] = {0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0xA9, 0x60, 0xC0, 0x62, 0x5C, 0x22};
     static const uint8_t m0[] = {0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
@@ -345,9 +410,9 @@ static int crc_tables(const uint8_t *d, size_t len, struct blk_list *out)
     static const uint8_t m1[] = {0xFF, 0xFF, 0x01, 0, 0xFF, 0xFF, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     uint8_t std[CRC_TABLE_BYTES];
     uint32_t off[2];
-    unsigned found = find_addr(d, len, n0, m0, sizeof n0, 1, 3, off, 2, NULL), i, k;
+    unsigned found = find_addr(d, len, L, n0, m0, sizeof n0, 1, 3, off, 2, NULL), i, k;
     if (found < 1 || found > 2)
-        found = find_addr(d, len, n1, m1, sizeof n1, 1, 3, off, 2, NULL);
+        found = find_addr(d, len, L, n1, m1, sizeof n1, 1, 3, off, 2, NULL);
     if (found < 1 || found > 2)
         return ECU_OK;
     crc_table(std);
@@ -385,7 +450,7 @@ static int crc_tables(const uint8_t *d, size_t len, struct blk_list *out)
     return ECU_OK;
 }
 
-static int main_data(const uint8_t *d, size_t len, struct blk_list *out)
+static int main_data(const uint8_t *d, size_t len, const struct seg_loads *L, struct blk_list *out)
 {
     static const uint8_t pre_n[] = {0xE6, 0xFC, 0, 0, 0xE6, 0xFD, 0x80, 0x00, 0xE0, 0x0E, 0xDA, 0, 0, 0, 0xF6, 0xF4};
     static const uint8_t pre_m[] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0x0F, 0xFF, 0, 0, 0, 0xFF, 0xFF};
@@ -407,14 +472,14 @@ static int main_data(const uint8_t *d, size_t len, struct blk_list *out)
     int chained = 0;
     struct blk b;
 
-    if (find_addr(d, len, pre_n, pre_m, sizeof pre_n, 1, 3, &addr, 1, &where) == 1) {
+    if (find_addr(d, len, L, pre_n, pre_m, sizeof pre_n, 1, 3, &addr, 1, &where) == 1) {
         /* its length is the high nibble of an instruction byte (0: chained, nothing added) */
         chained = 1;
         pre.start = addr;
         pre.end = (uint64_t)addr + (d[where + 9] >> 4);
     }
-    ns = find_addr(d, len, s_n, s_m, sizeof s_n, 1, 3, starts, MAX_CRC_BLOCKS, NULL);
-    ne = find_addr(d, len, e_n, e_m, sizeof e_n, 2, 4, ends, MAX_CRC_BLOCKS, NULL);
+    ns = find_addr(d, len, L, s_n, s_m, sizeof s_n, 1, 3, starts, MAX_CRC_BLOCKS, NULL);
+    ne = find_addr(d, len, L, e_n, e_m, sizeof e_n, 2, 4, ends, MAX_CRC_BLOCKS, NULL);
     if (ns >= 1 && ns <= MAX_CRC_BLOCKS && ne >= 1 && ne <= MAX_CRC_BLOCKS) {
         for (i = 0; i < ns && i < ne; i++) {
             if (starts[i] > ends[i])
@@ -428,7 +493,7 @@ static int main_data(const uint8_t *d, size_t len, struct blk_list *out)
     if (!nb)
         return ECU_OK;
 
-    no = find_addr(d, len, o_n, o_m, sizeof o_n, 3, 5, offs, MAX_CRC_BLOCKS, NULL);
+    no = find_addr(d, len, L, o_n, o_m, sizeof o_n, 3, 5, offs, MAX_CRC_BLOCKS, NULL);
     if (no == 3) {
         for (i = 0; i < 3; i++)
             store[i] = offs[i];
@@ -437,9 +502,9 @@ static int main_data(const uint8_t *d, size_t len, struct blk_list *out)
             store[2] = 0;
         }
     }
-    nc = find_addr(d, len, c_n0, c_m, sizeof c_n0, 2, 4, &csm, 1, NULL);
+    nc = find_addr(d, len, L, c_n0, c_m, sizeof c_n0, 2, 4, &csm, 1, NULL);
     if (nc == 0)
-        nc = find_addr(d, len, c_n1, c_m, sizeof c_n1, 2, 4, &csm, 1, NULL);
+        nc = find_addr(d, len, L, c_n1, c_m, sizeof c_n1, 2, 4, &csm, 1, NULL);
     if (nc != 1)
         csm = 0;
 
@@ -578,7 +643,7 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
     static const uint8_t rec1[4] = {0x00, 0x40, 0x82, 0x00}; /* start BASE + 0x24000, LE */
     const uint8_t *hit;
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = memmem(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2)))
+        if (!(hit = ecu__memfind(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2)))
             break;
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
             continue;
@@ -590,7 +655,7 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
         }
     }
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = memmem(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1)))
+        if (!(hit = ecu__memfind(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1)))
             break;
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len ||
             ecu__rd32(d, len, (uint64_t)(hit - d) + 4, 0) == BASE + 0x27FFF)
@@ -637,10 +702,25 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 }
 
 /* The blocks of the image of @p len bytes at @p d. */
+static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
+                        struct blk_list *out);
+
 static int layout_image(const uint8_t *d, size_t len, struct blk_list *out)
 {
+    struct seg_loads L;
     int rc;
-    if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, out)) || (rc = main_data(d, len, out)) ||
+    if ((rc = index_seg_loads(d, len, &L)))
+        return rc;
+    rc = layout_parts(d, len, &L, out);
+    free(L.at);
+    return rc;
+}
+
+static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
+                        struct blk_list *out)
+{
+    int rc;
+    if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, L, out)) || (rc = main_data(d, len, L, out)) ||
         (rc = program_pages_blk(len, out)) || (rc = main_program(d, len, out)) ||
         (rc = multipoint(d, len, out)))
         return rc;

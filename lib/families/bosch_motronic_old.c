@@ -39,7 +39,6 @@
  *   Claimed on a DAMOS tag "NN/1/M3." or "NN/1/M5." (or "MOTRONIC M") in the ident at
  *   0xBF06-0xBF7F, with S found.
  */
-#define _GNU_SOURCE /* memmem */
 #include "family_private.h"
 
 #include <stdio.h>
@@ -58,7 +57,7 @@ static long find_bytes(const uint8_t *d, size_t n, size_t from, size_t to, const
         to = n;
     if (from >= to || to - from < len)
         return -1;
-    hit = memmem(d + from, to - from, s, len);
+    hit = ecu__memfind(d + from, to - from, s, len);
     return hit ? (long)(hit - d) : -1;
 }
 
