@@ -48,25 +48,34 @@ int ecu__blk_add(struct blk_list *l, const struct blk *b)
     return ECU_OK;
 }
 
-const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
+size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m)
 {
-    const uint8_t *p = pat, *at, *end, *hit;
     uint32_t count[256] = {0};
     size_t k, j, a = m, piece = n < 4096 ? n / 4 : 1024;
-    if (!m || m > n)
-        return m ? NULL : hay;
-    /* the anchor: the pattern byte rarest in four samples spread over the haystack; 0x00 and
-       0xFF fill whole erased areas, so they anchor only a pattern made of nothing else */
-    for (j = 0; j < 4; j++) {
+    /* four samples spread over the haystack; 0x00 and 0xFF fill whole erased areas, so they
+       anchor only a pattern with no other literal byte */
+    for (j = 0; j < 4 && piece; j++) {
         size_t from = (n - piece) / 3 * j;
         for (k = 0; k < piece; k++)
             count[hay[from + k]]++;
     }
     for (k = 0; k < m; k++)
-        if (p[k] != 0x00 && p[k] != 0xFF && (a == m || count[p[k]] < count[p[a]]))
+        if ((!mask || mask[k] == 0xFF) && pat[k] != 0x00 && pat[k] != 0xFF &&
+            (a == m || count[pat[k]] < count[pat[a]]))
             a = k;
-    if (a == m)
-        a = 0;
+    for (k = 0; a == m && k < m; k++)
+        if (!mask || mask[k] == 0xFF)
+            a = k;
+    return a;
+}
+
+const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
+{
+    const uint8_t *p = pat, *at, *end, *hit;
+    size_t a;
+    if (!m || m > n)
+        return m ? NULL : hay;
+    a = ecu__anchor(hay, n, p, NULL, m);
     end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
     at = hay + a;
     while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {

@@ -70,6 +70,10 @@ int ecu__blk_add(struct blk_list *l, const struct blk *b);
  * times faster than glibc's memmem on megabytes of code and fill.
  */
 const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m);
+/* The index of the byte of @p pat to search for: a literal byte (mask 0xFF, or any with
+   @p mask NULL) that is rarest in samples of @p hay, not 0x00 or 0xFF when there is another;
+   @p m when the pattern has no literal byte. */
+size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m);
 
 /* Bounds-checked little/big-endian reads of the image (0 beyond the end). */
 uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be);

@@ -56,6 +56,7 @@
  * (ME7Sum's fallback main data blocks for them).
  */
 #include "family_private.h"
+#include "md5_private.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,17 +123,14 @@ static int masked_eq(const uint8_t *d, size_t at, const uint8_t *needle, const u
 
 /*
  * The first even offset at or after @p from where the masked pattern matches, or SIZE_MAX.
- * It jumps with memchr between the places where one literal byte of the pattern matches (one
- * that is neither 0x00 nor 0xFF when there is one, as those fill flash), so a scan runs at
- * memory speed and compares the whole pattern only there.
+ * It jumps with memchr between the places where one literal byte of the pattern matches (the
+ * one rarest in samples of the image, see ecu__anchor), so a scan runs at memory speed and
+ * compares the whole pattern only there.
  */
 static size_t masked_find(const uint8_t *d, size_t len, size_t from, const uint8_t *needle,
                           const uint8_t *mask, size_t nlen)
 {
-    size_t i, k, anchor = nlen;
-    for (k = 0; k < nlen; k++)
-        if (mask[k] == 0xFF && (anchor == nlen || needle[anchor] == 0x00 || needle[anchor] == 0xFF))
-            anchor = k;
+    size_t i, anchor = ecu__anchor(d, len, needle, mask, nlen);
     for (i = from + (from & 1); i + nlen < len; i += 2) {
         if (anchor < nlen) {
             const uint8_t *hit = memchr(d + i + anchor, needle[anchor], len - nlen - i);
@@ -678,6 +676,146 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
                     out);
 }
 
+/* ---- RSA (ME7.1.1, late ME7.5) ------------------------------------------------------------------ */
+
+#define RSA_BYTES 128u
+#define RSA_LIMBS (RSA_BYTES / 4)
+#define MD5_MAX_RANGES 4
+
+/* 1024-bit numbers: little-endian 32-bit limbs */
+static void bn_load(uint32_t *x, const uint8_t *be)
+{
+    unsigned i;
+    for (i = 0; i < RSA_LIMBS; i++) {
+        const uint8_t *p = be + RSA_BYTES - 4 * (i + 1);
+        x[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    }
+}
+
+/* r = a * b mod m (r may be a or b); m must not be 0 */
+static void bn_mulmod(uint32_t *r, const uint32_t *a, const uint32_t *b, const uint32_t *m)
+{
+    uint32_t prod[2 * RSA_LIMBS] = {0}, rem[RSA_LIMBS + 1] = {0};
+    unsigned i, j;
+    int bit;
+    for (i = 0; i < RSA_LIMBS; i++) {
+        uint64_t carry = 0;
+        for (j = 0; j < RSA_LIMBS; j++) {
+            uint64_t t = (uint64_t)a[i] * b[j] + prod[i + j] + carry;
+            prod[i + j] = (uint32_t)t;
+            carry = t >> 32;
+        }
+        prod[i + RSA_LIMBS] = (uint32_t)carry;
+    }
+    /* binary long division: rem = (rem * 2 + bit) mod m, from the top bit down */
+    for (bit = 64 * RSA_LIMBS - 1; bit >= 0; bit--) {
+        int ge = 1;
+        for (j = RSA_LIMBS; j > 0; j--)
+            rem[j] = rem[j] << 1 | rem[j - 1] >> 31;
+        rem[0] = rem[0] << 1 | (prod[bit / 32] >> (bit % 32) & 1u);
+        if (!rem[RSA_LIMBS]) {
+            for (j = RSA_LIMBS; j-- > 0;)
+                if (rem[j] != m[j]) {
+                    ge = rem[j] > m[j];
+                    break;
+                }
+        }
+        if (ge) {
+            uint64_t borrow = 0;
+            for (j = 0; j < RSA_LIMBS; j++) {
+                uint64_t t = (uint64_t)rem[j] - m[j] - borrow;
+                rem[j] = (uint32_t)t;
+                borrow = t >> 63;
+            }
+            rem[RSA_LIMBS] -= (uint32_t)borrow;
+        }
+    }
+    memcpy(r, rem, RSA_LIMBS * sizeof *r);
+}
+
+/* The signature block (b->init: the modulus; e = 3): sig^3 mod n must be 00 01 FF.. 00 followed
+   by the MD5 of the ranges (inclusive ends, concatenated), with at least 8 bytes of FF. */
+static int rsa_check(const uint8_t *img, size_t size, const struct blk *b, uint64_t *stored,
+                     uint64_t *computed)
+{
+    uint32_t s[RSA_LIMBS], n[RSA_LIMBS], c[RSA_LIMBS];
+    uint8_t msg[RSA_BYTES], md[16];
+    struct ecu_md5 h;
+    size_t i, k;
+    int zero = 1;
+    if (b->init + RSA_BYTES > size || b->store_off + RSA_BYTES > size)
+        return 0;
+    bn_load(s, img + b->store_off);
+    bn_load(n, img + b->init);
+    for (i = 0; i < RSA_LIMBS; i++)
+        zero &= !n[i];
+    if (zero)
+        return 0;
+    bn_mulmod(c, s, s, n);
+    bn_mulmod(c, c, s, n);
+    for (i = 0; i < RSA_LIMBS; i++)
+        for (k = 0; k < 4; k++)
+            msg[RSA_BYTES - 1 - 4 * i - k] = (uint8_t)(c[i] >> (8 * k));
+    ecu__md5_init(&h);
+    for (i = 0; i < b->nranges; i++)
+        ecu__md5_update(&h, img + b->ranges[i].start, (size_t)(b->ranges[i].end - b->ranges[i].start));
+    ecu__md5_final(&h, md);
+    *stored = *computed = 0;
+    for (k = 0; k < 8; k++) {
+        *stored = *stored << 8 | msg[RSA_BYTES - 16 + k];
+        *computed = *computed << 8 | md[k];
+    }
+    if (msg[0] != 0x00 || msg[1] != 0x01 || msg[RSA_BYTES - 17] != 0x00)
+        return 0;
+    for (i = 2; i < RSA_BYTES - 17; i++)
+        if (msg[i] != 0xFF)
+            return 0;
+    return memcmp(msg + RSA_BYTES - 16, md, 16) == 0;
+}
+
+static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct blk_list *out)
+{
+    static const uint8_t sn[] = {0x80, 0x00, 0x88, 0x40, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0x88, 0x50};
+    static const uint8_t en[] = {0xE0, 0x44, 0x88, 0x40, 0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x80, 0x00, 0x88, 0x50};
+    static const uint8_t km[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF};
+    static const uint8_t mn[] = {0xE1, 0x08, 0xF7, 0xF8, 0x00, 0xF0, 0xF2, 0xF4, 0, 0, 0xF2, 0xF5, 0, 0, 0xF6, 0xF4};
+    static const uint8_t mm[] = {0xFF, 0xCF, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0xFF};
+    uint32_t sm[2], e;
+    size_t i, at = 0;
+    unsigned found = 0, count, k;
+    uint64_t table;
+    struct blk b;
+    if (find_addr(d, len, L, sn, km, sizeof sn, 3, 5, sm, 2, NULL) != 2 ||
+        find_addr(d, len, L, en, km, sizeof en, 3, 5, &e, 1, NULL) != 1 ||
+        (uint64_t)sm[0] + RSA_BYTES >= len || (uint64_t)sm[1] + RSA_BYTES >= len ||
+        (uint64_t)e + 4 + RSA_BYTES >= len || ecu__rd32(d, len, e, 1) != 3)
+        return ECU_OK;
+    for (i = 0; (i = masked_find(d, len, i, mn, mm, sizeof mn)) != SIZE_MAX && i + sizeof mn + 2 < len;
+         i += 2) {
+        at = i;
+        found++;
+    }
+    if (found != 1)
+        return ECU_OK;
+    count = (d[at + 1] >> 4) + 1u;
+    table = (uint64_t)ecu__rd16(d, len, at + 8, 0) | 0x10000u;
+    if (count > MD5_MAX_RANGES)
+        return ECU_OK;
+    memset(&b, 0, sizeof b);
+    for (k = 0; k < count; k++)
+        if (!flash_range(ecu__rd32(d, len, table + 4 * k, 0),
+                         ecu__rd32(d, len, table + 4 * (k + MD5_MAX_RANGES), 0), len, &b.ranges[k]))
+            return ECU_OK;
+    b.nranges = count;
+    b.kind = BK_SIGNATURE;
+    b.check = rsa_check;
+    b.store_off = sm[0];
+    b.sig_bytes = RSA_BYTES;
+    b.init = sm[1];
+    name_blk(&b, "RSA-1024 e=3 over MD5, PKCS#1 v1.5 type 1", "RSA signature (modulus at 0x%X)", sm[1]);
+    return ecu__blk_add(out, &b);
+}
+
 /* ---- the family ----------------------------------------------------------------------------- */
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
@@ -688,13 +826,16 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     if (!len)
         return 0;
     /* the EPK string ("40/1/ME7.1/5/..."), for the evidence */
-    for (i = 0x10000; i + 8 < 0x30000 && i + 8 < len; i++)
-        if (memcmp(d + i, "/1/ME7", 6) == 0 && i >= 2) {
+    if (len > 0x10000) {
+        size_t stop = (len < 0x30000 ? len : 0x30000) - 0x10000;
+        const uint8_t *hit = stop >= 8 ? ecu__memfind(d + 0x10000, stop - 2, "/1/ME7", 6) : NULL;
+        if (hit) {
+            i = (size_t)(hit - d);
             for (k = 0; k + 1 < sizeof epk && d[i - 2 + k] >= 0x20 && d[i - 2 + k] < 0x7F; k++)
                 epk[k] = (char)d[i - 2 + k];
             epk[k] = '\0';
-            break;
         }
+    }
     snprintf(ev, evsz, "ROMSYS at 0x8000 (flash end 0x%X), ZZ at 0x10000%s%s%s", BASE + (unsigned)len - 1,
              copies > 1 ? ", two 512 KiB copies" : len < n ? ", 512 KiB padded with 0xFF" : "",
              epk[0] ? ", EPK " : "", epk);
@@ -722,7 +863,7 @@ static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
     int rc;
     if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, L, out)) || (rc = main_data(d, len, L, out)) ||
         (rc = program_pages_blk(len, out)) || (rc = main_program(d, len, out)) ||
-        (rc = multipoint(d, len, out)))
+        (rc = multipoint(d, len, out)) || (rc = rsa(d, len, L, out)))
         return rc;
     return ECU_OK;
 }
@@ -748,7 +889,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
             b->ranges[k].end += len;
         }
         b->store_off += len;
-        if (b->kind == BK_CUSTOM && b->compute != program_pages && b->compute != unusable)
+        if ((b->kind == BK_CUSTOM && b->compute != program_pages && b->compute != unusable) ||
+            b->kind == BK_SIGNATURE)
             b->init += len;
         snprintf(name, sizeof name, "%s", b->name);
         snprintf(b->name, sizeof b->name, "copy 2, +0x80000: %.45s", name);
@@ -763,7 +905,8 @@ const struct family ecu__family_bosch_me7_vag = {
         .description = "ME7.1 / ME7.1.1 / ME7.5 (VAG), 512 KiB and 1 MiB",
         .verifies = "ROMSYS startup, all-param and program-pages sums; the CRC-32 table; main "
                     "data CRCs and byte sum; the main program sum; every multipoint record "
-                    "(boot ROM records against the known sums); not the RSA signature",
+                    "(boot ROM records against the known sums); the RSA signature (verified, "
+                    "never recomputed)",
         .corrects = "every sum and CRC, the CRC-32 table from the standard one; never the boot "
                     "ROM records",
         .sources = "nyetwurk/ME7Sum me7sum.c",
