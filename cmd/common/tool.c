@@ -17,12 +17,31 @@
 
 static const char *progname = "ecu";
 
+/* The temporary file tool_write_file is writing, removed if a signal ends the tool first. */
+static char *volatile pending_tmp;
+
+static void remove_pending(void)
+{
+    char *t = pending_tmp;
+    if (t)
+        unlink(t); /* async-signal-safe */
+}
+
+/* SIGINT, SIGTERM, SIGHUP: remove a half-written output, then die of the signal as usual. */
+static void on_terminate(int sig)
+{
+    remove_pending();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Inputs are memory-mapped: a file truncated by another process while we read it raises
    SIGBUS. Say so instead of dying silently. */
 static void on_sigbus(int sig)
 {
     static const char tail[] = ": an input file was truncated or changed while being read\n";
     (void)sig;
+    remove_pending();
     if (write(STDERR_FILENO, progname, strlen(progname)) < 0 ||
         write(STDERR_FILENO, tail, sizeof tail - 1) < 0) {
         /* nothing more can be done */
@@ -39,6 +58,10 @@ void tool_init(const char *name)
     sa.sa_handler = on_sigbus;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGBUS, &sa, NULL);
+    sa.sa_handler = on_terminate;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 const char *tool_name(void) { return progname; }
@@ -274,10 +297,12 @@ int tool_write_file(const char *path, const void *data, size_t n)
         free(tmp);
         return -1;
     }
+    pending_tmp = tmp;
     if (write_all(fd, data, n) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
         e = errno;
         close(fd);
         unlink(tmp);
+        pending_tmp = NULL;
         tool_error(path, "write error: %s", strerror(e));
         free(tmp);
         return -1;
@@ -285,10 +310,12 @@ int tool_write_file(const char *path, const void *data, size_t n)
     if (close(fd) != 0 || rename(tmp, path) != 0) {
         e = errno;
         unlink(tmp);
+        pending_tmp = NULL;
         tool_error(path, "cannot write: %s", strerror(e));
         free(tmp);
         return -1;
     }
+    pending_tmp = NULL; /* renamed: nothing left to remove */
     free(tmp);
     /* the new name is only durable once the folder is synced too */
     if (sync_parent(path) != 0) {
