@@ -51,9 +51,13 @@
  *   slot holds at most 8), each corrected from the standard table.
  * - The main program sum is checked at length - 0x20 even when its complement is damaged.
  * - A 1 MiB file of two different 512 KiB images has both checked.
- * Not checked: the RSA signature of ME7.1.1 / late ME7.5 (it needs a signature block kind in
- * the engine), and the 1 MiB files with an erased top half but for their last 32 bytes
- * (ME7Sum's fallback main data blocks for them).
+ * - RSA (ME7.1.1, late ME7.5; FindRSAOffsets, FindMD5Ranges, DoRSA): the signature and
+ *   modulus addresses come from a code pattern that must match exactly twice, the exponent
+ *   (BE32, must be 3) from a second one, up to 4 MD5 ranges (a table of starts, then ends)
+ *   from a third. sig^3 mod n must be 00 01 FF.. 00 || MD5(ranges), big-endian. It is a
+ *   signature block: verified, never recomputed (ME7Sum re-keys; this family never does).
+ * Not checked: the 1 MiB files with an erased top half but for their last 32 bytes (ME7Sum's
+ * fallback main data blocks for them).
  */
 #include "family_private.h"
 #include "md5_private.h"
@@ -734,7 +738,8 @@ static void bn_mulmod(uint32_t *r, const uint32_t *a, const uint32_t *b, const u
 }
 
 /* The signature block (b->init: the modulus; e = 3): sig^3 mod n must be 00 01 FF.. 00 followed
-   by the MD5 of the ranges (inclusive ends, concatenated), with at least 8 bytes of FF. */
+   by the MD5 of the ranges (inclusive ends, concatenated): with a 128-byte block and a 16-byte
+   digest, exactly 109 bytes of FF. */
 static int rsa_check(const uint8_t *img, size_t size, const struct blk *b, uint64_t *stored,
                      uint64_t *computed)
 {
@@ -787,8 +792,8 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     struct blk b;
     if (find_addr(d, len, L, sn, km, sizeof sn, 3, 5, sm, 2, NULL) != 2 ||
         find_addr(d, len, L, en, km, sizeof en, 3, 5, &e, 1, NULL) != 1 ||
-        (uint64_t)sm[0] + RSA_BYTES >= len || (uint64_t)sm[1] + RSA_BYTES >= len ||
-        (uint64_t)e + 4 + RSA_BYTES >= len || ecu__rd32(d, len, e, 1) != 3)
+        (uint64_t)sm[0] + RSA_BYTES > len || (uint64_t)sm[1] + RSA_BYTES > len ||
+        (uint64_t)e + 4 > len || ecu__rd32(d, len, e, 1) != 3)
         return ECU_OK;
     for (i = 0; (i = masked_find(d, len, i, mn, mm, sizeof mn)) != SIZE_MAX && i + sizeof mn + 2 < len;
          i += 2) {

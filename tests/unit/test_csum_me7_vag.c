@@ -7,6 +7,11 @@
  * the blocks each one feeds. Checksums overlap here (the main program and multipoint sums
  * cover ROMSYS slots), so a changed byte makes several blocks bad and a correction may
  * rewrite a slot whose block was fine before.
+ *
+ * The RSA-signed images (fixtures/csum/me7_vag_rsa.py, manifest me7-vag-rsa.tsv) add the
+ * ME7.1.1 signature block: a 1024-bit modulus with e = 3 and an MD5 over ranges named by a table,
+ * all made by the generator with Python integers and hashlib. The signature is verified, never
+ * written: when it is bad, a correction is refused and the image left as it was.
  */
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include <setjmp.h>
@@ -29,6 +34,9 @@
 #define MAX_BLOCKS 64
 #define MAX_PROBES 64
 #define MAX_SLOT 8
+#define MAX_IMAGES 2
+#define MAX_SIG_RANGES 4
+#define SIG_BYTES 128
 
 struct xblock {
     uint64_t slot, stored, correct;
@@ -41,25 +49,42 @@ struct xprobe {
     unsigned char feeds[MAX_BLOCKS];
 };
 
+/* The signature block of a signed image: its block index, the signature's and the modulus's
+   offsets, the MD5 ranges [start, end), and the digest prefixes ecu_block reports. */
+struct xsig {
+    size_t index, nranges;
+    uint64_t at, modulus, stored, correct;
+    uint64_t start[MAX_SIG_RANGES], end[MAX_SIG_RANGES];
+    unsigned bytes;
+};
+
 struct ximage {
     char file[64], good[64];
     size_t size, nblocks, nprobes;
     struct xblock b[MAX_BLOCKS];
     struct xprobe p[MAX_PROBES];
+    int has_sig;
+    struct xsig sig;
     uint8_t *data;
 };
 
-static struct ximage images[2];
-static size_t nimages;
+/* The images of one manifest: a good one and its -bad variant. */
+struct xset {
+    const char *manifest;
+    struct ximage im[MAX_IMAGES];
+    size_t n;
+};
+
+static struct xset plain = {.manifest = "me7-vag.tsv"}, rsa = {.manifest = "me7-vag-rsa.tsv"};
 
 /* ---- the manifest and the images ------------------------------------------------------------ */
 
-static struct ximage *find_image(const char *file)
+static struct ximage *find_image(struct xset *set, const char *file)
 {
     size_t i;
-    for (i = 0; i < nimages; i++)
-        if (strcmp(images[i].file, file) == 0)
-            return &images[i];
+    for (i = 0; i < set->n; i++)
+        if (strcmp(set->im[i].file, file) == 0)
+            return &set->im[i];
     return NULL;
 }
 
@@ -79,13 +104,54 @@ static int parse_feeds(char *s, unsigned char *feeds, size_t nblocks)
     return 0;
 }
 
-static int read_manifest(void)
+/* "S-E+S-E..." into the signature's ranges */
+static int parse_ranges(char *s, struct xsig *sig)
 {
-    char line[512], *f[12];
+    char *tok, *save = NULL;
+    sig->nranges = 0;
+    for (tok = strtok_r(s, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+        char *dash = strchr(tok, '-');
+        if (!dash || sig->nranges == MAX_SIG_RANGES)
+            return -1;
+        *dash = '\0';
+        if (csum_parse_u64(tok, &sig->start[sig->nranges]) ||
+            csum_parse_u64(dash + 1, &sig->end[sig->nranges]))
+            return -1;
+        sig->nranges++;
+    }
+    return sig->nranges ? 0 : -1;
+}
+
+/* signature FILE INDEX STORE_OFFSET STORE_BYTES MODULUS RANGES STORED CORRECT */
+static int signature_line(struct xset *set, char **f)
+{
+    struct ximage *x = find_image(set, f[1]);
+    uint64_t idx, bytes;
+    struct xsig *sig;
+    if (!x || csum_parse_u64(f[2], &idx) || idx >= x->nblocks)
+        return -1;
+    sig = &x->sig;
+    if (csum_parse_u64(f[3], &sig->at) || csum_parse_u64(f[4], &bytes) || bytes != SIG_BYTES ||
+        csum_parse_u64(f[5], &sig->modulus) || parse_ranges(f[6], sig) ||
+        csum_parse_u64(f[7], &sig->stored) || csum_parse_u64(f[8], &sig->correct))
+        return -1;
+    sig->index = (size_t)idx;
+    sig->bytes = (unsigned)bytes;
+    x->has_sig = 1;
+    /* its place as a block's: where it is stored and its size */
+    x->b[idx].slot = sig->at;
+    x->b[idx].bytes = sig->bytes;
+    return 0;
+}
+
+static int read_manifest(struct xset *set)
+{
+    char line[512], path[512], *f[12];
     unsigned lineno = 0;
-    FILE *fp = fopen(ECU_FIXTURES_DIR "/csum/me7-vag.tsv", "r");
-    if (!fp) {
-        print_error("cannot open %s\n", ECU_FIXTURES_DIR "/csum/me7-vag.tsv");
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, set->manifest);
+    if (!(fp = fopen(path, "r"))) {
+        print_error("cannot open %s\n", path);
         return -1;
     }
     while (fgets(line, sizeof line, fp)) {
@@ -94,8 +160,8 @@ static int read_manifest(void)
         if (line[0] == '#' || line[0] == '\n')
             continue;
         n = csum_split(line, f, 12);
-        if (strcmp(f[0], "image") == 0 && n == 5 && nimages < 2) {
-            struct ximage *x = &images[nimages++];
+        if (strcmp(f[0], "image") == 0 && n == 5 && set->n < MAX_IMAGES) {
+            struct ximage *x = &set->im[set->n++];
             uint64_t size, nb;
             snprintf(x->file, sizeof x->file, "%s", f[1]);
             snprintf(x->good, sizeof x->good, "%s", f[4]);
@@ -104,7 +170,7 @@ static int read_manifest(void)
             x->size = (size_t)size;
             x->nblocks = (size_t)nb;
         } else if (strcmp(f[0], "block") == 0 && n == 8) {
-            struct ximage *x = find_image(f[1]);
+            struct ximage *x = find_image(set, f[1]);
             uint64_t idx, bytes;
             struct xblock *b;
             if (!x || csum_parse_u64(f[2], &idx) || idx >= x->nblocks)
@@ -115,8 +181,11 @@ static int read_manifest(void)
                 csum_parse_hex(f[7], b->raw, (unsigned)bytes))
                 goto bad_line;
             b->bytes = (unsigned)bytes;
+        } else if (strcmp(f[0], "signature") == 0 && n == 9) {
+            if (signature_line(set, f))
+                goto bad_line;
         } else if (strcmp(f[0], "probe") == 0 && n == 4) {
-            struct ximage *x = find_image(f[1]);
+            struct ximage *x = find_image(set, f[1]);
             struct xprobe *p;
             if (!x || x->nprobes == MAX_PROBES)
                 goto bad_line;
@@ -128,61 +197,96 @@ static int read_manifest(void)
         }
     }
     fclose(fp);
-    return nimages == 2 ? 0 : -1;
+    return set->n == MAX_IMAGES ? 0 : -1;
 bad_line:
-    print_error("me7-vag.tsv line %u: not understood\n", lineno);
+    print_error("%s line %u: not understood\n", set->manifest, lineno);
     fclose(fp);
     return -1;
 }
 
-static int setup(void **state)
+static int load_set(struct xset *set)
 {
     size_t i;
-    (void)state;
-    if (read_manifest())
+    if (read_manifest(set))
         return -1;
-    for (i = 0; i < nimages; i++) {
+    for (i = 0; i < set->n; i++) {
         char path[512];
         ecu_image *img = ecu_image_new();
         if (!img)
             return -1;
-        snprintf(path, sizeof path, "%s/csum/%.200s", ECU_FIXTURES_DIR, images[i].file);
-        if (ecu_image_load_file(img, path) != ECU_OK || ecu_image_size(img) != images[i].size) {
-            print_error("%s: not loaded, or not of %zu bytes\n", path, images[i].size);
+        snprintf(path, sizeof path, "%s/csum/%.200s", ECU_FIXTURES_DIR, set->im[i].file);
+        if (ecu_image_load_file(img, path) != ECU_OK || ecu_image_size(img) != set->im[i].size) {
+            print_error("%s: not loaded, or not of %zu bytes\n", path, set->im[i].size);
             ecu_image_free(img);
             return -1;
         }
-        if (!(images[i].data = malloc(images[i].size))) {
+        if (!(set->im[i].data = malloc(set->im[i].size))) {
             ecu_image_free(img);
             return -1;
         }
-        memcpy(images[i].data, ecu_image_data(img), images[i].size);
+        memcpy(set->im[i].data, ecu_image_data(img), set->im[i].size);
         ecu_image_free(img);
     }
     return 0;
 }
 
-static int teardown(void **state)
+static void free_set(struct xset *set)
 {
     size_t i;
-    (void)state;
-    for (i = 0; i < nimages; i++) {
-        free(images[i].data);
-        images[i].data = NULL;
+    for (i = 0; i < set->n; i++) {
+        free(set->im[i].data);
+        set->im[i].data = NULL;
     }
-    nimages = 0;
+    set->n = 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free_set(&plain);
+    free_set(&rsa);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    size_t i;
+    if (load_set(&plain) || load_set(&rsa)) {
+        teardown(state);
+        return -1;
+    }
+    for (i = 0; i < MAX_IMAGES; i++)
+        if (plain.im[i].has_sig || !rsa.im[i].has_sig) {
+            print_error("%s: a signature line for every image, and only there\n", rsa.manifest);
+            teardown(state);
+            return -1;
+        }
     return 0;
 }
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static const struct ximage *good_image(void)
+static const struct ximage *good_image(const struct xset *set)
 {
     size_t i;
-    for (i = 0; i < nimages; i++)
-        if (strcmp(images[i].good, "-") == 0)
-            return &images[i];
-    fail_msg("no good image in the manifest");
+    for (i = 0; i < set->n; i++)
+        if (strcmp(set->im[i].good, "-") == 0)
+            return &set->im[i];
+    fail_msg("no good image in %s", set->manifest);
+    return NULL;
+}
+
+/* The -bad variant of @p set, made from its good image. */
+static const struct ximage *bad_image(const struct xset *set)
+{
+    const struct ximage *g = good_image(set);
+    size_t i;
+    for (i = 0; i < set->n; i++)
+        if (&set->im[i] != g) {
+            assert_string_equal(set->im[i].good, g->file);
+            return &set->im[i];
+        }
+    fail_msg("no -bad image in %s", set->manifest);
     return NULL;
 }
 
@@ -264,7 +368,7 @@ static void test_registered(void **state)
 
 static void test_good_image(void **state)
 {
-    const struct ximage *x = good_image();
+    const struct ximage *x = good_image(&plain);
     ecu_csum *cs = ecu_csum_new();
     size_t k;
     (void)state;
@@ -293,7 +397,7 @@ static void test_good_image(void **state)
  * gives the good image byte for byte. */
 static void test_probes(void **state)
 {
-    const struct ximage *x = good_image();
+    const struct ximage *x = good_image(&plain);
     ecu_csum *cs = ecu_csum_new();
     size_t i, k;
     (void)state;
@@ -352,17 +456,12 @@ static void test_probes(void **state)
 
 static void test_bad_variant(void **state)
 {
-    const struct ximage *g = good_image(), *x = NULL;
+    const struct ximage *g = good_image(&plain), *x = bad_image(&plain);
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k, nbad = 0, size;
+    size_t k, nbad = 0, size;
     uint8_t *want, *out;
     (void)state;
     assert_non_null(cs);
-    for (i = 0; i < nimages; i++)
-        if (&images[i] != g)
-            x = &images[i];
-    assert_non_null(x);
-    assert_string_equal(x->good, g->file);
     analyze(cs, x->data, x->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
     check_layout(cs, x, 1);
@@ -404,7 +503,7 @@ static void test_bad_variant(void **state)
  * never "corrected"; the correction is refused and the image left as it was. */
 static void test_boot_rom_not_corrected(void **state)
 {
-    const struct ximage *x = good_image();
+    const struct ximage *x = good_image(&plain);
     ecu_csum *cs = ecu_csum_new();
     size_t k, boot = SIZE_MAX, kind;
     (void)state;
@@ -437,7 +536,7 @@ static void test_boot_rom_not_corrected(void **state)
  * different halves of which only one is an image are nobody's. */
 static void test_1m_files(void **state)
 {
-    const struct ximage *x = good_image();
+    const struct ximage *x = good_image(&plain);
     ecu_csum *cs = ecu_csum_new();
     uint8_t *big = malloc(2 * x->size), *fixed;
     size_t size, k;
@@ -483,6 +582,327 @@ static void test_1m_files(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- the RSA signature ------------------------------------------------------------------------ */
+
+/* A byte of an ordinary block's slot (the signature is not one: it is never written). */
+static int in_ordinary_slot(const struct ximage *x, uint64_t at)
+{
+    size_t k;
+    for (k = 0; k < x->nblocks; k++)
+        if (!(x->has_sig && k == x->sig.index) && at >= x->b[k].slot && at < x->b[k].slot + x->b[k].bytes)
+            return 1;
+    return 0;
+}
+
+/* The signature block @p b as in the manifest (@p shift: the copy's offset in the file), with the
+ * status @p want. */
+static void check_sig_block(const ecu_block *b, const struct ximage *x, uint64_t shift,
+                            ecu_block_status want, const char *what)
+{
+    const struct xsig *sig = &x->sig;
+    size_t r;
+    assert_non_null(b);
+    if (b->status != want)
+        fail_msg("%s: signature block (%s) is %s, expected %s", what, b->name,
+                 ecu_block_status_name(b->status), ecu_block_status_name(want));
+    assert_int_equal(b->store_offset, sig->at + shift);
+    assert_int_equal(b->store_bytes, SIG_BYTES);
+    assert_int_equal(b->nranges, sig->nranges);
+    for (r = 0; r < sig->nranges; r++) {
+        if (b->ranges[r].start != sig->start[r] + shift || b->ranges[r].end != sig->end[r] + shift)
+            fail_msg("%s: MD5 range %zu is 0x%llX-0x%llX, expected 0x%llX-0x%llX", what, r,
+                     (unsigned long long)b->ranges[r].start, (unsigned long long)b->ranges[r].end,
+                     (unsigned long long)(sig->start[r] + shift), (unsigned long long)(sig->end[r] + shift));
+    }
+}
+
+/* Every block of the analysed @p x (first copy) as the manifest says: the ordinary ones ok with
+ * the manifest's values, the signature with status @p sig_status and the manifest's digest
+ * prefixes; exactly one block is a signature. */
+static void check_signed(const ecu_csum *cs, const struct ximage *x, ecu_block_status sig_status,
+                         const char *what)
+{
+    size_t k, nsig = 0;
+    assert_true(x->has_sig);
+    check_layout(cs, x, 1);
+    for (k = 0; k < x->nblocks; k++) {
+        const ecu_block *b = ecu_csum_block_at(cs, k);
+        nsig += b->status == ECU_BLOCK_SIGNATURE || b->status == ECU_BLOCK_SIGNATURE_BAD;
+        if (k == x->sig.index) {
+            check_sig_block(b, x, 0, sig_status, what);
+            assert_int_equal(b->stored, x->sig.stored);
+            assert_int_equal(b->computed, x->sig.correct);
+            continue;
+        }
+        if (b->status != ECU_BLOCK_OK)
+            fail_msg("%s: block %zu (%s) is %s", what, k, b->name, ecu_block_status_name(b->status));
+        assert_int_equal(b->stored, x->b[k].stored);
+        assert_int_equal(b->computed, x->b[k].correct);
+        assert_memory_equal(x->data + x->b[k].slot, x->b[k].raw, x->b[k].bytes);
+    }
+    assert_int_equal(nsig, 1);
+}
+
+/* The signed image verifies: every ordinary block ok, exactly one signature block, where the
+ * generator put the signature, over its MD5 ranges; a correction changes nothing. */
+static void test_rsa_signed_image(void **state)
+{
+    const struct ximage *x = good_image(&rsa);
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    analyze(cs, x->data, x->size);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("%s: verdict %s, expected ok", x->file, ecu_verdict_name(ecu_csum_verdict(cs)));
+    assert_int_equal(ecu_csum_candidate_count(cs), 1);
+    check_signed(cs, x, ECU_BLOCK_SIGNATURE, x->file);
+    assert_int_equal(x->sig.stored, x->sig.correct);
+    assert_int_equal(ecu_csum_bad_count(cs), 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_image(cs, x->data, x->size, x->file);
+    /* the image without its signature block is the plain one's layout: one block fewer */
+    assert_int_equal(x->nblocks, good_image(&plain)->nblocks + 1);
+    ecu_csum_free(cs);
+}
+
+/* A signed byte changed and every ordinary checksum recomputed: only the signature is bad, and
+ * the correction is refused with the image left byte for byte as it was. */
+static void test_rsa_bad_signature(void **state)
+{
+    const struct ximage *g = good_image(&rsa), *x = bad_image(&rsa);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *back;
+    size_t k, r, changed = 0;
+    (void)state;
+    assert_non_null(cs);
+    analyze(cs, x->data, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    check_signed(cs, x, ECU_BLOCK_SIGNATURE_BAD, x->file);
+    assert_true(x->sig.stored != x->sig.correct);
+    assert_int_equal(x->sig.stored, g->sig.stored); /* the signature itself is the good one's */
+    assert_int_equal(ecu_csum_bad_count(cs), 1);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_image(cs, x->data, x->size, "bad signature after a refused correction");
+    check_signed(cs, x, ECU_BLOCK_SIGNATURE_BAD, "bad signature after a refused correction");
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE); /* and again */
+    assert_image(cs, x->data, x->size, "bad signature after a second refused correction");
+
+    /* the one data byte that differs (in an MD5 range, outside every slot) put back: the
+       signature verifies again, the ordinary sums over that byte are bad, and the correction
+       gives the signed image byte for byte */
+    back = dup_bytes(x->data, x->size);
+    for (k = 0; k < x->size; k++) {
+        int signed_byte = 0;
+        if (x->data[k] == g->data[k] || in_ordinary_slot(x, k))
+            continue;
+        for (r = 0; r < x->sig.nranges; r++)
+            signed_byte |= k >= x->sig.start[r] && k < x->sig.end[r];
+        if (!signed_byte)
+            fail_msg("%s: byte 0x%zX differs from %s outside the MD5 ranges and the slots", x->file,
+                     k, g->file);
+        back[k] = g->data[k];
+        changed++;
+    }
+    assert_int_equal(changed, 1);
+    analyze(cs, back, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    check_sig_block(ecu_csum_block_at(cs, x->sig.index), g, 0, ECU_BLOCK_SIGNATURE, "byte put back");
+    assert_true(ecu_csum_bad_count(cs) > 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_FIXED);
+    assert_int_equal(ecu_csum_bad_count(cs), 0);
+    check_sig_block(ecu_csum_block_at(cs, x->sig.index), g, 0, ECU_BLOCK_SIGNATURE,
+                    "byte put back, corrected");
+    assert_image(cs, g->data, g->size, "byte put back, corrected");
+    free(back);
+    ecu_csum_free(cs);
+}
+
+/* Each probe byte of the signed image flipped: exactly the blocks it feeds are bad (the
+ * signature "signature-bad" when it is one of them). With a bad signature the correction is
+ * refused and the image left as it was; without, it corrects the ordinary sums, the signature
+ * still verifies, and with the byte put back it gives the signed image. A byte no block feeds
+ * changes nothing. */
+static void test_rsa_probes(void **state)
+{
+    const struct ximage *x = good_image(&rsa);
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, with_sig = 0, without_sig = 0, none = 0;
+    (void)state;
+    assert_non_null(cs);
+    for (i = 0; i < x->nprobes; i++) {
+        const struct xprobe *p = &x->p[i];
+        uint8_t *copy = dup_bytes(x->data, x->size), *fixed;
+        size_t nfeeds = 0, size;
+        char what[160];
+        snprintf(what, sizeof what, "%s, byte 0x%llX flipped", x->file, (unsigned long long)p->at);
+        copy[p->at] ^= 0x01;
+        analyze(cs, copy, x->size);
+        check_layout(cs, x, 1);
+        for (k = 0; k < x->nblocks; k++) {
+            const ecu_block *b = ecu_csum_block_at(cs, k);
+            ecu_block_status want = k == x->sig.index
+                                        ? (p->feeds[k] ? ECU_BLOCK_SIGNATURE_BAD : ECU_BLOCK_SIGNATURE)
+                                        : (p->feeds[k] ? ECU_BLOCK_BAD : ECU_BLOCK_OK);
+            nfeeds += p->feeds[k];
+            if (b->status != want)
+                fail_msg("%s: block %zu (%s) is %s, expected %s", what, k, b->name,
+                         ecu_block_status_name(b->status), ecu_block_status_name(want));
+        }
+        check_sig_block(ecu_csum_block_at(cs, x->sig.index), x, 0,
+                        p->feeds[x->sig.index] ? ECU_BLOCK_SIGNATURE_BAD : ECU_BLOCK_SIGNATURE, what);
+        assert_int_equal(ecu_csum_bad_count(cs), nfeeds);
+        if (!nfeeds) {
+            none++;
+            assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+            assert_image(cs, copy, x->size, what);
+            free(copy);
+            continue;
+        }
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+        if (p->feeds[x->sig.index]) {
+            with_sig++;
+            assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+            assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+            assert_int_equal(ecu_csum_bad_count(cs), nfeeds);
+            assert_int_equal(ecu_csum_block_at(cs, x->sig.index)->status, ECU_BLOCK_SIGNATURE_BAD);
+            assert_image(cs, copy, x->size, what);
+            free(copy);
+            continue;
+        }
+        without_sig++;
+        assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_FIXED);
+        assert_int_equal(ecu_csum_bad_count(cs), 0);
+        for (k = 0; k < x->nblocks; k++)
+            assert_int_equal(ecu_csum_block_at(cs, k)->status,
+                             k == x->sig.index ? ECU_BLOCK_SIGNATURE
+                             : p->feeds[k]     ? ECU_BLOCK_FIXED
+                                               : ECU_BLOCK_OK);
+        fixed = dup_bytes(ecu_csum_image(cs, &size), x->size);
+        for (k = 0; k < x->size; k++)
+            if (fixed[k] != copy[k] && !in_ordinary_slot(x, k))
+                fail_msg("%s: byte 0x%zX changed by the correction, outside the slots", what, k);
+        fixed[p->at] = x->data[p->at];
+        analyze(cs, fixed, x->size);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+        assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+        assert_image(cs, x->data, x->size, what);
+        free(fixed);
+        free(copy);
+    }
+    /* the manifest has each kind: signed bytes, unsigned covered bytes, nobody's */
+    assert_true(with_sig > 0);
+    assert_true(without_sig > 0);
+    assert_true(none > 0);
+    ecu_csum_free(cs);
+}
+
+/* Every byte of the signature itself flipped in turn: the signature is bad (and the ordinary
+ * sums over it), and the correction is refused; so is it with the modulus's first or last byte
+ * changed. */
+static void test_rsa_signature_bytes(void **state)
+{
+    const struct ximage *x = good_image(&rsa);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy = dup_bytes(x->data, x->size);
+    unsigned i;
+    (void)state;
+    assert_non_null(cs);
+    for (i = 0; i < x->sig.bytes; i++) {
+        char what[160];
+        uint8_t was = copy[x->sig.at + i];
+        snprintf(what, sizeof what, "%s, signature byte %u flipped", x->file, i);
+        copy[x->sig.at + i] ^= (uint8_t)(1u << (i % 8));
+        analyze(cs, copy, x->size);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+        check_layout(cs, x, 1);
+        check_sig_block(ecu_csum_block_at(cs, x->sig.index), x, 0, ECU_BLOCK_SIGNATURE_BAD, what);
+        if (i % 32 == 0) {
+            assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+            assert_image(cs, copy, x->size, what);
+        }
+        copy[x->sig.at + i] = was;
+    }
+    for (i = 0; i < 2; i++) {
+        uint64_t at = x->sig.modulus + (i ? x->sig.bytes - 1 : 0);
+        copy[at] ^= 0x10;
+        analyze(cs, copy, x->size);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+        check_layout(cs, x, 1);
+        check_sig_block(ecu_csum_block_at(cs, x->sig.index), x, 0, ECU_BLOCK_SIGNATURE_BAD,
+                        i ? "modulus's last byte changed" : "modulus's first byte changed");
+        assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+        assert_image(cs, copy, x->size, "modulus changed, after a refused correction");
+        copy[at] ^= 0x10;
+    }
+    analyze(cs, copy, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    free(copy);
+    ecu_csum_free(cs);
+}
+
+/* The signed image twice in 1 MiB: both copies' signatures verify, each over its own copy; a
+ * signed byte of the upper copy changed makes only the upper signature bad. Above the unsigned
+ * image, the signed copy's signature is checked with its own modulus. */
+static void test_rsa_1m(void **state)
+{
+    const struct ximage *x = good_image(&rsa), *u = good_image(&plain);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *big = malloc(2 * x->size);
+    const struct xprobe *p = NULL;
+    size_t i, k;
+    (void)state;
+    assert_non_null(cs);
+    assert_non_null(big);
+    memcpy(big, x->data, x->size);
+    memcpy(big + x->size, x->data, x->size);
+    analyze(cs, big, 2 * x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    check_layout(cs, x, 2);
+    check_sig_block(ecu_csum_block_at(cs, x->sig.index), x, 0, ECU_BLOCK_SIGNATURE, "lower copy");
+    check_sig_block(ecu_csum_block_at(cs, x->nblocks + x->sig.index), x, x->size, ECU_BLOCK_SIGNATURE,
+                    "upper copy");
+    for (i = 0; i < x->nprobes && !p; i++)
+        if (x->p[i].feeds[x->sig.index])
+            p = &x->p[i];
+    assert_non_null(p);
+    big[x->size + p->at] ^= 0x01;
+    analyze(cs, big, 2 * x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    check_layout(cs, x, 2);
+    for (k = 0; k < 2 * x->nblocks; k++) {
+        size_t j = k % x->nblocks;
+        int bad = k >= x->nblocks && p->feeds[j];
+        ecu_block_status want = j == x->sig.index ? (bad ? ECU_BLOCK_SIGNATURE_BAD : ECU_BLOCK_SIGNATURE)
+                                                  : (bad ? ECU_BLOCK_BAD : ECU_BLOCK_OK);
+        if (ecu_csum_block_at(cs, k)->status != want)
+            fail_msg("1 MiB, upper byte 0x%llX flipped: block %zu (%s) is %s", (unsigned long long)p->at, k,
+                     ecu_csum_block_at(cs, k)->name, ecu_block_status_name(ecu_csum_block_at(cs, k)->status));
+    }
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_image(cs, big, 2 * x->size, "1 MiB after a refused correction");
+
+    /* the unsigned image below, the signed one above: only the upper copy has a signature, and
+       it verifies with the upper copy's modulus (the lower copy has none there) */
+    memcpy(big, u->data, u->size);
+    memcpy(big + x->size, x->data, x->size);
+    analyze(cs, big, 2 * x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), u->nblocks + x->nblocks);
+    for (k = 0; k < u->nblocks + x->nblocks; k++) {
+        ecu_block_status st = ecu_csum_block_at(cs, k)->status;
+        assert_int_equal(st, k == u->nblocks + x->sig.index ? ECU_BLOCK_SIGNATURE : ECU_BLOCK_OK);
+    }
+    check_sig_block(ecu_csum_block_at(cs, u->nblocks + x->sig.index), x, x->size, ECU_BLOCK_SIGNATURE,
+                    "upper copy above an unsigned one");
+    free(big);
+    ecu_csum_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +912,11 @@ int main(void)
         cmocka_unit_test(test_bad_variant),
         cmocka_unit_test(test_boot_rom_not_corrected),
         cmocka_unit_test(test_1m_files),
+        cmocka_unit_test(test_rsa_signed_image),
+        cmocka_unit_test(test_rsa_bad_signature),
+        cmocka_unit_test(test_rsa_probes),
+        cmocka_unit_test(test_rsa_signature_bytes),
+        cmocka_unit_test(test_rsa_1m),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
