@@ -301,6 +301,27 @@ struct open_range {
     uint64_t start, last, count;
 };
 
+/* Closes the open range (if any) into @p r and opens a new one at @p pos. */
+static inline int range_restart(struct ranger *r, struct open_range *o, uint64_t pos, uint64_t mask)
+{
+    if (o->open && ranger_put(r, o->start, o->last, o->count, mask))
+        return ECU_ERR_NOMEM;
+    o->open = 1;
+    o->start = pos;
+    o->count = 0;
+    return ECU_OK;
+}
+
+/* Makes the open range reach @p pos: it goes on when at most @p gap equal bytes lie between,
+   else a new range starts at @p pos. */
+static inline int range_reach(struct ranger *r, struct open_range *o, uint64_t pos, uint64_t gap,
+                              uint64_t mask)
+{
+    if (o->open && pos - o->last - 1 <= gap)
+        return ECU_OK;
+    return range_restart(r, o, pos, mask);
+}
+
 /* Adds the differing bytes of mask m (bit j = offset base + j) to the open range and r.
    The state is copied into locals so that stores into the range array, which the compiler
    must assume may alias it, do not force it back to memory on every bit. */
@@ -311,14 +332,9 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
     /* the first differing byte of a block is always a start; the other starts are bytes
        more than `gap` equal bytes after the previous difference: each opens a new range */
     uint64_t starts = m & ~follow_mask(m, gap + 1), rest, part;
-    uint64_t pos = base + (unsigned)__builtin_ctzll(m);
-    if (!o.open || pos - o.last - 1 > gap) { /* the first one may continue the last range */
-        if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
-            return ECU_ERR_NOMEM;
-        o.open = 1;
-        o.start = pos;
-        o.count = 0;
-    }
+    /* the first one may continue the last range */
+    if (range_reach(r, &o, base + (unsigned)__builtin_ctzll(m), gap, mask))
+        return ECU_ERR_NOMEM;
     starts &= starts - 1;
     for (;;) {
         /* the current range takes the bits below the next start */
@@ -329,10 +345,8 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
         if (!starts)
             break;
         m &= ~rest;
-        if (ranger_put(r, o.start, o.last, o.count, mask))
+        if (range_restart(r, &o, base + (unsigned)__builtin_ctzll(starts), mask))
             return ECU_ERR_NOMEM;
-        o.start = base + (unsigned)__builtin_ctzll(starts);
-        o.count = 0;
         starts &= starts - 1;
     }
     *or_ = o;
@@ -383,13 +397,8 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
         /* offsets that only the longer read has: one consecutive run */
         k = ce > s ? ce : s;
         if (k < e) {
-            if (!o.open || k - o.last - 1 > gap) {
-                if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
-                    return UINT64_MAX;
-                o.open = 1;
-                o.start = k;
-                o.count = 0;
-            }
+            if (range_reach(r, &o, k, gap, mask))
+                return UINT64_MAX;
             o.count += e - k;
             o.last = e - 1;
             total += e - k;
