@@ -15,6 +15,7 @@
  * running backwards from the target over the rest of the data and then 4 zero bytes.
  */
 #include "ecu/checksum.h"
+#include "checksum_private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -256,13 +257,15 @@ static uint64_t crc_back_step(const ecu_crc *c, uint64_t after, uint8_t b)
     }
 }
 
-int ecu_crc32_compensate(const ecu_crc *c, uint8_t *data, size_t size, size_t pos, uint64_t target)
+int ecu__crc32_solve(const ecu_crc *c, const uint8_t *data, size_t size, size_t pos, uint64_t target,
+                     uint8_t out[4])
 {
     uint64_t s, t;
     size_t i;
     uint32_t x;
     if (!c || !data || c->p.width != 32 || pos > size || size - pos < 4)
         return ECU_ERR_INVALID;
+    /* the slot's own bytes are never read: forward to it, backward from the target */
     s = ecu_crc_update(c, ecu_crc_begin(c), data, pos);
     t = ecu_crc_resume(c, target);
     for (i = size; i > pos + 4; i--)
@@ -270,18 +273,18 @@ int ecu_crc32_compensate(const ecu_crc *c, uint8_t *data, size_t size, size_t po
     for (i = 0; i < 4; i++)
         t = crc_back_step(c, t, 0);
     x = (uint32_t)(s ^ t);
-    if (c->p.refin) {
-        data[pos] = (uint8_t)x;
-        data[pos + 1] = (uint8_t)(x >> 8);
-        data[pos + 2] = (uint8_t)(x >> 16);
-        data[pos + 3] = (uint8_t)(x >> 24);
-    } else {
-        data[pos] = (uint8_t)(x >> 24);
-        data[pos + 1] = (uint8_t)(x >> 16);
-        data[pos + 2] = (uint8_t)(x >> 8);
-        data[pos + 3] = (uint8_t)x;
-    }
+    for (i = 0; i < 4; i++) /* least significant byte first for reflected CRCs */
+        out[i] = (uint8_t)(c->p.refin ? x >> (8 * i) : x >> (8 * (3 - i)));
     return ECU_OK;
+}
+
+int ecu_crc32_compensate(const ecu_crc *c, uint8_t *data, size_t size, size_t pos, uint64_t target)
+{
+    uint8_t slot[4];
+    int rc = ecu__crc32_solve(c, data, size, pos, target, slot);
+    if (rc == ECU_OK)
+        memcpy(data + pos, slot, 4);
+    return rc;
 }
 
 int ecu_sum32_compensate(uint8_t *data, size_t size, size_t pos, int big_endian, uint32_t init,

@@ -4,6 +4,7 @@
  * and correction to a fixed point with a check that only checksum bytes changed.
  */
 #include "family_private.h"
+#include "checksum_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,24 +253,23 @@ static int block_eval(const uint8_t *d, size_t size, const struct blk *b, uint64
         return 1;
     }
     case BK_CRC_TARGET: {
-        /* the slot value that makes the CRC of the range reach the target: solve it on a
-           copy of the range (the slot must lie inside it) */
+        /* the slot value that makes the CRC of the range reach the target (the slot must lie
+           inside the range) */
         ecu_crc *c = ecu_crc_new(&b->crc);
         size_t len = (size_t)(b->ranges[0].end - b->ranges[0].start);
-        uint8_t *tmp;
+        uint8_t slot[4];
         if (!c || b->nranges != 1 || b->store_off < b->ranges[0].start ||
-            b->store_off + 4 > b->ranges[0].end || !(tmp = malloc(len))) {
+            b->store_off + 4 > b->ranges[0].end ||
+            ecu__crc32_solve(c, d + b->ranges[0].start, len,
+                             (size_t)(b->store_off - b->ranges[0].start), b->target, slot) != ECU_OK) {
             ecu_crc_free(c);
             *stored = *computed = 0;
             *ok = 0;
             return 0;
         }
         *ok = ecu_crc_compute(c, d + b->ranges[0].start, len) == b->target;
-        memcpy(tmp, d + b->ranges[0].start, len);
-        ecu_crc32_compensate(c, tmp, len, (size_t)(b->store_off - b->ranges[0].start), b->target);
-        *computed = rd_n(tmp, b->store_off - b->ranges[0].start, 4, b->store_be);
+        *computed = rd_n(slot, 0, 4, b->store_be);
         *stored = rd_n(d, b->store_off, 4, b->store_be);
-        free(tmp);
         ecu_crc_free(c);
         return 1;
     }
