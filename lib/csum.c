@@ -401,6 +401,13 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
         clear(cs);
         return ECU_ERR_NOMEM;
     }
+    if (cs->family->accept && !cs->family->accept(cs->blocks.n, cs->info)) {
+        free(cs->info); /* not this layout: nothing was verified */
+        cs->info = NULL;
+        cs->blocks.n = 0;
+        cs->verdict = ECU_VERDICT_NO_LAYOUT;
+        return ECU_OK;
+    }
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
     return ECU_OK;
 }

@@ -223,7 +223,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk v[16];
-    size_t count = 0, i, nv = 0, good = 0;
+    size_t count = 0, i, nv = 0;
     uint64_t marker = 0;
     const uint64_t *t = select_table(d, n, &count, &marker);
     if (!t || t[count - 1] > n)
@@ -248,15 +248,21 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
         k->store_bytes = 4;
         k->store_be = 0;
         k->compute = block_compute;
-        good += block_compute(d, n, k) == ecu__rd32(d, n, e - 4, 0);
     }
-    /* some region fails and at most 3 verify: another layout, not a damaged file */
-    if (good < nv && good < MIN_MATCHES)
-        return ECU_OK;
     for (i = 0; i < nv; i++)
         if (ecu__blk_add(out, &v[i]))
             return ECU_ERR_NOMEM;
     return ECU_OK;
+}
+
+/* Some region fails and at most 3 verify: another layout (the "2002" variant with derived
+   seeds), not a damaged file. Judged on the engine's own verification. */
+static int accept(size_t nblocks, const ecu_block *verified)
+{
+    size_t i, good = 0;
+    for (i = 0; i < nblocks; i++)
+        good += verified[i].status == ECU_BLOCK_OK;
+    return good == nblocks || good >= MIN_MATCHES;
 }
 
 const struct family ecu__family_bosch_edc15 = {
@@ -275,4 +281,5 @@ const struct family ecu__family_bosch_edc15 = {
     .max_size = 0x80000,
     .detect = detect,
     .layout = layout,
+    .accept = accept,
 };
