@@ -199,13 +199,4 @@ check "stdin: exit status 0 (got $st)" is "$st" 0
 check "stdin: named '-'" is "$(cat "$tmp/out")" "-: ok (bosch-edc16, 2 checksum blocks)"
 
 # ---- the fixtures were never modified -------------------------------------------------------------
-fixture_sums >"$tmp/sums.after"
-if cmp -s "$tmp/sums.before" "$tmp/sums.after"; then
-    ok "fixtures unchanged (no file modified, added or removed)"
-else
-    bad "fixtures unchanged (no file modified, added or removed)"
-    diff "$tmp/sums.before" "$tmp/sums.after"
-fi
-
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

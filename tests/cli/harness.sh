@@ -37,3 +37,17 @@ same_file() { cmp -s "$1" "$2"; }
 differ() { ! cmp -s "$1" "$2"; }
 # a listing of every fixture with its checksum
 fixture_sums() { (cd "$fixtures" && find . -type f -exec cksum {} + | sort -k 3); }
+# finish: checks the fixtures against $tmp/sums.before (taken at the start), prints the counts
+# and ends the script: status 0 only when nothing failed
+finish() {
+    fixture_sums >"$tmp/sums.after"
+    if cmp -s "$tmp/sums.before" "$tmp/sums.after"; then
+        ok "fixtures unchanged (no file modified, added or removed)"
+    else
+        bad "fixtures unchanged (no file modified, added or removed)"
+        diff "$tmp/sums.before" "$tmp/sums.after"
+    fi
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+    exit
+}
