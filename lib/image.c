@@ -140,14 +140,7 @@ static int fail(ecu_image *img, int code, size_t line, uint64_t offset, const ch
 {
     va_list ap;
     /* after an error the handle is empty: nothing a partial load set may remain */
-    drop_data(img);
-    img->base = 0;
-    img->format = ECU_FORMAT_UNKNOWN;
-    img->compressed = 0;
-    img->has_entry = 0;
-    img->entry = 0;
-    img->records = 0;
-    img->err_errno = 0;
+    reset(img);
     img->err = code;
     img->err_line = line;
     img->err_offset = offset;
