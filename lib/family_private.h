@@ -79,6 +79,36 @@ size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8
 uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be);
 uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be);
 
+/* ---- the Bosch C167 families (lib/families/c167.c) ---------------------------------------- */
+
+/* @p b as LE16 words of its ranges added into 32 bits, stored LE32 at @p store (@p pair: with
+   its complement after it). */
+void ecu__c167_sum16(struct blk *b, uint64_t store, int pair);
+/* @p b as the program-pages sum: the first and last LE16 word of every 8 KiB page that lies
+   wholly in its ranges, added into 32 bits, stored LE32 at @p store (a BK_CUSTOM block). */
+void ecu__c167_page_blk(struct blk *b, uint64_t store);
+uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b);
+/* A BK_CUSTOM computation that never matches the 8 bytes at store_off: a record that cannot
+   be checked is bad and is never corrected. */
+uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b);
+/* The first occurrence of @p pat at an even offset at or after @p from, or UINT64_MAX. */
+uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *pat, size_t m);
+/* Whether [s, e] (inclusive) is a word-sum range of an @p n byte image. */
+int ecu__c167_mp_range_ok(uint32_t s, uint32_t e, size_t n);
+
+/* A multipoint table: records from `at`, at most `max`. With `last` (the offset of its end
+   record, not before `at`; `max` is then unused) every record up to that one is checked, a record whose range is none being a bad
+   block; without, the table ends at the first record whose range is none. Addresses below
+   `base` are skipped (the C167's own ROM), the others have `base` subtracted, then
+   `shift(start)` when given (file layouts that leave out part of the address space). */
+struct c167_mp {
+    uint64_t at, last;
+    unsigned max;
+    uint32_t base;
+    uint32_t (*shift)(uint32_t start, size_t n);
+};
+int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
+
 struct family {
     ecu_family_info info;
     size_t min_size, max_size;
@@ -107,5 +137,9 @@ extern const struct family ecu__family_bosch_dme_bmw;
 extern const struct family ecu__family_bosch_m43_volvo;
 extern const struct family ecu__family_bosch_m44_volvo;
 extern const struct family ecu__family_bosch_m3x_m5x;
+extern const struct family ecu__family_bosch_m797;
+extern const struct family ecu__family_bosch_m797_china;
+extern const struct family ecu__family_bosch_m798;
+extern const struct family ecu__family_bosch_me745;
 
 #endif

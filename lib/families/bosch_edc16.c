@@ -15,6 +15,16 @@
  * region start + 0x34 (magic at + 0x3C) of their own region (the documented place); every descriptor whose
  * region then lies in the file and contains the descriptor is checked. (Some images keep a
  * region's descriptor further inside it; the base makes those checkable too.)
+ *
+ * EDC16U31/U34 (VAG PD/CR): kw1281test's "block checksum" at 0x1BFFFC over [0x180000,
+ * 0x1BFFFC) is the region [0x180000, 0x1BFFFF] here. Its "span checksum" (the last dword that
+ * is not FFFFFFFF, usually 0x1FDFFC, over [0x18002C, slot)) and ZedSuite's second region
+ * [0x1C0000, 0x1FDFFF] are the same check on real dumps: the 0x2C header dwords at 0x180000
+ * themselves sum to 0xD01FE500 (so seen on the seven U31/U34 reads of our corpus); the region
+ * form is used. The 128 bytes before each slot are, in stock files, an RSA signature (e=3,
+ * over MD5) whose modulus is not in the documented layout: the cube of the trailer is not the
+ * padded digest, so kw1281test's 33-byte "digest" (the integer cube root of the padded MD5, a
+ * signature forgery for ECUs that accept it) is neither verified nor written here.
  */
 #include "family_private.h"
 

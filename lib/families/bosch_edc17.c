@@ -18,7 +18,14 @@
  *   compensation word is the dword just before DEADBEEF (after a 128-byte signature, which
  *   cannot be recomputed and is never touched here).
  * - ADD32: the seed plus the LE32 dwords of [start, end] equals expected; the range's last
- *   dword compensates. ADD16 (0x10) has a single public description and is not checked yet.
+ *   dword compensates.
+ * - ADD16 (0x10): the full 32-bit seed plus the LE16 words of [start, end - 3], plus the
+ *   range's last dword as one LE32 value (its high word counts << 16), equals the full 32-bit
+ *   expected value; the last dword compensates. Sources: the later main.py (checked there
+ *   against factory file 07P906027A), ubbg/VolvoSplitter CHANGELOG.md v1.1.1 (59 structures
+ *   of 5 EDC17 images; its BoschChecksum.cs still holds an older flat sum), and the Bosch
+ *   header sbinfo_prot_conf.h naming index 16 SB_ADD16_ALGO_E. Index 2 (SB_CRC32IFX_ALGO_E)
+ *   has no public description: such structures are not judged.
  * - Addresses map to file offsets relative to the block itself (0x8... and 0xA... are the
  *   same flash), so partial reads with whole blocks can be checked.
  * - A block whose stored checksum and adjust words are both blank fill (FFFFFFFF or
@@ -132,6 +139,16 @@ static ecu_crc_params crc_params(uint32_t seed)
     return (ecu_crc_params){32, 0x04C11DB7, r, 1, 1, 0xFFFFFFFF};
 }
 
+/* ADD16: the value of the range's last dword that makes the sum reach the target. */
+static uint64_t add16_slot(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint64_t slot = b->ranges[0].end - 4;
+    uint32_t sum = (uint32_t)ecu_sum_words(img + b->ranges[0].start,
+                                           (size_t)(slot - b->ranges[0].start), 2, 0, b->init, 32);
+    (void)size;
+    return (uint32_t)((uint32_t)b->target - sum);
+}
+
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct tblock tb[MAX_BLOCKS];
@@ -173,10 +190,17 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
                 b.store_bytes = 4;
                 snprintf(b.algo, sizeof b.algo, "add32 seed 0x%08X == 0x%08X", seed, want);
                 break;
+            case 0x10:
+                if ((b.ranges[0].end - b.ranges[0].start) % 2 || b.ranges[0].end - b.ranges[0].start < 4)
+                    continue;
+                b.kind = BK_CUSTOM;
+                b.compute = add16_slot;
+                b.store_off = b.ranges[0].end - 4;
+                b.store_bytes = 4;
+                snprintf(b.algo, sizeof b.algo, "add16 seed 0x%08X == 0x%08X", seed, want);
+                break;
             default:
-                /* ADD16 (0x10) has a single public description, not yet confirmed on data;
-                   unknown algorithms are not judged either */
-                continue;
+                continue; /* no public description (CRC32IFX, 0x02) or unknown: not judged */
             }
             if (ecu__blk_add(out, &b))
                 return ECU_ERR_NOMEM;
@@ -190,12 +214,11 @@ const struct family ecu__family_bosch_edc17 = {
         .name = "bosch-edc17",
         .manufacturer = "Bosch",
         .description = "EDC17 / MED17 / ME17 (TriCore), whole images and partial reads",
-        .verifies = "every checksum structure of every block (CRC-32 and ADD32 against "
-                    "0xFADECAFE/0xCAFEAFFE) whose range lies in the read; ADD16 structures are "
-                    "not checked yet",
-        .corrects = "CRC-32: the block's adjust word before DEADBEEF; ADD32: the range's last "
-                    "dword; the RSA signature is never touched",
-        .sources = "ConnorHowell/medc17-checksum-tool main.py",
+        .verifies = "every checksum structure of every block (CRC-32, ADD32 and ADD16 against "
+                    "0xFADECAFE/0xCAFEAFFE) whose range lies in the read",
+        .corrects = "CRC-32: the block's adjust word before DEADBEEF; ADD32 and ADD16: the "
+                    "range's last dword; the RSA signature is never touched",
+        .sources = "ConnorHowell/medc17-checksum-tool main.py; ubbg/VolvoSplitter CHANGELOG.md",
     },
     .min_size = 0x100,
     .max_size = (size_t)64 << 20,

@@ -73,7 +73,6 @@
 #define M1 0x100000u
 #define MP_RECORD 16u
 #define MP_MAX 66u
-#define PAGE 0x2000u
 #define CRC_TABLE_BYTES 1024u
 #define MAX_CRC_BLOCKS 4
 
@@ -267,31 +266,6 @@ static void name_blk(struct blk *b, const char *algo, const char *fmt, ...)
     snprintf(b->algo, sizeof b->algo, "%s", algo);
 }
 
-/* LE16 words of [start, end) ranges into 32 bits, stored LE32 (with its complement: pair). */
-static void sum16(struct blk *b, uint64_t store, int pair)
-{
-    b->kind = BK_SUM;
-    b->word_bytes = 2;
-    b->word_be = 0;
-    b->acc_bits = 32;
-    b->store_off = store;
-    b->store_bytes = 4;
-    b->store_be = 0;
-    b->pair = pair;
-}
-
-/* Program pages: the first and last LE16 word of every 8 KiB page of each range. */
-static uint64_t program_pages(const uint8_t *img, size_t size, const struct blk *b)
-{
-    uint32_t sum = 0;
-    size_t i;
-    uint64_t a;
-    for (i = 0; i < b->nranges; i++)
-        for (a = b->ranges[i].start; a + PAGE <= b->ranges[i].end; a += PAGE)
-            sum += (uint32_t)ecu__rd16(img, size, a, 0) + ecu__rd16(img, size, a + PAGE - 2, 0);
-    return sum;
-}
-
 /* The standard CRC-32 table as stored (LE32 entries). */
 static void crc_table(uint8_t *t)
 {
@@ -345,14 +319,6 @@ static uint64_t boot_rom(const uint8_t *img, size_t size, const struct blk *b)
     return boot_known(img, size, b->init) ? stored : ~stored;
 }
 
-/* A record that cannot be checked (its range is not one): bad and never corrected. */
-static uint64_t unusable(const uint8_t *img, size_t size, const struct blk *b)
-{
-    uint64_t v = (uint64_t)ecu__rd32(img, size, b->store_off + 4, 0) << 32 |
-                 ecu__rd32(img, size, b->store_off, 0);
-    return ~v;
-}
-
 /* ---- the parts of the layout ------------------------------------------------------------------ */
 
 static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
@@ -361,7 +327,7 @@ static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
     uint32_t p = ecu__rd32(d, len, ROMSYS + 0x10, 0);
     ecu_range first, last;
     memset(&b, 0, sizeof b);
-    sum16(&b, ROMSYS + 0x38, 0);
+    ecu__c167_sum16(&b, ROMSYS + 0x38, 0);
     b.ranges[0] = (ecu_range){ROMSYS, ROMSYS + 2};
     b.ranges[1] = (ecu_range){0xFFFE, 0x10000};
     b.nranges = 2;
@@ -376,7 +342,7 @@ static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
         flash_range(ecu__rd32(d, len, ROMSYS + 0x34, 0), ecu__rd32(d, len, ROMSYS + 0x34, 0) + 1,
                     len, &last)) {
         memset(&b, 0, sizeof b);
-        sum16(&b, p - BASE, 0);
+        ecu__c167_sum16(&b, p - BASE, 0);
         b.ranges[0] = first;
         b.ranges[1] = last;
         b.nranges = 2;
@@ -392,13 +358,10 @@ static int program_pages_blk(size_t len, struct blk_list *out)
 {
     struct blk b;
     memset(&b, 0, sizeof b);
-    b.kind = BK_CUSTOM;
-    b.compute = program_pages;
+    ecu__c167_page_blk(&b, ROMSYS + 0x3C);
     b.ranges[0] = (ecu_range){0, 0x10000};
     b.ranges[1] = (ecu_range){0x20000, len};
     b.nranges = 2;
-    b.store_off = ROMSYS + 0x3C;
-    b.store_bytes = 4;
     name_blk(&b, "sum16le of first+last word per 8 KiB page", "ROMSYS program pages (0x0-0x%llX)",
              (unsigned long long)len - 1);
     return ecu__blk_add(out, &b);
@@ -572,7 +535,7 @@ static int main_program(const uint8_t *d, size_t len, struct blk_list *out)
         !flash_range(ecu__rd32(d, len, at + 8, 0), ecu__rd32(d, len, at + 12, 0), len, &b.ranges[1]))
         return ECU_OK;
     b.nranges = 2;
-    sum16(&b, len - 0x20, 1);
+    ecu__c167_sum16(&b, len - 0x20, 1);
     name_blk(&b, "sum16le, stored with complement", "main program (table 0x%llX, slot 0x%llX)",
              (unsigned long long)at, (unsigned long long)len - 0x20);
     return ecu__blk_add(out, &b);
@@ -590,7 +553,7 @@ static int mp_table(const uint8_t *d, size_t len, uint64_t at, unsigned table, i
         if (s == 0xFFFFFFFFu)
             break;
         memset(&b, 0, sizeof b);
-        sum16(&b, rec + 8, 1);
+        ecu__c167_sum16(&b, rec + 8, 1);
         b.nranges = 1;
         if (boot && k < 2) {
             /* boot ROM: a known pair, or else the same words as records 2 and 3 */
@@ -617,7 +580,7 @@ static int mp_table(const uint8_t *d, size_t len, uint64_t at, unsigned table, i
             name_blk(&b, "sum16le, stored with complement", "multipoint %u record %u", table, k);
         } else {
             b.kind = BK_CUSTOM;
-            b.compute = unusable;
+            b.compute = ecu__c167_unusable;
             b.store_bytes = 8;
             b.pair = 0;
             b.ranges[0] = (ecu_range){rec, rec + MP_RECORD};
@@ -894,7 +857,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
             b->ranges[k].end += len;
         }
         b->store_off += len;
-        if ((b->kind == BK_CUSTOM && b->compute != program_pages && b->compute != unusable) ||
+        if ((b->kind == BK_CUSTOM && b->compute != ecu__c167_page_sum && b->compute != ecu__c167_unusable) ||
             b->kind == BK_SIGNATURE)
             b->init += len;
         snprintf(name, sizeof name, "%s", b->name);

@@ -17,7 +17,6 @@
 #include "family_private.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define TABLE 0x1F810u
 #define RECORD 16u
@@ -26,11 +25,8 @@
 /* Whether the record at @p at has the range of a multipoint record of an @p n byte image. */
 static int record_range_ok(const uint8_t *d, size_t n, uint64_t at)
 {
-    uint32_t s = ecu__rd32(d, n, at, 0), e = ecu__rd32(d, n, at + 4, 0);
-    if (at + RECORD > n)
-        return 0;
-    /* sums of 16-bit words: a range starts on a word and holds whole words */
-    return s < e && e < n && s % 2 == 0 && (e - s + 1) % 2 == 0;
+    return at + RECORD <= n &&
+           ecu__c167_mp_range_ok(ecu__rd32(d, n, at, 0), ecu__rd32(d, n, at + 4, 0), n);
 }
 
 static unsigned count_records(const uint8_t *d, size_t n)
@@ -56,29 +52,8 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    unsigned k, nrec = count_records(d, n);
-    for (k = 0; k < nrec; k++) {
-        uint64_t at = TABLE + (uint64_t)k * RECORD;
-        struct blk b;
-        memset(&b, 0, sizeof b);
-        b.kind = BK_SUM;
-        b.ranges[0].start = ecu__rd32(d, n, at, 0);
-        b.ranges[0].end = (uint64_t)ecu__rd32(d, n, at + 4, 0) + 1;
-        b.nranges = 1;
-        snprintf(b.name, sizeof b.name, "multipoint %u (0x%llX-0x%llX)", k,
-                 (unsigned long long)b.ranges[0].start, (unsigned long long)(b.ranges[0].end - 1));
-        snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
-        b.word_bytes = 2;
-        b.word_be = 0;
-        b.acc_bits = 32;
-        b.store_off = at + 8;
-        b.store_bytes = 4;
-        b.store_be = 0;
-        b.pair = 1;
-        if (ecu__blk_add(out, &b))
-            return ECU_ERR_NOMEM;
-    }
-    return ECU_OK;
+    /* the records as in lib/families/c167.c: plain file offsets, up to the first non-record */
+    return ecu__c167_mp(d, n, &(struct c167_mp){.at = TABLE, .max = MAX_RECORDS}, out);
 }
 
 const struct family ecu__family_bosch_me7_volvo = {

@@ -93,6 +93,16 @@ size_t csum_split(char *line, char **f, size_t max)
     return n;
 }
 
+/* A number, or '-' for none (CSUM_NONE). */
+static int parse_opt(const char *s, uint64_t *v)
+{
+    if (strcmp(s, "-") == 0) {
+        *v = CSUM_NONE;
+        return 0;
+    }
+    return csum_parse_u64(s, v);
+}
+
 /* An image line: FILE FAMILY SIZE BLOCKS BAD GOOD OUTSIDE. */
 static int image_line(struct csum_manifest *m, char **f)
 {
@@ -102,7 +112,7 @@ static int image_line(struct csum_manifest *m, char **f)
     snprintf(x->family, sizeof x->family, "%s", f[2]);
     snprintf(x->good, sizeof x->good, "%s", f[6]);
     if (csum_parse_u64(f[3], &size) || csum_parse_u64(f[4], &nb) || csum_parse_u64(f[5], &bad) ||
-        csum_parse_u64(f[7], &x->outside) || nb > CSUM_MAX_BLOCKS)
+        parse_opt(f[7], &x->outside) || nb > CSUM_MAX_BLOCKS)
         return -1;
     x->size = (size_t)size;
     x->nblocks = (size_t)nb;
@@ -131,7 +141,7 @@ static int block_line(struct csum_manifest *m, char **f, size_t n)
     }
     if (csum_parse_u64(v[0], &b->slot) || csum_parse_u64(v[1], &bytes) || bytes == 0 ||
         bytes > CSUM_MAX_SLOT || csum_parse_u64(v[2], &b->stored) || csum_parse_u64(v[3], &b->correct) ||
-        csum_parse_hex(v[4], b->fixed, (unsigned)bytes) || csum_parse_u64(v[5], &b->probe))
+        csum_parse_hex(v[4], b->fixed, (unsigned)bytes) || parse_opt(v[5], &b->probe))
         return -1;
     b->bytes = (unsigned)bytes;
     return 0;
@@ -146,6 +156,27 @@ static int ident_line(struct csum_manifest *m, char **f)
         csum_parse_u64(f[3], &x->ident_len[x->nidents]))
         return -1;
     x->nidents++;
+    return 0;
+}
+
+/* A probe line: FILE OFFSET BLOCKS (comma-separated indices, '-' for none). */
+static int probe_line(struct csum_manifest *m, char **f)
+{
+    size_t i = image_index(m, f[1]);
+    struct csum_image *x = i < m->nimages ? &m->images[i] : NULL;
+    uint64_t feeds = 0, k;
+    char *tok = f[3], *comma;
+    if (!x || x->nprobes == CSUM_MAX_PROBES || csum_parse_u64(f[2], &x->probe_at[x->nprobes]))
+        return -1;
+    while (strcmp(f[3], "-") != 0 && tok) {
+        if ((comma = strchr(tok, ',')))
+            *comma = '\0';
+        if (csum_parse_u64(tok, &k) || k >= x->nblocks)
+            return -1;
+        feeds |= BIT(k);
+        tok = comma ? comma + 1 : NULL;
+    }
+    x->probe_feeds[x->nprobes++] = feeds;
     return 0;
 }
 
@@ -171,6 +202,8 @@ static int read_manifest(struct csum_manifest *m, const char *path)
             rc = block_line(m, f, n);
         else if (strcmp(f[0], "ident") == 0 && n == 4)
             rc = ident_line(m, f);
+        else if (strcmp(f[0], "probe") == 0 && n == 4)
+            rc = probe_line(m, f);
         else
             rc = -1;
         if (rc) {
@@ -519,6 +552,8 @@ size_t csum_check_good_images(const struct csum_manifest *m)
         csum_assert_image(cs, x->data, x->size, x->file);
         assert_int_equal(ecu_csum_bad_count(cs), 0);
         /* a byte that no block covers, in no slot, changes nothing */
+        if (x->outside == CSUM_NONE)
+            continue;
         for (k = 0; k < x->nblocks; k++)
             assert_false(csum_in_block(&x->b[k], x->outside));
         assert_false(csum_in_slot(x, x->outside));
@@ -533,6 +568,30 @@ size_t csum_check_good_images(const struct csum_manifest *m)
     return ngood;
 }
 
+/* Data byte @p p of the good image @p x flipped: exactly the blocks of @p feeds are bad, the
+ * correction verifies; the byte put back, they are bad again and the correction (twice) is the
+ * good image byte for byte. */
+static void check_flip(ecu_csum *cs, const struct csum_image *x, uint64_t p, uint64_t feeds,
+                       const char *what)
+{
+    uint8_t *copy, *fixed;
+    assert_false(csum_in_slot(x, p));
+    copy = csum_dup(x->data, x->size);
+    copy[p] ^= 0x01;
+    csum_analyze(cs, copy, x->size);
+    csum_check_bad_set(cs, x, feeds, what);
+    fixed = csum_fix_checked(cs, x, feeds, copy, what);
+    fixed[p] = x->data[p];
+    csum_analyze(cs, fixed, x->size);
+    csum_check_bad_set(cs, x, feeds, what);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    csum_assert_image(cs, x->data, x->size, what);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    csum_assert_image(cs, x->data, x->size, what);
+    free(fixed);
+    free(copy);
+}
+
 void csum_check_flip_each_block(const struct csum_manifest *m)
 {
     ecu_csum *cs = ecu_csum_new();
@@ -544,36 +603,46 @@ void csum_check_flip_each_block(const struct csum_manifest *m)
             continue;
         for (k = 0; k < x->nblocks; k++) {
             uint64_t p = x->b[k].probe;
-            uint8_t *copy, *fixed;
             char what[96];
+            if (p == CSUM_NONE)
+                continue; /* no byte of its own: see the probe lines */
             snprintf(what, sizeof what, "block %zu, data byte 0x%llX flipped", k,
                      (unsigned long long)p);
-            /* the probe lies in block k's ranges only and in no slot */
+            /* the probe lies in block k's ranges only */
             assert_true(csum_in_block(&x->b[k], p));
             for (j = 0; j < x->nblocks; j++)
                 assert_true(j == k || !csum_in_block(&x->b[j], p));
-            assert_false(csum_in_slot(x, p));
-
-            copy = csum_dup(x->data, x->size);
-            copy[p] ^= 0x01;
-            csum_analyze(cs, copy, x->size);
-            csum_check_bad_set(cs, x, BIT(k), what);
-            fixed = csum_fix_checked(cs, x, BIT(k), copy, what);
-
-            /* the data byte put back: block k is bad again, and correcting it (twice) gives
-             * back the good image byte for byte */
-            fixed[p] = x->data[p];
-            csum_analyze(cs, fixed, x->size);
-            csum_check_bad_set(cs, x, BIT(k), what);
-            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
-            csum_assert_image(cs, x->data, x->size, what);
-            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
-            csum_assert_image(cs, x->data, x->size, what);
-            free(fixed);
-            free(copy);
+            check_flip(cs, x, p, BIT(k), what);
         }
     }
     ecu_csum_free(cs);
+}
+
+size_t csum_check_probes(const struct csum_manifest *m)
+{
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, n = 0;
+    assert_non_null(cs);
+    for (i = 0; i < m->nimages; i++) {
+        const struct csum_image *x = &m->images[i];
+        for (k = 0; csum_is_good(x) && k < x->nprobes; k++) {
+            char what[96];
+            snprintf(what, sizeof what, "data byte 0x%llX flipped", (unsigned long long)x->probe_at[k]);
+            if (x->probe_feeds[k] == 0) {
+                /* feeds nothing: the image stays valid */
+                uint8_t *copy = csum_dup(x->data, x->size);
+                copy[x->probe_at[k]] ^= 0x01;
+                csum_analyze(cs, copy, x->size);
+                csum_assert_verdict(cs, ECU_VERDICT_OK, what);
+                free(copy);
+            } else {
+                check_flip(cs, x, x->probe_at[k], x->probe_feeds[k], what);
+            }
+            n++;
+        }
+    }
+    ecu_csum_free(cs);
+    return n;
 }
 
 size_t csum_check_bad_variants(const struct csum_manifest *m)
@@ -640,4 +709,60 @@ size_t csum_check_bad_variants(const struct csum_manifest *m)
     }
     ecu_csum_free(cs);
     return nvariants;
+}
+
+int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
+                             const char *const *folders, size_t nfolders)
+{
+    const char *env = getenv("ECU_CORPUS");
+    char base[1024], path[2200], line[8192];
+    ecu_image *img = ecu_image_new();
+    ecu_csum *cs = ecu_csum_new();
+    size_t claimed = 0, checked = 0;
+    FILE *f;
+    assert_non_null(img);
+    assert_non_null(cs);
+    snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
+    if (!(f = fopen(path, "r"))) {
+        print_message("corpus not found at %s: skipped\n", base);
+        ecu_image_free(img);
+        ecu_csum_free(cs);
+        return 0;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *col[6] = {0}, *p = line;
+        const ecu_family_info *got;
+        size_t k;
+        int ours = 0, allowed = 0;
+        for (k = 0; k < 6 && p; k++) {
+            col[k] = p;
+            if ((p = strchr(p, '\t')))
+                *p++ = '\0';
+        }
+        if (!col[4] || strcmp(col[0], "file") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", base, col[0]);
+        if (ecu_image_load_file(img, path) != ECU_OK)
+            fail_msg("%s: %s", col[0], ecu_image_error_detail(img));
+        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
+        checked++;
+        if (!(got = ecu_csum_family(cs)))
+            continue;
+        for (k = 0; k < nfamilies; k++)
+            ours |= strcmp(got->name, families[k]) == 0;
+        if (!ours)
+            continue;
+        claimed++;
+        for (k = 0; k < nfolders; k++)
+            allowed |= strcmp(col[4], folders[k]) == 0;
+        if (!allowed)
+            fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
+    }
+    fclose(f);
+    print_message("%zu dumps checked, %zu claimed by these families (in their folders only)\n",
+                  checked, claimed);
+    ecu_image_free(img);
+    ecu_csum_free(cs);
+    return 1;
 }

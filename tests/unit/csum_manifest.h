@@ -10,10 +10,14 @@
  *   block  FILE  INDEX  START  END  STORE_OFFSET  STORE_BYTES  STORED  CORRECT  SLOT  PROBE
  *   block  FILE  INDEX  RANGES  STORE_OFFSET  STORE_BYTES  STORED  CORRECT  SLOT  PROBE
  *   ident  FILE  OFFSET  LENGTH
+ *   probe  FILE  OFFSET  BLOCKS
  * GOOD is the good image a -bad variant was made from ('-' for a good image); OUTSIDE a byte
- * in no block's range or slot; RANGES "S-E+S-E..." (END exclusive); SLOT the hex bytes the slot
- * holds once the image is corrected; PROBE a data byte of this block's ranges only (no other
- * range, no slot); ident lines name the identification of the image.
+ * in no block's range or slot ('-' when every byte is covered); RANGES "S-E+S-E..." (END
+ * exclusive); SLOT the hex bytes the slot holds once the image is corrected; PROBE a data byte
+ * of this block's ranges only (no other range, no slot; '-' when there is none: the block's
+ * data bytes all feed other blocks too); ident lines name the identification of the image;
+ * probe lines a data byte and the blocks whose checksum it feeds (comma-separated indices),
+ * for layouts whose blocks overlap.
  *
  * The checks run under cmocka and fail the running test.
  */
@@ -27,9 +31,11 @@
 
 #define CSUM_MAX_IMAGES 16
 #define CSUM_MAX_BLOCKS 64 /* a set of blocks is a uint64_t, bit k for block k */
-#define CSUM_MAX_RANGES 4
+#define CSUM_MAX_RANGES 8
 #define CSUM_MAX_SLOT 8
 #define CSUM_MAX_IDENTS 4
+#define CSUM_MAX_PROBES 64
+#define CSUM_NONE UINT64_MAX /* '-' for OUTSIDE or PROBE */
 
 struct csum_block {
     uint64_t start[CSUM_MAX_RANGES], end[CSUM_MAX_RANGES]; /* [start, end) */
@@ -43,6 +49,8 @@ struct csum_image {
     char file[64], family[32], good[64];
     size_t size, nblocks, nbad, nidents;
     uint64_t outside, ident_at[CSUM_MAX_IDENTS], ident_len[CSUM_MAX_IDENTS];
+    size_t nprobes;
+    uint64_t probe_at[CSUM_MAX_PROBES], probe_feeds[CSUM_MAX_PROBES];
     struct csum_block b[CSUM_MAX_BLOCKS];
     uint8_t *data; /* loaded with ecu_image_load_file */
 };
@@ -106,9 +114,19 @@ size_t csum_check_good_images(const struct csum_manifest *m);
 /* In each good image, each block's probe byte flipped: exactly that block is bad, and the
  * correction verifies; the byte put back, the correction is the good image. */
 void csum_check_flip_each_block(const struct csum_manifest *m);
+/* In each good image, each probe line's byte flipped: exactly the blocks it feeds are bad, and
+ * the correction verifies; the byte put back, the correction is the good image; returns how
+ * many probes. */
+size_t csum_check_probes(const struct csum_manifest *m);
 /* Each -bad variant is bad in the manifest's blocks and corrected to its slot bytes; with the
  * changed data bytes put back, the correction is the good image; returns how many. */
 size_t csum_check_bad_variants(const struct csum_manifest *m);
+
+/* Over the real dumps of ../shared/corpus (or $ECU_CORPUS): the families @p families claim
+ * nothing outside the corpus folders @p folders. 0 when the corpus is absent (the caller
+ * skips), else 1. */
+int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
+                             const char *const *folders, size_t nfolders);
 
 /* Manifest field parsers, shared with tests that read their own manifest formats:
    a number (decimal or 0x hex), @p n bytes written as 2n hex digits, a line split at tabs. */

@@ -285,56 +285,10 @@ static void test_forced(void **state)
 
 static void test_corpus_claims(void **state)
 {
-    const char *env = getenv("ECU_CORPUS");
-    char base[1024], path[2200], line[8192];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t claimed = 0, checked = 0;
-    FILE *f;
+    static const char *const folders[] = {"motronic_old", "other"};
     (void)state;
-    assert_non_null(img);
-    assert_non_null(cs);
-    snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
-    if (!(f = fopen(path, "r"))) {
-        print_message("corpus not found at %s: skipped\n", base);
-        ecu_image_free(img);
-        ecu_csum_free(cs);
+    if (!csum_check_corpus_claims(families, NFAMILIES, folders, 2))
         skip();
-        return;
-    }
-    while (fgets(line, sizeof line, f)) {
-        char *col[6] = {0}, *p = line;
-        const ecu_family_info *got;
-        size_t k;
-        int ours = 0;
-        for (k = 0; k < 6 && p; k++) {
-            col[k] = p;
-            if ((p = strchr(p, '\t')))
-                *p++ = '\0';
-        }
-        if (!col[4] || strcmp(col[0], "file") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", base, col[0]);
-        if (ecu_image_load_file(img, path) != ECU_OK)
-            fail_msg("%s: %s", col[0], ecu_image_error_detail(img));
-        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
-        checked++;
-        if (!(got = ecu_csum_family(cs)))
-            continue;
-        for (k = 0; k < NFAMILIES; k++)
-            ours |= strcmp(got->name, families[k]) == 0;
-        if (!ours)
-            continue;
-        claimed++;
-        if (strcmp(col[4], "motronic_old") != 0 && strcmp(col[4], "other") != 0)
-            fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
-    }
-    fclose(f);
-    print_message("%zu dumps checked, %zu claimed by the Motronic families (motronic_old only)\n",
-                  checked, claimed);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
 }
 
 int main(void)

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bosch M7.9.8 (Hyundai/Kia; C167, little-endian), 0xD0000 and 0xC0000 byte files.
+ *
+ * Single public source (untested there, and no dump is in our corpus; the tests use synthetic
+ * images built to this description): olegm382/IronFelix Source/bosch_798/module3.cpp.
+ * Facts used here:
+ * - Detection: the file size and the code bytes
+ *   F0 EA F0 FB E6 FC F5 FF E0 9D 0D 13 DC 09.
+ * - Addresses are file offsets of the 0xD0000 layout. A 0xC0000 file leaves out
+ *   0x8000-0x17FFF: there an address in [0x18000, 0xA0000) lies 0x10000 lower and one in
+ *   [0xC0000, 0xD0000) lies 0x30000 lower (a range moves with its start).
+ * - Three LE16 word sums added into 32 bits and stored with their complement:
+ *   [0x18000, 0x9FFF5] at 0x9FFF6, [0xA0000, 0xBFFF5] at 0xBFFF6, [0xC0000, 0xCFFF5] at
+ *   0xCFFF6.
+ * - A multipoint table at 0xBBBDE (at most 48 records, as in lib/families/c167.c with file
+ *   offsets), ending at the first record whose range is not in the file.
+ * - A program-pages sum (the first and last LE16 word of every 8 KiB page from a start while
+ *   below an end, added into 32 bits, stored LE32 without complement) over two ranges whose
+ *   bounds are operands of the code around the two occurrences of
+ *   DC 0D A8 8C E0 09 00 E8 10 F9 F0 8C F0 1D 06 F8 (at P): start = LE16 at P-8 | LE16 at
+ *   P-4 << 16, end = LE16 at P+0x26 | LE16 at P+0x2A << 16; the second occurrence also gives
+ *   the slot, (LE16 at P+0x38 << 14) + LE16 at P+0x3C.
+ * Choices made here: the source maps the second range's start through the first range's
+ * variables when it lies in [0x18000, 0xA0000) of a 0xC0000 file (a slip); each address is
+ * mapped the same way here. Without both code occurrences the program-pages sum is not
+ * checked (as in the source); a range or slot outside the file makes it a bad block.
+ */
+#include "family_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PAGE 0x2000u
+#define MP_TABLE 0xBBBDEu
+#define MP_MAX 48u
+
+static const uint8_t mark[14] = {0xF0, 0xEA, 0xF0, 0xFB, 0xE6, 0xFC, 0xF5, 0xFF,
+                                 0xE0, 0x9D, 0x0D, 0x13, 0xDC, 0x09};
+static const uint8_t pages_code[16] = {0xDC, 0x0D, 0xA8, 0x8C, 0xE0, 0x09, 0x00, 0xE8,
+                                       0x10, 0xF9, 0xF0, 0x8C, 0xF0, 0x1D, 0x06, 0xF8};
+
+/* How far below its 0xD0000-layout offset an address starting at @p a lies in an @p n byte file. */
+static uint32_t shift(uint32_t a, size_t n)
+{
+    if (n != 0xC0000)
+        return 0;
+    if (a >= 0x18000 && a < 0xA0000)
+        return 0x10000;
+    if (a >= 0xC0000 && a < 0xD0000)
+        return 0x30000;
+    return 0;
+}
+
+static const uint8_t *find_mark(const uint8_t *d, size_t n)
+{
+    if (n != 0xC0000 && n != 0xD0000)
+        return NULL;
+    return ecu__memfind(d, n, mark, sizeof mark);
+}
+
+static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    const uint8_t *hit = find_mark(d, n);
+    if (!hit)
+        return 0;
+    snprintf(ev, evsz, "M7.9.8 code at 0x%zX, %s layout", (size_t)(hit - d),
+             n == 0xC0000 ? "0xC0000" : "0xD0000");
+    return 80;
+}
+
+static uint32_t operand(const uint8_t *d, size_t n, uint64_t lo, uint64_t hi)
+{
+    return (uint32_t)ecu__rd16(d, n, lo, 0) | (uint32_t)ecu__rd16(d, n, hi, 0) << 16;
+}
+
+static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    uint64_t p1 = ecu__c167_find(d, n, 0, pages_code, sizeof pages_code), p2;
+    uint32_t s[2], e[2], slot;
+    struct blk b;
+    unsigned k;
+    int ok = 1;
+    if (p1 == UINT64_MAX || p1 < 8 ||
+        (p2 = ecu__c167_find(d, n, p1 + 16, pages_code, sizeof pages_code)) == UINT64_MAX)
+        return ECU_OK;
+    s[0] = operand(d, n, p1 - 8, p1 - 4);
+    e[0] = operand(d, n, p1 + 0x26, p1 + 0x2A);
+    s[1] = operand(d, n, p2 - 8, p2 - 4);
+    e[1] = operand(d, n, p2 + 0x26, p2 + 0x2A);
+    slot = ((uint32_t)ecu__rd16(d, n, p2 + 0x38, 0) << 14) + ecu__rd16(d, n, p2 + 0x3C, 0);
+    slot -= shift(slot, n);
+    memset(&b, 0, sizeof b);
+    ecu__c167_page_blk(&b, slot);
+    for (k = 0; k < 2; k++) {
+        uint32_t d0 = shift(s[k], n); /* the end moves with its start */
+        ok = ok && e[k] > s[k];
+        if (ok) {
+            /* the pages starting below the end, as a range of whole pages */
+            uint64_t count = ((uint64_t)e[k] - s[k] + PAGE - 1) / PAGE;
+            b.ranges[k] = (ecu_range){s[k] - d0, s[k] - d0 + count * PAGE};
+            ok = b.ranges[k].end <= n;
+        }
+    }
+    b.nranges = 2;
+    if (!ok || slot > n || n - slot < 4) {
+        b.compute = ecu__c167_unusable;
+        b.store_off = p2;
+        b.store_bytes = 8;
+        b.ranges[0] = (ecu_range){p1, p2 + 16};
+        b.nranges = 1;
+        snprintf(b.algo, sizeof b.algo, "range not in the image");
+    }
+    snprintf(b.name, sizeof b.name, "program pages (code at 0x%llX, 0x%llX)",
+             (unsigned long long)p1, (unsigned long long)p2);
+    return ecu__blk_add(out, &b);
+}
+
+static int layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    static const uint32_t sums[3][2] = {{0x18000, 0x9FFF6}, {0xA0000, 0xBFFF6}, {0xC0000, 0xCFFF6}};
+    unsigned k;
+    int rc;
+    if (!find_mark(d, n))
+        return ECU_OK;
+    if ((rc = program_pages(d, n, out)))
+        return rc;
+    for (k = 0; k < 3; k++) {
+        struct blk b;
+        uint32_t dk = shift(sums[k][0], n);
+        memset(&b, 0, sizeof b);
+        ecu__c167_sum16(&b, sums[k][1] - dk, 1);
+        b.ranges[0] = (ecu_range){sums[k][0] - dk, sums[k][1] - dk};
+        b.nranges = 1;
+        snprintf(b.name, sizeof b.name, "main %u (0x%X-0x%X)", k + 1, sums[k][0] - dk,
+                 sums[k][1] - dk - 1);
+        snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
+        if ((rc = ecu__blk_add(out, &b)))
+            return rc;
+    }
+    return ecu__c167_mp(d, n, &(struct c167_mp){.at = MP_TABLE, .max = MP_MAX, .shift = shift}, out);
+}
+
+const struct family ecu__family_bosch_m798 = {
+    .info = {
+        .name = "bosch-m798",
+        .manufacturer = "Bosch",
+        .description = "M7.9.8 (Hyundai/Kia), 0xC0000 and 0xD0000 bytes; single public source, "
+                       "untested there",
+        .verifies = "the program-pages sum found through its code; the three main sums (with "
+                    "complements) at 0x9FFF6, 0xBFFF6, 0xCFFF6; every multipoint record at "
+                    "0xBBBDE (offsets moved for 0xC0000 files)",
+        .corrects = "every sum, with its complement where it has one",
+        .sources = "olegm382/IronFelix Source/bosch_798/module3.cpp",
+    },
+    .min_size = 0xC0000,
+    .max_size = 0xD0000,
+    .detect = detect,
+    .layout = layout,
+};
