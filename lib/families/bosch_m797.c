@@ -51,18 +51,27 @@ static const struct variant china = {0x100000, china_marks, 1,
 
 static const uint8_t first_record[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
 
+/* The range table: the marks of a variant share their last 8 bytes, so one scan for those
+   finds any of them (the image is scanned once, not once per mark). */
+static uint64_t find_table(const uint8_t *d, size_t n, const struct variant *v)
+{
+    uint64_t from = 8, at;
+    unsigned i;
+    while ((at = ecu__c167_find(d, n, from, v->marks[0] + 8, 8)) != UINT64_MAX) {
+        for (i = 0; i < v->nmarks; i++)
+            if (memcmp(d + at - 8, v->marks[i], 8) == 0)
+                return at - 8;
+        from = at + 2;
+    }
+    return UINT64_MAX;
+}
+
 /* Where the range table and the multipoint table's first and end records are; 0 when the
    image is not of @p v. */
 static int locate(const uint8_t *d, size_t n, const struct variant *v, uint64_t *table,
                   uint64_t *mp, uint64_t *mp_end)
 {
-    unsigned i;
-    *table = UINT64_MAX;
-    if (n != v->size)
-        return 0;
-    for (i = 0; i < v->nmarks && *table == UINT64_MAX; i++)
-        *table = ecu__c167_find(d, n, 0, v->marks[i], 16);
-    if (*table == UINT64_MAX)
+    if (n != v->size || (*table = find_table(d, n, v)) == UINT64_MAX)
         return 0;
     *mp = ecu__c167_find(d, n, 0, first_record, sizeof first_record);
     *mp_end = *mp == UINT64_MAX ? UINT64_MAX
