@@ -401,7 +401,7 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
         clear(cs);
         return ECU_ERR_NOMEM;
     }
-    if (cs->family->accept && !cs->family->accept(cs->blocks.n, cs->info)) {
+    if (cs->family->accept && !cs->family->accept(cs->img, cs->size, cs->blocks.n, cs->info)) {
         free(cs->info); /* not this layout: nothing was verified */
         cs->info = NULL;
         cs->blocks.n = 0;

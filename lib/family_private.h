@@ -116,9 +116,10 @@ struct family {
     unsigned (*detect)(const uint8_t *d, size_t n, char *evidence, size_t evsz);
     /* The checksum blocks of the image, or NULL when the family has no known layout. */
     int (*layout)(const uint8_t *d, size_t n, struct blk_list *out);
-    /* Optional: after verification, whether the verified blocks fit this layout at all (0:
-       they are another layout, reported as no-layout rather than as a damaged file). */
-    int (*accept)(size_t nblocks, const ecu_block *verified);
+    /* Optional: after verification, whether the verified blocks of the image fit this layout
+       at all (0: they are another layout, reported as no-layout rather than as a damaged
+       file). */
+    int (*accept)(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified);
 };
 
 #define ECU_DETECT_MIN 50

@@ -3,7 +3,8 @@
  * Bosch EDC15 (C167, little-endian, 0xC3 fill): the VAG TDI "V4.1" rolling checksums.
  *
  * Public sources: Blackfrosch/VAGEDCSuite EDC15P_checksum.cs (tdi41_checksum_search,
- * tdi41v2_checksum_search, tdi41_checksum_calculate) and its ports gmenounos/kw1281test
+ * tdi41v2_checksum_search, tdi41_checksum_calculate) and EDC15VM_checksum.cs (the 256 KiB
+ * table) and its ports gmenounos/kw1281test
  * EDC15/Edc15Checksum.cs and LeZed97/ZedSuite src/lib/ecu/bosch/checksums/edc15p-checksum.ts
  * for the checksum; Pinelo92/openremap src/openremap/tuning/manufacturers/bosch/edc15/
  * patterns.py (openremap-core bosch/edc15/patterns.py) for the markers.
@@ -12,7 +13,15 @@
  * - at 0x50008: boundaries 0x10000 0x14000 0x4C000 0x50000 0x50B80 0x5C000 0x60000 0x60B80
  *   0x6C000 0x70000 0x70B80 0x7C000 (11 regions);
  * - at 0x58008: boundaries 0x10000 0x14000 0x58000 0x58B80 0x64000 0x70000 0x70B80 0x7C000
- *   (7 regions).
+ *   (7 regions);
+ * - a 256 KiB image without the marker: the EDC15V table of VAGEDCSuite EDC15VM_checksum.cs
+ *   (tdi41_checksum_search_256kb), boundaries 0xB80 0x8000 0x14000 0x38B80 0x40000, seeds as
+ *   above. Nothing but the size selects it, so it must prove itself: all its checked regions
+ *   verify, or at least two do and one of those has the fixed seeds (see accept).
+ * That file's 1 MiB table (34 boundaries, every region with the fixed seeds, two regions
+ * marked "ignore" whose handling the source leaves unclear) is not used: no 1 MiB EDC15 dump
+ * was at hand to settle it.
+ *
  * Region i is [b_i, b_i+1): its last 4 bytes hold an LE32 checksum of [b_i, b_i+1 - 4).
  * A region whose checked bytes are all 0xC3 (erased) or whose slot holds 0xC3C3C3C3 is not
  * checked (no block).
@@ -28,15 +37,12 @@
  * Result: low half A - 0x8631 + 0xDAAC, high half B ^ 0xDF9B.
  *
  * Not recognised, so no block at all (the engine reports "no-layout"), never a guess:
- * - an image without "V4.1" at 0x50008 or 0x58008 (BMW, Alfa, PSA EDC15, older VAG
- *   EDC15V, VAG images with the marker only at 0x60008/0x70008): the family is named by
- *   its markers only;
+ * - a 512 KiB image without "V4.1" at 0x50008 or 0x58008 (BMW, Alfa, PSA EDC15, VAG images
+ *   with the marker only at 0x60008/0x70008): the family is named by its markers only;
  * - an image on which some region fails and at most 3 regions verify. The public tools call
  *   that a wrong table (another layout, such as the "2002" variant whose seeds are derived
  *   from the image; not implemented here), not a damaged file; a table whose every checked
- *   region verifies is recognised whatever their number.
- * The EDC15V/VM 256 KiB table of VAGEDCSuite EDC15VM_checksum.cs (same algorithm) has no
- * marker to choose it and is not used.
+ *   region verifies is recognised whatever their number (for the 256 KiB table: see above).
  *
  * Detection (512 KiB or 256 KiB, at least 5 % 0xC3 bytes): "V4.1" at 0x50008/0x58008 (90),
  * "TSW" at 0x8000 (80), a "TSW Vd.dd" string elsewhere (60), or a Bosch software number
@@ -59,6 +65,7 @@ static const uint64_t table_50008[] = {0x10000, 0x14000, 0x4C000, 0x50000, 0x50B
                                        0x60000, 0x60B80, 0x6C000, 0x70000, 0x70B80, 0x7C000};
 static const uint64_t table_58008[] = {0x10000, 0x14000, 0x58000, 0x58B80,
                                        0x64000, 0x70000, 0x70B80, 0x7C000};
+static const uint64_t table_256k[] = {0xB80, 0x8000, 0x14000, 0x38B80, 0x40000};
 
 static int has_v41(const uint8_t *d, size_t n, uint64_t at)
 {
@@ -77,6 +84,11 @@ static const uint64_t *select_table(const uint8_t *d, size_t n, size_t *count, u
         *count = sizeof table_58008 / sizeof table_58008[0];
         *marker = 0x58008;
         return table_58008;
+    }
+    if (n == 0x40000) {
+        *count = sizeof table_256k / sizeof table_256k[0];
+        *marker = 0;
+        return table_256k;
     }
     return NULL;
 }
@@ -197,12 +209,13 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     pct = fill_percent(d, n);
     if (pct < 5)
         return 0;
-    if (select_table(d, n, &count, &marker)) {
+    if (select_table(d, n, &count, &marker) && marker) {
         snprintf(ev, evsz, "V4.1 at 0x%llX, %u %% 0xC3 fill", (unsigned long long)marker, pct);
         return 90;
     }
     if (n > 0x8003 && memcmp(d + 0x8000, "TSW", 3) == 0) {
-        snprintf(ev, evsz, "TSW at 0x8000, %u %% 0xC3 fill, no V4.1 marker", pct);
+        snprintf(ev, evsz, "TSW at 0x8000, %u %% 0xC3 fill, no V4.1 marker%s", pct,
+                 n == 0x40000 ? " (EDC15V 256 KiB table)" : "");
         return 80;
     }
     if ((at = find_tsw(d, n)) >= 0) {
@@ -256,26 +269,37 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 }
 
 /* Some region fails and at most 3 verify: another layout (the "2002" variant with derived
-   seeds), not a damaged file. Judged on the engine's own verification. */
-static int accept(size_t nblocks, const ecu_block *verified)
+   seeds), not a damaged file. The 256 KiB table has only 4 regions: there, two verified
+   regions, one of them with the fixed seeds (which derived seeds would not give), are enough.
+   Judged on the engine's own verification. */
+static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified)
 {
-    size_t i, good = 0;
-    for (i = 0; i < nblocks; i++)
+    size_t i, good = 0, seeded = 0, count = 0;
+    uint64_t marker = 0;
+    const uint64_t *t = select_table(d, n, &count, &marker);
+    for (i = 0; i < nblocks; i++) {
         good += verified[i].status == ECU_BLOCK_OK;
-    return good == nblocks || good >= MIN_MATCHES;
+        seeded += verified[i].status == ECU_BLOCK_OK && t && verified[i].ranges[0].start != t[0];
+    }
+    if (good == nblocks)
+        return 1;
+    if (t == table_256k)
+        return good >= 2 && seeded >= 1;
+    return good >= MIN_MATCHES;
 }
 
 const struct family ecu__family_bosch_edc15 = {
     .info = {
         .name = "bosch-edc15",
         .manufacturer = "Bosch",
-        .description = "EDC15 diesel (C167), VAG TDI V4.1 layout, 512 KiB; others detected only",
-        .verifies = "the V4.1 regions chosen by the marker at 0x50008 or 0x58008: LE32 rolling "
-                    "checksum in each region's last dword",
+        .description = "EDC15 diesel (C167), VAG TDI V4.1 layouts, 512 KiB, and EDC15V, "
+                       "256 KiB; others detected only",
+        .verifies = "the V4.1 regions chosen by the marker at 0x50008 or 0x58008, or the "
+                    "EDC15V 256 KiB table: LE32 rolling checksum in each region's last dword",
         .corrects = "each region's last dword",
-        .sources = "Blackfrosch/VAGEDCSuite EDC15P_checksum.cs; gmenounos/kw1281test "
-                   "EDC15/Edc15Checksum.cs; LeZed97/ZedSuite edc15p-checksum.ts; "
-                   "Pinelo92/openremap bosch/edc15/patterns.py",
+        .sources = "Blackfrosch/VAGEDCSuite EDC15P_checksum.cs, EDC15VM_checksum.cs; "
+                   "gmenounos/kw1281test EDC15/Edc15Checksum.cs; LeZed97/ZedSuite "
+                   "edc15p-checksum.ts; Pinelo92/openremap bosch/edc15/patterns.py",
     },
     .min_size = 0x40000,
     .max_size = 0x80000,

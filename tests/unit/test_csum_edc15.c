@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Bosch EDC15 family (lib/families/bosch_edc15.c) against its synthetic images
- * fixtures/csum/edc15-512k.bin.gz and edc15-512k-bad.bin.gz. What the library must find comes
+ * fixtures/csum/edc15-512k.bin.gz, edc15v-256k.bin.gz and their -bad variants. What the library must find comes
  * from fixtures/csum/edc15-expected.tsv, written by fixtures/csum/edc15.py, which computes the
  * V4.1 rolling checksum independently of the C code (format as expected.tsv: image and block
  * lines; the blocks are the checked regions in table order).
@@ -11,7 +11,8 @@
  * byte for byte (a second correction changes nothing); a wrong slot is corrected the same
  * way; the -bad variant is bad in the manifest's blocks and corrected to them; without the
  * V4.1 marker, or when at most 3 regions verify while some fail, the family is still named
- * but no layout is claimed; a slot holding 0xC3C3C3C3 is not checked. The manifest reader and
+ * but no layout is claimed; the EDC15V 256 KiB table, chosen by size alone, is taken when two
+ * regions verify, one of them with the fixed seeds; a slot holding 0xC3C3C3C3 is not checked. The manifest reader and
  * the checks every family gets are in csum_manifest.c.
  */
 #include <setjmp.h>
@@ -32,7 +33,7 @@
 #define MARKER 0x50008u
 
 static struct csum_manifest manifest;
-static const struct csum_image *good_img, *bad_img;
+static const struct csum_image *good_img, *bad_img, *v_img;
 
 static int setup(void **state)
 {
@@ -46,21 +47,19 @@ static int setup(void **state)
     }
     if (csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/edc15-expected.tsv"))
         return -1;
-    /* one good image and its -bad variant, 4-byte slots */
-    for (i = 0; i < manifest.nimages; i++) {
+    /* the 512 KiB V4.1 image and its -bad variant, the EDC15V 256 KiB one; 4-byte slots */
+    for (i = 0; i < manifest.nimages; i++)
         if (strcmp(manifest.images[i].family, FAMILY) != 0)
             break;
-        if (csum_is_good(&manifest.images[i]))
-            good_img = &manifest.images[i];
-        else
-            bad_img = &manifest.images[i];
-    }
-    if (manifest.nimages != 2 || i != 2 || !good_img || !bad_img ||
+    good_img = csum_find_image(&manifest, "edc15-512k.bin.gz");
+    bad_img = csum_find_image(&manifest, "edc15-512k-bad.bin.gz");
+    v_img = csum_find_image(&manifest, "edc15v-256k.bin.gz");
+    if (manifest.nimages != 4 || i != 4 || !good_img || !bad_img || !v_img ||
         strcmp(bad_img->good, good_img->file) != 0 || bad_img->nblocks != good_img->nblocks ||
-        !csum_manifest_slot_bytes(&manifest, 4)) {
-        print_error("edc15-expected.tsv: not one %s image and its -bad variant\n", FAMILY);
+        v_img->size != 0x40000 || !csum_manifest_slot_bytes(&manifest, 4)) {
+        print_error("edc15-expected.tsv: not the %s images expected\n", FAMILY);
         csum_manifest_free(&manifest);
-        good_img = bad_img = NULL;
+        good_img = bad_img = v_img = NULL;
         return -1;
     }
     return 0;
@@ -70,7 +69,7 @@ static int teardown(void **state)
 {
     (void)state;
     csum_manifest_free(&manifest);
-    good_img = bad_img = NULL;
+    good_img = bad_img = v_img = NULL;
     return 0;
 }
 
@@ -89,7 +88,7 @@ static void test_good_image(void **state)
 {
     (void)state;
     assert_string_equal(good_img->family, FAMILY);
-    assert_int_equal(csum_check_good_images(&manifest), 1);
+    assert_int_equal(csum_check_good_images(&manifest), 2);
 }
 
 /* ---- one data byte of each region ------------------------------------------------------------ */
@@ -119,7 +118,7 @@ static void test_each_slot(void **state)
 static void test_bad_variant(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_bad_variants(&manifest), 1);
+    assert_int_equal(csum_check_bad_variants(&manifest), 2);
 }
 
 /* ---- what is not recognised -------------------------------------------------------------------- */
@@ -179,6 +178,52 @@ static void test_wrong_table(void **state)
     ecu_csum_free(cs);
 }
 
+/* The EDC15V 256 KiB table, chosen by the size alone, must prove itself: with regions
+ * changed, the image is bad while at least two regions verify and one of them has the fixed
+ * seeds (region 0 has seeds 0/0); otherwise it is another layout (no-layout). */
+static void test_vm_table(void **state)
+{
+    static const struct {
+        unsigned changed; /* bit k: region k's probe byte flipped */
+        ecu_verdict want;
+    } cases[] = {
+        {0x1, ECU_VERDICT_BAD},       /* 3 verify */
+        {0x6, ECU_VERDICT_BAD},       /* regions 0 and 3 verify: 3 is seeded */
+        {0xC, ECU_VERDICT_BAD},       /* regions 0 and 1 verify: 1 is seeded */
+        {0x7, ECU_VERDICT_NO_LAYOUT}, /* only region 3 verifies */
+        {0xE, ECU_VERDICT_NO_LAYOUT}, /* only region 0 (seeds 0/0) verifies */
+        {0xF, ECU_VERDICT_NO_LAYOUT}, /* none */
+    };
+    const struct csum_image *x = v_img;
+    ecu_csum *cs = ecu_csum_new();
+    size_t c, k;
+    (void)state;
+    assert_non_null(cs);
+    assert_int_equal(x->nblocks, 4);
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        uint8_t *copy = csum_dup(x->data, x->size);
+        char what[64];
+        snprintf(what, sizeof what, "EDC15V, regions 0x%X changed", cases[c].changed);
+        for (k = 0; k < 4; k++)
+            if (cases[c].changed & (1u << k))
+                copy[x->b[k].probe] ^= 0x01;
+        csum_analyze(cs, copy, x->size);
+        csum_assert_verdict(cs, cases[c].want, what);
+        assert_family(cs);
+        if (cases[c].want == ECU_VERDICT_BAD) {
+            csum_check_layout(cs, x);
+            assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+            csum_assert_verdict(cs, ECU_VERDICT_FIXED, what);
+        } else {
+            assert_int_equal(ecu_csum_block_count(cs), 0);
+            assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+            csum_assert_image(cs, copy, x->size, what);
+        }
+        free(copy);
+    }
+    ecu_csum_free(cs);
+}
+
 /* A slot holding 0xC3C3C3C3 (never written) is not checked: that region drops out. */
 static void test_c3_slot(void **state)
 {
@@ -224,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_bad_variant),
         cmocka_unit_test(test_no_marker),
         cmocka_unit_test(test_wrong_table),
+        cmocka_unit_test(test_vm_table),
         cmocka_unit_test(test_c3_slot),
         cmocka_unit_test(test_forced_short),
     };
