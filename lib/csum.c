@@ -70,13 +70,11 @@ size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8
     return a;
 }
 
-const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
+const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
 {
     const uint8_t *p = pat, *at, *end, *hit;
-    size_t a;
     if (!m || m > n)
         return m ? NULL : hay;
-    a = ecu__anchor(hay, n, p, NULL, m);
     end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
     at = hay + a;
     while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
@@ -85,6 +83,13 @@ const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_
         at = hit + 1;
     }
     return NULL;
+}
+
+const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
+{
+    if (!m || m > n)
+        return m ? NULL : hay;
+    return ecu__memfind_at(hay, n, pat, m, ecu__anchor(hay, n, pat, NULL, m));
 }
 
 uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be)

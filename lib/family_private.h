@@ -74,6 +74,9 @@ const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_
    @p mask NULL) that is rarest in samples of @p hay, not 0x00 or 0xFF when there is another;
    @p m when the pattern has no literal byte. */
 size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m);
+/* ecu__memfind with the anchor index @p a (< @p m) chosen by the caller: for loops that search
+   the same pattern again and again, the samples are taken once. */
+const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a);
 
 /* Bounds-checked little/big-endian reads of the image (0 beyond the end). */
 uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be);

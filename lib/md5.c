@@ -19,26 +19,49 @@ static const uint32_t md5_k[64] = {
 };
 static const uint8_t md5_r[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
 
+/* The four round functions (F and G in the forms with one operation fewer) and one step;
+   everything unrolled, so the message index, constant and shift are compile-time values. */
+#define MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y))))
+#define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+#define MD5_STEP(fn, a, b, c, d, i, g, r)                                                       \
+    do {                                                                                       \
+        (a) += fn((b), (c), (d)) + m[g] + md5_k[i];                                            \
+        (a) = ((a) << md5_r[(i) / 16][r] | (a) >> (32 - md5_r[(i) / 16][r])) + (b);             \
+    } while (0)
+#define MD5_ROUND4(fn, i, g0, g1, g2, g3)                                                       \
+    do {                                                                                       \
+        MD5_STEP(fn, a, b, c, d, (i), (g0), 0);                                                \
+        MD5_STEP(fn, d, a, b, c, (i) + 1, (g1), 1);                                            \
+        MD5_STEP(fn, c, d, a, b, (i) + 2, (g2), 2);                                            \
+        MD5_STEP(fn, b, c, d, a, (i) + 3, (g3), 3);                                            \
+    } while (0)
+
 static void md5_block(uint32_t *h, const uint8_t *p)
 {
-    uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3], f, t;
-    unsigned i, g;
+    uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3];
+    unsigned i;
     for (i = 0; i < 16; i++)
         m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
                (uint32_t)p[4 * i + 3] << 24;
-    for (i = 0; i < 64; i++) {
-        switch (i / 16) {
-        case 0: f = (b & c) | (~b & d); g = i; break;
-        case 1: f = (d & b) | (~d & c); g = (5 * i + 1) % 16; break;
-        case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
-        default: f = c ^ (b | ~d); g = (7 * i) % 16; break;
-        }
-        t = a + f + md5_k[i] + m[g];
-        a = d;
-        d = c;
-        c = b;
-        b += t << md5_r[i / 16][i % 4] | t >> (32 - md5_r[i / 16][i % 4]);
-    }
+    /* message word of step i: i, (5i + 1), (3i + 5), 7i, each mod 16, by round */
+    MD5_ROUND4(MD5_F, 0, 0, 1, 2, 3);
+    MD5_ROUND4(MD5_F, 4, 4, 5, 6, 7);
+    MD5_ROUND4(MD5_F, 8, 8, 9, 10, 11);
+    MD5_ROUND4(MD5_F, 12, 12, 13, 14, 15);
+    MD5_ROUND4(MD5_G, 16, 1, 6, 11, 0);
+    MD5_ROUND4(MD5_G, 20, 5, 10, 15, 4);
+    MD5_ROUND4(MD5_G, 24, 9, 14, 3, 8);
+    MD5_ROUND4(MD5_G, 28, 13, 2, 7, 12);
+    MD5_ROUND4(MD5_H, 32, 5, 8, 11, 14);
+    MD5_ROUND4(MD5_H, 36, 1, 4, 7, 10);
+    MD5_ROUND4(MD5_H, 40, 13, 0, 3, 6);
+    MD5_ROUND4(MD5_H, 44, 9, 12, 15, 2);
+    MD5_ROUND4(MD5_I, 48, 0, 7, 14, 5);
+    MD5_ROUND4(MD5_I, 52, 12, 3, 10, 1);
+    MD5_ROUND4(MD5_I, 56, 8, 15, 6, 13);
+    MD5_ROUND4(MD5_I, 60, 4, 11, 2, 9);
     h[0] += a;
     h[1] += b;
     h[2] += c;
@@ -59,6 +82,12 @@ void ecu__md5_update(struct ecu_md5 *s, const uint8_t *p, size_t n)
     size_t have = (size_t)(s->len % 64);
     s->len += n;
     while (n) {
+        if (have == 0 && n >= 64) { /* whole blocks straight from the input */
+            md5_block(s->h, p);
+            p += 64;
+            n -= 64;
+            continue;
+        }
         size_t take = 64 - have < n ? 64 - have : n;
         memcpy(s->buf + have, p, take);
         have += take;

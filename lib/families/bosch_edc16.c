@@ -49,7 +49,8 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
     const uint8_t *p = d, *end = d + n, *hit;
     uint64_t at[64];
     size_t nat = 0;
-    while (nat < 64 && (hit = ecu__memfind(p, (size_t)(end - p), magic, sizeof magic))) {
+    size_t a = ecu__anchor(d, n, magic, NULL, sizeof magic);
+    while (nat < 64 && (hit = ecu__memfind_at(p, (size_t)(end - p), magic, sizeof magic, a))) {
         at[nat++] = (uint64_t)(hit - d);
         p = hit + 1;
     }

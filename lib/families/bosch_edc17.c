@@ -72,7 +72,8 @@ static size_t find_blocks(const uint8_t *d, size_t n, struct tblock *out)
 {
     const uint8_t *p = d, *hit;
     size_t nb = 0;
-    while (nb < MAX_BLOCKS && (hit = ecu__memfind(p, (size_t)(d + n - p), magic, sizeof magic))) {
+    size_t a = ecu__anchor(d, n, magic, NULL, sizeof magic);
+    while (nb < MAX_BLOCKS && (hit = ecu__memfind_at(p, (size_t)(d + n - p), magic, sizeof magic, a))) {
         uint64_t at = (uint64_t)(hit - d);
         uint32_t size, end, ns, cs;
         p = hit + 1;

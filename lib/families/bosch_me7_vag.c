@@ -67,6 +67,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define BASE 0x800000u
 #define ROMSYS 0x8000u
 #define K512 0x80000u
@@ -172,27 +176,50 @@ static int is_seg_load(const uint8_t *p)
     return p[0] == 0xE6 && (p[1] & 0xF0) == 0xF0 && (p[2] & 0xF0) == 0x80 && p[3] == 0x00;
 }
 
+static int seg_add(struct seg_loads *L, size_t *cap, size_t at)
+{
+    if (L->n == *cap) {
+        uint32_t *q = realloc(L->at, (*cap = *cap ? *cap * 2 : 256) * sizeof *q);
+        if (!q) {
+            free(L->at);
+            L->at = NULL;
+            return ECU_ERR_NOMEM;
+        }
+        L->at = q;
+    }
+    L->at[L->n++] = (uint32_t)at;
+    return ECU_OK;
+}
+
 static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
 {
-    const uint8_t *p = d, *end = d + len;
-    size_t cap = 0;
+    size_t i = 0, cap = 0;
     L->at = NULL;
     L->n = 0;
-    while (end - p >= 4 && (p = memchr(p, 0xE6, (size_t)(end - p - 3))) != NULL) {
-        if (!((p - d) & 1) && is_seg_load(p)) {
-            if (L->n == cap) {
-                uint32_t *q = realloc(L->at, (cap = cap ? cap * 2 : 256) * sizeof *q);
-                if (!q) {
-                    free(L->at);
-                    L->at = NULL;
+#ifdef __SSE2__
+    /* eight words at a time: word k is E6 Fn and word k + 1 is 8x 00 */
+    {
+        const __m128i m0 = _mm_set1_epi16((short)0xF0FF), v0 = _mm_set1_epi16((short)0xF0E6);
+        const __m128i m1 = _mm_set1_epi16((short)0xFFF0), v1 = _mm_set1_epi16((short)0x0080);
+        for (; i + 18 <= len; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 2));
+            __m128i hit = _mm_and_si128(_mm_cmpeq_epi16(_mm_and_si128(a, m0), v0),
+                                        _mm_cmpeq_epi16(_mm_and_si128(b, m1), v1));
+            unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+            while (bits) {
+                unsigned k = (unsigned)__builtin_ctz(bits);
+                if (seg_add(L, &cap, i + k))
                     return ECU_ERR_NOMEM;
-                }
-                L->at = q;
+                bits &= bits - 1;
+                bits &= bits - 1; /* each word sets two bits */
             }
-            L->at[L->n++] = (uint32_t)(p - d);
         }
-        p++;
     }
+#endif
+    for (; i + 4 <= len; i += 2)
+        if (is_seg_load(d + i) && seg_add(L, &cap, i))
+            return ECU_ERR_NOMEM;
     return ECU_OK;
 }
 
@@ -607,8 +634,13 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
     static const uint8_t rec2[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
     static const uint8_t rec1[4] = {0x00, 0x40, 0x82, 0x00}; /* start BASE + 0x24000, LE */
     const uint8_t *hit;
+    size_t a2, a1;
+    if (len < 0x10000 + 2 * MP_RECORD)
+        return ECU_OK;
+    a2 = ecu__anchor(d + 0x10000, len - 0x10000, rec2, NULL, sizeof rec2);
+    a1 = ecu__anchor(d + 0x10000, len - 0x10000, rec1, NULL, sizeof rec1);
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = ecu__memfind(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2)))
+        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2, a2)))
             break;
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
             continue;
@@ -620,7 +652,7 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
         }
     }
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = ecu__memfind(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1)))
+        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1, a1)))
             break;
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len ||
             ecu__rd32(d, len, (uint64_t)(hit - d) + 4, 0) == BASE + 0x27FFF)

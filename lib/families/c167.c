@@ -62,8 +62,12 @@ uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b
 uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *pat, size_t m)
 {
     const uint8_t *hit;
+    size_t a;
+    if (from >= n || n - from < m || !m)
+        return UINT64_MAX;
+    a = ecu__anchor(d + from, (size_t)(n - from), pat, NULL, m);
     while (from < n && n - from >= m) {
-        if (!(hit = ecu__memfind(d + from, (size_t)(n - from), pat, m)))
+        if (!(hit = ecu__memfind_at(d + from, (size_t)(n - from), pat, m, a)))
             return UINT64_MAX;
         if (((size_t)(hit - d) & 1) == 0)
             return (uint64_t)(hit - d);
