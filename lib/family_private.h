@@ -145,5 +145,8 @@ extern const struct family ecu__family_bosch_m797;
 extern const struct family ecu__family_bosch_m797_china;
 extern const struct family ecu__family_bosch_m798;
 extern const struct family ecu__family_bosch_me745;
+extern const struct family ecu__family_siemens_ms42;
+extern const struct family ecu__family_siemens_ms43;
+extern const struct family ecu__family_siemens_ms45;
 
 #endif
