@@ -31,8 +31,10 @@
  * list, so the engine's table-order passes settle them before the CRC that covers them, and
  * its second pass (nothing changes) and the final verification of every block confirm the
  * fixed point. Every table is read from the image and bounds-checked: counts 1-8, each block
- * inside its slot's window, start <= end; a slot or table that fails is reported as a bad block
- * that is never corrected.
+ * inside its slot's window, start <= end; monitor regions of whole words in the program
+ * (0x10000-0x6FFFF) or calibration (0x70000-0x7FFFF) area, not over their own slot. A slot or
+ * table that fails is reported as a bad block that is never corrected (when no CRC slot at all
+ * is usable, the image has no layout here).
  * Claimed on: size 0x80000, u16 at 0x6FDE0 not 0xFFFF and at 0x4FEE0 0xFFFF (nfsx), and the
  * MS43 ident record "5WK9nnnn--nnnnnnnnnnMS43" near 0x3F80 or the program number "43nnnn" at
  * 0x6FFBA repeated at 0x70008 (openremap-core), and a usable boot or program slot.
@@ -274,6 +276,15 @@ static unsigned ms43_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int ms43_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
+    struct blk b;
+    memset(&b, 0, sizeof b);
+    if (n != MS4X_SIZE) /* a family given by name on an image of another size */
+        return ECU_OK;
+    /* no usable CRC slot at all: not this layout (a family given by name on another image) */
+    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, &b) &&
+        !read_slot(d, n, MS43_PROG_SLOT, &ms43_prog, &b) &&
+        !read_slot(d, n, MS43_CAL_SLOT, &ms43_cal, &b))
+        return ECU_OK;
     /* the monitor sums first: the calibration one lies inside the calibration CRC */
     if (ms43_monitor(d, n, "program", 0x6FDAE, 0x6FDB2, 0x6FDBE, 0x10000, 0x70000, out) ||
         ms43_monitor(d, n, "calibration", 0x72FFC, 0x6FDB8, 0x6FDCE, 0x70000, 0x80000, out) ||
@@ -350,6 +361,14 @@ static int ms42_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t prog = ms42_ptr24(d, n, 0x502CE), cal = ms42_ptr24(d, n, 0x502F2);
     uint64_t ps = ms42_seed_at(d, n, 0x502D2), cs = ms42_seed_at(d, n, 0x502F6);
+    struct blk b;
+    memset(&b, 0, sizeof b);
+    if (n != MS4X_SIZE)
+        return ECU_OK;
+    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, &b) &&
+        (prog == UINT64_MAX || !read_slot(d, n, prog, &ms42_any, &b)) &&
+        (cal == UINT64_MAX || !read_slot(d, n, cal, &ms42_any, &b)))
+        return ECU_OK;
     if (add_crc16(d, n, "boot", MS43_BOOT_SLOT, &ms43_boot, 0x3FE6, 0, out) ||
         add_crc16(d, n, "program", prog == UINT64_MAX ? n : prog, &ms42_any,
                   ps == UINT64_MAX ? n : ps, 0, out) ||
@@ -427,7 +446,7 @@ static int ms45_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk b;
     memset(&b, 0, sizeof b);
-    if (!ms45_param(d, n, &b))
+    if (n != MS45_SIZE || !ms45_param(d, n, &b))
         return ECU_OK;
     snprintf(b.name, sizeof b.name, "parameter CRC (slot 0x40100)");
     b.kind = BK_CRC;

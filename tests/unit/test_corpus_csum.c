@@ -30,6 +30,8 @@ static const struct {
     {"edc15", "bosch-edc15"},
     {"edc16", "bosch-edc16"},
     {"edc17", "bosch-edc17"},
+    {"bmw_ms43", "siemens-ms43"},
+    {"bmw_siemens", "siemens-ms43|siemens-ms42|siemens-ms45"},
     {"motronic_old", "bosch-m1x-bmw|bosch-dme-bmw|bosch-m43-volvo|bosch-m44-volvo|bosch-m3x-m5x"},
     {"vag_me7", "bosch-me7-vag"},
     {"volvo_me7", "bosch-me7-volvo"},
