@@ -382,7 +382,7 @@ const struct family ecu__family_siemens_ms42 = {
     .info = {
         .name = "siemens-ms42",
         .manufacturer = "Siemens",
-        .description = "BMW MS42 (M52TU/M54 early, C167), 512 KiB",
+        .description = "BMW MS42 (C167), 512 KiB; single public source, no public dump to confirm it",
         .verifies = "boot, program and calibration CRC-16 (chained over the slot tables, init "
                     "from the image)",
         .corrects = "the three CRC slots",
@@ -463,8 +463,9 @@ const struct family ecu__family_siemens_ms45 = {
     .info = {
         .name = "siemens-ms45",
         .manufacturer = "Siemens",
-        .description = "BMW MS45.0/MS45.1 (MPC5xx), 1 MiB external flash",
-        .verifies = "the parameter blob's CRC-32 (poly 0x04C11DB7, init from its header)",
+        .description = "BMW MS45.0/MS45.1 (MPC5xx), 1 MiB external flash; single public source",
+        .verifies = "the parameter blob's CRC-32 (poly 0x04C11DB7, init from its header); not the "
+                    "program CRCs (they cover the separate MPC flash) nor the RSA signatures",
         .corrects = "the parameter CRC at 0x40100",
         .sources = "emdzej/nfsx docs/ms45-flashing.md",
     },
