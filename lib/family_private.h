@@ -145,5 +145,9 @@ extern const struct family ecu__family_bosch_m797;
 extern const struct family ecu__family_bosch_m797_china;
 extern const struct family ecu__family_bosch_m798;
 extern const struct family ecu__family_bosch_me745;
+extern const struct family ecu__family_denso_subaru;
+extern const struct family ecu__family_denso_mazda_nc;
+extern const struct family ecu__family_denso_mazdaspeed6;
+extern const struct family ecu__family_mitsubishi_evox;
 
 #endif
