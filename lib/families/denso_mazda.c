@@ -21,9 +21,9 @@
  * specs/ROM_MATCHING.md): 1 MiB; the BE32 words of the whole ROM sum to 0x5AA55AA5, the
  * fix-up word at 0x0BFFF0. Identification: the EcuFlash internal ID, 4 bytes at 0x50000 read
  * as 8 hexadecimal digits (56890009, 56890313 in the spec): here 8 decimal digits, the first 5,
- * not all alike. That marker is weak alone, so a file is claimed only when its sum holds
- * (score 60) or, failing that, not at all: a damaged Evo X file is then unknown, never
- * "corrected" on a guess.
+ * not all alike. That marker is weak, so the score is low (55; 65 when the sum holds too):
+ * any family with a stronger signature wins. An edited file (stale sum) must still be
+ * claimed, or it could not be corrected. No real dump of ours has those digits at 0x50000.
  */
 #include "family_private.h"
 
@@ -216,11 +216,10 @@ static unsigned evox_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
         (d[EVOX_ID] == d[EVOX_ID + 1] && d[EVOX_ID] == d[EVOX_ID + 2] && d[EVOX_ID] == d[EVOX_ID + 3]))
         return 0;
     sum = (uint32_t)ecu_sum_words(d, n, 4, 1, 0, 32);
-    if (sum != EVOX_TARGET)
-        return 0;
-    snprintf(ev, evsz, "internal ID %02X%02X%02X%02X at 0x%X, whole-ROM sum32be 0x%08X",
-             d[EVOX_ID], d[EVOX_ID + 1], d[EVOX_ID + 2], d[EVOX_ID + 3], EVOX_ID, EVOX_TARGET);
-    return 60;
+    snprintf(ev, evsz, "internal ID %02X%02X%02X%02X at 0x%X%s", d[EVOX_ID], d[EVOX_ID + 1],
+             d[EVOX_ID + 2], d[EVOX_ID + 3], EVOX_ID,
+             sum == EVOX_TARGET ? ", whole-ROM sum32be 0x5AA55AA5" : "");
+    return sum == EVOX_TARGET ? 65 : 55;
 }
 
 static int evox_layout(const uint8_t *d, size_t n, struct blk_list *out)

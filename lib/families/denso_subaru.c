@@ -21,7 +21,8 @@
  * first record is disabled, no check is made at all (the family is named, the verdict is
  * no-layout). The correction writes diff.
  *
- * The table location follows the ROM size as the sources give it. For another size, every
+ * The table location follows the ROM size as the sources give it. For another size (a whole
+ * number of 64 KiB flash blocks; anything else is a cut or padded file: no layout), every
  * documented location that lies in the file is tried and the first whose 17 records are all
  * well formed is used (a record: start 4-aligned, end == 3 mod 4, start < end < 4 MiB, or 0/0:
  * disabled, or failing; the first record a range or disabled); with none, the family is named
@@ -168,6 +169,8 @@ static const struct table_loc *find_table(const uint8_t *d, size_t n)
     for (i = 0; i < NLOCS; i++)
         if (locs[i].size == n)
             return table_ok(d, n, &locs[i]) ? &locs[i] : NULL;
+    if (n % 0x10000) /* not a whole number of flash blocks: a cut or padded file */
+        return NULL;
     for (i = 0; i < NLOCS; i++)
         if (table_ok(d, n, &locs[i]))
             return &locs[i];
