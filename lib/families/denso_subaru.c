@@ -30,9 +30,10 @@
  *
  * Diesel (EE20) ROMs: record 4 is not a checksum but one half of the CVN (ScoobyRom: "Actual
  * sum needed, record.Checksum is different!"); it is neither checked nor written. A ROM is
- * taken as diesel, as in ScoobyRom's FindMetadata, when its ROM ID is the 32-character one at
- * 0x4000 (the CAL ID its last 8 characters) with the Denso copyright after 0x4000, or when it
- * carries the "DIESEL" system string of Euro 5 diesel ROMs.
+ * taken as diesel as in ScoobyRom's FindMetadata: its first Denso copyright string lies beyond
+ * 0x4000 (diesel ROMs keep a 32-character ROM ID at 0x4000, the CAL ID its last 8
+ * characters, and the copyright after it), or it carries the "DIESEL" system string of Euro 5
+ * diesel ROMs.
  *
  * Detection: the CAL ID (8 characters such as A2WC400I; 6 characters padded with spaces occur)
  * followed by a NUL at 0x2000 or 0x2004 in 32-bit ROMs (512 KiB and more), at 0x200 in the
@@ -177,9 +178,12 @@ static const struct table_loc *find_table(const uint8_t *d, size_t n)
     return NULL;
 }
 
-static int is_diesel(const uint8_t *d, size_t n, int idkind)
+/* ScoobyRom's rule: the first Denso copyright string of the image lies beyond 0x4000 (where
+   diesel ROMs keep their ROM ID), or the image carries the DIESEL system string. */
+static int is_diesel(const uint8_t *d, size_t n)
 {
-    if (idkind == 3 && n > 0x4000 && denso_near(d, n, 0x4000, n - 0x4000))
+    const uint8_t *first = ecu__memfind(d, n, "DENSO", 5);
+    if (first && (size_t)(first - d) > 0x4000)
         return 1;
     return ecu__memfind(d, n, "DIESEL", 6) != NULL;
 }
@@ -213,7 +217,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     }
     snprintf(ev, evsz, "CAL ID %s at 0x%llX%s; checksum table at 0x%llX%s", id,
              (unsigned long long)at, denso ? ", Denso copyright" : "", (unsigned long long)t->at,
-             is_diesel(d, n, kind) ? "; diesel: record 4 is the CVN, not checked" : "");
+             is_diesel(d, n) ? "; diesel: record 4 is the CVN, not checked" : "");
     return denso ? 90 : 70;
 }
 
@@ -237,7 +241,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     if (rec_disabled(ecu__rd32(d, n, t->at, 1), ecu__rd32(d, n, t->at + 4, 1),
                      ecu__rd32(d, n, t->at + 8, 1)))
         return ECU_OK; /* checks off */
-    diesel = is_diesel(d, n, kind);
+    diesel = is_diesel(d, n);
     for (i = 0; i < NREC + t->n2; i++) {
         uint64_t r = i < NREC ? t->at + 12 * i : t->at2 + 12 * (i - NREC);
         uint32_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1),

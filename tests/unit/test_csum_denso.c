@@ -199,6 +199,12 @@ static void test_subaru_cvn(void **state)
         const uint8_t *fixed = ecu_csum_image(cs, &n);
         assert_memory_equal(fixed + 0xFFBB0, x->data + 0xFFBB0, 12);
     }
+    /* without the DIESEL string: still diesel, the first Denso copyright lying beyond 0x4000 */
+    memcpy(copy, x->data, x->size);
+    memcpy(copy + 0x4000 + 11, "TURBOX", 6);
+    csum_analyze(cs, copy, x->size);
+    assert_int_equal(ecu_csum_block_count(cs), 5);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "CVN"));
     /* the same table in a petrol ROM (no diesel ID, no DIESEL string): record 4 is checked,
        and its CVN value fails */
     memcpy(copy, x->data, x->size);
