@@ -148,5 +148,9 @@ extern const struct family ecu__family_bosch_me745;
 extern const struct family ecu__family_siemens_ms42;
 extern const struct family ecu__family_siemens_ms43;
 extern const struct family ecu__family_siemens_ms45;
+extern const struct family ecu__family_denso_subaru;
+extern const struct family ecu__family_denso_mazda_nc;
+extern const struct family ecu__family_denso_mazdaspeed6;
+extern const struct family ecu__family_mitsubishi_evox;
 
 #endif

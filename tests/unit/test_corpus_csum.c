@@ -5,8 +5,12 @@
  * independent checkers found:
  * - in a folder whose family is implemented, every dump with expected "ok" must verify with
  *   no bad block and the right family; every "bad" one must be reported bad, and its
- *   corrected copy must verify with only checksum bytes changed; "unknown" rows assert no
- *   verdict (the layout is not the one the checkers know);
+ *   corrected copy must verify with only checksum bytes changed; every "none" one (a format
+ *   with no checksum table) must be claimed by the folder's family with the verdict
+ *   no-layout, never ok; "unknown" rows assert no verdict (the layout is not the one the
+ *   checkers know);
+ * - Subaru Denso dumps (whose ROM ID is the first token of the file name after the market and
+ *   model folders) must name that ID in their detection evidence;
  * - no dump of any other folder may be claimed by a family (no false detection).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -33,6 +37,7 @@ static const struct {
     {"bmw_ms43", "siemens-ms43"},
     {"bmw_siemens", "siemens-ms43|siemens-ms42|siemens-ms45"},
     {"motronic_old", "bosch-m1x-bmw|bosch-dme-bmw|bosch-m43-volvo|bosch-m44-volvo|bosch-m3x-m5x"},
+    {"subaru_denso", "denso-subaru"},
     {"vag_me7", "bosch-me7-vag"},
     {"volvo_me7", "bosch-me7-volvo"},
 };
@@ -110,11 +115,33 @@ static int allowed_family(const char *allowed, const char *name)
     return 0;
 }
 
+/* A Subaru Denso dump "<market>__<model>__<ROM ID>-...": the ROM ID (its first 6 to 8
+   characters, the CAL ID in the file) is named in the detection evidence. */
+static void check_subaru_id(const ecu_csum *cs, const char *file)
+{
+    const char *base = strrchr(file, '/'), *p;
+    char id[16];
+    size_t n;
+    base = base ? base + 1 : file;
+    p = strstr(base, "__");
+    p = p ? strstr(p + 2, "__") : NULL;
+    if (!p)
+        return;
+    p += 2;
+    n = strcspn(p, "-_.");
+    if (n < 6 || n > 8)
+        return;
+    memcpy(id, p, n);
+    id[n] = '\0';
+    if (!strstr(ecu_csum_evidence(cs), id))
+        fail_msg("%s: ROM ID %s not in the evidence \"%s\"", file, id, ecu_csum_evidence(cs));
+}
+
 static void test_corpus_bosch_verdicts(void **state)
 {
     ecu_image *img = ecu_image_new();
     ecu_csum *cs = ecu_csum_new();
-    size_t i, ok = 0, bad = 0, other = 0;
+    size_t i, ok = 0, bad = 0, none = 0, other = 0;
     (void)state;
     if (!nrows) {
         print_message("corpus not found at %s: skipped\n", corpus);
@@ -194,10 +221,20 @@ static void test_corpus_bosch_verdicts(void **state)
                 fail_msg("%s: corrected copy does not verify", r->file);
             bad++;
         }
+        if (strcmp(r->expected, "none") == 0) {
+            if (!got || ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)
+                fail_msg("%s: %s / %s, expected %s with no layout", r->file,
+                         got ? got->name : "none", ecu_verdict_name(ecu_csum_verdict(cs)), want);
+            if (ecu_csum_block_count(cs) != 0 || ecu_csum_fix(cs) != ECU_ERR_INVALID)
+                fail_msg("%s: no-layout dump with blocks, or corrected", r->file);
+            none++;
+        }
+        if (got && strcmp(r->folder, "subaru_denso") == 0)
+            check_subaru_id(cs, r->file);
         /* expected "unknown": no oracle, no verdict asserted */
     }
-    print_message("%zu ok and %zu bad dumps of implemented families checked, %zu others not "
-                  "claimed\n", ok, bad, other);
+    print_message("%zu ok, %zu bad and %zu no-layout dumps of implemented families checked, %zu "
+                  "others not claimed\n", ok, bad, none, other);
     assert_true(ok > 0 && bad > 0);
     ecu_image_free(img);
     ecu_csum_free(cs);

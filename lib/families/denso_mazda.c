@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Denso Mazda (MX-5 NC, Mazdaspeed6) and Mitsubishi Evo X: big-endian 32-bit word sums.
+ *
+ * denso-mazda-nc (cdufresne81/nc-flash src/ecu/checksum.py, src/ecu/constants.py,
+ * src/ecu/rom_utils.py; PR #31 fixed the table offset and the inclusive end): 1 MiB. A table
+ * of 12-byte BE records (start, end, value) from 0xFF650, read while the record's offset is
+ * below 0xFF7FC; it ends early at a record whose start is at or beyond the ROM size. `end` is
+ * the LAST byte of the block (inclusive): value == 0x5AA5A55A - the sum of the BE32 words of
+ * [start, end + 1) (an empty block: 0x5AA5A55A). Identification: the 6-character cal ID
+ * starting with 'L' (e.g. LF9VEB) at 0xC0046 or 0xB8046 (the calibration header at 0xB8000),
+ * and the generation byte at 0x2030 (0x35 NC1, 0x36/0x37 NC2).
+ *
+ * denso-mazdaspeed6 (LibreTuner/LibreTuner src/resources/definitions/mazdaspeed6/main.xml and
+ * l38k.xml): 1 MiB; checksum mode "basic" over offset 0x48000, size 0xB8000, target
+ * 0x5AA55AA5, the word at 0x48000 modified: the BE32 words of [0x48000, 0x100000) sum to
+ * 0x5AA55AA5. Identification: the text "L38K" at 0x2A7C8 (the one identifier the
+ * definitions give; other calibrations are not known).
+ *
+ * mitsubishi-evox (colecrouter/vscode-ecu-explorer specs/mitsucan-checksum-implementation.md,
+ * specs/ROM_MATCHING.md): 1 MiB; the BE32 words of the whole ROM sum to 0x5AA55AA5, the
+ * fix-up word at 0x0BFFF0. Identification: the EcuFlash internal ID, 4 bytes at 0x50000 read
+ * as 8 hexadecimal digits (56890009, 56890313 in the spec): here 8 decimal digits, the first 5,
+ * not all alike. That marker is weak, so the score is low (55; 65 when the sum holds too):
+ * any family with a stronger signature wins. An edited file (stale sum) must still be
+ * claimed, or it could not be corrected. No real dump of ours has those digits at 0x50000.
+ */
+#include "family_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MIB 0x100000u
+
+/* ---- Mazda NC ----------------------------------------------------------------------------- */
+
+#define NC_TOTAL 0x5AA5A55Au
+#define NC_TABLE 0xFF650u
+#define NC_TABLE_END 0xFF7FCu
+
+static int nc_cal_id(const uint8_t *d, size_t n, uint64_t at)
+{
+    unsigned k;
+    if (at + 6 > n || d[at] != 'L')
+        return 0;
+    for (k = 1; k < 6; k++)
+        if (!((d[at + k] >= 'A' && d[at + k] <= 'Z') || (d[at + k] >= '0' && d[at + k] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* Number of records of the table before its end (0 when the first is not a block). */
+static unsigned nc_records(const uint8_t *d, size_t n)
+{
+    unsigned k = 0;
+    uint64_t off;
+    for (off = NC_TABLE; off < NC_TABLE_END; off += 12, k++)
+        if (ecu__rd32(d, n, off, 1) >= n)
+            break;
+    return k;
+}
+
+static unsigned nc_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    uint64_t at = nc_cal_id(d, n, 0xC0046) ? 0xC0046 : nc_cal_id(d, n, 0xB8046) ? 0xB8046 : 0;
+    uint8_t gen;
+    uint32_t s, e;
+    unsigned nrec;
+    if (n != MIB || !at)
+        return 0;
+    gen = d[0x2030];
+    if (gen != 0x35 && gen != 0x36 && gen != 0x37)
+        return 0;
+    /* the table: a first record that is a block of the ROM, 4-aligned */
+    s = ecu__rd32(d, n, NC_TABLE, 1);
+    e = ecu__rd32(d, n, NC_TABLE + 4, 1);
+    nrec = nc_records(d, n);
+    if (!nrec || s % 4 || e < s || e >= n)
+        return 0;
+    snprintf(ev, evsz, "cal ID %.6s at 0x%llX, generation %s; %u checksum records at 0x%X",
+             (const char *)d + at, (unsigned long long)at, gen == 0x35 ? "NC1" : "NC2", nrec,
+             NC_TABLE);
+    return 85;
+}
+
+static uint64_t nc_value(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint64_t s = ecu_sum_words(img + b->ranges[0].start,
+                               (size_t)(b->ranges[0].end - b->ranges[0].start), 4, 1, 0, 32);
+    (void)size;
+    return (uint32_t)(NC_TOTAL - (uint32_t)s);
+}
+
+static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    unsigned k, nrec = nc_records(d, n);
+    for (k = 0; k < nrec; k++) {
+        uint64_t r = NC_TABLE + 12 * (uint64_t)k;
+        uint64_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1);
+        struct blk b;
+        memset(&b, 0, sizeof b);
+        snprintf(b.name, sizeof b.name, "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
+                 (unsigned long long)e);
+        snprintf(b.algo, sizeof b.algo, "0x%08X-sum32be", NC_TOTAL);
+        b.kind = BK_CUSTOM;
+        /* [start, end] inclusive, clipped to the ROM, whole words only; empty when end < start */
+        if (e + 1 > n)
+            e = n - 1;
+        b.ranges[0].start = s;
+        b.ranges[0].end = e >= s ? s + (e + 1 - s) / 4 * 4 : s;
+        b.nranges = 1;
+        b.compute = nc_value;
+        b.store_off = r + 8;
+        b.store_bytes = 4;
+        b.store_be = 1;
+        if (ecu__blk_add(out, &b))
+            return ECU_ERR_NOMEM;
+    }
+    return ECU_OK;
+}
+
+const struct family ecu__family_denso_mazda_nc = {
+    .info = {
+        .name = "denso-mazda-nc",
+        .manufacturer = "Denso",
+        .description = "Mazda MX-5 NC (NC1/NC2), 1 MiB",
+        .verifies = "every record of the table at 0xFF650: value == 0x5AA5A55A - sum32be of "
+                    "[start, end] (end inclusive)",
+        .corrects = "each record's value",
+        .sources = "cdufresne81/nc-flash src/ecu/checksum.py, src/ecu/constants.py, "
+                   "src/ecu/rom_utils.py (PR #31)",
+    },
+    .min_size = MIB,
+    .max_size = MIB,
+    .detect = nc_detect,
+    .layout = nc_layout,
+};
+
+/* ---- a whole-range BE32 sum with a compensation word --------------------------------------- */
+
+static int selfsum(struct blk_list *out, const char *name, uint64_t start, uint64_t end,
+                   uint64_t slot, uint32_t target)
+{
+    struct blk b;
+    memset(&b, 0, sizeof b);
+    snprintf(b.name, sizeof b.name, "%s", name);
+    snprintf(b.algo, sizeof b.algo, "sum32be==0x%08X", target);
+    b.kind = BK_SELFSUM;
+    b.ranges[0].start = start;
+    b.ranges[0].end = end;
+    b.nranges = 1;
+    b.word_bytes = 4;
+    b.word_be = 1;
+    b.acc_bits = 32;
+    b.target = target;
+    b.store_off = slot;
+    b.store_bytes = 4;
+    b.store_be = 1;
+    return ecu__blk_add(out, &b);
+}
+
+/* ---- Mazdaspeed6 ------------------------------------------------------------------------- */
+
+#define MS6_ID 0x2A7C8u
+#define MS6_START 0x48000u
+#define MS6_TARGET 0x5AA55AA5u
+
+static unsigned ms6_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    if (n != MIB || memcmp(d + MS6_ID, "L38K", 4) != 0)
+        return 0;
+    snprintf(ev, evsz, "calibration L38K at 0x%X (LibreTuner identifier)", MS6_ID);
+    return 80;
+}
+
+static int ms6_layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    (void)d;
+    if (n != MIB)
+        return ECU_OK;
+    return selfsum(out, "calibration 0x48000-0xFFFFF", MS6_START, MIB, MS6_START, MS6_TARGET);
+}
+
+const struct family ecu__family_denso_mazdaspeed6 = {
+    .info = {
+        .name = "denso-mazdaspeed6",
+        .manufacturer = "Denso",
+        .description = "Mazdaspeed6 / Mazda 6 MPS L38K, 1 MiB",
+        .verifies = "sum32be of [0x48000, 0x100000) == 0x5AA55AA5",
+        .corrects = "the word at 0x48000",
+        .sources = "LibreTuner/LibreTuner src/resources/definitions/mazdaspeed6/main.xml, "
+                   "l38k.xml",
+    },
+    .min_size = MIB,
+    .max_size = MIB,
+    .detect = ms6_detect,
+    .layout = ms6_layout,
+};
+
+/* ---- Mitsubishi Evo X --------------------------------------------------------------------- */
+
+#define EVOX_ID 0x50000u
+#define EVOX_FIX 0x0BFFF0u
+#define EVOX_TARGET 0x5AA55AA5u
+
+static unsigned evox_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    unsigned k;
+    uint32_t sum;
+    if (n != MIB)
+        return 0;
+    for (k = 0; k < 4; k++)
+        if ((d[EVOX_ID + k] >> 4) > 9 || (d[EVOX_ID + k] & 0xF) > 9)
+            return 0;
+    if ((d[EVOX_ID] >> 4) != 5 ||
+        (d[EVOX_ID] == d[EVOX_ID + 1] && d[EVOX_ID] == d[EVOX_ID + 2] && d[EVOX_ID] == d[EVOX_ID + 3]))
+        return 0;
+    sum = (uint32_t)ecu_sum_words(d, n, 4, 1, 0, 32);
+    snprintf(ev, evsz, "internal ID %02X%02X%02X%02X at 0x%X%s", d[EVOX_ID], d[EVOX_ID + 1],
+             d[EVOX_ID + 2], d[EVOX_ID + 3], EVOX_ID,
+             sum == EVOX_TARGET ? ", whole-ROM sum32be 0x5AA55AA5" : "");
+    return sum == EVOX_TARGET ? 65 : 55;
+}
+
+static int evox_layout(const uint8_t *d, size_t n, struct blk_list *out)
+{
+    (void)d;
+    if (n != MIB)
+        return ECU_OK;
+    return selfsum(out, "whole ROM", 0, MIB, EVOX_FIX, EVOX_TARGET);
+}
+
+const struct family ecu__family_mitsubishi_evox = {
+    .info = {
+        .name = "mitsubishi-evox",
+        .manufacturer = "Mitsubishi",
+        .description = "Lancer Evolution X 4B11T (Renesas M32186), 1 MiB",
+        .verifies = "sum32be of the whole ROM == 0x5AA55AA5",
+        .corrects = "the word at 0x0BFFF0",
+        .sources = "colecrouter/vscode-ecu-explorer specs/mitsucan-checksum-implementation.md, "
+                   "specs/ROM_MATCHING.md",
+    },
+    .min_size = MIB,
+    .max_size = MIB,
+    .detect = evox_detect,
+    .layout = evox_layout,
+};
