@@ -145,5 +145,11 @@ extern const struct family ecu__family_bosch_m797;
 extern const struct family ecu__family_bosch_m797_china;
 extern const struct family ecu__family_bosch_m798;
 extern const struct family ecu__family_bosch_me745;
+extern const struct family ecu__family_delphi_multec;
+extern const struct family ecu__family_delphi_multec_s;
+extern const struct family ecu__family_marelli_iaw_1ap;
+extern const struct family ecu__family_marelli_iaw_1av;
+extern const struct family ecu__family_marelli_iaw_4lv;
+extern const struct family ecu__family_marelli_mjd_6jf;
 
 #endif

@@ -17,6 +17,13 @@ const struct family *const ecu__families[] = {
     &ecu__family_bosch_m43_volvo,
     &ecu__family_bosch_m44_volvo,
     &ecu__family_bosch_m3x_m5x,
+    /* identification only (no layout): Delphi and Magneti Marelli */
+    &ecu__family_delphi_multec,
+    &ecu__family_delphi_multec_s,
+    &ecu__family_marelli_iaw_1ap,
+    &ecu__family_marelli_iaw_1av,
+    &ecu__family_marelli_iaw_4lv,
+    &ecu__family_marelli_mjd_6jf,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];
