@@ -152,5 +152,11 @@ extern const struct family ecu__family_denso_subaru;
 extern const struct family ecu__family_denso_mazda_nc;
 extern const struct family ecu__family_denso_mazdaspeed6;
 extern const struct family ecu__family_mitsubishi_evox;
+extern const struct family ecu__family_delphi_multec;
+extern const struct family ecu__family_delphi_multec_s;
+extern const struct family ecu__family_marelli_iaw_1ap;
+extern const struct family ecu__family_marelli_iaw_1av;
+extern const struct family ecu__family_marelli_iaw_4lv;
+extern const struct family ecu__family_marelli_mjd_6jf;
 
 #endif

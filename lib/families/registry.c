@@ -24,6 +24,13 @@ const struct family *const ecu__families[] = {
     &ecu__family_denso_mazda_nc,
     &ecu__family_denso_mazdaspeed6,
     &ecu__family_mitsubishi_evox,
+    /* identification only (no layout): Delphi and Magneti Marelli */
+    &ecu__family_delphi_multec,
+    &ecu__family_delphi_multec_s,
+    &ecu__family_marelli_iaw_1ap,
+    &ecu__family_marelli_iaw_1av,
+    &ecu__family_marelli_iaw_4lv,
+    &ecu__family_marelli_mjd_6jf,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];

@@ -11,6 +11,9 @@
  *   checkers know);
  * - Subaru Denso dumps (whose ROM ID is the first token of the file name after the market and
  *   model folders) must name that ID in their detection evidence;
+ * - in a detection-only folder (families with no known checksum layout), a dump that a family
+ *   claims must be its folder's family with the verdict no-layout, no block, and a fix that is
+ *   refused and changes nothing; which family claims each dump, or none, is printed;
  * - no dump of any other folder may be claimed by a family (no false detection).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -40,7 +43,21 @@ static const struct {
     {"subaru_denso", "denso-subaru"},
     {"vag_me7", "bosch-me7-vag"},
     {"volvo_me7", "bosch-me7-volvo"},
+    {"delco_multec", "delphi-multec|delphi-multec-s"},
+    {"marelli", "marelli-iaw-1ap|marelli-iaw-1av|marelli-iaw-4lv|marelli-mjd-6jf"},
 };
+
+/* folders whose families are identified only: no checksum layout is known for them */
+static const char *const detection_only[] = {"delco_multec", "marelli"};
+
+static int is_detection_only(const char *folder)
+{
+    size_t i;
+    for (i = 0; i < sizeof detection_only / sizeof detection_only[0]; i++)
+        if (strcmp(detection_only[i], folder) == 0)
+            return 1;
+    return 0;
+}
 
 struct row {
     char file[1100];
@@ -141,7 +158,7 @@ static void test_corpus_bosch_verdicts(void **state)
 {
     ecu_image *img = ecu_image_new();
     ecu_csum *cs = ecu_csum_new();
-    size_t i, ok = 0, bad = 0, none = 0, other = 0;
+    size_t i, ok = 0, bad = 0, none = 0, other = 0, nolayout = 0, unclaimed = 0;
     (void)state;
     if (!nrows) {
         print_message("corpus not found at %s: skipped\n", corpus);
@@ -168,6 +185,39 @@ static void test_corpus_bosch_verdicts(void **state)
         }
         if (got && !allowed_family(want, got->name))
             fail_msg("%s (%s): claimed by %s, expected %s", r->file, r->folder, got->name, want);
+        if (is_detection_only(r->folder)) {
+            /* identified at most: never valid, never bad, never corrected */
+            const uint8_t *before;
+            uint8_t *copy;
+            size_t n0;
+            print_message("%s: %s (%s)\n", r->file, got ? got->name : "unclaimed",
+                          got ? ecu_csum_evidence(cs) : ecu_verdict_name(ecu_csum_verdict(cs)));
+            if (strcmp(r->expected, "unknown") != 0)
+                fail_msg("%s: expected %s in a detection-only folder", r->file, r->expected);
+            if (!got) {
+                if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
+                    fail_msg("%s: verdict %s with no family", r->file,
+                             ecu_verdict_name(ecu_csum_verdict(cs)));
+                unclaimed++;
+                continue;
+            }
+            if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)
+                fail_msg("%s: %s / %s, expected no-layout", r->file, got->name,
+                         ecu_verdict_name(ecu_csum_verdict(cs)));
+            assert_int_equal(ecu_csum_block_count(cs), 0);
+            assert_int_equal(ecu_csum_bad_count(cs), 0);
+            before = ecu_csum_image(cs, &n0);
+            copy = malloc(n0);
+            assert_non_null(copy);
+            memcpy(copy, before, n0);
+            if (ecu_csum_fix(cs) != ECU_ERR_INVALID)
+                fail_msg("%s: a fix of a no-layout image was not refused", r->file);
+            assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
+            assert_memory_equal(ecu_csum_image(cs, &n0), copy, n0);
+            free(copy);
+            nolayout++;
+            continue;
+        }
         if (strcmp(r->expected, "ok") == 0) {
             if (!got)
                 fail_msg("%s: no family, expected %s", r->file, want);
@@ -234,7 +284,8 @@ static void test_corpus_bosch_verdicts(void **state)
         /* expected "unknown": no oracle, no verdict asserted */
     }
     print_message("%zu ok, %zu bad and %zu no-layout dumps of implemented families checked, %zu "
-                  "others not claimed\n", ok, bad, none, other);
+                  "others not claimed; detection-only folders: %zu no-layout, %zu unclaimed\n", ok,
+                  bad, none, other, nolayout, unclaimed);
     assert_true(ok > 0 && bad > 0);
     ecu_image_free(img);
     ecu_csum_free(cs);

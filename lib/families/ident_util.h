@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small helpers for families that are identified by text and markers (lib/families/delphi.c,
+ * lib/families/marelli.c): bounded searches, character classes and evidence quoting. Every
+ * read is bounds-checked against the image size; every search is one linear pass
+ * (ecu__memfind) over a region clamped to the image.
+ */
+#ifndef ECU_IDENT_UTIL_H
+#define ECU_IDENT_UTIL_H
+
+#include "family_private.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ID_NONE ((size_t)-1)
+
+static inline int id_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+static inline int id_upper(uint8_t c) { return c >= 'A' && c <= 'Z'; }
+static inline int id_alnum(uint8_t c)
+{
+    return id_digit(c) || id_upper(c) || (c >= 'a' && c <= 'z');
+}
+static inline int id_space(uint8_t c) { return c == ' ' || c == '\t'; }
+
+/* Whether [at, at + len) lies in the image and every byte of it passes @p cls. */
+static inline int id_all(const uint8_t *d, size_t n, size_t at, size_t len, int (*cls)(uint8_t))
+{
+    size_t i;
+    if (at > n || n - at < len)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!cls(d[at + i]))
+            return 0;
+    return 1;
+}
+
+/* Whether the @p len bytes of @p s lie at @p at. */
+static inline int id_at(const uint8_t *d, size_t n, size_t at, const void *s, size_t len)
+{
+    return at <= n && n - at >= len && memcmp(d + at, s, len) == 0;
+}
+
+/* Offset of the first @p s (@p len bytes) wholly inside [from, to) of the image, or ID_NONE. */
+static inline size_t id_find(const uint8_t *d, size_t n, size_t from, size_t to, const void *s,
+                             size_t len)
+{
+    const uint8_t *hit;
+    if (to > n)
+        to = n;
+    if (from >= to || to - from < len)
+        return ID_NONE;
+    hit = ecu__memfind(d + from, to - from, s, len);
+    return hit ? (size_t)(hit - d) : ID_NONE;
+}
+
+/* Whether [from, to) of the image is all @p v. */
+static inline int id_fill(const uint8_t *d, size_t n, size_t from, size_t to, uint8_t v)
+{
+    size_t i;
+    if (to > n || from > to)
+        return 0;
+    for (i = from; i < to; i++)
+        if (d[i] != v)
+            return 0;
+    return 1;
+}
+
+/* Copies @p len bytes of @p src into @p out as printable ASCII ('.' for anything else),
+   NUL-terminated, at most @p outsz - 1 characters. */
+static inline void id_quote(const uint8_t *src, size_t len, char *out, size_t outsz)
+{
+    size_t i;
+    if (!outsz)
+        return;
+    for (i = 0; i < len && i + 1 < outsz; i++)
+        out[i] = src[i] >= 0x20 && src[i] < 0x7F ? (char)src[i] : '.';
+    out[i] = '\0';
+}
+
+/* The name of an ECU maker's own strings that, found anywhere in the image, say it belongs to
+   another maker's family (Bosch, Siemens/Continental): NULL when none is there. Only long,
+   specific strings: short ones occur by chance in code and tables. */
+static inline const char *id_foreign(const uint8_t *d, size_t n)
+{
+    static const char *const s[] = {"BOSCH", "MOTRONIC", "SIMOS", "5WK9"};
+    size_t i;
+    for (i = 0; i < sizeof s / sizeof s[0]; i++)
+        if (id_find(d, n, 0, n, s[i], strlen(s[i])) != ID_NONE)
+            return s[i];
+    return NULL;
+}
+
+#endif
