@@ -148,5 +148,6 @@ extern const struct family ecu__family_bosch_me745;
 extern const struct family ecu__family_siemens_ms42;
 extern const struct family ecu__family_siemens_ms43;
 extern const struct family ecu__family_siemens_ms45;
+extern const struct family ecu__family_hitachi_nissan;
 
 #endif

@@ -20,6 +20,7 @@ const struct family *const ecu__families[] = {
     &ecu__family_bosch_m43_volvo,
     &ecu__family_bosch_m44_volvo,
     &ecu__family_bosch_m3x_m5x,
+    &ecu__family_hitachi_nissan,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];
