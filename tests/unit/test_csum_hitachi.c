@@ -243,6 +243,31 @@ static void test_unknown_cpu(void **state)
     assert_true(claimed(cs));
     csum_assert_verdict(cs, ECU_VERDICT_NO_LAYOUT, "unknown CPU code");
     assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    /* its std sum and xor rewritten (computed here, at the manifest's slots): std located
+       again, the alt block unknown for this CPU type, so std alone */
+    {
+        uint64_t ps = x->b[2].slot, px = x->b[3].slot, o;
+        uint32_t sum = 0, xr = 0;
+        for (o = 0; o + 4 <= x->size; o += 4) {
+            uint32_t v = (uint32_t)copy[o] << 24 | (uint32_t)copy[o + 1] << 16 |
+                         (uint32_t)copy[o + 2] << 8 | copy[o + 3];
+            if (o == ps || o == px)
+                continue;
+            sum += v;
+            xr ^= v;
+        }
+        for (o = 0; o < 4; o++) {
+            copy[ps + o] = (uint8_t)(sum >> (24 - 8 * o));
+            copy[px + o] = (uint8_t)(xr >> (24 - 8 * o));
+        }
+        csum_analyze(cs, copy, x->size);
+        assert_true(claimed(cs));
+        csum_assert_verdict(cs, ECU_VERDICT_OK, "unknown CPU code, std rewritten");
+        assert_int_equal(ecu_csum_block_count(cs), 2);
+        assert_string_equal(ecu_csum_block_at(cs, 0)->name, "std sum");
+        assert_int_equal(ecu_csum_block_at(cs, 0)->store_offset, ps);
+        assert_int_equal(ecu_csum_block_at(cs, 1)->store_offset, px);
+    }
     /* a code that is not SH: not claimed */
     memcpy(copy + x->ident_at[0] + 13, "SHX05513", 8);
     csum_analyze(cs, copy, x->size);
