@@ -158,5 +158,6 @@ extern const struct family ecu__family_marelli_iaw_1ap;
 extern const struct family ecu__family_marelli_iaw_1av;
 extern const struct family ecu__family_marelli_iaw_4lv;
 extern const struct family ecu__family_marelli_mjd_6jf;
+extern const struct family ecu__family_hitachi_nissan;
 
 #endif

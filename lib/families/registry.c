@@ -24,6 +24,7 @@ const struct family *const ecu__families[] = {
     &ecu__family_denso_mazda_nc,
     &ecu__family_denso_mazdaspeed6,
     &ecu__family_mitsubishi_evox,
+    &ecu__family_hitachi_nissan,
     /* identification only (no layout): Delphi and Magneti Marelli */
     &ecu__family_delphi_multec,
     &ecu__family_delphi_multec_s,
