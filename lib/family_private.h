@@ -13,7 +13,7 @@
 #include "ecu/checksum.h"
 #include "ecu/csum.h"
 
-#define ECU_BLK_MAX_RANGES 8
+#define ECU_BLK_MAX_RANGES 16 /* Continental Simos security headers: up to 16 */
 
 enum blk_kind {
     BK_SUM,     /* sum of words over the ranges, stored (optionally with its complement) */
@@ -159,5 +159,7 @@ extern const struct family ecu__family_marelli_iaw_1av;
 extern const struct family ecu__family_marelli_iaw_4lv;
 extern const struct family ecu__family_marelli_mjd_6jf;
 extern const struct family ecu__family_hitachi_nissan;
+extern const struct family ecu__family_continental_simos;
+extern const struct family ecu__family_sim2k;
 
 #endif

@@ -25,6 +25,8 @@ const struct family *const ecu__families[] = {
     &ecu__family_denso_mazdaspeed6,
     &ecu__family_mitsubishi_evox,
     &ecu__family_hitachi_nissan,
+    &ecu__family_continental_simos,
+    &ecu__family_sim2k,
     /* identification only (no layout): Delphi and Magneti Marelli */
     &ecu__family_delphi_multec,
     &ecu__family_delphi_multec_s,
