@@ -427,6 +427,8 @@ static uint32_t sim2k_base(const uint8_t *d, size_t n)
     size_t i;
     for (i = 0; i < sizeof sim2k_bases / sizeof sim2k_bases[0]; i++) {
         struct blk b;
+        if (sim2k_bases[i] == 0x80010000 && n > 0x10000) /* its CBOOT is 0xFE00 bytes */
+            continue;
         memset(&b, 0, sizeof b);
         if (crc_header(d, n, 0x300, sim2k_bases[i], 0, n, 0, &b))
             return sim2k_bases[i];
