@@ -356,7 +356,7 @@ static int ecm3_block(const uint8_t *d, size_t n, const struct variant *v, struc
     b.store_off = slot;
     b.store_bytes = 8;
     b.store_be = 0;
-    snprintf(b.algo, sizeof b.algo, "sum64 of LE32 words, stored high/low LE32");
+    snprintf(b.algo, sizeof b.algo, "sum64 of LE32 words (hi,lo slot shown as LE64)");
     return ecu__blk_add(out, &b);
 }
 
