@@ -26,13 +26,14 @@
  *
  * (block lengths as VW_Flash gives them; S16's CBOOT is taken as 0x1FE00, the room before
  * ASW1, VW_Flash reusing S18.1's 0x23E00 there). The project ID (8 ASCII bytes) lies at
- * CBOOT+0x437, ASW1+0x627, ASW2/3+0x203 and CAL+0x23; its first three letters name the
- * generation. A dump is claimed when it has the size of its generation, at least two of its
+ * CBOOT+0x437, ASW1+0x627, ASW2/3+0x203 and CAL+0x23 (S10's BOOT: 5 bytes at 0x41F); its first
+ * letters name the generation. A dump is claimed when it has the size of its generation, at least two of its
  * blocks carry the project-ID prefix and at least one security header parses.
  *
  * Security header ("block CRC"): at block+0x300 (CBOOT, ASW1, CAL; S8/S10 all three blocks),
- * block+0x0 (ASW2/ASW3) and, for the CBOOT of S12/S16/S18, a second one at CBOOT+0x340 whose
- * addresses are those of the CBOOT copied to its temporary place (VW_Flash's CBOOT_temp base).
+ * block+0x0 (ASW2/ASW3) and a second one at CBOOT+0x340 whose addresses are those of the CBOOT
+ * copied to its temporary place (VW_Flash's CBOOT_temp base: 0x80840000 on S16/S18.1,
+ * 0x80880000 on S18.10/41, 0x80080000 on S12, the CAL base on S8/S10).
  * LE32 words: +0 initial value, +4 stored CRC, +8 range count, +12 count x (start, end) with
  * inclusive end, absolute addresses; a range maps to (address - block base) within the block.
  * CRC-32 poly 0x04C11DB7, not reflected, xorout 0, continued across the ranges from the initial
@@ -144,7 +145,8 @@ struct sblock {
     const char *name;
     uint32_t off, base, len;
     uint16_t id_at, hdr;
-    uint32_t temp_base; /* base of the second header at +0x340 (CBOOT), 0: none */
+    uint32_t temp_base;
+    uint8_t id_len; /* base of the second header at +0x340 (CBOOT), 0: none */
 };
 
 struct variant {
@@ -158,66 +160,68 @@ struct variant {
 
 static const struct variant variants[] = {
     {"Simos18.1", "SC8", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
-     {{"CBOOT", 0x1C000, 0x8001C000, 0x23E00, 0x437, 0x300, 0x80840000},
-      {"ASW1", 0x40000, 0x80040000, 0xFFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x140000, 0x80140000, 0xBFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x280000, 0x80880000, 0x7FC00, 0x203, 0x0, 0},
-      {"CAL", 0x200000, 0xA0800000, 0x7FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x1C000, 0x8001C000, 0x23E00, 0x437, 0x300, 0x80840000, 8},
+      {"ASW1", 0x40000, 0x80040000, 0xFFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x140000, 0x80140000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x280000, 0x80880000, 0x7FC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x200000, 0xA0800000, 0x7FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos16", "SG1", 0x400000, 1, NULL,
-     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80840000},
-      {"ASW1", 0x40000, 0x80040000, 0xFFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x140000, 0x80140000, 0xBFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x280000, 0x80880000, 0x7FC00, 0x203, 0x0, 0},
-      {"CAL", 0x200000, 0xA0800000, 0x7FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80840000, 8},
+      {"ASW1", 0x40000, 0x80040000, 0xFFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x140000, 0x80140000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x280000, 0x80880000, 0x7FC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x200000, 0xA0800000, 0x7FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos18.10", "SCG", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
-     {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000},
-      {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0},
-      {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000, 8},
+      {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos18.41", "SCB", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
-     {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000},
-      {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0},
-      {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000, 8},
+      {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos12", "SC1", 0x400000, 0, "Simos12.1 RSA block signatures (keys in OTP) not checkable",
-     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80080000},
-      {"ASW1", 0xC0000, 0x800C0000, 0xBFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x180000, 0x80180000, 0xBFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x240000, 0x80240000, 0xBFC00, 0x203, 0x0, 0},
-      {"CAL", 0x40000, 0xA0040000, 0x6FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80080000, 8},
+      {"ASW1", 0xC0000, 0x800C0000, 0xBFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x180000, 0x80180000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x240000, 0x80240000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x40000, 0xA0040000, 0x6FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos12.2", "SC2", 0x400000, 0, NULL,
-     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80080000},
-      {"ASW1", 0xC0000, 0x800C0000, 0xBFC00, 0x627, 0x300, 0},
-      {"ASW2", 0x180000, 0x80180000, 0xBFC00, 0x203, 0x0, 0},
-      {"ASW3", 0x240000, 0x80240000, 0xBFC00, 0x203, 0x0, 0},
-      {"CAL", 0x40000, 0xA0040000, 0x6FC00, 0x23, 0x300, 0}},
+     {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80080000, 8},
+      {"ASW1", 0xC0000, 0x800C0000, 0xBFC00, 0x627, 0x300, 0, 8},
+      {"ASW2", 0x180000, 0x80180000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"ASW3", 0x240000, 0x80240000, 0xBFC00, 0x203, 0x0, 0, 8},
+      {"CAL", 0x40000, 0xA0040000, 0x6FC00, 0x23, 0x300, 0, 8}},
      5},
     {"Simos8", "S85", 0x200000, 0, NULL,
-     {{"BOOT", 0x20000, 0x80020000, 0x13E00, 0x437, 0x300, 0},
-      {"SW", 0x80000, 0x80080000, 0x17FE00, 0x627, 0x300, 0},
-      {"CAL", 0x40000, 0xA0040000, 0x3C000, 0x23, 0x300, 0}},
+     {{"BOOT", 0x20000, 0x80020000, 0x13E00, 0x437, 0x300, 0xA0040000, 8},
+      {"SW", 0x80000, 0x80080000, 0x17FE00, 0x627, 0x300, 0, 8},
+      {"CAL", 0x40000, 0xA0040000, 0x3C000, 0x23, 0x300, 0, 8}},
      3},
     {"Simos10", "SA", 0x200000, 0, NULL,
-     {{"BOOT", 0xC000, 0x8000C000, 0x13E00, 0x437, 0x300, 0},
-      {"SW", 0x20000, 0x80020000, 0x19FA00, 0x627, 0x300, 0},
-      {"CAL", 0x1C0000, 0xA01C0000, 0x3C000, 0x23, 0x300, 0}},
+     {{"BOOT", 0xC000, 0x8000C000, 0x13E00, 0x41F, 0x300, 0xA01C0000, 5},
+      {"SW", 0x20000, 0x80020000, 0x19FA00, 0x627, 0x300, 0, 8},
+      {"CAL", 0x1C0000, 0xA01C0000, 0x3C000, 0x23, 0x300, 0, 8}},
      3},
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
-static int printable_id(const uint8_t *d, size_t n, uint64_t at)
+#define ID_LEN(s) ((size_t)(s)->id_len)
+
+static int printable_id(const uint8_t *d, size_t n, uint64_t at, size_t len)
 {
     size_t i;
-    if (at > n || n - at < 8)
+    if (at > n || n - at < len)
         return 0;
-    for (i = 0; i < 8; i++)
+    for (i = 0; i < len; i++)
         if (d[at + i] < 0x20 || d[at + i] > 0x7E)
             return 0;
     return 1;
@@ -230,7 +234,7 @@ static unsigned id_count(const uint8_t *d, size_t n, const struct variant *v, si
     unsigned m = 0;
     for (i = 0; i < v->nb; i++) {
         uint64_t at = (uint64_t)v->b[i].off + v->b[i].id_at;
-        if (printable_id(d, n, at) && !memcmp(d + at, v->prefix, pl)) {
+        if (printable_id(d, n, at, ID_LEN(&v->b[i])) && !memcmp(d + at, v->prefix, pl)) {
             if (!m && first)
                 *first = i;
             m++;
@@ -373,8 +377,8 @@ static unsigned simos_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     if (!hdrs)
         return 0;
     at = (uint64_t)v->b[first].off + v->b[first].id_at;
-    snprintf(ev, evsz, "%s, project ID %.8s at 0x%llX, in %u of %zu blocks; %u security header%s%s%s",
-             v->name, (const char *)d + at, (unsigned long long)at, ids, v->nb, hdrs,
+    snprintf(ev, evsz, "%s, project ID %.*s at 0x%llX, in %u of %zu blocks; %u security header%s%s%s",
+             v->name, (int)ID_LEN(&v->b[first]), (const char *)d + at, (unsigned long long)at, ids, v->nb, hdrs,
              hdrs == 1 ? "" : "s", v->sig ? "; " : "", v->sig ? v->sig : "");
     return 90;
 }

@@ -209,7 +209,7 @@ static void test_variants(void **state)
         {"continental-s12.bin.gz", "Simos12,", "SC1A1200", "Simos12.1 RSA"},
         {"continental-s12-2.bin.gz", "Simos12.2,", "SC2A1220", NULL},
         {"continental-s8.bin.gz", "Simos8,", "S85A0800", NULL},
-        {"continental-s10.bin.gz", "Simos10,", "SA3A1000", NULL},
+        {"continental-s10.bin.gz", "Simos10,", "ID SA3A1 at 0xC41F", NULL},
         {"continental-sim2k-64k.bin.gz", "SIM2K CBOOT", "(TC1782), base 0x80010000", NULL},
         {"continental-sim2k-128k.bin.gz", "SIM2K CBOOT", "(TC1791), base 0x80020000", NULL},
     };
@@ -447,8 +447,8 @@ static void test_not_claimed(void **state)
     {
         const struct csum_image *x = image("continental-s8.bin.gz");
         uint8_t *copy = csum_dup(x->data, x->size);
-        static const uint32_t hdr[] = {0x20308, 0x80308, 0x40308};
-        for (k = 0; k < 3; k++)
+        static const uint32_t hdr[] = {0x20308, 0x20348, 0x80308, 0x40308};
+        for (k = 0; k < 4; k++)
             put32(copy + hdr[k], 0xFFFFFFFF);
         check_unclaimed(cs, copy, x->size, "Simos8 without a usable header");
         free(copy);
