@@ -50,8 +50,9 @@
  * byte there is non-zero. A count of 0 means no ECM3 block.
  *
  * Signatures: Simos18 (and Simos12.1) blocks also carry RSA PKCS#1 v1.5 / SHA-256 signatures
- * whose public keys live in the ECU's OTP memory, not in the dump: they can be neither verified
- * nor recomputed from the file, so no block stands for them (a block whose status could only be
+ * (docs/rsa.md): the public keys live in the OTP area (a full read may or may not hold it), and
+ * the signed data is the block salted with its addresses and scrambled by an unpublished
+ * algorithm. They can be neither verified nor recomputed from the file, so no block stands for them (a block whose status could only be
  * "unknown" would make every stock file bad); the evidence and the manual say so. A corrected
  * file flashes only on an ECU that accepts it (unlocked / patched boot).
  *
@@ -159,7 +160,7 @@ struct variant {
 };
 
 static const struct variant variants[] = {
-    {"Simos18.1", "SC8", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
+    {"Simos18.1", "SC8", 0x400000, 1, "RSA block signatures not checkable",
      {{"CBOOT", 0x1C000, 0x8001C000, 0x23E00, 0x437, 0x300, 0x80840000, 8},
       {"ASW1", 0x40000, 0x80040000, 0xFFC00, 0x627, 0x300, 0, 8},
       {"ASW2", 0x140000, 0x80140000, 0xBFC00, 0x203, 0x0, 0, 8},
@@ -173,21 +174,21 @@ static const struct variant variants[] = {
       {"ASW3", 0x280000, 0x80880000, 0x7FC00, 0x203, 0x0, 0, 8},
       {"CAL", 0x200000, 0xA0800000, 0x7FC00, 0x23, 0x300, 0, 8}},
      5},
-    {"Simos18.10", "SCG", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
+    {"Simos18.10", "SCG", 0x400000, 1, "RSA block signatures not checkable",
      {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000, 8},
       {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0, 8},
       {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0, 8},
       {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0, 8},
       {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0, 8}},
      5},
-    {"Simos18.41", "SCB", 0x400000, 1, "RSA block signatures (keys in OTP) not checkable",
+    {"Simos18.41", "SCB", 0x400000, 1, "RSA block signatures not checkable",
      {{"CBOOT", 0x200000, 0x80800000, 0x1FE00, 0x437, 0x300, 0x80880000, 8},
       {"ASW1", 0x20000, 0x80020000, 0xDFC00, 0x627, 0x300, 0, 8},
       {"ASW2", 0x100000, 0x80100000, 0xFFC00, 0x203, 0x0, 0, 8},
       {"ASW3", 0x2C0000, 0x808C0000, 0x13FC00, 0x203, 0x0, 0, 8},
       {"CAL", 0x220000, 0xA0820000, 0x9FC00, 0x23, 0x300, 0, 8}},
      5},
-    {"Simos12", "SC1", 0x400000, 0, "Simos12.1 RSA block signatures (keys in OTP) not checkable",
+    {"Simos12", "SC1", 0x400000, 0, "Simos12.1 RSA block signatures not checkable",
      {{"CBOOT", 0x20000, 0x80020000, 0x1FE00, 0x437, 0x300, 0x80080000, 8},
       {"ASW1", 0xC0000, 0x800C0000, 0xBFC00, 0x627, 0x300, 0, 8},
       {"ASW2", 0x180000, 0x80180000, 0xBFC00, 0x203, 0x0, 0, 8},
@@ -406,7 +407,8 @@ const struct family ecu__family_continental_simos = {
                        "(VAG, TriCore)",
         .verifies = "each block's security header (CRC-32 0x04C11DB7 over its ranges), the "
                     "CBOOT temp header, the ECM3 64-bit monitor sum of CAL (S16/S18); the RSA "
-                    "block signatures of S18/S12.1 cannot be checked (keys not in the dump)",
+                    "block signatures of S18/S12.1 cannot be checked (OTP keys, unpublished "
+                    "signed-data scheme)",
         .corrects = "the stored CRCs and the ECM3 sum; a corrected file needs an ECU that "
                     "accepts unsigned blocks",
         .sources = "bri3d/VW_Flash lib/checksum.py, lib/fastcrc.py, lib/modules/simos*.py, "
