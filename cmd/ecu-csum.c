@@ -150,7 +150,7 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
     if (!o->verbose)
         return;
     if (f || v == ECU_VERDICT_AMBIGUOUS)
-        fprintf(rep, "  %s: %s\n", o->layout ? "layout" : "detected", ecu_csum_evidence(cs));
+        fprintf(rep, "  %s%s\n", o->layout ? "" : "detected: ", ecu_csum_evidence(cs));
     for (i = 0; i < nb; i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
         fprintf(rep, "  %-6s %s: %s over ", ecu_block_status_name(b->status), b->name, b->algorithm);

@@ -423,10 +423,12 @@ static int analyze_layout(ecu_csum *cs)
     cs->ncand = 1;
     if (oob)
         snprintf(cs->evidence, sizeof cs->evidence,
-                 "layout given by the caller; %zu block%s past the end of the 0x%zX-byte image "
-                 "(first: %s)", oob, oob == 1 ? " lies" : "s lie", cs->size, l->v[first].name);
+                 "layout %s given by the caller; %zu block%s past the end of the "
+                 "0x%zX-byte image (first: %s)", ecu_layout_name(cs->layout), oob,
+                 oob == 1 ? " lies" : "s lie", cs->size, l->v[first].name);
     else
-        snprintf(cs->evidence, sizeof cs->evidence, "layout given by the caller");
+        snprintf(cs->evidence, sizeof cs->evidence, "layout %s given by the caller (%s)",
+                 ecu_layout_name(cs->layout), why);
     if ((bad = verify_all(cs, NULL)) < 0) {
         clear(cs);
         return ECU_ERR_NOMEM;

@@ -134,6 +134,13 @@ int ecu__layout_applies(const ecu_layout *l, const uint8_t *d, size_t n, char *w
             return 0;
         }
     }
+    if (!l->nsizes && !l->nexpects)
+        snprintf(why, whysz, "no size or expect condition");
+    else if (!l->nexpects)
+        snprintf(why, whysz, "conditions met: size");
+    else
+        snprintf(why, whysz, "conditions met: %s%zu expect line%s", l->nsizes ? "size, " : "",
+                 l->nexpects, l->nexpects == 1 ? "" : "s");
     return 1;
 }
 

@@ -15,8 +15,8 @@ ecu_layout *ecu__layout_dup(const ecu_layout *l);
 const struct family *ecu__layout_family(const ecu_layout *l);
 /* The layout's blocks, in the order they are listed. */
 const struct blk_list *ecu__layout_blocks(const ecu_layout *l);
-/* 1 when the image meets the layout's conditions (size, expect); else 0, with the first
-   condition it fails described in @p why. */
+/* 1 when the image meets the layout's conditions (size, expect), with the conditions met
+   described in @p why; else 0, with the first condition it fails described there. */
 int ecu__layout_applies(const ecu_layout *l, const uint8_t *d, size_t n, char *why, size_t whysz);
 
 #endif

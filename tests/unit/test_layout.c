@@ -844,6 +844,41 @@ static void test_builtin_fix_gives_good(void **state)
     }
 }
 
+/* Every example of ecu-layout(5) (each .nf/.fi block that holds a "layout" line) parses. */
+static void test_man_examples(void **state)
+{
+    size_t n, found = 0;
+    uint8_t *page = read_file(ECU_FIXTURES_DIR "/../man/ecu-layout.5", &n);
+    char *text, *p, *end;
+    (void)state;
+    text = realloc(page, n + 1);
+    assert_non_null(text);
+    text[n] = '\0';
+    for (p = text; (p = strstr(p, "\n.nf\n")) != NULL; p = end) {
+        char *q, *o;
+        p += 5;
+        end = strstr(p, "\n.fi");
+        assert_non_null(end);
+        *end++ = '\0';
+        if (strncmp(p, "layout ", 7) != 0 && !strstr(p, "\nlayout "))
+            continue;
+        /* undo the roff escapes: \e is a backslash, \- a hyphen */
+        for (q = o = p; *q; q++) {
+            if (q[0] == '\\' && (q[1] == 'e' || q[1] == '-')) {
+                *o++ = q[1] == 'e' ? '\\' : '-';
+                q++;
+            } else {
+                *o++ = *q;
+            }
+        }
+        *o = '\0';
+        ecu_layout_free(parse_ok(p));
+        found++;
+    }
+    assert_true(found >= 7);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -859,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_builtin_equivalent),
         cmocka_unit_test(test_builtin_fix_gives_good),
+        cmocka_unit_test(test_man_examples),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
