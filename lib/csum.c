@@ -179,6 +179,18 @@ void ecu_csum_free(ecu_csum *cs)
     free(cs);
 }
 
+/* Frees the handle's layout; an analysis made with it (whose family and candidates point into
+   it) is forgotten too. */
+static void drop_layout(ecu_csum *cs)
+{
+    if (!cs->layout)
+        return;
+    if (cs->family == ecu__layout_family(cs->layout))
+        clear(cs);
+    ecu_layout_free(cs->layout);
+    cs->layout = NULL;
+}
+
 int ecu_csum_set_family(ecu_csum *cs, const char *name)
 {
     const struct family *f = NULL;
@@ -187,8 +199,7 @@ int ecu_csum_set_family(ecu_csum *cs, const char *name)
     if (name && !(f = family_by_name(name)))
         return ECU_ERR_INVALID;
     cs->forced = f;
-    ecu_layout_free(cs->layout);
-    cs->layout = NULL;
+    drop_layout(cs);
     return ECU_OK;
 }
 
@@ -199,7 +210,7 @@ int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout)
         return ECU_ERR_INVALID;
     if (layout && !(copy = ecu__layout_dup(layout)))
         return ECU_ERR_NOMEM;
-    ecu_layout_free(cs->layout);
+    drop_layout(cs);
     cs->layout = copy;
     cs->forced = NULL;
     return ECU_OK;

@@ -87,7 +87,8 @@ ECU_API int ecu_csum_set_family(ecu_csum *cs, const char *name);
 /**
  * Uses the blocks of @p layout (parsed with ecu_layout_parse()) instead of detecting the
  * family: the handle keeps its own copy, so @p layout may be freed at once. NULL: detect
- * again. It replaces a family given by ecu_csum_set_family(). Analyses then report the
+ * again. It replaces a family given by ecu_csum_set_family() (and either call forgets an
+ * analysis made with the previous layout). Analyses then report the
  * family "layout:NAME" with score 100. An image that fails the layout's conditions (size,
  * expected bytes) gets the verdict ECU_VERDICT_UNKNOWN, with the reason in
  * ecu_csum_evidence(); a block whose range or slot lies past the end of the image is bad and

@@ -396,7 +396,15 @@ static void test_api(void **state)
     assert_int_equal(ecu_csum_analyze(cs, (const uint8_t *)"\1\2\3", 3), ECU_OK);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
     assert_string_equal(ecu_csum_family(cs)->name, "layout:one");
+    /* a new layout forgets the analysis made with the old one (whose family it held) */
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_null(ecu_csum_family(cs));
+    assert_int_equal(ecu_csum_block_count(cs), 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    assert_int_equal(ecu_csum_analyze(cs, (const uint8_t *)"\1\2\3", 3), ECU_OK);
+    assert_string_equal(ecu_csum_family(cs)->name, "layout:one");
     assert_int_equal(ecu_csum_set_family(cs, "bosch-m43-volvo"), ECU_OK);
+    assert_null(ecu_csum_family(cs));
     assert_int_equal(ecu_csum_analyze(cs, (const uint8_t *)"\1\2\3", 3), ECU_OK);
     assert_string_equal(ecu_csum_family(cs)->name, "bosch-m43-volvo");
     assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
