@@ -20,6 +20,7 @@
 #define MAX_EXPECT_BYTES 64
 
 struct expect {
+    int anywhere; /* a "contains" line: the bytes anywhere in the image */
     uint64_t off;
     uint8_t bytes[MAX_EXPECT_BYTES];
     size_t n, line;
@@ -123,6 +124,14 @@ int ecu__layout_applies(const ecu_layout *l, const uint8_t *d, size_t n, char *w
     }
     for (i = 0; i < l->nexpects; i++) {
         const struct expect *e = &l->expects[i];
+        if (e->anywhere) {
+            if (!ecu__memfind(d, n, e->bytes, e->n)) {
+                snprintf(why, whysz, "the image does not contain the bytes of the contains "
+                         "line %zu", e->line);
+                return 0;
+            }
+            continue;
+        }
         if (e->off > n || n - e->off < e->n) {
             snprintf(why, whysz, "the image ends before the bytes expected at 0x%llX (line %zu)",
                      (unsigned long long)e->off, e->line);
@@ -139,8 +148,8 @@ int ecu__layout_applies(const ecu_layout *l, const uint8_t *d, size_t n, char *w
     else if (!l->nexpects)
         snprintf(why, whysz, "conditions met: size");
     else
-        snprintf(why, whysz, "conditions met: %s%zu expect line%s", l->nsizes ? "size, " : "",
-                 l->nexpects, l->nexpects == 1 ? "" : "s");
+        snprintf(why, whysz, "conditions met: %s%zu expect or contains line%s",
+                 l->nsizes ? "size, " : "", l->nexpects, l->nexpects == 1 ? "" : "s");
     return 1;
 }
 
@@ -357,10 +366,13 @@ static int algo_line(struct parser *p)
 /* sum TYPE [acc BITS] [init N] */
 static int do_sum(struct parser *p)
 {
-    struct blk *b = &p->blk->b;
+    struct blk *b;
     size_t i = 2;
     int rc;
-    if ((rc = algo_line(p)) || (rc = wtype(p, 1, "sum", 4, &b->word_bytes, &b->word_be)))
+    if ((rc = algo_line(p)))
+        return rc;
+    b = &p->blk->b;
+    if ((rc = wtype(p, 1, "sum", 4, &b->word_bytes, &b->word_be)))
         return rc;
     b->kind = BK_SUM;
     while (i < p->nt) {
@@ -387,10 +399,13 @@ static int do_sum(struct parser *p)
 /* selfsum u32le|u32be target N [init N] */
 static int do_selfsum(struct parser *p)
 {
-    struct blk *b = &p->blk->b;
+    struct blk *b;
     size_t i = 2;
     int rc, have_target = 0;
-    if ((rc = algo_line(p)) || (rc = wtype(p, 1, "selfsum", 4, &b->word_bytes, &b->word_be)))
+    if ((rc = algo_line(p)))
+        return rc;
+    b = &p->blk->b;
+    if ((rc = wtype(p, 1, "selfsum", 4, &b->word_bytes, &b->word_be)))
         return rc;
     if (b->word_bytes != 4)
         return FAIL(p, p->t[1].col, "selfsum: words are u32le or u32be, not %s", p->t[1].s);
@@ -715,41 +730,44 @@ static int hexval(char c)
                                   : -1;
 }
 
-/* expect OFFSET HEX... | expect OFFSET "TEXT" */
-static int do_expect(struct parser *p)
+/* expect OFFSET BYTES... | contains BYTES..., the bytes hex digit pairs or "text" */
+static int do_expect(struct parser *p, int anywhere)
 {
     ecu_layout *l = p->l;
+    const char *what = anywhere ? "contains" : "expect";
     struct expect *e;
-    size_t i, k;
+    size_t i, k, first = anywhere ? 1 : 2;
     int rc;
     if (l->nexpects == MAX_EXPECTS)
-        return FAIL(p, p->t[0].col, "more than %d expect lines", MAX_EXPECTS);
+        return FAIL(p, p->t[0].col, "more than %d expect and contains lines", MAX_EXPECTS);
     e = &l->expects[l->nexpects];
     memset(e, 0, sizeof *e);
-    if ((rc = num(p, 1, "expect offset", &e->off)))
+    e->anywhere = anywhere;
+    if (!anywhere && (rc = num(p, 1, "expect offset", &e->off)))
         return rc;
-    if (p->nt < 3)
-        return FAIL(p, p->line_len + 1, "expect: the bytes are missing (hex digits or \"text\")");
-    for (i = 2; i < p->nt; i++) {
+    if (p->nt <= first)
+        return FAIL(p, p->line_len + 1, "%s: the bytes are missing (hex digits or \"text\")",
+                    what);
+    for (i = first; i < p->nt; i++) {
         const struct tok *t = &p->t[i];
         if (t->quoted) {
             if (!t->len)
-                return FAIL(p, t->col, "expect: an empty string");
+                return FAIL(p, t->col, "%s: an empty string", what);
             if (t->len > MAX_EXPECT_BYTES - e->n)
-                return FAIL(p, t->col, "expect: more than %d bytes", MAX_EXPECT_BYTES);
+                return FAIL(p, t->col, "%s: more than %d bytes", what, MAX_EXPECT_BYTES);
             memcpy(e->bytes + e->n, t->s, t->len);
             e->n += t->len;
             continue;
         }
         if (t->len % 2)
-            return FAIL(p, t->col, "expect: '%s' has an odd number of hex digits", t->s);
+            return FAIL(p, t->col, "%s: '%s' has an odd number of hex digits", what, t->s);
         for (k = 0; k < t->len; k += 2) {
             int hi = hexval(t->s[k]), lo = hexval(t->s[k + 1]);
             if (hi < 0 || lo < 0)
                 return FAIL(p, t->col + k + (hi < 0 ? 0 : 1),
-                            "expect: '%c' is not a hex digit", hi < 0 ? t->s[k] : t->s[k + 1]);
+                            "%s: '%c' is not a hex digit", what, hi < 0 ? t->s[k] : t->s[k + 1]);
             if (e->n == MAX_EXPECT_BYTES)
-                return FAIL(p, t->col + k, "expect: more than %d bytes", MAX_EXPECT_BYTES);
+                return FAIL(p, t->col + k, "%s: more than %d bytes", what, MAX_EXPECT_BYTES);
             e->bytes[e->n++] = (uint8_t)(hi << 4 | lo);
         }
     }
@@ -783,11 +801,11 @@ static int do_line(struct parser *p)
         p->name_line = p->line;
         return ECU_OK;
     }
-    if (is_word(k, "size") || is_word(k, "expect")) {
+    if (is_word(k, "size") || is_word(k, "expect") || is_word(k, "contains")) {
         if (p->blk || l->blocks.n)
             return FAIL(p, k->col, "'%s' belongs before the first block", k->s);
-        if (is_word(k, "expect"))
-            return do_expect(p);
+        if (!is_word(k, "size"))
+            return do_expect(p, is_word(k, "contains"));
         if (p->nt < 2)
             return FAIL(p, p->line_len + 1, "size: a number is missing");
         for (i = 1; i < p->nt; i++) {

@@ -90,7 +90,7 @@ ECU_API int ecu_csum_set_family(ecu_csum *cs, const char *name);
  * again. It replaces a family given by ecu_csum_set_family() (and either call forgets an
  * analysis made with the previous layout). Analyses then report the
  * family "layout:NAME" with score 100. An image that fails the layout's conditions (size,
- * expected bytes) gets the verdict ECU_VERDICT_UNKNOWN, with the reason in
+ * expected or contained bytes) gets the verdict ECU_VERDICT_UNKNOWN, with the reason in
  * ecu_csum_evidence(); a block whose range or slot lies past the end of the image is bad and
  * is never corrected. Returns ECU_OK, ECU_ERR_INVALID (a handle that holds no parsed layout)
  * or ECU_ERR_NOMEM.

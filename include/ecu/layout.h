@@ -6,9 +6,9 @@
  * family registry.
  *
  * A layout names itself ("layout NAME"), may state what files it applies to (their sizes,
- * bytes expected at given offsets) and lists its blocks: the algorithm (sum of words, self-sum
- * to a target, CRC, CRC compensated to a target), the ranges it covers and where and how its
- * value is stored.
+ * bytes expected at given offsets or anywhere) and lists its blocks: the algorithm (sum of
+ * words, self-sum to a target, CRC, CRC compensated to a target), the ranges it covers and
+ * where and how its value is stored.
  */
 #ifndef ECU_LAYOUT_H
 #define ECU_LAYOUT_H
