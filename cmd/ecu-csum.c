@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ecu/ecu.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ static FILE *rep;
 
 struct opts {
     int verbose, quiet, json, fix, in_place, no_backup;
-    const char *output, *family;
+    const char *output, *family, *layout;
     uint64_t max_span;
 };
 
@@ -32,6 +33,7 @@ static void usage(FILE *f)
             "Options:\n"
             "  -v, --verbose         list every checksum block with its ranges and values\n"
             "      --family NAME     use family NAME instead of detecting it\n"
+            "      --layout FILE     use the checksum layout written in FILE (ecu-layout(5))\n"
             "      --list-families   list the families with what they verify and correct\n"
             "      --fix             correct bad checksums (with -o or --in-place)\n"
             "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
@@ -136,7 +138,10 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
             fprintf(rep, "%s %s", i ? "," : "", ecu_csum_candidate_at(cs, i, NULL)->name);
         break;
     case ECU_VERDICT_UNKNOWN:
-        fprintf(rep, " (no family recognises this image)");
+        if (o->layout)
+            fprintf(rep, " (%s)", ecu_csum_evidence(cs));
+        else
+            fprintf(rep, " (no family recognises this image)");
         break;
     }
     if (written)
@@ -145,7 +150,7 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
     if (!o->verbose)
         return;
     if (f || v == ECU_VERDICT_AMBIGUOUS)
-        fprintf(rep, "  detected: %s\n", ecu_csum_evidence(cs));
+        fprintf(rep, "  %s%s\n", o->layout ? "" : "detected: ", ecu_csum_evidence(cs));
     for (i = 0; i < nb; i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
         fprintf(rep, "  %-6s %s: %s over ", ecu_block_status_name(b->status), b->name, b->algorithm);
@@ -246,9 +251,10 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
         if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
             tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
                                                      ? "no known checksum layout for its family"
-                                                     : v == ECU_VERDICT_AMBIGUOUS
-                                                           ? "the family is ambiguous (use --family)"
-                                                           : "unknown family (use --family)");
+                                                 : v == ECU_VERDICT_AMBIGUOUS
+                                                     ? "the family is ambiguous (use --family)"
+                                                 : o->layout ? "the layout does not apply to it"
+                                                             : "unknown family (use --family)");
         } else if (o->in_place && !in_place_ok(file, img)) {
             status = EXIT_TROUBLE;
         } else {
@@ -315,12 +321,59 @@ out:
     return status;
 }
 
+/* Reads and parses the layout file @p path into @p cs; EXIT_YES, or EXIT_TROUBLE after saying
+   why (a parse error as FILE:LINE:COL: message). */
+static int load_layout(ecu_csum *cs, const char *path)
+{
+    enum { MAX_LAYOUT = 1 << 20 };
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t n = 0;
+    ecu_layout *l = NULL;
+    int rc, status = EXIT_TROUBLE;
+    if (!f) {
+        tool_error(path, "%s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (!(text = malloc(MAX_LAYOUT + 1)) || !(l = ecu_layout_new())) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    n = fread(text, 1, MAX_LAYOUT + 1, f);
+    if (ferror(f)) {
+        tool_error(path, "%s", strerror(errno));
+        goto out;
+    }
+    if (n > MAX_LAYOUT) {
+        tool_error(path, "a layout file has at most %d bytes", MAX_LAYOUT);
+        goto out;
+    }
+    if ((rc = ecu_layout_parse(l, text, n)) == ECU_ERR_SYNTAX) {
+        tool_error(NULL, "%s:%zu:%zu: %s", path, ecu_layout_error_line(l),
+                   ecu_layout_error_column(l), ecu_layout_error(l));
+        goto out;
+    }
+    if (rc == ECU_OK)
+        rc = ecu_csum_set_layout(cs, l);
+    if (rc != ECU_OK) {
+        tool_error(path, "%s", ecu_strerror(rc));
+        goto out;
+    }
+    status = EXIT_YES;
+out:
+    ecu_layout_free(l);
+    free(text);
+    fclose(f);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_FAMILY = 256, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN };
+    enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN };
     static const struct option longopts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"family", required_argument, NULL, OPT_FAMILY},
+        {"layout", required_argument, NULL, OPT_LAYOUT},
         {"list-families", no_argument, NULL, OPT_LIST},
         {"fix", no_argument, NULL, OPT_FIX},
         {"output", required_argument, NULL, 'o'},
@@ -346,6 +399,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'o': o.output = optarg; break;
         case OPT_FAMILY: o.family = optarg; break;
+        case OPT_LAYOUT: o.layout = optarg; break;
         case OPT_LIST: list = 1; break;
         case OPT_FIX: o.fix = 1; break;
         case OPT_INPLACE: o.in_place = 1; break;
@@ -398,6 +452,10 @@ int main(int argc, char **argv)
         tool_error(NULL, "--no-backup goes with --in-place");
         return EXIT_TROUBLE;
     }
+    if (o.family && o.layout) {
+        tool_error(NULL, "--family and --layout exclude each other");
+        return EXIT_TROUBLE;
+    }
     if (o.output && argc - optind != 1) {
         tool_error(NULL, "-o takes exactly one FILE");
         return EXIT_TROUBLE;
@@ -421,6 +479,10 @@ int main(int argc, char **argv)
     }
     if (o.family && ecu_csum_set_family(cs, o.family) != ECU_OK) {
         tool_error(NULL, "unknown family '%s' (see --list-families)", o.family);
+        ecu_csum_free(cs);
+        return EXIT_TROUBLE;
+    }
+    if (o.layout && load_layout(cs, o.layout) != EXIT_YES) {
         ecu_csum_free(cs);
         return EXIT_TROUBLE;
     }

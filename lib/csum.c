@@ -5,6 +5,7 @@
  */
 #include "family_private.h"
 #include "checksum_private.h"
+#include "layout_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,14 @@ struct candidate {
 
 struct ecu_csum {
     const struct family *forced;
+    ecu_layout *layout; /* the caller's layout (a copy), used instead of the registry */
     /* last analysis */
     uint8_t *img;
     size_t size;
     ecu_verdict verdict;
     const struct family *family;
     unsigned score;
-    char evidence[160];
+    char evidence[256];
     struct candidate cand[MAX_CANDIDATES];
     size_t ncand;
     struct blk_list blocks;
@@ -173,7 +175,20 @@ void ecu_csum_free(ecu_csum *cs)
     if (!cs)
         return;
     clear(cs);
+    ecu_layout_free(cs->layout);
     free(cs);
+}
+
+/* Frees the handle's layout; an analysis made with it (whose family and candidates point into
+   it) is forgotten too. */
+static void drop_layout(ecu_csum *cs)
+{
+    if (!cs->layout)
+        return;
+    if (cs->family == ecu__layout_family(cs->layout))
+        clear(cs);
+    ecu_layout_free(cs->layout);
+    cs->layout = NULL;
 }
 
 int ecu_csum_set_family(ecu_csum *cs, const char *name)
@@ -184,6 +199,20 @@ int ecu_csum_set_family(ecu_csum *cs, const char *name)
     if (name && !(f = family_by_name(name)))
         return ECU_ERR_INVALID;
     cs->forced = f;
+    drop_layout(cs);
+    return ECU_OK;
+}
+
+int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout)
+{
+    ecu_layout *copy = NULL;
+    if (!cs || (layout && !ecu_layout_name(layout)))
+        return ECU_ERR_INVALID;
+    if (layout && !(copy = ecu__layout_dup(layout)))
+        return ECU_ERR_NOMEM;
+    drop_layout(cs);
+    cs->layout = copy;
+    cs->forced = NULL;
     return ECU_OK;
 }
 
@@ -376,6 +405,49 @@ static void detect(ecu_csum *cs)
     cs->score = cs->cand[best].score;
 }
 
+/* The analysis with the caller's layout: its conditions, then its blocks as listed. */
+static int analyze_layout(ecu_csum *cs)
+{
+    const struct blk_list *l = ecu__layout_blocks(cs->layout);
+    const struct family *f = ecu__layout_family(cs->layout);
+    char why[120];
+    size_t i, oob = 0, first = 0;
+    long bad;
+    if (!ecu__layout_applies(cs->layout, cs->img, cs->size, why, sizeof why)) {
+        /* not this layout's file: nothing is verified, nothing can be corrected */
+        snprintf(cs->evidence, sizeof cs->evidence, "layout %s does not apply: %s",
+                 ecu_layout_name(cs->layout), why);
+        return ECU_OK;
+    }
+    for (i = 0; i < l->n; i++) {
+        if (ecu__blk_add(&cs->blocks, &l->v[i]) != ECU_OK) {
+            clear(cs);
+            return ECU_ERR_NOMEM;
+        }
+        if (!block_in_bounds(&l->v[i], cs->size) && !oob++)
+            first = i;
+    }
+    cs->family = f;
+    cs->score = 100;
+    cs->cand[0].f = f;
+    cs->cand[0].score = 100;
+    cs->ncand = 1;
+    if (oob)
+        snprintf(cs->evidence, sizeof cs->evidence,
+                 "layout %s given by the caller; %zu block%s past the end of the "
+                 "0x%zX-byte image (first: %s)", ecu_layout_name(cs->layout), oob,
+                 oob == 1 ? " lies" : "s lie", cs->size, l->v[first].name);
+    else
+        snprintf(cs->evidence, sizeof cs->evidence, "layout %s given by the caller (%s)",
+                 ecu_layout_name(cs->layout), why);
+    if ((bad = verify_all(cs, NULL)) < 0) {
+        clear(cs);
+        return ECU_ERR_NOMEM;
+    }
+    cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    return ECU_OK;
+}
+
 int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
     long bad;
@@ -387,6 +459,8 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     if (size)
         memcpy(cs->img, data, size);
     cs->size = size;
+    if (cs->layout)
+        return analyze_layout(cs);
     detect(cs);
     if (cs->verdict == ECU_VERDICT_AMBIGUOUS || !cs->family)
         return ECU_OK;

@@ -16,6 +16,7 @@
 
 #include "ecu/common.h"
 #include "ecu/error.h"
+#include "ecu/layout.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,8 +78,24 @@ typedef struct ecu_csum ecu_csum;
 ECU_API ecu_csum *ecu_csum_new(void);
 ECU_API void ecu_csum_free(ecu_csum *cs);
 
-/** Uses family @p name instead of detecting (NULL: detect). ECU_ERR_INVALID if unknown. */
+/**
+ * Uses family @p name instead of detecting (NULL: detect). ECU_ERR_INVALID if unknown. It
+ * replaces a layout given by ecu_csum_set_layout().
+ */
 ECU_API int ecu_csum_set_family(ecu_csum *cs, const char *name);
+
+/**
+ * Uses the blocks of @p layout (parsed with ecu_layout_parse()) instead of detecting the
+ * family: the handle keeps its own copy, so @p layout may be freed at once. NULL: detect
+ * again. It replaces a family given by ecu_csum_set_family() (and either call forgets an
+ * analysis made with the previous layout). Analyses then report the
+ * family "layout:NAME" with score 100. An image that fails the layout's conditions (size,
+ * expected or contained bytes) gets the verdict ECU_VERDICT_UNKNOWN, with the reason in
+ * ecu_csum_evidence(); a block whose range or slot lies past the end of the image is bad and
+ * is never corrected. Returns ECU_OK, ECU_ERR_INVALID (a handle that holds no parsed layout)
+ * or ECU_ERR_NOMEM.
+ */
+ECU_API int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout);
 
 /**
  * Copies the image, detects its family (unless one was set) and verifies every block.

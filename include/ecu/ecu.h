@@ -7,5 +7,6 @@
 #include "ecu/image.h"
 #include "ecu/cmp.h"
 #include "ecu/checksum.h"
+#include "ecu/layout.h"
 #include "ecu/csum.h"
 #endif

@@ -28,6 +28,17 @@ only_bytes_differ() {
     awk -v lo="$3" -v hi="$4" '$1 - 1 < lo || $1 - 1 > hi { bad = 1 } END { exit bad }' "$tmp/cmpl"
 }
 
+# only_bytes_differ_in GZ FILE: FILE differs from the gzip'ed fixture GZ only at 0xFF00-0xFF01
+# and 0x1FF00-0x1FF01 (the two slots of the Volvo M4.4 layout)
+only_bytes_differ_in() {
+    gzip -dc "$fixtures/$1" >"$tmp/in.bin"
+    [ "$(wc -c <"$tmp/in.bin")" = "$(wc -c <"$2")" ] || return 1
+    cmp -l "$tmp/in.bin" "$2" >"$tmp/cmpl"
+    [ -s "$tmp/cmpl" ] || return 1
+    awk '{ o = $1 - 1 } o != 65280 && o != 65281 && o != 130816 && o != 130817 { bad = 1 }
+         END { exit bad }' "$tmp/cmpl"
+}
+
 if ! command -v gzip >/dev/null 2>&1; then
     echo "FAIL: gzip not found (needed for raw copies of the fixtures)"
     echo "0 passed, 1 failed"
@@ -192,6 +203,34 @@ usage_error "-o without --fix" -o "$tmp/none.bin" "$EDC"
 usage_error "-o with two files" --fix -o "$tmp/none.bin" "$EDC" "$ME7"
 usage_error "-o and --in-place" --fix -o "$tmp/none.bin" --in-place "$EDC"
 check "usage errors: no output file" test ! -e "$tmp/none.bin"
+
+# ---- --layout: a hand-written layout (fixtures/layouts/), parse errors, --family ----------------
+M44L=layouts/bosch-m44-volvo.layout
+M44=csum/motronic-m44-volvo-128k-bad.bin.gz
+M44_GOOD=csum/motronic-m44-volvo-128k.bin.gz
+gzip -dc "$fixtures/$M44_GOOD" >"$tmp/m44-good.bin"
+run --layout "$M44L" --fix -o "$tmp/m44-fixed.bin" "$M44"
+check "--layout --fix -o: exit status 0 (got $st)" is "$st" 0
+check "--layout --fix -o: the report" is "$(cat "$tmp/out")" \
+    "$M44: fixed (layout:m44-volvo, 2 of 2 checksum blocks corrected) -> $tmp/m44-fixed.bin"
+check "--layout --fix -o: nothing on stderr" empty "$tmp/err"
+check "--layout --fix -o: the family verifies the output" verifies "$tmp/m44-fixed.bin"
+check "--layout --fix -o: only the two slots differ from the input" \
+    only_bytes_differ_in "$M44" "$tmp/m44-fixed.bin"
+run --layout "$M44L" --fix -o "$tmp/m44-none.bin" "$EDC"
+check "--layout --fix -o on another file: exit status 3 (got $st)" is "$st" 3
+check "--layout --fix -o on another file: nothing written" test ! -e "$tmp/m44-none.bin"
+check "--layout --fix -o on another file: the reason" has "$tmp/err" \
+    "ecu-csum: $EDC: not written: the layout does not apply to it"
+check "--layout on another file: the report says why" has "$tmp/out" \
+    "unknown (layout m44-volvo does not apply: the image has 0x80000 bytes, the layout wants 0x20000)"
+usage_error "--layout with a parse error" --layout layouts/invalid/typo.layout "$M44"
+check "--layout with a parse error: FILE:LINE:COL: message" is "$(cat "$tmp/err")" \
+    "ecu-csum: layouts/invalid/typo.layout:5:3: unknown keyword 'sun'"
+usage_error "--layout and --family" --layout "$M44L" --family bosch-m44-volvo "$M44"
+check "--layout and --family: the message" has "$tmp/err" "--family and --layout exclude each other"
+usage_error "--layout missing" --layout layouts/no-such.layout "$M44"
+check "--layout missing: the file named" has "$tmp/err" "ecu-csum: layouts/no-such.layout: "
 
 # ---- standard input, read only ------------------------------------------------------------------
 run_in "$tmp/edc-good.bin" -
