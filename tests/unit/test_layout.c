@@ -26,6 +26,7 @@
 #include "ecu/error.h"
 #include "ecu/image.h"
 #include "ecu/layout.h"
+#include "family_private.h" /* ECU_BLK_MAX_RANGES: the ranges a block holds */
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
@@ -468,7 +469,7 @@ static void test_limits(void **state)
     size_t n = 0, i, el, ec;
     char msg[256];
     (void)state;
-    /* 8 ranges in a block, 16 sizes, 64 expected bytes, a 48-byte name, a 63-byte block name,
+    /* ECU_BLK_MAX_RANGES ranges in a block, 16 sizes, 64 expected bytes, a 48-byte name, a 63-byte block name,
        a 4096-byte line, 1024 blocks */
     memset(name, 'n', 48);
     name[48] = '\0';
@@ -481,7 +482,7 @@ static void test_limits(void **state)
     memset(name, 'b', 63);
     name[63] = '\0';
     cat(&t, &n, "\nblock %s\nsum u8\nstore 0 u8\n", name);
-    for (i = 0; i < 8; i++)
+    for (i = 0; i < ECU_BLK_MAX_RANGES; i++)
         cat(&t, &n, "range %zu %zu\n", 16 * i + 1, 16 * i + 8);
     cat(&t, &n, "#%4095s\n", "");
     for (i = 1; i < 1024; i++)
@@ -495,7 +496,7 @@ static void test_limits(void **state)
     cat(&t, &n, "block over\nsum u8\nrange 1 2\nstore 0 u8\n");
     assert_int_equal(try_parse(t, &el, &ec, msg, sizeof msg), ECU_ERR_SYNTAX);
     assert_non_null(strstr(msg, "more than 1024 blocks"));
-    assert_int_equal(el, 6 + 8 + 1 + 4 * 1023 + 1);
+    assert_int_equal(el, 6 + ECU_BLK_MAX_RANGES + 1 + 4 * 1023 + 1);
     assert_int_equal(ec, 1);
     free(t);
     t = NULL;
@@ -530,9 +531,10 @@ static void test_limits(void **state)
     t = NULL;
     n = 0;
     cat(&t, &n, "layout x\nblock a\nsum u8\nstore 0 u8\n");
-    for (i = 0; i < 9; i++)
+    for (i = 0; i <= ECU_BLK_MAX_RANGES; i++)
         cat(&t, &n, "  range %zu %zu\n", i, i);
-    expect_error(t, 13, 3, "more than 8 ranges in block 'a'");
+    snprintf(msg, sizeof msg, "more than %d ranges in block 'a'", ECU_BLK_MAX_RANGES);
+    expect_error(t, 5 + ECU_BLK_MAX_RANGES, 3, msg);
     free(t);
     t = NULL;
     n = 0;
