@@ -8,4 +8,5 @@
 #include "ecu/cmp.h"
 #include "ecu/checksum.h"
 #include "ecu/csum.h"
+#include "ecu/id.h"
 #endif
