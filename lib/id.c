@@ -300,8 +300,8 @@ static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
                 snprintf(src, sizeof src, "VIN, ISO 3779 check digit correct");
                 conf = 90;
             } else {
-                snprintf(src, sizeof src, "VIN, ISO 3779 check digit %c, not %c", (char)d[s + 8],
-                         chk);
+                snprintf(src, sizeof src, "VIN, ISO 3779 check digit %c stored, %c computed",
+                         (char)d[s + 8], chk);
                 conf = 40;
             }
             add(id, "vin", d + s, 17, s, conf, src);
@@ -529,6 +529,33 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
     }
 }
 
+/*
+ * VAG ident label of Motronic images: part number (12), description (20) with `MOTRONIC`
+ * first, software version (4), e.g. `022906032CS MOTRONIC ME7.1.1    0006`.
+ */
+static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
+{
+    const uint8_t *p = d, *end = d + n;
+    size_t found = 0;
+    while (found < MAX_PER_KEY && (p = ecu__memfind(p, (size_t)(end - p), "MOTRONIC", 8)) != NULL) {
+        size_t m = (size_t)(p - d), k, j;
+        p += 8;
+        if (m < 12 || (k = vag_part(d + m - 12, 12)) == 0 || n - m < 25)
+            continue;
+        for (j = m - 12 + k; j < m; j++)
+            if (d[j] != ' ')
+                break;
+        if (j != m)
+            continue;
+        found++;
+        add(id, "part_number", d + m - 12, k, m - 12, 80, "VAG ident label (MOTRONIC)");
+        for (j = 0; j < 4 && is_alnum(d[m + 20 + j]); j++)
+            ;
+        if (j == 4 && !is_alnum(d[m + 24]))
+            add(id, "sw_version", d + m + 20, 4, m + 20, 80, "VAG ident label (MOTRONIC)");
+    }
+}
+
 /* EDC16: software number at active_start+0x10 when `DE CA FE` is at active_start+0x3D. */
 static void scan_edc16(ecu_id *id, const uint8_t *d, size_t n)
 {
@@ -579,6 +606,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         scan_me7_ecuid(id, data, size);
         scan_edc16(id, data, size);
         scan_edc(id, data, size);
+        scan_motronic_label(id, data, size);
         scan_epk(id, data, size);
         scan_numbers(id, data, size);
         scan_reversed(id, data, size);
