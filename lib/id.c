@@ -410,6 +410,15 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
                 ;
             if (z - s < 12)
                 continue;
+            {
+                /* padding after the last slash (a run of one repeated character) is not part
+                   of it: `.../240303150814/DDDDDDDD...` */
+                size_t r = z;
+                while (r > s && d[r - 1] == d[z - 1])
+                    r--;
+                if (d[z - 1] != '/' && z - r >= 8 && r > s && d[r - 1] == '/')
+                    z = r;
+            }
             add(id, "epk", d + s, z - s, s, 85, "EPK/DAMOS descriptor string");
             add(id, "ecu_type", d + t, tlen, t, 80, "third part of the EPK");
             found++;
@@ -511,7 +520,8 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
     size_t found = 0;
-    if (n >= 0x8000 + 8 && memcmp(d + 0x8000, "TSW V", 5) == 0) {
+    if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && is_digit(d[0x8005]) &&
+        d[0x8006] == '.' && is_digit(d[0x8007])) {
         size_t e;
         for (e = 0x8000; e < n && e - 0x8000 < 40 && is_print(d[e]); e++)
             ;

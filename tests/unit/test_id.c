@@ -252,6 +252,32 @@ static void test_edc15(void **state)
     assert_int_equal(ecu_id_get(id, "hw_number")->offset, 0x7000 + 2 + 20 + 23);
     assert_val(id, "sw_number", "1037363243");
     ecu_id_free(id);
+    /* `TSW V` followed by code is not a TSW string */
+    memset(b, 0xC3, SZ);
+    put(b, 0x8000, "TSW V\xc3\xe0" "1\xda\t", 10);
+    id = run(b, SZ);
+    assert_null(ecu_id_get(id, "descriptor"));
+    ecu_id_free(id);
+    free(b);
+}
+
+static void test_epk_padding(void **state)
+{
+    uint8_t *b = blank(0xFF);
+    ecu_id *id;
+    (void)state;
+    /* Volvo ME7.0.1: the EPK field is padded with a repeated character after its last slash */
+    puts_at(b, 0x10000, "47/1/ME701/19///70194L10/70194L10/240303150814/DDDDDDDDDDDDDDDDDDDD");
+    id = run(b, SZ);
+    assert_val(id, "epk", "47/1/ME701/19///70194L10/70194L10/240303150814/");
+    assert_val(id, "ecu_type", "ME701");
+    ecu_id_free(id);
+    /* a short run is text, kept */
+    memset(b, 0xFF, SZ);
+    puts_at(b, 0x10000, "47/1/ME701/19///70194L10/DDD");
+    id = run(b, SZ);
+    assert_val(id, "epk", "47/1/ME701/19///70194L10/DDD");
+    ecu_id_free(id);
     free(b);
 }
 
@@ -435,7 +461,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vin_check_digit), cmocka_unit_test(test_vin_in_image),
         cmocka_unit_test(test_me7_ecuid),       cmocka_unit_test(test_me7_pair_and_label),
-        cmocka_unit_test(test_edc15),           cmocka_unit_test(test_edc16),
+        cmocka_unit_test(test_edc15),           cmocka_unit_test(test_epk_padding),
+        cmocka_unit_test(test_edc16),
         cmocka_unit_test(test_edc17),           cmocka_unit_test(test_motronic_reversed),
         cmocka_unit_test(test_false_positives), cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_handle),          cmocka_unit_test(test_compare),
