@@ -628,7 +628,8 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         clear(id);
         return ECU_ERR_NOMEM;
     }
-    qsort(id->f, id->n, sizeof *id->f, cmp_field);
+    if (id->n > 1)
+        qsort(id->f, id->n, sizeof *id->f, cmp_field);
     return ECU_OK;
 }
 
