@@ -534,7 +534,14 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
             add(id, "part_number", d + m - 20, k, m - 20, 85, "VAG ident label before `EDC  `");
             found++;
         }
-        if (n - m >= 33 && bosch_hw(d + m + 23) && !is_digit(d[m + 33]))
+        /* `EDC  SG  1541 ...`: the VAG software version; a Bosch software number right
+           after the marker (EDC17 labels) */
+        if (n - m >= 14 && d[m + 8] == ' ' && is_alnum(d[m + 9]) && is_alnum(d[m + 10]) &&
+            is_alnum(d[m + 11]) && is_alnum(d[m + 12]) && d[m + 13] == ' ')
+            add(id, "sw_version", d + m + 9, 4, m + 9, 75, "VAG ident label after `EDC  `");
+        if (n - m >= 16 && bosch_sw(d + m + 5) && !is_digit(d[m + 15]))
+            add(id, "sw_number", d + m + 5, 10, m + 5, 85, "VAG ident label after `EDC  `");
+        if (n - m >= 34 && bosch_hw(d + m + 23) && !is_digit(d[m + 33]))
             add(id, "hw_number", d + m + 23, 10, m + 23, 85, "VAG ident label after `EDC  `");
     }
 }

@@ -248,9 +248,18 @@ static void test_edc15(void **state)
     id = run(b, SZ);
     assert_val(id, "descriptor", "TSW V2.40 280700 1718 C7/ESB/G40");
     assert_val(id, "part_number", "038906019GF");
+    assert_val(id, "sw_version", "1541");
     assert_val(id, "hw_number", "0281010812");
     assert_int_equal(ecu_id_get(id, "hw_number")->offset, 0x7000 + 2 + 20 + 23);
     assert_val(id, "sw_number", "1037363243");
+    ecu_id_free(id);
+    /* other label layouts: no software version taken from `G  D32  ` or `SG D01   ` */
+    memset(b, 0xC3, SZ);
+    puts_at(b, 0x100, "V4D0907401E  2,5l/4VT EDC  G  D32  0281001773 HQ5DBT07HEX");
+    puts_at(b, 0x200, "4D2907401   2.5l/4VTEDC  SG D01   28SA4466 0281010160 YHBGFH");
+    id = run(b, SZ);
+    assert_null(ecu_id_get(id, "sw_version"));
+    assert_val(id, "part_number", "4D2907401");
     ecu_id_free(id);
     /* `TSW V` followed by code is not a TSW string */
     memset(b, 0xC3, SZ);
