@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 identified (--match: same ECU; --find-original: found), 1 --match:\n"
             "different ECU, --find-original: none fits, 2 trouble, 3 nothing identified\n"
-            "(--match: not enough identity to decide). See ecu-id(1).\n",
+            "(--match, --find-original: not enough identity to decide). See ecu-id(1).\n",
             tool_name(), tool_name(), tool_name());
 }
 
@@ -362,6 +362,13 @@ static int find_original(char **args, int nargs, const struct opts *o)
     }
     if (load(tuned, args[0], o) || analyze(tuned_id, tuned, args[0]))
         goto out;
+    if (ecu_id_compare(tuned_id, tuned_id, NULL, NULL) != ECU_ID_SAME) {
+        status = EXIT_UNKNOWN;
+        if (!o->quiet && o->out == OUT_TEXT)
+            printf("%s: not enough identity to find its original (hardware and software "
+                   "number, or part number and software version)\n", args[0]);
+        goto out;
+    }
     have_ts = strcmp(args[0], "-") != 0 && stat(args[0], &ts) == 0;
     for (k = 1; k < nargs; k++)
         if (collect(args[k], &paths, &np)) {
