@@ -429,18 +429,53 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
 
 /* ---- Bosch hardware and software numbers ---------------------------------------------------- */
 
-static void number(ecu_id *id, const uint8_t *d, size_t off, unsigned conf, const char *src_hw,
-                   const char *src_sw)
+/*
+ * Bosch numbers inside a run of @p len digits (@p v; reversed when @p rev, the run then ends
+ * at @p s + @p len in the image): a run of exactly ten is one number, a hardware number
+ * followed by a software number is a pair (also when more digits surround them: M3.8.x
+ * `D06` + HW + SW + `56/1/...`, EDC17 SW + more digits); other numbers inside a longer run
+ * get a lower confidence.
+ */
+static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, int rev)
 {
-    if (bosch_hw(d + off))
-        add(id, "hw_number", d + off, 10, off, conf, src_hw);
-    else if (bosch_sw(d + off))
-        add(id, "sw_number", d + off, 10, off, conf, src_sw);
+    static const char *const src[2][3] = {
+        {"Bosch HW and SW numbers back to back", "Bosch hardware number",
+         "Bosch software number"},
+        {"Bosch HW and SW numbers, digits reversed (M1.x/M3.x)",
+         "Bosch hardware number, digits reversed (M1.x/M3.x)",
+         "Bosch software number, digits reversed (M1.x/M3.x)"}};
+    size_t k = 0;
+#define AT(k) ((uint64_t)(rev ? s + len - (k) - 10 : s + (k)))
+    while (k + 10 <= len) {
+        int hw = bosch_hw(v + k), sw = !hw && bosch_sw(v + k);
+        if (!hw && !sw) {
+            k++;
+            continue;
+        }
+        if (rev && sw && k + 20 <= len && bosch_hw(v + k + 10)) {
+            /* reversed, a HW+SW pair reads SW then HW */
+            add(id, "sw_number", v + k, 10, AT(k), 80, src[1][0]);
+            add(id, "hw_number", v + k + 10, 10, AT(k + 10), 80, src[1][0]);
+            k += 20;
+            continue;
+        }
+        if (hw && k + 20 <= len && bosch_sw(v + k + 10)) {
+            unsigned conf = len == 20 ? 90 : 80;
+            add(id, "hw_number", v + k, 10, AT(k), conf, src[rev][0]);
+            add(id, "sw_number", v + k + 10, 10, AT(k + 10), conf, src[rev][0]);
+            k += 20;
+            continue;
+        }
+        add(id, hw ? "hw_number" : "sw_number", v + k, 10, AT(k),
+            rev ? 70 : len == 10 ? 60 : k == 0 ? 55 : 50, src[rev][hw ? 1 : 2]);
+        k += 10;
+    }
+#undef AT
 }
 
 /*
- * Runs of digits: ten digits are one number, twenty are a hardware and a software number back
- * to back; ten digits, one NUL or space, ten digits are the same pair.
+ * Runs of digits, and the pair of a hardware and a software number separated by one NUL or
+ * space; the spaced form `0 281 xxx xxx` (EDC17).
  */
 static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
 {
@@ -455,21 +490,23 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
         for (e = s; e < n && is_digit(d[e]); e++)
             ;
         i = e;
-        if (e - s == 20 && bosch_hw(d + s) && bosch_sw(d + s + 10)) {
-            add(id, "hw_number", d + s, 10, s, 90, "Bosch HW and SW numbers back to back");
-            add(id, "sw_number", d + s + 10, 10, s + 10, 90, "Bosch HW and SW numbers back to back");
-        } else if (e - s == 10) {
-            if (n - e > 11 && (d[e] == 0 || d[e] == ' ') && bosch_hw(d + s) &&
-                bosch_sw(d + e + 1) && !is_digit(d[e + 11])) {
-                add(id, "hw_number", d + s, 10, s, 90, "Bosch HW and SW numbers back to back");
-                add(id, "sw_number", d + e + 1, 10, e + 1, 90,
-                    "Bosch HW and SW numbers back to back");
-                i = e + 11;
-            } else {
-                number(id, d, s, 60, "Bosch hardware number", "Bosch software number");
-            }
+        if (e - s >= 10 && n - e > 11 && (d[e] == 0 || d[e] == ' ') && bosch_hw(d + e - 10) &&
+            bosch_sw(d + e + 1) && !is_digit(d[e + 11])) {
+            /* a hardware number ending the run, a NUL or space, a software number */
+            unsigned conf = e - s == 10 ? 90 : 85;
+            if (e - s > 10)
+                numbers_in_run(id, d + s, e - s - 10, s, 0);
+            add(id, "hw_number", d + e - 10, 10, e - 10, conf,
+                "Bosch HW and SW numbers back to back");
+            add(id, "sw_number", d + e + 1, 10, e + 1, conf,
+                "Bosch HW and SW numbers back to back");
+            i = e + 11;
+        } else if (e - s >= 10) {
+            numbers_in_run(id, d + s, e - s, s, 0);
         } else if (e - s == 1 && d[s] == '0' && n - s >= 13 && d[s + 1] == ' ' &&
-                   d[s + 5] == ' ' && d[s + 9] == ' ' && (n - s == 13 || !is_digit(d[s + 13]))) {
+                   d[s + 5] == ' ' && d[s + 9] == ' ' && all_digits(d + s + 2, 3) &&
+                   all_digits(d + s + 6, 3) && all_digits(d + s + 10, 3) &&
+                   (n - s == 13 || !is_digit(d[s + 13]))) {
             /* spaced form `0 281 xxx xxx` (EDC17) */
             uint8_t v[10];
             v[0] = '0';
@@ -482,15 +519,19 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
     }
 }
 
-/* Older Motronic (M1.x, M3.x): numbers stored with their digits reversed in the last 2 KiB. */
+/*
+ * Older Motronic (M1.x, M3.x): numbers stored with their digits reversed, in the last 2 KiB
+ * of images up to 256 KiB, anywhere in images up to 64 KiB (M1.x keeps them at 0x1F02 of
+ * 32 KiB).
+ */
 static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
 {
-    size_t i = n > 2048 ? n - 2048 : 0;
+    size_t i = n > 0x10000 ? n - 2048 : 0;
     if (n > 0x40000)
         return;
     while (i < n) {
         size_t s, e, k;
-        uint8_t v[20];
+        uint8_t v[2048];
         if (!is_digit(d[i])) {
             i++;
             continue;
@@ -499,19 +540,11 @@ static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
         for (e = s; e < n && is_digit(d[e]); e++)
             ;
         i = e;
-        if (e - s != 10 && e - s != 20)
+        if (e - s < 10 || e - s > sizeof v)
             continue;
         for (k = 0; k < e - s; k++)
             v[k] = d[e - 1 - k];
-        /* reversed, a pair reads SW then HW; take each ten digits on its own */
-        for (k = 0; k < e - s; k += 10) {
-            if (bosch_hw(v + k))
-                add(id, "hw_number", v + k, 10, e - 10 - k, 70,
-                    "Bosch hardware number, digits reversed (M1.x/M3.x)");
-            else if (bosch_sw(v + k))
-                add(id, "sw_number", v + k, 10, e - 10 - k, 70,
-                    "Bosch software number, digits reversed (M1.x/M3.x)");
-        }
+        numbers_in_run(id, v, e - s, s, 1);
     }
 }
 
@@ -618,6 +651,16 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         unsigned score = ecu_csum_score(id->cs);
         adds(id, "manufacturer", fam->manufacturer, score, "checksum family detection");
         adds(id, "family", fam->name, score, "checksum family detection");
+    } else if (size && ecu_csum_verdict(id->cs) == ECU_VERDICT_AMBIGUOUS) {
+        /* tied families: each is a candidate, none is sure */
+        size_t i;
+        for (i = 0; i < ecu_csum_candidate_count(id->cs); i++) {
+            unsigned score = 0;
+            const ecu_family_info *c = ecu_csum_candidate_at(id->cs, i, &score);
+            if (c)
+                adds(id, "family", c->name, score / 2,
+                     "checksum family detection (ambiguous)");
+        }
     }
     if (size) {
         scan_me7_ecuid(id, data, size);

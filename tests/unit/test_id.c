@@ -219,6 +219,25 @@ static void test_me7_pair_and_label(void **state)
     assert_val(id, "sw_version", "0006");
     ecu_id_free(id);
 
+    /* inside a longer run (M3.8.x: `D06` HW SW `56/1/...`), and a HW ending a run, then a
+       space and the SW (MED17) */
+    memset(b, 0xFF, SZ);
+    puts_at(b, 0x1000, "HS D060261204678103735001056/1/M3.8.3/03/");
+    puts_at(b, 0x2000, "A010100261201537 1037393905 06J906026");
+    id = run(b, SZ);
+    {
+        size_t i, hw = 0, sw = 0;
+        for (i = 0; i < ecu_id_field_count(id); i++) {
+            const ecu_id_field *f = ecu_id_field_at(id, i);
+            if (strcmp(f->key, "hw_number") == 0 && f->confidence >= 80)
+                hw += strcmp(f->value, "0261204678") == 0 || strcmp(f->value, "0261201537") == 0;
+            if (strcmp(f->key, "sw_number") == 0 && f->confidence >= 80)
+                sw += strcmp(f->value, "1037350010") == 0 || strcmp(f->value, "1037393905") == 0;
+        }
+        assert_int_equal(hw, 2);
+        assert_int_equal(sw, 2);
+    }
+    ecu_id_free(id);
     /* directly back to back (20 digits), and separated by a space */
     memset(b, 0xFF, SZ);
     puts_at(b, 0x18000, "02612080101037367570");
@@ -344,7 +363,17 @@ static void test_motronic_reversed(void **state)
     assert_val(id, "hw_number", "0261200108");
     assert_val(id, "sw_number", "1267356191");
     ecu_id_free(id);
-    /* far from the end it is not taken */
+    /* M1.x at 0x1F02 of 32 KiB, more digits after the pair (reversed HW, SW, then others) */
+    memset(b, 0xFF, SZ);
+    puts_at(b, 0x1F02, "271002162081555376216622271100845.03");
+    id = run(b, 0x8000);
+    assert_val(id, "hw_number", "0261200172");
+    assert_val(id, "sw_number", "1267355518");
+    assert_int_equal(ecu_id_get(id, "hw_number")->offset, 0x1F02);
+    ecu_id_free(id);
+    memset(b, 0xFF, SZ);
+    puts_at(b, 0x7F02, "80100216201916537621");
+    /* far from the end of a larger image it is not taken */
     id = run(b, 0x10000 + 0x8000);
     assert_null(ecu_id_get(id, "hw_number"));
     ecu_id_free(id);
@@ -361,7 +390,6 @@ static void test_false_positives(void **state)
     size_t i;
     (void)state;
     puts_at(b, 0x100, "026120801");       /* nine digits */
-    puts_at(b, 0x200, "02612080101");     /* eleven digits */
     puts_at(b, 0x300, "1038367570");      /* not a Bosch software prefix */
     puts_at(b, 0x400, "0361208010");      /* not a Bosch hardware prefix */
     puts_at(b, 0x500, "4/1/ME7.1/5");     /* one digit before the first slash */
@@ -371,6 +399,12 @@ static void test_false_positives(void **state)
     puts_at(b, 0x900, "MOTRONIC");
     id = run(b, SZ);
     assert_int_equal(ecu_id_field_count(id), 0);
+    ecu_id_free(id);
+    /* a number at the start of a longer run of digits is taken, with a low confidence */
+    puts_at(b, 0x200, "02612080101");
+    id = run(b, SZ);
+    assert_int_equal(ecu_id_field_count(id), 2); /* with the manufacturer */
+    assert_true(ecu_id_get(id, "hw_number")->confidence < 60);
     ecu_id_free(id);
     /* random bytes: nothing */
     for (i = 0; i < SZ; i++) {
