@@ -9,4 +9,5 @@
 #include "ecu/checksum.h"
 #include "ecu/layout.h"
 #include "ecu/csum.h"
+#include "ecu/id.h"
 #endif

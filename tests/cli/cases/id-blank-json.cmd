@@ -1,0 +1,1 @@
+ecu-id --json id/blank.bin.gz

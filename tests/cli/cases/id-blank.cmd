@@ -1,0 +1,1 @@
+ecu-id id/blank.bin.gz

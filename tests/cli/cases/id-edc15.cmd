@@ -1,0 +1,1 @@
+ecu-id id/edc15.bin.gz

@@ -1,0 +1,1 @@
+ecu-id -o xml id/vin.bin.gz

@@ -1,0 +1,1 @@
+ecu-id id/no-such-image.bin id/vin.bin.gz

@@ -1,0 +1,1 @@
+ecu-id --frobnicate id/vin.bin.gz

@@ -1,0 +1,1 @@
+ecu-id --find-original id/vin.bin.gz id/originals

@@ -1,0 +1,1 @@
+ecu-id --match --json id/me7-a.bin.gz id/me7-b.bin.gz

@@ -1,0 +1,1 @@
+ecu-id -v id/me7-a.bin.gz

@@ -1,0 +1,1 @@
+ecu-id id/me7-a.bin.gz

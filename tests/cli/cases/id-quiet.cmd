@@ -1,0 +1,1 @@
+ecu-id -q id/me7-a.bin.gz

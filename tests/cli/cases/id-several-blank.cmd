@@ -1,0 +1,1 @@
+ecu-id id/vin.bin.gz id/blank.bin.gz

@@ -1,0 +1,1 @@
+ecu-id -o export - < id/vin.bin.gz

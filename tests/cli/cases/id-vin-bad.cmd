@@ -1,0 +1,1 @@
+ecu-id -v id/vin-bad.bin.gz
