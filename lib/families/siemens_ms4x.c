@@ -78,12 +78,16 @@ static uint16_t reflect16(uint16_t v)
 static int ident_record(const uint8_t *d, size_t n, size_t from, size_t to, size_t *at)
 {
     size_t i;
+    const uint8_t *hit;
     if (to > n)
         to = n;
     for (i = from; i + 4 <= to; i++) {
-        size_t k = i + 4, digits = 0;
-        if (memcmp(d + i, "5WK9", 4) != 0)
-            continue;
+        size_t k, digits = 0;
+        /* the next "5WK9" that lies within [i, to) (a memchr-driven search, not a byte loop) */
+        if (!(hit = ecu__memfind(d + i, to - i, "5WK9", 4)))
+            return 0;
+        i = (size_t)(hit - d);
+        k = i + 4;
         while (k < n && is_digit(d[k]) && digits < 7)
             k++, digits++;
         if (digits < 4 || digits > 6 || k + 2 + 10 + 4 > n || d[k] != '-' || d[k + 1] != '-')
