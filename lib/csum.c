@@ -22,8 +22,12 @@ struct candidate {
 struct ecu_csum {
     const struct family *forced;
     ecu_layout *layout; /* the caller's layout (a copy), used instead of the registry */
+    /* the copy's memory, kept from one analysis to the next (CI jobs analyse thousands of
+       files with one handle: no allocation and no fresh pages per file) */
+    uint8_t *buf;
+    size_t cap;
     /* last analysis */
-    uint8_t *img;
+    uint8_t *img; /* buf while an analysis is held, else NULL */
     size_t size;
     ecu_verdict verdict;
     const struct family *family;
@@ -156,7 +160,6 @@ ecu_csum *ecu_csum_new(void) { return calloc(1, sizeof(ecu_csum)); }
 
 static void clear(ecu_csum *cs)
 {
-    free(cs->img);
     free(cs->blocks.v);
     free(cs->info);
     cs->img = NULL;
@@ -175,6 +178,7 @@ void ecu_csum_free(ecu_csum *cs)
     if (!cs)
         return;
     clear(cs);
+    free(cs->buf);
     ecu_layout_free(cs->layout);
     free(cs);
 }
@@ -454,10 +458,16 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     if (!cs || (!data && size))
         return ECU_ERR_INVALID;
     clear(cs);
-    if (!(cs->img = malloc(size ? size : 1)))
-        return ECU_ERR_NOMEM;
-    if (size)
-        memcpy(cs->img, data, size);
+    if (size > cs->cap || !cs->buf) {
+        free(cs->buf);
+        cs->cap = 0;
+        if (!(cs->buf = malloc(size ? size : 1)))
+            return ECU_ERR_NOMEM;
+        cs->cap = size;
+    }
+    cs->img = cs->buf;
+    if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
+        memmove(cs->img, data, size);
     cs->size = size;
     if (cs->layout)
         return analyze_layout(cs);
