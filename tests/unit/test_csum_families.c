@@ -238,6 +238,39 @@ static void test_erased(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- one handle for many images ------------------------------------------------------------- */
+
+/* The handle keeps its copy's memory between analyses: a larger image after a smaller one, a
+ * smaller after a larger, and the handle's own corrected image analysed again in place all
+ * give the verdicts of fresh handles. */
+static void test_handle_reuse(void **state)
+{
+    const struct csum_image *bad = csum_find_image(&manifest, "edc16-512k-bad.bin.gz");
+    const struct csum_image *big = csum_find_image(&manifest, "edc16-2m.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    const uint8_t *own;
+    uint8_t *fixed;
+    size_t n;
+    (void)state;
+    assert_non_null(bad);
+    assert_non_null(big);
+    csum_analyze(cs, bad->data, bad->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "512 KiB bad image");
+    csum_analyze(cs, big->data, big->size);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, "2 MiB image after a 512 KiB one");
+    csum_analyze(cs, bad->data, bad->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "512 KiB image after a 2 MiB one");
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    own = ecu_csum_image(cs, &n);
+    assert_int_equal(n, bad->size);
+    fixed = csum_dup(own, n);
+    assert_int_equal(ecu_csum_analyze(cs, own, n), ECU_OK);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, "the handle's own corrected image");
+    csum_assert_image(cs, fixed, n, "corrected image analysed in place");
+    free(fixed);
+    ecu_csum_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_forced_wrong_family),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_erased),
+        cmocka_unit_test(test_handle_reuse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
