@@ -58,7 +58,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     b.store_bytes = 2;
     b.store_be = 1;
     snprintf(b.name, sizeof b.name, "0x006000-0x1FFFFF");
-    snprintf(b.algo, sizeof b.algo, "sum16 BE words == 0x5AA5, balance BE16");
+    snprintf(b.algo, sizeof b.algo, "BE16 word sum == 0x5AA5 (balance word)");
     return ecu__blk_add(out, &b);
 }
 

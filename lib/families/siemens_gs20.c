@@ -40,7 +40,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     b.store_bytes = 2;
     b.store_be = 0;
     snprintf(b.name, sizeof b.name, "data 0x002A-0xFFC7");
-    snprintf(b.algo, sizeof b.algo, "crc16/arc, LE16 at 0x0D");
+    snprintf(b.algo, sizeof b.algo, "crc-16/arc");
     return ecu__blk_add(out, &b);
 }
 
