@@ -12,10 +12,14 @@
  * equals 0x5AA5; the balance word is the BE16 at 0x1FFFFE, inside the range, and a correction
  * rewrites only that word. BuffJesus/SubuwuTuner (docs, "brick protection": the u16 BE sum of
  * [0x6000, 0x200000) must equal 0x5AA5, balance cell at 0x1FFFFE) states the same, without
- * code. No SH72543R dump is in our corpus: the layout is unconfirmed on real files.
+ * code. Confirmed on one real dump: a 2 MiB 2015 Impreza WRX S4 (FA20DIT) ROM of our corpus
+ * verifies when the family is named, and carries the boot words those notes name (0x05 at
+ * 0x6C, 0x5555 at 0x6000, 0x0504 at 0x6010, 0xAAAA at 0x1FFFF2). The code version is the one
+ * at commit 2f6d717 of FastECU.
  *
- * No public signature identifies these files, so the family is never detected (a 2 MiB size
- * alone would claim other ECUs' reads): it is used only when the caller names it
+ * No public source describes a signature that identifies these files (the boot words above
+ * are named as integrity words of one ECU generation, not as an identification), so the family
+ * is never detected (a 2 MiB size alone would claim other ECUs' reads): it is used only when the caller names it
  * (ecu-csum --family hitachi-subaru-sh72543r). A file that is not 2 MiB gets no layout, and is
  * never corrected.
  */
