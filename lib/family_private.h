@@ -125,8 +125,9 @@ struct family {
     int (*accept)(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified);
     /* Non-zero: a FORCED-ONLY family, for layouts with a public algorithm but no public
        signature by which their files could be recognised (detection would rest on the file
-       size alone, and claim random files). Detection skips it (`detect` is never called and
-       may be NULL), so it never claims an image; it is used only when the caller names it
+       size alone, and claim random files). Detection skips it (the engine never calls its
+       `detect`, which returns 0 for any code that walks the registry), so it never claims an
+       image; it is used only when the caller names it
        (ecu_csum_set_family, `ecu-csum --family`). Named, an image outside min_size..max_size
        gets the verdict no-layout with the size in the evidence (its `layout` must add no
        block for such an image either), so a wrong-size file is never corrected. Its

@@ -25,6 +25,16 @@
 #define GS20_END 0xFFC8 /* exclusive: 0xFFC7 is the last byte */
 #define GS20_SLOT 0x0D
 
+/* Never a claim: no public signature (family_private.h, forced_only). */
+static unsigned never(const uint8_t *d, size_t n, char *ev, size_t evsz)
+{
+    (void)d;
+    (void)n;
+    (void)ev;
+    (void)evsz;
+    return 0;
+}
+
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk b;
@@ -57,7 +67,7 @@ const struct family ecu__family_siemens_gs20 = {
     },
     .min_size = GS20_SIZE,
     .max_size = GS20_SIZE,
-    .detect = NULL,
+    .detect = never,
     .layout = layout,
     .forced_only = 1,
 };
