@@ -359,6 +359,13 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
 
 /* ---- detection ------------------------------------------------------------------------------ */
 
+/* A forced-only family named for an image that is not of its size (family_private.h). */
+static int forced_wrong_size(const ecu_csum *cs)
+{
+    return cs->forced && cs->forced->forced_only &&
+           (cs->size < cs->forced->min_size || cs->size > cs->forced->max_size);
+}
+
 static void detect(ecu_csum *cs)
 {
     size_t i, best = 0, ties = 0;
@@ -369,6 +376,18 @@ static void detect(ecu_csum *cs)
         cs->cand[0].score = 100;
         cs->ncand = 1;
         snprintf(cs->evidence, sizeof cs->evidence, "family given by the caller");
+        if (forced_wrong_size(cs)) {
+            /* no signature to go by: the size is all there is, and it is not this layout's */
+            if (cs->forced->min_size == cs->forced->max_size)
+                snprintf(cs->evidence, sizeof cs->evidence,
+                         "family given by the caller, but the image is 0x%zX bytes, not 0x%zX: "
+                         "its layout does not apply", cs->size, cs->forced->min_size);
+            else
+                snprintf(cs->evidence, sizeof cs->evidence,
+                         "family given by the caller, but the image is 0x%zX bytes, not "
+                         "0x%zX-0x%zX: its layout does not apply", cs->size,
+                         cs->forced->min_size, cs->forced->max_size);
+        }
         cs->family = cs->forced;
         cs->score = 100;
         return;
@@ -376,7 +395,7 @@ static void detect(ecu_csum *cs)
     for (i = 0; i < ecu__nfamilies && cs->ncand < MAX_CANDIDATES; i++) {
         const struct family *f = ecu__families[i];
         unsigned s;
-        if (cs->size < f->min_size || cs->size > f->max_size)
+        if (f->forced_only || cs->size < f->min_size || cs->size > f->max_size)
             continue;
         ev[0] = '\0';
         s = f->detect(cs->img, cs->size, ev, sizeof ev);
@@ -474,7 +493,7 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     detect(cs);
     if (cs->verdict == ECU_VERDICT_AMBIGUOUS || !cs->family)
         return ECU_OK;
-    if (!cs->family->layout) {
+    if (!cs->family->layout || forced_wrong_size(cs)) {
         cs->verdict = ECU_VERDICT_NO_LAYOUT;
         return ECU_OK;
     }

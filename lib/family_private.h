@@ -123,6 +123,16 @@ struct family {
        at all (0: they are another layout, reported as no-layout rather than as a damaged
        file). */
     int (*accept)(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified);
+    /* Non-zero: a FORCED-ONLY family, for layouts with a public algorithm but no public
+       signature by which their files could be recognised (detection would rest on the file
+       size alone, and claim random files). Detection skips it (the engine never calls its
+       `detect`, which returns 0 for any code that walks the registry), so it never claims an
+       image; it is used only when the caller names it
+       (ecu_csum_set_family, `ecu-csum --family`). Named, an image outside min_size..max_size
+       gets the verdict no-layout with the size in the evidence (its `layout` must add no
+       block for such an image either), so a wrong-size file is never corrected. Its
+       description says that it is never detected. */
+    int forced_only;
 };
 
 #define ECU_DETECT_MIN 50
@@ -161,5 +171,8 @@ extern const struct family ecu__family_marelli_mjd_6jf;
 extern const struct family ecu__family_hitachi_nissan;
 extern const struct family ecu__family_continental_simos;
 extern const struct family ecu__family_sim2k;
+/* forced-only (never detected): lib/families/siemens_gs20.c, hitachi_subaru.c */
+extern const struct family ecu__family_siemens_gs20;
+extern const struct family ecu__family_hitachi_subaru_sh72543r;
 
 #endif

@@ -34,6 +34,9 @@ const struct family *const ecu__families[] = {
     &ecu__family_marelli_iaw_1av,
     &ecu__family_marelli_iaw_4lv,
     &ecu__family_marelli_mjd_6jf,
+    /* forced-only: never detected (no public signature), used when named with --family */
+    &ecu__family_siemens_gs20,
+    &ecu__family_hitachi_subaru_sh72543r,
 };
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];

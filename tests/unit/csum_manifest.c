@@ -498,6 +498,16 @@ void csum_check_slot_byte(ecu_csum *cs, const struct csum_image *x, size_t k, un
     free(copy);
 }
 
+
+/* For a manifest of forced-only families: the handle uses the image's family (csum_manifest.h). */
+static void use_family(ecu_csum *cs, const struct csum_manifest *m, const struct csum_image *x)
+{
+    if (m->forced)
+        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
+}
+
+/* ---- the checks every family gets ------------------------------------------------------------ */
+
 void csum_for_each_good_block(const struct csum_manifest *m,
                               void (*check)(ecu_csum *cs, const struct csum_image *x, size_t k))
 {
@@ -505,12 +515,12 @@ void csum_for_each_good_block(const struct csum_manifest *m,
     size_t i, k;
     assert_non_null(cs);
     for (i = 0; i < m->nimages; i++)
-        for (k = 0; csum_is_good(&m->images[i]) && k < m->images[i].nblocks; k++)
+        for (k = 0; csum_is_good(&m->images[i]) && k < m->images[i].nblocks; k++) {
+            use_family(cs, m, &m->images[i]);
             check(cs, &m->images[i], k);
+        }
     ecu_csum_free(cs);
 }
-
-/* ---- the checks every family gets ------------------------------------------------------------ */
 
 size_t csum_check_good_images(const struct csum_manifest *m)
 {
@@ -526,6 +536,7 @@ size_t csum_check_good_images(const struct csum_manifest *m)
             continue;
         ngood++;
         assert_int_equal(x->nbad, 0);
+        use_family(cs, m, x);
         csum_analyze(cs, x->data, x->size);
         csum_assert_verdict(cs, ECU_VERDICT_OK, x->file);
         csum_check_layout(cs, x);
@@ -601,6 +612,7 @@ void csum_check_flip_each_block(const struct csum_manifest *m)
         const struct csum_image *x = &m->images[i];
         if (!csum_is_good(x))
             continue;
+        use_family(cs, m, x);
         for (k = 0; k < x->nblocks; k++) {
             uint64_t p = x->b[k].probe;
             char what[96];
@@ -625,6 +637,7 @@ size_t csum_check_probes(const struct csum_manifest *m)
     assert_non_null(cs);
     for (i = 0; i < m->nimages; i++) {
         const struct csum_image *x = &m->images[i];
+        use_family(cs, m, x);
         for (k = 0; csum_is_good(x) && k < x->nprobes; k++) {
             char what[96];
             snprintf(what, sizeof what, "data byte 0x%llX flipped", (unsigned long long)x->probe_at[k]);
@@ -672,6 +685,7 @@ size_t csum_check_bad_variants(const struct csum_manifest *m)
         }
         assert_true(ndiff > 0);
 
+        use_family(cs, m, x);
         csum_analyze(cs, x->data, x->size);
         csum_assert_verdict(cs, ECU_VERDICT_BAD, x->file);
         csum_check_layout(cs, x);
