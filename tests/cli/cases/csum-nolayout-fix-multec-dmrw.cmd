@@ -1,0 +1,1 @@
+ecu-csum --fix -o /nonexistent/out.bin csum/delphi-multec-dmrw.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum csum/marelli-iaw-1av.bin.gz

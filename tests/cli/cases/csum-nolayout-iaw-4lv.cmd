@@ -1,0 +1,1 @@
+ecu-csum csum/marelli-iaw-4lv.bin.gz

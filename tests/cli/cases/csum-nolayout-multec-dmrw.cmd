@@ -1,0 +1,1 @@
+ecu-csum csum/delphi-multec-dmrw.bin.gz
