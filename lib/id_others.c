@@ -431,8 +431,6 @@ static void multec_s(const struct ctx *c)
 
 /* ---- Magneti Marelli -------------------------------------------------------------------------- */
 
-static int label_char(uint8_t v) { return id_alnum(v) || v == '.' || v == '-'; }
-
 /*
  * The labels "<VAG part number> MARELLI <family> <tokens>" of the searched bytes: part
  * number, family (ecu_type) and the last token of 4 characters (software version); a VAG
@@ -476,8 +474,8 @@ static void marelli_labels(const struct ctx *c, const char *how)
                 e++;
                 continue;
             }
-            t = run(d, n, e, 16, label_char);
-            if (!t || (e + t < n && d[e + t] != ' ' && label_char(d[e + t])))
+            t = run(d, n, e, 16, id_alnum);
+            if (!t || (e + t < n && id_alnum(d[e + t])))
                 break;
             if (vag_part_at(d, n, e) == t)
                 put(c, "part_number", e, t, 60, src);
