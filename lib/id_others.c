@@ -397,8 +397,8 @@ static void multec(const struct ctx *c)
         for (k = s + 8; k < s + 16 && k + 6 <= n; k++)
             if (d[k] == 'D' && id_all(d, n, k + 1, 5, id_digit)) {
                 put(c, "cal_id", k, 6, 85, "Delphi Multec D-number after the ident record");
-                if (id_all(d, n, k + 6, 5, id_alnum))
-                    put(c, "engine", k + 6, 5 + (id_alnum(d[k + 11]) ? 1 : 0), 60,
+                if (run(d, n, k + 6, 6, id_alnum) >= 5)
+                    put(c, "engine", k + 6, run(d, n, k + 6, 6, id_alnum), 60,
                         "Delphi Multec engine code after the D-number");
                 break;
             }
@@ -454,8 +454,10 @@ static void marelli_labels(const struct ctx *c, const char *how)
         /* the part number ends at the spaces: the longest of 12 to 9 characters that is one
            (what precedes the label may be any byte) */
         for (k = 12; k >= 9; k--) {
+            if (m - sp < k)
+                continue;
             p = m - sp - k;
-            if (m - sp >= k && (plen = vag_part_at(d, n, p)) == k)
+            if ((plen = vag_part_at(d, n, p)) == k)
                 break;
         }
         if (k < 9)
