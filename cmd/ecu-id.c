@@ -265,7 +265,7 @@ static int match(char **files, const struct opts *o)
         putchar('\n');
     } else {
         printf("undecided: not enough identity in both files (hardware and software number, "
-               "or part number and software version)\n");
+               "part number and software version or number, or calibration ID)\n");
     }
 out:
     ecu_id_free(id[0]);
@@ -366,7 +366,8 @@ static int find_original(char **args, int nargs, const struct opts *o)
         status = EXIT_UNKNOWN;
         if (!o->quiet && o->out == OUT_TEXT)
             printf("%s: not enough identity to find its original (hardware and software "
-                   "number, or part number and software version)\n", args[0]);
+                   "number, part number and software version or number, or calibration ID)\n",
+                   args[0]);
         goto out;
     }
     have_ts = strcmp(args[0], "-") != 0 && stat(args[0], &ts) == 0;

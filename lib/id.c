@@ -32,6 +32,7 @@
 
 #include "ecu/csum.h"
 #include "family_private.h"
+#include "id_private.h"
 
 struct field {
     ecu_id_field pub;
@@ -671,6 +672,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         scan_numbers(id, data, size);
         scan_reversed(id, data, size);
         scan_vin(id, data, size);
+        ecu__id_others(id, add, id->cs, data, size); /* other makers: lib/id_others.c */
     }
     if (!fam && (ecu_id_get(id, "hw_number") || ecu_id_get(id, "sw_number")))
         adds(id, "manufacturer", "Bosch", 60, "Bosch hardware/software number format");
@@ -712,9 +714,11 @@ ecu_id_match ecu_id_compare(const ecu_id *a, const ecu_id *b, const char **out, 
 {
     /* the defining pairs, in order of preference */
     static const char *const rules[][2] = {{"hw_number", "sw_number"},
-                                           {"part_number", "sw_version"}};
+                                           {"part_number", "sw_version"},
+                                           {"part_number", "sw_number"},
+                                           {"cal_id", "cal_id"}};
     static const char *const defining[] = {"hw_number", "sw_number", "part_number",
-                                           "sw_version"};
+                                           "sw_version", "cal_id"};
     size_t r, k, nk = 0, ndiff = 0, ncmp = 0;
     const char *diff[ECU_ID_MAX_KEYS], *cmp[ECU_ID_MAX_KEYS];
     int decided = 0;
