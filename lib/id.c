@@ -33,6 +33,10 @@
 #include "ecu/csum.h"
 #include "family_private.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct field {
     ecu_id_field pub;
     char *value, *source;
@@ -237,6 +241,146 @@ static size_t vag_part(const uint8_t *p, size_t n)
     return k;
 }
 
+/* ---- candidate search, 64 bytes a step ------------------------------------------------------
+ * The scans for numbers and VINs look at runs of digits or letters and digits. Bit masks of
+ * the byte classes (SSE2, 64 bytes a step; a byte loop without SSE2 and for the last 127 bytes)
+ * find the places where such a run starts, so the byte-by-byte checks run only there.
+ */
+
+/* classes of 64 bytes: bit k for p[k] */
+struct cls {
+    uint64_t digit, alnum, zero, space;
+};
+
+#ifdef __SSE2__
+/* bit k: p[k] - lo (mod 256) <= span */
+static inline uint64_t in_range16(__m128i x, char lo, char span)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+    return (uint64_t)(unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t));
+}
+#endif
+
+static void classify64(const uint8_t *p, struct cls *c)
+{
+#ifdef __SSE2__
+    unsigned k;
+    c->digit = c->alnum = c->zero = c->space = 0;
+    for (k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        uint64_t dg = in_range16(x, '0', 9);
+        /* x | 0x20 is a lower-case letter exactly when x is a letter */
+        uint64_t lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
+        c->digit |= dg << (16 * k);
+        c->alnum |= (dg | lt) << (16 * k);
+        c->zero |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')))
+                   << (16 * k);
+        c->space |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')))
+                    << (16 * k);
+    }
+#else
+    unsigned k;
+    c->digit = c->alnum = c->zero = c->space = 0;
+    for (k = 0; k < 64; k++) {
+        c->digit |= (uint64_t)is_digit(p[k]) << k;
+        c->alnum |= (uint64_t)is_alnum(p[k]) << k;
+        c->zero |= (uint64_t)(p[k] == '0') << k;
+        c->space |= (uint64_t)(p[k] == ' ') << k;
+    }
+#endif
+}
+
+/* bits k + s of the 128 bits hi:lo (0 < s < 64) */
+static inline uint64_t shr128(uint64_t lo, uint64_t hi, unsigned s)
+{
+    return lo >> s | hi << (64 - s);
+}
+
+/* bit k: bits k .. k + len - 1 of hi:lo all set (1 <= len <= 64) */
+static inline uint64_t ones_from(uint64_t lo, uint64_t hi, unsigned len)
+{
+    unsigned have = 1;
+    while (have < len) {
+        unsigned s = have <= len - have ? have : len - have;
+        uint64_t l = shr128(lo, hi, s), h = hi >> s;
+        lo &= l; /* runs of `have` at k and at k + s (s <= have): a run of have + s at k */
+        hi &= h;
+        have += s;
+    }
+    return lo;
+}
+
+/*
+ * The next place at or after @p i where a maximal run of digits starts that scan_numbers acts
+ * on: ten digits or more, or a lone '0' followed by a space; @p n when there is none.
+ */
+static size_t next_number(const uint8_t *d, size_t n, size_t i)
+{
+    if (i >= n)
+        return n;
+    if (n - i >= 128) {
+        struct cls c, nx;
+        uint64_t prev = i > 0 && is_digit(d[i - 1]);
+        classify64(d + i, &c);
+        for (; n - i >= 128; i += 64) {
+            uint64_t start, want;
+            classify64(d + i + 64, &nx);
+            start = c.digit & ~(c.digit << 1 | prev);
+            want = ones_from(c.digit, nx.digit, 10) | (c.zero & shr128(c.space, nx.space, 1));
+            if (start & want)
+                return i + (size_t)__builtin_ctzll(start & want);
+            prev = c.digit >> 63;
+            c = nx;
+        }
+    }
+    for (; i < n; i++) {
+        size_t e;
+        if (!is_digit(d[i]) || (i > 0 && is_digit(d[i - 1])))
+            continue;
+        for (e = i; e < n && is_digit(d[e]); e++)
+            ;
+        if (e - i >= 10 || (d[i] == '0' && e < n && d[e] == ' '))
+            return i;
+    }
+    return n;
+}
+
+/*
+ * The next place at or after @p i where a run of exactly 17 letters and digits starts (the
+ * bytes before and after it, when there are any, are neither); @p n when there is none.
+ */
+static size_t next_alnum17(const uint8_t *d, size_t n, size_t i)
+{
+    if (i >= n)
+        return n;
+    if (n - i >= 128) {
+        struct cls c, nx;
+        uint64_t prev = i > 0 && is_alnum(d[i - 1]);
+        classify64(d + i, &c);
+        for (; n - i >= 128; i += 64) {
+            uint64_t start, want;
+            classify64(d + i + 64, &nx);
+            start = c.alnum & ~(c.alnum << 1 | prev);
+            want = ones_from(c.alnum, nx.alnum, 17) & ~shr128(c.alnum, nx.alnum, 17);
+            if (start & want)
+                return i + (size_t)__builtin_ctzll(start & want);
+            prev = c.alnum >> 63;
+            c = nx;
+        }
+    }
+    for (; i + 17 <= n; i++) {
+        size_t e;
+        if (!is_alnum(d[i]) || (i > 0 && is_alnum(d[i - 1])))
+            continue;
+        for (e = i; e < n && is_alnum(d[e]); e++)
+            ;
+        if (e - i == 17)
+            return i;
+    }
+    return n;
+}
+
 /* ---- VIN ---------------------------------------------------------------------------------- */
 
 static int vin_char(uint8_t c)
@@ -278,17 +422,14 @@ char ecu_vin_check_digit(const char *vin)
 static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
 {
     size_t i = 0, found = 0;
-    while (i + 17 <= n && found < MAX_PER_KEY) {
+    /* a run of 17 VIN characters bounded by bytes that are not letters or digits is a run of
+       exactly 17 letters and digits */
+    while (found < MAX_PER_KEY && (i = next_alnum17(d, n, i)) < n) {
         size_t s = i, e;
-        if (!vin_char(d[i])) {
-            i++;
-            continue;
-        }
-        e = s;
-        while (e < n && e - s <= 17 && vin_char(d[e]))
-            e++;
-        i = e + 1;
-        if (e - s != 17 || (s && is_alnum(d[s - 1])) || (e < n && is_alnum(d[e])))
+        for (e = s; e < s + 17 && vin_char(d[e]); e++)
+            ;
+        i = s + 18;
+        if (e - s != 17)
             continue;
         if (!all_digits(d + s + 13, 4) ||
             !(is_upper(d[s]) || is_upper(d[s + 1]) || is_upper(d[s + 2])))
@@ -480,12 +621,9 @@ static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, i
 static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
 {
     size_t i = 0;
-    while (i < n) {
+    /* the runs of two to nine digits, and lone digits other than `0 `, add nothing */
+    while ((i = next_number(d, n, i)) < n) {
         size_t s, e;
-        if (!is_digit(d[i])) {
-            i++;
-            continue;
-        }
         s = i;
         for (e = s; e < n && is_digit(d[e]); e++)
             ;
