@@ -44,11 +44,15 @@ struct field {
     size_t seq;     /* insertion order, to keep sorting stable */
 };
 
+/* kinds of candidate places (find_candidates) */
+enum { C_NUMBER, C_ALNUM17, C_EPK, C_KINDS };
+
 struct ecu_id {
     struct field *f;
     size_t n, cap;
     int nomem;
     ecu_csum *cs;
+    size_t *cand[C_KINDS], ncand[C_KINDS], capcand[C_KINDS]; /* candidate places, see find_candidates */
 };
 
 /* stable keys, in the order the fields are listed */
@@ -194,10 +198,13 @@ ecu_id *ecu_id_new(void)
 
 void ecu_id_free(ecu_id *id)
 {
+    int k;
     if (!id)
         return;
     clear(id);
     free(id->f);
+    for (k = 0; k < C_KINDS; k++)
+        free(id->cand[k]);
     ecu_csum_free(id->cs);
     free(id);
 }
@@ -242,14 +249,15 @@ static size_t vag_part(const uint8_t *p, size_t n)
 }
 
 /* ---- candidate search, 64 bytes a step ------------------------------------------------------
- * The scans for numbers and VINs look at runs of digits or letters and digits. Bit masks of
- * the byte classes (SSE2, 64 bytes a step; a byte loop without SSE2 and for the last 127 bytes)
- * find the places where such a run starts, so the byte-by-byte checks run only there.
+ * The scans for numbers, VINs and EPK strings look at runs of digits, of letters and digits,
+ * and at `NN/N/`. One pass over the image builds bit masks of the byte classes (SSE2, 64
+ * bytes a step; a byte loop without SSE2 and for the last 127 bytes) and lists the places
+ * where such a run starts, in order, so the byte-by-byte checks run only there.
  */
 
 /* classes of 64 bytes: bit k for p[k] */
 struct cls {
-    uint64_t digit, alnum, zero, space;
+    uint64_t digit, alnum, zero, space, slash;
 };
 
 #ifdef __SSE2__
@@ -260,13 +268,18 @@ static inline uint64_t in_range16(__m128i x, char lo, char span)
     return (uint64_t)(unsigned)_mm_movemask_epi8(
         _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t));
 }
+
+static inline uint64_t equal16(__m128i x, char c)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
 #endif
 
 static void classify64(const uint8_t *p, struct cls *c)
 {
-#ifdef __SSE2__
     unsigned k;
-    c->digit = c->alnum = c->zero = c->space = 0;
+    c->digit = c->alnum = c->zero = c->space = c->slash = 0;
+#ifdef __SSE2__
     for (k = 0; k < 4; k++) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         uint64_t dg = in_range16(x, '0', 9);
@@ -274,19 +287,17 @@ static void classify64(const uint8_t *p, struct cls *c)
         uint64_t lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
         c->digit |= dg << (16 * k);
         c->alnum |= (dg | lt) << (16 * k);
-        c->zero |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')))
-                   << (16 * k);
-        c->space |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')))
-                    << (16 * k);
+        c->zero |= equal16(x, '0') << (16 * k);
+        c->space |= equal16(x, ' ') << (16 * k);
+        c->slash |= equal16(x, '/') << (16 * k);
     }
 #else
-    unsigned k;
-    c->digit = c->alnum = c->zero = c->space = 0;
     for (k = 0; k < 64; k++) {
         c->digit |= (uint64_t)is_digit(p[k]) << k;
         c->alnum |= (uint64_t)is_alnum(p[k]) << k;
         c->zero |= (uint64_t)(p[k] == '0') << k;
         c->space |= (uint64_t)(p[k] == ' ') << k;
+        c->slash |= (uint64_t)(p[k] == '/') << k;
     }
 #endif
 }
@@ -297,88 +308,124 @@ static inline uint64_t shr128(uint64_t lo, uint64_t hi, unsigned s)
     return lo >> s | hi << (64 - s);
 }
 
-/* bit k: bits k .. k + len - 1 of hi:lo all set (1 <= len <= 64) */
-static inline uint64_t ones_from(uint64_t lo, uint64_t hi, unsigned len)
+/* runs of `have` set bits at k and at k + s (s <= have) make a run of have + s at k */
+static inline void grow(uint64_t *lo, uint64_t *hi, unsigned s)
 {
-    unsigned have = 1;
-    while (have < len) {
-        unsigned s = have <= len - have ? have : len - have;
-        uint64_t l = shr128(lo, hi, s), h = hi >> s;
-        lo &= l; /* runs of `have` at k and at k + s (s <= have): a run of have + s at k */
-        hi &= h;
-        have += s;
-    }
-    return lo;
+    *lo &= shr128(*lo, *hi, s);
+    *hi &= *hi >> s;
 }
 
-/*
- * The next place at or after @p i where a maximal run of digits starts that scan_numbers acts
- * on: ten digits or more, or a lone '0' followed by a space; @p n when there is none.
- */
-static size_t next_number(const uint8_t *d, size_t n, size_t i)
+/* A maximal run of digits that scan_numbers acts on starts at @p s: ten digits or more, or a
+   lone '0' followed by a space. */
+static int number_at(const uint8_t *d, size_t n, size_t s)
 {
-    if (i >= n)
-        return n;
-    if (n - i >= 128) {
-        struct cls c, nx;
-        uint64_t prev = i > 0 && is_digit(d[i - 1]);
-        classify64(d + i, &c);
+    size_t e;
+    if (!is_digit(d[s]) || (s > 0 && is_digit(d[s - 1])))
+        return 0;
+    for (e = s; e < n && is_digit(d[e]); e++)
+        ;
+    return e - s >= 10 || (d[s] == '0' && e < n && d[e] == ' ');
+}
+
+/* A run of exactly 17 letters and digits starts at @p s (the bytes before and after it, when
+   there are any, are neither). */
+static int alnum17_at(const uint8_t *d, size_t n, size_t s)
+{
+    size_t e;
+    if (n - s < 17 || !is_alnum(d[s]) || (s > 0 && is_alnum(d[s - 1])))
+        return 0;
+    for (e = s; e < n && is_alnum(d[e]); e++)
+        ;
+    return e - s == 17;
+}
+
+/* `NN/N/` with its first slash at @p at, and room for the check of scan_epk. */
+static int epk_at(const uint8_t *d, size_t n, size_t at)
+{
+    return d[at] == '/' && at >= 2 && n - at >= 8 && is_digit(d[at - 1]) && is_digit(d[at - 2]) &&
+           is_digit(d[at + 1]) && d[at + 2] == '/';
+}
+
+static void add_cand(ecu_id *id, int kind, size_t at)
+{
+    if (id->ncand[kind] == id->capcand[kind]) {
+        size_t cap = id->capcand[kind] ? id->capcand[kind] * 2 : 256;
+        size_t *c = realloc(id->cand[kind], cap * sizeof *c);
+        if (!c) {
+            id->nomem = 1;
+            return;
+        }
+        id->cand[kind] = c;
+        id->capcand[kind] = cap;
+    }
+    id->cand[kind][id->ncand[kind]++] = at;
+}
+
+static void add_cands(ecu_id *id, int kind, size_t base, uint64_t bits)
+{
+    while (bits) {
+        add_cand(id, kind, base + (size_t)__builtin_ctzll(bits));
+        bits &= bits - 1;
+    }
+}
+
+static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
+{
+    size_t i = 0;
+    int k;
+    for (k = 0; k < C_KINDS; k++)
+        id->ncand[k] = 0;
+    if (n >= 128) {
+        struct cls pv = {0, 0, 0, 0, 0}, c, nx;
+        classify64(d, &c);
         for (; n - i >= 128; i += 64) {
-            uint64_t start, want;
+            uint64_t dprev1, dprev2, lo, hi, want;
             classify64(d + i + 64, &nx);
-            start = c.digit & ~(c.digit << 1 | prev);
-            want = ones_from(c.digit, nx.digit, 10) | (c.zero & shr128(c.space, nx.space, 1));
-            if (start & want)
-                return i + (size_t)__builtin_ctzll(start & want);
-            prev = c.digit >> 63;
+            dprev1 = c.digit << 1 | pv.digit >> 63; /* bit k: digit at k - 1 */
+            dprev2 = c.digit << 2 | pv.digit >> 62;
+            /* digits: ten in a row, or `0 ` */
+            lo = c.digit;
+            hi = nx.digit;
+            grow(&lo, &hi, 1);
+            grow(&lo, &hi, 2);
+            grow(&lo, &hi, 4);
+            grow(&lo, &hi, 2);
+            want = lo | (c.zero & shr128(c.space, nx.space, 1));
+            add_cands(id, C_NUMBER, i, c.digit & ~dprev1 & want);
+            /* letters and digits: seventeen in a row, not eighteen */
+            lo = c.alnum;
+            hi = nx.alnum;
+            grow(&lo, &hi, 1);
+            grow(&lo, &hi, 2);
+            grow(&lo, &hi, 4);
+            grow(&lo, &hi, 8);
+            grow(&lo, &hi, 1);
+            want = lo & ~shr128(c.alnum, nx.alnum, 17);
+            add_cands(id, C_ALNUM17, i, c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & want);
+            /* `NN/N/` */
+            add_cands(id, C_EPK, i,
+                      c.slash & dprev1 & dprev2 & shr128(c.digit, nx.digit, 1) &
+                          shr128(c.slash, nx.slash, 2));
+            pv = c;
             c = nx;
         }
     }
     for (; i < n; i++) {
-        size_t e;
-        if (!is_digit(d[i]) || (i > 0 && is_digit(d[i - 1])))
-            continue;
-        for (e = i; e < n && is_digit(d[e]); e++)
-            ;
-        if (e - i >= 10 || (d[i] == '0' && e < n && d[e] == ' '))
-            return i;
+        if (number_at(d, n, i))
+            add_cand(id, C_NUMBER, i);
+        if (alnum17_at(d, n, i))
+            add_cand(id, C_ALNUM17, i);
+        if (epk_at(d, n, i))
+            add_cand(id, C_EPK, i);
     }
-    return n;
 }
 
-/*
- * The next place at or after @p i where a run of exactly 17 letters and digits starts (the
- * bytes before and after it, when there are any, are neither); @p n when there is none.
- */
-static size_t next_alnum17(const uint8_t *d, size_t n, size_t i)
+/* The first candidate of @p kind at or after @p at (*@p k walks the list); @p n when none. */
+static size_t next_cand(const ecu_id *id, int kind, size_t *k, size_t at, size_t n)
 {
-    if (i >= n)
-        return n;
-    if (n - i >= 128) {
-        struct cls c, nx;
-        uint64_t prev = i > 0 && is_alnum(d[i - 1]);
-        classify64(d + i, &c);
-        for (; n - i >= 128; i += 64) {
-            uint64_t start, want;
-            classify64(d + i + 64, &nx);
-            start = c.alnum & ~(c.alnum << 1 | prev);
-            want = ones_from(c.alnum, nx.alnum, 17) & ~shr128(c.alnum, nx.alnum, 17);
-            if (start & want)
-                return i + (size_t)__builtin_ctzll(start & want);
-            prev = c.alnum >> 63;
-            c = nx;
-        }
-    }
-    for (; i + 17 <= n; i++) {
-        size_t e;
-        if (!is_alnum(d[i]) || (i > 0 && is_alnum(d[i - 1])))
-            continue;
-        for (e = i; e < n && is_alnum(d[e]); e++)
-            ;
-        if (e - i == 17)
-            return i;
-    }
-    return n;
+    while (*k < id->ncand[kind] && id->cand[kind][*k] < at)
+        ++*k;
+    return *k < id->ncand[kind] ? id->cand[kind][*k] : n;
 }
 
 /* ---- VIN ---------------------------------------------------------------------------------- */
@@ -421,10 +468,10 @@ char ecu_vin_check_digit(const char *vin)
    the end, bounded by bytes that are not letters or digits. */
 static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
 {
-    size_t i = 0, found = 0;
+    size_t i = 0, found = 0, c = 0;
     /* a run of 17 VIN characters bounded by bytes that are not letters or digits is a run of
        exactly 17 letters and digits */
-    while (found < MAX_PER_KEY && (i = next_alnum17(d, n, i)) < n) {
+    while (found < MAX_PER_KEY && (i = next_cand(id, C_ALNUM17, &c, i, n)) < n) {
         size_t s = i, e;
         for (e = s; e < s + 17 && vin_char(d[e]); e++)
             ;
@@ -532,13 +579,12 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
-    while (found < MAX_PER_KEY && p < end && (p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+    size_t found = 0, c = 0;
+    /* the slashes that do not start `NN/N/` are passed over */
+    while (found < MAX_PER_KEY && p < end &&
+           (p = d + next_cand(id, C_EPK, &c, (size_t)(p - d), n)) < end) {
         size_t at = (size_t)(p - d), s, t, e;
         p++;
-        if (at < 2 || n - at < 8 || !is_digit(d[at - 1]) || !is_digit(d[at - 2]) ||
-            !is_digit(d[at + 1]) || d[at + 2] != '/')
-            continue;
         s = at - 2;
         t = at + 3;
         for (e = t; e < n && e - t < 24 && (is_alnum(d[e]) || d[e] == '.' || d[e] == '_'); e++)
@@ -620,9 +666,9 @@ static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, i
  */
 static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, c = 0;
     /* the runs of two to nine digits, and lone digits other than `0 `, add nothing */
-    while ((i = next_number(d, n, i)) < n) {
+    while ((i = next_cand(id, C_NUMBER, &c, i, n)) < n) {
         size_t s, e;
         s = i;
         for (e = s; e < n && is_digit(d[e]); e++)
@@ -801,6 +847,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         }
     }
     if (size) {
+        find_candidates(id, data, size);
         scan_me7_ecuid(id, data, size);
         scan_edc16(id, data, size);
         scan_edc(id, data, size);
