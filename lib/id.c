@@ -45,7 +45,7 @@ struct field {
 };
 
 /* kinds of candidate places (find_candidates) */
-enum { C_NUMBER, C_ALNUM17, C_EPK, C_KINDS };
+enum { C_NUMBER, C_ALNUM17, C_EPK, C_EDC, C_MOTRONIC, C_ME7, C_KINDS };
 
 struct ecu_id {
     struct field *f;
@@ -249,58 +249,17 @@ static size_t vag_part(const uint8_t *p, size_t n)
 }
 
 /* ---- candidate search, 64 bytes a step ------------------------------------------------------
- * The scans for numbers, VINs and EPK strings look at runs of digits, of letters and digits,
- * and at `NN/N/`. One pass over the image builds bit masks of the byte classes (SSE2, 64
- * bytes a step; a byte loop without SSE2 and for the last 127 bytes) and lists the places
- * where such a run starts, in order, so the byte-by-byte checks run only there.
+ * The scans look at runs of digits, of letters and digits, at `NN/N/` and at a few markers.
+ * One pass over the image (SSE2, 64 bytes a step; a byte loop without SSE2 and for the last
+ * 128 bytes at most) builds bit masks of digits, of letters and digits, and of the places of a few
+ * byte pairs, and lists in order the places where such a run or marker may start, so the
+ * byte-by-byte checks run only there:
+ *   C_NUMBER   a maximal run of ten digits or more, or a lone '0' followed by a space
+ *   C_ALNUM17  a maximal run of exactly 17 letters and digits
+ *   C_EPK      a slash with two digits before it, and a digit and a slash after it
+ *   C_EDC, C_MOTRONIC, C_ME7   the pairs `DC`, `OT` and E2 F6 (bytes 1, 1 and 11 of the
+ *              markers `EDC  `, `MOTRONIC` and the ME7 ECUID code pattern)
  */
-
-/* classes of 64 bytes: bit k for p[k] */
-struct cls {
-    uint64_t digit, alnum, zero, space, slash;
-};
-
-#ifdef __SSE2__
-/* bit k: p[k] - lo (mod 256) <= span */
-static inline uint64_t in_range16(__m128i x, char lo, char span)
-{
-    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-    return (uint64_t)(unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t));
-}
-
-static inline uint64_t equal16(__m128i x, char c)
-{
-    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
-}
-#endif
-
-static void classify64(const uint8_t *p, struct cls *c)
-{
-    unsigned k;
-    c->digit = c->alnum = c->zero = c->space = c->slash = 0;
-#ifdef __SSE2__
-    for (k = 0; k < 4; k++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        uint64_t dg = in_range16(x, '0', 9);
-        /* x | 0x20 is a lower-case letter exactly when x is a letter */
-        uint64_t lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
-        c->digit |= dg << (16 * k);
-        c->alnum |= (dg | lt) << (16 * k);
-        c->zero |= equal16(x, '0') << (16 * k);
-        c->space |= equal16(x, ' ') << (16 * k);
-        c->slash |= equal16(x, '/') << (16 * k);
-    }
-#else
-    for (k = 0; k < 64; k++) {
-        c->digit |= (uint64_t)is_digit(p[k]) << k;
-        c->alnum |= (uint64_t)is_alnum(p[k]) << k;
-        c->zero |= (uint64_t)(p[k] == '0') << k;
-        c->space |= (uint64_t)(p[k] == ' ') << k;
-        c->slash |= (uint64_t)(p[k] == '/') << k;
-    }
-#endif
-}
 
 /* bits k + s of the 128 bits hi:lo (0 < s < 64) */
 static inline uint64_t shr128(uint64_t lo, uint64_t hi, unsigned s)
@@ -361,13 +320,67 @@ static void add_cand(ecu_id *id, int kind, size_t at)
     id->cand[kind][id->ncand[kind]++] = at;
 }
 
-static void add_cands(ecu_id *id, int kind, size_t base, uint64_t bits)
+/* the pairs at @p k (k + 1 < n) */
+static void add_pairs_at(ecu_id *id, const uint8_t *d, size_t k)
 {
-    while (bits) {
-        add_cand(id, kind, base + (size_t)__builtin_ctzll(bits));
-        bits &= bits - 1;
+    if (d[k] == 'D' && d[k + 1] == 'C')
+        add_cand(id, C_EDC, k);
+    else if (d[k] == 'O' && d[k + 1] == 'T')
+        add_cand(id, C_MOTRONIC, k);
+    else if (d[k] == 0xE2 && d[k + 1] == 0xF6)
+        add_cand(id, C_ME7, k);
+}
+
+#ifdef __SSE2__
+/* bit k: x[k] - lo (mod 256) <= span */
+static inline __m128i in_range16(__m128i x, char lo, char span)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+/* x[k] == a and y[k] == b */
+static inline __m128i pair16(__m128i x, __m128i y, char a, char b)
+{
+    return _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(a)), _mm_cmpeq_epi8(y, _mm_set1_epi8(b)));
+}
+
+static inline uint64_t mask16(__m128i x)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(x);
+}
+
+/* classes of the 64 bytes at p (p[64] is read too): bit k for p[k] */
+struct cls {
+    uint64_t digit, alnum, pair; /* pair: `0 `, `DC`, `OT`, E2 F6 at k */
+};
+
+/* inlined: one call per 64 bytes */
+#if defined(__GNUC__)
+#define ID_INLINE inline __attribute__((always_inline))
+#else
+#define ID_INLINE inline
+#endif
+
+static ID_INLINE void classify64(const uint8_t *p, struct cls *c)
+{
+    unsigned k;
+    c->digit = c->alnum = c->pair = 0;
+    for (k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k + 1));
+        __m128i dg = in_range16(x, '0', 9);
+        /* x | 0x20 is a lower-case letter exactly when x is a letter */
+        __m128i lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
+        __m128i pr = _mm_or_si128(_mm_or_si128(pair16(x, y, '0', ' '), pair16(x, y, 'D', 'C')),
+                                  _mm_or_si128(pair16(x, y, 'O', 'T'),
+                                               pair16(x, y, (char)0xE2, (char)0xF6)));
+        c->digit |= mask16(dg) << (16 * k);
+        c->alnum |= mask16(_mm_or_si128(dg, lt)) << (16 * k);
+        c->pair |= mask16(pr) << (16 * k);
     }
 }
+#endif
 
 static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
 {
@@ -375,14 +388,21 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
     int k;
     for (k = 0; k < C_KINDS; k++)
         id->ncand[k] = 0;
-    if (n >= 128) {
-        struct cls pv = {0, 0, 0, 0, 0}, c, nx;
+#ifdef __SSE2__
+    if (n > 128) {
+        struct cls pv = {0, 0, 0}, c, nx;
         classify64(d, &c);
-        for (; n - i >= 128; i += 64) {
-            uint64_t dprev1, dprev2, lo, hi, want;
+        for (; n - i > 128; i += 64) {
+            uint64_t dprev1, lo, hi, zsp = 0, bits;
             classify64(d + i + 64, &nx);
             dprev1 = c.digit << 1 | pv.digit >> 63; /* bit k: digit at k - 1 */
-            dprev2 = c.digit << 2 | pv.digit >> 62;
+            for (bits = c.pair; bits; bits &= bits - 1) {
+                size_t at = i + (size_t)__builtin_ctzll(bits);
+                if (d[at] == '0')
+                    zsp |= bits & -bits;
+                else
+                    add_pairs_at(id, d, at);
+            }
             /* digits: ten in a row, or `0 ` */
             lo = c.digit;
             hi = nx.digit;
@@ -390,8 +410,8 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
             grow(&lo, &hi, 2);
             grow(&lo, &hi, 4);
             grow(&lo, &hi, 2);
-            want = lo | (c.zero & shr128(c.space, nx.space, 1));
-            add_cands(id, C_NUMBER, i, c.digit & ~dprev1 & want);
+            for (bits = c.digit & ~dprev1 & (lo | zsp); bits; bits &= bits - 1)
+                add_cand(id, C_NUMBER, i + (size_t)__builtin_ctzll(bits));
             /* letters and digits: seventeen in a row, not eighteen */
             lo = c.alnum;
             hi = nx.alnum;
@@ -400,16 +420,23 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
             grow(&lo, &hi, 4);
             grow(&lo, &hi, 8);
             grow(&lo, &hi, 1);
-            want = lo & ~shr128(c.alnum, nx.alnum, 17);
-            add_cands(id, C_ALNUM17, i, c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & want);
-            /* `NN/N/` */
-            add_cands(id, C_EPK, i,
-                      c.slash & dprev1 & dprev2 & shr128(c.digit, nx.digit, 1) &
-                          shr128(c.slash, nx.slash, 2));
+            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & lo &
+                        ~shr128(c.alnum, nx.alnum, 17);
+                 bits; bits &= bits - 1)
+                add_cand(id, C_ALNUM17, i + (size_t)__builtin_ctzll(bits));
+            /* `NN/N/`: digit, digit, not a digit, digit */
+            for (bits = ~c.digit & dprev1 & (c.digit << 2 | pv.digit >> 62) &
+                        shr128(c.digit, nx.digit, 1);
+                 bits; bits &= bits - 1) {
+                size_t at = i + (size_t)__builtin_ctzll(bits);
+                if (epk_at(d, n, at))
+                    add_cand(id, C_EPK, at);
+            }
             pv = c;
             c = nx;
         }
     }
+#endif
     for (; i < n; i++) {
         if (number_at(d, n, i))
             add_cand(id, C_NUMBER, i);
@@ -417,6 +444,8 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
             add_cand(id, C_ALNUM17, i);
         if (epk_at(d, n, i))
             add_cand(id, C_EPK, i);
+        if (i + 1 < n)
+            add_pairs_at(id, d, i);
     }
 }
 
@@ -426,6 +455,22 @@ static size_t next_cand(const ecu_id *id, int kind, size_t *k, size_t at, size_t
     while (*k < id->ncand[kind] && id->cand[kind][*k] < at)
         ++*k;
     return *k < id->ncand[kind] ? id->cand[kind][*k] : n;
+}
+
+/*
+ * The first place at or after @p from where the @p m bytes of @p pat are, found from the
+ * candidates of @p kind (places of pat[a], pat[a + 1]); @p n when there is none.
+ */
+static size_t next_marker(const ecu_id *id, int kind, size_t *k, const uint8_t *d, size_t n,
+                          size_t from, const char *pat, size_t m, size_t a)
+{
+    size_t at;
+    while ((at = next_cand(id, kind, k, from + a, n)) < n) {
+        ++*k;
+        if (at - a <= n - m && memcmp(d + at - a, pat, m) == 0)
+            return at - a;
+    }
+    return n;
 }
 
 /* ---- VIN ---------------------------------------------------------------------------------- */
@@ -530,12 +575,14 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
         const char *key;
     } ent[] = {{2, "hw_number"}, {4, "sw_number"}, {10, "part_number"}, {11, "sw_version"},
                {19, "engine"}};
-    const uint8_t *p = d, *end = d + n;
     uint64_t tables[4];
-    size_t nt = 0, i, j;
-    while (n >= 16 && (p = memchr(p, 0xE6, (size_t)(end - p) - 15)) != NULL) {
-        size_t at = (size_t)(p - d);
-        int ok = (at & 1) == 0;
+    size_t nt = 0, i, j, c = 0, e2;
+    /* the pattern holds E2 F6 at byte 11 */
+    while ((e2 = next_cand(id, C_ME7, &c, 11, n)) < n) {
+        size_t at = e2 - 11;
+        const uint8_t *p = d + at;
+        int ok = (at & 1) == 0 && n - at >= 16;
+        c++;
         for (j = 0; ok && j < 16; j++)
             ok = (p[j] & msk[j]) == pat[j];
         if (ok && nt < 4) {
@@ -544,9 +591,6 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
             if (a > ME7_BASE && a - ME7_BASE < n)
                 tables[nt++] = a - ME7_BASE;
         }
-        p++;
-        if (end - p < 16)
-            break;
     }
     for (i = 0; i < nt; i++) {
         uint64_t off;
@@ -744,7 +788,9 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
             ;
         add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
     }
-    while (found < MAX_PER_KEY && (p = ecu__memfind(p, (size_t)(end - p), "EDC  ", 5)) != NULL) {
+    size_t c = 0;
+    while (found < MAX_PER_KEY &&
+           (p = d + next_marker(id, C_EDC, &c, d, n, (size_t)(p - d), "EDC  ", 5, 1)) < end) {
         size_t m = (size_t)(p - d), k;
         p += 5;
         if (m >= 20 && (k = vag_part(d + m - 20, 12)) != 0) {
@@ -771,7 +817,9 @@ static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
     size_t found = 0;
-    while (found < MAX_PER_KEY && (p = ecu__memfind(p, (size_t)(end - p), "MOTRONIC", 8)) != NULL) {
+    size_t c = 0;
+    while (found < MAX_PER_KEY &&
+           (p = d + next_marker(id, C_MOTRONIC, &c, d, n, (size_t)(p - d), "MOTRONIC", 8, 1)) < end) {
         size_t m = (size_t)(p - d), k, j;
         p += 8;
         if (m < 12 || (k = vag_part(d + m - 12, 12)) == 0 || n - m < 25)
