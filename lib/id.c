@@ -332,11 +332,11 @@ static void add_pairs_at(ecu_id *id, const uint8_t *d, size_t k)
 }
 
 #ifdef __SSE2__
-/* bit k: x[k] - lo (mod 256) <= span */
-static inline __m128i in_range16(__m128i x, char lo, char span)
+/* bytes lo .. lo + span (span < 128): x + 0x80 - lo, as a signed byte, below -128 + span + 1 */
+static inline __m128i in_range16(__m128i x, int lo, int span)
 {
-    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+    __m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+    return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + span + 1)));
 }
 
 /* x[k] == a and y[k] == b */
@@ -362,23 +362,29 @@ struct cls {
 #define ID_INLINE inline
 #endif
 
+/* the classes of the 16 bytes at p (p[16] is read too), as bits 16 * k .. 16 * k + 15 */
+static ID_INLINE void classify16(const uint8_t *p, struct cls *c, unsigned k)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i dg = in_range16(x, '0', 9);
+    /* x | 0x20 is a lower-case letter exactly when x is a letter */
+    __m128i lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
+    __m128i pr = _mm_or_si128(_mm_or_si128(pair16(x, y, '0', ' '), pair16(x, y, 'D', 'C')),
+                              _mm_or_si128(pair16(x, y, 'O', 'T'),
+                                           pair16(x, y, (char)0xE2, (char)0xF6)));
+    c->digit |= mask16(dg) << (16 * k);
+    c->alnum |= mask16(_mm_or_si128(dg, lt)) << (16 * k);
+    c->pair |= mask16(pr) << (16 * k);
+}
+
 static ID_INLINE void classify64(const uint8_t *p, struct cls *c)
 {
-    unsigned k;
     c->digit = c->alnum = c->pair = 0;
-    for (k = 0; k < 4; k++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k + 1));
-        __m128i dg = in_range16(x, '0', 9);
-        /* x | 0x20 is a lower-case letter exactly when x is a letter */
-        __m128i lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
-        __m128i pr = _mm_or_si128(_mm_or_si128(pair16(x, y, '0', ' '), pair16(x, y, 'D', 'C')),
-                                  _mm_or_si128(pair16(x, y, 'O', 'T'),
-                                               pair16(x, y, (char)0xE2, (char)0xF6)));
-        c->digit |= mask16(dg) << (16 * k);
-        c->alnum |= mask16(_mm_or_si128(dg, lt)) << (16 * k);
-        c->pair |= mask16(pr) << (16 * k);
-    }
+    classify16(p, c, 0);
+    classify16(p + 16, c, 1);
+    classify16(p + 32, c, 2);
+    classify16(p + 48, c, 3);
 }
 #endif
 
