@@ -380,7 +380,17 @@ static ID_INLINE void classify16(const uint8_t *p, struct cls *c, unsigned k)
 
 static ID_INLINE void classify64(const uint8_t *p, struct cls *c)
 {
+    const __m128i *v = (const __m128i *)(const void *)p;
+    __m128i x0 = _mm_loadu_si128(v), x1 = _mm_loadu_si128(v + 1), x2 = _mm_loadu_si128(v + 2),
+            x3 = _mm_loadu_si128(v + 3);
+    __m128i both = _mm_and_si128(_mm_and_si128(x0, x1), _mm_and_si128(x2, x3)),
+            any = _mm_or_si128(_mm_or_si128(x0, x1), _mm_or_si128(x2, x3));
     c->digit = c->alnum = c->pair = 0;
+    /* erased (0xFF) or zeroed: no class, and no pair ends at p[64] (no pair starts with 0xFF
+       or 0x00) */
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(both, _mm_set1_epi8(-1))) == 0xFFFF ||
+        _mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128())) == 0xFFFF)
+        return;
     classify16(p, c, 0);
     classify16(p + 16, c, 1);
     classify16(p + 32, c, 2);
