@@ -396,6 +396,23 @@ static ID_INLINE void classify64(const uint8_t *p, struct cls *c)
     classify16(p + 32, c, 2);
     classify16(p + 48, c, 3);
 }
+
+/* bit k: bits k .. k + len - 1 of hi:lo all set (len 10 or 17) */
+static ID_INLINE uint64_t ones_from(uint64_t lo, uint64_t hi, unsigned len)
+{
+    grow(&lo, &hi, 1);
+    grow(&lo, &hi, 2);
+    if (!lo) /* not four in a row: most 64 bytes of code (lo only loses bits) */
+        return 0;
+    grow(&lo, &hi, 4);
+    if (len == 10) {
+        grow(&lo, &hi, 2);
+        return lo;
+    }
+    grow(&lo, &hi, 8);
+    grow(&lo, &hi, 1);
+    return lo;
+}
 #endif
 
 static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
@@ -409,7 +426,7 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
         struct cls pv = {0, 0, 0}, c, nx;
         classify64(d, &c);
         for (; n - i > 128; i += 64) {
-            uint64_t dprev1, lo, hi, zsp = 0, bits;
+            uint64_t dprev1, zsp = 0, bits;
             classify64(d + i + 64, &nx);
             dprev1 = c.digit << 1 | pv.digit >> 63; /* bit k: digit at k - 1 */
             for (bits = c.pair; bits; bits &= bits - 1) {
@@ -420,23 +437,10 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
                     add_pairs_at(id, d, at);
             }
             /* digits: ten in a row, or `0 ` */
-            lo = c.digit;
-            hi = nx.digit;
-            grow(&lo, &hi, 1);
-            grow(&lo, &hi, 2);
-            grow(&lo, &hi, 4);
-            grow(&lo, &hi, 2);
-            for (bits = c.digit & ~dprev1 & (lo | zsp); bits; bits &= bits - 1)
+            for (bits = c.digit & ~dprev1 & (ones_from(c.digit, nx.digit, 10) | zsp); bits; bits &= bits - 1)
                 add_cand(id, C_NUMBER, i + (size_t)__builtin_ctzll(bits));
             /* letters and digits: seventeen in a row, not eighteen */
-            lo = c.alnum;
-            hi = nx.alnum;
-            grow(&lo, &hi, 1);
-            grow(&lo, &hi, 2);
-            grow(&lo, &hi, 4);
-            grow(&lo, &hi, 8);
-            grow(&lo, &hi, 1);
-            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & lo &
+            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & ones_from(c.alnum, nx.alnum, 17) &
                         ~shr128(c.alnum, nx.alnum, 17);
                  bits; bits &= bits - 1)
                 add_cand(id, C_ALNUM17, i + (size_t)__builtin_ctzll(bits));
