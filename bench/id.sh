@@ -3,7 +3,7 @@
 #   1. a reproducible synthetic 4 MiB image (fixed seed, made here; no corpus needed): two
 #      EDC17-like 2 MiB halves of code-like pseudo-random bytes with 0xFF fill, word tables
 #      and ASCII ident strings (EPK, Bosch HW/SW numbers, VAG `EDC  ` label, VIN) near the
-#      end of each half; timed in one process, median of 21 analyses (bench/id_bench);
+#      end of each half; timed in one process, median of 101 analyses (bench/id_bench);
 #   2. the real dumps of ../shared/corpus (or $ECU_CORPUS), skipped when absent: in one
 #      process, median of 21 analyses per image, summed per corpus folder;
 #   3. one process per file: ecu-id FILE for every image, timed as a whole, against
@@ -73,8 +73,8 @@ summary() { # stdin: id_bench lines; $1: label
                             label, n, mib, t, max, mib / (t / 1000) }'
 }
 
-echo "== synthetic 4 MiB image (median of 21 analyses)"
-"$bench" "$tmp/synth4m.bin" | sed "s|$tmp/||" | head -1
+echo "== synthetic 4 MiB image (median of 101 analyses)"
+"$bench" -r 101 "$tmp/synth4m.bin" | sed "s|$tmp/||" | head -1
 
 if [ ! -d "$corpus" ]; then
     echo "bench/id.sh: no corpus at $corpus; the corpus parts are skipped" >&2
