@@ -22,7 +22,8 @@
  * - VIN: ISO 3779 / 49 CFR 565: 17 characters without I, O, Q; check digit at position 9
  *   from the transliterated values and weights 8,7,6,5,4,3,2,10,0,9,8,7,6,5,4,3,2, mod 11,
  *   10 written X; the last four characters are numeric.
- * Every scan is a linear pass (memchr or one loop), bounded to the image or a region of it.
+ * Every scan is a linear pass, bounded to the image or a region of it; the places the scans
+ * check come from one pass over the image with byte-class bit masks (find_candidates).
  */
 #include "ecu/id.h"
 
@@ -52,7 +53,7 @@ struct ecu_id {
     size_t n, cap;
     int nomem;
     ecu_csum *cs;
-    size_t *cand[C_KINDS], ncand[C_KINDS], capcand[C_KINDS]; /* candidate places, see find_candidates */
+    size_t *cand[C_KINDS], ncand[C_KINDS], capcand[C_KINDS]; /* see find_candidates */
 };
 
 /* stable keys, in the order the fields are listed */
@@ -251,9 +252,9 @@ static size_t vag_part(const uint8_t *p, size_t n)
 /* ---- candidate search, 64 bytes a step ------------------------------------------------------
  * The scans look at runs of digits, of letters and digits, at `NN/N/` and at a few markers.
  * One pass over the image (SSE2, 64 bytes a step; a byte loop without SSE2 and for the last
- * 128 bytes at most) builds bit masks of digits, of letters and digits, and of the places of a few
- * byte pairs, and lists in order the places where such a run or marker may start, so the
- * byte-by-byte checks run only there:
+ * 128 bytes at most) builds bit masks of digits, of letters and digits, and of the places of a
+ * few byte pairs, and lists in order the places where such a run or marker may start, so the
+ * byte-by-byte checks run only there (each list holds every place the scan acts on):
  *   C_NUMBER   a maximal run of ten digits or more, or a lone '0' followed by a space
  *   C_ALNUM17  a maximal run of exactly 17 letters and digits
  *   C_EPK      a slash with two digits before it, and a digit and a slash after it
@@ -437,11 +438,12 @@ static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
                     add_pairs_at(id, d, at);
             }
             /* digits: ten in a row, or `0 ` */
-            for (bits = c.digit & ~dprev1 & (ones_from(c.digit, nx.digit, 10) | zsp); bits; bits &= bits - 1)
+            for (bits = c.digit & ~dprev1 & (ones_from(c.digit, nx.digit, 10) | zsp); bits;
+                 bits &= bits - 1)
                 add_cand(id, C_NUMBER, i + (size_t)__builtin_ctzll(bits));
             /* letters and digits: seventeen in a row, not eighteen */
-            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) & ones_from(c.alnum, nx.alnum, 17) &
-                        ~shr128(c.alnum, nx.alnum, 17);
+            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) &
+                        ones_from(c.alnum, nx.alnum, 17) & ~shr128(c.alnum, nx.alnum, 17);
                  bits; bits &= bits - 1)
                 add_cand(id, C_ALNUM17, i + (size_t)__builtin_ctzll(bits));
             /* `NN/N/`: digit, digit, not a digit, digit */
@@ -487,7 +489,7 @@ static size_t next_marker(const ecu_id *id, int kind, size_t *k, const uint8_t *
     size_t at;
     while ((at = next_cand(id, kind, k, from + a, n)) < n) {
         ++*k;
-        if (at - a <= n - m && memcmp(d + at - a, pat, m) == 0)
+        if (m <= n && at - a <= n - m && memcmp(d + at - a, pat, m) == 0)
             return at - a;
     }
     return n;
@@ -800,7 +802,7 @@ static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
+    size_t found = 0, c = 0;
     if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && is_digit(d[0x8005]) &&
         d[0x8006] == '.' && is_digit(d[0x8007])) {
         size_t e;
@@ -808,7 +810,6 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
             ;
         add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
     }
-    size_t c = 0;
     while (found < MAX_PER_KEY &&
            (p = d + next_marker(id, C_EDC, &c, d, n, (size_t)(p - d), "EDC  ", 5, 1)) < end) {
         size_t m = (size_t)(p - d), k;
@@ -836,10 +837,10 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
-    size_t c = 0;
+    size_t found = 0, c = 0;
     while (found < MAX_PER_KEY &&
-           (p = d + next_marker(id, C_MOTRONIC, &c, d, n, (size_t)(p - d), "MOTRONIC", 8, 1)) < end) {
+           (p = d + next_marker(id, C_MOTRONIC, &c, d, n, (size_t)(p - d), "MOTRONIC", 8, 1)) <
+               end) {
         size_t m = (size_t)(p - d), k, j;
         p += 8;
         if (m < 12 || (k = vag_part(d + m - 12, 12)) == 0 || n - m < 25)
