@@ -22,7 +22,8 @@
  * - VIN: ISO 3779 / 49 CFR 565: 17 characters without I, O, Q; check digit at position 9
  *   from the transliterated values and weights 8,7,6,5,4,3,2,10,0,9,8,7,6,5,4,3,2, mod 11,
  *   10 written X; the last four characters are numeric.
- * Every scan is a linear pass (memchr or one loop), bounded to the image or a region of it.
+ * Every scan is a linear pass, bounded to the image or a region of it; the places the scans
+ * check come from one pass over the image with byte-class bit masks (find_candidates).
  */
 #include "ecu/id.h"
 
@@ -34,6 +35,10 @@
 #include "family_private.h"
 #include "id_private.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct field {
     ecu_id_field pub;
     char *value, *source;
@@ -41,11 +46,15 @@ struct field {
     size_t seq;     /* insertion order, to keep sorting stable */
 };
 
+/* kinds of candidate places (find_candidates) */
+enum { C_NUMBER, C_ALNUM17, C_EPK, C_EDC, C_MOTRONIC, C_ME7, C_KINDS };
+
 struct ecu_id {
     struct field *f;
     size_t n, cap;
     int nomem;
     ecu_csum *cs;
+    size_t *cand[C_KINDS], ncand[C_KINDS], capcand[C_KINDS]; /* see find_candidates */
 };
 
 /* stable keys, in the order the fields are listed */
@@ -191,10 +200,13 @@ ecu_id *ecu_id_new(void)
 
 void ecu_id_free(ecu_id *id)
 {
+    int k;
     if (!id)
         return;
     clear(id);
     free(id->f);
+    for (k = 0; k < C_KINDS; k++)
+        free(id->cand[k]);
     ecu_csum_free(id->cs);
     free(id);
 }
@@ -238,6 +250,252 @@ static size_t vag_part(const uint8_t *p, size_t n)
     return k;
 }
 
+/* ---- candidate search, 64 bytes a step ------------------------------------------------------
+ * The scans look at runs of digits, of letters and digits, at `NN/N/` and at a few markers.
+ * One pass over the image (SSE2, 64 bytes a step; a byte loop without SSE2 and for the last
+ * 128 bytes at most) builds bit masks of digits, of letters and digits, and of the places of a
+ * few byte pairs, and lists in order the places where such a run or marker may start, so the
+ * byte-by-byte checks run only there (each list holds every place the scan acts on):
+ *   C_NUMBER   a maximal run of ten digits or more, or a lone '0' followed by a space
+ *   C_ALNUM17  a maximal run of exactly 17 letters and digits
+ *   C_EPK      a slash with two digits before it, and a digit and a slash after it
+ *   C_EDC, C_MOTRONIC, C_ME7   the pairs `DC`, `OT` and E2 F6 (bytes 1, 1 and 11 of the
+ *              markers `EDC  `, `MOTRONIC` and the ME7 ECUID code pattern)
+ */
+
+/* bits k + s of the 128 bits hi:lo (0 < s < 64) */
+static inline uint64_t shr128(uint64_t lo, uint64_t hi, unsigned s)
+{
+    return lo >> s | hi << (64 - s);
+}
+
+/* runs of `have` set bits at k and at k + s (s <= have) make a run of have + s at k */
+static inline void grow(uint64_t *lo, uint64_t *hi, unsigned s)
+{
+    *lo &= shr128(*lo, *hi, s);
+    *hi &= *hi >> s;
+}
+
+/* A maximal run of digits that scan_numbers acts on starts at @p s: ten digits or more, or a
+   lone '0' followed by a space. */
+static int number_at(const uint8_t *d, size_t n, size_t s)
+{
+    size_t e;
+    if (!is_digit(d[s]) || (s > 0 && is_digit(d[s - 1])))
+        return 0;
+    for (e = s; e < n && is_digit(d[e]); e++)
+        ;
+    return e - s >= 10 || (d[s] == '0' && e < n && d[e] == ' ');
+}
+
+/* A run of exactly 17 letters and digits starts at @p s (the bytes before and after it, when
+   there are any, are neither). */
+static int alnum17_at(const uint8_t *d, size_t n, size_t s)
+{
+    size_t e;
+    if (n - s < 17 || !is_alnum(d[s]) || (s > 0 && is_alnum(d[s - 1])))
+        return 0;
+    for (e = s; e < n && is_alnum(d[e]); e++)
+        ;
+    return e - s == 17;
+}
+
+/* `NN/N/` with its first slash at @p at, and room for the check of scan_epk. */
+static int epk_at(const uint8_t *d, size_t n, size_t at)
+{
+    return d[at] == '/' && at >= 2 && n - at >= 8 && is_digit(d[at - 1]) && is_digit(d[at - 2]) &&
+           is_digit(d[at + 1]) && d[at + 2] == '/';
+}
+
+static void add_cand(ecu_id *id, int kind, size_t at)
+{
+    if (id->ncand[kind] == id->capcand[kind]) {
+        size_t cap = id->capcand[kind] ? id->capcand[kind] * 2 : 256;
+        size_t *c = realloc(id->cand[kind], cap * sizeof *c);
+        if (!c) {
+            id->nomem = 1;
+            return;
+        }
+        id->cand[kind] = c;
+        id->capcand[kind] = cap;
+    }
+    id->cand[kind][id->ncand[kind]++] = at;
+}
+
+/* the pairs at @p k (k + 1 < n) */
+static void add_pairs_at(ecu_id *id, const uint8_t *d, size_t k)
+{
+    if (d[k] == 'D' && d[k + 1] == 'C')
+        add_cand(id, C_EDC, k);
+    else if (d[k] == 'O' && d[k + 1] == 'T')
+        add_cand(id, C_MOTRONIC, k);
+    else if (d[k] == 0xE2 && d[k + 1] == 0xF6)
+        add_cand(id, C_ME7, k);
+}
+
+#ifdef __SSE2__
+/* bytes lo .. lo + span (span < 128): x + 0x80 - lo, as a signed byte, below -128 + span + 1 */
+static inline __m128i in_range16(__m128i x, int lo, int span)
+{
+    __m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+    return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + span + 1)));
+}
+
+/* x[k] == a and y[k] == b */
+static inline __m128i pair16(__m128i x, __m128i y, char a, char b)
+{
+    return _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(a)), _mm_cmpeq_epi8(y, _mm_set1_epi8(b)));
+}
+
+static inline uint64_t mask16(__m128i x)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(x);
+}
+
+/* classes of the 64 bytes at p (p[64] is read too): bit k for p[k] */
+struct cls {
+    uint64_t digit, alnum, pair; /* pair: `0 `, `DC`, `OT`, E2 F6 at k */
+};
+
+/* inlined: one call per 64 bytes */
+#if defined(__GNUC__)
+#define ID_INLINE inline __attribute__((always_inline))
+#else
+#define ID_INLINE inline
+#endif
+
+/* the classes of the 16 bytes at p (p[16] is read too), as bits 16 * k .. 16 * k + 15 */
+static ID_INLINE void classify16(const uint8_t *p, struct cls *c, unsigned k)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i dg = in_range16(x, '0', 9);
+    /* x | 0x20 is a lower-case letter exactly when x is a letter */
+    __m128i lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
+    __m128i pr = _mm_or_si128(_mm_or_si128(pair16(x, y, '0', ' '), pair16(x, y, 'D', 'C')),
+                              _mm_or_si128(pair16(x, y, 'O', 'T'),
+                                           pair16(x, y, (char)0xE2, (char)0xF6)));
+    c->digit |= mask16(dg) << (16 * k);
+    c->alnum |= mask16(_mm_or_si128(dg, lt)) << (16 * k);
+    c->pair |= mask16(pr) << (16 * k);
+}
+
+static ID_INLINE void classify64(const uint8_t *p, struct cls *c)
+{
+    const __m128i *v = (const __m128i *)(const void *)p;
+    __m128i x0 = _mm_loadu_si128(v), x1 = _mm_loadu_si128(v + 1), x2 = _mm_loadu_si128(v + 2),
+            x3 = _mm_loadu_si128(v + 3);
+    __m128i both = _mm_and_si128(_mm_and_si128(x0, x1), _mm_and_si128(x2, x3)),
+            any = _mm_or_si128(_mm_or_si128(x0, x1), _mm_or_si128(x2, x3));
+    c->digit = c->alnum = c->pair = 0;
+    /* erased (0xFF) or zeroed: no class, and no pair ends at p[64] (no pair starts with 0xFF
+       or 0x00) */
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(both, _mm_set1_epi8(-1))) == 0xFFFF ||
+        _mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128())) == 0xFFFF)
+        return;
+    classify16(p, c, 0);
+    classify16(p + 16, c, 1);
+    classify16(p + 32, c, 2);
+    classify16(p + 48, c, 3);
+}
+
+/* bit k: bits k .. k + len - 1 of hi:lo all set (len 10 or 17) */
+static ID_INLINE uint64_t ones_from(uint64_t lo, uint64_t hi, unsigned len)
+{
+    grow(&lo, &hi, 1);
+    grow(&lo, &hi, 2);
+    if (!lo) /* not four in a row: most 64 bytes of code (lo only loses bits) */
+        return 0;
+    grow(&lo, &hi, 4);
+    if (len == 10) {
+        grow(&lo, &hi, 2);
+        return lo;
+    }
+    grow(&lo, &hi, 8);
+    grow(&lo, &hi, 1);
+    return lo;
+}
+#endif
+
+static void find_candidates(ecu_id *id, const uint8_t *d, size_t n)
+{
+    size_t i = 0;
+    int k;
+    for (k = 0; k < C_KINDS; k++)
+        id->ncand[k] = 0;
+#ifdef __SSE2__
+    if (n > 128) {
+        struct cls pv = {0, 0, 0}, c, nx;
+        classify64(d, &c);
+        for (; n - i > 128; i += 64) {
+            uint64_t dprev1, zsp = 0, bits;
+            classify64(d + i + 64, &nx);
+            dprev1 = c.digit << 1 | pv.digit >> 63; /* bit k: digit at k - 1 */
+            for (bits = c.pair; bits; bits &= bits - 1) {
+                size_t at = i + (size_t)__builtin_ctzll(bits);
+                if (d[at] == '0')
+                    zsp |= bits & -bits;
+                else
+                    add_pairs_at(id, d, at);
+            }
+            /* digits: ten in a row, or `0 ` */
+            for (bits = c.digit & ~dprev1 & (ones_from(c.digit, nx.digit, 10) | zsp); bits;
+                 bits &= bits - 1)
+                add_cand(id, C_NUMBER, i + (size_t)__builtin_ctzll(bits));
+            /* letters and digits: seventeen in a row, not eighteen */
+            for (bits = c.alnum & ~(c.alnum << 1 | pv.alnum >> 63) &
+                        ones_from(c.alnum, nx.alnum, 17) & ~shr128(c.alnum, nx.alnum, 17);
+                 bits; bits &= bits - 1)
+                add_cand(id, C_ALNUM17, i + (size_t)__builtin_ctzll(bits));
+            /* `NN/N/`: digit, digit, not a digit, digit */
+            for (bits = ~c.digit & dprev1 & (c.digit << 2 | pv.digit >> 62) &
+                        shr128(c.digit, nx.digit, 1);
+                 bits; bits &= bits - 1) {
+                size_t at = i + (size_t)__builtin_ctzll(bits);
+                if (epk_at(d, n, at))
+                    add_cand(id, C_EPK, at);
+            }
+            pv = c;
+            c = nx;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        if (number_at(d, n, i))
+            add_cand(id, C_NUMBER, i);
+        if (alnum17_at(d, n, i))
+            add_cand(id, C_ALNUM17, i);
+        if (epk_at(d, n, i))
+            add_cand(id, C_EPK, i);
+        if (i + 1 < n)
+            add_pairs_at(id, d, i);
+    }
+}
+
+/* The first candidate of @p kind at or after @p at (*@p k walks the list); @p n when none. */
+static size_t next_cand(const ecu_id *id, int kind, size_t *k, size_t at, size_t n)
+{
+    while (*k < id->ncand[kind] && id->cand[kind][*k] < at)
+        ++*k;
+    return *k < id->ncand[kind] ? id->cand[kind][*k] : n;
+}
+
+/*
+ * The first place at or after @p from where the @p m bytes of @p pat are, found from the
+ * candidates of @p kind (places of pat[a], pat[a + 1]); @p n when there is none.
+ */
+static size_t next_marker(const ecu_id *id, int kind, size_t *k, const uint8_t *d, size_t n,
+                          size_t from, const char *pat, size_t m, size_t a)
+{
+    size_t at;
+    while ((at = next_cand(id, kind, k, from + a, n)) < n) {
+        ++*k;
+        if (m <= n && at - a <= n - m && memcmp(d + at - a, pat, m) == 0)
+            return at - a;
+    }
+    return n;
+}
+
 /* ---- VIN ---------------------------------------------------------------------------------- */
 
 static int vin_char(uint8_t c)
@@ -278,18 +536,15 @@ char ecu_vin_check_digit(const char *vin)
    the end, bounded by bytes that are not letters or digits. */
 static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
 {
-    size_t i = 0, found = 0;
-    while (i + 17 <= n && found < MAX_PER_KEY) {
+    size_t i = 0, found = 0, c = 0;
+    /* a run of 17 VIN characters bounded by bytes that are not letters or digits is a run of
+       exactly 17 letters and digits */
+    while (found < MAX_PER_KEY && (i = next_cand(id, C_ALNUM17, &c, i, n)) < n) {
         size_t s = i, e;
-        if (!vin_char(d[i])) {
-            i++;
-            continue;
-        }
-        e = s;
-        while (e < n && e - s <= 17 && vin_char(d[e]))
-            e++;
-        i = e + 1;
-        if (e - s != 17 || (s && is_alnum(d[s - 1])) || (e < n && is_alnum(d[e])))
+        for (e = s; e < s + 17 && vin_char(d[e]); e++)
+            ;
+        i = s + 18;
+        if (e - s != 17)
             continue;
         if (!all_digits(d + s + 13, 4) ||
             !(is_upper(d[s]) || is_upper(d[s + 1]) || is_upper(d[s + 2])))
@@ -343,12 +598,14 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
         const char *key;
     } ent[] = {{2, "hw_number"}, {4, "sw_number"}, {10, "part_number"}, {11, "sw_version"},
                {19, "engine"}};
-    const uint8_t *p = d, *end = d + n;
     uint64_t tables[4];
-    size_t nt = 0, i, j;
-    while (n >= 16 && (p = memchr(p, 0xE6, (size_t)(end - p) - 15)) != NULL) {
-        size_t at = (size_t)(p - d);
-        int ok = (at & 1) == 0;
+    size_t nt = 0, i, j, c = 0, e2;
+    /* the pattern holds E2 F6 at byte 11 */
+    while ((e2 = next_cand(id, C_ME7, &c, 11, n)) < n) {
+        size_t at = e2 - 11;
+        const uint8_t *p = d + at;
+        int ok = (at & 1) == 0 && n - at >= 16;
+        c++;
         for (j = 0; ok && j < 16; j++)
             ok = (p[j] & msk[j]) == pat[j];
         if (ok && nt < 4) {
@@ -357,9 +614,6 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
             if (a > ME7_BASE && a - ME7_BASE < n)
                 tables[nt++] = a - ME7_BASE;
         }
-        p++;
-        if (end - p < 16)
-            break;
     }
     for (i = 0; i < nt; i++) {
         uint64_t off;
@@ -392,13 +646,12 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
-    while (found < MAX_PER_KEY && p < end && (p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+    size_t found = 0, c = 0;
+    /* the slashes that do not start `NN/N/` are passed over */
+    while (found < MAX_PER_KEY && p < end &&
+           (p = d + next_cand(id, C_EPK, &c, (size_t)(p - d), n)) < end) {
         size_t at = (size_t)(p - d), s, t, e;
         p++;
-        if (at < 2 || n - at < 8 || !is_digit(d[at - 1]) || !is_digit(d[at - 2]) ||
-            !is_digit(d[at + 1]) || d[at + 2] != '/')
-            continue;
         s = at - 2;
         t = at + 3;
         for (e = t; e < n && e - t < 24 && (is_alnum(d[e]) || d[e] == '.' || d[e] == '_'); e++)
@@ -480,13 +733,10 @@ static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, i
  */
 static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
+    size_t i = 0, c = 0;
+    /* the runs of two to nine digits, and lone digits other than `0 `, add nothing */
+    while ((i = next_cand(id, C_NUMBER, &c, i, n)) < n) {
         size_t s, e;
-        if (!is_digit(d[i])) {
-            i++;
-            continue;
-        }
         s = i;
         for (e = s; e < n && is_digit(d[e]); e++)
             ;
@@ -553,7 +803,7 @@ static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
+    size_t found = 0, c = 0;
     if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && is_digit(d[0x8005]) &&
         d[0x8006] == '.' && is_digit(d[0x8007])) {
         size_t e;
@@ -561,7 +811,8 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
             ;
         add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
     }
-    while (found < MAX_PER_KEY && (p = ecu__memfind(p, (size_t)(end - p), "EDC  ", 5)) != NULL) {
+    while (found < MAX_PER_KEY &&
+           (p = d + next_marker(id, C_EDC, &c, d, n, (size_t)(p - d), "EDC  ", 5, 1)) < end) {
         size_t m = (size_t)(p - d), k;
         p += 5;
         if (m >= 20 && (k = vag_part(d + m - 20, 12)) != 0) {
@@ -587,8 +838,10 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
-    size_t found = 0;
-    while (found < MAX_PER_KEY && (p = ecu__memfind(p, (size_t)(end - p), "MOTRONIC", 8)) != NULL) {
+    size_t found = 0, c = 0;
+    while (found < MAX_PER_KEY &&
+           (p = d + next_marker(id, C_MOTRONIC, &c, d, n, (size_t)(p - d), "MOTRONIC", 8, 1)) <
+               end) {
         size_t m = (size_t)(p - d), k, j;
         p += 8;
         if (m < 12 || (k = vag_part(d + m - 12, 12)) == 0 || n - m < 25)
@@ -664,6 +917,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         }
     }
     if (size) {
+        find_candidates(id, data, size);
         scan_me7_ecuid(id, data, size);
         scan_edc16(id, data, size);
         scan_edc(id, data, size);
