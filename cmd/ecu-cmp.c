@@ -4,7 +4,6 @@
 #include <ecu/ecu.h>
 
 #include <getopt.h>
-#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,6 @@ struct opts {
     uint64_t max_span;
     const char *output;
     int diagnose;
-    unsigned threads;
 };
 
 static void usage(FILE *f)
@@ -48,8 +46,6 @@ static void usage(FILE *f)
             "      --json            print one JSON object\n"
             "      --no-diagnose     skip the read fault diagnoses\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
-            "      --threads N       compare and list with up to N threads (default: the\n"
-            "                        processors online, at most 4)\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
@@ -184,103 +180,41 @@ static int reads_identical(const ecu_cmp *c, const struct read *r, size_t n)
     return ecu_cmp_identical(c) && !bases_differ(r, n);
 }
 
-/* The -l line of range @p g of a comparison of @p n reads, at @p p; returns its end. */
-#define LIST_LINE_MAX (2 + 16 + 1 + 20 + 1 + 20 + 1 + READS_TEXT_MAX + 1 + 20 + 1)
-static char *put_range_line(char *p, const ecu_cmp_range *g, size_t n)
-{
-    p = put_hex(p, g->start);
-    *p++ = ' ';
-    p = put_dec(p, g->length);
-    *p++ = ' ';
-    p = put_dec(p, g->differing);
-    if (n > 2) {
-        char *list;
-        *p++ = ' ';
-        list = p;
-        p = put_reads(p, g->reads, n);
-        if (p == list) /* no read differs from the majority: only unresolved bytes */
-            *p++ = '-';
-        *p++ = ' ';
-        p = put_dec(p, g->unresolved);
-    }
-    *p++ = '\n';
-    return p;
-}
-
-/* Writes the -l lines of ranges [from, to) to @p f through one reused buffer. */
-static void list_stream(FILE *f, const ecu_cmp *c, size_t n, size_t from, size_t to)
-{
-    static char buf[1 << 18];
-    size_t used = 0, i;
-    for (i = from; i < to; i++) {
-        if (used > sizeof buf - LIST_LINE_MAX) {
-            fwrite(buf, 1, used, f);
-            used = 0;
-        }
-        used = (size_t)(put_range_line(buf + used, ecu_cmp_range_at(c, i), n) - buf);
-    }
-    fwrite(buf, 1, used, f);
-}
-
-/* The lines of ranges [from, to) formatted into memory of their own (buf NULL when there was
-   none), by a second thread. */
-#define LIST_THREAD_MIN 16384
-struct list_job {
-    const ecu_cmp *c;
-    size_t n, from, to;
-    char *buf;
-    size_t len;
-};
-
-static void *list_job_run(void *arg)
-{
-    struct list_job *j = arg;
-    size_t i, cap = 1 << 20;
-    char *buf = malloc(cap), *p;
-    for (i = j->from, p = buf; buf && i < j->to; i++) {
-        if ((size_t)(p - buf) > cap - LIST_LINE_MAX) {
-            size_t at = (size_t)(p - buf);
-            char *q = realloc(buf, cap *= 2);
-            if (!q) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = q;
-            p = buf + at;
-        }
-        p = put_range_line(p, ecu_cmp_range_at(j->c, i), j->n);
-    }
-    j->len = buf ? (size_t)(p - buf) : 0;
-    j->buf = buf;
-    return NULL;
-}
-
 static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     if (o->list) {
         uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
-        struct list_job tail = {c, n, (size_t)shown, (size_t)shown, NULL, 0};
-        pthread_t tid;
-        int threaded = 0;
-        /* many lines: a second thread formats the second half while this one formats and
-           writes the first (the second half is written when both are done) */
-        if (o->threads > 1 && shown >= LIST_THREAD_MIN) {
-            tail.from = (size_t)shown / 2;
-            threaded = pthread_create(&tid, NULL, list_job_run, &tail) == 0;
-            if (!threaded)
-                tail.from = (size_t)shown;
+        static char buf[1 << 18];
+        size_t used = 0;
+        for (i = 0; i < shown; i++) {
+            const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
+            char *p;
+            /* room for the longest line: 64 read numbers and five numbers */
+            if (used > sizeof buf - 512) {
+                fwrite(buf, 1, used, f);
+                used = 0;
+            }
+            p = buf + used;
+            p = put_hex(p, g->start);
+            *p++ = ' ';
+            p = put_dec(p, g->length);
+            *p++ = ' ';
+            p = put_dec(p, g->differing);
+            if (n > 2) {
+                char *list;
+                *p++ = ' ';
+                list = p;
+                p = put_reads(p, g->reads, n);
+                if (p == list) /* no read differs from the majority: only unresolved bytes */
+                    *p++ = '-';
+                *p++ = ' ';
+                p = put_dec(p, g->unresolved);
+            }
+            *p++ = '\n';
+            used = (size_t)(p - buf);
         }
-        list_stream(f, c, n, 0, tail.from);
-        if (threaded) {
-            pthread_join(tid, NULL);
-            if (tail.buf)
-                fwrite(tail.buf, 1, tail.len, f);
-            else /* no memory for it: formatted here after all */
-                list_stream(f, c, n, tail.from, tail.to);
-            free(tail.buf);
-        }
+        fwrite(buf, 1, used, f);
         if (shown < nr)
             fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - shown,
                    nr - shown == 1 ? "" : "s");
@@ -418,7 +352,7 @@ static int output_is_input(const char *out, const struct read *r, size_t n)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_MAX = 256, OPT_GAP, OPT_IGNORE, OPT_JSON, OPT_NODIAG, OPT_MAXSPAN, OPT_THREADS };
+    enum { OPT_MAX = 256, OPT_GAP, OPT_IGNORE, OPT_JSON, OPT_NODIAG, OPT_MAXSPAN };
     static const struct option longopts[] = {
         {"list", no_argument, NULL, 'l'},
         {"max", required_argument, NULL, OPT_MAX},
@@ -428,7 +362,6 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, OPT_JSON},
         {"no-diagnose", no_argument, NULL, OPT_NODIAG},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
-        {"threads", required_argument, NULL, OPT_THREADS},
         {"quiet", no_argument, NULL, 'q'},
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -477,16 +410,6 @@ int main(int argc, char **argv)
                 goto out;
             }
             break;
-        case OPT_THREADS: {
-            uint64_t t;
-            if (tool_parse_u64(optarg, &t) || t < 1 || t > ECU_CMP_MAX_THREADS) {
-                tool_error(NULL, "--threads: not a number from 1 to %d: '%s'", ECU_CMP_MAX_THREADS,
-                           optarg);
-                goto out;
-            }
-            o.threads = (unsigned)t;
-            break;
-        }
         case OPT_MAXSPAN:
             if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
                 tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
@@ -576,12 +499,7 @@ int main(int argc, char **argv)
     for (i = 0; i < nign; i++)
         if (ign_start[i] >= largest)
             tool_error(NULL, "warning: --ignore %s lies beyond every read", ign_arg[i]);
-    if (!o.threads) { /* the processors online, at most 4 */
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        o.threads = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
-    }
     ecu_cmp_set_gap(c, o.gap);
-    ecu_cmp_set_threads(c, o.threads);
     ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.json || !o.list));
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
         tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <xxhash.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -49,7 +48,6 @@ struct ecu_cmp {
     size_t nign, igncap;
     uint64_t gap;
     int diagnose;
-    unsigned threads;
     /* results */
     size_t n;
     int identical;
@@ -70,7 +68,6 @@ ecu_cmp *ecu_cmp_new(void)
     if (c) {
         c->gap = ECU_CMP_DEFAULT_GAP;
         c->diagnose = 1;
-        c->threads = 1;
     }
     return c;
 }
@@ -131,14 +128,6 @@ int ecu_cmp_set_diagnose(ecu_cmp *c, int on)
     if (!c)
         return ECU_ERR_INVALID;
     c->diagnose = on != 0;
-    return ECU_OK;
-}
-
-int ecu_cmp_set_threads(ecu_cmp *c, unsigned n)
-{
-    if (!c || n < 1 || n > ECU_CMP_MAX_THREADS)
-        return ECU_ERR_INVALID;
-    c->threads = n;
     return ECU_OK;
 }
 
@@ -417,119 +406,6 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
     }
     if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
         return UINT64_MAX;
-    return total;
-}
-
-/*
- * diff_pair in @p parts parts at once (threads), for two large reads: the compared bytes are
- * cut into parts of nearly equal size at 64-byte boundaries, each part's ranges are built on
- * its own, and the parts are joined in order, the first range of a part going on from the
- * last one before it when at most `gap` equal bytes lie between (as one pass would have
- * joined them). Same result as diff_pair, range for range.
- */
-#define PAR_MIN_PART ((uint64_t)512 * 1024) /* smaller parts are not worth a thread */
-
-struct pair_part {
-    const uint8_t *a, *b;
-    size_t na, nb;
-    struct span *seg;
-    long nseg;
-    struct ranger r;
-    uint64_t total;
-};
-
-static void *pair_part_run(void *arg)
-{
-    struct pair_part *p = arg;
-    p->total = diff_pair(p->a, p->na, p->b, p->nb, p->seg, p->nseg, 0x3, &p->r);
-    return NULL;
-}
-
-static uint64_t diff_pair_parts(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
-                                const struct span *seg, long nseg, uint64_t compared,
-                                unsigned parts, struct ranger *r)
-{
-    struct pair_part part[ECU_CMP_MAX_THREADS];
-    pthread_t tid[ECU_CMP_MAX_THREADS];
-    int started[ECU_CMP_MAX_THREADS] = {0};
-    struct span *cut = NULL;
-    uint64_t total = 0, per, acc = 0, off;
-    unsigned k;
-    long si, used = 0;
-    size_t nr, j;
-
-    if (parts > compared / PAR_MIN_PART)
-        parts = (unsigned)(compared / PAR_MIN_PART);
-    if (parts < 2)
-        return diff_pair(a, na, b, nb, seg, nseg, 0x3, r);
-    /* each part's spans: the segments cut at the part boundaries (at most nseg + parts) */
-    if (!(cut = malloc(((size_t)nseg + parts) * sizeof *cut)))
-        return UINT64_MAX;
-    per = (compared / parts + 63) & ~(uint64_t)63;
-    memset(part, 0, sizeof part);
-    off = nseg ? seg[0].s : 0;
-    for (k = 0, si = 0; k < parts; k++) {
-        uint64_t want = k + 1 == parts ? UINT64_MAX : per * (k + 1); /* compared bytes by its end */
-        part[k].a = a, part[k].b = b, part[k].na = na, part[k].nb = nb;
-        part[k].r.gap = r->gap;
-        part[k].seg = cut + used;
-        while (si < nseg && acc < want) {
-            uint64_t take = seg[si].e - off < want - acc ? seg[si].e - off : want - acc;
-            if (take) {
-                cut[used++] = (struct span){off, off + take};
-                part[k].nseg++;
-                acc += take;
-                off += take;
-            }
-            if (off == seg[si].e && ++si < nseg)
-                off = seg[si].s;
-        }
-    }
-    for (k = 1; k < parts; k++)
-        started[k] = pthread_create(&tid[k], NULL, pair_part_run, &part[k]) == 0;
-    pair_part_run(&part[0]);
-    for (k = 1; k < parts; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            pair_part_run(&part[k]); /* no thread: in this one */
-    }
-    /* join the parts into part 0's ranges */
-    for (k = 0, nr = 0; k < parts; k++) {
-        if (part[k].total == UINT64_MAX)
-            total = UINT64_MAX;
-        else if (total != UINT64_MAX)
-            total += part[k].total;
-        nr += part[k].r.n;
-    }
-    if (total != UINT64_MAX && ecu__vec_reserve(&part[0].r.mem, (nr ? nr : 1) * sizeof(ecu_cmp_range)))
-        total = UINT64_MAX;
-    if (total != UINT64_MAX) {
-        ecu_cmp_range *v = RV(&part[0].r);
-        size_t n = part[0].r.n;
-        for (k = 1; k < parts; k++) {
-            const ecu_cmp_range *w = RV(&part[k].r);
-            j = 0;
-            if (n && part[k].r.n) {
-                ecu_cmp_range *last = &v[n - 1];
-                uint64_t end = last->start + last->length - 1; /* its last differing byte */
-                if (w[0].start - end - 1 <= r->gap) {
-                    last->length = w[0].start + w[0].length - last->start;
-                    last->differing += w[0].differing;
-                    j = 1;
-                }
-            }
-            if (part[k].r.n > j)
-                memcpy(v + n, w + j, (part[k].r.n - j) * sizeof *v);
-            n += part[k].r.n - j;
-        }
-        part[0].r.n = n;
-        *r = part[0].r;
-        memset(&part[0].r.mem, 0, sizeof part[0].r.mem); /* now r's */
-    }
-    for (k = 0; k < parts; k++)
-        ecu__vec_free(&part[k].r.mem);
-    free(cut);
     return total;
 }
 
@@ -1254,8 +1130,7 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
     r.gap = c->gap;
 
     if (n == 2) {
-        uint64_t d = diff_pair_parts(data[0], size[0], data[1], size[1], seg, nseg, c->compared,
-                                     c->threads, &r);
+        uint64_t d = diff_pair(data[0], size[0], data[1], size[1], seg, nseg, 0x3, &r);
         if (d == UINT64_MAX) {
             rc = ECU_ERR_NOMEM;
             goto out;

@@ -79,15 +79,6 @@ ECU_API int ecu_cmp_add_ignore(ecu_cmp *cmp, uint64_t start, uint64_t end);
 ECU_API int ecu_cmp_set_gap(ecu_cmp *cmp, uint64_t gap);
 /** Turns diagnoses on (default) or off. */
 ECU_API int ecu_cmp_set_diagnose(ecu_cmp *cmp, int on);
-/** Most threads ecu_cmp_run may use. */
-#define ECU_CMP_MAX_THREADS 16
-/**
- * Lets ecu_cmp_run compare two reads in up to @p n parts at once, each in its own thread
- * (1, the default: no thread is started). Parts are at least 512 KiB, so smaller reads are
- * compared in one. The results are the same whatever @p n. ECU_ERR_INVALID unless
- * 1 <= n <= ECU_CMP_MAX_THREADS.
- */
-ECU_API int ecu_cmp_set_threads(ecu_cmp *cmp, unsigned n);
 
 /**
  * Compares @p n reads (2 to ECU_CMP_MAX_READS). The buffers are only read during the call.

@@ -72,8 +72,6 @@ usage_error "no read"
 usage_error "unknown option" --frobnicate reads/base.bin reads/same.bin
 usage_error "--ignore 5:3" --ignore 5:3 reads/base.bin reads/same.bin
 usage_error "--gap not a number" --gap x reads/base.bin reads/same.bin
-usage_error "--threads 0" --threads 0 reads/base.bin reads/same.bin
-usage_error "--threads 17" --threads 17 reads/base.bin reads/same.bin
 # numbers start with a digit: no sign, no white space (strtoull would take " 5", "+5", "-1")
 for n in ' 5' "$(printf '\t5')" '+5' '-1' '-0' ' 0x10'; do
     usage_error "--gap '$n'" --gap "$n" reads/base.bin reads/same.bin
@@ -343,35 +341,6 @@ check "64 reads -l: nothing on stderr" empty "$tmp/err"
 st=$?
 check "65 reads: exit status 2 (got $st)" is "$st" 2
 check "65 reads: nothing on stdout" empty "$tmp/out"
-
-# ---- threads: the same listing with one thread and with several --------------------------------
-# two 2 MiB reads that differ in every 37th byte: 56,680 ranges, so the comparison runs in parts
-# and the listing is formatted by two threads; the output must not depend on either
-python3 -c "
-import sys
-a = bytes((i * 7 + (i >> 9)) & 0xFF for i in range(2 << 20))
-b = bytearray(a)
-for i in range(0, len(b), 37):
-    b[i] ^= 0x5A
-open(sys.argv[1], 'wb').write(a)
-open(sys.argv[2], 'wb').write(b)
-" "$tmp/big-a.bin" "$tmp/big-b.bin"
-"$tool" -l --threads 1 --gap 8 "$tmp/big-a.bin" "$tmp/big-b.bin" >"$tmp/t1.out"
-st1=$?
-check "--threads 1 -l: exit 1 (got $st1)" is "$st1" 1
-check "--threads 1 -l: one line per difference (got $(lines "$tmp/t1.out"))" is "$(lines "$tmp/t1.out")" 56680
-for t in 2 3 4 16; do
-    "$tool" -l --threads $t --gap 8 "$tmp/big-a.bin" "$tmp/big-b.bin" >"$tmp/tn.out"
-    check "--threads $t -l: the same listing as one thread" same_file "$tmp/tn.out" "$tmp/t1.out"
-done
-"$tool" -l --gap 8 "$tmp/big-a.bin" "$tmp/big-b.bin" >"$tmp/tn.out"
-check "-l with the default threads: the same listing" same_file "$tmp/tn.out" "$tmp/t1.out"
-"$tool" -l --threads 4 --gap 36 "$tmp/big-a.bin" "$tmp/big-b.bin" >"$tmp/tn.out"
-check "--threads 4 --gap 36 -l: one range (got $(lines "$tmp/tn.out"))" is "$(lines "$tmp/tn.out")" 1
-"$tool" -l --threads 2 --max 30000 --gap 8 "$tmp/big-a.bin" "$tmp/big-b.bin" >"$tmp/tn.out"
-head -n 30000 "$tmp/t1.out" >"$tmp/t1max.out"
-echo "... 26680 more ranges not listed" >>"$tmp/t1max.out"
-check "--threads 2 --max 30000 -l: the first 30000 lines, then the count" same_file "$tmp/tn.out" "$tmp/t1max.out"
 
 # ---- a write error on stdout is trouble ----------------------------------------------------------
 if [ -w /dev/full ]; then

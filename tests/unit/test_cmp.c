@@ -1422,94 +1422,6 @@ static void test_fingerprint(void **state)
         assert_true((out[i] >= '0' && out[i] <= '9') || (out[i] >= 'a' && out[i] <= 'f'));
 }
 
-/* ---- threads ------------------------------------------------------------------------------- */
-
-/* Runs a and b with @p threads threads (and @p gap, and an ignored span when @p ign_e > 0)
- * and checks every result against one thread. */
-static void check_threads_same(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
-                               uint64_t gap, uint64_t ign_s, uint64_t ign_e, const char *what)
-{
-    static const unsigned counts[] = {2, 3, 4, 7, ECU_CMP_MAX_THREADS};
-    const uint8_t *d[2] = {a, b};
-    size_t sz[2] = {na, nb}, i, t;
-    ecu_cmp *one = new_cmp();
-    assert_int_equal(ecu_cmp_set_gap(one, gap), ECU_OK);
-    assert_int_equal(ecu_cmp_set_diagnose(one, 0), ECU_OK);
-    if (ign_e)
-        assert_int_equal(ecu_cmp_add_ignore(one, ign_s, ign_e), ECU_OK);
-    assert_int_equal(ecu_cmp_run(one, 2, d, sz), ECU_OK);
-    for (t = 0; t < sizeof counts / sizeof counts[0]; t++) {
-        ecu_cmp *many = new_cmp();
-        assert_int_equal(ecu_cmp_set_gap(many, gap), ECU_OK);
-        assert_int_equal(ecu_cmp_set_diagnose(many, 0), ECU_OK);
-        assert_int_equal(ecu_cmp_set_threads(many, counts[t]), ECU_OK);
-        if (ign_e)
-            assert_int_equal(ecu_cmp_add_ignore(many, ign_s, ign_e), ECU_OK);
-        assert_int_equal(ecu_cmp_run(many, 2, d, sz), ECU_OK);
-        if (ecu_cmp_range_count(many) != ecu_cmp_range_count(one) ||
-            ecu_cmp_differing(many) != ecu_cmp_differing(one) ||
-            ecu_cmp_compared(many) != ecu_cmp_compared(one) ||
-            ecu_cmp_identical(many) != ecu_cmp_identical(one))
-            fail_msg("%s, %u threads: %zu ranges / %llu differing, one thread %zu / %llu", what,
-                     counts[t], ecu_cmp_range_count(many),
-                     (unsigned long long)ecu_cmp_differing(many), ecu_cmp_range_count(one),
-                     (unsigned long long)ecu_cmp_differing(one));
-        for (i = 0; i < ecu_cmp_range_count(one); i++)
-            if (memcmp(ecu_cmp_range_at(many, i), ecu_cmp_range_at(one, i), sizeof(ecu_cmp_range)))
-                fail_msg("%s, %u threads: range %zu differs", what, counts[t], i);
-        ecu_cmp_free(many);
-    }
-    ecu_cmp_free(one);
-}
-
-static void test_threads_same_results(void **state)
-{
-    size_t n = (size_t)3 << 20, i;
-    uint8_t *a = make_flash(n, 7), *b = dup_buf(a, n);
-    uint32_t st = 99;
-    (void)state;
-    assert_int_equal(ecu_cmp_set_threads(NULL, 2), ECU_ERR_INVALID);
-    {
-        ecu_cmp *c = new_cmp();
-        assert_int_equal(ecu_cmp_set_threads(c, 0), ECU_ERR_INVALID);
-        assert_int_equal(ecu_cmp_set_threads(c, ECU_CMP_MAX_THREADS + 1), ECU_ERR_INVALID);
-        ecu_cmp_free(c);
-    }
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0, 0, "identical");
-    /* 10 % scattered differences */
-    for (i = 0; i < n; i++)
-        if (xorshift32(&st) % 10 == 0)
-            b[i] ^= (uint8_t)(1 + xorshift32(&st) % 255);
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0, 0, "scattered");
-    check_threads_same(a, n, b, n, 0, 0, 0, "scattered, gap 0");
-    check_threads_same(a, n, b, n, 200, 0, 0, "scattered, gap 200");
-    check_threads_same(a, n, b, n, UINT64_MAX, 0, 0, "scattered, one range");
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0x1234, 0x1A0001, "scattered, ignored span");
-    /* differences only around the places a 2- to 16-way cut falls, and one long run over them */
-    memcpy(b, a, n);
-    for (i = 1; i < 16; i++) {
-        size_t at = n / 16 * i;
-        b[at - 9] ^= 1;
-        b[at + 7] ^= 1;
-    }
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0, 0, "at the cuts");
-    check_threads_same(a, n, b, n, 4, 0, 0, "at the cuts, gap 4");
-    memset(b + n / 4, 0xFF, n / 2);
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0, 0, "long run");
-    /* every run of equal bytes exactly `gap` long (one range), or one longer (no joins):
-       wherever a cut falls, the join must decide as one pass does */
-    memcpy(b, a, n);
-    for (i = 0; i < n; i += ECU_CMP_DEFAULT_GAP + 1)
-        b[i] ^= 0x40;
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP, 0, 0, "runs of exactly gap");
-    check_threads_same(a, n, b, n, ECU_CMP_DEFAULT_GAP - 1, 0, 0, "runs of gap + 1");
-    /* sizes differ: the longer read's tail is one run */
-    check_threads_same(a, n, b, n - 700000, ECU_CMP_DEFAULT_GAP, 0, 0, "shorter second read");
-    check_threads_same(a, n - 1, b, n, 3, 100, 1500000, "shorter first read, ignored span");
-    free(a);
-    free(b);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1546,7 +1458,6 @@ int main(void)
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_fingerprint),
-        cmocka_unit_test(test_threads_same_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
