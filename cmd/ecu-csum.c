@@ -18,7 +18,7 @@ static FILE *rep;
 
 struct opts {
     int verbose, quiet, json, fix, in_place, no_backup;
-    const char *output, *family, *layout;
+    const char *output, *family, *layout, *reference;
     uint64_t max_span;
 };
 
@@ -34,6 +34,8 @@ static void usage(FILE *f)
             "  -v, --verbose         list every checksum block with its ranges and values\n"
             "      --family NAME     use family NAME instead of detecting it\n"
             "      --layout FILE     use the checksum layout written in FILE (ecu-layout(5))\n"
+            "      --reference REF   take the checksum layout from REF, a read of the same ECU\n"
+            "                        and software whose checksums verify (the stock file)\n"
             "      --list-families   list the families with what they verify and correct\n"
             "      --fix             correct bad checksums (with -o or --in-place)\n"
             "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
@@ -130,7 +132,11 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
         fprintf(rep, " (%s, %zu of %zu checksum blocks corrected)", f->name, fixed, nb);
         break;
     case ECU_VERDICT_NO_LAYOUT:
-        fprintf(rep, " (%s: no known checksum layout for this image)", f->name);
+        if (o->reference && strstr(ecu_csum_evidence(cs), "reference not used: "))
+            fprintf(rep, " (%s: %s)", f->name,
+                    strstr(ecu_csum_evidence(cs), "reference not used: "));
+        else
+            fprintf(rep, " (%s: no known checksum layout for this image)", f->name);
         break;
     case ECU_VERDICT_AMBIGUOUS:
         fprintf(rep, ":");
@@ -250,7 +256,11 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
         ecu_verdict v = ecu_csum_verdict(cs);
         if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
             tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
-                                                     ? "no known checksum layout for its family"
+                                                     ? (o->reference && strstr(ecu_csum_evidence(cs),
+                                                                               "reference not used: ")
+                                                            ? strstr(ecu_csum_evidence(cs),
+                                                                     "reference not used: ")
+                                                            : "no known checksum layout for its family")
                                                  : v == ECU_VERDICT_AMBIGUOUS
                                                      ? "the family is ambiguous (use --family)"
                                                  : o->layout ? "the layout does not apply to it"
@@ -367,13 +377,60 @@ out:
     return status;
 }
 
+/* Loads the reference read of --reference, checks that its checksums verify (with --family's
+   family, when given), and hands it to @p cs; EXIT_YES, or EXIT_TROUBLE after saying why. */
+static int load_reference(ecu_csum *cs, const struct opts *o)
+{
+    ecu_image *img = ecu_image_new();
+    ecu_csum *check = ecu_csum_new();
+    int status = EXIT_TROUBLE, rc;
+    if (!img || !check) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    if (o->max_span)
+        ecu_image_set_max_span(img, o->max_span);
+    if (ecu_image_load_file(img, o->reference) != ECU_OK) {
+        tool_error(o->reference, "%s", ecu_image_error_detail(img));
+        goto out;
+    }
+    if (o->family)
+        ecu_csum_set_family(check, o->family);
+    if ((rc = ecu_csum_analyze(check, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
+        tool_error(o->reference, "%s", ecu_strerror(rc));
+        goto out;
+    }
+    if (ecu_csum_verdict(check) != ECU_VERDICT_OK) {
+        ecu_verdict v = ecu_csum_verdict(check);
+        if (v == ECU_VERDICT_BAD)
+            tool_error(o->reference, "not a reference: %zu of %zu checksum blocks are bad (%s)",
+                       ecu_csum_bad_count(check), ecu_csum_block_count(check),
+                       ecu_csum_family(check)->name);
+        else
+            tool_error(o->reference, "not a reference: its checksums are not verified (%s)",
+                       ecu_verdict_name(v));
+        goto out;
+    }
+    if ((rc = ecu_csum_set_reference(cs, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
+        tool_error(o->reference, "%s", ecu_strerror(rc));
+        goto out;
+    }
+    status = EXIT_YES;
+out:
+    ecu_csum_free(check);
+    ecu_image_free(img);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN };
+    enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN,
+           OPT_REFERENCE };
     static const struct option longopts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"family", required_argument, NULL, OPT_FAMILY},
         {"layout", required_argument, NULL, OPT_LAYOUT},
+        {"reference", required_argument, NULL, OPT_REFERENCE},
         {"list-families", no_argument, NULL, OPT_LIST},
         {"fix", no_argument, NULL, OPT_FIX},
         {"output", required_argument, NULL, 'o'},
@@ -400,6 +457,7 @@ int main(int argc, char **argv)
         case 'o': o.output = optarg; break;
         case OPT_FAMILY: o.family = optarg; break;
         case OPT_LAYOUT: o.layout = optarg; break;
+        case OPT_REFERENCE: o.reference = optarg; break;
         case OPT_LIST: list = 1; break;
         case OPT_FIX: o.fix = 1; break;
         case OPT_INPLACE: o.in_place = 1; break;
@@ -456,6 +514,10 @@ int main(int argc, char **argv)
         tool_error(NULL, "--family and --layout exclude each other");
         return EXIT_TROUBLE;
     }
+    if (o.reference && o.layout) {
+        tool_error(NULL, "--reference and --layout exclude each other");
+        return EXIT_TROUBLE;
+    }
     if (o.output && argc - optind != 1) {
         tool_error(NULL, "-o takes exactly one FILE");
         return EXIT_TROUBLE;
@@ -483,6 +545,10 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     if (o.layout && load_layout(cs, o.layout) != EXIT_YES) {
+        ecu_csum_free(cs);
+        return EXIT_TROUBLE;
+    }
+    if (o.reference && load_reference(cs, &o) != EXIT_YES) {
         ecu_csum_free(cs);
         return EXIT_TROUBLE;
     }

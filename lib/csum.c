@@ -22,6 +22,8 @@ struct candidate {
 struct ecu_csum {
     const struct family *forced;
     ecu_layout *layout; /* the caller's layout (a copy), used instead of the registry */
+    uint8_t *ref;       /* the caller's reference read (a copy): the layout comes from it */
+    size_t ref_size;
     /* the copy's memory, kept from one analysis to the next (CI jobs analyse thousands of
        files with one handle: no allocation and no fresh pages per file) */
     uint8_t *buf;
@@ -179,6 +181,7 @@ void ecu_csum_free(ecu_csum *cs)
         return;
     clear(cs);
     free(cs->buf);
+    free(cs->ref);
     ecu_layout_free(cs->layout);
     free(cs);
 }
@@ -217,6 +220,21 @@ int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout)
     drop_layout(cs);
     cs->layout = copy;
     cs->forced = NULL;
+    return ECU_OK;
+}
+
+int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size)
+{
+    uint8_t *copy = NULL;
+    if (!cs || (!data && size))
+        return ECU_ERR_INVALID;
+    if (data && !(copy = malloc(size ? size : 1)))
+        return ECU_ERR_NOMEM;
+    if (size)
+        memcpy(copy, data, size);
+    free(cs->ref);
+    cs->ref = copy;
+    cs->ref_size = data ? size : 0;
     return ECU_OK;
 }
 
@@ -471,6 +489,60 @@ static int analyze_layout(ecu_csum *cs)
     return ECU_OK;
 }
 
+/* The analysis of the detected (or given) family with the blocks laid out on the caller's
+   reference read, when that read is of the same size and family and verifies. */
+static int analyze_reference(ecu_csum *cs)
+{
+    const struct family *f = cs->family;
+    struct blk_list rb = {NULL, 0, 0};
+    char why[128] = "", ev[160];
+    size_t i, nbad = 0;
+    long bad;
+    if (cs->ref_size != cs->size) {
+        snprintf(why, sizeof why, "the reference has 0x%zX bytes, the image 0x%zX", cs->ref_size,
+                 cs->size);
+    } else if (!cs->forced && (cs->ref_size < f->min_size || cs->ref_size > f->max_size ||
+                               f->detect(cs->ref, cs->ref_size, ev, sizeof ev) < ECU_DETECT_MIN)) {
+        snprintf(why, sizeof why, "the reference is not recognised as %s", f->info.name);
+    } else {
+        if (f->layout(cs->ref, cs->ref_size, &rb) != ECU_OK) {
+            free(rb.v);
+            clear(cs);
+            return ECU_ERR_NOMEM;
+        }
+        for (i = 0; i < rb.n; i++) {
+            uint64_t stored, computed;
+            int ok;
+            block_eval(cs->ref, cs->ref_size, &rb.v[i], &stored, &computed, &ok);
+            nbad += !ok;
+        }
+        if (!rb.n)
+            snprintf(why, sizeof why, "no checksum block is found in the reference");
+        else if (nbad)
+            snprintf(why, sizeof why, "the reference does not verify (%zu of %zu blocks bad)",
+                     nbad, rb.n);
+    }
+    if (why[0]) { /* nothing to lay out with: nothing is verified, nothing corrected */
+        size_t at = strlen(cs->evidence);
+        free(rb.v);
+        snprintf(cs->evidence + at, sizeof cs->evidence - at, "; reference not used: %s", why);
+        cs->verdict = ECU_VERDICT_NO_LAYOUT;
+        return ECU_OK;
+    }
+    cs->blocks = rb;
+    if ((bad = verify_all(cs, NULL)) < 0) {
+        clear(cs);
+        return ECU_ERR_NOMEM;
+    }
+    {
+        size_t at = strlen(cs->evidence);
+        snprintf(cs->evidence + at, sizeof cs->evidence - at, "; layout from the reference (%zu "
+                 "block%s)", rb.n, rb.n == 1 ? "" : "s");
+    }
+    cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    return ECU_OK;
+}
+
 int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
     long bad;
@@ -497,6 +569,8 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
         cs->verdict = ECU_VERDICT_NO_LAYOUT;
         return ECU_OK;
     }
+    if (cs->ref)
+        return analyze_reference(cs);
     if (cs->family->layout(cs->img, cs->size, &cs->blocks) != ECU_OK) {
         clear(cs);
         return ECU_ERR_NOMEM;

@@ -98,6 +98,20 @@ ECU_API int ecu_csum_set_family(ecu_csum *cs, const char *name);
 ECU_API int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout);
 
 /**
+ * Takes the checksum layout (every block's ranges and slot) from @p data, a read of the same
+ * ECU and software whose checksums all verify, instead of from the analysed image itself.
+ * Some layouts are found from the data (the Hitachi Nissan sum and xor slots, say) and cannot
+ * be found again once the data has changed; with the stock read as reference, a modified
+ * image of the same software can still be verified and corrected. The handle keeps its own
+ * copy; NULL forgets the reference. It is not used with a layout of ecu_csum_set_layout().
+ * At analysis, the reference must have the image's size, be recognised as the image's family
+ * (unless one was set), and verify with at least one block; otherwise the verdict is
+ * ECU_VERDICT_NO_LAYOUT and ecu_csum_evidence() says why. Returns ECU_OK, ECU_ERR_INVALID or
+ * ECU_ERR_NOMEM.
+ */
+ECU_API int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size);
+
+/**
  * Copies the image, detects its family (unless one was set) and verifies every block.
  * Returns ECU_OK (whatever the verdict) or ECU_ERR_NOMEM / ECU_ERR_INVALID.
  */

@@ -232,6 +232,40 @@ check "--layout and --family: the message" has "$tmp/err" "--family and --layout
 usage_error "--layout missing" --layout layouts/no-such.layout "$M44"
 check "--layout missing: the file named" has "$tmp/err" "ecu-csum: layouts/no-such.layout: "
 
+# ---- --reference: the layout from the stock read (Nissan std slots are found from the data) -----
+NIS=csum/hitachi-std-512k.bin.gz
+gzip -dc "$fixtures/$NIS" >"$tmp/nis-stock.bin"
+# the tuned copy: one data byte at 0x40001 (the std range only) changed
+python3 -c "
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+d[0x40001] ^= 0x21
+open(sys.argv[2], 'wb').write(d)
+" "$tmp/nis-stock.bin" "$tmp/nis-tuned.bin"
+"$tool" --fix -o "$tmp/nis-none.bin" "$tmp/nis-tuned.bin" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "tuned Nissan alone, --fix: exit status 1 (got $st)" is "$st" 1
+check "tuned Nissan alone, --fix: nothing written" test ! -e "$tmp/nis-none.bin"
+run --reference "$NIS" --fix -o "$tmp/nis-fixed.bin" "$tmp/nis-tuned.bin"
+check "--reference --fix -o: exit status 0 (got $st)" is "$st" 0
+check "--reference --fix -o: the report" is "$(cat "$tmp/out")" \
+    "$tmp/nis-tuned.bin: fixed (hitachi-nissan, 2 of 4 checksum blocks corrected) -> $tmp/nis-fixed.bin"
+check "--reference --fix -o: the output verifies on its own" verifies "$tmp/nis-fixed.bin"
+check "--reference --fix -o: only the std slots 0x67E4-0x67EF differ from the input" \
+    only_bytes_differ "$tmp/nis-tuned.bin" "$tmp/nis-fixed.bin" $((0x67E4)) $((0x67EF))
+usage_error "--reference that does not verify" --reference "$tmp/nis-tuned.bin" "$tmp/nis-tuned.bin"
+check "--reference that does not verify: the reason" has "$tmp/err" \
+    "ecu-csum: $tmp/nis-tuned.bin: not a reference: 1 of 3 checksum blocks are bad (hitachi-nissan)"
+usage_error "--reference missing" --reference csum/no-such.bin "$tmp/nis-tuned.bin"
+check "--reference missing: the file named" has "$tmp/err" "ecu-csum: csum/no-such.bin: "
+usage_error "--reference and --layout" --reference "$NIS" --layout "$M44L" "$M44"
+check "--reference and --layout: the message" has "$tmp/err" "--reference and --layout exclude each other"
+run --reference "$EDC_GOOD" --fix -o "$tmp/nis-none.bin" "$tmp/nis-tuned.bin"
+check "--reference of another family: exit status 3 (got $st)" is "$st" 3
+check "--reference of another family: nothing written" test ! -e "$tmp/nis-none.bin"
+check "--reference of another family: the reason" has "$tmp/err" \
+    "not written: reference not used: the reference is not recognised as hitachi-nissan"
+
 # ---- standard input, read only ------------------------------------------------------------------
 run_in "$tmp/edc-good.bin" -
 check "stdin: exit status 0 (got $st)" is "$st" 0
