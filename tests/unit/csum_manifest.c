@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -496,6 +497,65 @@ void csum_check_slot_byte(ecu_csum *cs, const struct csum_image *x, size_t k, un
     copy[x->b[k].slot + byte] ^= 0x5A;
     csum_check_wrong_slot(cs, x, k, copy, what);
     free(copy);
+}
+
+void csum_check_slot_bytes(ecu_csum *cs, const struct csum_image *x, size_t k)
+{
+    unsigned byte;
+    for (byte = 0; byte < x->b[k].bytes; byte++)
+        csum_check_slot_byte(cs, x, k, byte);
+}
+
+const ecu_family_info *csum_family_info(const char *name)
+{
+    const ecu_family_info *found = NULL;
+    size_t i, seen = 0;
+    for (i = 0; i < ecu_family_count(); i++) {
+        const ecu_family_info *f = ecu_family_at(i);
+        assert_non_null(f);
+        if (strcmp(f->name, name) == 0)
+            found = f, seen++;
+    }
+    if (seen != 1)
+        fail_msg("family %s registered %zu times", name, seen);
+    assert_true(found->manufacturer && *found->manufacturer);
+    assert_true(found->description && *found->description);
+    assert_true(found->verifies && found->corrects);
+    assert_true(found->sources && *found->sources);
+    return found;
+}
+
+size_t csum_for_each_fixture(const char *const *skip, size_t nskip,
+                             void (*fn)(ecu_csum *cs, const char *file, const uint8_t *d,
+                                        size_t n))
+{
+    DIR *dir = opendir(ECU_FIXTURES_DIR "/csum");
+    struct dirent *e;
+    ecu_image *img = ecu_image_new();
+    ecu_csum *cs = ecu_csum_new();
+    size_t count = 0, k;
+    assert_non_null(dir);
+    assert_non_null(img);
+    assert_non_null(cs);
+    while ((e = readdir(dir)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char path[1024];
+        if (len < 7 || strcmp(e->d_name + len - 7, ".bin.gz") != 0)
+            continue;
+        for (k = 0; k < nskip && strncmp(e->d_name, skip[k], strlen(skip[k])) != 0; k++)
+            ;
+        if (k < nskip)
+            continue;
+        snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, e->d_name);
+        if (ecu_image_load_file(img, path) != ECU_OK)
+            fail_msg("%s: %s", path, ecu_image_error_detail(img));
+        fn(cs, e->d_name, ecu_image_data(img), ecu_image_size(img));
+        count++;
+    }
+    closedir(dir);
+    ecu_image_free(img);
+    ecu_csum_free(cs);
+    return count;
 }
 
 

@@ -107,6 +107,19 @@ void csum_check_wrong_slot(ecu_csum *cs, const struct csum_image *x, size_t k,
                            const uint8_t *copy, const char *what);
 /* csum_check_wrong_slot with byte @p byte of block @p k's slot changed. */
 void csum_check_slot_byte(ecu_csum *cs, const struct csum_image *x, size_t k, unsigned byte);
+/* csum_check_slot_byte for every byte of block @p k's slot (a callback for
+ * csum_for_each_good_block). */
+void csum_check_slot_bytes(ecu_csum *cs, const struct csum_image *x, size_t k);
+/* The registry's entry of family @p name; fails the test unless it is registered exactly once
+ * with a manufacturer, a description and sources. */
+const ecu_family_info *csum_family_info(const char *name);
+/* @p fn(cs, file, data, size) for every fixture image fixtures/csum/NAME.bin.gz whose name starts
+ * with none of the @p nskip prefixes @p skip, loaded with one image handle and given one
+ * checksum handle; returns how many. */
+size_t csum_for_each_fixture(const char *const *skip, size_t nskip,
+                             void (*fn)(ecu_csum *cs, const char *file, const uint8_t *d,
+                                        size_t n));
+
 /* @p check(cs, x, k) for each block k of each good image x, with one handle for all. */
 void csum_for_each_good_block(const struct csum_manifest *m,
                               void (*check)(ecu_csum *cs, const struct csum_image *x, size_t k));

@@ -10,7 +10,6 @@
  * ranges, truncated images, and no claim on random data, other families' fixtures or the
  * real dumps of ../shared/corpus (none of which is a Continental Simos 8+ or SIM2K image).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,31 +133,17 @@ static void test_crc_check_value(void **state)
 
 static void test_registry(void **state)
 {
-    size_t i, k, n = ecu_family_count();
+    size_t k;
     (void)state;
     for (k = 0; k < NFAMILIES; k++) {
-        unsigned seen = 0;
-        for (i = 0; i < n; i++) {
-            const ecu_family_info *f = ecu_family_at(i);
-            assert_non_null(f);
-            if (strcmp(f->name, families[k]) != 0)
-                continue;
-            seen++;
-            assert_string_equal(f->manufacturer, "Continental");
-            assert_true(f->description && *f->description);
-            assert_true(f->verifies && *f->verifies);
-            assert_true(f->corrects && *f->corrects);
-            assert_true(f->sources && *f->sources);
-        }
-        if (seen != 1)
-            fail_msg("family %s registered %u times", families[k], seen);
+        const ecu_family_info *f = csum_family_info(families[k]);
+        assert_string_equal(f->manufacturer, "Continental");
+        assert_true(f->verifies && *f->verifies);
+        assert_true(f->corrects && *f->corrects);
     }
     /* the signatures are said to be unchecked, never verified */
-    for (i = 0; i < n; i++)
-        if (strcmp(ecu_family_at(i)->name, "continental-simos") == 0) {
-            assert_non_null(strstr(ecu_family_at(i)->verifies, "cannot be checked"));
-            assert_non_null(strstr(ecu_family_at(i)->corrects, "accepts"));
-        }
+    assert_non_null(strstr(csum_family_info("continental-simos")->verifies, "cannot be checked"));
+    assert_non_null(strstr(csum_family_info("continental-simos")->corrects, "accepts"));
 }
 
 /* ---- the checks every family gets ------------------------------------------------------------ */
@@ -176,17 +161,10 @@ static void test_flip_each_block(void **state)
     assert_true(csum_check_probes(&manifest) > 0);
 }
 
-static void check_slot(ecu_csum *cs, const struct csum_image *x, size_t k)
-{
-    unsigned byte;
-    for (byte = 0; byte < x->b[k].bytes; byte++)
-        csum_check_slot_byte(cs, x, k, byte);
-}
-
 static void test_slot_each_block(void **state)
 {
     (void)state;
-    csum_for_each_good_block(&manifest, check_slot);
+    csum_for_each_good_block(&manifest, csum_check_slot_bytes);
 }
 
 static void test_bad_variants(void **state)
@@ -457,32 +435,16 @@ static void test_not_claimed(void **state)
 }
 
 /* Every other fixture image of fixtures/csum (other families' layouts) stays theirs. */
+static void other_fixture(ecu_csum *cs, const char *file, const uint8_t *d, size_t n)
+{
+    check_unclaimed(cs, d, n, file);
+}
+
 static void test_other_fixtures(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    ecu_image *img = ecu_image_new();
-    DIR *dir = opendir(ECU_FIXTURES_DIR "/csum");
-    struct dirent *e;
-    char path[1024];
-    size_t n = 0, len;
+    static const char *const ours[] = {"continental-"};
     (void)state;
-    assert_non_null(cs);
-    assert_non_null(img);
-    assert_non_null(dir);
-    while ((e = readdir(dir))) {
-        len = strlen(e->d_name);
-        if (len < 7 || strcmp(e->d_name + len - 7, ".bin.gz") != 0 ||
-            strncmp(e->d_name, "continental-", 12) == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, e->d_name);
-        assert_int_equal(ecu_image_load_file(img, path), ECU_OK);
-        check_unclaimed(cs, ecu_image_data(img), ecu_image_size(img), e->d_name);
-        n++;
-    }
-    closedir(dir);
-    assert_true(n >= 20);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
+    assert_true(csum_for_each_fixture(ours, 1, other_fixture) >= 20);
 }
 
 /* ---- families given by name ------------------------------------------------------------------ */

@@ -17,7 +17,6 @@
  * ../shared/corpus (or $ECU_CORPUS) are claimed only in the delco_multec and marelli folders.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,23 +221,14 @@ static void check_not_ours(ecu_csum *cs, const char *what)
 
 static void test_registry(void **state)
 {
-    size_t i, k, n = ecu_family_count();
+    size_t k;
     (void)state;
     for (k = 0; k < NFAMILIES; k++) {
-        unsigned seen = 0;
-        for (i = 0; i < n; i++) {
-            const ecu_family_info *f = ecu_family_at(i);
-            if (strcmp(f->name, families[k]) != 0)
-                continue;
-            seen++;
-            assert_string_equal(f->manufacturer, k < 2 ? "Delphi" : "Magneti Marelli");
-            assert_true(f->description && *f->description);
-            assert_non_null(strstr(f->verifies, "no known checksum layout"));
-            assert_string_equal(f->corrects, "");
-            assert_true(f->sources && strstr(f->sources, "openremap"));
-        }
-        if (seen != 1)
-            fail_msg("family %s registered %u times", families[k], seen);
+        const ecu_family_info *f = csum_family_info(families[k]);
+        assert_string_equal(f->manufacturer, k < 2 ? "Delphi" : "Magneti Marelli");
+        assert_non_null(strstr(f->verifies, "no known checksum layout"));
+        assert_string_equal(f->corrects, "");
+        assert_true(f->sources && strstr(f->sources, "openremap"));
     }
 }
 
@@ -458,32 +448,20 @@ static void test_random_not_claimed(void **state)
 }
 
 /* Every other fixture of fixtures/csum: never ours. */
+static void other_fixture(ecu_csum *cs, const char *file, const uint8_t *d, size_t n)
+{
+    csum_analyze(cs, d, n);
+    check_not_ours(cs, file);
+}
+
 static void test_other_fixtures_not_claimed(void **state)
 {
-    DIR *dir = opendir(ECU_FIXTURES_DIR "/csum");
-    struct dirent *e;
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t checked = 0;
+    static const char *const ours[] = {"delphi-", "marelli-"};
+    size_t checked;
     (void)state;
-    assert_non_null(dir);
-    while ((e = readdir(dir)) != NULL) {
-        size_t len = strlen(e->d_name);
-        char path[512];
-        if (len < 7 || strcmp(e->d_name + len - 7, ".bin.gz") != 0 ||
-            strncmp(e->d_name, "delphi-", 7) == 0 || strncmp(e->d_name, "marelli-", 8) == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, e->d_name);
-        assert_int_equal(ecu_image_load_file(img, path), ECU_OK);
-        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
-        check_not_ours(cs, e->d_name);
-        checked++;
-    }
-    closedir(dir);
+    checked = csum_for_each_fixture(ours, 2, other_fixture);
     print_message("%zu fixtures of other families not claimed\n", checked);
     assert_true(checked >= 10);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
 }
 
 /* ---- truncated images ------------------------------------------------------------------------ */
