@@ -80,7 +80,7 @@ static size_t run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(
 
 /*
  * A VAG part number at @p at: a digit, two letters or digits, '9', five digits, up to three
- * capital letters (032906030AG, 03C906024B, 8V0906259H); its length (9 to 12) or 0.
+ * capital letters (032906030AG, 03Z906099Q, 8V0906259H); its length (9 to 12) or 0.
  */
 static size_t vag_part_at(const uint8_t *d, size_t n, size_t at)
 {

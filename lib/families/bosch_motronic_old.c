@@ -17,7 +17,7 @@
  * - bosch-m1x-bmw, 32 KiB (BMW M1.x: DME 0261200157/173/950/990, 0261203590): 0xB51F plus the
  *   bytes of [0x0000, 0x1EFF] and [0x2000, 0x7FFF], at 0x1F00. The page 0x1F00-0x1FFF holds
  *   the slot and then the hardware and software numbers with their digits reversed (at 0x1F02:
- *   "2710021620" is 0261200172). Claimed when that reversed 0261 number is there and either it
+ *   "7777021620" is 0261207777). Claimed when that reversed 0261 number is there and either it
  *   is one of the numbers above or the code bytes 03 9F 23 01 sit at 0x1EFC (both DME 173 and
  *   DME 590 images have them in matiss's identification).
  * - bosch-dme-bmw, 32/64 KiB (BMW DME 402, 403, 404, 405, 413 and 0261203484): one sum over a
@@ -86,8 +86,8 @@ static void text_at(const uint8_t *d, size_t n, size_t at, size_t max, char *out
     out[k] = '\0';
 }
 
-/* The Bosch hardware number stored with its ten digits reversed at @p at ("2710021620" for
- * 0261200172), written the right way round into @p hw; returns 1 when there is one. */
+/* The Bosch hardware number stored with its ten digits reversed at @p at ("7777021620" for
+ * 0261207777), written the right way round into @p hw; returns 1 when there is one. */
 static int reversed_hw_at(const uint8_t *d, size_t n, size_t at, char hw[11])
 {
     size_t i;

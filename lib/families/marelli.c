@@ -25,7 +25,7 @@
  *
  * marelli-iaw-4lv (VAG multipoint, 68332/68336; 512 KiB): starts 0E 00 E6 83; its strings are
  * stored with the bytes of each 16-bit word swapped ("AMERLL I" is "MARELLI "): the boot
- * ident "MARELLI Boot4LV r1" near 0x3F6A and the main ident "036906034BK  MARELLI 4LV ... 3335"
+ * ident "MARELLI Boot4LV r1" near 0x3F6A and the main ident "036906099ZZ  MARELLI 4LV ... 3335"
  * (documented near 0x51458; found elsewhere in real dumps, so the whole image is searched for
  * the swapped form); 55 AA 33 CC markers in the last 256 bytes. Claimed on the header and a
  * swapped ident that names 4LV (score 75); +5 each for both idents, the part number, the

@@ -203,11 +203,11 @@ static void test_other_idents(void **state)
     check_reidentified(cs, m44, 0xFF10, damos44, sizeof damos44 - 1);
     /* an M1.x number not in the list: claimed on the code bytes at 0x1EFC, then not at all */
     copy = csum_dup(m1->data, m1->size);
-    memcpy(copy + 0x1F02, "2710021620", 10);
+    memcpy(copy + 0x1F02, "7777021620", 10);
     csum_analyze(cs, copy, m1->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
     csum_check_layout(cs, m1);
-    assert_non_null(strstr(ecu_csum_evidence(cs), "0261200172"));
+    assert_non_null(strstr(ecu_csum_evidence(cs), "0261207777"));
     copy[0x1EFC] ^= 0xFF;
     csum_analyze(cs, copy, m1->size);
     check_unknown(cs, copy, m1->size, "M1.x, unlisted number and no code bytes");

@@ -131,9 +131,9 @@ static void me7_table(uint8_t *b, uint32_t table, uint32_t strings, const char *
     put(b, 0x4000, code, sizeof code);
     s[2] = hw;
     s[4] = sw;
-    s[10] = "4B0907551K  ";
+    s[10] = "8Z0907551Q  ";
     s[11] = "0005";
-    s[19] = "2.7l V6/5VT     ";
+    s[19] = "3.1l V8/4VX     ";
     memset(b + table, 0, 6 * 20);
     for (k = 0; k < 20; k++) {
         uint32_t sa;
@@ -157,15 +157,15 @@ static void test_me7_ecuid(void **state)
     ecu_id *id;
     const ecu_id_field *f;
     (void)state;
-    me7_table(b, 0x1A6DA, 0x1C000, "0261206561", "1037352740");
-    puts_at(b, 0x14255, "42/1/ME7.1/5/6005.01//X22ka/Dste5g/300899/");
+    me7_table(b, 0x1A6DA, 0x1C000, "0261209999", "1037359999");
+    puts_at(b, 0x14255, "42/1/ME7.1/5/9999.09//Z99zz/Dstz9z/010101/");
     id = run(b, SZ);
-    assert_val(id, "hw_number", "0261206561");
-    assert_val(id, "sw_number", "1037352740");
-    assert_val(id, "part_number", "4B0907551K"); /* trailing spaces trimmed */
+    assert_val(id, "hw_number", "0261209999");
+    assert_val(id, "sw_number", "1037359999");
+    assert_val(id, "part_number", "8Z0907551Q"); /* trailing spaces trimmed */
     assert_val(id, "sw_version", "0005");
-    assert_val(id, "engine", "2.7l V6/5VT");
-    assert_val(id, "epk", "42/1/ME7.1/5/6005.01//X22ka/Dste5g/300899/");
+    assert_val(id, "engine", "3.1l V8/4VX");
+    assert_val(id, "epk", "42/1/ME7.1/5/9999.09//Z99zz/Dstz9z/010101/");
     assert_val(id, "ecu_type", "ME7.1");
     assert_val(id, "manufacturer", "Bosch");
     f = ecu_id_get(id, "hw_number");
@@ -175,7 +175,7 @@ static void test_me7_ecuid(void **state)
 
     /* a table entry that is not a Bosch number is reported as stored, with less confidence */
     memset(b, 0xFF, SZ);
-    me7_table(b, 0x1A6DA, 0x1C000, "??????????", "1037352740");
+    me7_table(b, 0x1A6DA, 0x1C000, "??????????", "1037359999");
     id = run(b, SZ);
     f = ecu_id_get(id, "hw_number");
     assert_non_null(f);
@@ -185,7 +185,7 @@ static void test_me7_ecuid(void **state)
 
     /* the code pattern at an odd offset is not code: no table */
     memset(b, 0xFF, SZ);
-    me7_table(b, 0x1A6DA, 0x1C000, "0261206561", "1037352740");
+    me7_table(b, 0x1A6DA, 0x1C000, "0261209999", "1037359999");
     memmove(b + 0x4001, b + 0x4000, 16);
     b[0x4000] = 0xFF;
     memset(b + 0x1C000, 0xAA, 0x80); /* and the strings are no longer there to be scanned */
@@ -196,7 +196,7 @@ static void test_me7_ecuid(void **state)
 
     /* the table address points past the end of a truncated image: nothing read, no crash */
     memset(b, 0xFF, SZ);
-    me7_table(b, 0x1A6DA, 0x1C000, "0261206561", "1037352740");
+    me7_table(b, 0x1A6DA, 0x1C000, "0261209999", "1037359999");
     id = run(b, 0x10000);
     assert_null(ecu_id_get(id, "hw_number"));
     ecu_id_free(id);
@@ -222,17 +222,17 @@ static void test_me7_pair_and_label(void **state)
     /* inside a longer run (M3.8.x: `D06` HW SW `56/1/...`), and a HW ending a run, then a
        space and the SW (MED17) */
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x1000, "HS D060261204678103735001056/1/M3.8.3/03/");
-    puts_at(b, 0x2000, "A010100261201537 1037393905 06J906026");
+    puts_at(b, 0x1000, "HS D060261209876103735987656/1/M3.8.3/03/");
+    puts_at(b, 0x2000, "A010100261208765 1037398765 06J906099");
     id = run(b, SZ);
     {
         size_t i, hw = 0, sw = 0;
         for (i = 0; i < ecu_id_field_count(id); i++) {
             const ecu_id_field *f = ecu_id_field_at(id, i);
             if (strcmp(f->key, "hw_number") == 0 && f->confidence >= 80)
-                hw += strcmp(f->value, "0261204678") == 0 || strcmp(f->value, "0261201537") == 0;
+                hw += strcmp(f->value, "0261209876") == 0 || strcmp(f->value, "0261208765") == 0;
             if (strcmp(f->key, "sw_number") == 0 && f->confidence >= 80)
-                sw += strcmp(f->value, "1037350010") == 0 || strcmp(f->value, "1037393905") == 0;
+                sw += strcmp(f->value, "1037359876") == 0 || strcmp(f->value, "1037398765") == 0;
         }
         assert_int_equal(hw, 2);
         assert_int_equal(sw, 2);
@@ -240,16 +240,16 @@ static void test_me7_pair_and_label(void **state)
     ecu_id_free(id);
     /* directly back to back (20 digits), and separated by a space */
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x18000, "02612080101037367570");
+    puts_at(b, 0x18000, "02612043211037354321");
     id = run(b, SZ);
-    assert_val(id, "hw_number", "0261208010");
-    assert_val(id, "sw_number", "1037367570");
+    assert_val(id, "hw_number", "0261204321");
+    assert_val(id, "sw_number", "1037354321");
     assert_true(ecu_id_get(id, "sw_number")->confidence >= 90);
     ecu_id_free(id);
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x18000, "0261208010 1037367570");
+    puts_at(b, 0x18000, "0261204321 1037354321");
     id = run(b, SZ);
-    assert_val(id, "sw_number", "1037367570");
+    assert_val(id, "sw_number", "1037354321");
     ecu_id_free(id);
     free(b);
 }
@@ -261,24 +261,24 @@ static void test_edc15(void **state)
     uint8_t *b = blank(0xC3);
     ecu_id *id;
     (void)state;
-    puts_at(b, 0x8000, "TSW V2.40 280700 1718 C7/ESB/G40");
-    puts_at(b, 0x7000, "_G038906019GF 1,9l R4 EDC  SG  1541 39S00229 0281010812 FFECF2");
-    puts_at(b, 0x1BFB0, "1037363243");
+    puts_at(b, 0x8000, "TSW V9.99 010203 4321 Z9/XYZ/Q99");
+    puts_at(b, 0x7000, "_G038906099ZZ 1,9l R4 EDC  SG  1541 39S09999 0281014321 ABCDEF");
+    puts_at(b, 0x1BFB0, "1037361111");
     id = run(b, SZ);
-    assert_val(id, "descriptor", "TSW V2.40 280700 1718 C7/ESB/G40");
-    assert_val(id, "part_number", "038906019GF");
+    assert_val(id, "descriptor", "TSW V9.99 010203 4321 Z9/XYZ/Q99");
+    assert_val(id, "part_number", "038906099ZZ");
     assert_val(id, "sw_version", "1541");
-    assert_val(id, "hw_number", "0281010812");
+    assert_val(id, "hw_number", "0281014321");
     assert_int_equal(ecu_id_get(id, "hw_number")->offset, 0x7000 + 2 + 20 + 23);
-    assert_val(id, "sw_number", "1037363243");
+    assert_val(id, "sw_number", "1037361111");
     ecu_id_free(id);
     /* other label layouts: no software version taken from `G  D32  ` or `SG D01   ` */
     memset(b, 0xC3, SZ);
-    puts_at(b, 0x100, "V4D0907401E  2,5l/4VT EDC  G  D32  0281001773 HQ5DBT07HEX");
-    puts_at(b, 0x200, "4D2907401   2.5l/4VTEDC  SG D01   28SA4466 0281010160 YHBGFH");
+    puts_at(b, 0x100, "V4Z0907401Q  3,1l/4VT EDC  G  D99  0281009999 ZZ9ZZZ99ZZZ");
+    puts_at(b, 0x200, "4Z2907401   3.1l/4VTEDC  SG D99   28SA9999 0281019999 ZZZZZZ");
     id = run(b, SZ);
     assert_null(ecu_id_get(id, "sw_version"));
-    assert_val(id, "part_number", "4D2907401");
+    assert_val(id, "part_number", "4Z2907401");
     ecu_id_free(id);
     /* `TSW V` followed by code is not a TSW string */
     memset(b, 0xC3, SZ);
@@ -295,16 +295,16 @@ static void test_epk_padding(void **state)
     ecu_id *id;
     (void)state;
     /* Volvo ME7.0.1: the EPK field is padded with a repeated character after its last slash */
-    puts_at(b, 0x10000, "47/1/ME701/19///70194L10/70194L10/240303150814/DDDDDDDDDDDDDDDDDDDD");
+    puts_at(b, 0x10000, "47/1/ME701/99///99999Z99/99999Z99/010101010101/DDDDDDDDDDDDDDDDDDDD");
     id = run(b, SZ);
-    assert_val(id, "epk", "47/1/ME701/19///70194L10/70194L10/240303150814/");
+    assert_val(id, "epk", "47/1/ME701/99///99999Z99/99999Z99/010101010101/");
     assert_val(id, "ecu_type", "ME701");
     ecu_id_free(id);
     /* a short run is text, kept */
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x10000, "47/1/ME701/19///70194L10/DDD");
+    puts_at(b, 0x10000, "47/1/ME701/99///99999Z99/DDD");
     id = run(b, SZ);
-    assert_val(id, "epk", "47/1/ME701/19///70194L10/DDD");
+    assert_val(id, "epk", "47/1/ME701/99///99999Z99/DDD");
     ecu_id_free(id);
     free(b);
 }
@@ -314,11 +314,11 @@ static void test_edc16(void **state)
     uint8_t *b = blank(0xFF);
     ecu_id *id;
     (void)state;
-    puts_at(b, 0x10, "1037381389");
+    puts_at(b, 0x10, "1037388888");
     put(b, 0x3D, "\xDE\xCA\xFE", 3);
     b[0x1A] = 0x00; /* the number is followed by binary data */
     id = run(b, SZ);
-    assert_val(id, "sw_number", "1037381389");
+    assert_val(id, "sw_number", "1037388888");
     assert_int_equal(ecu_id_get(id, "sw_number")->offset, 0x10);
     assert_int_equal(ecu_id_get(id, "sw_number")->confidence, 95);
     ecu_id_free(id);
@@ -357,22 +357,22 @@ static void test_motronic_reversed(void **state)
     uint8_t *b = blank(0xFF);
     ecu_id *id;
     (void)state;
-    /* M1.x: 0261200108 and 1267356191 stored with their digits reversed near the end */
-    puts_at(b, 0x7F02, "80100216201916537621");
+    /* M1.x: 0261205555 and 1267355555 stored with their digits reversed near the end */
+    puts_at(b, 0x7F02, "55550216205555537621");
     id = run(b, 0x8000);
-    assert_val(id, "hw_number", "0261200108");
-    assert_val(id, "sw_number", "1267356191");
+    assert_val(id, "hw_number", "0261205555");
+    assert_val(id, "sw_number", "1267355555");
     ecu_id_free(id);
     /* M1.x at 0x1F02 of 32 KiB, more digits after the pair (reversed HW, SW, then others) */
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x1F02, "271002162081555376216622271100845.03");
+    puts_at(b, 0x1F02, "777702162077775376216622999900845.03");
     id = run(b, 0x8000);
-    assert_val(id, "hw_number", "0261200172");
-    assert_val(id, "sw_number", "1267355518");
+    assert_val(id, "hw_number", "0261207777");
+    assert_val(id, "sw_number", "1267357777");
     assert_int_equal(ecu_id_get(id, "hw_number")->offset, 0x1F02);
     ecu_id_free(id);
     memset(b, 0xFF, SZ);
-    puts_at(b, 0x7F02, "80100216201916537621");
+    puts_at(b, 0x7F02, "55550216205555537621");
     /* far from the end of a larger image it is not taken */
     id = run(b, 0x10000 + 0x8000);
     assert_null(ecu_id_get(id, "hw_number"));
@@ -401,7 +401,7 @@ static void test_false_positives(void **state)
     assert_int_equal(ecu_id_field_count(id), 0);
     ecu_id_free(id);
     /* a number at the start of a longer run of digits is taken, with a low confidence */
-    puts_at(b, 0x200, "02612080101");
+    puts_at(b, 0x200, "02612043211");
     id = run(b, SZ);
     assert_int_equal(ecu_id_field_count(id), 2); /* with the manufacturer */
     assert_true(ecu_id_get(id, "hw_number")->confidence < 60);
@@ -424,10 +424,10 @@ static void test_truncated(void **state)
     uint8_t *b = blank(0xFF);
     size_t n;
     (void)state;
-    me7_table(b, 0x1A6DA, 0x1C000, "0261206561", "1037352740");
-    puts_at(b, 0x14255, "42/1/ME7.1/5/6005.01//X22ka/Dste5g/300899/");
+    me7_table(b, 0x1A6DA, 0x1C000, "0261209999", "1037359999");
+    puts_at(b, 0x14255, "42/1/ME7.1/5/9999.09//Z99zz/Dstz9z/010101/");
     puts_at(b, 0x1FFEF, "1M8GDM9AXKP042788"); /* ends at the very end */
-    puts_at(b, 0x8000, "TSW V2.40 280700");
+    puts_at(b, 0x8000, "TSW V9.99 280700");
     /* every truncation copies into a buffer of exactly that size (ASan sees overreads) */
     for (n = 0; n <= SZ; n += n < 64 ? 1 : 0x1FF1) {
         uint8_t *c = malloc(n ? n : 1);
@@ -472,11 +472,11 @@ static void test_compare(void **state)
     const char *keys[ECU_ID_MAX_KEYS];
     size_t nk;
     (void)state;
-    puts_at(b, 0x18000, "02612080101037367570");
+    puts_at(b, 0x18000, "02612043211037354321");
     a = run(b, SZ);
     b[0x12000] ^= 0x55; /* a tuned copy */
     c = run(b, SZ);
-    puts_at(b, 0x18000, "02612080101037999999");
+    puts_at(b, 0x18000, "02612043211037999999");
     d = run(b, SZ);
     memset(b, 0xFF, SZ);
     puts_at(b, 0x100, "1M8GDM9AXKP042788");
