@@ -427,6 +427,7 @@ static void test_api(void **state)
 }
 
 /* Appends to a growing text buffer. */
+static void cat(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cat(char **buf, size_t *len, const char *fmt, ...)
 {
     va_list ap;
