@@ -44,7 +44,9 @@
  * checksums hold. A Nissan ROM of a CPU type that has std checksums (nissan_romdefs.c) in which
  * they are not found is reported with a block "slots not found" that is bad and cannot be
  * corrected: the file was modified or damaged, and where to write is unknown. The same for
- * alt2 without its start (the 16-bit code sum at skiploc is still checked).
+ * alt2 without its start (the 16-bit code sum at skiploc is still checked). With the stock
+ * read of the same software as reference (ecu_csum_set_reference, ecu-csum --reference) the
+ * layout is found there and the modified image is verified and corrected.
  */
 #include "family_private.h"
 
@@ -361,7 +363,8 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
                  s.cpu, (unsigned long long)s.fid, (unsigned long long)s.a2_start,
                  (unsigned long long)s.skip);
     else
-        snprintf(ev, evsz, "Nissan FID %s at 0x%llX, SH vectors; checksum slots not found",
+        snprintf(ev, evsz, "Nissan FID %s at 0x%llX, SH vectors; checksum slots not found (a "
+                 "modified image: its stock read as reference gives them)",
                  s.cpu, (unsigned long long)s.fid);
     return s.std_found || s.a2_found ? 90 : 70;
 }
@@ -410,7 +413,8 @@ static int add_unlocatable(struct blk_list *out, const char *name, uint64_t n)
     struct blk b;
     memset(&b, 0, sizeof b);
     snprintf(b.name, sizeof b.name, "%s", name);
-    snprintf(b.algo, sizeof b.algo, "slots not found: modified or damaged");
+    /* (the algorithm field has 48 bytes: the remedy is said in the evidence and the man page) */
+    snprintf(b.algo, sizeof b.algo, "slots not found: data changed, give a reference");
     b.kind = BK_CUSTOM;
     b.ranges[0] = (ecu_range){0, n};
     b.nranges = 1;
