@@ -377,14 +377,16 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
 
 /* ---- detection ------------------------------------------------------------------------------ */
 
-/* A forced-only family named for an image that is not of its size (family_private.h). */
-static int forced_wrong_size(const ecu_csum *cs)
+/* A forced-only family named for an image of @p n bytes, not of its size (family_private.h). */
+static int forced_wrong_size(const ecu_csum *cs, size_t n)
 {
     return cs->forced && cs->forced->forced_only &&
-           (cs->size < cs->forced->min_size || cs->size > cs->forced->max_size);
+           (n < cs->forced->min_size || n > cs->forced->max_size);
 }
 
-static void detect(ecu_csum *cs)
+/* The family of the @p n bytes at @p d (the handle's copy, or the caller's bytes for
+   ecu__csum_detect): candidates, evidence, family and score, or the verdict ambiguous. */
+static void detect(ecu_csum *cs, const uint8_t *d, size_t n)
 {
     size_t i, best = 0, ties = 0;
     char ev[160];
@@ -394,16 +396,16 @@ static void detect(ecu_csum *cs)
         cs->cand[0].score = 100;
         cs->ncand = 1;
         snprintf(cs->evidence, sizeof cs->evidence, "family given by the caller");
-        if (forced_wrong_size(cs)) {
+        if (forced_wrong_size(cs, n)) {
             /* no signature to go by: the size is all there is, and it is not this layout's */
             if (cs->forced->min_size == cs->forced->max_size)
                 snprintf(cs->evidence, sizeof cs->evidence,
                          "family given by the caller, but the image is 0x%zX bytes, not 0x%zX: "
-                         "its layout does not apply", cs->size, cs->forced->min_size);
+                         "its layout does not apply", n, cs->forced->min_size);
             else
                 snprintf(cs->evidence, sizeof cs->evidence,
                          "family given by the caller, but the image is 0x%zX bytes, not "
-                         "0x%zX-0x%zX: its layout does not apply", cs->size,
+                         "0x%zX-0x%zX: its layout does not apply", n,
                          cs->forced->min_size, cs->forced->max_size);
         }
         cs->family = cs->forced;
@@ -413,10 +415,10 @@ static void detect(ecu_csum *cs)
     for (i = 0; i < ecu__nfamilies && cs->ncand < MAX_CANDIDATES; i++) {
         const struct family *f = ecu__families[i];
         unsigned s;
-        if (f->forced_only || cs->size < f->min_size || cs->size > f->max_size)
+        if (f->forced_only || n < f->min_size || n > f->max_size)
             continue;
         ev[0] = '\0';
-        s = f->detect(cs->img, cs->size, ev, sizeof ev);
+        s = f->detect(d, n, ev, sizeof ev);
         if (s < ECU_DETECT_MIN)
             continue;
         cs->cand[cs->ncand].f = f;
@@ -543,6 +545,15 @@ static int analyze_reference(ecu_csum *cs)
     return ECU_OK;
 }
 
+int ecu__csum_detect(ecu_csum *cs, const uint8_t *data, size_t size)
+{
+    if (!cs || (!data && size))
+        return ECU_ERR_INVALID;
+    clear(cs); /* no image is held: nothing to verify or correct */
+    detect(cs, data, size);
+    return ECU_OK;
+}
+
 int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
     long bad;
@@ -562,10 +573,10 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     cs->size = size;
     if (cs->layout)
         return analyze_layout(cs);
-    detect(cs);
+    detect(cs, cs->img, cs->size);
     if (cs->verdict == ECU_VERDICT_AMBIGUOUS || !cs->family)
         return ECU_OK;
-    if (!cs->family->layout || forced_wrong_size(cs)) {
+    if (!cs->family->layout || forced_wrong_size(cs, cs->size)) {
         cs->verdict = ECU_VERDICT_NO_LAYOUT;
         return ECU_OK;
     }

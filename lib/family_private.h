@@ -137,6 +137,12 @@ struct family {
 
 #define ECU_DETECT_MIN 50
 
+/* Detection alone, for the other parts of the library (identification): the family,
+   score, evidence and candidates of ecu_csum_analyze, without copying the image, laying out
+   or verifying anything; the handle then holds no image (nothing to verify or correct).
+   ECU_OK or ECU_ERR_INVALID. */
+int ecu__csum_detect(ecu_csum *cs, const uint8_t *data, size_t size);
+
 extern const struct family *const ecu__families[];
 extern const size_t ecu__nfamilies;
 

@@ -896,7 +896,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
     if (!id->cs && !(id->cs = ecu_csum_new()))
         return ECU_ERR_NOMEM;
     if (size) {
-        int rc = ecu_csum_analyze(id->cs, data, size);
+        int rc = ecu__csum_detect(id->cs, data, size); /* the family only: no verification */
         if (rc != ECU_OK)
             return rc;
         fam = ecu_csum_family(id->cs);
