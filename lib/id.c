@@ -33,6 +33,7 @@
 
 #include "ecu/csum.h"
 #include "family_private.h"
+#include "families/ident_util.h"
 #include "id_private.h"
 
 #ifdef __SSE2__
@@ -67,16 +68,12 @@ static const char *const keys[] = {
 #define ME7_BASE 0x800000u
 #define MAX_PER_KEY 16
 
-static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
-static int is_upper(uint8_t c) { return c >= 'A' && c <= 'Z'; }
-static int is_alnum(uint8_t c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
-static int is_print(uint8_t c) { return c >= 0x20 && c < 0x7F; }
 
 static int all_digits(const uint8_t *p, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (!is_digit(p[i]))
+        if (!id_digit(p[i]))
             return 0;
     return 1;
 }
@@ -104,8 +101,8 @@ static unsigned key_rank(const char *key)
  * Adds a field (value trimmed of spaces; empty or unprintable values are dropped). The same
  * key and value found again keeps the higher confidence (and its offset and source).
  */
-static void add(ecu_id *id, const char *key, const uint8_t *val, size_t len, uint64_t off,
-                unsigned conf, const char *source)
+void ecu__id_add(ecu_id *id, const char *key, const uint8_t *val, size_t len, uint64_t off,
+                 unsigned conf, const char *source)
 {
     size_t i, nkey = 0;
     struct field *f;
@@ -120,7 +117,7 @@ static void add(ecu_id *id, const char *key, const uint8_t *val, size_t len, uin
     if (!len || id->nomem)
         return;
     for (i = 0; i < len; i++)
-        if (!is_print(val[i]))
+        if (!id_print(val[i]))
             return;
     if (conf > 100)
         conf = 100;
@@ -179,7 +176,7 @@ static void add(ecu_id *id, const char *key, const uint8_t *val, size_t len, uin
 
 static void adds(ecu_id *id, const char *key, const char *val, unsigned conf, const char *source)
 {
-    add(id, key, (const uint8_t *)val, strlen(val), ECU_ID_NO_OFFSET, conf, source);
+    ecu__id_add(id, key, (const uint8_t *)val, strlen(val), ECU_ID_NO_OFFSET, conf, source);
 }
 
 static void clear(ecu_id *id)
@@ -231,21 +228,16 @@ static int bosch_sw(const uint8_t *p)
            memcmp(p, "1267", 4) == 0 || memcmp(p, "1277", 4) == 0;
 }
 
-/*
- * VAG part number: three characters (a digit first, e.g. 022, 4B0, 03L), three digits
- * (906, 907, 909, 910...), three digits, up to three capital letters; spaces may follow.
- * Returns the length of the number (9 to 12), 0 when @p p does not start with one.
- */
-static size_t vag_part(const uint8_t *p, size_t n)
+size_t ecu__id_vag_part(const uint8_t *p, size_t n)
 {
     size_t i, k = 9;
-    if (n < 9 || !is_digit(p[0]) || !is_alnum(p[1]) || !is_alnum(p[2]) || !all_digits(p + 3, 6))
+    if (n < 9 || !id_digit(p[0]) || !id_alnum(p[1]) || !id_alnum(p[2]) || !all_digits(p + 3, 6))
         return 0;
     if (p[3] != '9')
         return 0;
-    for (i = 0; i < 3 && k < n && is_upper(p[k]); i++)
+    for (i = 0; i < 3 && k < n && id_upper(p[k]); i++)
         k++;
-    if (k < n && is_alnum(p[k]))
+    if (k < n && id_alnum(p[k]))
         return 0;
     return k;
 }
@@ -281,9 +273,9 @@ static inline void grow(uint64_t *lo, uint64_t *hi, unsigned s)
 static int number_at(const uint8_t *d, size_t n, size_t s)
 {
     size_t e;
-    if (!is_digit(d[s]) || (s > 0 && is_digit(d[s - 1])))
+    if (!id_digit(d[s]) || (s > 0 && id_digit(d[s - 1])))
         return 0;
-    for (e = s; e < n && is_digit(d[e]); e++)
+    for (e = s; e < n && id_digit(d[e]); e++)
         ;
     return e - s >= 10 || (d[s] == '0' && e < n && d[e] == ' ');
 }
@@ -293,9 +285,9 @@ static int number_at(const uint8_t *d, size_t n, size_t s)
 static int alnum17_at(const uint8_t *d, size_t n, size_t s)
 {
     size_t e;
-    if (n - s < 17 || !is_alnum(d[s]) || (s > 0 && is_alnum(d[s - 1])))
+    if (n - s < 17 || !id_alnum(d[s]) || (s > 0 && id_alnum(d[s - 1])))
         return 0;
-    for (e = s; e < n && is_alnum(d[e]); e++)
+    for (e = s; e < n && id_alnum(d[e]); e++)
         ;
     return e - s == 17;
 }
@@ -303,8 +295,8 @@ static int alnum17_at(const uint8_t *d, size_t n, size_t s)
 /* `NN/N/` with its first slash at @p at, and room for the check of scan_epk. */
 static int epk_at(const uint8_t *d, size_t n, size_t at)
 {
-    return d[at] == '/' && at >= 2 && n - at >= 8 && is_digit(d[at - 1]) && is_digit(d[at - 2]) &&
-           is_digit(d[at + 1]) && d[at + 2] == '/';
+    return d[at] == '/' && at >= 2 && n - at >= 8 && id_digit(d[at - 1]) && id_digit(d[at - 2]) &&
+           id_digit(d[at + 1]) && d[at + 2] == '/';
 }
 
 static void add_cand(ecu_id *id, int kind, size_t at)
@@ -500,14 +492,14 @@ static size_t next_marker(const ecu_id *id, int kind, size_t *k, const uint8_t *
 
 static int vin_char(uint8_t c)
 {
-    return is_digit(c) || (is_upper(c) && c != 'I' && c != 'O' && c != 'Q');
+    return id_digit(c) || (id_upper(c) && c != 'I' && c != 'O' && c != 'Q');
 }
 
 static int vin_value(uint8_t c)
 {
     /* ISO 3779 transliteration: A-H 1-8, J-R 1-9 without O and Q, S-Z 2-9 */
     static const char map[] = "12345678-12345-7-923456789";
-    if (is_digit(c))
+    if (id_digit(c))
         return c - '0';
     return map[c - 'A'] - '0';
 }
@@ -547,7 +539,7 @@ static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
         if (e - s != 17)
             continue;
         if (!all_digits(d + s + 13, 4) ||
-            !(is_upper(d[s]) || is_upper(d[s + 1]) || is_upper(d[s + 2])))
+            !(id_upper(d[s]) || id_upper(d[s + 1]) || id_upper(d[s + 2])))
             continue;
         {
             char chk = vin_check(d + s), src[80];
@@ -560,7 +552,7 @@ static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
                          (char)d[s + 8], chk);
                 conf = 40;
             }
-            add(id, "vin", d + s, 17, s, conf, src);
+            ecu__id_add(id, "vin", d + s, 17, s, conf, src);
             found++;
         }
     }
@@ -632,9 +624,9 @@ static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
                 conf = 50;
             else if (ent[j].k == 4 && !(len == 10 && bosch_sw(v)))
                 conf = 50;
-            else if (ent[j].k == 10 && !vag_part(v, len))
+            else if (ent[j].k == 10 && !ecu__id_vag_part(v, len))
                 conf = 60;
-            add(id, ent[j].key, v, len, off, conf, src);
+            ecu__id_add(id, ent[j].key, v, len, off, conf, src);
         }
         break;
     }
@@ -654,13 +646,13 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
         p++;
         s = at - 2;
         t = at + 3;
-        for (e = t; e < n && e - t < 24 && (is_alnum(d[e]) || d[e] == '.' || d[e] == '_'); e++)
+        for (e = t; e < n && e - t < 24 && (id_alnum(d[e]) || d[e] == '.' || d[e] == '_'); e++)
             ;
         if (e - t < 2 || e >= n || d[e] != '/')
             continue;
         {
             size_t tlen = e - t, z;
-            for (z = e; z < n && z - s < 128 && is_print(d[z]); z++)
+            for (z = e; z < n && z - s < 128 && id_print(d[z]); z++)
                 ;
             if (z - s < 12)
                 continue;
@@ -673,8 +665,8 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
                 if (d[z - 1] != '/' && z - r >= 8 && r > s && d[r - 1] == '/')
                     z = r;
             }
-            add(id, "epk", d + s, z - s, s, 85, "EPK/DAMOS descriptor string");
-            add(id, "ecu_type", d + t, tlen, t, 80, "third part of the EPK");
+            ecu__id_add(id, "epk", d + s, z - s, s, 85, "EPK/DAMOS descriptor string");
+            ecu__id_add(id, "ecu_type", d + t, tlen, t, 80, "third part of the EPK");
             found++;
             p = d + z;
         }
@@ -708,19 +700,19 @@ static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, i
         }
         if (rev && sw && k + 20 <= len && bosch_hw(v + k + 10)) {
             /* reversed, a HW+SW pair reads SW then HW */
-            add(id, "sw_number", v + k, 10, AT(k), 80, src[1][0]);
-            add(id, "hw_number", v + k + 10, 10, AT(k + 10), 80, src[1][0]);
+            ecu__id_add(id, "sw_number", v + k, 10, AT(k), 80, src[1][0]);
+            ecu__id_add(id, "hw_number", v + k + 10, 10, AT(k + 10), 80, src[1][0]);
             k += 20;
             continue;
         }
         if (hw && k + 20 <= len && bosch_sw(v + k + 10)) {
             unsigned conf = len == 20 ? 90 : 80;
-            add(id, "hw_number", v + k, 10, AT(k), conf, src[rev][0]);
-            add(id, "sw_number", v + k + 10, 10, AT(k + 10), conf, src[rev][0]);
+            ecu__id_add(id, "hw_number", v + k, 10, AT(k), conf, src[rev][0]);
+            ecu__id_add(id, "sw_number", v + k + 10, 10, AT(k + 10), conf, src[rev][0]);
             k += 20;
             continue;
         }
-        add(id, hw ? "hw_number" : "sw_number", v + k, 10, AT(k),
+        ecu__id_add(id, hw ? "hw_number" : "sw_number", v + k, 10, AT(k),
             rev ? 70 : len == 10 ? 60 : k == 0 ? 55 : 50, src[rev][hw ? 1 : 2]);
         k += 10;
     }
@@ -738,18 +730,18 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
     while ((i = next_cand(id, C_NUMBER, &c, i, n)) < n) {
         size_t s, e;
         s = i;
-        for (e = s; e < n && is_digit(d[e]); e++)
+        for (e = s; e < n && id_digit(d[e]); e++)
             ;
         i = e;
         if (e - s >= 10 && n - e > 11 && (d[e] == 0 || d[e] == ' ') && bosch_hw(d + e - 10) &&
-            bosch_sw(d + e + 1) && !is_digit(d[e + 11])) {
+            bosch_sw(d + e + 1) && !id_digit(d[e + 11])) {
             /* a hardware number ending the run, a NUL or space, a software number */
             unsigned conf = e - s == 10 ? 90 : 85;
             if (e - s > 10)
                 numbers_in_run(id, d + s, e - s - 10, s, 0);
-            add(id, "hw_number", d + e - 10, 10, e - 10, conf,
+            ecu__id_add(id, "hw_number", d + e - 10, 10, e - 10, conf,
                 "Bosch HW and SW numbers back to back");
-            add(id, "sw_number", d + e + 1, 10, e + 1, conf,
+            ecu__id_add(id, "sw_number", d + e + 1, 10, e + 1, conf,
                 "Bosch HW and SW numbers back to back");
             i = e + 11;
         } else if (e - s >= 10) {
@@ -757,7 +749,7 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
         } else if (e - s == 1 && d[s] == '0' && n - s >= 13 && d[s + 1] == ' ' &&
                    d[s + 5] == ' ' && d[s + 9] == ' ' && all_digits(d + s + 2, 3) &&
                    all_digits(d + s + 6, 3) && all_digits(d + s + 10, 3) &&
-                   (n - s == 13 || !is_digit(d[s + 13]))) {
+                   (n - s == 13 || !id_digit(d[s + 13]))) {
             /* spaced form `0 281 xxx xxx` (EDC17) */
             uint8_t v[10];
             v[0] = '0';
@@ -765,7 +757,7 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
             memcpy(v + 4, d + s + 6, 3);
             memcpy(v + 7, d + s + 10, 3);
             if (bosch_hw(v))
-                add(id, "hw_number", v, 10, s, 75, "Bosch hardware number, spaced");
+                ecu__id_add(id, "hw_number", v, 10, s, 75, "Bosch hardware number, spaced");
         }
     }
 }
@@ -783,12 +775,12 @@ static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
     while (i < n) {
         size_t s, e, k;
         uint8_t v[2048];
-        if (!is_digit(d[i])) {
+        if (!id_digit(d[i])) {
             i++;
             continue;
         }
         s = i;
-        for (e = s; e < n && is_digit(d[e]); e++)
+        for (e = s; e < n && id_digit(d[e]); e++)
             ;
         i = e;
         if (e - s < 10 || e - s > sizeof v)
@@ -804,30 +796,30 @@ static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
     size_t found = 0, c = 0;
-    if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && is_digit(d[0x8005]) &&
-        d[0x8006] == '.' && is_digit(d[0x8007])) {
+    if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && id_digit(d[0x8005]) &&
+        d[0x8006] == '.' && id_digit(d[0x8007])) {
         size_t e;
-        for (e = 0x8000; e < n && e - 0x8000 < 40 && is_print(d[e]); e++)
+        for (e = 0x8000; e < n && e - 0x8000 < 40 && id_print(d[e]); e++)
             ;
-        add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
+        ecu__id_add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
     }
     while (found < MAX_PER_KEY &&
            (p = d + next_marker(id, C_EDC, &c, d, n, (size_t)(p - d), "EDC  ", 5, 1)) < end) {
         size_t m = (size_t)(p - d), k;
         p += 5;
-        if (m >= 20 && (k = vag_part(d + m - 20, 12)) != 0) {
-            add(id, "part_number", d + m - 20, k, m - 20, 85, "VAG ident label before `EDC  `");
+        if (m >= 20 && (k = ecu__id_vag_part(d + m - 20, 12)) != 0) {
+            ecu__id_add(id, "part_number", d + m - 20, k, m - 20, 85, "VAG ident label before `EDC  `");
             found++;
         }
         /* `EDC  SG  1541 ...`: the VAG software version; a Bosch software number right
            after the marker (EDC17 labels) */
-        if (n - m >= 14 && d[m + 8] == ' ' && is_alnum(d[m + 9]) && is_alnum(d[m + 10]) &&
-            is_alnum(d[m + 11]) && is_alnum(d[m + 12]) && d[m + 13] == ' ')
-            add(id, "sw_version", d + m + 9, 4, m + 9, 75, "VAG ident label after `EDC  `");
-        if (n - m >= 16 && bosch_sw(d + m + 5) && !is_digit(d[m + 15]))
-            add(id, "sw_number", d + m + 5, 10, m + 5, 85, "VAG ident label after `EDC  `");
-        if (n - m >= 34 && bosch_hw(d + m + 23) && !is_digit(d[m + 33]))
-            add(id, "hw_number", d + m + 23, 10, m + 23, 85, "VAG ident label after `EDC  `");
+        if (n - m >= 14 && d[m + 8] == ' ' && id_alnum(d[m + 9]) && id_alnum(d[m + 10]) &&
+            id_alnum(d[m + 11]) && id_alnum(d[m + 12]) && d[m + 13] == ' ')
+            ecu__id_add(id, "sw_version", d + m + 9, 4, m + 9, 75, "VAG ident label after `EDC  `");
+        if (n - m >= 16 && bosch_sw(d + m + 5) && !id_digit(d[m + 15]))
+            ecu__id_add(id, "sw_number", d + m + 5, 10, m + 5, 85, "VAG ident label after `EDC  `");
+        if (n - m >= 34 && bosch_hw(d + m + 23) && !id_digit(d[m + 33]))
+            ecu__id_add(id, "hw_number", d + m + 23, 10, m + 23, 85, "VAG ident label after `EDC  `");
     }
 }
 
@@ -844,7 +836,7 @@ static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
                end) {
         size_t m = (size_t)(p - d), k, j;
         p += 8;
-        if (m < 12 || (k = vag_part(d + m - 12, 12)) == 0 || n - m < 25)
+        if (m < 12 || (k = ecu__id_vag_part(d + m - 12, 12)) == 0 || n - m < 25)
             continue;
         for (j = m - 12 + k; j < m; j++)
             if (d[j] != ' ')
@@ -852,11 +844,11 @@ static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
         if (j != m)
             continue;
         found++;
-        add(id, "part_number", d + m - 12, k, m - 12, 80, "VAG ident label (MOTRONIC)");
-        for (j = 0; j < 4 && is_alnum(d[m + 20 + j]); j++)
+        ecu__id_add(id, "part_number", d + m - 12, k, m - 12, 80, "VAG ident label (MOTRONIC)");
+        for (j = 0; j < 4 && id_alnum(d[m + 20 + j]); j++)
             ;
-        if (j == 4 && !is_alnum(d[m + 24]))
-            add(id, "sw_version", d + m + 20, 4, m + 20, 80, "VAG ident label (MOTRONIC)");
+        if (j == 4 && !id_alnum(d[m + 24]))
+            ecu__id_add(id, "sw_version", d + m + 20, 4, m + 20, 80, "VAG ident label (MOTRONIC)");
     }
 }
 
@@ -870,7 +862,7 @@ static void scan_edc16(ecu_id *id, const uint8_t *d, size_t n)
         if (a + 0x40 > n || memcmp(d + a + 0x3D, "\xDE\xCA\xFE", 3) != 0)
             continue;
         if (bosch_sw(d + a + 0x10))
-            add(id, "sw_number", d + a + 0x10, 10, a + 0x10, 95,
+            ecu__id_add(id, "sw_number", d + a + 0x10, 10, a + 0x10, 95,
                 "EDC16 software number at active start + 0x10");
     }
 }
@@ -926,7 +918,7 @@ int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
         scan_numbers(id, data, size);
         scan_reversed(id, data, size);
         scan_vin(id, data, size);
-        ecu__id_others(id, add, id->cs, data, size); /* other makers: lib/id_others.c */
+        ecu__id_others(id, id->cs, data, size); /* other makers: lib/id_others.c */
     }
     if (!fam && (ecu_id_get(id, "hw_number") || ecu_id_get(id, "sw_number")))
         adds(id, "manufacturer", "Bosch", 60, "Bosch hardware/software number format");

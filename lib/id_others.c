@@ -47,7 +47,6 @@
 
 struct ctx {
     ecu_id *id;
-    ecu__id_add_fn add;
     const uint8_t *d; /* the bytes searched (the image, or its pair-swapped copy) */
     size_t n;
 };
@@ -57,17 +56,15 @@ static void put(const struct ctx *c, const char *key, size_t at, size_t len, uns
                 const char *src)
 {
     if (at <= c->n && c->n - at >= len)
-        c->add(c->id, key, c->d + at, len, at, conf, src);
+        ecu__id_add(c->id, key, c->d + at, len, at, conf, src);
 }
 
 /* A field whose value is not the bytes at its offset (formatted, or derived). */
 static void put_text(const struct ctx *c, const char *key, const char *val, uint64_t at,
                      unsigned conf, const char *src)
 {
-    c->add(c->id, key, (const uint8_t *)val, strlen(val), at, conf, src);
+    ecu__id_add(c->id, key, (const uint8_t *)val, strlen(val), at, conf, src);
 }
-
-static int is_printable(uint8_t v) { return v >= 0x20 && v < 0x7F; }
 
 /* Length of the run of bytes passing @p cls from @p at, at most @p max. */
 static size_t run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(uint8_t))
@@ -78,21 +75,10 @@ static size_t run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(
     return k;
 }
 
-/*
- * A VAG part number at @p at: a digit, two letters or digits, '9', five digits, up to three
- * capital letters (032906030AG, 03Z906099Q, 8V0906259H); its length (9 to 12) or 0.
- */
+/* A VAG part number at @p at (ecu__id_vag_part): its length (9 to 12) or 0. */
 static size_t vag_part_at(const uint8_t *d, size_t n, size_t at)
 {
-    size_t k = 9;
-    if (!id_all(d, n, at, 9, id_alnum) || !id_digit(d[at]) || d[at + 3] != '9' ||
-        !id_all(d, n, at + 3, 6, id_digit))
-        return 0;
-    while (k < 12 && at + k < n && id_upper(d[at + k]))
-        k++;
-    if (at + k < n && id_alnum(d[at + k]))
-        return 0;
-    return k;
+    return at < n ? ecu__id_vag_part(d + at, n - at) : 0;
 }
 
 /* ---- Siemens MS4x ---------------------------------------------------------------------------- */
@@ -191,7 +177,7 @@ static void subaru(const struct ctx *c)
         return;
     }
     /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
-    if (!id_all(d, n, 0x4000, 32, is_printable))
+    if (!id_all(d, n, 0x4000, 32, id_print))
         return;
     for (end = 32; end > 0 && d[0x4000 + end - 1] == ' '; end--)
         ;
@@ -334,7 +320,7 @@ static void simos(const struct ctx *c)
         if (v->size != c->n)
             continue;
         for (k = 0; k < 5 && v->b[k].name; k++)
-            if (id_all(c->d, c->n, v->b[k].id_at, v->b[k].len, is_printable) &&
+            if (id_all(c->d, c->n, v->b[k].id_at, v->b[k].len, id_print) &&
                 id_at(c->d, c->n, v->b[k].id_at, v->prefix, strlen(v->prefix)))
                 m++;
         if (m > best_m) {
@@ -355,7 +341,7 @@ static void simos(const struct ctx *c)
         put(c, "sw_version", b->id_at, b->len, cal ? 90 : 70, src);
     }
     /* the box code: 12 bytes at CAL+0x60 (a VAG part number, padded with spaces) */
-    if (id_all(c->d, c->n, best->cal + 0x60, 12, is_printable)) {
+    if (id_all(c->d, c->n, best->cal + 0x60, 12, id_print)) {
         size_t len = vag_part_at(c->d, c->n, best->cal + 0x60);
         if (len)
             put(c, "part_number", best->cal + 0x60, len, 85, "Simos box code at CAL+0x60");
@@ -524,7 +510,7 @@ static void mjd_6jf(const struct ctx *c)
         break;
     }
     at = id_find(d, n, 0x60000, 0x71000, "6JF", 3);
-    if (at != ID_NONE && (k = run(d, n, at, 32, is_printable)) >= 6)
+    if (at != ID_NONE && (k = run(d, n, at, 32, id_print)) >= 6)
         put(c, "descriptor", at, k, 60, "Marelli MJD family tag 6JF");
 }
 
@@ -542,14 +528,12 @@ static void iaw_1ap(const struct ctx *c)
 
 /* ---- dispatch --------------------------------------------------------------------------------- */
 
-void ecu__id_others(ecu_id *id, ecu__id_add_fn add, const ecu_csum *cs, const uint8_t *d,
-                    size_t n)
+void ecu__id_others(ecu_id *id, const ecu_csum *cs, const uint8_t *d, size_t n)
 {
     const ecu_family_info *fam = cs ? ecu_csum_family(cs) : NULL;
     const char *f = fam ? fam->name : "";
     struct ctx c;
     c.id = id;
-    c.add = add;
     c.d = d;
     c.n = n;
     if (!d || !n)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers for families that are identified by text and markers (lib/families/delphi.c,
- * lib/families/marelli.c): bounded searches, character classes and evidence quoting. Every
+ * lib/families/marelli.c) and for identification (lib/id.c, lib/id_others.c): bounded
+ * searches, character classes and evidence quoting. Every
  * read is bounds-checked against the image size; every search is one linear pass
  * (ecu__memfind) over a region clamped to the image.
  */
@@ -23,6 +24,7 @@ static inline int id_alnum(uint8_t c)
     return id_digit(c) || id_upper(c) || (c >= 'a' && c <= 'z');
 }
 static inline int id_space(uint8_t c) { return c == ' ' || c == '\t'; }
+static inline int id_print(uint8_t c) { return c >= 0x20 && c < 0x7F; }
 
 /* Whether [at, at + len) lies in the image and every byte of it passes @p cls. */
 static inline int id_all(const uint8_t *d, size_t n, size_t at, size_t len, int (*cls)(uint8_t))
@@ -75,7 +77,7 @@ static inline void id_quote(const uint8_t *src, size_t len, char *out, size_t ou
     if (!outsz)
         return;
     for (i = 0; i < len && i + 1 < outsz; i++)
-        out[i] = src[i] >= 0x20 && src[i] < 0x7F ? (char)src[i] : '.';
+        out[i] = id_print(src[i]) ? (char)src[i] : '.';
     out[i] = '\0';
 }
 
