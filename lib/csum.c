@@ -377,6 +377,15 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
 
 /* ---- detection ------------------------------------------------------------------------------ */
 
+unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t evsz)
+{
+    (void)d;
+    (void)n;
+    (void)evidence;
+    (void)evsz;
+    return 0;
+}
+
 /* A forced-only family named for an image of @p n bytes, not of its size (family_private.h). */
 static int forced_wrong_size(const ecu_csum *cs, size_t n)
 {

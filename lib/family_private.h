@@ -137,6 +137,9 @@ struct family {
 
 #define ECU_DETECT_MIN 50
 
+/* The `detect` of a forced-only family: never a claim (no public signature). */
+unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t evsz);
+
 /* Detection alone, for the other parts of the library (identification): the family,
    score, evidence and candidates of ecu_csum_analyze, without copying the image, laying out
    or verifying anything; the handle then holds no image (nothing to verify or correct).

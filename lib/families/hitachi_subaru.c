@@ -47,16 +47,6 @@ static uint64_t balance(const uint8_t *img, size_t size, const struct blk *b)
     return (uint16_t)(SH_TARGET - total);
 }
 
-/* Never a claim: no public signature (family_private.h, forced_only). */
-static unsigned never(const uint8_t *d, size_t n, char *ev, size_t evsz)
-{
-    (void)d;
-    (void)n;
-    (void)ev;
-    (void)evsz;
-    return 0;
-}
-
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk b;
@@ -90,7 +80,7 @@ const struct family ecu__family_hitachi_subaru_sh72543r = {
     },
     .min_size = SH_SIZE,
     .max_size = SH_SIZE,
-    .detect = never,
+    .detect = ecu__detect_never,
     .layout = layout,
     .forced_only = 1,
 };

@@ -25,16 +25,6 @@
 #define GS20_END 0xFFC8 /* exclusive: 0xFFC7 is the last byte */
 #define GS20_SLOT 0x0D
 
-/* Never a claim: no public signature (family_private.h, forced_only). */
-static unsigned never(const uint8_t *d, size_t n, char *ev, size_t evsz)
-{
-    (void)d;
-    (void)n;
-    (void)ev;
-    (void)evsz;
-    return 0;
-}
-
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk b;
@@ -67,7 +57,7 @@ const struct family ecu__family_siemens_gs20 = {
     },
     .min_size = GS20_SIZE,
     .max_size = GS20_SIZE,
-    .detect = never,
+    .detect = ecu__detect_never,
     .layout = layout,
     .forced_only = 1,
 };
