@@ -101,6 +101,14 @@ static int worse(int a, int b)
     return rank[b] > rank[a] ? b : a;
 }
 
+/* Why the image has no layout: the reference's refusal (from the evidence) when --reference
+   was given and refused, else @p otherwise. */
+static const char *no_layout_reason(const ecu_csum *cs, const struct opts *o, const char *otherwise)
+{
+    const char *r = o->reference ? strstr(ecu_csum_evidence(cs), "reference not used: ") : NULL;
+    return r ? r : otherwise;
+}
+
 static void print_ranges(FILE *f, const ecu_block *b, int json)
 {
     size_t i;
@@ -132,11 +140,8 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
         fprintf(rep, " (%s, %zu of %zu checksum blocks corrected)", f->name, fixed, nb);
         break;
     case ECU_VERDICT_NO_LAYOUT:
-        if (o->reference && strstr(ecu_csum_evidence(cs), "reference not used: "))
-            fprintf(rep, " (%s: %s)", f->name,
-                    strstr(ecu_csum_evidence(cs), "reference not used: "));
-        else
-            fprintf(rep, " (%s: no known checksum layout for this image)", f->name);
+        fprintf(rep, " (%s: %s)", f->name,
+                no_layout_reason(cs, o, "no known checksum layout for this image"));
         break;
     case ECU_VERDICT_AMBIGUOUS:
         fprintf(rep, ":");
@@ -256,11 +261,8 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
         ecu_verdict v = ecu_csum_verdict(cs);
         if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
             tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
-                                                     ? (o->reference && strstr(ecu_csum_evidence(cs),
-                                                                               "reference not used: ")
-                                                            ? strstr(ecu_csum_evidence(cs),
-                                                                     "reference not used: ")
-                                                            : "no known checksum layout for its family")
+                                                     ? no_layout_reason(cs, o,
+                                                                        "no known checksum layout for its family")
                                                  : v == ECU_VERDICT_AMBIGUOUS
                                                      ? "the family is ambiguous (use --family)"
                                                  : o->layout ? "the layout does not apply to it"
