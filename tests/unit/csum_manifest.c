@@ -285,6 +285,18 @@ int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes)
     return 1;
 }
 
+int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned bytes)
+{
+    if (csum_manifest_load(m, path))
+        return -1;
+    if (!csum_manifest_slot_bytes(m, bytes)) {
+        print_error("%s: a slot that is not %u bytes\n", path, bytes);
+        csum_manifest_free(m);
+        return -1;
+    }
+    return 0;
+}
+
 int csum_is_good(const struct csum_image *x) { return strcmp(x->good, "-") == 0; }
 
 /* ---- helpers -------------------------------------------------------------------------------- */

@@ -73,6 +73,9 @@ int csum_manifest_load(struct csum_manifest *m, const char *path);
 void csum_manifest_free(struct csum_manifest *m);
 /* Whether every block of every image has a slot of @p bytes bytes. */
 int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes);
+/* csum_manifest_load, then every slot must be @p bytes bytes; 0, or -1 after saying why (and
+ * with nothing left to free). */
+int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned bytes);
 
 const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file);
 int csum_is_good(const struct csum_image *x);
