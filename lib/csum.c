@@ -24,6 +24,12 @@ struct ecu_csum {
     ecu_layout *layout; /* the caller's layout (a copy), used instead of the registry */
     uint8_t *ref;       /* the caller's reference read (a copy): the layout comes from it */
     size_t ref_size;
+    /* the reference's blocks for one family, worked out (and verified) once, not per image:
+       valid while ref_for is that family and ref_forced says whether it was given */
+    const struct family *ref_for;
+    int ref_forced;
+    struct blk_list ref_blocks;
+    char ref_why[128]; /* why the reference cannot lend its layout ("" when it can) */
     /* the copy's memory, kept from one analysis to the next (CI jobs analyse thousands of
        files with one handle: no allocation and no fresh pages per file) */
     uint8_t *buf;
@@ -182,6 +188,7 @@ void ecu_csum_free(ecu_csum *cs)
     clear(cs);
     free(cs->buf);
     free(cs->ref);
+    free(cs->ref_blocks.v);
     ecu_layout_free(cs->layout);
     free(cs);
 }
@@ -235,6 +242,9 @@ int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size)
     free(cs->ref);
     cs->ref = copy;
     cs->ref_size = data ? size : 0;
+    free(cs->ref_blocks.v);
+    memset(&cs->ref_blocks, 0, sizeof cs->ref_blocks);
+    cs->ref_for = NULL;
     return ECU_OK;
 }
 
@@ -500,56 +510,82 @@ static int analyze_layout(ecu_csum *cs)
     return ECU_OK;
 }
 
+/* The reference's blocks for family @p f (cs->ref_blocks), and in cs->ref_why why it cannot
+   lend them: laid out and verified once per family, then reused for every image. */
+static int reference_layout(ecu_csum *cs, const struct family *f)
+{
+    char ev[160];
+    size_t i, nbad = 0;
+    if (cs->ref_for == f && cs->ref_forced == (cs->forced != NULL))
+        return ECU_OK;
+    free(cs->ref_blocks.v);
+    memset(&cs->ref_blocks, 0, sizeof cs->ref_blocks);
+    cs->ref_for = NULL;
+    cs->ref_why[0] = '\0';
+    if (!cs->forced && (cs->ref_size < f->min_size || cs->ref_size > f->max_size ||
+                        f->detect(cs->ref, cs->ref_size, ev, sizeof ev) < ECU_DETECT_MIN)) {
+        snprintf(cs->ref_why, sizeof cs->ref_why, "the reference is not recognised as %s",
+                 f->info.name);
+    } else {
+        if (f->layout(cs->ref, cs->ref_size, &cs->ref_blocks) != ECU_OK) {
+            free(cs->ref_blocks.v);
+            memset(&cs->ref_blocks, 0, sizeof cs->ref_blocks);
+            return ECU_ERR_NOMEM;
+        }
+        for (i = 0; i < cs->ref_blocks.n; i++) {
+            uint64_t stored, computed;
+            int ok;
+            block_eval(cs->ref, cs->ref_size, &cs->ref_blocks.v[i], &stored, &computed, &ok);
+            nbad += !ok;
+        }
+        if (!cs->ref_blocks.n)
+            snprintf(cs->ref_why, sizeof cs->ref_why, "no checksum block is found in the reference");
+        else if (nbad)
+            snprintf(cs->ref_why, sizeof cs->ref_why,
+                     "the reference does not verify (%zu of %zu blocks bad)", nbad,
+                     cs->ref_blocks.n);
+    }
+    cs->ref_for = f;
+    cs->ref_forced = cs->forced != NULL;
+    return ECU_OK;
+}
+
 /* The analysis of the detected (or given) family with the blocks laid out on the caller's
    reference read, when that read is of the same size and family and verifies. */
 static int analyze_reference(ecu_csum *cs)
 {
-    const struct family *f = cs->family;
-    struct blk_list rb = {NULL, 0, 0};
-    char why[128] = "", ev[160];
-    size_t i, nbad = 0;
+    const char *why;
+    size_t i, at;
     long bad;
+    char size_why[128];
     if (cs->ref_size != cs->size) {
-        snprintf(why, sizeof why, "the reference has 0x%zX bytes, the image 0x%zX", cs->ref_size,
-                 cs->size);
-    } else if (!cs->forced && (cs->ref_size < f->min_size || cs->ref_size > f->max_size ||
-                               f->detect(cs->ref, cs->ref_size, ev, sizeof ev) < ECU_DETECT_MIN)) {
-        snprintf(why, sizeof why, "the reference is not recognised as %s", f->info.name);
+        snprintf(size_why, sizeof size_why, "the reference has 0x%zX bytes, the image 0x%zX",
+                 cs->ref_size, cs->size);
+        why = size_why;
     } else {
-        if (f->layout(cs->ref, cs->ref_size, &rb) != ECU_OK) {
-            free(rb.v);
+        if (reference_layout(cs, cs->family) != ECU_OK) {
             clear(cs);
             return ECU_ERR_NOMEM;
         }
-        for (i = 0; i < rb.n; i++) {
-            uint64_t stored, computed;
-            int ok;
-            block_eval(cs->ref, cs->ref_size, &rb.v[i], &stored, &computed, &ok);
-            nbad += !ok;
-        }
-        if (!rb.n)
-            snprintf(why, sizeof why, "no checksum block is found in the reference");
-        else if (nbad)
-            snprintf(why, sizeof why, "the reference does not verify (%zu of %zu blocks bad)",
-                     nbad, rb.n);
+        why = cs->ref_why;
     }
+    at = strlen(cs->evidence);
     if (why[0]) { /* nothing to lay out with: nothing is verified, nothing corrected */
-        size_t at = strlen(cs->evidence);
-        free(rb.v);
         snprintf(cs->evidence + at, sizeof cs->evidence - at, "; reference not used: %s", why);
         cs->verdict = ECU_VERDICT_NO_LAYOUT;
         return ECU_OK;
     }
-    cs->blocks = rb;
+    for (i = 0; i < cs->ref_blocks.n; i++)
+        if (ecu__blk_add(&cs->blocks, &cs->ref_blocks.v[i]) != ECU_OK) {
+            clear(cs);
+            return ECU_ERR_NOMEM;
+        }
     if ((bad = verify_all(cs, NULL)) < 0) {
         clear(cs);
         return ECU_ERR_NOMEM;
     }
-    {
-        size_t at = strlen(cs->evidence);
-        snprintf(cs->evidence + at, sizeof cs->evidence - at, "; layout from the reference (%zu "
-                 "block%s)", rb.n, rb.n == 1 ? "" : "s");
-    }
+    snprintf(cs->evidence + at, sizeof cs->evidence - at, "; layout from the reference (%zu "
+             "block%s)", cs->blocks.n, cs->blocks.n == 1 ? "" : "s");
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
     return ECU_OK;
 }
