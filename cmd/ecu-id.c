@@ -289,13 +289,18 @@ static int cand_cmp(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Share of equal bytes, over the longer of the two images. */
+/* Share of equal bytes, over the longer of the two images (a byte only one has differs): the
+   comparison of ecu-cmp, without its diagnoses. -1 when memory runs out. */
 static double equal_share(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
-    size_t i, n = na < nb ? na : nb, eq = 0, longer = na > nb ? na : nb;
-    for (i = 0; i < n; i++)
-        eq += a[i] == b[i];
-    return longer ? (double)eq / (double)longer : 1.0;
+    const uint8_t *d[2] = {a, b};
+    size_t sz[2] = {na, nb}, longer = na > nb ? na : nb;
+    ecu_cmp *c = ecu_cmp_new();
+    double share = -1;
+    if (c && ecu_cmp_set_diagnose(c, 0) == ECU_OK && ecu_cmp_run(c, 2, d, sz) == ECU_OK)
+        share = longer ? (double)(longer - ecu_cmp_differing(c)) / (double)longer : 1.0;
+    ecu_cmp_free(c);
+    return share;
 }
 
 static int names_cmp(const void *a, const void *b)
@@ -392,6 +397,11 @@ static int find_original(char **args, int nargs, const struct opts *o)
         c[nc].path = paths[i];
         c[nc].score = equal_share(ecu_image_data(tuned), ecu_image_size(tuned),
                                   ecu_image_data(img), ecu_image_size(img));
+        if (c[nc].score < 0) {
+            tool_error(NULL, "out of memory");
+            trouble = 1;
+            continue;
+        }
         nc++;
     }
     qsort(c, nc, sizeof *c, cand_cmp);
