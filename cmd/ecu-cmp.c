@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "tool.h"
 
 struct read {
@@ -70,57 +71,13 @@ static int parse_ignore(const char *arg, uint64_t *s, uint64_t *e)
     return 0;
 }
 
-/* Appends "0x<hex>" (upper case) or decimal to *p; range lines are printed by the hundred
-   thousand for noisy reads, where printf would dominate the run time. */
-static char *put_hex(char *p, uint64_t v)
-{
-    int digits = 1;
-    while (digits < 16 && (v >> (4 * digits)))
-        digits++;
-    *p++ = '0';
-    *p++ = 'x';
-    while (digits--)
-        *p++ = "0123456789ABCDEF"[(v >> (4 * digits)) & 15];
-    return p;
-}
-
-static char *put_dec(char *p, uint64_t v)
-{
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                   "25262728293031323334353637383940414243444546474849"
-                                   "50515253545556575859606162636465666768697071727374"
-                                   "75767778798081828384858687888990919293949596979899";
-    char tmp[20];
-    int n = 20;
-    if (v < 10) { /* most lengths and counts of noisy reads are short */
-        *p = (char)('0' + v);
-        return p + 1;
-    }
-    if (v < 100) {
-        p[0] = pairs[v * 2];
-        p[1] = pairs[v * 2 + 1];
-        return p + 2;
-    }
-    while (v >= 100) {
-        unsigned d = (unsigned)(v % 100) * 2;
-        v /= 100;
-        tmp[--n] = pairs[d + 1];
-        tmp[--n] = pairs[d];
-    }
-    if (v >= 10) {
-        tmp[--n] = pairs[v * 2 + 1];
-        tmp[--n] = pairs[v * 2];
-    } else {
-        tmp[--n] = (char)('0' + v);
-    }
-    memcpy(p, tmp + n, (size_t)(20 - n));
-    return p + (20 - n);
-}
-
 /* Longest put_reads() output: 64 read numbers and their commas (9 + 55 * 2 + 63). */
 #define READS_TEXT_MAX 182
+/* what tool_put_dec() may store past the end of its digits */
+#define FMT_SPARE 16
 
-/* Appends the 1-based numbers of the reads set in @p mask, comma-separated ("" if none). */
+/* Appends the 1-based numbers of the reads set in @p mask, comma-separated ("" if none);
+   like tool_put_dec(), it may store FMT_SPARE bytes past the returned end. */
 static char *put_reads(char *p, uint64_t mask, size_t n)
 {
     size_t k;
@@ -130,7 +87,7 @@ static char *put_reads(char *p, uint64_t mask, size_t n)
             continue;
         if (!first)
             *p++ = ',';
-        p = put_dec(p, k + 1);
+        p = tool_put_dec(p, k + 1);
         first = 0;
     }
     return p;
@@ -139,7 +96,7 @@ static char *put_reads(char *p, uint64_t mask, size_t n)
 /* The reads of a mask as a JSON array of 1-based numbers. */
 static void print_reads_json(FILE *f, uint64_t mask, size_t n)
 {
-    char buf[READS_TEXT_MAX + 3], *p = buf;
+    char buf[READS_TEXT_MAX + 3 + FMT_SPARE], *p = buf;
     *p++ = '[';
     p = put_reads(p, mask, n);
     *p++ = ']';
@@ -180,44 +137,74 @@ static int reads_identical(const ecu_cmp *c, const struct read *r, size_t n)
     return ecu_cmp_identical(c) && !bases_differ(r, n);
 }
 
-static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
+/*
+ * The -l listing, printed while the comparison runs: the library hands over the ranges in
+ * batches as it finds them (ecu_cmp_set_range_sink), so noisy reads with a hundred thousand
+ * ranges never hold them all, and the lines reach the pipe while the rest is compared.
+ */
+struct lister {
+    FILE *f;
+    size_t n;        /* reads */
+    uint64_t limit;  /* ranges to print (--max) */
+    uint64_t listed; /* ranges printed so far */
+    size_t used;
+    char buf[1 << 16];
+};
+
+static int list_flush(struct lister *l)
+{
+    if (l->used && fwrite(l->buf, 1, l->used, l->f) != l->used)
+        return -1; /* a closed pipe or a full disk: the comparison can stop */
+    l->used = 0;
+    return 0;
+}
+
+static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
+{
+    struct lister *l = ctx;
+    size_t i;
+    if (l->listed >= l->limit) /* past --max: counted by the library, not printed */
+        return 0;
+    if (count > l->limit - l->listed)
+        count = (size_t)(l->limit - l->listed);
+    for (i = 0; i < count; i++, g++) {
+        char *p;
+        /* room for the longest line (64 read numbers and five numbers: 292 bytes) and the
+           bytes the number formatting stores past it */
+        if (l->used > sizeof l->buf - 512 && list_flush(l))
+            return -1;
+        p = l->buf + l->used;
+        p = tool_put_hex(p, g->start);
+        *p++ = ' ';
+        p = tool_put_dec(p, g->length);
+        *p++ = ' ';
+        p = tool_put_dec(p, g->differing);
+        if (l->n > 2) {
+            char *list;
+            *p++ = ' ';
+            list = p;
+            p = put_reads(p, g->reads, l->n);
+            if (p == list) /* no read differs from the majority: only unresolved bytes */
+                *p++ = '-';
+            *p++ = ' ';
+            p = tool_put_dec(p, g->unresolved);
+        }
+        *p++ = '\n';
+        l->used = (size_t)(p - l->buf);
+    }
+    l->listed += count;
+    return 0;
+}
+
+static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
+                       struct lister *l)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
-    if (o->list) {
-        uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
-        static char buf[1 << 18];
-        size_t used = 0;
-        for (i = 0; i < shown; i++) {
-            const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
-            char *p;
-            /* room for the longest line: 64 read numbers and five numbers */
-            if (used > sizeof buf - 512) {
-                fwrite(buf, 1, used, f);
-                used = 0;
-            }
-            p = buf + used;
-            p = put_hex(p, g->start);
-            *p++ = ' ';
-            p = put_dec(p, g->length);
-            *p++ = ' ';
-            p = put_dec(p, g->differing);
-            if (n > 2) {
-                char *list;
-                *p++ = ' ';
-                list = p;
-                p = put_reads(p, g->reads, n);
-                if (p == list) /* no read differs from the majority: only unresolved bytes */
-                    *p++ = '-';
-                *p++ = ' ';
-                p = put_dec(p, g->unresolved);
-            }
-            *p++ = '\n';
-            used = (size_t)(p - buf);
-        }
-        fwrite(buf, 1, used, f);
-        if (shown < nr)
-            fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - shown,
-                   nr - shown == 1 ? "" : "s");
+    if (o->list) { /* the ranges were listed during the run; what --max left out */
+        list_flush(l);
+        if (l->listed < nr)
+            fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - l->listed,
+                   nr - l->listed == 1 ? "" : "s");
         return;
     }
     if (reads_identical(c, r, n)) {
@@ -378,6 +365,8 @@ int main(int argc, char **argv)
     const uint8_t **data = NULL;
     size_t *size = NULL, n, i, stdin_uses = 0, cons_size = 0;
     ecu_cmp *c = NULL;
+    struct lister *lister = NULL;
+    FILE *rep = stdout;
     int ch, status = EXIT_TROUBLE, rc, written = 0;
 
     tool_init(argv[0]);
@@ -501,8 +490,26 @@ int main(int argc, char **argv)
             tool_error(NULL, "warning: --ignore %s lies beyond every read", ign_arg[i]);
     ecu_cmp_set_gap(c, o.gap);
     ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.json || !o.list));
+    /* with -o - the image owns stdout: the report goes to stderr */
+    if (o.output && strcmp(o.output, "-") == 0)
+        rep = stderr;
+    if (o.list && !o.json && !o.quiet) {
+        if (!(lister = malloc(sizeof *lister))) {
+            tool_error(NULL, "out of memory");
+            goto out;
+        }
+        lister->f = rep;
+        lister->n = n;
+        lister->limit = o.max_set ? o.max : UINT64_MAX;
+        lister->listed = 0;
+        lister->used = 0;
+        ecu_cmp_set_range_sink(c, list_ranges, lister);
+    }
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
-        tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
+        if (rc == ECU_ERR_STOPPED) /* the listing could not be written */
+            status = tool_close_stdout(EXIT_TROUBLE);
+        else
+            tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
         goto out;
     }
     status = reads_identical(c, r, n) ? EXIT_YES : EXIT_NO;
@@ -525,12 +532,10 @@ int main(int argc, char **argv)
         }
     }
     if (!o.quiet) {
-        /* with -o - the image owns stdout: the report goes to stderr */
-        FILE *rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
         if (o.json)
             print_json(rep, c, r, n, &o, written, cons_size);
         else
-            print_text(rep, c, r, n, &o);
+            print_text(rep, c, r, n, &o, lister);
     }
     status = tool_close_stdout(status);
 out:
@@ -542,6 +547,7 @@ out:
     free(size);
     free(ign_arg);
     free(ign_start);
+    free(lister);
     ecu_cmp_free(c);
     return status;
 }

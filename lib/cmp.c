@@ -53,8 +53,10 @@ struct ecu_cmp {
     int identical;
     uint64_t differing, compared, unresolved;
     uint64_t read_diff[ECU_CMP_MAX_READS];
-    struct ecu_vec range_mem; /* ecu_cmp_range[nranges] */
-    size_t nranges;
+    ecu_cmp_range_fn sink; /* set: ranges go to it instead of range_mem */
+    void *sink_ctx;
+    struct ecu_vec range_mem; /* ecu_cmp_range[nkept] */
+    size_t nranges, nkept;
     ecu_cmp_diag *diags;
     size_t ndiags, dcap;
     uint8_t *cons;
@@ -79,7 +81,7 @@ static void clear_results(ecu_cmp *c)
     free(c->cons);
     c->diags = NULL;
     c->cons = NULL;
-    c->nranges = c->ndiags = c->dcap = 0;
+    c->nranges = c->nkept = c->ndiags = c->dcap = 0;
     c->cons_size = 0;
     c->cons_ok = 0;
     c->n = 0;
@@ -131,6 +133,15 @@ int ecu_cmp_set_diagnose(ecu_cmp *c, int on)
     return ECU_OK;
 }
 
+int ecu_cmp_set_range_sink(ecu_cmp *c, ecu_cmp_range_fn fn, void *ctx)
+{
+    if (!c)
+        return ECU_ERR_INVALID;
+    c->sink = fn;
+    c->sink_ctx = fn ? ctx : NULL;
+    return ECU_OK;
+}
+
 /* ---- the compared offsets: [0, total) minus the ignored spans, as sorted segments --------- */
 
 static int span_cmp(const void *a, const void *b)
@@ -166,19 +177,46 @@ static long active_segments(ecu_cmp *c, uint64_t total, struct span **out)
 
 #define RV(r) ((ecu_cmp_range *)(r)->mem.p)
 
+/* Ranges handed to a sink at a time: small enough to stay in the first-level caches while
+   the caller formats them, large enough that the call costs nothing per range. */
+#define SINK_BATCH 512
+
 struct ranger {
-    struct ecu_vec mem; /* ecu_cmp_range[n] */
+    struct ecu_vec mem; /* ecu_cmp_range[n]; with a sink, a batch of SINK_BATCH */
     size_t n;
     int open;
     uint64_t last; /* last differing offset of the open range */
     uint64_t gap;
+    ecu_cmp_range_fn sink; /* set: full batches go there (ranges before the last are closed) */
+    void *sink_ctx;
+    size_t handed; /* ranges given to the sink so far */
+    int err;       /* why the last push failed: ECU_ERR_NOMEM or ECU_ERR_STOPPED */
 };
 
+/* Gives the ranges held to the sink and empties the batch. */
+static int ranger_flush(struct ranger *r)
+{
+    size_t n = r->n;
+    r->n = 0;
+    r->handed += n;
+    if (n && r->sink(r->sink_ctx, (const ecu_cmp_range *)r->mem.p, n) != 0)
+        return r->err = ECU_ERR_STOPPED;
+    return ECU_OK;
+}
+
+/* Makes room for one more range. A full batch is handed to the sink first: every range in
+   it is closed, because a new one is only pushed when the last one has ended. */
 static inline int ranger_push(struct ranger *r)
 {
     size_t need = (r->n + 1) * sizeof(ecu_cmp_range);
-    if (need > r->mem.bytes && ecu__vec_reserve(&r->mem, need))
-        return ECU_ERR_NOMEM;
+    if (need > r->mem.bytes) {
+        if (r->sink && r->n) {
+            if (ranger_flush(r))
+                return ECU_ERR_STOPPED;
+        } else if (ecu__vec_reserve(&r->mem, need)) {
+            return r->err = ECU_ERR_NOMEM;
+        }
+    }
     r->n++;
     return ECU_OK;
 }
@@ -191,7 +229,7 @@ static int ranger_add(struct ranger *r, uint64_t off, uint64_t count, uint64_t m
         cur = &RV(r)[r->n - 1];
     } else {
         if (ranger_push(r))
-            return ECU_ERR_NOMEM;
+            return r->err;
         cur = &RV(r)[r->n - 1];
         memset(cur, 0, sizeof *cur);
         cur->start = off;
@@ -218,7 +256,7 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 {
     ecu_cmp_range *g;
     if (ranger_push(r))
-        return ECU_ERR_NOMEM;
+        return r->err;
     g = &RV(r)[r->n - 1];
     g->start = start;
     g->length = last - start + 1;
@@ -233,6 +271,12 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
  * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked when the library
  * is loaded. Sanitizer builds keep one version (their runtime and ifuncs do not mix well).
  */
+/* what the cloned diff calls must be compiled into each clone, or it runs the baseline code */
+#if defined(__GNUC__)
+#define ECU_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ECU_ALWAYS_INLINE
+#endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
 #define ECU_DIFF_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -242,6 +286,7 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 #define ECU_HAVE_CLONES 0
 #endif
 
+ECU_ALWAYS_INLINE
 static inline unsigned popcount64(uint64_t x)
 {
 #if ECU_HAVE_CLONES
@@ -277,6 +322,7 @@ static inline uint64_t diff_mask64(const uint8_t *a, const uint8_t *b)
 
 /* Bits of m's positions shifted up by 1 to g1 places: the offsets that a differing byte of
    this block reaches without a gap longer than g1 - 1. */
+ECU_ALWAYS_INLINE
 static inline uint64_t follow_mask(uint64_t m, uint64_t g1)
 {
     uint64_t f, span = 1;
@@ -305,7 +351,7 @@ struct open_range {
 static inline int range_restart(struct ranger *r, struct open_range *o, uint64_t pos, uint64_t mask)
 {
     if (o->open && ranger_put(r, o->start, o->last, o->count, mask))
-        return ECU_ERR_NOMEM;
+        return r->err;
     o->open = 1;
     o->start = pos;
     o->count = 0;
@@ -325,6 +371,7 @@ static inline int range_reach(struct ranger *r, struct open_range *o, uint64_t p
 /* Adds the differing bytes of mask m (bit j = offset base + j) to the open range and r.
    The state is copied into locals so that stores into the range array, which the compiler
    must assume may alias it, do not force it back to memory on every bit. */
+ECU_ALWAYS_INLINE
 static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t base, uint64_t m,
                              uint64_t mask, uint64_t gap)
 {
@@ -334,7 +381,7 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
     uint64_t starts = m & ~follow_mask(m, gap + 1), rest, part;
     /* the first one may continue the last range */
     if (range_reach(r, &o, base + (unsigned)__builtin_ctzll(m), gap, mask))
-        return ECU_ERR_NOMEM;
+        return r->err;
     starts &= starts - 1;
     for (;;) {
         /* the current range takes the bits below the next start */
@@ -346,7 +393,7 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
             break;
         m &= ~rest;
         if (range_restart(r, &o, base + (unsigned)__builtin_ctzll(starts), mask))
-            return ECU_ERR_NOMEM;
+            return r->err;
         starts &= starts - 1;
     }
     *or_ = o;
@@ -355,7 +402,8 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
 
 /*
  * Differing offsets of two buffers over the segments, gathered into ranges in @p r (which
- * must be empty); returns the count of differing offsets, or UINT64_MAX when out of memory.
+ * must be empty); returns the count of differing offsets, or UINT64_MAX when a range could not
+ * be stored or the sink stopped the run (the reason is in r->err).
  * Equal data costs one memcmp per block; differing blocks are turned into 64-bit masks of
  * differing bytes, and ranges are cut where a run of equal bytes exceeds the gap.
  */
@@ -363,7 +411,8 @@ ECU_DIFF_CLONES
 static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
                           const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
 {
-    uint64_t total = 0, gap = r->gap;
+    /* offsets are below 2^62: a larger gap merges as much, and gap + 1 cannot wrap to 0 */
+    uint64_t total = 0, gap = r->gap < ((uint64_t)1 << 62) ? r->gap : (uint64_t)1 << 62;
     size_t common = na < nb ? na : nb;
     struct open_range o = {0, 0, 0, 0};
     long si;
@@ -1084,13 +1133,13 @@ static int run_vote(ecu_cmp *c, size_t n, const uint8_t *const data[], const siz
                 c->unresolved++;
                 c->differing++;
                 if (ranger_add(r, off, 1, all, 1))
-                    return ECU_ERR_NOMEM;
+                    return r->err;
             } else if (mask) {
                 c->differing++;
                 for (i = 0; i < n; i++)
                     c->read_diff[i] += (mask >> i) & 1;
                 if (ranger_add(r, off, 1, mask, 0))
-                    return ECU_ERR_NOMEM;
+                    return r->err;
             }
         }
     }
@@ -1128,20 +1177,35 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
         c->compared += seg[si].e - seg[si].s;
     memset(&r, 0, sizeof r);
     r.gap = c->gap;
+    if (c->sink) {
+        r.sink = c->sink;
+        r.sink_ctx = c->sink_ctx;
+        /* exactly one batch: the vector would round it up */
+        if (!(r.mem.p = malloc(SINK_BATCH * sizeof(ecu_cmp_range)))) {
+            rc = ECU_ERR_NOMEM;
+            goto out;
+        }
+        r.mem.bytes = SINK_BATCH * sizeof(ecu_cmp_range);
+    }
 
     if (n == 2) {
         uint64_t d = diff_pair(data[0], size[0], data[1], size[1], seg, nseg, 0x3, &r);
         if (d == UINT64_MAX) {
-            rc = ECU_ERR_NOMEM;
+            rc = r.err;
             goto out;
         }
         c->differing = c->read_diff[0] = c->read_diff[1] = d;
+        if (r.sink && (rc = ranger_flush(&r)))
+            goto out;
         if (d && c->diagnose) {
             struct side a = {data[0], size[0], 0}, b = {data[1], size[1], 1};
-            rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared, &r);
+            /* handed to a sink, the ranges are gone: the diagnoses find their own */
+            rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared, r.sink ? NULL : &r);
         }
     } else {
         if ((rc = run_vote(c, n, data, size, total, seg, nseg, &r)))
+            goto out;
+        if (r.sink && (rc = ranger_flush(&r)))
             goto out;
         if (c->diagnose && c->differing) {
             struct side a = {c->cons, c->cons_size, ECU_CMP_MAJORITY};
@@ -1157,8 +1221,13 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
         if (size[i] != size[0])
             c->identical = 0;
 out:
-    c->range_mem = r.mem;
-    c->nranges = r.n;
+    if (r.sink) {
+        ecu__vec_free(&r.mem);
+    } else {
+        c->range_mem = r.mem;
+        c->nkept = r.n;
+    }
+    c->nranges = r.handed + r.n;
     free(seg);
     if (rc != ECU_OK) {
         clear_results(c);
@@ -1183,7 +1252,7 @@ uint64_t ecu_cmp_read_differing(const ecu_cmp *c, size_t i)
 
 const ecu_cmp_range *ecu_cmp_range_at(const ecu_cmp *c, size_t i)
 {
-    return c && i < c->nranges ? &((const ecu_cmp_range *)c->range_mem.p)[i] : NULL;
+    return c && i < c->nkept ? &((const ecu_cmp_range *)c->range_mem.p)[i] : NULL;
 }
 
 const ecu_cmp_diag *ecu_cmp_diag_at(const ecu_cmp *c, size_t i)

@@ -19,6 +19,7 @@ static const char *const messages[ECU_ERROR_COUNT] = {
     [ECU_ERR_TOO_MANY] = "too many inputs",
     [ECU_ERR_NO_MAJORITY] = "no strict majority",
     [ECU_ERR_UNFIXABLE] = "checksum cannot be corrected",
+    [ECU_ERR_STOPPED] = "stopped by the caller",
 };
 
 const char *ecu_strerror(int code)

@@ -81,9 +81,24 @@ ECU_API int ecu_cmp_set_gap(ecu_cmp *cmp, uint64_t gap);
 ECU_API int ecu_cmp_set_diagnose(ecu_cmp *cmp, int on);
 
 /**
+ * Receives ranges during ecu_cmp_run(): @p count of them (1 or more), in offset order,
+ * each range complete. Return 0 to go on; any other value stops the run.
+ */
+typedef int (*ecu_cmp_range_fn)(void *ctx, const ecu_cmp_range *ranges, size_t count);
+/**
+ * Streams the ranges: with @p fn set, ecu_cmp_run() hands every range to @p fn, in batches
+ * and in offset order, as soon as it is found, instead of keeping it. Listing the ranges of
+ * noisy reads then needs no memory per range. ecu_cmp_range_count() still counts them, but
+ * ecu_cmp_range_at() returns NULL. The diagnoses (when on) find the ranges they need on
+ * their own. A NULL @p fn keeps the ranges again (the default).
+ */
+ECU_API int ecu_cmp_set_range_sink(ecu_cmp *cmp, ecu_cmp_range_fn fn, void *ctx);
+
+/**
  * Compares @p n reads (2 to ECU_CMP_MAX_READS). The buffers are only read during the call.
- * Returns ECU_OK, ECU_ERR_INVALID or ECU_ERR_TOO_MANY, or ECU_ERR_NOMEM. Results of an
- * earlier run are replaced.
+ * Returns ECU_OK, ECU_ERR_INVALID or ECU_ERR_TOO_MANY, ECU_ERR_NOMEM, or ECU_ERR_STOPPED when
+ * the range sink asked to stop (the ranges handed to it so far stand; the handle holds no
+ * results). Results of an earlier run are replaced.
  */
 ECU_API int ecu_cmp_run(ecu_cmp *cmp, size_t n, const uint8_t *const data[], const size_t size[]);
 

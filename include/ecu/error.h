@@ -31,10 +31,11 @@ typedef enum ecu_error {
     ECU_ERR_TOO_MANY = 14,     /**< more inputs than an operation accepts */
     ECU_ERR_NO_MAJORITY = 15,  /**< no strict majority for some bytes (consensus) */
     ECU_ERR_UNFIXABLE = 16,    /**< a checksum cannot be corrected, or only by changing data */
+    ECU_ERR_STOPPED = 17,      /**< a callback of the caller asked to stop */
 } ecu_error;
 
 /** Number of error codes, for iterating in tests. */
-#define ECU_ERROR_COUNT 17
+#define ECU_ERROR_COUNT 18
 
 /** A short English description of @p code; never NULL (unknown codes give a generic text). */
 ECU_API const char *ecu_strerror(int code);

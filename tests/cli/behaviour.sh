@@ -348,6 +348,16 @@ if [ -w /dev/full ]; then
     st=$?
     check "stdout write error: exit status 2 (got $st)" is "$st" 2
     check "stdout write error: a message on stderr" test -s "$tmp/err"
+    # a listing far larger than the output buffer fails while the comparison still runs:
+    # it stops there, and the write error, not a failed comparison, is reported
+    head -c 4194304 /dev/zero >"$tmp/zero.bin"
+    head -c 4194304 /dev/urandom >"$tmp/random.bin"
+    "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >/dev/full 2>"$tmp/err"
+    st=$?
+    check "-l write error mid-listing: exit status 2 (got $st)" is "$st" 2
+    check "-l write error mid-listing: says so" grep -q "write error on standard output" "$tmp/err"
+    check "-l write error mid-listing: one message" is "$(wc -l <"$tmp/err")" 1
+    rm -f "$tmp/zero.bin" "$tmp/random.bin"
 fi
 
 # ---- the inputs were never modified --------------------------------------------------------------

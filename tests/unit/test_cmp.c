@@ -1334,6 +1334,270 @@ static void test_diag_none_for_scattered_diffs(void **state)
 /* names, descriptions, fingerprint                                                           */
 /* ------------------------------------------------------------------------------------------ */
 
+/* ---- streamed ranges (ecu_cmp_set_range_sink) ------------------------------------------------ */
+
+struct sink_log {
+    ecu_cmp_range *r;
+    size_t n, cap, calls;
+    size_t stop_after; /* ranges to take before asking to stop; 0: never stop */
+    int stopped;       /* it asked to stop */
+    int bad_batch;     /* a call with no range, ranges out of order, or a call after stop */
+};
+
+static int log_sink(void *ctx, const ecu_cmp_range *g, size_t count)
+{
+    struct sink_log *l = ctx;
+    l->calls++;
+    if (count == 0 || l->stopped)
+        l->bad_batch = 1;
+    for (size_t i = 0; i < count; i++) {
+        if (l->n == l->cap) {
+            l->cap = l->cap ? l->cap * 2 : 64;
+            l->r = realloc(l->r, l->cap * sizeof *l->r);
+            assert_non_null(l->r);
+        }
+        if (l->n && g[i].start <= l->r[l->n - 1].start + l->r[l->n - 1].length - 1)
+            l->bad_batch = 1;
+        l->r[l->n++] = g[i];
+    }
+    l->stopped = l->stop_after && l->n >= l->stop_after;
+    return l->stopped;
+}
+
+/*
+ * The ranges of two reads computed the plain way, offset by offset, as ecu-cmp(1) defines
+ * them: an offset differs where the bytes differ or only one read has it, ignored offsets
+ * are not compared, and differences at most `gap` offsets apart share a range.
+ */
+static size_t ref_ranges(const uint8_t *a, size_t na, const uint8_t *b, size_t nb, uint64_t gap,
+                         const uint64_t (*ign)[2], size_t nign, ecu_cmp_range *out)
+{
+    size_t total = na > nb ? na : nb, n = 0;
+    for (size_t i = 0; i < total; i++) {
+        int skip = 0;
+        for (size_t k = 0; k < nign; k++)
+            skip |= i >= ign[k][0] && i < ign[k][1];
+        if (skip || (i < na && i < nb && a[i] == b[i]))
+            continue;
+        if (n && i - (out[n - 1].start + out[n - 1].length - 1) - 1 <= gap) {
+            out[n - 1].length = i - out[n - 1].start + 1;
+            out[n - 1].differing++;
+        } else {
+            out[n++] = (ecu_cmp_range){i, 1, 1, 0, 0x3};
+        }
+    }
+    return n;
+}
+
+static void assert_ranges_equal(const ecu_cmp_range *x, const ecu_cmp_range *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (memcmp(&x[i], &y[i], sizeof x[i]) != 0)
+            fail_msg("range %zu: %llu+%llu (%llu) against %llu+%llu (%llu)", i,
+                     (unsigned long long)x[i].start, (unsigned long long)x[i].length,
+                     (unsigned long long)x[i].differing, (unsigned long long)y[i].start,
+                     (unsigned long long)y[i].length, (unsigned long long)y[i].differing);
+    }
+}
+
+/* Two reads with noise of several densities, several gaps (the default one, which the
+   comparison unrolls, and the extremes), unequal sizes and ignored areas: the streamed
+   ranges, the kept ranges and the plain computation agree. */
+static void test_sink_matches_kept_and_reference(void **state)
+{
+    (void)state;
+    static const uint64_t gaps[] = {0, 1, 5, 15, 16, 17, 62, 63, 64, 65, 1000, UINT64_MAX};
+    static const unsigned density[] = {0, 1, 30, 256, 2048, 4096}; /* of 4096 bytes */
+    static const uint64_t ign[2][2] = {{1000, 1100}, {20000, 20017}};
+    const size_t n = 50000; /* not a multiple of 64 nor of 4096: every tail path */
+    uint8_t *a = xmalloc(n + 300);
+    ecu_cmp_range *ref = malloc((n + 300) * sizeof *ref);
+    uint32_t rs = 0xC0FFEEu;
+    assert_non_null(ref);
+    fill_random(a, n + 300, 0x51u);
+    for (size_t di = 0; di < sizeof density / sizeof density[0]; di++) {
+        uint8_t *b = dup_buf(a, n + 300);
+        for (size_t i = 0; i < n + 300; i++)
+            if ((xorshift32(&rs) & 4095) < density[di])
+                b[i] ^= (uint8_t)(1 + xorshift32(&rs) % 255);
+        for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
+            /* shapes: equal sizes; b longer by 300; b shorter by 7; with ignored areas */
+            for (int shape = 0; shape < 4; shape++) {
+                size_t na = n, nb = shape == 1 ? n + 300 : shape == 2 ? n - 7 : n;
+                size_t nign = shape == 3 ? 2 : 0;
+                const uint8_t *const data[2] = {a, b};
+                const size_t size[2] = {na, nb};
+                struct sink_log log = {0};
+                ecu_cmp *kept = new_cmp(), *streamed = new_cmp();
+                for (size_t k = 0; k < nign; k++) {
+                    assert_int_equal(ecu_cmp_add_ignore(kept, ign[k][0], ign[k][1]), ECU_OK);
+                    assert_int_equal(ecu_cmp_add_ignore(streamed, ign[k][0], ign[k][1]), ECU_OK);
+                }
+                ecu_cmp_set_gap(kept, gaps[gi]);
+                ecu_cmp_set_gap(streamed, gaps[gi]);
+                assert_int_equal(ecu_cmp_set_range_sink(streamed, log_sink, &log), ECU_OK);
+                assert_int_equal(ecu_cmp_run(kept, 2, data, size), ECU_OK);
+                assert_int_equal(ecu_cmp_run(streamed, 2, data, size), ECU_OK);
+
+                size_t nref = ref_ranges(a, na, b, nb, gaps[gi], ign, nign, ref);
+                size_t nk = ecu_cmp_range_count(kept);
+                assert_int_equal(nk, nref);
+                for (size_t i = 0; i < nk; i++)
+                    assert_ranges_equal(ecu_cmp_range_at(kept, i), &ref[i], 1);
+                assert_int_equal(log.n, nref);
+                assert_int_equal(ecu_cmp_range_count(streamed), nref);
+                assert_ranges_equal(log.r, ref, nref);
+                assert_false(log.bad_batch);
+                assert_true(log.calls == 0 || log.calls <= nref);
+                assert_null(ecu_cmp_range_at(streamed, 0)); /* handed over, not kept */
+                assert_int_equal(ecu_cmp_differing(streamed), ecu_cmp_differing(kept));
+                assert_int_equal(ecu_cmp_identical(streamed), ecu_cmp_identical(kept));
+                free(log.r);
+                ecu_cmp_free(kept);
+                ecu_cmp_free(streamed);
+            }
+        }
+        free(b);
+    }
+    free(ref);
+    free(a);
+}
+
+/* Three and five reads (the vote): the streamed ranges are the kept ones, reads and
+   unresolved counts included. */
+static void test_sink_vote(void **state)
+{
+    (void)state;
+    const size_t n = 40000;
+    for (size_t nreads = 3; nreads <= 5; nreads += 2) {
+        uint8_t *buf[5];
+        const uint8_t *data[5];
+        size_t size[5];
+        uint32_t rs = 0xBEEFu + (uint32_t)nreads;
+        buf[0] = xmalloc(n);
+        fill_random(buf[0], n, 0x99u);
+        for (size_t k = 0; k < nreads; k++) {
+            if (k)
+                buf[k] = dup_buf(buf[0], n);
+            for (size_t i = 0; i < n; i++)
+                if ((xorshift32(&rs) & 63) == 0)
+                    buf[k][i] ^= (uint8_t)(1 + xorshift32(&rs) % 3);
+            data[k] = buf[k];
+            size[k] = n - 5 * k; /* unequal sizes: bytes only some reads have */
+        }
+        struct sink_log log = {0};
+        ecu_cmp *kept = new_cmp(), *streamed = new_cmp();
+        ecu_cmp_set_diagnose(kept, 0);
+        ecu_cmp_set_diagnose(streamed, 0);
+        ecu_cmp_set_gap(kept, 0); /* a range per differing offset or run: several batches */
+        ecu_cmp_set_gap(streamed, 0);
+        assert_int_equal(ecu_cmp_set_range_sink(streamed, log_sink, &log), ECU_OK);
+        assert_int_equal(ecu_cmp_run(kept, nreads, data, size), ECU_OK);
+        assert_int_equal(ecu_cmp_run(streamed, nreads, data, size), ECU_OK);
+        size_t nk = ecu_cmp_range_count(kept);
+        assert_true(nk > 1000); /* several batches */
+        assert_int_equal(log.n, nk);
+        assert_int_equal(ecu_cmp_range_count(streamed), nk);
+        for (size_t i = 0; i < nk; i++)
+            assert_ranges_equal(&log.r[i], ecu_cmp_range_at(kept, i), 1);
+        assert_false(log.bad_batch);
+        assert_true(log.calls > 1);
+        assert_int_equal(ecu_cmp_unresolved(streamed), ecu_cmp_unresolved(kept));
+        for (size_t k = 0; k < nreads; k++)
+            assert_int_equal(ecu_cmp_read_differing(streamed, k), ecu_cmp_read_differing(kept, k));
+        size_t cs, ck;
+        int es, ek;
+        const uint8_t *c1 = ecu_cmp_consensus(streamed, &cs, &es), *c2 = ecu_cmp_consensus(kept, &ck, &ek);
+        assert_int_equal(es, ek);
+        assert_int_equal(cs, ck);
+        if (c1 && c2)
+            assert_memory_equal(c1, c2, cs);
+        free(log.r);
+        ecu_cmp_free(kept);
+        ecu_cmp_free(streamed);
+        for (size_t k = 0; k < nreads; k++)
+            free(buf[k]);
+    }
+}
+
+/* A sink that asks to stop ends the run with ECU_ERR_STOPPED and no results; the ranges
+   handed over before stand. A NULL sink keeps the ranges again. */
+static void test_sink_stop_and_unset(void **state)
+{
+    (void)state;
+    const size_t n = 64 * KIB;
+    uint8_t *a = xmalloc(n);
+    fill_random(a, n, 0x1234u);
+    uint8_t *b = dup_buf(a, n);
+    for (size_t i = 0; i < n; i += 20) /* 3277 ranges of one byte */
+        b[i] ^= 0x10;
+    const uint8_t *const data[2] = {a, b};
+    const size_t size[2] = {n, n};
+    for (int nreads = 2; nreads <= 3; nreads++) {
+        const uint8_t *const data3[3] = {a, b, b};
+        const size_t size3[3] = {n, n, n};
+        struct sink_log log = {0};
+        ecu_cmp *cmp = new_cmp();
+        log.stop_after = 700;
+        assert_int_equal(ecu_cmp_set_range_sink(cmp, log_sink, &log), ECU_OK);
+        assert_int_equal(nreads == 2 ? ecu_cmp_run(cmp, 2, data, size) : ecu_cmp_run(cmp, 3, data3, size3),
+                         ECU_ERR_STOPPED);
+        assert_true(log.stopped);
+        assert_false(log.bad_batch); /* not called again once it asked to stop */
+        assert_true(log.n >= 700 && log.n < 3277);
+        for (size_t i = 0; i < log.n; i++)
+            assert_int_equal(log.r[i].start, 20 * i);
+        assert_int_equal(ecu_cmp_range_count(cmp), 0);
+        assert_int_equal(ecu_cmp_differing(cmp), 0);
+        assert_int_equal(ecu_cmp_identical(cmp), 0);
+        free(log.r);
+
+        /* unset: kept again */
+        assert_int_equal(ecu_cmp_set_range_sink(cmp, NULL, &log), ECU_OK);
+        assert_int_equal(nreads == 2 ? ecu_cmp_run(cmp, 2, data, size) : ecu_cmp_run(cmp, 3, data3, size3),
+                         ECU_OK);
+        assert_int_equal(ecu_cmp_range_count(cmp), 3277);
+        assert_non_null(ecu_cmp_range_at(cmp, 3276));
+        assert_int_equal(ecu_cmp_range_at(cmp, 3276)->start, 20 * 3276);
+        ecu_cmp_free(cmp);
+    }
+    assert_int_equal(ecu_cmp_set_range_sink(NULL, log_sink, NULL), ECU_ERR_INVALID);
+    assert_string_equal(ecu_strerror(ECU_ERR_STOPPED), "stopped by the caller");
+    free(a);
+    free(b);
+}
+
+/* The diagnoses do not depend on whether the ranges are streamed. */
+static void test_sink_keeps_diagnoses(void **state)
+{
+    (void)state;
+    const size_t n = 256 * KIB;
+    uint8_t *a = make_flash(n, 0x600Du);
+    uint8_t *b = xmalloc(n);
+    /* b lost 3 bytes at 0x9000: shifted from there on */
+    memcpy(b, a, 0x9000);
+    memcpy(b + 0x9000, a + 0x9003, n - 0x9003);
+    memset(b + n - 3, 0xFF, 3);
+    const uint8_t *const data[2] = {a, b};
+    const size_t size[2] = {n, n};
+    struct sink_log log = {0};
+    ecu_cmp *kept = new_cmp(), *streamed = new_cmp();
+    ecu_cmp_set_range_sink(streamed, log_sink, &log);
+    assert_int_equal(ecu_cmp_run(kept, 2, data, size), ECU_OK);
+    assert_int_equal(ecu_cmp_run(streamed, 2, data, size), ECU_OK);
+    assert_true(ecu_cmp_diag_count(kept) >= 1);
+    assert_int_equal(ecu_cmp_diag_count(streamed), ecu_cmp_diag_count(kept));
+    for (size_t i = 0; i < ecu_cmp_diag_count(kept); i++)
+        assert_memory_equal(ecu_cmp_diag_at(streamed, i), ecu_cmp_diag_at(kept, i), sizeof(ecu_cmp_diag));
+    assert_int_equal(ecu_cmp_diag_at(kept, 0)->kind, ECU_DIAG_SHIFTED);
+    assert_int_equal(log.n, ecu_cmp_range_count(kept));
+    free(log.r);
+    ecu_cmp_free(kept);
+    ecu_cmp_free(streamed);
+    free(a);
+    free(b);
+}
+
 static void test_kind_names(void **state)
 {
     (void)state;
@@ -1455,6 +1719,10 @@ int main(void)
         cmocka_unit_test(test_diag_off),
         cmocka_unit_test(test_diag_blank),
         cmocka_unit_test(test_diag_none_for_scattered_diffs),
+        cmocka_unit_test(test_sink_matches_kept_and_reference),
+        cmocka_unit_test(test_sink_vote),
+        cmocka_unit_test(test_sink_stop_and_unset),
+        cmocka_unit_test(test_sink_keeps_diagnoses),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_fingerprint),
