@@ -162,36 +162,43 @@ static int list_flush(struct lister *l)
 static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
 {
     struct lister *l = ctx;
+    /* in locals: the character stores could alias the lister's fields, which the compiler
+       would then reload for every line */
+    const size_t n = l->n;
+    char *p = l->buf + l->used;
+    /* room for the longest line (64 read numbers and five numbers: 292 bytes) and the
+       bytes the number formatting stores past it */
+    char *const full = l->buf + sizeof l->buf - 512;
     size_t i;
     if (l->listed >= l->limit) /* past --max: counted by the library, not printed */
         return 0;
     if (count > l->limit - l->listed)
         count = (size_t)(l->limit - l->listed);
     for (i = 0; i < count; i++, g++) {
-        char *p;
-        /* room for the longest line (64 read numbers and five numbers: 292 bytes) and the
-           bytes the number formatting stores past it */
-        if (l->used > sizeof l->buf - 512 && list_flush(l))
-            return -1;
-        p = l->buf + l->used;
+        if (p > full) {
+            l->used = (size_t)(p - l->buf);
+            if (list_flush(l))
+                return -1;
+            p = l->buf;
+        }
         p = tool_put_hex(p, g->start);
         *p++ = ' ';
         p = tool_put_dec(p, g->length);
         *p++ = ' ';
         p = tool_put_dec(p, g->differing);
-        if (l->n > 2) {
+        if (n > 2) {
             char *list;
             *p++ = ' ';
             list = p;
-            p = put_reads(p, g->reads, l->n);
+            p = put_reads(p, g->reads, n);
             if (p == list) /* no read differs from the majority: only unresolved bytes */
                 *p++ = '-';
             *p++ = ' ';
             p = tool_put_dec(p, g->unresolved);
         }
         *p++ = '\n';
-        l->used = (size_t)(p - l->buf);
     }
+    l->used = (size_t)(p - l->buf);
     l->listed += count;
     return 0;
 }

@@ -54,6 +54,12 @@ static inline char *tool_put_dec(char *p, uint64_t v)
 {
     char tmp[20];
     int n = 20;
+    if (v < 100) { /* most lengths and counts of a listing: one or two digits, no branch */
+        unsigned t = (unsigned)v / 10, two = v >= 10;
+        p[0] = (char)('0' + (two ? t : (unsigned)v));
+        p[1] = (char)('0' + (unsigned)v - 10 * t);
+        return p + 1 + two;
+    }
 #if TOOL_FMT_SWAR
     if (v < 100000000) {
         /*
