@@ -3,7 +3,9 @@
 #   1. two identical 8 MiB files:               ecu-cmp A B        vs  cmp A B
 #   2. 8 MiB files, 10 % scattered bytes differ: ecu-cmp -l A B     vs  cmp -l A B
 # Output of both tools goes to a pipe (GNU cmp skips its work when stdout is /dev/null).
-# Uses hyperfine when installed (apt-get install hyperfine), else a best-of-N shell loop.
+# Each pair of commands is timed in alternating rounds (5 rounds of 10 or 6 runs each) and
+# compared by the medians of all runs: on a shared machine a busy spell then slows both.
+# Uses hyperfine when installed (apt-get install hyperfine), else a shell loop.
 #   bench/cmp.sh [BUILD_DIR]        (default: build)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,40 +33,58 @@ PY
 gen
 echo "inputs: 8 MiB, identical pair and a pair with $(cmp -l "$tmp/a.bin" "$tmp/noisy.bin" | wc -l) differing bytes"
 
-# mean seconds of a command with its stdout in a pipe
-measure() {
+# Two commands timed in alternating rounds, so that a busy spell of a shared machine falls on
+# both and not on one of them. Prints "median_a median_b" in seconds (all runs of all rounds).
+# hyperfine (median of `rounds` x `runs` runs each) when installed, else a shell loop.
+pair() {
     if command -v hyperfine >/dev/null 2>&1; then
-        hyperfine -N -i --output=pipe --warmup 3 --runs "$runs" --export-json "$tmp/h.json" "$1" >/dev/null 2>&1
-        python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$tmp/h.json"
+        r=0
+        while [ $r -lt "$rounds" ]; do
+            hyperfine -N -i --output=pipe --warmup 2 --runs "$runs" --export-json "$tmp/a$r.json" "$1" >/dev/null 2>&1
+            hyperfine -N -i --output=pipe --warmup 2 --runs "$runs" --export-json "$tmp/b$r.json" "$2" >/dev/null 2>&1
+            r=$((r + 1))
+        done
+        python3 - "$tmp" "$rounds" <<'PY'
+import json, statistics, sys
+d, n = sys.argv[1], int(sys.argv[2])
+def times(k):
+    return [t for r in range(n) for t in json.load(open("%s/%s%d.json" % (d, k, r)))["results"][0]["times"]]
+print(statistics.median(times("a")), statistics.median(times("b")))
+PY
     else
-        best=""
+        : >"$tmp/a.txt"
+        : >"$tmp/b.txt"
         i=0
-        while [ $i -lt "$runs" ]; do
-            t0=$(date +%s%N)
-            sh -c "$1" | cat >/dev/null || true
-            t1=$(date +%s%N)
-            t=$((t1 - t0))
-            if [ -z "$best" ] || [ $t -lt "$best" ]; then best=$t; fi
+        while [ $i -lt $((rounds * runs)) ]; do
+            for k in a b; do
+                [ $k = a ] && c=$1 || c=$2
+                t0=$(date +%s%N)
+                sh -c "$c" | cat >/dev/null || true
+                t1=$(date +%s%N)
+                echo $((t1 - t0)) >>"$tmp/$k.txt"
+            done
             i=$((i + 1))
         done
-        python3 -c "print($best / 1e9)"
+        python3 -c "import statistics,sys; print(*(statistics.median(int(l) for l in open(f)) / 1e9 for f in sys.argv[1:]))" \
+            "$tmp/a.txt" "$tmp/b.txt"
     fi
 }
 
 ratio() { python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 ms() { python3 -c "import sys; print('%.2f ms' % (float(sys.argv[1]) * 1000))" "$1"; }
 
-runs=30
-t_cmp=$(measure "cmp $tmp/a.bin $tmp/same.bin")
-t_ecu=$(measure "$bin $tmp/a.bin $tmp/same.bin")
+rounds=5
+runs=10
+set -- $(pair "cmp $tmp/a.bin $tmp/same.bin" "$bin $tmp/a.bin $tmp/same.bin")
+t_cmp=$1 t_ecu=$2
 r1=$(ratio "$t_ecu" "$t_cmp")
 echo "identical 8 MiB:   cmp $(ms "$t_cmp")   ecu-cmp $(ms "$t_ecu")   ecu-cmp/cmp = $r1   (target <= 1.0)"
 
-runs=10
-t_cmpl=$(measure "cmp -l $tmp/a.bin $tmp/noisy.bin")
-t_ecul=$(measure "$bin -l $tmp/a.bin $tmp/noisy.bin")
+runs=6
+set -- $(pair "cmp -l $tmp/a.bin $tmp/noisy.bin" "$bin -l $tmp/a.bin $tmp/noisy.bin")
+t_cmpl=$1 t_ecul=$2
 r2=$(ratio "$t_cmpl" "$t_ecul")
 echo "10 % differ, -l:   cmp -l $(ms "$t_cmpl")   ecu-cmp -l $(ms "$t_ecul")   cmp/ecu-cmp = ${r2}x   (target >= 20)"
 
-t_ecud=$(measure "$bin $tmp/a.bin $tmp/noisy.bin")
-echo "10 % differ, default report with diagnoses: ecu-cmp $(ms "$t_ecud")   cmp -l/ecu-cmp = $(ratio "$t_cmpl" "$t_ecud")x"
+set -- $(pair "cmp -l $tmp/a.bin $tmp/noisy.bin" "$bin $tmp/a.bin $tmp/noisy.bin")
+echo "10 % differ, default report with diagnoses: cmp -l $(ms "$1")   ecu-cmp $(ms "$2")   cmp -l/ecu-cmp = $(ratio "$1" "$2")x"
