@@ -151,6 +151,10 @@ struct lister {
     char buf[1 << 16];
 };
 
+/* reads from this size on get a larger pipe buffer for their listing (tool_grow_pipe) */
+#define LIST_PIPE_MIN ((size_t)1 << 20)
+#define LIST_PIPE_SIZE ((size_t)1 << 20)
+
 static int list_flush(struct lister *l)
 {
     if (l->used && fwrite(l->buf, 1, l->used, l->f) != l->used)
@@ -511,6 +515,9 @@ int main(int argc, char **argv)
         lister->listed = 0;
         lister->used = 0;
         ecu_cmp_set_range_sink(c, list_ranges, lister);
+        /* noisy reads of a few MiB list megabytes: fewer waits for the reader of a pipe */
+        if (largest >= LIST_PIPE_MIN)
+            tool_grow_pipe(fileno(rep), LIST_PIPE_SIZE);
     }
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
         if (rc == ECU_ERR_STOPPED) /* the listing could not be written */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* F_GETPIPE_SZ, F_SETPIPE_SZ */
 #include "tool.h"
 
 #include <ecu/common.h>
@@ -332,4 +332,21 @@ int tool_close_stdout(int status)
         return EXIT_TROUBLE;
     }
     return status;
+}
+
+void tool_grow_pipe(int fd, size_t want)
+{
+#if defined(F_GETPIPE_SZ) && defined(F_SETPIPE_SZ)
+    struct stat st;
+    int have;
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode) || (have = fcntl(fd, F_GETPIPE_SZ)) < 0)
+        return;
+    /* over the system's limit for users (fs.pipe-max-size) the call fails: try smaller */
+    for (; want > (size_t)have && want >= 65536; want /= 2)
+        if (fcntl(fd, F_SETPIPE_SZ, (int)want) >= 0)
+            return;
+#else
+    (void)fd;
+    (void)want;
+#endif
 }

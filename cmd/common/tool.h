@@ -57,4 +57,12 @@ int tool_write_file(const char *path, const void *data, size_t n);
 /* Flushes stdout and reports a write error; returns the exit status to use. */
 int tool_close_stdout(int status);
 
+/*
+ * When @p fd is a pipe, asks the kernel for a buffer of up to @p want bytes (Linux; the
+ * default is 64 KiB). A tool that writes megabytes into a pipe then waits far less often for
+ * the reader: on a busy machine each wait costs a wake-up of the reader and of the writer.
+ * Failing, or elsewhere, it changes nothing.
+ */
+void tool_grow_pipe(int fd, size_t want);
+
 #endif

@@ -357,8 +357,15 @@ if [ -w /dev/full ]; then
     check "-l write error mid-listing: exit status 2 (got $st)" is "$st" 2
     check "-l write error mid-listing: says so" grep -q "write error on standard output" "$tmp/err"
     check "-l write error mid-listing: one message" is "$(wc -l <"$tmp/err")" 1
-    rm -f "$tmp/zero.bin" "$tmp/random.bin"
 fi
+# a long listing into a pipe (whose buffer the tool enlarges) is the one into a file
+head -c 4194304 /dev/zero >"$tmp/zero.bin"
+head -c 4194304 /dev/urandom >"$tmp/random.bin"
+"$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >"$tmp/list-file"
+"$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" | cat >"$tmp/list-pipe"
+check "-l into a pipe: the same lines as into a file" cmp -s "$tmp/list-file" "$tmp/list-pipe"
+check "-l into a pipe: far more than a pipe holds" test "$(wc -c <"$tmp/list-pipe")" -gt 200000
+rm -f "$tmp/zero.bin" "$tmp/random.bin" "$tmp/list-file" "$tmp/list-pipe"
 
 # ---- the inputs were never modified --------------------------------------------------------------
 # ---- a signal while -o is being written leaves no temporary file --------------------------------
