@@ -14,32 +14,31 @@
 
 #define SPARE 16
 
-/* Formats v both ways; the bytes past the returned end + SPARE must be untouched. */
-static void check(uint64_t v)
+/* @p put must append exactly @p want (after a mark it keeps) and write nothing beyond the
+   SPARE bytes past its end. */
+static void check_one(const char *what, char *(*put)(char *, uint64_t), uint64_t v, const char *want)
 {
-    char want[64], buf[64 + SPARE];
+    char buf[64 + SPARE];
+    size_t n = strlen(want), i;
     char *end;
-    int n;
-
     memset(buf, 0x5A, sizeof buf);
     buf[0] = '#'; /* appends: what was before stays */
-    end = tool_put_dec(buf + 1, v);
-    n = snprintf(want, sizeof want, "#%" PRIu64, v);
-    if ((int)(end - buf) != n || memcmp(buf, want, (size_t)n) != 0)
-        fail_msg("dec %" PRIu64 ": '%.*s', want '%s'", v, (int)(end - buf), buf, want);
-    for (size_t i = (size_t)n + SPARE; i < sizeof buf; i++)
+    end = put(buf + 1, v);
+    if ((size_t)(end - buf) != n + 1 || buf[0] != '#' || memcmp(buf + 1, want, n) != 0)
+        fail_msg("%s %" PRIu64 ": '%.*s', want '%s'", what, v, (int)(end - buf - 1), buf + 1, want);
+    for (i = n + 1 + SPARE; i < sizeof buf; i++)
         if (buf[i] != 0x5A)
-            fail_msg("dec %" PRIu64 ": byte %zu past the end was written", v, i - (size_t)n);
+            fail_msg("%s %" PRIu64 ": byte %zu past the end was written", what, v, i - n - 1);
+}
 
-    memset(buf, 0x5A, sizeof buf);
-    buf[0] = '#';
-    end = tool_put_hex(buf + 1, v);
-    n = snprintf(want, sizeof want, "#0x%" PRIX64, v);
-    if ((int)(end - buf) != n || memcmp(buf, want, (size_t)n) != 0)
-        fail_msg("hex %" PRIu64 ": '%.*s', want '%s'", v, (int)(end - buf), buf, want);
-    for (size_t i = (size_t)n + SPARE; i < sizeof buf; i++)
-        if (buf[i] != 0x5A)
-            fail_msg("hex %" PRIu64 ": byte %zu past the end was written", v, i - (size_t)n);
+/* Formats v both ways, against snprintf. */
+static void check(uint64_t v)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%" PRIu64, v);
+    check_one("dec", tool_put_dec, v, want);
+    snprintf(want, sizeof want, "0x%" PRIX64, v);
+    check_one("hex", tool_put_hex, v, want);
 }
 
 static void test_small_values(void **state)
