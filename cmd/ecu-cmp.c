@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ecu/ecu.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +20,9 @@ struct read {
     ecu_image *img;
     char fp[33];
 };
+
+/* the reads a normal build leaves to the exit (see the end of main) */
+static struct read *volatile reads_left_to_exit;
 
 struct opts {
     int list, json, quiet;
@@ -147,20 +151,44 @@ struct lister {
     size_t n;        /* reads */
     uint64_t limit;  /* ranges to print (--max) */
     uint64_t listed; /* ranges printed so far */
+    int stop;        /* a write error stops the comparison (not with -o: the image is due) */
+    int failed;      /* a write failed: nothing more is formatted */
+    int err;         /* its errno, for the message at the end */
     size_t used;
     char buf[1 << 16];
 };
 
-/* reads from this size on get a larger pipe buffer for their listing (tool_grow_pipe) */
+/* The listing's output gets a larger pipe buffer (tool_grow_pipe) when a read is this large
+   and --max leaves at least LIST_PIPE_RANGES lines. */
 #define LIST_PIPE_MIN ((size_t)1 << 20)
+#define LIST_PIPE_RANGES 4096
 #define LIST_PIPE_SIZE ((size_t)1 << 20)
 
+/* Writes out the buffer; -1 when the listing failed (now or before). */
 static int list_flush(struct lister *l)
 {
-    if (l->used && fwrite(l->buf, 1, l->used, l->f) != l->used)
-        return -1; /* a closed pipe or a full disk: the comparison can stop */
+    if (!l->failed && l->used && fwrite(l->buf, 1, l->used, l->f) != l->used) {
+        l->failed = 1; /* a closed pipe or a full disk */
+        l->err = errno;
+    }
     l->used = 0;
-    return 0;
+    return l->failed ? -1 : 0;
+}
+
+/* After the run: the rest of the listing, and what --max left out. -1 when it failed. */
+static int list_finish(struct lister *l, const ecu_cmp *c)
+{
+    size_t nr = ecu_cmp_range_count(c);
+    if (list_flush(l))
+        return -1;
+    if (l->listed < nr)
+        fprintf(l->f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - l->listed,
+                nr - l->listed == 1 ? "" : "s");
+    if ((fflush(l->f) != 0 || ferror(l->f)) && !l->failed) {
+        l->failed = 1;
+        l->err = errno;
+    }
+    return l->failed ? -1 : 0;
 }
 
 static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
@@ -174,6 +202,8 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
        bytes the number formatting stores past it */
     char *const full = l->buf + sizeof l->buf - 512;
     size_t i;
+    if (l->failed) /* the comparison goes on only for -o's image */
+        return l->stop ? -1 : 0;
     if (l->listed >= l->limit) /* past --max: counted by the library, not printed */
         return 0;
     if (count > l->limit - l->listed)
@@ -182,7 +212,7 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
         if (p > full) {
             l->used = (size_t)(p - l->buf);
             if (list_flush(l))
-                return -1;
+                return l->stop ? -1 : 0;
             p = l->buf;
         }
         p = tool_put_hex(p, g->start);
@@ -207,17 +237,11 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
     return 0;
 }
 
-static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
-                       struct lister *l)
+static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
-    if (o->list) { /* the ranges were listed during the run; what --max left out */
-        list_flush(l);
-        if (l->listed < nr)
-            fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - l->listed,
-                   nr - l->listed == 1 ? "" : "s");
+    if (o->list) /* listed during the run (list_ranges, list_finish) */
         return;
-    }
     if (reads_identical(c, r, n)) {
         fprintf(f, "identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
     } else {
@@ -513,19 +537,27 @@ int main(int argc, char **argv)
         lister->n = n;
         lister->limit = o.max_set ? o.max : UINT64_MAX;
         lister->listed = 0;
+        lister->stop = !o.output;
+        lister->failed = 0;
+        lister->err = 0;
         lister->used = 0;
         ecu_cmp_set_range_sink(c, list_ranges, lister);
         /* noisy reads of a few MiB list megabytes: fewer waits for the reader of a pipe */
-        if (largest >= LIST_PIPE_MIN)
-            tool_grow_pipe(fileno(rep), LIST_PIPE_SIZE);
+        if (rep == stdout && largest >= LIST_PIPE_MIN && (!o.max_set || o.max >= LIST_PIPE_RANGES))
+            tool_grow_pipe(STDOUT_FILENO, LIST_PIPE_SIZE);
     }
     if ((rc = ecu_cmp_run(c, n, data, size)) != ECU_OK) {
-        if (rc == ECU_ERR_STOPPED) /* the listing could not be written */
+        if (rc == ECU_ERR_STOPPED) { /* the listing could not be written */
+            errno = lister->err;
             status = tool_close_stdout(EXIT_TROUBLE);
+        }
         else
             tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
         goto out;
     }
+    /* the listing is complete before anything is said about -o */
+    if (lister && list_finish(lister, c) && rep != stdout) /* said below for stdout */
+        tool_error(NULL, "write error on standard error: %s", strerror(lister->err));
     status = reads_identical(c, r, n) ? EXIT_YES : EXIT_NO;
     if (o.output && bases_differ(r, n)) {
         /* offset by offset, bytes of different addresses would be voted on */
@@ -549,13 +581,22 @@ int main(int argc, char **argv)
         if (o.json)
             print_json(rep, c, r, n, &o, written, cons_size);
         else
-            print_text(rep, c, r, n, &o, lister);
+            print_text(rep, c, r, n, &o);
+    }
+    if (lister && lister->failed) { /* -o's image was still written */
+        status = EXIT_TROUBLE;
+        errno = lister->err; /* for tool_close_stdout's message */
     }
     status = tool_close_stdout(status);
 out:
-    /* the reads are mapped files of megabytes: unmapping two 8 MiB reads before the exit
-       took about 1 ms on a busy machine, the exit alone takes them back for less */
-    if (r && TOOL_FREE_AT_EXIT)
+    /* The reads are mapped files of megabytes: unmapping two 8 MiB reads before the exit took
+       about 1.3 ms on a busy machine, and the exit alone takes them back for less. Left to
+       the exit, they stay reachable from a static, so leak checkers do not count them lost. */
+    if (r && !TOOL_FREE_AT_EXIT) {
+        reads_left_to_exit = r;
+        r = NULL;
+    }
+    if (r)
         for (i = 0; i < n; i++)
             ecu_image_free(r[i].img);
     free(r);

@@ -82,15 +82,18 @@ ECU_API int ecu_cmp_set_diagnose(ecu_cmp *cmp, int on);
 
 /**
  * Receives ranges during ecu_cmp_run(): @p count of them (1 or more), in offset order,
- * each range complete. Return 0 to go on; any other value stops the run.
+ * each range complete. @p ranges is valid only during the call. Return 0 to go on; any
+ * other value stops the run. It must not run, change or free the handle.
  */
 typedef int (*ecu_cmp_range_fn)(void *ctx, const ecu_cmp_range *ranges, size_t count);
 /**
- * Streams the ranges: with @p fn set, ecu_cmp_run() hands every range to @p fn, in batches
- * and in offset order, as soon as it is found, instead of keeping it. Listing the ranges of
- * noisy reads then needs no memory per range. ecu_cmp_range_count() still counts them, but
- * ecu_cmp_range_at() returns NULL. The diagnoses (when on) find the ranges they need on
- * their own. A NULL @p fn keeps the ranges again (the default).
+ * Streams the ranges: with @p fn set, ecu_cmp_run() hands every range to @p fn instead of
+ * keeping it, in offset order, in batches of a few hundred while the comparison goes on
+ * (the last batch at its end). ecu_cmp_range_count() still counts them, but
+ * ecu_cmp_range_at() returns NULL. With the diagnoses off, listing the ranges of noisy
+ * reads then needs no memory per range; with them on, the diagnoses of two reads compare
+ * the pair once more and keep its ranges for themselves. Ranges once handed over stand,
+ * even when the run fails later. A NULL @p fn keeps the ranges again (the default).
  */
 ECU_API int ecu_cmp_set_range_sink(ecu_cmp *cmp, ecu_cmp_range_fn fn, void *ctx);
 

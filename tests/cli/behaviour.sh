@@ -355,17 +355,78 @@ if [ -w /dev/full ]; then
     "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >/dev/full 2>"$tmp/err"
     st=$?
     check "-l write error mid-listing: exit status 2 (got $st)" is "$st" 2
-    check "-l write error mid-listing: says so" grep -q "write error on standard output" "$tmp/err"
+    check "-l write error mid-listing: says so" grep -q "write error on standard output: No space" "$tmp/err"
     check "-l write error mid-listing: one message" is "$(wc -l <"$tmp/err")" 1
+    # no second try at writing once a write failed (the comparison stopped)
+    if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+        strace -o "$tmp/trace" -e trace=write "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" \
+            >/dev/full 2>/dev/null
+        check "-l write error mid-listing: one write to stdout" is "$(grep -c '^write(1,' "$tmp/trace")" 1
+    else
+        echo "skip: strace not usable, the stop after a write error is not checked"
+    fi
+    # with -o the image is still made: the listing's failure, in the middle of a long one,
+    # does not cost the consensus (two blank reads against one of noise: the blank one wins)
+    cp "$tmp/zero.bin" "$tmp/zero2.bin"
+    rm -f "$tmp/cons-full.bin"
+    "$tool" -l --gap 0 -o "$tmp/cons-full.bin" "$tmp/zero.bin" "$tmp/zero2.bin" "$tmp/random.bin" \
+        >/dev/full 2>"$tmp/err"
+    st=$?
+    check "-l -o with stdout full: exit status 2 (got $st)" is "$st" 2
+    check "-l -o with stdout full: the image is written" cmp -s "$tmp/cons-full.bin" "$tmp/zero.bin"
+    check "-l -o with stdout full: says so" grep -q "write error on standard output: No space" "$tmp/err"
+    "$tool" -l --gap 0 -o - "$tmp/zero.bin" "$tmp/zero2.bin" "$tmp/random.bin" >"$tmp/cons-stdout.bin" 2>/dev/full
+    st=$?
+    check "-l -o - with stderr full: exit status 2 (got $st)" is "$st" 2
+    check "-l -o - with stderr full: the image is written" cmp -s "$tmp/cons-stdout.bin" "$tmp/zero.bin"
+    rm -f "$tmp/cons-full.bin" "$tmp/cons-stdout.bin" "$tmp/zero2.bin"
 fi
-# a long listing into a pipe (whose buffer the tool enlarges) is the one into a file
+
+# ---- long listings ------------------------------------------------------------------------------
 head -c 4194304 /dev/zero >"$tmp/zero.bin"
 head -c 4194304 /dev/urandom >"$tmp/random.bin"
 "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >"$tmp/list-file"
+total=$(wc -l <"$tmp/list-file")
+check "-l of 4 MiB of noise: thousands of ranges (got $total)" test "$total" -gt 5000
+# into a pipe (whose buffer the tool enlarges): the same lines as into a file
 "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" | cat >"$tmp/list-pipe"
 check "-l into a pipe: the same lines as into a file" cmp -s "$tmp/list-file" "$tmp/list-pipe"
-check "-l into a pipe: far more than a pipe holds" test "$(wc -c <"$tmp/list-pipe")" -gt 200000
-rm -f "$tmp/zero.bin" "$tmp/random.bin" "$tmp/list-file" "$tmp/list-pipe"
+if command -v python3 >/dev/null 2>&1; then
+    # the reader of the pipe sees the buffer ecu-cmp asked for (Linux: F_GETPIPE_SZ is 1032)
+    size=$("$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" | python3 -c '
+import fcntl, sys, time
+sys.stdin.buffer.read(1)
+time.sleep(0.2)
+print(fcntl.fcntl(0, 1032))
+sys.stdin.buffer.read()')
+    check "-l into a pipe: its buffer is 1 MiB (got $size)" is "$size" 1048576
+    size=$("$tool" -l --max 10 --gap 0 "$tmp/zero.bin" "$tmp/random.bin" | python3 -c '
+import fcntl, sys
+sys.stdin.buffer.read()
+print(fcntl.fcntl(0, 1032))')
+    check "-l --max 10 into a pipe: the buffer is left alone (got $size)" is "$size" 65536
+else
+    echo "skip: python3 not found, the pipe buffer is not checked"
+fi
+# --max over several of the library's batches: the first lines, then what was left out
+"$tool" -l --max 1500 --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >"$tmp/list-max"
+head -n 1500 "$tmp/list-file" >"$tmp/list-head"
+check "-l --max 1500: the first 1500 lines" is "$(head -n 1500 "$tmp/list-max" | cksum)" "$(cksum <"$tmp/list-head")"
+check "-l --max 1500: then what was left out" is "$(sed -n 1501p "$tmp/list-max")" \
+    "... $((total - 1500)) more ranges not listed"
+check "-l --max 1500: nothing after that" is "$(wc -l <"$tmp/list-max")" 1501
+rm -f "$tmp/zero.bin" "$tmp/random.bin" "$tmp/list-file" "$tmp/list-pipe" "$tmp/list-max" "$tmp/list-head"
+
+# ---- -l with -o -: the image on stdout, the listing and then the messages on stderr -------------
+(cd "$fixtures" && "$tool" -l reads/base.bin reads/vote_b.bin reads/vote_c.bin) >"$tmp/list" 2>/dev/null
+(cd "$fixtures" && "$tool" -l -o - reads/base.bin reads/vote_b.bin reads/vote_c.bin) >"$tmp/img" 2>"$tmp/err"
+st=$?
+check "-l -o - without a majority: exit status 1 (got $st)" is "$st" 1
+check "-l -o - without a majority: no image" empty "$tmp/img"
+check "-l -o - without a majority: the listing first" is "$(head -n "$(wc -l <"$tmp/list")" "$tmp/err" | cksum)" \
+    "$(cksum <"$tmp/list")"
+check "-l -o - without a majority: then the reason" is "$(tail -n 1 "$tmp/err")" \
+    "ecu-cmp: -: not written: no strict majority at 1 byte"
 
 # ---- the inputs were never modified --------------------------------------------------------------
 # ---- a signal while -o is being written leaves no temporary file --------------------------------
