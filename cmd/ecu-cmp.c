@@ -550,9 +550,9 @@ int main(int argc, char **argv)
         if (rc == ECU_ERR_STOPPED) { /* the listing could not be written */
             errno = lister->err;
             status = tool_close_stdout(EXIT_TROUBLE);
-        }
-        else
+        } else {
             tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
+        }
         goto out;
     }
     /* the listing is complete before anything is said about -o */
