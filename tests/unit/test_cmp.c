@@ -1521,6 +1521,14 @@ static void test_sink_vote(void **state)
     }
 }
 
+/* Compares a with b (two reads) or a with b twice (three reads: b is the majority). */
+static int run_ab(ecu_cmp *cmp, int nreads, const uint8_t *a, const uint8_t *b, size_t n)
+{
+    const uint8_t *const data[3] = {a, b, b};
+    const size_t size[3] = {n, n, n};
+    return ecu_cmp_run(cmp, (size_t)nreads, data, size);
+}
+
 /* A sink that asks to stop ends the run with ECU_ERR_STOPPED and no results; the ranges
    handed over before stand. A NULL sink keeps the ranges again. */
 static void test_sink_stop_and_unset(void **state)
@@ -1532,51 +1540,32 @@ static void test_sink_stop_and_unset(void **state)
     uint8_t *b = dup_buf(a, n);
     for (size_t i = 0; i < n; i += 20) /* 3277 ranges of one byte */
         b[i] ^= 0x10;
-    const uint8_t *const data[2] = {a, b};
-    const size_t size[2] = {n, n};
     for (int nreads = 2; nreads <= 3; nreads++) {
-        const uint8_t *const data3[3] = {a, b, b};
-        const size_t size3[3] = {n, n, n};
-        struct sink_log log = {0};
-        ecu_cmp *cmp = new_cmp();
-        log.stop_after = 700;
-        assert_int_equal(ecu_cmp_set_range_sink(cmp, log_sink, &log), ECU_OK);
-        assert_int_equal(nreads == 2 ? ecu_cmp_run(cmp, 2, data, size) : ecu_cmp_run(cmp, 3, data3, size3),
-                         ECU_ERR_STOPPED);
-        assert_true(log.stopped);
-        assert_false(log.bad_batch); /* not called again once it asked to stop */
-        assert_true(log.n >= 700 && log.n < 3277);
-        for (size_t i = 0; i < log.n; i++)
-            assert_int_equal(log.r[i].start, 20 * i);
-        assert_int_equal(ecu_cmp_range_count(cmp), 0);
-        assert_int_equal(ecu_cmp_differing(cmp), 0);
-        assert_int_equal(ecu_cmp_identical(cmp), 0);
-        free(log.r);
+        /* stopped in the middle (700), then by the last batch, handed over at the end (3277) */
+        for (size_t stop = 700; stop; stop = stop == 700 ? 3277 : 0) {
+            struct sink_log log = {0};
+            ecu_cmp *cmp = new_cmp();
+            log.stop_after = stop;
+            assert_int_equal(ecu_cmp_set_range_sink(cmp, log_sink, &log), ECU_OK);
+            assert_int_equal(run_ab(cmp, nreads, a, b, n), ECU_ERR_STOPPED);
+            assert_true(log.stopped);
+            assert_false(log.bad_batch); /* not called again once it asked to stop */
+            assert_true(log.n >= stop && log.n <= 3277);
+            for (size_t i = 0; i < log.n; i++)
+                assert_int_equal(log.r[i].start, 20 * i);
+            assert_int_equal(ecu_cmp_range_count(cmp), 0);
+            assert_int_equal(ecu_cmp_differing(cmp), 0);
+            assert_int_equal(ecu_cmp_identical(cmp), 0);
+            free(log.r);
 
-        /* unset: kept again */
-        assert_int_equal(ecu_cmp_set_range_sink(cmp, NULL, &log), ECU_OK);
-        assert_int_equal(nreads == 2 ? ecu_cmp_run(cmp, 2, data, size) : ecu_cmp_run(cmp, 3, data3, size3),
-                         ECU_OK);
-        assert_int_equal(ecu_cmp_range_count(cmp), 3277);
-        assert_non_null(ecu_cmp_range_at(cmp, 3276));
-        assert_int_equal(ecu_cmp_range_at(cmp, 3276)->start, 20 * 3276);
-        ecu_cmp_free(cmp);
-    }
-    /* stopped by the last batch, handed over at the end of the run */
-    for (int nreads = 2; nreads <= 3; nreads++) {
-        const uint8_t *const data3[3] = {a, b, b};
-        const size_t size3[3] = {n, n, n};
-        struct sink_log log = {0};
-        ecu_cmp *cmp = new_cmp();
-        log.stop_after = 3277;
-        ecu_cmp_set_range_sink(cmp, log_sink, &log);
-        assert_int_equal(nreads == 2 ? ecu_cmp_run(cmp, 2, data, size) : ecu_cmp_run(cmp, 3, data3, size3),
-                         ECU_ERR_STOPPED);
-        assert_int_equal(log.n, 3277);
-        assert_false(log.bad_batch);
-        assert_int_equal(ecu_cmp_range_count(cmp), 0);
-        free(log.r);
-        ecu_cmp_free(cmp);
+            /* unset: kept again */
+            assert_int_equal(ecu_cmp_set_range_sink(cmp, NULL, &log), ECU_OK);
+            assert_int_equal(run_ab(cmp, nreads, a, b, n), ECU_OK);
+            assert_int_equal(ecu_cmp_range_count(cmp), 3277);
+            assert_non_null(ecu_cmp_range_at(cmp, 3276));
+            assert_int_equal(ecu_cmp_range_at(cmp, 3276)->start, 20 * 3276);
+            ecu_cmp_free(cmp);
+        }
     }
     assert_int_equal(ecu_cmp_set_range_sink(NULL, log_sink, NULL), ECU_ERR_INVALID);
     assert_string_equal(ecu_strerror(ECU_ERR_STOPPED), "stopped by the caller");
