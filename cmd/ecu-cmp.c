@@ -529,18 +529,14 @@ int main(int argc, char **argv)
     if (o.output && strcmp(o.output, "-") == 0)
         rep = stderr;
     if (o.list && !o.json && !o.quiet) {
-        if (!(lister = malloc(sizeof *lister))) {
+        if (!(lister = calloc(1, sizeof *lister))) {
             tool_error(NULL, "out of memory");
             goto out;
         }
         lister->f = rep;
         lister->n = n;
         lister->limit = o.max_set ? o.max : UINT64_MAX;
-        lister->listed = 0;
         lister->stop = !o.output;
-        lister->failed = 0;
-        lister->err = 0;
-        lister->used = 0;
         ecu_cmp_set_range_sink(c, list_ranges, lister);
         /* noisy reads of a few MiB list megabytes: fewer waits for the reader of a pipe */
         if (rep == stdout && largest >= LIST_PIPE_MIN && (!o.max_set || o.max >= LIST_PIPE_RANGES))

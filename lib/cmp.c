@@ -212,7 +212,7 @@ static inline int ranger_push(struct ranger *r)
     if (need > r->mem.bytes) {
         if (r->sink && r->n) {
             if (ranger_flush(r))
-                return ECU_ERR_STOPPED;
+                return r->err;
         } else if (ecu__vec_reserve(&r->mem, need)) {
             return r->err = ECU_ERR_NOMEM;
         }
@@ -1195,18 +1195,19 @@ int ecu_cmp_run(ecu_cmp *c, size_t n, const uint8_t *const data[], const size_t 
             goto out;
         }
         c->differing = c->read_diff[0] = c->read_diff[1] = d;
-        if (r.sink && (rc = ranger_flush(&r)))
-            goto out;
-        if (d && c->diagnose) {
+    } else if ((rc = run_vote(c, n, data, size, total, seg, nseg, &r))) {
+        goto out;
+    }
+    if (r.sink && (rc = ranger_flush(&r))) /* the last batch */
+        goto out;
+
+    if (n == 2) {
+        if (c->differing && c->diagnose) {
             struct side a = {data[0], size[0], 0}, b = {data[1], size[1], 1};
             /* handed to a sink, the ranges are gone: the diagnoses find their own */
             rc = diagnose_pair(c, &a, &b, 1, seg, nseg, c->compared, r.sink ? NULL : &r);
         }
     } else {
-        if ((rc = run_vote(c, n, data, size, total, seg, nseg, &r)))
-            goto out;
-        if (r.sink && (rc = ranger_flush(&r)))
-            goto out;
         if (c->diagnose && c->differing) {
             struct side a = {c->cons, c->cons_size, ECU_CMP_MAJORITY};
             for (i = 0; i < n && rc == ECU_OK; i++) {
