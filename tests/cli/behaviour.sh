@@ -342,6 +342,10 @@ st=$?
 check "65 reads: exit status 2 (got $st)" is "$st" 2
 check "65 reads: nothing on stdout" empty "$tmp/out"
 
+# long listings: 4 MiB of blank against 4 MiB of noise, used by the next two parts
+head -c 4194304 /dev/zero >"$tmp/zero.bin"
+head -c 4194304 /dev/urandom >"$tmp/random.bin"
+
 # ---- a write error on stdout is trouble ----------------------------------------------------------
 if [ -w /dev/full ]; then
     (cd "$fixtures" && "$tool" reads/base.bin reads/same.bin) >/dev/full 2>"$tmp/err"
@@ -350,8 +354,6 @@ if [ -w /dev/full ]; then
     check "stdout write error: a message on stderr" test -s "$tmp/err"
     # a listing far larger than the output buffer fails while the comparison still runs:
     # it stops there, and the write error, not a failed comparison, is reported
-    head -c 4194304 /dev/zero >"$tmp/zero.bin"
-    head -c 4194304 /dev/urandom >"$tmp/random.bin"
     "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >/dev/full 2>"$tmp/err"
     st=$?
     check "-l write error mid-listing: exit status 2 (got $st)" is "$st" 2
@@ -383,8 +385,6 @@ if [ -w /dev/full ]; then
 fi
 
 # ---- long listings ------------------------------------------------------------------------------
-head -c 4194304 /dev/zero >"$tmp/zero.bin"
-head -c 4194304 /dev/urandom >"$tmp/random.bin"
 "$tool" -l --gap 0 "$tmp/zero.bin" "$tmp/random.bin" >"$tmp/list-file"
 total=$(wc -l <"$tmp/list-file")
 check "-l of 4 MiB of noise: thousands of ranges (got $total)" test "$total" -gt 5000
