@@ -19,6 +19,8 @@
 
 #include <ecu/ecu.h>
 
+#include "corpus_util.h"
+
 struct dump {
     char path[2200];
     char name[1100];
@@ -31,13 +33,11 @@ static char corpus[1024];
 
 static int load_manifest(void **state)
 {
-    const char *env = getenv("ECU_CORPUS");
     char line[1024], path[1100];
     FILE *f;
     struct stat st;
     (void)state;
-    snprintf(corpus, sizeof corpus, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_path(corpus, sizeof corpus));
     if (stat(corpus, &st) != 0 || !(f = fopen(path, "r")))
         return 0; /* no corpus: the tests skip */
     while (fgets(line, sizeof line, f)) {

@@ -30,6 +30,8 @@
 
 #include <ecu/ecu.h>
 
+#include "corpus_util.h"
+
 /* corpus folder -> family that must claim its dumps ("a|b": any of these may claim them) */
 static const struct {
     const char *folder, *family;
@@ -49,25 +51,16 @@ static const struct {
 };
 
 /* folders whose families are identified only: no checksum layout is known for them */
-static const char *const detection_only[] = {"delco_multec", "marelli"};
-
-static int is_detection_only(const char *folder)
-{
-    size_t i;
-    for (i = 0; i < sizeof detection_only / sizeof detection_only[0]; i++)
-        if (strcmp(detection_only[i], folder) == 0)
-            return 1;
-    return 0;
-}
+static const char *const detection_only[] = {"delco_multec", "marelli", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
-static const char *const claimed_unknown[] = {"hitachi_nissan"};
+static const char *const claimed_unknown[] = {"hitachi_nissan", NULL};
 
-static int must_claim_unknown(const char *folder)
+/* Whether @p folder is in the NULL-terminated @p list. */
+static int listed(const char *const *list, const char *folder)
 {
-    size_t i;
-    for (i = 0; i < sizeof claimed_unknown / sizeof claimed_unknown[0]; i++)
-        if (strcmp(claimed_unknown[i], folder) == 0)
+    for (; *list; list++)
+        if (strcmp(*list, folder) == 0)
             return 1;
     return 0;
 }
@@ -84,12 +77,10 @@ static char corpus[1024];
 
 static int load_manifest(void **state)
 {
-    const char *env = getenv("ECU_CORPUS");
     char line[8192], path[1100];
     FILE *f;
     (void)state;
-    snprintf(corpus, sizeof corpus, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus);
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_path(corpus, sizeof corpus));
     if (!(f = fopen(path, "r")))
         return 0;
     while (fgets(line, sizeof line, f)) {
@@ -145,26 +136,26 @@ static int allowed_family(const char *allowed, const char *name)
     return 0;
 }
 
-/* A Subaru Denso dump "<market>__<model>__<ROM ID>-...": the ROM ID (its first 6 to 8
-   characters, the CAL ID in the file) is named in the detection evidence. */
+/* A Subaru Denso dump names the ROM ID of its file name in the detection evidence. */
 static void check_subaru_id(const ecu_csum *cs, const char *file)
 {
-    const char *base = strrchr(file, '/'), *p;
     char id[16];
-    size_t n;
-    base = base ? base + 1 : file;
-    p = strstr(base, "__");
-    p = p ? strstr(p + 2, "__") : NULL;
-    if (!p)
-        return;
-    p += 2;
-    n = strcspn(p, "-_.");
-    if (n < 6 || n > 8)
-        return;
-    memcpy(id, p, n);
-    id[n] = '\0';
-    if (!strstr(ecu_csum_evidence(cs), id))
+    if (corpus_subaru_rom_id(file, id) && !strstr(ecu_csum_evidence(cs), id))
         fail_msg("%s: ROM ID %s not in the evidence \"%s\"", file, id, ecu_csum_evidence(cs));
+}
+
+/* A fix of @p cs returns @p want (else fails with @p what) and leaves the image as it was. */
+static void fix_refused(ecu_csum *cs, int want, const char *file, const char *what)
+{
+    size_t n;
+    const uint8_t *before = ecu_csum_image(cs, &n);
+    uint8_t *copy = malloc(n ? n : 1);
+    assert_non_null(copy);
+    memcpy(copy, before, n);
+    if (ecu_csum_fix(cs) != want)
+        fail_msg("%s: %s", file, what);
+    assert_memory_equal(ecu_csum_image(cs, &n), copy, n);
+    free(copy);
 }
 
 static void test_corpus_bosch_verdicts(void **state)
@@ -198,11 +189,8 @@ static void test_corpus_bosch_verdicts(void **state)
         }
         if (got && !allowed_family(want, got->name))
             fail_msg("%s (%s): claimed by %s, expected %s", r->file, r->folder, got->name, want);
-        if (is_detection_only(r->folder)) {
+        if (listed(detection_only, r->folder)) {
             /* identified at most: never valid, never bad, never corrected */
-            const uint8_t *before;
-            uint8_t *copy;
-            size_t n0;
             print_message("%s: %s (%s)\n", r->file, got ? got->name : "unclaimed",
                           got ? ecu_csum_evidence(cs) : ecu_verdict_name(ecu_csum_verdict(cs)));
             if (strcmp(r->expected, "unknown") != 0)
@@ -219,15 +207,8 @@ static void test_corpus_bosch_verdicts(void **state)
                          ecu_verdict_name(ecu_csum_verdict(cs)));
             assert_int_equal(ecu_csum_block_count(cs), 0);
             assert_int_equal(ecu_csum_bad_count(cs), 0);
-            before = ecu_csum_image(cs, &n0);
-            copy = malloc(n0);
-            assert_non_null(copy);
-            memcpy(copy, before, n0);
-            if (ecu_csum_fix(cs) != ECU_ERR_INVALID)
-                fail_msg("%s: a fix of a no-layout image was not refused", r->file);
+            fix_refused(cs, ECU_ERR_INVALID, r->file, "a fix of a no-layout image was not refused");
             assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
-            assert_memory_equal(ecu_csum_image(cs, &n0), copy, n0);
-            free(copy);
             nolayout++;
             continue;
         }
@@ -247,20 +228,13 @@ static void test_corpus_bosch_verdicts(void **state)
             if (strstr(r->expected, "rsa")) {
                 /* the oracle found the signature broken: reported, and never "corrected" (a
                    signature cannot be recomputed), so the fix refuses and changes nothing */
-                size_t n0, kb, sigbad = 0;
-                const uint8_t *before;
-                uint8_t *copy;
-                before = ecu_csum_image(cs, &n0);
-                copy = malloc(n0);
-                memcpy(copy, before, n0);
+                size_t kb, sigbad = 0;
                 for (kb = 0; kb < ecu_csum_block_count(cs); kb++)
                     sigbad += ecu_csum_block_at(cs, kb)->status == ECU_BLOCK_SIGNATURE_BAD;
                 if (!sigbad)
                     fail_msg("%s: the oracle found the RSA signature bad, no signature-bad block", r->file);
-                if (ecu_csum_fix(cs) != ECU_ERR_UNFIXABLE)
-                    fail_msg("%s: a fix with a bad signature was not refused", r->file);
-                assert_memory_equal(ecu_csum_image(cs, &n0), copy, n0);
-                free(copy);
+                fix_refused(cs, ECU_ERR_UNFIXABLE, r->file,
+                            "a fix with a bad signature was not refused");
                 bad++;
                 continue;
             }
@@ -283,7 +257,7 @@ static void test_corpus_bosch_verdicts(void **state)
             if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
                 fail_msg("%s: corrected copy does not verify", r->file);
             bad++;
-        } else if (must_claim_unknown(r->folder) && !got) {
+        } else if (listed(claimed_unknown, r->folder) && !got) {
             /* expected "unknown": no oracle, no verdict asserted, but claimed by the family */
             fail_msg("%s: not claimed, expected %s", r->file, want);
         }

@@ -30,13 +30,14 @@
 
 #include <ecu/ecu.h>
 
+#include "corpus_util.h"
+
 static char corpus[1024];
 
-static const char *corpus_dir(void)
+static void skip_without_corpus(void)
 {
-    const char *env = getenv("ECU_CORPUS");
-    snprintf(corpus, sizeof corpus, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    return corpus;
+    print_message("corpus not found at %s: skipped\n", corpus);
+    skip();
 }
 
 /* @p s without leading and trailing spaces, into @p out */
@@ -60,18 +61,15 @@ static void test_vag_me7_ids(void **state)
                                         "sw_number"};
     char path[2048], line[1024];
     FILE *f;
-    ecu_image *img = ecu_image_new();
-    ecu_id *id = ecu_id_new();
+    ecu_image *img;
+    ecu_id *id;
     size_t files = 0, right = 0, total = 0;
     (void)state;
-    snprintf(path, sizeof path, "%s/IDS-vag_me7.tsv", corpus_dir());
-    if (!(f = fopen(path, "r"))) {
-        print_message("corpus not found at %s: skipped\n", corpus);
-        ecu_image_free(img);
-        ecu_id_free(id);
-        skip();
-        return;
-    }
+    snprintf(path, sizeof path, "%s/IDS-vag_me7.tsv", corpus_path(corpus, sizeof corpus));
+    if (!(f = fopen(path, "r")))
+        skip_without_corpus();
+    img = ecu_image_new();
+    id = ecu_id_new();
     while (fgets(line, sizeof line, f)) {
         char *col[6] = {0}, *p = line;
         size_t k;
@@ -110,19 +108,21 @@ static void test_vag_me7_ids(void **state)
     ecu_id_free(id);
 }
 
-/* The rows of MANIFEST.tsv in folder @p folder: their file names, NULL-terminated (free). */
+/* The rows of MANIFEST.tsv in folder @p folder (NULL: in every folder): their file names,
+   NULL-terminated (free_list); NULL when there is no corpus. */
 static char **folder_files(const char *folder)
 {
     char path[2048], line[4096];
     char **list = NULL;
-    size_t n = 0, flen = strlen(folder);
+    size_t n = 0, flen = folder ? strlen(folder) : 0;
     FILE *f;
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_dir());
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_path(corpus, sizeof corpus));
     if (!(f = fopen(path, "r")))
         return NULL;
     while (fgets(line, sizeof line, f)) {
         char *tab = strchr(line, '\t'), **nl;
-        if (!tab || strncmp(line, folder, flen) != 0 || line[flen] != '/')
+        if (!tab || (folder ? strncmp(line, folder, flen) != 0 || line[flen] != '/'
+                            : strncmp(line, "file\t", 5) == 0))
             continue;
         *tab = '\0';
         nl = realloc(list, (n + 2) * sizeof *list);
@@ -153,34 +153,21 @@ static const char *family_of(const ecu_id *id)
 static void test_subaru_rom_ids(void **state)
 {
     char **files = folder_files("subaru_denso"), path[2048];
-    ecu_image *img = ecu_image_new();
-    ecu_id *id = ecu_id_new();
+    ecu_image *img;
+    ecu_id *id;
     size_t i, right = 0, claimed = 0, total = 0;
     (void)state;
-    if (!files) {
-        print_message("corpus not found at %s: skipped\n", corpus);
-        ecu_image_free(img);
-        ecu_id_free(id);
-        skip();
-        return;
-    }
+    if (!files)
+        skip_without_corpus();
+    img = ecu_image_new();
+    id = ecu_id_new();
     for (i = 0; files[i]; i++) {
-        const char *base = strrchr(files[i], '/'), *p;
         const ecu_id_field *f;
         char want[16];
-        size_t k, size;
-        base = base ? base + 1 : files[i];
-        p = strstr(base, "__");
-        p = p ? strstr(p + 2, "__") : NULL;
+        size_t size;
         total++;
-        if (!p)
+        if (!corpus_subaru_rom_id(files[i], want))
             continue;
-        p += 2;
-        k = strcspn(p, "-_.");
-        if (k < 6 || k > 8)
-            continue;
-        memcpy(want, p, k);
-        want[k] = '\0';
         snprintf(path, sizeof path, "%s/%s", corpus, files[i]);
         if (ecu_image_load_file(img, path) != ECU_OK)
             fail_msg("%s: %s", files[i], ecu_image_error_detail(img));
@@ -234,17 +221,14 @@ static void check_value(const ecu_id *id, const char *file, const char *key, con
 static void test_ms43_ids(void **state)
 {
     char **files = folder_files("bmw_ms43"), path[2048];
-    ecu_image *img = ecu_image_new();
-    ecu_id *id = ecu_id_new();
+    ecu_image *img;
+    ecu_id *id;
     size_t i, dumps = 0, checked = 0;
     (void)state;
-    if (!files) {
-        print_message("corpus not found at %s: skipped\n", corpus);
-        ecu_image_free(img);
-        ecu_id_free(id);
-        skip();
-        return;
-    }
+    if (!files)
+        skip_without_corpus();
+    img = ecu_image_new();
+    id = ecu_id_new();
     for (i = 0; files[i]; i++) {
         const char *base = strrchr(files[i], '/');
         char num[32], want[40];
@@ -282,31 +266,23 @@ static void test_ms43_ids(void **state)
 
 static void test_all_dumps(void **state)
 {
-    char path[2048], line[1024];
-    FILE *f;
-    ecu_image *img = ecu_image_new();
-    ecu_id *id = ecu_id_new();
-    size_t files = 0, identified = 0, nfold = 0, k;
+    char **list = folder_files(NULL), path[2048];
+    ecu_image *img;
+    ecu_id *id;
+    size_t files = 0, identified = 0, nfold = 0, k, d;
     struct {
         char name[64];
         size_t dumps, with_id;
     } fold[48];
     (void)state;
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_dir());
-    if (!(f = fopen(path, "r"))) {
-        print_message("corpus not found at %s: skipped\n", corpus);
-        ecu_image_free(img);
-        ecu_id_free(id);
-        skip();
-        return;
-    }
-    while (fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t');
+    if (!list)
+        skip_without_corpus();
+    img = ecu_image_new();
+    id = ecu_id_new();
+    for (d = 0; list[d]; d++) {
+        const char *file = list[d];
         size_t i;
-        if (!tab || strncmp(line, "file\t", 5) == 0)
-            continue;
-        *tab = '\0';
-        snprintf(path, sizeof path, "%s/%s", corpus, line);
+        snprintf(path, sizeof path, "%s/%s", corpus, file);
         if (ecu_image_load_file(img, path) != ECU_OK)
             continue;
         assert_int_equal(ecu_id_analyze(id, ecu_image_data(img), ecu_image_size(img)), ECU_OK);
@@ -314,12 +290,12 @@ static void test_all_dumps(void **state)
         identified += ecu_id_field_count(id) > 0;
         {
             /* the folder's count of dumps with an identifier beyond manufacturer and family */
-            size_t fl = strcspn(line, "/"), beyond = 0;
+            size_t fl = strcspn(file, "/"), beyond = 0;
             for (k = 0; k < nfold; k++)
-                if (strlen(fold[k].name) == fl && strncmp(fold[k].name, line, fl) == 0)
+                if (strlen(fold[k].name) == fl && strncmp(fold[k].name, file, fl) == 0)
                     break;
             if (k == nfold && nfold < sizeof fold / sizeof fold[0]) {
-                snprintf(fold[k].name, sizeof fold[k].name, "%.*s", (int)fl, line);
+                snprintf(fold[k].name, sizeof fold[k].name, "%.*s", (int)fl, file);
                 fold[k].dumps = fold[k].with_id = 0;
                 nfold++;
             }
@@ -338,7 +314,7 @@ static void test_all_dumps(void **state)
                 assert_string_not_equal(fl->value, "1037555072");
         }
     }
-    fclose(f);
+    free_list(list);
     print_message("%zu of %zu dumps identified\n", identified, files);
     for (k = 0; k < nfold; k++)
         print_message("  %-14s %2zu of %2zu dumps with an identifier beyond manufacturer and "

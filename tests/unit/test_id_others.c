@@ -18,6 +18,9 @@
 
 #include <ecu/ecu.h>
 
+/* The fixture last loaded, named in the failure messages. */
+static const char *fixture = "";
+
 /* A fixture of fixtures/csum, loaded into a buffer of ours (changeable). */
 static uint8_t *load(const char *name, size_t *n)
 {
@@ -25,6 +28,7 @@ static uint8_t *load(const char *name, size_t *n)
     ecu_image *img = ecu_image_new();
     uint8_t *b;
     assert_non_null(img);
+    fixture = name;
     snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, name);
     if (ecu_image_load_file(img, path) != ECU_OK)
         fail_msg("%s: %s", path, ecu_image_error_detail(img));
@@ -50,19 +54,19 @@ static void expect(const ecu_id *id, const char *key, const char *want, uint64_t
 {
     const ecu_id_field *f = ecu_id_get(id, key);
     if (!f || strcmp(f->value, want) != 0)
-        fail_msg("%s is '%s', expected '%s'", key, f ? f->value : "(none)", want);
+        fail_msg("%s: %s is '%s', expected '%s'", fixture, key, f ? f->value : "(none)", want);
     if (f->offset != off)
-        fail_msg("%s %s at 0x%llX, expected 0x%llX", key, want, (unsigned long long)f->offset,
-                 (unsigned long long)off);
+        fail_msg("%s: %s %s at 0x%llX, expected 0x%llX", fixture, key, want,
+                 (unsigned long long)f->offset, (unsigned long long)off);
     if (conf && f->confidence != conf)
-        fail_msg("%s %s confidence %u, expected %u", key, want, f->confidence, conf);
+        fail_msg("%s: %s %s confidence %u, expected %u", fixture, key, want, f->confidence, conf);
 }
 
 static void expect_none(const ecu_id *id, const char *key)
 {
     const ecu_id_field *f = ecu_id_get(id, key);
     if (f)
-        fail_msg("%s is '%s' (%s), expected none", key, f->value, f->source);
+        fail_msg("%s: %s is '%s' (%s), expected none", fixture, key, f->value, f->source);
 }
 
 static size_t count_key(const ecu_id *id, const char *key)
@@ -77,25 +81,126 @@ static void family_is(const ecu_id *id, const char *fam)
 {
     const ecu_id_field *f = ecu_id_get(id, "family");
     if (!f || strcmp(f->value, fam) != 0)
-        fail_msg("family is '%s', expected '%s'", f ? f->value : "(none)", fam);
+        fail_msg("%s: family is '%s', expected '%s'", fixture, f ? f->value : "(none)", fam);
 }
 
-/* ---- Siemens MS4x ---------------------------------------------------------------------------- */
+/* ---- each fixture as its generator wrote it -------------------------------------------------- */
+
+/* A field the fixture must have (value NULL: must not have), as expect() / expect_none(). */
+struct want {
+    const char *key, *value;
+    uint64_t off;
+    unsigned conf;
+};
+
+#define NONE(key) {key, NULL, 0, 0}
+#define MAX_WANT 6
+
+static const struct {
+    const char *file, *family; /* family NULL: not checked */
+    struct want w[MAX_WANT];   /* up to the first with key NULL */
+} fixtures[] = {
+    /* Siemens MS4x */
+    {"ms4x-ms43-512k.bin.gz", "siemens-ms43",
+     {{"hw_number", "5WK90099", 0x3F80, 90},
+      {"ecu_type", "MS43", 0x3F94, 85},
+      {"sw_number", "430099", 0x6FFBA, 90},
+      {"descriptor", "ca430099.DAT", 0x70040, 80},
+      NONE("part_number")}},
+    {"ms4x-ms42-512k.bin.gz", "siemens-ms42",
+     {{"hw_number", "5WK90011", 0x3F80, 90}, {"ecu_type", "MS42", 0x3F94, 85}, NONE("sw_number")}},
+    {"ms4x-ms45-1m.bin.gz", "siemens-ms45",
+     {{"hw_number", "5WK93099", 0x1F900, 90}, {"ecu_type", "MS45", 0x1F914, 85}}},
+    /* Denso, Mitsubishi */
+    {"denso-subaru-512k.bin.gz", "denso-subaru", {{"cal_id", "A2WC400I", 0x2000, 95}}},
+    {"denso-subaru-1m.bin.gz", NULL, {{"cal_id", "EZ1G109J", 0x2004, 95}}}, /* the ID at 0x2004 */
+    {"denso-subaru-diesel-1m.bin.gz", NULL,
+     {{"cal_id", "JZ4A110B", 0x4018, 90},
+      {"descriptor", "EURO4 EE20 DIESEL ECU   JZ4A110B", 0x4000, 80}}},
+    {"denso-mazda-nc-1m.bin.gz", "denso-mazda-nc",
+     {{"cal_id", "LF9VEB", 0xB8046, 90}, {"ecu_type", "NC1", 0x2030, 70}}},
+    {"denso-mazdaspeed6-1m.bin.gz", "denso-mazdaspeed6", {{"cal_id", "L38K", 0x2A7C8, 90}}},
+    {"mitsubishi-evox-1m.bin.gz", "mitsubishi-evox", {{"cal_id", "56890009", 0x50000, 80}}},
+    /* Hitachi */
+    {"hitachi-std-512k.bin.gz", "hitachi-nissan",
+     {{"cal_id", "3ZZZZZ05", 0x30D4, 90}, {"ecu_type", "SH705513", 0x30F2, 90}}},
+    {"hitachi-alt2-1m.bin.gz", NULL,
+     {{"cal_id", "1KA6A", 0x3002, 90}, {"ecu_type", "SH705822", 0x3020, 90}}},
+    /* Continental */
+    {"continental-s18-1.bin.gz", "continental-simos",
+     {{"sw_version", "SC800H63", 0x200023, 90},
+      {"ecu_type", "Simos18.1", ECU_ID_NO_OFFSET, 70},
+      NONE("part_number")}}, /* the fixture leaves the box code erased */
+    {"continental-s10.bin.gz", NULL,
+     {{"ecu_type", "Simos10", ECU_ID_NO_OFFSET, 70}, {"sw_version", "SA3A1000", 0x1C0023, 90}}},
+    {"continental-sim2k-64k.bin.gz", "sim2k",
+     {{"ecu_type", "SIM2K (TC1782)", ECU_ID_NO_OFFSET, 60}}},
+    {"continental-sim2k-128k.bin.gz", NULL,
+     {{"ecu_type", "SIM2K (TC1791)", ECU_ID_NO_OFFSET, 60}}},
+    /* Delphi */
+    {"delphi-multec-dhcr.bin.gz", "delphi-multec",
+     {{"sw_number", "97231405", 0x296F0, 85},
+      {"descriptor", "97231405 DGDHCR", 0x296F0, 80},
+      {"cal_id", "D00021", 0x29702, 85},
+      {"engine", "Y17DIT", 0x29708, 60}}},
+    {"delphi-multec-dmrw.bin.gz", NULL,
+     {{"sw_number", "99306599", 0x32410, 85}, {"cal_id", "D09999", 0x32422, 85}}},
+    {"delphi-multec-s.bin.gz", "delphi-multec-s",
+     {{"sw_number", "94072261", 0x3009, 90},
+      {"part_number", "16227049", 0x3015, 90},
+      {"descriptor", "MFCNHR", 0x301E, 70},
+      {"cal_id", "D98003", 0x3026, 85},
+      {"engine", "X16SZR", 0x302C, 60}}},
+    /* Magneti Marelli; 4LV: the strings are byte-swapped in pairs, offsets are those of the
+       swapped image */
+    {"marelli-iaw-1av.bin.gz", "marelli-iaw-1av",
+     {{"part_number", "032906030AG", 0x3D3C, 85},
+      {"ecu_type", "1AV", 0x3D50, 80},
+      {"sw_version", "F012", 0x3D5B, 80}}},
+    {"marelli-iaw-4lv.bin.gz", "marelli-iaw-4lv",
+     {{"part_number", "036906099ZZ", 0x51457, 85},
+      {"ecu_type", "4LV", 0x5146C, 80},
+      {"sw_version", "3335", 0x51476, 80}}},
+    /* the same label unswapped, in an image no family claims: the plain label scan */
+    {"marelli-iaw-4lv-plain.bin.gz", NULL,
+     {NONE("family"),
+      {"part_number", "036906099ZZ", 0x51457, 85},
+      {"sw_version", "3335", 0x51476, 80}}},
+    {"marelli-mjd-6jf.bin.gz", "marelli-mjd-6jf",
+     {{"part_number", "01246JO01D", 0x600C1, 80}, {"descriptor", "6JF   MUST_C5131", 0x6E000, 60}}},
+    {"marelli-iaw-1ap.bin.gz", "marelli-iaw-1ap", {{"cal_id", "50960654", 0x4814, 50}}},
+};
+
+static void test_fixtures(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        size_t n;
+        uint8_t *b = load(fixtures[i].file, &n);
+        ecu_id *id = run(b, n);
+        const struct want *w;
+        if (fixtures[i].family)
+            family_is(id, fixtures[i].family);
+        for (w = fixtures[i].w; w < fixtures[i].w + MAX_WANT && w->key; w++) {
+            if (w->value)
+                expect(id, w->key, w->value, w->off, w->conf);
+            else
+                expect_none(id, w->key);
+        }
+        ecu_id_free(id);
+        free(b);
+    }
+}
+
+/* ---- changed copies: Siemens MS4x ------------------------------------------------------------ */
 
 static void test_ms43(void **state)
 {
     size_t n;
     uint8_t *b = load("ms4x-ms43-512k.bin.gz", &n);
-    ecu_id *id = run(b, n);
+    ecu_id *id;
     (void)state;
-    family_is(id, "siemens-ms43");
-    expect(id, "hw_number", "5WK90099", 0x3F80, 90);
-    expect(id, "ecu_type", "MS43", 0x3F94, 85);
-    expect(id, "sw_number", "430099", 0x6FFBA, 90);
-    expect(id, "descriptor", "ca430099.DAT", 0x70040, 80);
-    expect_none(id, "part_number");
-    ecu_id_free(id);
-
     /* the BMW number, three times at 0x6FE80, then a second one three times */
     memcpy(b + 0x6FE80, "733333373333337333333", 21);
     memcpy(b + 0x6FE95, "722222272222227222222", 21);
@@ -128,54 +233,7 @@ static void test_ms43(void **state)
     free(b);
 }
 
-static void test_ms42_ms45(void **state)
-{
-    size_t n;
-    uint8_t *b = load("ms4x-ms42-512k.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "siemens-ms42");
-    expect(id, "hw_number", "5WK90011", 0x3F80, 90);
-    expect(id, "ecu_type", "MS42", 0x3F94, 85);
-    expect_none(id, "sw_number");
-    ecu_id_free(id);
-    free(b);
-    b = load("ms4x-ms45-1m.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "siemens-ms45");
-    expect(id, "hw_number", "5WK93099", 0x1F900, 90);
-    expect(id, "ecu_type", "MS45", 0x1F914, 85);
-    ecu_id_free(id);
-    free(b);
-}
-
-/* ---- Denso, Mitsubishi ------------------------------------------------------------------------ */
-
-static void test_subaru(void **state)
-{
-    size_t n;
-    uint8_t *b = load("denso-subaru-512k.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "denso-subaru");
-    expect(id, "cal_id", "A2WC400I", 0x2000, 95);
-    assert_int_equal(count_key(id, "cal_id"), 1);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("denso-subaru-1m.bin.gz", &n); /* the ID at 0x2004 */
-    id = run(b, n);
-    expect(id, "cal_id", "EZ1G109J", 0x2004, 95);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("denso-subaru-diesel-1m.bin.gz", &n);
-    id = run(b, n);
-    expect(id, "cal_id", "JZ4A110B", 0x4018, 90);
-    expect(id, "descriptor", "EURO4 EE20 DIESEL ECU   JZ4A110B", 0x4000, 80);
-    ecu_id_free(id);
-    free(b);
-}
+/* ---- changed copies: Denso ------------------------------------------------------------------- */
 
 static void test_subaru_id_rules(void **state)
 {
@@ -183,6 +241,10 @@ static void test_subaru_id_rules(void **state)
     uint8_t *b = load("denso-subaru-512k.bin.gz", &n);
     ecu_id *id;
     (void)state;
+    /* the ROM ID as written: once */
+    id = run(b, n);
+    assert_int_equal(count_key(id, "cal_id"), 1);
+    ecu_id_free(id);
     /* six characters padded with spaces */
     memcpy(b + 0x2000, "A2WC50  ", 8);
     id = run(b, n);
@@ -206,69 +268,14 @@ static void test_subaru_id_rules(void **state)
     free(b);
 }
 
-static void test_mazda_evox(void **state)
-{
-    size_t n;
-    uint8_t *b = load("denso-mazda-nc-1m.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "denso-mazda-nc");
-    expect(id, "cal_id", "LF9VEB", 0xB8046, 90);
-    expect(id, "ecu_type", "NC1", 0x2030, 70);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("denso-mazdaspeed6-1m.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "denso-mazdaspeed6");
-    expect(id, "cal_id", "L38K", 0x2A7C8, 90);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("mitsubishi-evox-1m.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "mitsubishi-evox");
-    expect(id, "cal_id", "56890009", 0x50000, 80);
-    ecu_id_free(id);
-    free(b);
-}
-
-/* ---- Hitachi ---------------------------------------------------------------------------------- */
-
-static void test_hitachi(void **state)
-{
-    size_t n;
-    uint8_t *b = load("hitachi-std-512k.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "hitachi-nissan");
-    expect(id, "cal_id", "3ZZZZZ05", 0x30D4, 90);
-    expect(id, "ecu_type", "SH705513", 0x30F2, 90);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("hitachi-alt2-1m.bin.gz", &n);
-    id = run(b, n);
-    expect(id, "cal_id", "1KA6A", 0x3002, 90);
-    expect(id, "ecu_type", "SH705822", 0x3020, 90);
-    ecu_id_free(id);
-    free(b);
-}
-
-/* ---- Continental ------------------------------------------------------------------------------ */
+/* ---- changed copies: Continental ------------------------------------------------------------- */
 
 static void test_simos(void **state)
 {
     size_t n;
     uint8_t *b = load("continental-s18-1.bin.gz", &n);
-    ecu_id *id = run(b, n);
+    ecu_id *id;
     (void)state;
-    family_is(id, "continental-simos");
-    expect(id, "sw_version", "SC800H63", 0x200023, 90);
-    expect(id, "ecu_type", "Simos18.1", ECU_ID_NO_OFFSET, 70);
-    expect_none(id, "part_number"); /* the fixture leaves the box code erased */
-    ecu_id_free(id);
-
     /* a box code at CAL+0x60, and another project ID in ASW1 (a lower candidate) */
     memcpy(b + 0x200060, "8V0906259H  ", 12);
     memcpy(b + 0x40627, "SC800H64", 8);
@@ -283,64 +290,16 @@ static void test_simos(void **state)
     expect(id, "part_number", "ABCDEFGHIJKL", 0x200060, 50);
     ecu_id_free(id);
     free(b);
-
-    b = load("continental-s10.bin.gz", &n);
-    id = run(b, n);
-    expect(id, "ecu_type", "Simos10", ECU_ID_NO_OFFSET, 70);
-    expect(id, "sw_version", "SA3A1000", 0x1C0023, 90);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("continental-sim2k-64k.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "sim2k");
-    expect(id, "ecu_type", "SIM2K (TC1782)", ECU_ID_NO_OFFSET, 60);
-    ecu_id_free(id);
-    free(b);
-    b = load("continental-sim2k-128k.bin.gz", &n);
-    id = run(b, n);
-    expect(id, "ecu_type", "SIM2K (TC1791)", ECU_ID_NO_OFFSET, 60);
-    ecu_id_free(id);
-    free(b);
 }
 
-/* ---- Delphi ----------------------------------------------------------------------------------- */
-
-static void test_multec(void **state)
-{
-    size_t n;
-    uint8_t *b = load("delphi-multec-dhcr.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "delphi-multec");
-    expect(id, "sw_number", "97231405", 0x296F0, 85);
-    expect(id, "descriptor", "97231405 DGDHCR", 0x296F0, 80);
-    expect(id, "cal_id", "D00021", 0x29702, 85);
-    expect(id, "engine", "Y17DIT", 0x29708, 60);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("delphi-multec-dmrw.bin.gz", &n);
-    id = run(b, n);
-    expect(id, "sw_number", "99306599", 0x32410, 85);
-    expect(id, "cal_id", "D09999", 0x32422, 85);
-    ecu_id_free(id);
-    free(b);
-}
+/* ---- changed copies: Delphi ------------------------------------------------------------------ */
 
 static void test_multec_s(void **state)
 {
     size_t n;
     uint8_t *b = load("delphi-multec-s.bin.gz", &n);
-    ecu_id *id = run(b, n);
+    ecu_id *id;
     (void)state;
-    family_is(id, "delphi-multec-s");
-    expect(id, "sw_number", "94072261", 0x3009, 90);
-    expect(id, "part_number", "16227049", 0x3015, 90);
-    expect(id, "descriptor", "MFCNHR", 0x301E, 70);
-    expect(id, "cal_id", "D98003", 0x3026, 85);
-    expect(id, "engine", "X16SZR", 0x302C, 60);
-    ecu_id_free(id);
     /* the mirror differs: lower confidences */
     b[0x13026] = 'E';
     id = run(b, n);
@@ -352,55 +311,7 @@ static void test_multec_s(void **state)
     free(b);
 }
 
-/* ---- Magneti Marelli -------------------------------------------------------------------------- */
-
-static void test_marelli(void **state)
-{
-    size_t n;
-    uint8_t *b = load("marelli-iaw-1av.bin.gz", &n);
-    ecu_id *id = run(b, n);
-    (void)state;
-    family_is(id, "marelli-iaw-1av");
-    expect(id, "part_number", "032906030AG", 0x3D3C, 85);
-    expect(id, "ecu_type", "1AV", 0x3D50, 80);
-    expect(id, "sw_version", "F012", 0x3D5B, 80);
-    ecu_id_free(id);
-    free(b);
-
-    /* 4LV: the strings are byte-swapped in pairs; offsets are those of the swapped image */
-    b = load("marelli-iaw-4lv.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "marelli-iaw-4lv");
-    expect(id, "part_number", "036906099ZZ", 0x51457, 85);
-    expect(id, "ecu_type", "4LV", 0x5146C, 80);
-    expect(id, "sw_version", "3335", 0x51476, 80);
-    ecu_id_free(id);
-    free(b);
-
-    /* the same label unswapped, in an image no family claims: the plain label scan */
-    b = load("marelli-iaw-4lv-plain.bin.gz", &n);
-    id = run(b, n);
-    expect_none(id, "family");
-    expect(id, "part_number", "036906099ZZ", 0x51457, 85);
-    expect(id, "sw_version", "3335", 0x51476, 80);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("marelli-mjd-6jf.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "marelli-mjd-6jf");
-    expect(id, "part_number", "01246JO01D", 0x600C1, 80);
-    expect(id, "descriptor", "6JF   MUST_C5131", 0x6E000, 60);
-    ecu_id_free(id);
-    free(b);
-
-    b = load("marelli-iaw-1ap.bin.gz", &n);
-    id = run(b, n);
-    family_is(id, "marelli-iaw-1ap");
-    expect(id, "cal_id", "50960654", 0x4814, 50);
-    ecu_id_free(id);
-    free(b);
-}
+/* ---- Magneti Marelli ------------------------------------------------------------------------- */
 
 /* Labels that look like Marelli ones but are not: no part number, a malformed one, no family
    token; and one that is, with a second part number among its tokens. */
@@ -602,16 +513,11 @@ static void test_compare(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_ms43),
-        cmocka_unit_test(test_ms42_ms45),
-        cmocka_unit_test(test_subaru),
         cmocka_unit_test(test_subaru_id_rules),
-        cmocka_unit_test(test_mazda_evox),
-        cmocka_unit_test(test_hitachi),
         cmocka_unit_test(test_simos),
-        cmocka_unit_test(test_multec),
         cmocka_unit_test(test_multec_s),
-        cmocka_unit_test(test_marelli),
         cmocka_unit_test(test_marelli_false_positives),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_random_and_blank),

@@ -464,6 +464,15 @@ static void expect_error(const char *text, size_t line, size_t col, const char *
                  part);
 }
 
+/* expect_error() on the text built in @p *t, then an empty text for the next one. */
+static void expect_error_reset(char **t, size_t *n, size_t line, size_t col, const char *part)
+{
+    expect_error(*t, line, col, part);
+    free(*t);
+    *t = NULL;
+    *n = 0;
+}
+
 static void test_limits(void **state)
 {
     char *t = NULL, name[80];
@@ -506,49 +515,30 @@ static void test_limits(void **state)
     memset(name, 'n', 49);
     name[49] = '\0';
     cat(&t, &n, "layout %s\n", name);
-    expect_error(t, 1, 8, "the name is 1 to 48");
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 1, 8, "the name is 1 to 48");
     cat(&t, &n, "layout x\nsize");
     for (i = 0; i < 17; i++)
         cat(&t, &n, " %zu", 0x100 + i);
-    expect_error(t, 2, 5 + 4 * 16 + 1, "more than 16 sizes");
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 2, 5 + 4 * 16 + 1, "more than 16 sizes");
     cat(&t, &n, "layout x\nexpect 0 ");
     for (i = 0; i < 65; i++)
         cat(&t, &n, "%02zX", i);
-    expect_error(t, 2, 10 + 128, "more than 64 bytes");
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 2, 10 + 128, "more than 64 bytes");
     memset(name, 'b', 64);
     name[64] = '\0';
     cat(&t, &n, "layout x\nblock %s\n", name);
-    expect_error(t, 2, 7, "the name is 1 to 63 bytes");
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 2, 7, "the name is 1 to 63 bytes");
     cat(&t, &n, "layout x\nblock a\nsum u8\nstore 0 u8\n");
     for (i = 0; i <= ECU_BLK_MAX_RANGES; i++)
         cat(&t, &n, "  range %zu %zu\n", i, i);
     snprintf(msg, sizeof msg, "more than %d ranges in block 'a'", ECU_BLK_MAX_RANGES);
-    expect_error(t, 5 + ECU_BLK_MAX_RANGES, 3, msg);
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 5 + ECU_BLK_MAX_RANGES, 3, msg);
     cat(&t, &n, "layout x\n#%4096s\n", "");
-    expect_error(t, 2, 4097, "longer than 4096 bytes");
-    free(t);
-    t = NULL;
-    n = 0;
+    expect_error_reset(&t, &n, 2, 4097, "longer than 4096 bytes");
     cat(&t, &n, "layout x\nexpect 0");
     for (i = 0; i < 79; i++)
         cat(&t, &n, " 00");
-    expect_error(t, 2, 9 + 3 * 78 + 1, "more than 80 words");
-    free(t);
+    expect_error_reset(&t, &n, 2, 9 + 3 * 78 + 1, "more than 80 words");
 }
 
 /* The same layout written in hex and decimal, with and without comments and CRLF. */
