@@ -8,6 +8,7 @@
 #   bench/csum.sh [BUILD_DIR] [FOLDER...]     (default: build; folders of the corpus)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/per_file.sh"
 build="$here/${1:-build}"
 [ $# -gt 0 ] && shift
 corpus=${ECU_CORPUS:-$here/../shared/corpus}
@@ -22,16 +23,5 @@ done
 set -- $files
 echo "== in one process (median of 21 analyses per image)"
 "$build/bench/csum_bench" "$@" | sed "s|$corpus/||"
-echo
-echo "== one process per file ($# files)"
-t0=$(date +%s%N)
-for f in "$@"; do "$build/bin/ecu-csum" -q "$f" || true; done
-t1=$(date +%s%N)
-for f in "$@"; do cmp "$f" "$f"; done
-t2=$(date +%s%N)
-python3 - "$((t1 - t0))" "$((t2 - t1))" "$#" <<'PY'
-import sys
-ecu, base, n = int(sys.argv[1]) / 1e6, int(sys.argv[2]) / 1e6, int(sys.argv[3])
-print("ecu-csum: %.1f ms for %d files (%.2f ms per file); cmp FILE FILE: %.1f ms (%.2f ms per file); ratio %.2f"
-      % (ecu, n, ecu / n, base, base / n, ecu / base))
-PY
+run_one() { "$build/bin/ecu-csum" -q "$1"; }
+per_file ecu-csum "$@"

@@ -13,6 +13,7 @@
 #   ID_BENCH_VERBOSE=1 prints one line per image.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/per_file.sh"
 build="$here/${1:-build}"
 [ $# -gt 0 ] && shift
 corpus=${ECU_CORPUS:-$here/../shared/corpus}
@@ -99,16 +100,5 @@ summary "all" < "$tmp/all.txt"
 
 # shellcheck disable=SC2086
 set -- $files
-echo
-echo "== one process per file ($# files)"
-t0=$(date +%s%N)
-for f in "$@"; do "$build/bin/ecu-id" "$f" >/dev/null || true; done
-t1=$(date +%s%N)
-for f in "$@"; do cmp "$f" "$f"; done
-t2=$(date +%s%N)
-python3 - "$((t1 - t0))" "$((t2 - t1))" "$#" <<'PY'
-import sys
-ecu, base, n = int(sys.argv[1]) / 1e6, int(sys.argv[2]) / 1e6, int(sys.argv[3])
-print("ecu-id: %.1f ms for %d files (%.2f ms per file); cmp FILE FILE: %.1f ms (%.2f ms per file); ratio %.2f"
-      % (ecu, n, ecu / n, base, base / n, ecu / base))
-PY
+run_one() { "$build/bin/ecu-id" "$1" >/dev/null; }
+per_file ecu-id "$@"

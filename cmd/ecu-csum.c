@@ -246,12 +246,8 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
         tool_error(NULL, "out of memory");
         return EXIT_TROUBLE;
     }
-    if (o->max_span)
-        ecu_image_set_max_span(img, o->max_span);
-    if (ecu_image_load_file(img, file) != ECU_OK) {
-        tool_error(file, "%s", ecu_image_error_detail(img));
+    if (tool_load(img, file, o->max_span))
         goto out;
-    }
     if ((rc = ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
         tool_error(file, "%s", ecu_strerror(rc));
         goto out;
@@ -390,12 +386,8 @@ static int load_reference(ecu_csum *cs, const struct opts *o)
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (o->max_span)
-        ecu_image_set_max_span(img, o->max_span);
-    if (ecu_image_load_file(img, o->reference) != ECU_OK) {
-        tool_error(o->reference, "%s", ecu_image_error_detail(img));
+    if (tool_load(img, o->reference, o->max_span))
         goto out;
-    }
     if (o->family)
         ecu_csum_set_family(check, o->family);
     if ((rc = ecu_csum_analyze(check, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
@@ -447,7 +439,7 @@ int main(int argc, char **argv)
     };
     struct opts o;
     ecu_csum *cs = NULL;
-    int ch, status = EXIT_TROUBLE, list = 0, i, stdin_uses = 0;
+    int ch, status = EXIT_TROUBLE, list = 0, i;
 
     memset(&o, 0, sizeof o);
     tool_init(argv[0]);
@@ -478,8 +470,7 @@ int main(int argc, char **argv)
             tool_version();
             return tool_close_stdout(EXIT_YES);
         case ':':
-            tool_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
-            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
             tool_bad_option(argv, optind, optopt, ":vo:qhV", longopts); /* as above */
@@ -492,8 +483,7 @@ int main(int argc, char **argv)
         return tool_close_stdout(EXIT_YES);
     }
     if (optind >= argc) {
-        tool_error(NULL, "no file given");
-        fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+        tool_usage_error("no file given");
         return EXIT_TROUBLE;
     }
     if ((o.output || o.in_place) && !o.fix) {
@@ -524,11 +514,8 @@ int main(int argc, char **argv)
         tool_error(NULL, "-o takes exactly one FILE");
         return EXIT_TROUBLE;
     }
-    for (i = optind; i < argc; i++)
-        if (strcmp(argv[i], "-") == 0 && ++stdin_uses > 1) {
-            tool_error(NULL, "standard input ('-') can be read only once");
-            return EXIT_TROUBLE;
-        }
+    if (tool_stdin_once(argv + optind, argc - optind))
+        return EXIT_TROUBLE;
     if (o.output && strcmp(o.output, "-") != 0 && strcmp(argv[optind], "-") != 0) {
         struct stat so, si;
         if (stat(o.output, &so) == 0 && stat(argv[optind], &si) == 0 && so.st_dev == si.st_dev &&

@@ -50,18 +50,6 @@ static void usage(FILE *f)
             tool_name(), tool_name(), tool_name());
 }
 
-/* Loads @p file into @p img; prints the error and returns -1 on failure. */
-static int load(ecu_image *img, const char *file, const struct opts *o)
-{
-    if (o->max_span)
-        ecu_image_set_max_span(img, o->max_span);
-    if (ecu_image_load_file(img, file) != ECU_OK) {
-        tool_error(file, "%s", ecu_image_error_detail(img));
-        return -1;
-    }
-    return 0;
-}
-
 static int analyze(ecu_id *id, const ecu_image *img, const char *file)
 {
     int rc = ecu_id_analyze(id, ecu_image_data(img), ecu_image_size(img));
@@ -185,7 +173,7 @@ static int identify(char **files, int nfiles, const struct opts *o)
     }
     for (i = 0; i < nfiles; i++) {
         int st;
-        if (load(img, files[i], o) || analyze(id, img, files[i])) {
+        if (tool_load(img, files[i], o->max_span) || analyze(id, img, files[i])) {
             st = EXIT_TROUBLE;
         } else {
             st = ecu_id_field_count(id) ? EXIT_YES : EXIT_UNKNOWN;
@@ -219,7 +207,7 @@ static int match(char **files, const struct opts *o)
         goto out;
     }
     for (k = 0; k < 2; k++)
-        if (load(img, files[k], o) || analyze(id[k], img, files[k]))
+        if (tool_load(img, files[k], o->max_span) || analyze(id[k], img, files[k]))
             goto out;
     m = ecu_id_compare(id[0], id[1], keys, &nk);
     status = m == ECU_ID_SAME ? EXIT_YES : m == ECU_ID_DIFFERENT ? EXIT_NO : EXIT_UNKNOWN;
@@ -365,7 +353,7 @@ static int find_original(char **args, int nargs, const struct opts *o)
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (load(tuned, args[0], o) || analyze(tuned_id, tuned, args[0]))
+    if (tool_load(tuned, args[0], o->max_span) || analyze(tuned_id, tuned, args[0]))
         goto out;
     if (ecu_id_compare(tuned_id, tuned_id, NULL, NULL) != ECU_ID_SAME) {
         status = EXIT_UNKNOWN;
@@ -388,7 +376,7 @@ static int find_original(char **args, int nargs, const struct opts *o)
         struct stat ps;
         if (have_ts && stat(paths[i], &ps) == 0 && ps.st_dev == ts.st_dev && ps.st_ino == ts.st_ino)
             continue; /* the tuned file itself */
-        if (load(img, paths[i], o) || analyze(id, img, paths[i])) {
+        if (tool_load(img, paths[i], o->max_span) || analyze(id, img, paths[i])) {
             trouble = 1;
             continue;
         }
@@ -449,7 +437,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct opts o;
-    int ch, mode = 0, i, stdin_uses = 0, nfiles;
+    int ch, mode = 0, nfiles;
 
     memset(&o, 0, sizeof o);
     tool_init(argv[0]);
@@ -492,8 +480,7 @@ int main(int argc, char **argv)
             tool_version();
             return tool_close_stdout(EXIT_YES);
         case ':':
-            tool_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
-            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
             tool_bad_option(argv, optind, optopt, ":o:vqhV", longopts);
@@ -502,8 +489,7 @@ int main(int argc, char **argv)
     }
     nfiles = argc - optind;
     if (nfiles < 1) {
-        tool_error(NULL, "no file given");
-        fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+        tool_usage_error("no file given");
         return EXIT_TROUBLE;
     }
     if (mode == OPT_MATCH && nfiles != 2) {
@@ -514,11 +500,8 @@ int main(int argc, char **argv)
         tool_error(NULL, "--find-original takes the tuned file and at least one candidate");
         return EXIT_TROUBLE;
     }
-    for (i = optind; i < argc; i++)
-        if (strcmp(argv[i], "-") == 0 && ++stdin_uses > 1) {
-            tool_error(NULL, "standard input ('-') can be read only once");
-            return EXIT_TROUBLE;
-        }
+    if (tool_stdin_once(argv + optind, nfiles))
+        return EXIT_TROUBLE;
     if (mode == OPT_MATCH)
         return tool_close_stdout(match(argv + optind, &o));
     if (mode == OPT_FIND)

@@ -66,17 +66,58 @@ void tool_init(const char *name)
 
 const char *tool_name(void) { return progname; }
 
-void tool_error(const char *file, const char *fmt, ...)
+static void verror(const char *file, const char *fmt, va_list ap)
 {
-    va_list ap;
     fflush(stdout);
     fprintf(stderr, "%s: ", progname);
     if (file)
         fprintf(stderr, "%s: ", file);
-    va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
-    va_end(ap);
     fputc('\n', stderr);
+}
+
+void tool_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(file, fmt, ap);
+    va_end(ap);
+}
+
+static void try_help(void)
+{
+    fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+}
+
+void tool_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(NULL, fmt, ap);
+    va_end(ap);
+    try_help();
+}
+
+int tool_stdin_once(char *const files[], int n)
+{
+    int i, uses = 0;
+    for (i = 0; i < n; i++)
+        if (strcmp(files[i], "-") == 0 && ++uses > 1) {
+            tool_error(NULL, "standard input ('-') can be read only once");
+            return -1;
+        }
+    return 0;
+}
+
+int tool_load(ecu_image *img, const char *file, uint64_t max_span)
+{
+    if (max_span)
+        ecu_image_set_max_span(img, max_span);
+    if (ecu_image_load_file(img, file) != ECU_OK) {
+        tool_error(file, "%s", ecu_image_error_detail(img));
+        return -1;
+    }
+    return 0;
 }
 
 void tool_version(void)
@@ -147,7 +188,7 @@ void tool_bad_option(char *const argv[], int optind_now, int optopt_now, const c
         else
             tool_error(NULL, "unknown option '%s'", word);
     }
-    fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+    try_help();
 }
 
 /*

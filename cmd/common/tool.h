@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* What the ecu tools share: exit codes, messages, number parsing, JSON and safe writing. */
+/* What the ecu tools share: exit codes, messages, number parsing, loading, JSON and safe writing. */
 #ifndef ECU_TOOL_H
 #define ECU_TOOL_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <ecu/image.h>
 
 /* Exit status of every tool (documented under EXIT STATUS in each man page). */
 enum {
@@ -25,6 +27,12 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void tool_error(const char *file, const char *fmt, ...);
 
+/* tool_error(NULL, ...) followed by the "Try 'tool --help'" hint: a usage error. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void tool_usage_error(const char *fmt, ...);
+
 /* Prints "tool (libecu) X.Y.Z" with the build and run-time library versions. */
 void tool_version(void);
 
@@ -43,6 +51,18 @@ int tool_parse_u64(const char *s, uint64_t *out);
 struct option;
 void tool_bad_option(char *const argv[], int optind_now, int optopt_now, const char *shortopts,
                      const struct option *longopts);
+
+/*
+ * Whether standard input ('-') is named at most once among the @p n files; says so and
+ * returns -1 when it is named twice, else returns 0.
+ */
+int tool_stdin_once(char *const files[], int n);
+
+/*
+ * Loads @p file into @p img, refusing images that span more than @p max_span bytes when it
+ * is not 0. Returns 0, or -1 after printing the loader's message.
+ */
+int tool_load(ecu_image *img, const char *file, uint64_t max_span);
 
 /* Writes @p s as a JSON string (quotes included). */
 void json_string(FILE *f, const char *s);
