@@ -398,7 +398,7 @@ int main(int argc, char **argv)
     uint64_t *ign_start = NULL;
     size_t nign = 0, largest = 0;
     const uint8_t **data = NULL;
-    size_t *size = NULL, n, i, stdin_uses = 0, cons_size = 0;
+    size_t *size = NULL, n, i, cons_size = 0;
     ecu_cmp *c = NULL;
     struct lister *lister = NULL;
     FILE *rep = stdout;
@@ -461,8 +461,7 @@ int main(int argc, char **argv)
             status = tool_close_stdout(EXIT_YES);
             goto out;
         case ':':
-            tool_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
-            fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             goto out;
         default:
             tool_bad_option(argv, optind, optopt, shortopts, longopts);
@@ -471,8 +470,7 @@ int main(int argc, char **argv)
     }
     n = (size_t)(argc - optind);
     if (n < 2) {
-        tool_error(NULL, "two or more reads are needed");
-        fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
+        tool_usage_error("two or more reads are needed");
         goto out;
     }
     if (n > ECU_CMP_MAX_READS) {
@@ -490,13 +488,10 @@ int main(int argc, char **argv)
         tool_error(NULL, "out of memory");
         goto out;
     }
-    for (i = 0; i < n; i++) {
+    if (tool_stdin_once(argv + optind, (int)n))
+        goto out;
+    for (i = 0; i < n; i++)
         r[i].name = argv[optind + (int)i];
-        if (strcmp(r[i].name, "-") == 0 && ++stdin_uses > 1) {
-            tool_error(NULL, "standard input ('-') can be read only once");
-            goto out;
-        }
-    }
     if (o.output && output_is_input(o.output, r, n)) {
         tool_error(o.output, "is one of the reads; refusing to overwrite it");
         goto out;
@@ -506,12 +501,8 @@ int main(int argc, char **argv)
             tool_error(NULL, "out of memory");
             goto out;
         }
-        if (o.max_span)
-            ecu_image_set_max_span(r[i].img, o.max_span);
-        if (ecu_image_load_file(r[i].img, r[i].name) != ECU_OK) {
-            tool_error(r[i].name, "%s", ecu_image_error_detail(r[i].img));
+        if (tool_load(r[i].img, r[i].name, o.max_span))
             goto out;
-        }
         data[i] = ecu_image_data(r[i].img);
         size[i] = ecu_image_size(r[i].img);
         if (!o.quiet && (o.json || !o.list)) /* -l lists ranges only */
