@@ -12,19 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "bench.h"
 
-static int cmp_double(const void *a, const void *b)
+/* the timed call */
+static void analyze(void *ctx, const uint8_t *data, size_t size)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    ecu_id_analyze(ctx, data, size);
 }
 
 static const char *value(const ecu_id *id, const char *key)
@@ -35,8 +29,8 @@ static const char *value(const ecu_id *id, const char *key)
 
 int main(int argc, char **argv)
 {
-    int i = 1, repeat = 21, k;
-    double total_bytes = 0, total_time = 0, *t;
+    int i = 1, repeat = 21;
+    double total_bytes = 0, total_time = 0, med, *t;
     ecu_image *img = ecu_image_new();
     ecu_id *id = ecu_id_new();
     if (!img || !id)
@@ -52,21 +46,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: %s\n", argv[i], ecu_image_error_detail(img));
             continue;
         }
-        for (k = 0; k < repeat; k++) {
-            double t0 = now();
-            ecu_id_analyze(id, ecu_image_data(img), ecu_image_size(img));
-            t[k] = now() - t0;
-        }
-        qsort(t, (size_t)repeat, sizeof *t, cmp_double);
-        printf("%8.3f ms  %7.1f MiB/s  %3zu fields  hw %-10s sw %-10s %s\n", t[repeat / 2] * 1e3,
-               (double)ecu_image_size(img) / (1 << 20) / t[repeat / 2], ecu_id_field_count(id),
+        med = bench_median(analyze, id, img, t, repeat);
+        printf("%8.3f ms  %7.1f MiB/s  %3zu fields  hw %-10s sw %-10s %s\n", med * 1e3,
+               (double)ecu_image_size(img) / (1 << 20) / med, ecu_id_field_count(id),
                value(id, "hw_number"), value(id, "sw_number"), argv[i]);
         total_bytes += (double)ecu_image_size(img);
-        total_time += t[repeat / 2];
+        total_time += med;
     }
-    if (total_time > 0)
-        printf("total: %.1f MiB in %.3f ms (medians), %.1f MiB/s on one core\n",
-               total_bytes / (1 << 20), total_time * 1e3, total_bytes / (1 << 20) / total_time);
+    bench_total(total_bytes, total_time);
     free(t);
     ecu_id_free(id);
     ecu_image_free(img);
