@@ -297,6 +297,14 @@ int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned
     return 0;
 }
 
+const struct csum_image *csum_image(const struct csum_manifest *m, const char *file)
+{
+    const struct csum_image *x = csum_find_image(m, file);
+    if (!x)
+        fail_msg("%s not in the manifest", file);
+    return x;
+}
+
 int csum_is_good(const struct csum_image *x) { return strcmp(x->good, "-") == 0; }
 
 /* ---- helpers -------------------------------------------------------------------------------- */
@@ -323,6 +331,24 @@ uint8_t *csum_random_buffer(size_t n, uint32_t seed)
         p[i] = (uint8_t)(s >> 24);
     }
     return p;
+}
+
+uint8_t *csum_without_idents(const struct csum_image *x)
+{
+    uint8_t *copy = csum_dup(x->data, x->size);
+    size_t k;
+    for (k = 0; k < x->nidents; k++)
+        memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+    return copy;
+}
+
+int csum_is_one_of(const ecu_family_info *f, const char *const *names, size_t n)
+{
+    size_t k;
+    for (k = 0; f && k < n; k++)
+        if (strcmp(f->name, names[k]) == 0)
+            return 1;
+    return 0;
 }
 
 int csum_in_block(const struct csum_block *b, uint64_t off)
@@ -377,6 +403,18 @@ void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what)
     if (ecu_csum_verdict(cs) != want)
         fail_msg("%s: verdict %s, expected %s", what, ecu_verdict_name(ecu_csum_verdict(cs)),
                  ecu_verdict_name(want));
+}
+
+void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
+{
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
+        fail_msg("%s: verdict %s (%s), expected unknown", what,
+                 ecu_verdict_name(ecu_csum_verdict(cs)),
+                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
+    assert_int_equal(ecu_csum_block_count(cs), 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    if (d)
+        csum_assert_image(cs, d, n, what);
 }
 
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what)
@@ -649,6 +687,19 @@ size_t csum_check_good_images(const struct csum_manifest *m)
     }
     ecu_csum_free(cs);
     return ngood;
+}
+
+void csum_check_families_covered(const struct csum_manifest *m, const char *const *names,
+                                 size_t n)
+{
+    size_t i, fam;
+    uint64_t covered = 0;
+    assert_true(n < 64);
+    for (i = 0; i < m->nimages; i++)
+        for (fam = 0; fam < n; fam++)
+            if (csum_is_good(&m->images[i]) && strcmp(m->images[i].family, names[fam]) == 0)
+                covered |= BIT(fam);
+    assert_int_equal(covered, BIT(n) - 1);
 }
 
 /* Data byte @p p of the good image @p x flipped: exactly the blocks of @p feeds are bad, the

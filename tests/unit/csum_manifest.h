@@ -78,6 +78,8 @@ int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes);
 int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned bytes);
 
 const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file);
+/* csum_find_image for a test: fails the test when @p m has no image called @p file. */
+const struct csum_image *csum_image(const struct csum_manifest *m, const char *file);
 int csum_is_good(const struct csum_image *x);
 
 /* ---- helpers --------------------------------------------------------------------------------- */
@@ -85,12 +87,19 @@ int csum_is_good(const struct csum_image *x);
 uint8_t *csum_dup(const uint8_t *p, size_t n);
 /* @p n bytes of xorshift32 from @p seed. */
 uint8_t *csum_random_buffer(size_t n, uint32_t seed);
+/* A copy of @p x's bytes (malloc'ed) with its identification (the ident lines) erased to 0xFF. */
+uint8_t *csum_without_idents(const struct csum_image *x);
+/* Whether @p f is one of the @p n families named @p names (a NULL @p f is not). */
+int csum_is_one_of(const ecu_family_info *f, const char *const *names, size_t n);
 int csum_in_block(const struct csum_block *b, uint64_t off);
 /* Whether @p off lies in the slot of any block of @p x. */
 int csum_in_slot(const struct csum_image *x, uint64_t off);
 
 void csum_analyze(ecu_csum *cs, const uint8_t *d, size_t n);
 void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what);
+/* The analysed image is claimed by no family: verdict unknown, no block, a correction refused;
+ * with @p d, the handle's image is still @p d (@p n bytes). */
+void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what);
 /* The handle's image is exactly @p want. */
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what);
 /* Family and block layout (ranges, slots) as in the manifest. */
@@ -132,6 +141,9 @@ void csum_for_each_good_block(const struct csum_manifest *m,
 /* Each good image verifies with the manifest's blocks and values, is one family's only, a
  * correction changes nothing, nor does a byte outside every block; returns how many. */
 size_t csum_check_good_images(const struct csum_manifest *m);
+/* Each of the @p n families @p names has a good image in @p m. */
+void csum_check_families_covered(const struct csum_manifest *m, const char *const *names,
+                                 size_t n);
 /* In each good image, each block's probe byte flipped: exactly that block is bad, and the
  * correction verifies; the byte put back, the correction is the good image. */
 void csum_check_flip_each_block(const struct csum_manifest *m);

@@ -65,7 +65,7 @@ static void test_bad_variants(void **state)
 static void test_not_claimed(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < manifest.nimages; i++) {
@@ -73,9 +73,7 @@ static void test_not_claimed(void **state)
         uint8_t *copy;
         if (!csum_is_good(x))
             continue;
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         csum_analyze(cs, copy, x->size);
         assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_UNKNOWN);
         assert_int_equal(ecu_csum_block_count(cs), 0);
