@@ -848,58 +848,76 @@ size_t csum_check_bad_variants(const struct csum_manifest *m)
     return nvariants;
 }
 
-int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
-                             const char *const *folders, size_t nfolders)
+int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
+                              void (*fn)(void *ctx, char *const *col, const uint8_t *d, size_t n),
+                              void *ctx)
 {
     const char *env = getenv("ECU_CORPUS");
     char base[1024], path[2200], line[8192];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t claimed = 0, checked = 0;
+    ecu_image *img;
     FILE *f;
-    assert_non_null(img);
-    assert_non_null(cs);
     snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
     if (!(f = fopen(path, "r"))) {
         print_message("corpus not found at %s: skipped\n", base);
-        ecu_image_free(img);
-        ecu_csum_free(cs);
         return 0;
     }
+    img = ecu_image_new();
+    assert_non_null(img);
     while (fgets(line, sizeof line, f)) {
-        char *col[6] = {0}, *p = line;
-        const ecu_family_info *got;
+        char *col[CSUM_CORPUS_COLS] = {0}, *p = line;
         size_t k;
-        int ours = 0, allowed = 0;
-        for (k = 0; k < 6 && p; k++) {
+        for (k = 0; k < CSUM_CORPUS_COLS && p; k++) {
             col[k] = p;
             if ((p = strchr(p, '\t')))
                 *p++ = '\0';
         }
-        if (!col[4] || strcmp(col[0], "file") == 0)
+        if (!col[4] || strcmp(col[0], "file") == 0 || (want && !want(ctx, col)))
             continue;
         snprintf(path, sizeof path, "%s/%s", base, col[0]);
         if (ecu_image_load_file(img, path) != ECU_OK)
             fail_msg("%s: %s", col[0], ecu_image_error_detail(img));
-        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
-        checked++;
-        if (!(got = ecu_csum_family(cs)))
-            continue;
-        for (k = 0; k < nfamilies; k++)
-            ours |= strcmp(got->name, families[k]) == 0;
-        if (!ours)
-            continue;
-        claimed++;
-        for (k = 0; k < nfolders; k++)
-            allowed |= strcmp(col[4], folders[k]) == 0;
-        if (!allowed)
-            fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
+        fn(ctx, col, ecu_image_data(img), ecu_image_size(img));
     }
     fclose(f);
-    print_message("%zu dumps checked, %zu claimed by these families (in their folders only)\n",
-                  checked, claimed);
     ecu_image_free(img);
-    ecu_csum_free(cs);
     return 1;
+}
+
+struct claims {
+    const char *const *families, *const *folders;
+    size_t nfamilies, nfolders, claimed, checked;
+    ecu_csum *cs;
+};
+
+/* One dump for csum_check_corpus_claims. */
+static void check_claim(void *ctx, char *const *col, const uint8_t *d, size_t n)
+{
+    struct claims *c = ctx;
+    const ecu_family_info *got;
+    size_t k;
+    int allowed = 0;
+    csum_analyze(c->cs, d, n);
+    c->checked++;
+    if (!(got = ecu_csum_family(c->cs)) || !csum_is_one_of(got, c->families, c->nfamilies))
+        return;
+    c->claimed++;
+    for (k = 0; k < c->nfolders; k++)
+        allowed |= strcmp(col[4], c->folders[k]) == 0;
+    if (!allowed)
+        fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
+}
+
+int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
+                             const char *const *folders, size_t nfolders)
+{
+    struct claims c = {families, folders, nfamilies, nfolders, 0, 0, ecu_csum_new()};
+    int found;
+    assert_non_null(c.cs);
+    found = csum_for_each_corpus_dump(NULL, check_claim, &c);
+    if (found)
+        print_message("%zu dumps checked, %zu claimed by these families (in their folders only)\n",
+                      c.checked, c.claimed);
+    ecu_csum_free(c.cs);
+    return found;
 }

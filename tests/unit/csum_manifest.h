@@ -155,6 +155,19 @@ size_t csum_check_probes(const struct csum_manifest *m);
  * changed data bytes put back, the correction is the good image; returns how many. */
 size_t csum_check_bad_variants(const struct csum_manifest *m);
 
+/* The columns of a line of the corpus's MANIFEST.tsv (file bytes sha256 manufacturer family
+ * source expected oracle notes). */
+#define CSUM_CORPUS_COLS 9
+
+/* For each real dump that ../shared/corpus/MANIFEST.tsv (or $ECU_CORPUS's) lists, in its
+ * order: unless @p want (when given) says no to the line's columns, the dump is loaded and
+ * @p fn(ctx, col, d, n) called. col[] holds the first CSUM_CORPUS_COLS tab-separated columns
+ * (NULL past the line's end); the header line, and lines of fewer than 5 columns, are passed
+ * over. 0 when the corpus is absent (the caller skips), else 1. */
+int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
+                              void (*fn)(void *ctx, char *const *col, const uint8_t *d, size_t n),
+                              void *ctx);
+
 /* Over the real dumps of ../shared/corpus (or $ECU_CORPUS): the families @p families claim
  * nothing outside the corpus folders @p folders. 0 when the corpus is absent (the caller
  * skips), else 1. */

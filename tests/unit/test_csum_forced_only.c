@@ -310,69 +310,60 @@ static void test_corpus_claims(void **state)
         skip();
 }
 
+static const size_t size_of[NFAMILIES] = {0x10000, 0x200000};
+
+struct forced {
+    ecu_csum *cs;
+    size_t nok[NFAMILIES], nbad[NFAMILIES];
+};
+
 /* Each family named for every real dump of its size: the analysis runs (ASan sees every read),
    the verdict is ok or bad on its one block, and nothing is written. A dump that verifies as
    hitachi-subaru-sh72543r must also carry the boot words the public notes name (0x05 at 0x6C,
    0x5555 at 0x6000, 0x0504 at 0x6010, 0xAAAA at 0x1FFFF2): a sum that holds by chance in a
    file of another ECU would not. */
+static void check_forced(void *ctx, char *const *col, const uint8_t *d, size_t n)
+{
+    struct forced *c = ctx;
+    size_t fam;
+    for (fam = 0; fam < NFAMILIES; fam++) {
+        if (n != size_of[fam])
+            continue;
+        assert_int_equal(ecu_csum_set_family(c->cs, families[fam]), ECU_OK);
+        csum_analyze(c->cs, d, n);
+        assert_int_equal(ecu_csum_block_count(c->cs), 1);
+        if (ecu_csum_verdict(c->cs) == ECU_VERDICT_BAD) {
+            c->nbad[fam]++;
+            continue;
+        }
+        csum_assert_verdict(c->cs, ECU_VERDICT_OK, col[0]);
+        c->nok[fam]++;
+        print_message("%s verifies as %s\n", col[0], families[fam]);
+        if (fam == 1 && (d[0x6C] != 0x05 || d[0x6000] != 0x55 || d[0x6001] != 0x55 ||
+                         d[0x6010] != 0x05 || d[0x6011] != 0x04 || d[0x1FFFF2] != 0xAA ||
+                         d[0x1FFFF3] != 0xAA))
+            fail_msg("%s: verifies as %s without its boot words", col[0], families[fam]);
+    }
+}
+
 static void test_corpus_forced(void **state)
 {
-    static const size_t size_of[NFAMILIES] = {0x10000, 0x200000};
-    const char *env = getenv("ECU_CORPUS");
-    char base[1024], line[8192], path[sizeof base + sizeof line + 2];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t fam, nok[NFAMILIES] = {0}, nbad[NFAMILIES] = {0};
-    FILE *f;
+    struct forced c = {ecu_csum_new(), {0}, {0}};
+    size_t fam;
+    int found;
     (void)state;
-    assert_non_null(img);
-    assert_non_null(cs);
-    snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
-    if (!(f = fopen(path, "r"))) {
-        ecu_image_free(img);
-        ecu_csum_free(cs);
+    assert_non_null(c.cs);
+    found = csum_for_each_corpus_dump(NULL, check_forced, &c);
+    if (!found) {
+        ecu_csum_free(c.cs);
         skip();
         return;
     }
-    while (fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t');
-        const uint8_t *d;
-        size_t n;
-        if (!tab || strncmp(line, "file\t", 5) == 0)
-            continue;
-        *tab = '\0';
-        snprintf(path, sizeof path, "%s/%s", base, line);
-        if (ecu_image_load_file(img, path) != ECU_OK)
-            fail_msg("%s: %s", line, ecu_image_error_detail(img));
-        d = ecu_image_data(img);
-        n = ecu_image_size(img);
-        for (fam = 0; fam < NFAMILIES; fam++) {
-            if (n != size_of[fam])
-                continue;
-            assert_int_equal(ecu_csum_set_family(cs, families[fam]), ECU_OK);
-            csum_analyze(cs, d, n);
-            assert_int_equal(ecu_csum_block_count(cs), 1);
-            if (ecu_csum_verdict(cs) == ECU_VERDICT_BAD) {
-                nbad[fam]++;
-                continue;
-            }
-            csum_assert_verdict(cs, ECU_VERDICT_OK, line);
-            nok[fam]++;
-            print_message("%s verifies as %s\n", line, families[fam]);
-            if (fam == 1 && (d[0x6C] != 0x05 || d[0x6000] != 0x55 || d[0x6001] != 0x55 ||
-                             d[0x6010] != 0x05 || d[0x6011] != 0x04 || d[0x1FFFF2] != 0xAA ||
-                             d[0x1FFFF3] != 0xAA))
-                fail_msg("%s: verifies as %s without its boot words", line, families[fam]);
-        }
-    }
-    fclose(f);
-    assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
+    assert_int_equal(ecu_csum_set_family(c.cs, NULL), ECU_OK);
     for (fam = 0; fam < NFAMILIES; fam++)
         print_message("%s named for the dumps of its size: %zu ok, %zu bad\n", families[fam],
-                      nok[fam], nbad[fam]);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
+                      c.nok[fam], c.nbad[fam]);
+    ecu_csum_free(c.cs);
 }
 
 int main(void)
