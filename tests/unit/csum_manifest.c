@@ -289,7 +289,7 @@ int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned
 {
     if (csum_manifest_load(m, path))
         return -1;
-    if (!csum_manifest_slot_bytes(m, bytes)) {
+    if (bytes && !csum_manifest_slot_bytes(m, bytes)) {
         print_error("%s: a slot that is not %u bytes\n", path, bytes);
         csum_manifest_free(m);
         return -1;

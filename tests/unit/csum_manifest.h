@@ -73,9 +73,30 @@ int csum_manifest_load(struct csum_manifest *m, const char *path);
 void csum_manifest_free(struct csum_manifest *m);
 /* Whether every block of every image has a slot of @p bytes bytes. */
 int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes);
-/* csum_manifest_load, then every slot must be @p bytes bytes; 0, or -1 after saying why (and
- * with nothing left to free). */
+/* csum_manifest_load, then every slot must be @p bytes bytes (0: any size); 0, or -1 after
+ * saying why (and with nothing left to free). */
 int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned bytes);
+
+/* For a test file whose group fixture is its manifest: defines `static struct csum_manifest
+ * VAR` and the cmocka group setup and teardown `setup` and `teardown`. setup loads
+ * fixtures/csum/FILE (a string literal) with csum_manifest_load_slots(.., SLOT_BYTES) and sets
+ * VAR.forced to FORCED; teardown frees it. */
+#define CSUM_MANIFEST_GROUP(var, file, slot_bytes, forced_)                                       \
+    static struct csum_manifest var;                                                              \
+    static int setup(void **state)                                                                \
+    {                                                                                             \
+        (void)state;                                                                              \
+        if (csum_manifest_load_slots(&var, ECU_FIXTURES_DIR "/csum/" file, slot_bytes))           \
+            return -1;                                                                            \
+        var.forced = forced_;                                                                     \
+        return 0;                                                                                 \
+    }                                                                                             \
+    static int teardown(void **state)                                                             \
+    {                                                                                             \
+        (void)state;                                                                              \
+        csum_manifest_free(&var);                                                                 \
+        return 0;                                                                                 \
+    }
 
 const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file);
 /* csum_find_image for a test: fails the test when @p m has no image called @p file. */

@@ -28,20 +28,7 @@ static const char *const families[] = {"bosch-m797", "bosch-m797-china", "bosch-
                                        "bosch-me745"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/c167.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "c167.tsv", 0, 0)
 
 /* ---- the registry --------------------------------------------------------------------------- */
 

@@ -29,20 +29,7 @@
 static const char *const families[] = {"continental-simos", "sim2k"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/continental.tsv") ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "continental.tsv", 0, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 

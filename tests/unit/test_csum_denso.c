@@ -28,22 +28,7 @@ static const char *const families[] = {"denso-subaru", "denso-mazda-nc", "denso-
                                        "mitsubishi-evox"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/denso.tsv", 4))
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "denso.tsv", 4, 0)
 
 static void put32be(uint8_t *d, size_t at, uint32_t v)
 {

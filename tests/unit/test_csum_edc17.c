@@ -21,20 +21,7 @@
 #include "ecu/csum.h"
 #include "ecu/error.h"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/edc17.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "edc17.tsv", 0, 0)
 
 static void test_good_images(void **state)
 {

@@ -21,20 +21,7 @@
 #include "ecu/csum.h"
 #include "ecu/error.h"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/expected.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "expected.tsv", 0, 0)
 
 /* ---- the registry --------------------------------------------------------------------------- */
 

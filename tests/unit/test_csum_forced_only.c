@@ -34,23 +34,8 @@
 static const char *const families[] = {"siemens-gs20", "hitachi-subaru-sh72543r"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/forced_only.tsv", 2))
-        return -1;
-    manifest.forced = 1; /* never detected: the checks name each image's family */
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+/* forced: never detected, the checks name each image's family */
+CSUM_MANIFEST_GROUP(manifest, "forced_only.tsv", 2, 1)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 

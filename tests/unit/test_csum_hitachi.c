@@ -32,20 +32,7 @@
 
 #define FAMILY "hitachi-nissan"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/hitachi.tsv") ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "hitachi.tsv", 0, 0)
 
 static void check_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
 {

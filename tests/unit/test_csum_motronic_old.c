@@ -30,22 +30,7 @@ static const char *const families[] = {"bosch-m1x-bmw", "bosch-dme-bmw", "bosch-
                                        "bosch-m44-volvo", "bosch-m3x-m5x"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/motronic_old.tsv", 2))
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "motronic_old.tsv", 2, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 

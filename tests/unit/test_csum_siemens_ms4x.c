@@ -37,20 +37,7 @@ static const char *const families[] = {"siemens-ms43", "siemens-ms42", "siemens-
 /* MS43 block indices: the monitor sums come before the CRCs */
 enum { PMON, CMON, BOOT, PROG, CAL };
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/siemens_ms4x.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "siemens_ms4x.tsv", 0, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
