@@ -455,6 +455,14 @@ void csum_check_layout(const ecu_csum *cs, const struct csum_image *x)
     assert_null(ecu_csum_block_at(cs, x->nblocks));
 }
 
+void csum_check_named(ecu_csum *cs, const struct csum_image *x)
+{
+    assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
+    csum_analyze(cs, x->data, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
+    csum_check_layout(cs, x);
+}
+
 void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,
                         const char *what)
 {

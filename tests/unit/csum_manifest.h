@@ -125,6 +125,9 @@ void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *w
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what);
 /* Family and block layout (ranges, slots) as in the manifest. */
 void csum_check_layout(const ecu_csum *cs, const struct csum_image *x);
+/* @p x analysed with its family named: ok when it is a good image, else bad, with the
+ * manifest's layout (the family stays named on the handle). */
+void csum_check_named(ecu_csum *cs, const struct csum_image *x);
 /* The analysed copy of @p x is bad in the blocks of @p bad, the others verify with the
  * manifest's values (a block covering a bad block's slot: with any value). */
 void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,

@@ -150,17 +150,14 @@ static void check_reidentified(ecu_csum *cs, const struct csum_image *x, uint64_
 static void test_other_idents(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m43 = csum_find_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
-    const struct csum_image *m44 = csum_find_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
-    const struct csum_image *m1 = csum_find_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
+    const struct csum_image *m43 = csum_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
+    const struct csum_image *m44 = csum_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
+    const struct csum_image *m1 = csum_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
     static const char zsmfc[] = "ZSMFC                                   0261203000";
     static const char damos44[] = "44/1/M4.4/04/5033/DAMOS3E1/";
     uint8_t *copy;
     (void)state;
     assert_non_null(cs);
-    assert_non_null(m43);
-    assert_non_null(m44);
-    assert_non_null(m1);
     /* M4.3 by motronicsuite's marker (hardware number 40 bytes on), M4.4 by its DAMOS tag */
     check_reidentified(cs, m43, 0xFF10, zsmfc, sizeof zsmfc - 1);
     check_reidentified(cs, m44, 0xFF10, damos44, sizeof damos44 - 1);
@@ -183,24 +180,16 @@ static void test_other_idents(void **state)
 static void test_forced(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m43 = csum_find_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
-    const struct csum_image *m44 = csum_find_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
-    const struct csum_image *m1 = csum_find_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
+    const struct csum_image *m43 = csum_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
+    const struct csum_image *m44 = csum_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
+    const struct csum_image *m1 = csum_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
     uint8_t *rnd = csum_random_buffer(0x10000, 0xD0E00001u);
     size_t i;
     (void)state;
     assert_non_null(cs);
-    assert_non_null(m43);
-    assert_non_null(m44);
-    assert_non_null(m1);
     /* the right family by name: the same result as detection */
-    for (i = 0; i < manifest.nimages; i++) {
-        const struct csum_image *x = &manifest.images[i];
-        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
-        csum_analyze(cs, x->data, x->size);
-        assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
-        csum_check_layout(cs, x);
-    }
+    for (i = 0; i < manifest.nimages; i++)
+        csum_check_named(cs, &manifest.images[i]);
     /* a fixed layout of another size: nothing to check */
     assert_int_equal(ecu_csum_set_family(cs, "bosch-m43-volvo"), ECU_OK);
     csum_analyze(cs, m44->data, m44->size);

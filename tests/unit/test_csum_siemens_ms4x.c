@@ -234,7 +234,8 @@ static void test_chained_order(void **state)
 
 static void test_tables_rejected(void **state)
 {
-    const struct csum_image *g = csum_image(&manifest, MS43), *m42 = csum_image(&manifest, MS42), *m45 = csum_image(&manifest, MS45);
+    const struct csum_image *g = csum_image(&manifest, MS43), *m42 = csum_image(&manifest, MS42),
+                            *m45 = csum_image(&manifest, MS45);
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(g->data, g->size);
     (void)state;
