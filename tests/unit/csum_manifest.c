@@ -289,12 +289,20 @@ int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned
 {
     if (csum_manifest_load(m, path))
         return -1;
-    if (!csum_manifest_slot_bytes(m, bytes)) {
+    if (bytes && !csum_manifest_slot_bytes(m, bytes)) {
         print_error("%s: a slot that is not %u bytes\n", path, bytes);
         csum_manifest_free(m);
         return -1;
     }
     return 0;
+}
+
+const struct csum_image *csum_image(const struct csum_manifest *m, const char *file)
+{
+    const struct csum_image *x = csum_find_image(m, file);
+    if (!x)
+        fail_msg("%s not in the manifest", file);
+    return x;
 }
 
 int csum_is_good(const struct csum_image *x) { return strcmp(x->good, "-") == 0; }
@@ -323,6 +331,24 @@ uint8_t *csum_random_buffer(size_t n, uint32_t seed)
         p[i] = (uint8_t)(s >> 24);
     }
     return p;
+}
+
+uint8_t *csum_without_idents(const struct csum_image *x)
+{
+    uint8_t *copy = csum_dup(x->data, x->size);
+    size_t k;
+    for (k = 0; k < x->nidents; k++)
+        memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+    return copy;
+}
+
+int csum_is_one_of(const ecu_family_info *f, const char *const *names, size_t n)
+{
+    size_t k;
+    for (k = 0; f && k < n; k++)
+        if (strcmp(f->name, names[k]) == 0)
+            return 1;
+    return 0;
 }
 
 int csum_in_block(const struct csum_block *b, uint64_t off)
@@ -379,6 +405,18 @@ void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what)
                  ecu_verdict_name(want));
 }
 
+void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
+{
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
+        fail_msg("%s: verdict %s (%s), expected unknown", what,
+                 ecu_verdict_name(ecu_csum_verdict(cs)),
+                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
+    assert_int_equal(ecu_csum_block_count(cs), 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    if (d)
+        csum_assert_image(cs, d, n, what);
+}
+
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what)
 {
     size_t size = 0, i;
@@ -415,6 +453,14 @@ void csum_check_layout(const ecu_csum *cs, const struct csum_image *x)
         assert_int_equal(b->store_bytes, x->b[i].bytes);
     }
     assert_null(ecu_csum_block_at(cs, x->nblocks));
+}
+
+void csum_check_named(ecu_csum *cs, const struct csum_image *x)
+{
+    assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
+    csum_analyze(cs, x->data, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
+    csum_check_layout(cs, x);
 }
 
 void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,
@@ -651,6 +697,19 @@ size_t csum_check_good_images(const struct csum_manifest *m)
     return ngood;
 }
 
+void csum_check_families_covered(const struct csum_manifest *m, const char *const *names,
+                                 size_t n)
+{
+    size_t i, fam;
+    uint64_t covered = 0;
+    assert_true(n < 64);
+    for (i = 0; i < m->nimages; i++)
+        for (fam = 0; fam < n; fam++)
+            if (csum_is_good(&m->images[i]) && strcmp(m->images[i].family, names[fam]) == 0)
+                covered |= BIT(fam);
+    assert_int_equal(covered, BIT(n) - 1);
+}
+
 /* Data byte @p p of the good image @p x flipped: exactly the blocks of @p feeds are bad, the
  * correction verifies; the byte put back, they are bad again and the correction (twice) is the
  * good image byte for byte. */
@@ -797,58 +856,76 @@ size_t csum_check_bad_variants(const struct csum_manifest *m)
     return nvariants;
 }
 
-int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
-                             const char *const *folders, size_t nfolders)
+int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
+                              void (*fn)(void *ctx, char *const *col, const uint8_t *d, size_t n),
+                              void *ctx)
 {
     const char *env = getenv("ECU_CORPUS");
     char base[1024], path[2200], line[8192];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t claimed = 0, checked = 0;
+    ecu_image *img;
     FILE *f;
-    assert_non_null(img);
-    assert_non_null(cs);
     snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
     if (!(f = fopen(path, "r"))) {
         print_message("corpus not found at %s: skipped\n", base);
-        ecu_image_free(img);
-        ecu_csum_free(cs);
         return 0;
     }
+    img = ecu_image_new();
+    assert_non_null(img);
     while (fgets(line, sizeof line, f)) {
-        char *col[6] = {0}, *p = line;
-        const ecu_family_info *got;
+        char *col[CSUM_CORPUS_COLS] = {0}, *p = line;
         size_t k;
-        int ours = 0, allowed = 0;
-        for (k = 0; k < 6 && p; k++) {
+        for (k = 0; k < CSUM_CORPUS_COLS && p; k++) {
             col[k] = p;
             if ((p = strchr(p, '\t')))
                 *p++ = '\0';
         }
-        if (!col[4] || strcmp(col[0], "file") == 0)
+        if (!col[4] || strcmp(col[0], "file") == 0 || (want && !want(ctx, col)))
             continue;
         snprintf(path, sizeof path, "%s/%s", base, col[0]);
         if (ecu_image_load_file(img, path) != ECU_OK)
             fail_msg("%s: %s", col[0], ecu_image_error_detail(img));
-        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
-        checked++;
-        if (!(got = ecu_csum_family(cs)))
-            continue;
-        for (k = 0; k < nfamilies; k++)
-            ours |= strcmp(got->name, families[k]) == 0;
-        if (!ours)
-            continue;
-        claimed++;
-        for (k = 0; k < nfolders; k++)
-            allowed |= strcmp(col[4], folders[k]) == 0;
-        if (!allowed)
-            fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
+        fn(ctx, col, ecu_image_data(img), ecu_image_size(img));
     }
     fclose(f);
-    print_message("%zu dumps checked, %zu claimed by these families (in their folders only)\n",
-                  checked, claimed);
     ecu_image_free(img);
-    ecu_csum_free(cs);
     return 1;
+}
+
+struct claims {
+    const char *const *families, *const *folders;
+    size_t nfamilies, nfolders, claimed, checked;
+    ecu_csum *cs;
+};
+
+/* One dump for csum_check_corpus_claims. */
+static void check_claim(void *ctx, char *const *col, const uint8_t *d, size_t n)
+{
+    struct claims *c = ctx;
+    const ecu_family_info *got;
+    size_t k;
+    int allowed = 0;
+    csum_analyze(c->cs, d, n);
+    c->checked++;
+    if (!(got = ecu_csum_family(c->cs)) || !csum_is_one_of(got, c->families, c->nfamilies))
+        return;
+    c->claimed++;
+    for (k = 0; k < c->nfolders; k++)
+        allowed |= strcmp(col[4], c->folders[k]) == 0;
+    if (!allowed)
+        fail_msg("%s (%s): claimed by %s", col[0], col[4], got->name);
+}
+
+int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
+                             const char *const *folders, size_t nfolders)
+{
+    struct claims c = {families, folders, nfamilies, nfolders, 0, 0, ecu_csum_new()};
+    int found;
+    assert_non_null(c.cs);
+    found = csum_for_each_corpus_dump(NULL, check_claim, &c);
+    if (found)
+        print_message("%zu dumps checked, %zu claimed by these families (in their folders only)\n",
+                      c.checked, c.claimed);
+    ecu_csum_free(c.cs);
+    return found;
 }

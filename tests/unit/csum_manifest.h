@@ -73,11 +73,34 @@ int csum_manifest_load(struct csum_manifest *m, const char *path);
 void csum_manifest_free(struct csum_manifest *m);
 /* Whether every block of every image has a slot of @p bytes bytes. */
 int csum_manifest_slot_bytes(const struct csum_manifest *m, unsigned bytes);
-/* csum_manifest_load, then every slot must be @p bytes bytes; 0, or -1 after saying why (and
- * with nothing left to free). */
+/* csum_manifest_load, then every slot must be @p bytes bytes (0: any size); 0, or -1 after
+ * saying why (and with nothing left to free). */
 int csum_manifest_load_slots(struct csum_manifest *m, const char *path, unsigned bytes);
 
+/* For a test file whose group fixture is its manifest: defines `static struct csum_manifest
+ * VAR` and the cmocka group setup and teardown `setup` and `teardown`. setup loads
+ * fixtures/csum/FILE (a string literal) with csum_manifest_load_slots(.., SLOT_BYTES) and sets
+ * VAR.forced to FORCED; teardown frees it. */
+#define CSUM_MANIFEST_GROUP(var, file, slot_bytes, forced_)                                       \
+    static struct csum_manifest var;                                                              \
+    static int setup(void **state)                                                                \
+    {                                                                                             \
+        (void)state;                                                                              \
+        if (csum_manifest_load_slots(&var, ECU_FIXTURES_DIR "/csum/" file, slot_bytes))           \
+            return -1;                                                                            \
+        var.forced = forced_;                                                                     \
+        return 0;                                                                                 \
+    }                                                                                             \
+    static int teardown(void **state)                                                             \
+    {                                                                                             \
+        (void)state;                                                                              \
+        csum_manifest_free(&var);                                                                 \
+        return 0;                                                                                 \
+    }
+
 const struct csum_image *csum_find_image(const struct csum_manifest *m, const char *file);
+/* csum_find_image for a test: fails the test when @p m has no image called @p file. */
+const struct csum_image *csum_image(const struct csum_manifest *m, const char *file);
 int csum_is_good(const struct csum_image *x);
 
 /* ---- helpers --------------------------------------------------------------------------------- */
@@ -85,16 +108,26 @@ int csum_is_good(const struct csum_image *x);
 uint8_t *csum_dup(const uint8_t *p, size_t n);
 /* @p n bytes of xorshift32 from @p seed. */
 uint8_t *csum_random_buffer(size_t n, uint32_t seed);
+/* A copy of @p x's bytes (malloc'ed) with its identification (the ident lines) erased to 0xFF. */
+uint8_t *csum_without_idents(const struct csum_image *x);
+/* Whether @p f is one of the @p n families named @p names (a NULL @p f is not). */
+int csum_is_one_of(const ecu_family_info *f, const char *const *names, size_t n);
 int csum_in_block(const struct csum_block *b, uint64_t off);
 /* Whether @p off lies in the slot of any block of @p x. */
 int csum_in_slot(const struct csum_image *x, uint64_t off);
 
 void csum_analyze(ecu_csum *cs, const uint8_t *d, size_t n);
 void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what);
+/* The analysed image is claimed by no family: verdict unknown, no block, a correction refused;
+ * with @p d, the handle's image is still @p d (@p n bytes). */
+void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what);
 /* The handle's image is exactly @p want. */
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what);
 /* Family and block layout (ranges, slots) as in the manifest. */
 void csum_check_layout(const ecu_csum *cs, const struct csum_image *x);
+/* @p x analysed with its family named: ok when it is a good image, else bad, with the
+ * manifest's layout (the family stays named on the handle). */
+void csum_check_named(ecu_csum *cs, const struct csum_image *x);
 /* The analysed copy of @p x is bad in the blocks of @p bad, the others verify with the
  * manifest's values (a block covering a bad block's slot: with any value). */
 void csum_check_bad_set(const ecu_csum *cs, const struct csum_image *x, uint64_t bad,
@@ -132,6 +165,9 @@ void csum_for_each_good_block(const struct csum_manifest *m,
 /* Each good image verifies with the manifest's blocks and values, is one family's only, a
  * correction changes nothing, nor does a byte outside every block; returns how many. */
 size_t csum_check_good_images(const struct csum_manifest *m);
+/* Each of the @p n families @p names has a good image in @p m. */
+void csum_check_families_covered(const struct csum_manifest *m, const char *const *names,
+                                 size_t n);
 /* In each good image, each block's probe byte flipped: exactly that block is bad, and the
  * correction verifies; the byte put back, the correction is the good image. */
 void csum_check_flip_each_block(const struct csum_manifest *m);
@@ -142,6 +178,19 @@ size_t csum_check_probes(const struct csum_manifest *m);
 /* Each -bad variant is bad in the manifest's blocks and corrected to its slot bytes; with the
  * changed data bytes put back, the correction is the good image; returns how many. */
 size_t csum_check_bad_variants(const struct csum_manifest *m);
+
+/* The columns of a line of the corpus's MANIFEST.tsv (file bytes sha256 manufacturer family
+ * source expected oracle notes). */
+#define CSUM_CORPUS_COLS 9
+
+/* For each real dump that ../shared/corpus/MANIFEST.tsv (or $ECU_CORPUS's) lists, in its
+ * order: unless @p want (when given) says no to the line's columns, the dump is loaded and
+ * @p fn(ctx, col, d, n) called. col[] holds the first CSUM_CORPUS_COLS tab-separated columns
+ * (NULL past the line's end); the header line, and lines of fewer than 5 columns, are passed
+ * over. 0 when the corpus is absent (the caller skips), else 1. */
+int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
+                              void (*fn)(void *ctx, char *const *col, const uint8_t *d, size_t n),
+                              void *ctx);
 
 /* Over the real dumps of ../shared/corpus (or $ECU_CORPUS): the families @p families claim
  * nothing outside the corpus folders @p folders. 0 when the corpus is absent (the caller

@@ -28,38 +28,7 @@ static const char *const families[] = {"bosch-m797", "bosch-m797-china", "bosch-
                                        "bosch-me745"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/c167.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
-
-static const struct csum_image *image(const char *file)
-{
-    const struct csum_image *x = csum_find_image(&manifest, file);
-    assert_non_null(x);
-    return x;
-}
-
-static void check_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
-{
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-        fail_msg("%s: verdict %s (%s), expected unknown", what,
-                 ecu_verdict_name(ecu_csum_verdict(cs)),
-                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
-    csum_assert_image(cs, d, n, what);
-}
+CSUM_MANIFEST_GROUP(manifest, "c167.tsv", 0, 0)
 
 /* ---- the registry --------------------------------------------------------------------------- */
 
@@ -81,16 +50,9 @@ static void test_registry(void **state)
 
 static void test_good_images(void **state)
 {
-    size_t i, fam;
-    unsigned covered = 0;
     (void)state;
     assert_int_equal(csum_check_good_images(&manifest), 6);
-    for (i = 0; i < manifest.nimages; i++)
-        for (fam = 0; fam < NFAMILIES; fam++)
-            if (csum_is_good(&manifest.images[i]) &&
-                strcmp(manifest.images[i].family, families[fam]) == 0)
-                covered |= 1u << fam;
-    assert_int_equal(covered, (1u << NFAMILIES) - 1);
+    csum_check_families_covered(&manifest, families, NFAMILIES);
 }
 
 static void test_probes(void **state)
@@ -117,16 +79,16 @@ static void test_not_claimed(void **state)
 {
     static const size_t sizes[] = {0x80000, 0xC0000, 0xD0000, 0x100000};
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint8_t *p = csum_random_buffer(sizes[i], 0xC1670000u + (uint32_t)i);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, p, sizes[i], "random bytes");
+        csum_assert_unknown(cs, p, sizes[i], "random bytes");
         memset(p, 0xFF, sizes[i]);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, p, sizes[i], "erased (0xFF)");
+        csum_assert_unknown(cs, p, sizes[i], "erased (0xFF)");
         free(p);
     }
     /* each good image without its mark (range table or code): unclaimed */
@@ -136,11 +98,9 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         assert_true(x->nidents > 0);
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         csum_analyze(cs, copy, x->size);
-        check_unknown(cs, copy, x->size, x->file);
+        csum_assert_unknown(cs, copy, x->size, x->file);
         free(copy);
     }
     ecu_csum_free(cs);
@@ -155,7 +115,7 @@ static void check_without_table(ecu_csum *cs, const struct csum_image *x, uint64
     uint8_t *copy = csum_dup(x->data, x->size);
     memset(copy + at, 0xEE, n);
     csum_analyze(cs, copy, x->size);
-    check_unknown(cs, copy, x->size, x->file);
+    csum_assert_unknown(cs, copy, x->size, x->file);
     assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
     csum_analyze(cs, copy, x->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
@@ -168,9 +128,9 @@ static void check_without_table(ecu_csum *cs, const struct csum_image *x, uint64
 static void test_without_table(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m797 = image("c167-m797-512k.bin.gz");
-    const struct csum_image *china = image("c167-m797-china-1m.bin.gz");
-    const struct csum_image *me745 = image("c167-me745.bin.gz");
+    const struct csum_image *m797 = csum_image(&manifest, "c167-m797-512k.bin.gz");
+    const struct csum_image *china = csum_image(&manifest, "c167-m797-china-1m.bin.gz");
+    const struct csum_image *me745 = csum_image(&manifest, "c167-me745.bin.gz");
     (void)state;
     assert_non_null(cs);
     /* the first record {0, 0x3FFF}, then the end record (the last block's record) */
@@ -218,8 +178,8 @@ static void check_unusable(ecu_csum *cs, const struct csum_image *x, uint64_t at
 static void test_unusable(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m797 = image("c167-m797-512k.bin.gz");
-    const struct csum_image *me745 = image("c167-me745.bin.gz");
+    const struct csum_image *m797 = csum_image(&manifest, "c167-m797-512k.bin.gz");
+    const struct csum_image *me745 = csum_image(&manifest, "c167-me745.bin.gz");
     (void)state;
     assert_non_null(cs);
     /* M7.9.7: a main range (past the 16-byte mark) ending past the flash; a record in the middle of the table ending
@@ -242,10 +202,7 @@ static void test_forced(void **state)
     for (i = 0; i < manifest.nimages; i++) {
         const struct csum_image *x = &manifest.images[i];
         /* the right family by name: the same result as detection */
-        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
-        csum_analyze(cs, x->data, x->size);
-        assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
-        csum_check_layout(cs, x);
+        csum_check_named(cs, x);
         /* the other C167 families find nothing to check */
         for (k = 0; k < NFAMILIES; k++) {
             if (strcmp(families[k], x->family) == 0)
@@ -263,8 +220,8 @@ static void test_forced(void **state)
 
 static void test_m798_layouts(void **state)
 {
-    const struct csum_image *big = image("c167-m798-d0000.bin.gz");
-    const struct csum_image *small = image("c167-m798-c0000.bin.gz");
+    const struct csum_image *big = csum_image(&manifest, "c167-m798-d0000.bin.gz");
+    const struct csum_image *small = csum_image(&manifest, "c167-m798-c0000.bin.gz");
     size_t k;
     (void)state;
     assert_int_equal(big->size - small->size, 0x10000);

@@ -29,48 +29,18 @@
 static const char *const families[] = {"continental-simos", "sim2k"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/continental.tsv") ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "continental.tsv", 0, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static const struct csum_image *image(const char *file)
-{
-    const struct csum_image *x = csum_find_image(&manifest, file);
-    if (!x)
-        fail_msg("%s not in continental.tsv", file);
-    return x;
-}
-
-static int ours(const ecu_family_info *f)
-{
-    size_t k;
-    for (k = 0; f && k < NFAMILIES; k++)
-        if (strcmp(f->name, families[k]) == 0)
-            return 1;
-    return 0;
-}
 
 static void check_unclaimed(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
 {
     size_t i;
     csum_analyze(cs, d, n);
     for (i = 0; i < ecu_csum_candidate_count(cs); i++)
-        if (ours(ecu_csum_candidate_at(cs, i, NULL)))
+        if (csum_is_one_of(ecu_csum_candidate_at(cs, i, NULL), families, NFAMILIES))
             fail_msg("%s: claimed by %s", what, ecu_csum_candidate_at(cs, i, NULL)->name);
-    assert_false(ours(ecu_csum_family(cs)));
+    assert_false(csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES));
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -196,7 +166,7 @@ static void test_variants(void **state)
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < sizeof v / sizeof v[0]; i++) {
-        const struct csum_image *x = image(v[i].file);
+        const struct csum_image *x = csum_image(&manifest, v[i].file);
         const char *ev;
         csum_analyze(cs, x->data, x->size);
         assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
@@ -214,10 +184,10 @@ static void test_variants(void **state)
 static void test_ecm3(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *s181 = image("continental-s18-1.bin.gz");
-    const struct csum_image *s1810 = image("continental-s18-10.bin.gz");
-    const struct csum_image *s1841 = image("continental-s18-41.bin.gz");
-    const struct csum_image *s12 = image("continental-s12.bin.gz");
+    const struct csum_image *s181 = csum_image(&manifest, "continental-s18-1.bin.gz");
+    const struct csum_image *s1810 = csum_image(&manifest, "continental-s18-10.bin.gz");
+    const struct csum_image *s1841 = csum_image(&manifest, "continental-s18-41.bin.gz");
+    const struct csum_image *s12 = csum_image(&manifest, "continental-s12.bin.gz");
     const ecu_block *b;
     uint8_t *copy;
     (void)state;
@@ -275,8 +245,8 @@ static void test_ecm3(void **state)
 static void test_bad_headers(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *x = image("continental-s18-1.bin.gz");
-    const struct csum_image *k = image("continental-sim2k-64k.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "continental-s18-1.bin.gz");
+    const struct csum_image *k = csum_image(&manifest, "continental-sim2k-64k.bin.gz");
     uint8_t *copy = csum_dup(x->data, x->size), *c2 = csum_dup(k->data, k->size);
     (void)state;
     assert_non_null(cs);
@@ -319,7 +289,7 @@ static void test_many_ranges(void **state)
     static const ecu_crc_params simos = {32, 0x04C11DB7, 0, 0, 0, 0};
     ecu_csum *cs = ecu_csum_new();
     ecu_crc *c = ecu_crc_new(&simos);
-    const struct csum_image *x = image("continental-s18-1.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "continental-s18-1.bin.gz");
     uint8_t *copy = csum_dup(x->data, x->size);
     const ecu_block *b;
     uint64_t st;
@@ -414,16 +384,14 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         assert_true(x->nidents > 0);
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         snprintf(what, sizeof what, "%.63s without its identification", x->file);
         check_unclaimed(cs, copy, x->size, what);
         free(copy);
     }
     /* a Simos dump with the project IDs but no header that parses */
     {
-        const struct csum_image *x = image("continental-s8.bin.gz");
+        const struct csum_image *x = csum_image(&manifest, "continental-s8.bin.gz");
         uint8_t *copy = csum_dup(x->data, x->size);
         static const uint32_t hdr[] = {0x20308, 0x20348, 0x80308, 0x40308};
         for (k = 0; k < 4; k++)
@@ -452,19 +420,14 @@ static void test_other_fixtures(void **state)
 static void test_forced(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *s8 = image("continental-s8.bin.gz");
-    const struct csum_image *k = image("continental-sim2k-64k.bin.gz");
+    const struct csum_image *s8 = csum_image(&manifest, "continental-s8.bin.gz");
+    const struct csum_image *k = csum_image(&manifest, "continental-sim2k-64k.bin.gz");
     uint8_t *rnd = csum_random_buffer(0x10000, 0xC0E7F00Du);
     size_t i;
     (void)state;
     assert_non_null(cs);
-    for (i = 0; i < manifest.nimages; i++) {
-        const struct csum_image *x = &manifest.images[i];
-        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
-        csum_analyze(cs, x->data, x->size);
-        assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
-        csum_check_layout(cs, x);
-    }
+    for (i = 0; i < manifest.nimages; i++)
+        csum_check_named(cs, &manifest.images[i]);
     /* no project ID: nothing to check */
     assert_int_equal(ecu_csum_set_family(cs, "continental-simos"), ECU_OK);
     csum_analyze(cs, k->data, k->size);

@@ -28,30 +28,7 @@ static const char *const families[] = {"denso-subaru", "denso-mazda-nc", "denso-
                                        "mitsubishi-evox"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/denso.tsv", 4))
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
-
-static const struct csum_image *image(const char *file)
-{
-    const struct csum_image *x = csum_find_image(&manifest, file);
-    if (!x)
-        fail_msg("%s not in denso.tsv", file);
-    return x;
-}
+CSUM_MANIFEST_GROUP(manifest, "denso.tsv", 4, 0)
 
 static void put32be(uint8_t *d, size_t at, uint32_t v)
 {
@@ -59,16 +36,6 @@ static void put32be(uint8_t *d, size_t at, uint32_t v)
     d[at + 1] = (uint8_t)(v >> 16);
     d[at + 2] = (uint8_t)(v >> 8);
     d[at + 3] = (uint8_t)v;
-}
-
-static void check_unknown(ecu_csum *cs, const char *what)
-{
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-        fail_msg("%s: verdict %s (%s), expected unknown", what,
-                 ecu_verdict_name(ecu_csum_verdict(cs)),
-                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
 }
 
 static void check_no_layout(ecu_csum *cs, const char *family, const char *what)
@@ -130,7 +97,7 @@ static void test_bad_variants(void **state)
 
 static void test_subaru_disabled(void **state)
 {
-    const struct csum_image *x = image("denso-subaru-1m.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "denso-subaru-1m.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(x->data, x->size);
     size_t k;
@@ -164,7 +131,7 @@ static void test_subaru_disabled(void **state)
 
 static void test_subaru_cvn(void **state)
 {
-    const struct csum_image *x = image("denso-subaru-diesel-1m.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "denso-subaru-diesel-1m.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(x->data, x->size);
     size_t k;
@@ -225,11 +192,11 @@ static void test_subaru_small(void **state)
         assert_non_null(strstr(ecu_csum_evidence(cs), "A4TF520F"));
         memcpy(p + 0x200 + 20, "XXXXX", 5);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, "160/192 KiB ROM without the copyright");
+        csum_assert_unknown(cs, NULL, 0, "160/192 KiB ROM without the copyright");
         memcpy(p + 0x200, "a4tf520f", 8);
         memcpy(p + 0x200 + 20, "DENSO", 5);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, "160/192 KiB ROM without a CAL ID");
+        csum_assert_unknown(cs, NULL, 0, "160/192 KiB ROM without a CAL ID");
         free(p);
     }
     ecu_csum_free(cs);
@@ -239,7 +206,7 @@ static void test_subaru_small(void **state)
 
 static void test_mazda_nc_table(void **state)
 {
-    const struct csum_image *x = image("denso-mazda-nc-1m.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "denso-mazda-nc-1m.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(x->data, x->size);
     (void)state;
@@ -311,18 +278,18 @@ static void test_not_claimed(void **state)
 {
     static const size_t sizes[] = {160 * 1024, 192 * 1024, 512 * 1024, 1024 * 1024, 1536 * 1024};
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint8_t *p = csum_random_buffer(sizes[i], 0xDE05B000u + (uint32_t)i);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, "random bytes");
+        csum_assert_unknown(cs, NULL, 0, "random bytes");
         memset(p, 0xFF, sizes[i]);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, "erased");
+        csum_assert_unknown(cs, NULL, 0, "erased");
         memset(p, 0x00, sizes[i]);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, "zeros");
+        csum_assert_unknown(cs, NULL, 0, "zeros");
         free(p);
     }
     for (i = 0; i < manifest.nimages; i++) {
@@ -331,11 +298,9 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         assert_true(x->nidents > 0);
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         csum_analyze(cs, copy, x->size);
-        check_unknown(cs, x->file);
+        csum_assert_unknown(cs, NULL, 0, x->file);
         free(copy);
     }
     ecu_csum_free(cs);
@@ -346,16 +311,11 @@ static void test_forced(void **state)
     ecu_csum *cs = ecu_csum_new();
     size_t i;
     (void)state;
-    for (i = 0; i < manifest.nimages; i++) {
-        const struct csum_image *x = &manifest.images[i];
-        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
-        csum_analyze(cs, x->data, x->size);
-        assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
-        csum_check_layout(cs, x);
-    }
+    for (i = 0; i < manifest.nimages; i++)
+        csum_check_named(cs, &manifest.images[i]);
     /* Subaru by name on a Mazda NC image: no table of its own there */
     assert_int_equal(ecu_csum_set_family(cs, "denso-subaru"), ECU_OK);
-    csum_analyze(cs, image("denso-mazda-nc-1m.bin.gz")->data, 0x100000);
+    csum_analyze(cs, csum_image(&manifest, "denso-mazda-nc-1m.bin.gz")->data, 0x100000);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
     assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
     ecu_csum_free(cs);

@@ -21,20 +21,7 @@
 #include "ecu/csum.h"
 #include "ecu/error.h"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/edc17.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "edc17.tsv", 0, 0)
 
 static void test_good_images(void **state)
 {
@@ -65,7 +52,7 @@ static void test_bad_variants(void **state)
 static void test_not_claimed(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < manifest.nimages; i++) {
@@ -73,9 +60,7 @@ static void test_not_claimed(void **state)
         uint8_t *copy;
         if (!csum_is_good(x))
             continue;
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         csum_analyze(cs, copy, x->size);
         assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_UNKNOWN);
         assert_int_equal(ecu_csum_block_count(cs), 0);
@@ -87,11 +72,9 @@ static void test_not_claimed(void **state)
 /* The 0x60 block read alone checks as it does in the whole image. */
 static void test_partial_read(void **state)
 {
-    const struct csum_image *w = csum_find_image(&manifest, "edc17-256k.bin.gz");
-    const struct csum_image *p = csum_find_image(&manifest, "edc17-block60-32k.bin.gz");
+    const struct csum_image *w = csum_image(&manifest, "edc17-256k.bin.gz");
+    const struct csum_image *p = csum_image(&manifest, "edc17-block60-32k.bin.gz");
     (void)state;
-    assert_non_null(w);
-    assert_non_null(p);
     assert_int_equal(p->nblocks, 2);
     assert_memory_equal(p->data, w->data + 0x20000, p->size);
     assert_int_equal(p->b[0].correct, w->b[4].correct);

@@ -21,20 +21,7 @@
 #include "ecu/csum.h"
 #include "ecu/error.h"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/expected.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "expected.tsv", 0, 0)
 
 /* ---- the registry --------------------------------------------------------------------------- */
 
@@ -151,16 +138,13 @@ static void check_no_layout(ecu_csum *cs, const char *name, const uint8_t *d, si
 static void test_forced_wrong_family(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *edc16 = csum_find_image(&manifest, "edc16-512k.bin.gz");
-    const struct csum_image *edc2m = csum_find_image(&manifest, "edc16-2m.bin.gz");
-    const struct csum_image *me7 = csum_find_image(&manifest, "volvo-me7-1m.bin.gz");
+    const struct csum_image *edc16 = csum_image(&manifest, "edc16-512k.bin.gz");
+    const struct csum_image *edc2m = csum_image(&manifest, "edc16-2m.bin.gz");
+    const struct csum_image *me7 = csum_image(&manifest, "volvo-me7-1m.bin.gz");
     const size_t n = 0x100000;
     uint8_t *rnd = csum_random_buffer(n, 0xC5C5C5C5u);
     (void)state;
     assert_non_null(cs);
-    assert_non_null(edc16);
-    assert_non_null(edc2m);
-    assert_non_null(me7);
 
     /* detection on random bytes: nobody claims them */
     csum_analyze(cs, rnd, n);
@@ -245,15 +229,13 @@ static void test_erased(void **state)
  * give the verdicts of fresh handles. */
 static void test_handle_reuse(void **state)
 {
-    const struct csum_image *bad = csum_find_image(&manifest, "edc16-512k-bad.bin.gz");
-    const struct csum_image *big = csum_find_image(&manifest, "edc16-2m.bin.gz");
+    const struct csum_image *bad = csum_image(&manifest, "edc16-512k-bad.bin.gz");
+    const struct csum_image *big = csum_image(&manifest, "edc16-2m.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     const uint8_t *own;
     uint8_t *fixed;
     size_t n;
     (void)state;
-    assert_non_null(bad);
-    assert_non_null(big);
     csum_analyze(cs, bad->data, bad->size);
     csum_assert_verdict(cs, ECU_VERDICT_BAD, "512 KiB bad image");
     csum_analyze(cs, big->data, big->size);

@@ -34,43 +34,19 @@
 static const char *const families[] = {"siemens-gs20", "hitachi-subaru-sh72543r"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/forced_only.tsv", 2))
-        return -1;
-    manifest.forced = 1; /* never detected: the checks name each image's family */
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+/* forced: never detected, the checks name each image's family */
+CSUM_MANIFEST_GROUP(manifest, "forced_only.tsv", 2, 1)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static int is_ours(const ecu_family_info *f)
-{
-    size_t k;
-    for (k = 0; f && k < NFAMILIES; k++)
-        if (strcmp(f->name, families[k]) == 0)
-            return 1;
-    return 0;
-}
 
 /* The analysis (with detection) gave none of our families, as the family or a candidate. */
 static void check_not_ours(const ecu_csum *cs, const char *what)
 {
     size_t i;
-    if (is_ours(ecu_csum_family(cs)))
+    if (csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES))
         fail_msg("%s: claimed by %s", what, ecu_csum_family(cs)->name);
     for (i = 0; i < ecu_csum_candidate_count(cs); i++)
-        if (is_ours(ecu_csum_candidate_at(cs, i, NULL)))
+        if (csum_is_one_of(ecu_csum_candidate_at(cs, i, NULL), families, NFAMILIES))
             fail_msg("%s: %s is a candidate", what, ecu_csum_candidate_at(cs, i, NULL)->name);
 }
 
@@ -124,17 +100,11 @@ static void test_crc16_arc(void **state)
 
 static void test_good_images(void **state)
 {
-    size_t i, fam;
-    unsigned covered = 0;
+    size_t i;
     ecu_csum *cs = ecu_csum_new();
     (void)state;
     assert_true(csum_check_good_images(&manifest) >= NFAMILIES);
-    for (i = 0; i < manifest.nimages; i++)
-        for (fam = 0; fam < NFAMILIES; fam++)
-            if (csum_is_good(&manifest.images[i]) &&
-                strcmp(manifest.images[i].family, families[fam]) == 0)
-                covered |= 1u << fam;
-    assert_int_equal(covered, (1u << NFAMILIES) - 1);
+    csum_check_families_covered(&manifest, families, NFAMILIES);
     /* the evidence says who chose the family */
     assert_non_null(cs);
     for (i = 0; i < manifest.nimages; i++) {
@@ -169,15 +139,13 @@ static void test_bad_variants(void **state)
    range: the correction writes it so that the whole sum is 0x5AA5 again. */
 static void test_slot_values(void **state)
 {
-    const struct csum_image *g = csum_find_image(&manifest, "siemens-gs20.bin.gz");
-    const struct csum_image *h = csum_find_image(&manifest, "hitachi-subaru-sh72543r.bin.gz");
+    const struct csum_image *g = csum_image(&manifest, "siemens-gs20.bin.gz");
+    const struct csum_image *h = csum_image(&manifest, "hitachi-subaru-sh72543r.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     const uint8_t *img;
     size_t size = 0;
     uint8_t *copy;
     (void)state;
-    assert_non_null(g);
-    assert_non_null(h);
     assert_non_null(cs);
     assert_int_equal(g->b[0].slot, 0x0D);
     assert_int_equal(g->b[0].fixed[0], g->b[0].correct & 0xFF); /* LE16 */
@@ -325,69 +293,60 @@ static void test_corpus_claims(void **state)
         skip();
 }
 
+static const size_t size_of[NFAMILIES] = {0x10000, 0x200000};
+
+struct forced {
+    ecu_csum *cs;
+    size_t nok[NFAMILIES], nbad[NFAMILIES];
+};
+
 /* Each family named for every real dump of its size: the analysis runs (ASan sees every read),
    the verdict is ok or bad on its one block, and nothing is written. A dump that verifies as
    hitachi-subaru-sh72543r must also carry the boot words the public notes name (0x05 at 0x6C,
    0x5555 at 0x6000, 0x0504 at 0x6010, 0xAAAA at 0x1FFFF2): a sum that holds by chance in a
    file of another ECU would not. */
+static void check_forced(void *ctx, char *const *col, const uint8_t *d, size_t n)
+{
+    struct forced *c = ctx;
+    size_t fam;
+    for (fam = 0; fam < NFAMILIES; fam++) {
+        if (n != size_of[fam])
+            continue;
+        assert_int_equal(ecu_csum_set_family(c->cs, families[fam]), ECU_OK);
+        csum_analyze(c->cs, d, n);
+        assert_int_equal(ecu_csum_block_count(c->cs), 1);
+        if (ecu_csum_verdict(c->cs) == ECU_VERDICT_BAD) {
+            c->nbad[fam]++;
+            continue;
+        }
+        csum_assert_verdict(c->cs, ECU_VERDICT_OK, col[0]);
+        c->nok[fam]++;
+        print_message("%s verifies as %s\n", col[0], families[fam]);
+        if (fam == 1 && (d[0x6C] != 0x05 || d[0x6000] != 0x55 || d[0x6001] != 0x55 ||
+                         d[0x6010] != 0x05 || d[0x6011] != 0x04 || d[0x1FFFF2] != 0xAA ||
+                         d[0x1FFFF3] != 0xAA))
+            fail_msg("%s: verifies as %s without its boot words", col[0], families[fam]);
+    }
+}
+
 static void test_corpus_forced(void **state)
 {
-    static const size_t size_of[NFAMILIES] = {0x10000, 0x200000};
-    const char *env = getenv("ECU_CORPUS");
-    char base[1024], line[8192], path[sizeof base + sizeof line + 2];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t fam, nok[NFAMILIES] = {0}, nbad[NFAMILIES] = {0};
-    FILE *f;
+    struct forced c = {ecu_csum_new(), {0}, {0}};
+    size_t fam;
+    int found;
     (void)state;
-    assert_non_null(img);
-    assert_non_null(cs);
-    snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
-    if (!(f = fopen(path, "r"))) {
-        ecu_image_free(img);
-        ecu_csum_free(cs);
+    assert_non_null(c.cs);
+    found = csum_for_each_corpus_dump(NULL, check_forced, &c);
+    if (!found) {
+        ecu_csum_free(c.cs);
         skip();
         return;
     }
-    while (fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t');
-        const uint8_t *d;
-        size_t n;
-        if (!tab || strncmp(line, "file\t", 5) == 0)
-            continue;
-        *tab = '\0';
-        snprintf(path, sizeof path, "%s/%s", base, line);
-        if (ecu_image_load_file(img, path) != ECU_OK)
-            fail_msg("%s: %s", line, ecu_image_error_detail(img));
-        d = ecu_image_data(img);
-        n = ecu_image_size(img);
-        for (fam = 0; fam < NFAMILIES; fam++) {
-            if (n != size_of[fam])
-                continue;
-            assert_int_equal(ecu_csum_set_family(cs, families[fam]), ECU_OK);
-            csum_analyze(cs, d, n);
-            assert_int_equal(ecu_csum_block_count(cs), 1);
-            if (ecu_csum_verdict(cs) == ECU_VERDICT_BAD) {
-                nbad[fam]++;
-                continue;
-            }
-            csum_assert_verdict(cs, ECU_VERDICT_OK, line);
-            nok[fam]++;
-            print_message("%s verifies as %s\n", line, families[fam]);
-            if (fam == 1 && (d[0x6C] != 0x05 || d[0x6000] != 0x55 || d[0x6001] != 0x55 ||
-                             d[0x6010] != 0x05 || d[0x6011] != 0x04 || d[0x1FFFF2] != 0xAA ||
-                             d[0x1FFFF3] != 0xAA))
-                fail_msg("%s: verifies as %s without its boot words", line, families[fam]);
-        }
-    }
-    fclose(f);
-    assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
+    assert_int_equal(ecu_csum_set_family(c.cs, NULL), ECU_OK);
     for (fam = 0; fam < NFAMILIES; fam++)
         print_message("%s named for the dumps of its size: %zu ok, %zu bad\n", families[fam],
-                      nok[fam], nbad[fam]);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
+                      c.nok[fam], c.nbad[fam]);
+    ecu_csum_free(c.cs);
 }
 
 int main(void)

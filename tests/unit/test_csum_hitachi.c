@@ -32,28 +32,7 @@
 
 #define FAMILY "hitachi-nissan"
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/hitachi.tsv") ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
-
-static const struct csum_image *image(const char *file)
-{
-    const struct csum_image *x = csum_find_image(&manifest, file);
-    if (!x)
-        fail_msg("%s not in hitachi.tsv", file);
-    return x;
-}
+CSUM_MANIFEST_GROUP(manifest, "hitachi.tsv", 0, 0)
 
 static void check_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
 {
@@ -114,7 +93,7 @@ static void test_good_images(void **state)
 
 static void test_alt_stale(void **state)
 {
-    const struct csum_image *x = image("hitachi-std-512k-altstale.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "hitachi-std-512k-altstale.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *want, *out;
     size_t k;
@@ -146,8 +125,8 @@ static void test_alt_stale(void **state)
 
 static void test_alt2_sum16_slots(void **state)
 {
-    const struct csum_image *a = image("hitachi-alt2-1m.bin.gz");
-    const struct csum_image *b = image("hitachi-alt2-512k.bin.gz");
+    const struct csum_image *a = csum_image(&manifest, "hitachi-alt2-1m.bin.gz");
+    const struct csum_image *b = csum_image(&manifest, "hitachi-alt2-512k.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy;
     unsigned byte;
@@ -195,7 +174,7 @@ static void test_changed_unfixable(void **state)
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const struct csum_image *x = image(cases[i].file);
+        const struct csum_image *x = csum_image(&manifest, cases[i].file);
         uint8_t *copy = csum_dup(x->data, x->size);
         size_t unlocated = 0;
         char what[128];
@@ -228,7 +207,7 @@ static void test_changed_unfixable(void **state)
 
 static void test_unknown_cpu(void **state)
 {
-    const struct csum_image *x = image("hitachi-std-512k.bin.gz");
+    const struct csum_image *x = csum_image(&manifest, "hitachi-std-512k.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(x->data, x->size);
     (void)state;
@@ -281,7 +260,7 @@ static void test_not_claimed(void **state)
 {
     static const size_t sizes[] = {0x40000, 0x80000, 0x100000, 0x200000};
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     assert_non_null(cs);
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -306,9 +285,7 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         /* the FID's DATABASE erased (the LOADER's alone is not an FID) */
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         csum_analyze(cs, copy, x->size);
         check_unknown(cs, copy, x->size, "FID erased");
         free(copy);

@@ -30,36 +30,16 @@ static const char *const families[] = {"bosch-m1x-bmw", "bosch-dme-bmw", "bosch-
                                        "bosch-m44-volvo", "bosch-m3x-m5x"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (csum_manifest_load_slots(&manifest, ECU_FIXTURES_DIR "/csum/motronic_old.tsv", 2))
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "motronic_old.tsv", 2, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
+/* csum_assert_unknown, and neither a family nor a candidate */
 static void check_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
 {
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-        fail_msg("%s: verdict %s (%s), expected unknown", what,
-                 ecu_verdict_name(ecu_csum_verdict(cs)),
-                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
+    csum_assert_unknown(cs, d, n, what);
     assert_null(ecu_csum_family(cs));
     assert_int_equal(ecu_csum_candidate_count(cs), 0);
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
-    csum_assert_image(cs, d, n, what);
 }
 
 /* ---- the registry --------------------------------------------------------------------------- */
@@ -80,16 +60,9 @@ static void test_registry(void **state)
 
 static void test_good_images(void **state)
 {
-    size_t i, fam;
-    unsigned covered = 0;
     (void)state;
     assert_true(csum_check_good_images(&manifest) >= NFAMILIES);
-    for (i = 0; i < manifest.nimages; i++)
-        for (fam = 0; fam < NFAMILIES; fam++)
-            if (csum_is_good(&manifest.images[i]) &&
-                strcmp(manifest.images[i].family, families[fam]) == 0)
-                covered |= 1u << fam;
-    assert_int_equal(covered, (1u << NFAMILIES) - 1);
+    csum_check_families_covered(&manifest, families, NFAMILIES);
 }
 
 /* ---- one data byte of one block ------------------------------------------------------------- */
@@ -124,7 +97,7 @@ static void test_not_claimed(void **state)
 {
     static const size_t sizes[] = {0x8000, 0x10000, 0x20000, 0x40000};
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
     assert_non_null(cs);
     /* random and erased images of every size these families take */
@@ -148,9 +121,7 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         assert_true(x->nidents > 0);
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         snprintf(what, sizeof what, "%.63s without its identification", x->file);
         csum_analyze(cs, copy, x->size);
         check_unknown(cs, copy, x->size, what);
@@ -166,10 +137,7 @@ static void test_not_claimed(void **state)
 static void check_reidentified(ecu_csum *cs, const struct csum_image *x, uint64_t at,
                                const char *text, size_t len)
 {
-    uint8_t *copy = csum_dup(x->data, x->size);
-    size_t k;
-    for (k = 0; k < x->nidents; k++)
-        memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+    uint8_t *copy = csum_without_idents(x);
     csum_analyze(cs, copy, x->size);
     check_unknown(cs, copy, x->size, x->file);
     memcpy(copy + at, text, len);
@@ -182,17 +150,14 @@ static void check_reidentified(ecu_csum *cs, const struct csum_image *x, uint64_
 static void test_other_idents(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m43 = csum_find_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
-    const struct csum_image *m44 = csum_find_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
-    const struct csum_image *m1 = csum_find_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
+    const struct csum_image *m43 = csum_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
+    const struct csum_image *m44 = csum_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
+    const struct csum_image *m1 = csum_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
     static const char zsmfc[] = "ZSMFC                                   0261203000";
     static const char damos44[] = "44/1/M4.4/04/5033/DAMOS3E1/";
     uint8_t *copy;
     (void)state;
     assert_non_null(cs);
-    assert_non_null(m43);
-    assert_non_null(m44);
-    assert_non_null(m1);
     /* M4.3 by motronicsuite's marker (hardware number 40 bytes on), M4.4 by its DAMOS tag */
     check_reidentified(cs, m43, 0xFF10, zsmfc, sizeof zsmfc - 1);
     check_reidentified(cs, m44, 0xFF10, damos44, sizeof damos44 - 1);
@@ -215,24 +180,16 @@ static void test_other_idents(void **state)
 static void test_forced(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
-    const struct csum_image *m43 = csum_find_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
-    const struct csum_image *m44 = csum_find_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
-    const struct csum_image *m1 = csum_find_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
+    const struct csum_image *m43 = csum_image(&manifest, "motronic-m43-volvo-64k.bin.gz");
+    const struct csum_image *m44 = csum_image(&manifest, "motronic-m44-volvo-128k.bin.gz");
+    const struct csum_image *m1 = csum_image(&manifest, "motronic-m1x-bmw-32k.bin.gz");
     uint8_t *rnd = csum_random_buffer(0x10000, 0xD0E00001u);
     size_t i;
     (void)state;
     assert_non_null(cs);
-    assert_non_null(m43);
-    assert_non_null(m44);
-    assert_non_null(m1);
     /* the right family by name: the same result as detection */
-    for (i = 0; i < manifest.nimages; i++) {
-        const struct csum_image *x = &manifest.images[i];
-        assert_int_equal(ecu_csum_set_family(cs, x->family), ECU_OK);
-        csum_analyze(cs, x->data, x->size);
-        assert_int_equal(ecu_csum_verdict(cs), csum_is_good(x) ? ECU_VERDICT_OK : ECU_VERDICT_BAD);
-        csum_check_layout(cs, x);
-    }
+    for (i = 0; i < manifest.nimages; i++)
+        csum_check_named(cs, &manifest.images[i]);
     /* a fixed layout of another size: nothing to check */
     assert_int_equal(ecu_csum_set_family(cs, "bosch-m43-volvo"), ECU_OK);
     csum_analyze(cs, m44->data, m44->size);

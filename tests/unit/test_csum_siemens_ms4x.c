@@ -37,29 +37,9 @@ static const char *const families[] = {"siemens-ms43", "siemens-ms42", "siemens-
 /* MS43 block indices: the monitor sums come before the CRCs */
 enum { PMON, CMON, BOOT, PROG, CAL };
 
-static struct csum_manifest manifest;
-
-static int setup(void **state)
-{
-    (void)state;
-    return csum_manifest_load(&manifest, ECU_FIXTURES_DIR "/csum/siemens_ms4x.tsv");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    csum_manifest_free(&manifest);
-    return 0;
-}
+CSUM_MANIFEST_GROUP(manifest, "siemens_ms4x.tsv", 0, 0)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static const struct csum_image *image(const char *file)
-{
-    const struct csum_image *x = csum_find_image(&manifest, file);
-    assert_non_null(x);
-    return x;
-}
 
 static void put16(uint8_t *d, size_t at, unsigned v)
 {
@@ -73,31 +53,11 @@ static void put32(uint8_t *d, size_t at, uint32_t v)
     put16(d, at + 2, v >> 16);
 }
 
-static int is_ours(const ecu_family_info *f)
-{
-    size_t k;
-    for (k = 0; f && k < NFAMILIES; k++)
-        if (strcmp(f->name, families[k]) == 0)
-            return 1;
-    return 0;
-}
-
-static void check_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
-{
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-        fail_msg("%s: verdict %s (%s), expected unknown", what,
-                 ecu_verdict_name(ecu_csum_verdict(cs)),
-                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
-    csum_assert_image(cs, d, n, what);
-}
-
 /* @p copy (an MS43 image with a damaged table): still claimed, block @p k bad and "not usable",
    the other blocks as in the good image, and a correction refused with nothing changed. */
 static void check_unusable(ecu_csum *cs, const uint8_t *copy, size_t n, size_t k, const char *what)
 {
-    const struct csum_image *x = image(MS43);
+    const struct csum_image *x = csum_image(&manifest, MS43);
     size_t i;
     csum_analyze(cs, copy, n);
     if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
@@ -173,7 +133,7 @@ static void test_bad_variants(void **state)
  * engine's second pass changes nothing and every block verifies at the end). */
 static void test_ms43_monitor_before_crc(void **state)
 {
-    const struct csum_image *g = image(MS43), *x = image(MS43_BAD);
+    const struct csum_image *g = csum_image(&manifest, MS43), *x = csum_image(&manifest, MS43_BAD);
     ecu_csum *cs = ecu_csum_new();
     const uint8_t *out;
     uint8_t *copy;
@@ -228,7 +188,7 @@ static void test_ms43_monitor_before_crc(void **state)
  * the CRC of the new order, which verifies. */
 static void test_chained_order(void **state)
 {
-    const struct csum_image *g = image(MS43);
+    const struct csum_image *g = csum_image(&manifest, MS43);
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(g->data, g->size), entry[8];
     const ecu_block *b;
@@ -274,7 +234,8 @@ static void test_chained_order(void **state)
 
 static void test_tables_rejected(void **state)
 {
-    const struct csum_image *g = image(MS43), *m42 = image(MS42), *m45 = image(MS45);
+    const struct csum_image *g = csum_image(&manifest, MS43), *m42 = csum_image(&manifest, MS42),
+                            *m45 = csum_image(&manifest, MS45);
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy = csum_dup(g->data, g->size);
     (void)state;
@@ -324,7 +285,7 @@ static void test_tables_rejected(void **state)
     put16(copy, 0x6FDE2, 0);
     put16(copy, 0x73FE2, 0);
     csum_analyze(cs, copy, g->size);
-    check_unknown(cs, copy, g->size, "MS43 without slot tables");
+    csum_assert_unknown(cs, copy, g->size, "MS43 without slot tables");
     assert_int_equal(ecu_csum_set_family(cs, "siemens-ms43"), ECU_OK);
     csum_analyze(cs, copy, g->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
@@ -335,7 +296,7 @@ static void test_tables_rejected(void **state)
     copy = csum_dup(m42->data, m42->size);
     copy[0x502F4] = 0xFF;
     csum_analyze(cs, copy, m42->size);
-    check_unknown(cs, copy, m42->size, "MS42 calibration pointer past the image");
+    csum_assert_unknown(cs, copy, m42->size, "MS42 calibration pointer past the image");
     assert_int_equal(ecu_csum_set_family(cs, "siemens-ms42"), ECU_OK);
     csum_analyze(cs, copy, m42->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
@@ -355,11 +316,11 @@ static void test_tables_rejected(void **state)
     copy[0x4010C] = 0xFF;
     copy[0x4010D] = 0xE6;
     csum_analyze(cs, copy, m45->size);
-    check_unknown(cs, copy, m45->size, "MS45 segment past the blob");
+    csum_assert_unknown(cs, copy, m45->size, "MS45 segment past the blob");
     memcpy(copy, m45->data, m45->size);
     copy[0x40107] = 2;
     csum_analyze(cs, copy, m45->size);
-    check_unknown(cs, copy, m45->size, "MS45 two segments");
+    csum_assert_unknown(cs, copy, m45->size, "MS45 two segments");
     assert_int_equal(ecu_csum_set_family(cs, "siemens-ms45"), ECU_OK);
     csum_analyze(cs, copy, m45->size);
     assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
@@ -391,7 +352,7 @@ static void test_truncated(void **state)
             assert_non_null(p);
             memcpy(p, x->data, n);
             csum_analyze(cs, p, n);
-            if (is_ours(ecu_csum_family(cs)))
+            if (csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES))
                 fail_msg("%s cut to 0x%zX bytes: claimed by %s", x->file, n,
                          ecu_csum_family(cs)->name);
             /* given by name: never valid, never out of bounds */
@@ -425,13 +386,13 @@ static void test_not_claimed(void **state)
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint8_t *p = csum_random_buffer(sizes[i], 0x5EED4D53u + (uint32_t)i);
         csum_analyze(cs, p, sizes[i]);
-        assert_false(is_ours(ecu_csum_family(cs)));
+        assert_false(csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES));
         memset(p, 0xFF, sizes[i]);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, p, sizes[i], "erased (0xFF)");
+        csum_assert_unknown(cs, p, sizes[i], "erased (0xFF)");
         memset(p, 0x00, sizes[i]);
         csum_analyze(cs, p, sizes[i]);
-        check_unknown(cs, p, sizes[i], "zeros");
+        csum_assert_unknown(cs, p, sizes[i], "zeros");
         /* forced on random bytes: no layout, or bad and never corrected */
         for (k = 0; k < NFAMILIES; k++) {
             uint8_t *r = csum_random_buffer(sizes[i], 0x5EED0000u + (uint32_t)k);
@@ -451,18 +412,16 @@ static void test_not_claimed(void **state)
         if (!csum_is_good(x))
             continue;
         assert_true(x->nidents > 0);
-        copy = csum_dup(x->data, x->size);
-        for (k = 0; k < x->nidents; k++)
-            memset(copy + x->ident_at[k], 0xFF, (size_t)x->ident_len[k]);
+        copy = csum_without_idents(x);
         snprintf(what, sizeof what, "%.63s without its identification", x->file);
         csum_analyze(cs, copy, x->size);
-        check_unknown(cs, copy, x->size, what);
+        csum_assert_unknown(cs, copy, x->size, what);
         free(copy);
     }
     /* MS43 and MS42 told apart by their markers: the MS43 image with an MS42 record is not
        claimed by MS42 (its calibration slot at 0x4FEE0 is erased) */
     {
-        const struct csum_image *g = image(MS43);
+        const struct csum_image *g = csum_image(&manifest, MS43);
         uint8_t *copy = csum_dup(g->data, g->size);
         copy[0x3F80 + 23] = '2';
         csum_analyze(cs, copy, g->size);
@@ -470,7 +429,7 @@ static void test_not_claimed(void **state)
         assert_string_equal(ecu_csum_family(cs)->name, "siemens-ms43");
         put16(copy, 0x4FEE0, 0x1234);
         csum_analyze(cs, copy, g->size);
-        assert_false(is_ours(ecu_csum_family(cs)));
+        assert_false(csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES));
         free(copy);
     }
     /* the other families' fixtures */
@@ -482,7 +441,7 @@ static void test_not_claimed(void **state)
         assert_int_equal(csum_manifest_load(m, path), 0);
         for (i = 0; i < m->nimages; i++) {
             csum_analyze(cs, m->images[i].data, m->images[i].size);
-            if (is_ours(ecu_csum_family(cs)))
+            if (csum_is_one_of(ecu_csum_family(cs), families, NFAMILIES))
                 fail_msg("%s: claimed by %s", m->images[i].file, ecu_csum_family(cs)->name);
         }
         csum_manifest_free(m);
@@ -521,62 +480,55 @@ static int oracle_value(const char *oracle, const char *name, uint64_t *stored, 
     return 1;
 }
 
-static void test_corpus_oracle(void **state)
+struct oracle {
+    ecu_csum *cs;
+    size_t files, values;
+};
+
+/* The MS43 dumps with the oracle's values. */
+static int ms43_oracle(void *ctx, char *const *col)
+{
+    (void)ctx;
+    return col[7] && strcmp(col[4], "bmw_ms43") == 0 && strncmp(col[7], "ms43: ", 6) == 0;
+}
+
+static void check_oracle(void *ctx, char *const *col, const uint8_t *d, size_t n)
 {
     static const char *const names[] = {"prog-mon", "cal-mon", "boot", "prog", "cal"};
-    const char *env = getenv("ECU_CORPUS");
-    char base[1024], path[2200], line[8192];
-    ecu_image *img = ecu_image_new();
-    ecu_csum *cs = ecu_csum_new();
-    size_t files = 0, values = 0;
-    FILE *f;
+    struct oracle *o = ctx;
+    size_t k;
+    csum_analyze(o->cs, d, n);
+    if (!ecu_csum_family(o->cs) || strcmp(ecu_csum_family(o->cs)->name, "siemens-ms43") != 0)
+        fail_msg("%s: not siemens-ms43", col[0]);
+    assert_int_equal(ecu_csum_block_count(o->cs), 5);
+    for (k = 0; k < 5; k++) {
+        uint64_t st, calc;
+        const ecu_block *b = ecu_csum_block_at(o->cs, k);
+        if (!oracle_value(col[7], names[k], &st, &calc))
+            fail_msg("%s: no %s value in the oracle", col[0], names[k]);
+        if (b->stored != st || b->computed != calc)
+            fail_msg("%s: %s stored 0x%llX computed 0x%llX, the oracle 0x%llX 0x%llX", col[0],
+                     names[k], (unsigned long long)b->stored, (unsigned long long)b->computed,
+                     (unsigned long long)st, (unsigned long long)calc);
+        o->values++;
+    }
+    o->files++;
+}
+
+static void test_corpus_oracle(void **state)
+{
+    struct oracle o = {ecu_csum_new(), 0, 0};
+    int found;
     (void)state;
-    assert_non_null(img);
-    assert_non_null(cs);
-    snprintf(base, sizeof base, "%s", env && *env ? env : ECU_CORPUS_DIR);
-    snprintf(path, sizeof path, "%s/MANIFEST.tsv", base);
-    if (!(f = fopen(path, "r"))) {
-        ecu_image_free(img);
-        ecu_csum_free(cs);
+    assert_non_null(o.cs);
+    found = csum_for_each_corpus_dump(ms43_oracle, check_oracle, &o);
+    ecu_csum_free(o.cs);
+    if (!found) {
         skip();
         return;
     }
-    while (fgets(line, sizeof line, f)) {
-        char *col[9] = {0}, *p = line;
-        size_t k;
-        for (k = 0; k < 9 && p; k++) {
-            col[k] = p;
-            if ((p = strchr(p, '\t')))
-                *p++ = '\0';
-        }
-        if (!col[7] || strcmp(col[4], "bmw_ms43") != 0 || strncmp(col[7], "ms43: ", 6) != 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", base, col[0]);
-        if (ecu_image_load_file(img, path) != ECU_OK)
-            fail_msg("%s: %s", col[0], ecu_image_error_detail(img));
-        csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
-        if (!ecu_csum_family(cs) || strcmp(ecu_csum_family(cs)->name, "siemens-ms43") != 0)
-            fail_msg("%s: not siemens-ms43", col[0]);
-        assert_int_equal(ecu_csum_block_count(cs), 5);
-        for (k = 0; k < 5; k++) {
-            uint64_t st, calc;
-            const ecu_block *b = ecu_csum_block_at(cs, k);
-            if (!oracle_value(col[7], names[k], &st, &calc))
-                fail_msg("%s: no %s value in the oracle", col[0], names[k]);
-            if (b->stored != st || b->computed != calc)
-                fail_msg("%s: %s stored 0x%llX computed 0x%llX, the oracle 0x%llX 0x%llX",
-                         col[0], names[k], (unsigned long long)b->stored,
-                         (unsigned long long)b->computed, (unsigned long long)st,
-                         (unsigned long long)calc);
-            values++;
-        }
-        files++;
-    }
-    fclose(f);
-    print_message("%zu MS43 dumps, %zu values equal to the oracle's\n", files, values);
-    assert_true(files > 0);
-    ecu_image_free(img);
-    ecu_csum_free(cs);
+    print_message("%zu MS43 dumps, %zu values equal to the oracle's\n", o.files, o.values);
+    assert_true(o.files > 0);
 }
 
 int main(void)
