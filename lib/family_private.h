@@ -112,6 +112,21 @@ struct c167_mp {
 };
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
 
+/* ---- Continental Simos (lib/families/continental_simos.c), for identification ------------- */
+
+/* The project-ID places of a Simos generation, in block order (the CAL block last). */
+struct ecu__simos_ids {
+    const char *name;          /* the generation ("Simos18.1") */
+    size_t nb;
+    const char *block[5];      /* block names ("CBOOT", ..., "CAL") */
+    uint64_t id_at[5];         /* file offsets of the project IDs */
+    size_t id_len[5];
+    uint64_t cal;              /* file offset of the CAL block */
+};
+/* The generation of the image's size whose project-ID prefix the most blocks carry (the first
+   such in the family's table): 1 with @p out filled, 0 when no block carries one. */
+int ecu__simos_ids(const uint8_t *d, size_t n, struct ecu__simos_ids *out);
+
 struct family {
     ecu_family_info info;
     size_t min_size, max_size;

@@ -270,83 +270,28 @@ static void hitachi(const struct ctx *c)
 
 /* ---- Continental ------------------------------------------------------------------------------ */
 
-struct simos_block {
-    const char *name;
-    uint32_t id_at; /* file offset of the project ID */
-    uint8_t len;
-};
-
-struct simos_variant {
-    const char *name, *prefix;
-    size_t size;
-    uint32_t cal;
-    struct simos_block b[5];
-};
-
-/* the block places of lib/families/continental_simos.c; the CAL block last */
-static const struct simos_variant simos_variants[] = {
-    {"Simos18.1", "SC8", 0x400000, 0x200000,
-     {{"CBOOT", 0x1C000 + 0x437, 8}, {"ASW1", 0x40000 + 0x627, 8}, {"ASW2", 0x140000 + 0x203, 8},
-      {"ASW3", 0x280000 + 0x203, 8}, {"CAL", 0x200000 + 0x23, 8}}},
-    {"Simos16", "SG1", 0x400000, 0x200000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0x40000 + 0x627, 8}, {"ASW2", 0x140000 + 0x203, 8},
-      {"ASW3", 0x280000 + 0x203, 8}, {"CAL", 0x200000 + 0x23, 8}}},
-    {"Simos18.10", "SCG", 0x400000, 0x220000,
-     {{"CBOOT", 0x200000 + 0x437, 8}, {"ASW1", 0x20000 + 0x627, 8}, {"ASW2", 0x100000 + 0x203, 8},
-      {"ASW3", 0x2C0000 + 0x203, 8}, {"CAL", 0x220000 + 0x23, 8}}},
-    {"Simos18.41", "SCB", 0x400000, 0x220000,
-     {{"CBOOT", 0x200000 + 0x437, 8}, {"ASW1", 0x20000 + 0x627, 8}, {"ASW2", 0x100000 + 0x203, 8},
-      {"ASW3", 0x2C0000 + 0x203, 8}, {"CAL", 0x220000 + 0x23, 8}}},
-    {"Simos12", "SC1", 0x400000, 0x40000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0xC0000 + 0x627, 8}, {"ASW2", 0x180000 + 0x203, 8},
-      {"ASW3", 0x240000 + 0x203, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos12.2", "SC2", 0x400000, 0x40000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0xC0000 + 0x627, 8}, {"ASW2", 0x180000 + 0x203, 8},
-      {"ASW3", 0x240000 + 0x203, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos8", "S85", 0x200000, 0x40000,
-     {{"BOOT", 0x20000 + 0x437, 8}, {"SW", 0x80000 + 0x627, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos10", "SA", 0x200000, 0x1C0000,
-     {{"BOOT", 0xC000 + 0x41F, 5}, {"SW", 0x20000 + 0x627, 8}, {"CAL", 0x1C0000 + 0x23, 8}}},
-};
-
 static void simos(const struct ctx *c)
 {
-    const struct simos_variant *best = NULL;
-    unsigned best_m = 0;
-    size_t i, k;
-    for (i = 0; i < sizeof simos_variants / sizeof simos_variants[0]; i++) {
-        const struct simos_variant *v = &simos_variants[i];
-        unsigned m = 0;
-        if (v->size != c->n)
-            continue;
-        for (k = 0; k < 5 && v->b[k].name; k++)
-            if (id_all(c->d, c->n, v->b[k].id_at, v->b[k].len, id_print) &&
-                id_at(c->d, c->n, v->b[k].id_at, v->prefix, strlen(v->prefix)))
-                m++;
-        if (m > best_m) {
-            best = v;
-            best_m = m;
-        }
-    }
-    if (!best)
+    struct ecu__simos_ids best;
+    size_t k;
+    if (!ecu__simos_ids(c->d, c->n, &best))
         return;
-    put_text(c, "ecu_type", best->name, ECU_ID_NO_OFFSET, 70, "Simos project-ID prefix");
-    for (k = 0; k < 5 && best->b[k].name; k++) {
-        const struct simos_block *b = &best->b[k];
-        int cal = strcmp(b->name, "CAL") == 0;
+    put_text(c, "ecu_type", best.name, ECU_ID_NO_OFFSET, 70, "Simos project-ID prefix");
+    for (k = 0; k < best.nb; k++) {
+        int cal = strcmp(best.block[k], "CAL") == 0;
         char src[64];
-        if (!id_all(c->d, c->n, b->id_at, b->len, id_alnum))
+        if (!id_all(c->d, c->n, best.id_at[k], best.id_len[k], id_alnum))
             continue;
-        snprintf(src, sizeof src, "Simos project ID of the %s block", b->name);
-        put(c, "sw_version", b->id_at, b->len, cal ? 90 : 70, src);
+        snprintf(src, sizeof src, "Simos project ID of the %s block", best.block[k]);
+        put(c, "sw_version", best.id_at[k], best.id_len[k], cal ? 90 : 70, src);
     }
     /* the box code: 12 bytes at CAL+0x60 (a VAG part number, padded with spaces) */
-    if (id_all(c->d, c->n, best->cal + 0x60, 12, id_print)) {
-        size_t len = vag_part_at(c->d, c->n, best->cal + 0x60);
+    if (id_all(c->d, c->n, best.cal + 0x60, 12, id_print)) {
+        size_t len = vag_part_at(c->d, c->n, best.cal + 0x60);
         if (len)
-            put(c, "part_number", best->cal + 0x60, len, 85, "Simos box code at CAL+0x60");
+            put(c, "part_number", best.cal + 0x60, len, 85, "Simos box code at CAL+0x60");
         else
-            put(c, "part_number", best->cal + 0x60, 12, 50,
+            put(c, "part_number", best.cal + 0x60, 12, 50,
                 "Simos box code at CAL+0x60 (not a VAG part number)");
     }
 }
