@@ -139,55 +139,24 @@ static void ms43(const struct ctx *c)
 
 /* ---- Denso Subaru ----------------------------------------------------------------------------- */
 
-static int cal_char(uint8_t v) { return id_upper(v) || id_digit(v); }
-
-/* An 8-byte CAL ID at @p at: 6 to 8 capital letters or digits (a letter first), padded with
-   spaces to 8, then a NUL (RomRaider compares the ID at its address). Its length, or 0. */
-static size_t subaru_id_at(const uint8_t *d, size_t n, size_t at)
-{
-    size_t len, k;
-    if (at > n || n - at < 9 || !id_upper(d[at]))
-        return 0;
-    len = run(d, n, at, 8, cal_char);
-    if (len < 6)
-        return 0;
-    for (k = len; k < 8; k++)
-        if (d[at + k] != ' ')
-            return 0;
-    return d[at + 8] == 0 ? len : 0;
-}
-
+/* The CAL ID where detection finds it (RomRaider compares the ID at its address). */
 static void subaru(const struct ctx *c)
 {
-    const uint8_t *d = c->d;
-    size_t n = c->n, len, k, end;
-    if (n == 160 * KiB || n == 192 * KiB) {
-        if ((len = subaru_id_at(d, n, 0x200)) != 0)
-            put(c, "cal_id", 0x200, len, 95, "Subaru ROM ID at 0x200 (16-bit ROM)");
-        return;
+    uint64_t at;
+    size_t len;
+    switch (ecu__subaru_cal_id(c->d, c->n, &at, &len)) {
+    case 2:
+        put(c, "cal_id", at, len, 95, "Subaru ROM ID at 0x200 (16-bit ROM)");
+        break;
+    case 1:
+        put(c, "cal_id", at, len, 95,
+            at == 0x2000 ? "Subaru ROM ID at 0x2000" : "Subaru ROM ID at 0x2004");
+        break;
+    case 3: /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
+        put(c, "cal_id", at, len, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
+        put(c, "descriptor", 0x4000, at + len - 0x4000, 80, "Subaru diesel ROM ID at 0x4000");
+        break;
     }
-    if (n < 512 * KiB)
-        return;
-    if ((len = subaru_id_at(d, n, 0x2000)) != 0) {
-        put(c, "cal_id", 0x2000, len, 95, "Subaru ROM ID at 0x2000");
-        return;
-    }
-    if ((len = subaru_id_at(d, n, 0x2004)) != 0) {
-        put(c, "cal_id", 0x2004, len, 95, "Subaru ROM ID at 0x2004");
-        return;
-    }
-    /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
-    if (!id_all(d, n, 0x4000, 32, id_print))
-        return;
-    for (end = 32; end > 0 && d[0x4000 + end - 1] == ' '; end--)
-        ;
-    if (end < 8 || !id_upper(d[0x4000 + end - 8]))
-        return;
-    for (k = end - 8; k < end; k++)
-        if (!cal_char(d[0x4000 + k]))
-            return;
-    put(c, "cal_id", 0x4000 + end - 8, 8, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
-    put(c, "descriptor", 0x4000, end, 80, "Subaru diesel ROM ID at 0x4000");
 }
 
 /* ---- Denso Mazda, Mitsubishi ------------------------------------------------------------------ */
@@ -195,8 +164,8 @@ static void subaru(const struct ctx *c)
 /* A Mazda cal ID at @p at: 'L' and five capital letters or digits, not followed by another. */
 static int mazda_id_at(const uint8_t *d, size_t n, size_t at)
 {
-    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, cal_char) &&
-           (at + 6 >= n || !cal_char(d[at + 6]));
+    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum) &&
+           (at + 6 >= n || !id_upnum(d[at + 6]));
 }
 
 static void mazda_nc(const struct ctx *c)

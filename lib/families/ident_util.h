@@ -23,6 +23,7 @@ static inline int id_alnum(uint8_t c)
 {
     return id_digit(c) || id_upper(c) || (c >= 'a' && c <= 'z');
 }
+static inline int id_upnum(uint8_t c) { return id_upper(c) || id_digit(c); }
 static inline int id_space(uint8_t c) { return c == ' ' || c == '\t'; }
 static inline int id_print(uint8_t c) { return c >= 0x20 && c < 0x7F; }
 
