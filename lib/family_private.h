@@ -112,12 +112,16 @@ struct c167_mp {
 };
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
 
-/* ---- Denso Subaru (lib/families/denso_subaru.c), for identification --------------------- */
+/* ---- Denso (lib/families/denso_subaru.c) ------------------------------------------------- */
 
 /* The CAL ID of a Denso Subaru ROM, as detection finds it: 1 (32-bit ROM, at 0x2000 or 0x2004;
    6 to 8 characters), 2 (160/192 KiB ROM, at 0x200), 3 (the diesel ROM ID at 0x4000, the CAL
    ID its last 8 non-blank characters), 0 when there is none; @p at and @p len: where it lies. */
 int ecu__subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len);
+
+/* @p b as a Denso checksum record (denso-subaru, denso-mazda-nc): the BE32 at @p store is
+   0x5AA5A55A minus the sum of the BE32 words of [start, end) (a BK_CUSTOM block). */
+void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store);
 
 /* ---- Continental Simos (lib/families/continental_simos.c), for identification ------------- */
 

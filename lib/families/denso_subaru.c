@@ -213,6 +213,18 @@ static uint64_t denso_diff(const uint8_t *img, size_t size, const struct blk *b)
     return (uint32_t)(TOTAL - (uint32_t)s);
 }
 
+void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store)
+{
+    b->kind = BK_CUSTOM;
+    b->ranges[0].start = start;
+    b->ranges[0].end = end;
+    b->nranges = 1;
+    b->compute = denso_diff;
+    b->store_off = store;
+    b->store_bytes = 4;
+    b->store_be = 1;
+}
+
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t at = 0;
@@ -236,15 +248,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
         memset(&b, 0, sizeof b);
         snprintf(b.name, sizeof b.name, "record %u 0x%X-0x%X", i, s, e);
         snprintf(b.algo, sizeof b.algo, "sum32be+diff==0x%08X", TOTAL);
-        b.kind = BK_CUSTOM;
-        b.ranges[0].start = s;
         /* the words at start, start + 4, ... below end */
-        b.ranges[0].end = e > s ? s + ((uint64_t)e - s + 3) / 4 * 4 : s;
-        b.nranges = 1;
-        b.compute = denso_diff;
-        b.store_off = r + 8;
-        b.store_bytes = 4;
-        b.store_be = 1;
+        ecu__denso_rec(&b, s, e > s ? s + ((uint64_t)e - s + 3) / 4 * 4 : s, r + 8);
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }
