@@ -112,6 +112,13 @@ struct c167_mp {
 };
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
 
+/* ---- Siemens MS4x (lib/families/siemens_ms4x.c) ----------------------------------------- */
+
+/* The ident record "5WK9" 4-6 digits "--" 10 digits "MS4<digit>" at @p at: the length of its
+   part number ("5WK9" and the digits; the family name "MS4<digit>" lies 12 bytes after it),
+   0 when there is none. */
+size_t ecu__ms4x_record(const uint8_t *d, size_t n, size_t at);
+
 /* ---- Denso (lib/families/denso_subaru.c) ------------------------------------------------- */
 
 /* The CAL ID of a Denso Subaru ROM, as detection finds it: 1 (32-bit ROM, at 0x2000 or 0x2004;

@@ -66,15 +66,6 @@ static void put_text(const struct ctx *c, const char *key, const char *val, uint
     ecu__id_add(c->id, key, (const uint8_t *)val, strlen(val), at, conf, src);
 }
 
-/* Length of the run of bytes passing @p cls from @p at, at most @p max. */
-static size_t run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(uint8_t))
-{
-    size_t k = 0;
-    while (at + k < n && k < max && cls(d[at + k]))
-        k++;
-    return k;
-}
-
 /* A VAG part number at @p at (ecu__id_vag_part): its length (9 to 12) or 0. */
 static size_t vag_part_at(const uint8_t *d, size_t n, size_t at)
 {
@@ -89,14 +80,11 @@ static void ms4x_records(const struct ctx *c, size_t from, size_t to)
     size_t at = from, hits = 0;
     const uint8_t *d = c->d;
     while (hits < MAX_HITS && (at = id_find(d, c->n, at, to, "5WK9", 4)) != ID_NONE) {
-        size_t k = at + 4, digits = run(d, c->n, k, 7, id_digit);
+        size_t len = ecu__ms4x_record(d, c->n, at);
         hits++;
-        k += digits;
-        if (digits >= 4 && digits <= 6 && id_at(d, c->n, k, "--", 2) &&
-            id_all(d, c->n, k + 2, 10, id_digit) && id_at(d, c->n, k + 12, "MS4", 3) &&
-            id_all(d, c->n, k + 15, 1, id_digit)) {
-            put(c, "hw_number", at, 4 + digits, 90, "Siemens ident record (5WK9 part number)");
-            put(c, "ecu_type", k + 12, 4, 85, "Siemens ident record (family)");
+        if (len) {
+            put(c, "hw_number", at, len, 90, "Siemens ident record (5WK9 part number)");
+            put(c, "ecu_type", at + len + 12, 4, 85, "Siemens ident record (family)");
         }
         at++;
     }
@@ -123,7 +111,7 @@ static void ms43(const struct ctx *c)
     /* the calibration dataset name ca<program number>.DAT */
     at = id_find(d, n, 0x70000, 0x70100, "ca43", 4);
     if (at != ID_NONE) {
-        size_t digits = run(d, n, at + 2, 16, id_digit);
+        size_t digits = id_run(d, n, at + 2, 16, id_digit);
         if (digits >= 6 && digits <= 14 && id_at(d, n, at + 2 + digits, ".DAT", 4)) {
             put(c, "sw_number", at + 2, digits, 85, "MS43 calibration dataset name ca*.DAT");
             put(c, "descriptor", at, digits + 6, 80, "MS43 calibration dataset name");
@@ -230,7 +218,7 @@ static void hitachi(const struct ctx *c)
             !id_all(d, n, fid + 36, 4, id_digit))
             continue;
         put(c, "ecu_type", fid + 32, 8, 90, "Nissan FID structure (CPU code)");
-        len = run(d, n, fid + 2, 17, fid_char);
+        len = id_run(d, n, fid + 2, 17, fid_char);
         if (len >= 4 && fid + 2 + len < n && d[fid + 2 + len] == 0)
             put(c, "cal_id", fid + 2, len, 90, "Nissan FID structure (firmware ID)");
         return;
@@ -297,8 +285,8 @@ static void multec(const struct ctx *c)
         for (k = s + 8; k < s + 16 && k + 6 <= n; k++)
             if (d[k] == 'D' && id_all(d, n, k + 1, 5, id_digit)) {
                 put(c, "cal_id", k, 6, 85, "Delphi Multec D-number after the ident record");
-                if (run(d, n, k + 6, 6, id_alnum) >= 5)
-                    put(c, "engine", k + 6, run(d, n, k + 6, 6, id_alnum), 60,
+                if (id_run(d, n, k + 6, 6, id_alnum) >= 5)
+                    put(c, "engine", k + 6, id_run(d, n, k + 6, 6, id_alnum), 60,
                         "Delphi Multec engine code after the D-number");
                 break;
             }
@@ -325,7 +313,7 @@ static void multec_s(const struct ctx *c)
     if (d[b + 0x26] == 'D' && id_all(d, n, b + 0x27, 5, id_digit))
         put(c, "cal_id", b + 0x26, 6, mirror ? 85 : 75, SRC("D-number"));
     if (id_all(d, n, b + 0x2C, 4, id_alnum))
-        put(c, "engine", b + 0x2C, 4 + run(d, n, b + 0x30, 2, id_alnum), 60, SRC("engine"));
+        put(c, "engine", b + 0x2C, 4 + id_run(d, n, b + 0x30, 2, id_alnum), 60, SRC("engine"));
 #undef SRC
 }
 
@@ -363,7 +351,7 @@ static void marelli_labels(const struct ctx *c, const char *how)
         if (k < 9)
             continue;
         fam = m + 8;
-        k = run(d, n, fam, 4, id_alnum);
+        k = id_run(d, n, fam, 4, id_alnum);
         if (k < 2 || (fam + k < n && d[fam + k] != ' '))
             continue;
         snprintf(src, sizeof src, "Marelli ident label%s", how);
@@ -376,7 +364,7 @@ static void marelli_labels(const struct ctx *c, const char *how)
                 e++;
                 continue;
             }
-            t = run(d, n, e, 16, id_alnum);
+            t = id_run(d, n, e, 16, id_alnum);
             if (!t || (e + t < n && id_alnum(d[e + t])))
                 break;
             if (vag_part_at(d, n, e) == t)
@@ -412,19 +400,19 @@ static void mjd_6jf(const struct ctx *c)
     const uint8_t *d = c->d;
     size_t n = c->n, at = 0x60000, hits = 0, k;
     while (hits < MAX_HITS && (at = id_find(d, n, at, 0x61000, "MAG", 3)) != ID_NONE) {
-        size_t m = at, sp = run(d, n, m + 3, 4, id_space), len;
+        size_t m = at, sp = id_run(d, n, m + 3, 4, id_space), len;
         hits++;
         at = m + 1;
         if (sp < 1 || sp > 3)
             continue;
-        len = run(d, n, m + 3 + sp, 21, id_alnum);
+        len = id_run(d, n, m + 3 + sp, 21, id_alnum);
         if (len < 8 || len > 20)
             continue;
         put(c, "part_number", m + 3 + sp, len, 80, "Marelli MJD part number (MAG ...)");
         break;
     }
     at = id_find(d, n, 0x60000, 0x71000, "6JF", 3);
-    if (at != ID_NONE && (k = run(d, n, at, 32, id_print)) >= 6)
+    if (at != ID_NONE && (k = id_run(d, n, at, 32, id_print)) >= 6)
         put(c, "descriptor", at, k, 60, "Marelli MJD family tag 6JF");
 }
 

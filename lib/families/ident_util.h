@@ -39,6 +39,15 @@ static inline int id_all(const uint8_t *d, size_t n, size_t at, size_t len, int 
     return 1;
 }
 
+/* Length of the run of bytes passing @p cls from @p at, at most @p max. */
+static inline size_t id_run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(uint8_t))
+{
+    size_t k = 0;
+    while (at + k < n && k < max && cls(d[at + k]))
+        k++;
+    return k;
+}
+
 /* Whether the @p len bytes of @p s lie at @p at. */
 static inline int id_at(const uint8_t *d, size_t n, size_t at, const void *s, size_t len)
 {
