@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers for families that are identified by text and markers (lib/families/delphi.c,
- * lib/families/marelli.c) and for identification (lib/id.c, lib/id_others.c): bounded
+ * marelli.c; the ID checks of continental_simos.c, denso_*.c, siemens_ms4x.c) and for
+ * identification (lib/id.c, lib/id_others.c): bounded
  * searches, character classes and evidence quoting. Every
  * read is bounds-checked against the image size; every search is one linear pass
  * (ecu__memfind) over a region clamped to the image.
