@@ -112,6 +112,39 @@ struct c167_mp {
 };
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
 
+/* ---- Siemens MS4x (lib/families/siemens_ms4x.c) ----------------------------------------- */
+
+/* The ident record "5WK9" 4-6 digits "--" 10 digits "MS4<digit>" at @p at: the length of its
+   part number ("5WK9" and the digits; the family name "MS4<digit>" lies 12 bytes after it),
+   0 when there is none. */
+size_t ecu__ms4x_record(const uint8_t *d, size_t n, size_t at);
+
+/* ---- Denso (lib/families/denso_subaru.c) ------------------------------------------------- */
+
+/* The CAL ID of a Denso Subaru ROM, as detection finds it: 1 (32-bit ROM, at 0x2000 or 0x2004;
+   6 to 8 characters), 2 (160/192 KiB ROM, at 0x200), 3 (the diesel ROM ID at 0x4000, the CAL
+   ID its last 8 non-blank characters), 0 when there is none; @p at and @p len: where it lies. */
+int ecu__subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len);
+
+/* @p b as a Denso checksum record (denso-subaru, denso-mazda-nc): the BE32 at @p store is
+   0x5AA5A55A minus the sum of the BE32 words of [start, end) (a BK_CUSTOM block). */
+void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store);
+
+/* ---- Continental Simos (lib/families/continental_simos.c), for identification ------------- */
+
+/* The project-ID places of a Simos generation, in block order (the CAL block last). */
+struct ecu__simos_ids {
+    const char *name;          /* the generation ("Simos18.1") */
+    size_t nb;
+    const char *block[5];      /* block names ("CBOOT", ..., "CAL") */
+    uint64_t id_at[5];         /* file offsets of the project IDs */
+    size_t id_len[5];
+    uint64_t cal;              /* file offset of the CAL block */
+};
+/* The generation of the image's size whose project-ID prefix the most blocks carry (the first
+   such in the family's table): 1 with @p out filled, 0 when no block carries one. */
+int ecu__simos_ids(const uint8_t *d, size_t n, struct ecu__simos_ids *out);
+
 struct family {
     ecu_family_info info;
     size_t min_size, max_size;

@@ -66,15 +66,6 @@ static void put_text(const struct ctx *c, const char *key, const char *val, uint
     ecu__id_add(c->id, key, (const uint8_t *)val, strlen(val), at, conf, src);
 }
 
-/* Length of the run of bytes passing @p cls from @p at, at most @p max. */
-static size_t run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(uint8_t))
-{
-    size_t k = 0;
-    while (at + k < n && k < max && cls(d[at + k]))
-        k++;
-    return k;
-}
-
 /* A VAG part number at @p at (ecu__id_vag_part): its length (9 to 12) or 0. */
 static size_t vag_part_at(const uint8_t *d, size_t n, size_t at)
 {
@@ -89,14 +80,11 @@ static void ms4x_records(const struct ctx *c, size_t from, size_t to)
     size_t at = from, hits = 0;
     const uint8_t *d = c->d;
     while (hits < MAX_HITS && (at = id_find(d, c->n, at, to, "5WK9", 4)) != ID_NONE) {
-        size_t k = at + 4, digits = run(d, c->n, k, 7, id_digit);
+        size_t len = ecu__ms4x_record(d, c->n, at);
         hits++;
-        k += digits;
-        if (digits >= 4 && digits <= 6 && id_at(d, c->n, k, "--", 2) &&
-            id_all(d, c->n, k + 2, 10, id_digit) && id_at(d, c->n, k + 12, "MS4", 3) &&
-            id_all(d, c->n, k + 15, 1, id_digit)) {
-            put(c, "hw_number", at, 4 + digits, 90, "Siemens ident record (5WK9 part number)");
-            put(c, "ecu_type", k + 12, 4, 85, "Siemens ident record (family)");
+        if (len) {
+            put(c, "hw_number", at, len, 90, "Siemens ident record (5WK9 part number)");
+            put(c, "ecu_type", at + len + 12, 4, 85, "Siemens ident record (family)");
         }
         at++;
     }
@@ -123,7 +111,7 @@ static void ms43(const struct ctx *c)
     /* the calibration dataset name ca<program number>.DAT */
     at = id_find(d, n, 0x70000, 0x70100, "ca43", 4);
     if (at != ID_NONE) {
-        size_t digits = run(d, n, at + 2, 16, id_digit);
+        size_t digits = id_run(d, n, at + 2, 16, id_digit);
         if (digits >= 6 && digits <= 14 && id_at(d, n, at + 2 + digits, ".DAT", 4)) {
             put(c, "sw_number", at + 2, digits, 85, "MS43 calibration dataset name ca*.DAT");
             put(c, "descriptor", at, digits + 6, 80, "MS43 calibration dataset name");
@@ -139,55 +127,24 @@ static void ms43(const struct ctx *c)
 
 /* ---- Denso Subaru ----------------------------------------------------------------------------- */
 
-static int cal_char(uint8_t v) { return id_upper(v) || id_digit(v); }
-
-/* An 8-byte CAL ID at @p at: 6 to 8 capital letters or digits (a letter first), padded with
-   spaces to 8, then a NUL (RomRaider compares the ID at its address). Its length, or 0. */
-static size_t subaru_id_at(const uint8_t *d, size_t n, size_t at)
-{
-    size_t len, k;
-    if (at > n || n - at < 9 || !id_upper(d[at]))
-        return 0;
-    len = run(d, n, at, 8, cal_char);
-    if (len < 6)
-        return 0;
-    for (k = len; k < 8; k++)
-        if (d[at + k] != ' ')
-            return 0;
-    return d[at + 8] == 0 ? len : 0;
-}
-
+/* The CAL ID where detection finds it (RomRaider compares the ID at its address). */
 static void subaru(const struct ctx *c)
 {
-    const uint8_t *d = c->d;
-    size_t n = c->n, len, k, end;
-    if (n == 160 * KiB || n == 192 * KiB) {
-        if ((len = subaru_id_at(d, n, 0x200)) != 0)
-            put(c, "cal_id", 0x200, len, 95, "Subaru ROM ID at 0x200 (16-bit ROM)");
-        return;
+    uint64_t at;
+    size_t len;
+    switch (ecu__subaru_cal_id(c->d, c->n, &at, &len)) {
+    case 2:
+        put(c, "cal_id", at, len, 95, "Subaru ROM ID at 0x200 (16-bit ROM)");
+        break;
+    case 1:
+        put(c, "cal_id", at, len, 95,
+            at == 0x2000 ? "Subaru ROM ID at 0x2000" : "Subaru ROM ID at 0x2004");
+        break;
+    case 3: /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
+        put(c, "cal_id", at, len, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
+        put(c, "descriptor", 0x4000, at + len - 0x4000, 80, "Subaru diesel ROM ID at 0x4000");
+        break;
     }
-    if (n < 512 * KiB)
-        return;
-    if ((len = subaru_id_at(d, n, 0x2000)) != 0) {
-        put(c, "cal_id", 0x2000, len, 95, "Subaru ROM ID at 0x2000");
-        return;
-    }
-    if ((len = subaru_id_at(d, n, 0x2004)) != 0) {
-        put(c, "cal_id", 0x2004, len, 95, "Subaru ROM ID at 0x2004");
-        return;
-    }
-    /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
-    if (!id_all(d, n, 0x4000, 32, id_print))
-        return;
-    for (end = 32; end > 0 && d[0x4000 + end - 1] == ' '; end--)
-        ;
-    if (end < 8 || !id_upper(d[0x4000 + end - 8]))
-        return;
-    for (k = end - 8; k < end; k++)
-        if (!cal_char(d[0x4000 + k]))
-            return;
-    put(c, "cal_id", 0x4000 + end - 8, 8, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
-    put(c, "descriptor", 0x4000, end, 80, "Subaru diesel ROM ID at 0x4000");
 }
 
 /* ---- Denso Mazda, Mitsubishi ------------------------------------------------------------------ */
@@ -195,8 +152,8 @@ static void subaru(const struct ctx *c)
 /* A Mazda cal ID at @p at: 'L' and five capital letters or digits, not followed by another. */
 static int mazda_id_at(const uint8_t *d, size_t n, size_t at)
 {
-    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, cal_char) &&
-           (at + 6 >= n || !cal_char(d[at + 6]));
+    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum) &&
+           (at + 6 >= n || !id_upnum(d[at + 6]));
 }
 
 static void mazda_nc(const struct ctx *c)
@@ -261,7 +218,7 @@ static void hitachi(const struct ctx *c)
             !id_all(d, n, fid + 36, 4, id_digit))
             continue;
         put(c, "ecu_type", fid + 32, 8, 90, "Nissan FID structure (CPU code)");
-        len = run(d, n, fid + 2, 17, fid_char);
+        len = id_run(d, n, fid + 2, 17, fid_char);
         if (len >= 4 && fid + 2 + len < n && d[fid + 2 + len] == 0)
             put(c, "cal_id", fid + 2, len, 90, "Nissan FID structure (firmware ID)");
         return;
@@ -270,83 +227,28 @@ static void hitachi(const struct ctx *c)
 
 /* ---- Continental ------------------------------------------------------------------------------ */
 
-struct simos_block {
-    const char *name;
-    uint32_t id_at; /* file offset of the project ID */
-    uint8_t len;
-};
-
-struct simos_variant {
-    const char *name, *prefix;
-    size_t size;
-    uint32_t cal;
-    struct simos_block b[5];
-};
-
-/* the block places of lib/families/continental_simos.c; the CAL block last */
-static const struct simos_variant simos_variants[] = {
-    {"Simos18.1", "SC8", 0x400000, 0x200000,
-     {{"CBOOT", 0x1C000 + 0x437, 8}, {"ASW1", 0x40000 + 0x627, 8}, {"ASW2", 0x140000 + 0x203, 8},
-      {"ASW3", 0x280000 + 0x203, 8}, {"CAL", 0x200000 + 0x23, 8}}},
-    {"Simos16", "SG1", 0x400000, 0x200000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0x40000 + 0x627, 8}, {"ASW2", 0x140000 + 0x203, 8},
-      {"ASW3", 0x280000 + 0x203, 8}, {"CAL", 0x200000 + 0x23, 8}}},
-    {"Simos18.10", "SCG", 0x400000, 0x220000,
-     {{"CBOOT", 0x200000 + 0x437, 8}, {"ASW1", 0x20000 + 0x627, 8}, {"ASW2", 0x100000 + 0x203, 8},
-      {"ASW3", 0x2C0000 + 0x203, 8}, {"CAL", 0x220000 + 0x23, 8}}},
-    {"Simos18.41", "SCB", 0x400000, 0x220000,
-     {{"CBOOT", 0x200000 + 0x437, 8}, {"ASW1", 0x20000 + 0x627, 8}, {"ASW2", 0x100000 + 0x203, 8},
-      {"ASW3", 0x2C0000 + 0x203, 8}, {"CAL", 0x220000 + 0x23, 8}}},
-    {"Simos12", "SC1", 0x400000, 0x40000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0xC0000 + 0x627, 8}, {"ASW2", 0x180000 + 0x203, 8},
-      {"ASW3", 0x240000 + 0x203, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos12.2", "SC2", 0x400000, 0x40000,
-     {{"CBOOT", 0x20000 + 0x437, 8}, {"ASW1", 0xC0000 + 0x627, 8}, {"ASW2", 0x180000 + 0x203, 8},
-      {"ASW3", 0x240000 + 0x203, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos8", "S85", 0x200000, 0x40000,
-     {{"BOOT", 0x20000 + 0x437, 8}, {"SW", 0x80000 + 0x627, 8}, {"CAL", 0x40000 + 0x23, 8}}},
-    {"Simos10", "SA", 0x200000, 0x1C0000,
-     {{"BOOT", 0xC000 + 0x41F, 5}, {"SW", 0x20000 + 0x627, 8}, {"CAL", 0x1C0000 + 0x23, 8}}},
-};
-
 static void simos(const struct ctx *c)
 {
-    const struct simos_variant *best = NULL;
-    unsigned best_m = 0;
-    size_t i, k;
-    for (i = 0; i < sizeof simos_variants / sizeof simos_variants[0]; i++) {
-        const struct simos_variant *v = &simos_variants[i];
-        unsigned m = 0;
-        if (v->size != c->n)
-            continue;
-        for (k = 0; k < 5 && v->b[k].name; k++)
-            if (id_all(c->d, c->n, v->b[k].id_at, v->b[k].len, id_print) &&
-                id_at(c->d, c->n, v->b[k].id_at, v->prefix, strlen(v->prefix)))
-                m++;
-        if (m > best_m) {
-            best = v;
-            best_m = m;
-        }
-    }
-    if (!best)
+    struct ecu__simos_ids best;
+    size_t k;
+    if (!ecu__simos_ids(c->d, c->n, &best))
         return;
-    put_text(c, "ecu_type", best->name, ECU_ID_NO_OFFSET, 70, "Simos project-ID prefix");
-    for (k = 0; k < 5 && best->b[k].name; k++) {
-        const struct simos_block *b = &best->b[k];
-        int cal = strcmp(b->name, "CAL") == 0;
+    put_text(c, "ecu_type", best.name, ECU_ID_NO_OFFSET, 70, "Simos project-ID prefix");
+    for (k = 0; k < best.nb; k++) {
+        int cal = strcmp(best.block[k], "CAL") == 0;
         char src[64];
-        if (!id_all(c->d, c->n, b->id_at, b->len, id_alnum))
+        if (!id_all(c->d, c->n, best.id_at[k], best.id_len[k], id_alnum))
             continue;
-        snprintf(src, sizeof src, "Simos project ID of the %s block", b->name);
-        put(c, "sw_version", b->id_at, b->len, cal ? 90 : 70, src);
+        snprintf(src, sizeof src, "Simos project ID of the %s block", best.block[k]);
+        put(c, "sw_version", best.id_at[k], best.id_len[k], cal ? 90 : 70, src);
     }
     /* the box code: 12 bytes at CAL+0x60 (a VAG part number, padded with spaces) */
-    if (id_all(c->d, c->n, best->cal + 0x60, 12, id_print)) {
-        size_t len = vag_part_at(c->d, c->n, best->cal + 0x60);
+    if (id_all(c->d, c->n, best.cal + 0x60, 12, id_print)) {
+        size_t len = vag_part_at(c->d, c->n, best.cal + 0x60);
         if (len)
-            put(c, "part_number", best->cal + 0x60, len, 85, "Simos box code at CAL+0x60");
+            put(c, "part_number", best.cal + 0x60, len, 85, "Simos box code at CAL+0x60");
         else
-            put(c, "part_number", best->cal + 0x60, 12, 50,
+            put(c, "part_number", best.cal + 0x60, 12, 50,
                 "Simos box code at CAL+0x60 (not a VAG part number)");
     }
 }
@@ -383,8 +285,8 @@ static void multec(const struct ctx *c)
         for (k = s + 8; k < s + 16 && k + 6 <= n; k++)
             if (d[k] == 'D' && id_all(d, n, k + 1, 5, id_digit)) {
                 put(c, "cal_id", k, 6, 85, "Delphi Multec D-number after the ident record");
-                if (run(d, n, k + 6, 6, id_alnum) >= 5)
-                    put(c, "engine", k + 6, run(d, n, k + 6, 6, id_alnum), 60,
+                if (id_run(d, n, k + 6, 6, id_alnum) >= 5)
+                    put(c, "engine", k + 6, id_run(d, n, k + 6, 6, id_alnum), 60,
                         "Delphi Multec engine code after the D-number");
                 break;
             }
@@ -411,7 +313,7 @@ static void multec_s(const struct ctx *c)
     if (d[b + 0x26] == 'D' && id_all(d, n, b + 0x27, 5, id_digit))
         put(c, "cal_id", b + 0x26, 6, mirror ? 85 : 75, SRC("D-number"));
     if (id_all(d, n, b + 0x2C, 4, id_alnum))
-        put(c, "engine", b + 0x2C, 4 + run(d, n, b + 0x30, 2, id_alnum), 60, SRC("engine"));
+        put(c, "engine", b + 0x2C, 4 + id_run(d, n, b + 0x30, 2, id_alnum), 60, SRC("engine"));
 #undef SRC
 }
 
@@ -449,7 +351,7 @@ static void marelli_labels(const struct ctx *c, const char *how)
         if (k < 9)
             continue;
         fam = m + 8;
-        k = run(d, n, fam, 4, id_alnum);
+        k = id_run(d, n, fam, 4, id_alnum);
         if (k < 2 || (fam + k < n && d[fam + k] != ' '))
             continue;
         snprintf(src, sizeof src, "Marelli ident label%s", how);
@@ -462,7 +364,7 @@ static void marelli_labels(const struct ctx *c, const char *how)
                 e++;
                 continue;
             }
-            t = run(d, n, e, 16, id_alnum);
+            t = id_run(d, n, e, 16, id_alnum);
             if (!t || (e + t < n && id_alnum(d[e + t])))
                 break;
             if (vag_part_at(d, n, e) == t)
@@ -498,19 +400,19 @@ static void mjd_6jf(const struct ctx *c)
     const uint8_t *d = c->d;
     size_t n = c->n, at = 0x60000, hits = 0, k;
     while (hits < MAX_HITS && (at = id_find(d, n, at, 0x61000, "MAG", 3)) != ID_NONE) {
-        size_t m = at, sp = run(d, n, m + 3, 4, id_space), len;
+        size_t m = at, sp = id_run(d, n, m + 3, 4, id_space), len;
         hits++;
         at = m + 1;
         if (sp < 1 || sp > 3)
             continue;
-        len = run(d, n, m + 3 + sp, 21, id_alnum);
+        len = id_run(d, n, m + 3 + sp, 21, id_alnum);
         if (len < 8 || len > 20)
             continue;
         put(c, "part_number", m + 3 + sp, len, 80, "Marelli MJD part number (MAG ...)");
         break;
     }
     at = id_find(d, n, 0x60000, 0x71000, "6JF", 3);
-    if (at != ID_NONE && (k = run(d, n, at, 32, id_print)) >= 6)
+    if (at != ID_NONE && (k = id_run(d, n, at, 32, id_print)) >= 6)
         put(c, "descriptor", at, k, 60, "Marelli MJD family tag 6JF");
 }
 

@@ -67,6 +67,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ident_util.h"
+
 #define MAX_RANGES 16
 #define CRC_POLY 0x04C11DB7u
 
@@ -146,8 +148,8 @@ struct sblock {
     const char *name;
     uint32_t off, base, len;
     uint16_t id_at, hdr;
-    uint32_t temp_base;
-    uint8_t id_len; /* base of the second header at +0x340 (CBOOT), 0: none */
+    uint32_t temp_base; /* base of the second header at +0x340 (CBOOT), 0: none */
+    uint8_t id_len;     /* length of the project ID at id_at */
 };
 
 struct variant {
@@ -217,17 +219,6 @@ static const struct variant variants[] = {
 
 #define ID_LEN(s) ((size_t)(s)->id_len)
 
-static int printable_id(const uint8_t *d, size_t n, uint64_t at, size_t len)
-{
-    size_t i;
-    if (at > n || n - at < len)
-        return 0;
-    for (i = 0; i < len; i++)
-        if (d[at + i] < 0x20 || d[at + i] > 0x7E)
-            return 0;
-    return 1;
-}
-
 /* How many blocks of @p v carry its project-ID prefix; @p first: the first such block. */
 static unsigned id_count(const uint8_t *d, size_t n, const struct variant *v, size_t *first)
 {
@@ -235,7 +226,7 @@ static unsigned id_count(const uint8_t *d, size_t n, const struct variant *v, si
     unsigned m = 0;
     for (i = 0; i < v->nb; i++) {
         uint64_t at = (uint64_t)v->b[i].off + v->b[i].id_at;
-        if (printable_id(d, n, at, ID_LEN(&v->b[i])) && !memcmp(d + at, v->prefix, pl)) {
+        if (id_all(d, n, at, ID_LEN(&v->b[i]), id_print) && !memcmp(d + at, v->prefix, pl)) {
             if (!m && first)
                 *first = i;
             m++;
@@ -244,14 +235,19 @@ static unsigned id_count(const uint8_t *d, size_t n, const struct variant *v, si
     return m;
 }
 
-/* The generation whose project-ID prefix the most blocks carry (NULL when none does). */
-static const struct variant *find_variant(const uint8_t *d, size_t n, unsigned *ids, size_t *first)
+/* The generation whose project-ID prefix the most blocks carry (NULL when none does); with
+   @p sized, only the generations of the image's size are looked at. */
+static const struct variant *find_variant(const uint8_t *d, size_t n, int sized, unsigned *ids,
+                                          size_t *first)
 {
     const struct variant *best = NULL;
     unsigned bm = 0;
     size_t i, f = 0, bf = 0;
     for (i = 0; i < NVARIANTS; i++) {
-        unsigned m = id_count(d, n, &variants[i], &f);
+        unsigned m;
+        if (sized && variants[i].size != n)
+            continue;
+        m = id_count(d, n, &variants[i], &f);
         if (m > bm) {
             bm = m;
             best = &variants[i];
@@ -369,7 +365,7 @@ static unsigned simos_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     unsigned ids = 0, hdrs = 0;
     size_t i, first = 0;
-    const struct variant *v = find_variant(d, n, &ids, &first);
+    const struct variant *v = find_variant(d, n, 0, &ids, &first);
     uint64_t at;
     if (!v || n != v->size || ids < 2)
         return 0;
@@ -386,7 +382,7 @@ static unsigned simos_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int simos_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    const struct variant *v = find_variant(d, n, NULL, NULL);
+    const struct variant *v = find_variant(d, n, 0, NULL, NULL);
     size_t i;
     int err = ECU_OK;
     if (!v)
@@ -397,6 +393,23 @@ static int simos_layout(const uint8_t *d, size_t n, struct blk_list *out)
         block_headers(d, n, &v->b[i], out, &err);
     }
     return err;
+}
+
+int ecu__simos_ids(const uint8_t *d, size_t n, struct ecu__simos_ids *out)
+{
+    const struct variant *v = find_variant(d, n, 1, NULL, NULL);
+    size_t i;
+    if (!v)
+        return 0;
+    out->name = v->name;
+    out->nb = v->nb;
+    for (i = 0; i < v->nb; i++) {
+        out->block[i] = v->b[i].name;
+        out->id_at[i] = (uint64_t)v->b[i].off + v->b[i].id_at;
+        out->id_len[i] = ID_LEN(&v->b[i]);
+    }
+    out->cal = v->b[v->nb - 1].off;
+    return 1;
 }
 
 const struct family ecu__family_continental_simos = {

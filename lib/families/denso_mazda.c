@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ident_util.h"
+
 #define MIB 0x100000u
 
 /* ---- Mazda NC ----------------------------------------------------------------------------- */
@@ -40,13 +42,7 @@
 
 static int nc_cal_id(const uint8_t *d, size_t n, uint64_t at)
 {
-    unsigned k;
-    if (at + 6 > n || d[at] != 'L')
-        return 0;
-    for (k = 1; k < 6; k++)
-        if (!((d[at + k] >= 'A' && d[at + k] <= 'Z') || (d[at + k] >= '0' && d[at + k] <= '9')))
-            return 0;
-    return 1;
+    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum);
 }
 
 /* Number of records of the table before its end (0 when the first is not a block). */
@@ -83,14 +79,6 @@ static unsigned nc_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return 85;
 }
 
-static uint64_t nc_value(const uint8_t *img, size_t size, const struct blk *b)
-{
-    uint64_t s = ecu_sum_words(img + b->ranges[0].start,
-                               (size_t)(b->ranges[0].end - b->ranges[0].start), 4, 1, 0, 32);
-    (void)size;
-    return (uint32_t)(NC_TOTAL - (uint32_t)s);
-}
-
 static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     unsigned k, nrec = nc_records(d, n);
@@ -102,17 +90,10 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
         snprintf(b.name, sizeof b.name, "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
                  (unsigned long long)e);
         snprintf(b.algo, sizeof b.algo, "0x%08X-sum32be", NC_TOTAL);
-        b.kind = BK_CUSTOM;
         /* [start, end] inclusive, clipped to the ROM, whole words only; empty when end < start */
         if (e + 1 > n)
             e = n - 1;
-        b.ranges[0].start = s;
-        b.ranges[0].end = e >= s ? s + (e + 1 - s) / 4 * 4 : s;
-        b.nranges = 1;
-        b.compute = nc_value;
-        b.store_off = r + 8;
-        b.store_bytes = 4;
-        b.store_be = 1;
+        ecu__denso_rec(&b, s, e >= s ? s + (e + 1 - s) / 4 * 4 : s, r + 8);
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }

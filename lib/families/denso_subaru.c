@@ -46,6 +46,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ident_util.h"
+
 #define TOTAL 0x5AA5A55Au
 #define NREC 17
 #define KiB 1024u
@@ -65,33 +67,21 @@ static const struct table_loc locs[] = {
 };
 #define NLOCS (sizeof locs / sizeof locs[0])
 
-static int cal_char(uint8_t c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
 /* An 8-byte CAL ID at @p at: 6 to 8 upper-case letters or digits (the first a letter), padded
-   with spaces to 8, then a NUL. */
-static int cal_id_at(const uint8_t *d, size_t n, uint64_t at)
+   with spaces to 8, then a NUL. Its length, or 0. */
+static size_t cal_id_at(const uint8_t *d, size_t n, uint64_t at)
 {
-    unsigned k, len = 0;
-    if (at > n || n - at < 9 || !(d[at] >= 'A' && d[at] <= 'Z'))
+    size_t k, len = 0;
+    if (at > n || n - at < 9 || !id_upper(d[at]))
         return 0;
-    while (len < 8 && cal_char(d[at + len]))
+    while (len < 8 && id_upnum(d[at + len]))
         len++;
     if (len < 6)
         return 0;
     for (k = len; k < 8; k++)
         if (d[at + k] != ' ')
             return 0;
-    return d[at + 8] == 0x00;
-}
-
-/* "DENSO" within [from, from + len) */
-static int denso_near(const uint8_t *d, size_t n, uint64_t from, size_t len)
-{
-    if (from >= n)
-        return 0;
-    if (len > n - from)
-        len = (size_t)(n - from);
-    return ecu__memfind(d + from, len, "DENSO", 5) != NULL;
+    return d[at + 8] == 0x00 ? len : 0;
 }
 
 /* The diesel ROM ID at 0x4000: 32 printable characters (trailing blanks allowed) whose last 8
@@ -99,41 +89,33 @@ static int denso_near(const uint8_t *d, size_t n, uint64_t from, size_t len)
 static uint64_t diesel_id(const uint8_t *d, size_t n)
 {
     const uint64_t at = 0x4000;
-    unsigned k, end = 32;
-    if (n < at + 32)
+    unsigned end = 32;
+    if (!id_all(d, n, at, 32, id_print))
         return 0;
-    for (k = 0; k < 32; k++)
-        if (d[at + k] < 0x20 || d[at + k] > 0x7E)
-            return 0;
     while (end > 0 && d[at + end - 1] == ' ')
         end--;
-    if (end < 8)
-        return 0;
-    for (k = end - 8; k < end; k++)
-        if (!cal_char(d[at + k]))
-            return 0;
-    if (!(d[at + end - 8] >= 'A' && d[at + end - 8] <= 'Z'))
+    if (end < 8 || !id_all(d, n, at + end - 8, 8, id_upnum) || !id_upper(d[at + end - 8]))
         return 0;
     return at + end - 8;
 }
 
-/* Where the CAL ID is: 1 with *at set (32-bit ROM), 2 (160/192 KiB ROM), 3 (diesel ID), 0. */
-static int find_id(const uint8_t *d, size_t n, uint64_t *at)
+int ecu__subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
 {
     if (n == 160 * KiB || n == 192 * KiB) {
         *at = 0x200;
-        return cal_id_at(d, n, 0x200) ? 2 : 0;
+        return (*len = cal_id_at(d, n, 0x200)) != 0 ? 2 : 0;
     }
     if (n < 512 * KiB)
         return 0;
-    if (cal_id_at(d, n, 0x2000)) {
+    if ((*len = cal_id_at(d, n, 0x2000)) != 0) {
         *at = 0x2000;
         return 1;
     }
-    if (cal_id_at(d, n, 0x2004)) {
+    if ((*len = cal_id_at(d, n, 0x2004)) != 0) {
         *at = 0x2004;
         return 1;
     }
+    *len = 8;
     if ((*at = diesel_id(d, n)) != 0)
         return 3;
     return 0;
@@ -191,14 +173,15 @@ static int is_diesel(const uint8_t *d, size_t n)
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     uint64_t at = 0;
-    int kind = find_id(d, n, &at), denso;
+    size_t len;
+    int kind = ecu__subaru_cal_id(d, n, &at, &len), denso;
     const struct table_loc *t;
     char id[9];
     if (!kind)
         return 0;
     memcpy(id, d + at, 8);
     id[8] = '\0';
-    denso = denso_near(d, n, at + 8, 0x40);
+    denso = id_find(d, n, at + 8, at + 8 + 0x40, "DENSO", 5) != ID_NONE;
     if (kind == 2) {
         /* no table in these ROMs: the ID and the copyright string name them */
         if (!denso)
@@ -230,10 +213,23 @@ static uint64_t denso_diff(const uint8_t *img, size_t size, const struct blk *b)
     return (uint32_t)(TOTAL - (uint32_t)s);
 }
 
+void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store)
+{
+    b->kind = BK_CUSTOM;
+    b->ranges[0].start = start;
+    b->ranges[0].end = end;
+    b->nranges = 1;
+    b->compute = denso_diff;
+    b->store_off = store;
+    b->store_bytes = 4;
+    b->store_be = 1;
+}
+
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t at = 0;
-    int kind = find_id(d, n, &at), diesel;
+    size_t len;
+    int kind = ecu__subaru_cal_id(d, n, &at, &len), diesel;
     const struct table_loc *t;
     unsigned i;
     if (kind == 2 || !(t = find_table(d, n)))
@@ -252,15 +248,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
         memset(&b, 0, sizeof b);
         snprintf(b.name, sizeof b.name, "record %u 0x%X-0x%X", i, s, e);
         snprintf(b.algo, sizeof b.algo, "sum32be+diff==0x%08X", TOTAL);
-        b.kind = BK_CUSTOM;
-        b.ranges[0].start = s;
         /* the words at start, start + 4, ... below end */
-        b.ranges[0].end = e > s ? s + ((uint64_t)e - s + 3) / 4 * 4 : s;
-        b.nranges = 1;
-        b.compute = denso_diff;
-        b.store_off = r + 8;
-        b.store_bytes = 4;
-        b.store_be = 1;
+        ecu__denso_rec(&b, s, e > s ? s + ((uint64_t)e - s + 3) / 4 * 4 : s, r + 8);
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }

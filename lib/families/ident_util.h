@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers for families that are identified by text and markers (lib/families/delphi.c,
- * lib/families/marelli.c) and for identification (lib/id.c, lib/id_others.c): bounded
+ * marelli.c; the ID checks of continental_simos.c, denso_*.c, siemens_ms4x.c) and for
+ * identification (lib/id.c, lib/id_others.c): bounded
  * searches, character classes and evidence quoting. Every
  * read is bounds-checked against the image size; every search is one linear pass
  * (ecu__memfind) over a region clamped to the image.
@@ -23,6 +24,7 @@ static inline int id_alnum(uint8_t c)
 {
     return id_digit(c) || id_upper(c) || (c >= 'a' && c <= 'z');
 }
+static inline int id_upnum(uint8_t c) { return id_upper(c) || id_digit(c); }
 static inline int id_space(uint8_t c) { return c == ' ' || c == '\t'; }
 static inline int id_print(uint8_t c) { return c >= 0x20 && c < 0x7F; }
 
@@ -36,6 +38,15 @@ static inline int id_all(const uint8_t *d, size_t n, size_t at, size_t len, int 
         if (!cls(d[at + i]))
             return 0;
     return 1;
+}
+
+/* Length of the run of bytes passing @p cls from @p at, at most @p max. */
+static inline size_t id_run(const uint8_t *d, size_t n, size_t at, size_t max, int (*cls)(uint8_t))
+{
+    size_t k = 0;
+    while (at + k < n && k < max && cls(d[at + k]))
+        k++;
+    return k;
 }
 
 /* Whether the @p len bytes of @p s lie at @p at. */

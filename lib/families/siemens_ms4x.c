@@ -59,10 +59,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ident_util.h"
+
 #define MS4X_SIZE 0x80000u
 #define MAX_BLOCKS 8 /* per slot: what a struct blk holds (openremap-core allows 16) */
-
-static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 
 static uint16_t reflect16(uint16_t v)
 {
@@ -73,36 +73,38 @@ static uint16_t reflect16(uint16_t v)
     return r;
 }
 
-/* The ident record "5WK9" 4-6 digits "--" 10 digits "MS4<digit>" starting in [from, to);
-   its family digit ('2', '3', '5'), or 0 when there is none. *at gets its offset. */
+size_t ecu__ms4x_record(const uint8_t *d, size_t n, size_t at)
+{
+    size_t digits, k;
+    if (!id_at(d, n, at, "5WK9", 4))
+        return 0;
+    digits = id_run(d, n, at + 4, 7, id_digit);
+    k = at + 4 + digits;
+    if (digits < 4 || digits > 6 || !id_at(d, n, k, "--", 2) ||
+        !id_all(d, n, k + 2, 10, id_digit) || !id_at(d, n, k + 12, "MS4", 3) ||
+        !id_all(d, n, k + 15, 1, id_digit))
+        return 0;
+    return 4 + digits;
+}
+
+/* The first ident record (ecu__ms4x_record) starting in [from, to): its family digit ('2',
+   '3', '5'), or 0 when there is none. *at gets its offset. */
 static int ident_record(const uint8_t *d, size_t n, size_t from, size_t to, size_t *at)
 {
-    size_t i;
+    size_t i, len;
     const uint8_t *hit;
     if (to > n)
         to = n;
     for (i = from; i + 4 <= to; i++) {
-        size_t k, digits = 0;
         /* the next "5WK9" that lies within [i, to) (a memchr-driven search, not a byte loop) */
         if (!(hit = ecu__memfind(d + i, to - i, "5WK9", 4)))
             return 0;
         i = (size_t)(hit - d);
-        k = i + 4;
-        while (k < n && is_digit(d[k]) && digits < 7)
-            k++, digits++;
-        if (digits < 4 || digits > 6 || k + 2 + 10 + 4 > n || d[k] != '-' || d[k + 1] != '-')
-            continue;
-        k += 2;
-        for (digits = 0; digits < 10 && is_digit(d[k + digits]); digits++)
-            ;
-        if (digits != 10)
-            continue;
-        k += 10;
-        if (memcmp(d + k, "MS4", 3) != 0 || !is_digit(d[k + 3]))
+        if (!(len = ecu__ms4x_record(d, n, i)))
             continue;
         if (at)
             *at = i;
-        return d[k + 3];
+        return d[i + len + 15];
     }
     return 0;
 }
@@ -243,7 +245,7 @@ static int ms43_program_number(const uint8_t *d, size_t n)
     if (d[0x6FFBA] != '4' || d[0x6FFBB] != '3')
         return 0;
     for (i = 0; i < 6; i++)
-        if (!is_digit(d[0x6FFBA + i]) || d[0x6FFBA + i] != d[0x70008 + i])
+        if (!id_digit(d[0x6FFBA + i]) || d[0x6FFBA + i] != d[0x70008 + i])
             return 0;
     return 1;
 }
