@@ -31,8 +31,8 @@
 #   FAIL: TOOL OPTIONS: FILE...: stdout, stderr, status, output file differ
 # and the last line is the summary `N passed, M failed`.
 #
-# Options: --jobs N runs N runs at a time (default 2); --keep keeps the work folder with the
-# outputs of the runs that differ (its path is printed on stderr).
+# Options: --jobs N runs N jobs at a time (default 2); --keep keeps the work folder with the
+# outputs of the runs that differ, named at the end of their FAIL lines.
 # Exit status: 0 when nothing differs, 1 when a run differs, 2 on trouble (bad usage, a
 # missing tool, a build that fails).
 #
@@ -72,7 +72,7 @@ verdict() {
         printf 'PASS\t%s\t%s\n' "$1" "$2" >>"$res"
         rm -f "$o".old.* "$o".new.*
     else
-        printf 'FAIL\t%s\t%s\t%s\n' "$1" "$2" "${what#, }" >>"$res"
+        printf 'FAIL\t%s\t%s\t%s\t%s\n' "$1" "$2" "${what#, }" "$o" >>"$res"
         for v in old new; do
             mv "$o.$v.out" "$o.$v.out.kept"
             mv "$o.$v.err" "$o.$v.err.kept"
@@ -141,7 +141,7 @@ fi
 
 # ---- main ----
 usage() {
-    sed -n '3p' "$0" | sed 's/^#   /usage: /' >&2
+    sed -n 's|^#   \(tests/compat/same-behaviour.sh \[.*\)|usage: \1|p' "$0" >&2
     exit 2
 }
 trouble() {
@@ -332,12 +332,17 @@ while [ "$i" -le "$n" ]; do
 done
 awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) print i }' | sed "s|^|$tmp/res/|" |
     xargs cat >"$tmp/results" || trouble "cannot read the results"
-awk -F'\t' -v summary="$tmp/summary" '
-    $1 == "PASS" { pass++; runs[$2]++ }
-    $1 == "FAIL" { fail++; runs[$2]++; bad[$2]++; print "FAIL: " $2 ": " $3 ": " $4 " differ" }
+awk -F'\t' -v summary="$tmp/summary" -v keep="$keep" '
+    !($2 in runs) { tools[++ntools] = $2 }
+    { runs[$2]++ }
+    $1 == "PASS" { pass++ }
+    $1 == "FAIL" {
+        fail++
+        bad[$2]++
+        print "FAIL: " $2 ": " $3 ": " $4 " differ" (keep ? " (kept: " $5 ".{old,new}.*.kept)" : "") }
     END {
-        for (t in runs)
-            printf "  %-20s %d runs, %d differ\n", t, runs[t], bad[t] > "/dev/stderr"
+        for (i = 1; i <= ntools; i++)
+            printf "  %-20s %4d runs, %d differ\n", tools[i], runs[tools[i]], bad[tools[i]] >"/dev/stderr"
         printf "%d passed, %d failed\n", pass, fail >summary
         exit (fail > 0 ? 1 : 0)
     }
