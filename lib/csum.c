@@ -3,21 +3,15 @@
  * The checksum engine: detection over the family registry, verification of a block list,
  * and correction to a fixed point with a check that only checksum bytes changed.
  */
-#include "family_private.h"
 #include "checksum_private.h"
 #include "layout_private.h"
+#include "registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 8
 #define MAX_FIX_PASSES 16
-
-struct candidate {
-    const struct family *f;
-    unsigned score;
-};
 
 struct ecu_csum {
     const struct family *forced;
@@ -41,87 +35,11 @@ struct ecu_csum {
     const struct family *family;
     unsigned score;
     char evidence[256];
-    struct candidate cand[MAX_CANDIDATES];
+    struct ecu__candidate cand[ECU_PROBE_MAX];
     size_t ncand;
     struct blk_list blocks;
     ecu_block *info; /* public view of blocks */
 };
-
-/* ---- helpers shared with the families ---------------------------------------------------- */
-
-int ecu__blk_add(struct blk_list *l, const struct blk *b)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        void *q = realloc(l->v, cap * sizeof *l->v);
-        if (!q)
-            return ECU_ERR_NOMEM;
-        l->v = q;
-        l->cap = cap;
-    }
-    l->v[l->n++] = *b;
-    return ECU_OK;
-}
-
-size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m)
-{
-    uint32_t count[256] = {0};
-    size_t k, j, a = m, piece = n < 4096 ? n / 4 : 1024;
-    /* four samples spread over the haystack; 0x00 and 0xFF fill whole erased areas, so they
-       anchor only a pattern with no other literal byte */
-    for (j = 0; j < 4 && piece; j++) {
-        size_t from = (n - piece) / 3 * j;
-        for (k = 0; k < piece; k++)
-            count[hay[from + k]]++;
-    }
-    for (k = 0; k < m; k++)
-        if ((!mask || mask[k] == 0xFF) && pat[k] != 0x00 && pat[k] != 0xFF &&
-            (a == m || count[pat[k]] < count[pat[a]]))
-            a = k;
-    for (k = 0; a == m && k < m; k++)
-        if (!mask || mask[k] == 0xFF)
-            a = k;
-    return a;
-}
-
-const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
-{
-    const uint8_t *p = pat, *at, *end, *hit;
-    if (!m || m > n)
-        return m ? NULL : hay;
-    end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
-    at = hay + a;
-    while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
-        if (memcmp(hit - a, p, m) == 0)
-            return hit - a;
-        at = hit + 1;
-    }
-    return NULL;
-}
-
-const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
-{
-    if (!m || m > n)
-        return m ? NULL : hay;
-    return ecu__memfind_at(hay, n, pat, m, ecu__anchor(hay, n, pat, NULL, m));
-}
-
-uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be)
-{
-    if (off > n || n - off < 4)
-        return 0;
-    d += off;
-    return be ? (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3]
-              : (uint32_t)d[3] << 24 | (uint32_t)d[2] << 16 | (uint32_t)d[1] << 8 | d[0];
-}
-
-uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be)
-{
-    if (off > n || n - off < 2)
-        return 0;
-    d += off;
-    return (uint16_t)(be ? d[0] << 8 | d[1] : d[1] << 8 | d[0]);
-}
 
 static uint64_t rd_n(const uint8_t *d, uint64_t off, unsigned bytes, int be)
 {
@@ -142,24 +60,6 @@ static void wr_n(uint8_t *d, uint64_t off, unsigned bytes, int be, uint64_t v)
 static uint64_t mask_bits(unsigned bits)
 {
     return bits >= 64 ? UINT64_MAX : (((uint64_t)1 << bits) - 1);
-}
-
-/* ---- families ------------------------------------------------------------------------------ */
-
-size_t ecu_family_count(void) { return ecu__nfamilies; }
-
-const ecu_family_info *ecu_family_at(size_t i)
-{
-    return i < ecu__nfamilies ? &ecu__families[i]->info : NULL;
-}
-
-static const struct family *family_by_name(const char *name)
-{
-    size_t i;
-    for (i = 0; i < ecu__nfamilies; i++)
-        if (strcmp(ecu__families[i]->info.name, name) == 0)
-            return ecu__families[i];
-    return NULL;
 }
 
 /* ---- handle -------------------------------------------------------------------------------- */
@@ -210,7 +110,7 @@ int ecu_csum_set_family(ecu_csum *cs, const char *name)
     const struct family *f = NULL;
     if (!cs)
         return ECU_ERR_INVALID;
-    if (name && !(f = family_by_name(name)))
+    if (name && !(f = ecu__find_family(name)))
         return ECU_ERR_INVALID;
     cs->forced = f;
     drop_layout(cs);
@@ -387,16 +287,7 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
 
 /* ---- detection ------------------------------------------------------------------------------ */
 
-unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t evsz)
-{
-    (void)d;
-    (void)n;
-    (void)evidence;
-    (void)evsz;
-    return 0;
-}
-
-/* A forced-only family named for an image of @p n bytes, not of its size (family_private.h). */
+/* A forced-only family named for an image of @p n bytes, not of its size (core/family.h). */
 static int forced_wrong_size(const ecu_csum *cs, size_t n)
 {
     return cs->forced && cs->forced->forced_only &&
@@ -407,8 +298,6 @@ static int forced_wrong_size(const ecu_csum *cs, size_t n)
    ecu__csum_detect): candidates, evidence, family and score, or the verdict ambiguous. */
 static void detect(ecu_csum *cs, const uint8_t *d, size_t n)
 {
-    size_t i, best = 0, ties = 0;
-    char ev[160];
     cs->ncand = 0;
     if (cs->forced) {
         cs->cand[0].f = cs->forced;
@@ -431,40 +320,19 @@ static void detect(ecu_csum *cs, const uint8_t *d, size_t n)
         cs->score = 100;
         return;
     }
-    for (i = 0; i < ecu__nfamilies && cs->ncand < MAX_CANDIDATES; i++) {
-        const struct family *f = ecu__families[i];
-        unsigned s;
-        if (f->forced_only || n < f->min_size || n > f->max_size)
-            continue;
-        ev[0] = '\0';
-        s = f->detect(d, n, ev, sizeof ev);
-        if (s < ECU_DETECT_MIN)
-            continue;
-        cs->cand[cs->ncand].f = f;
-        cs->cand[cs->ncand].score = s;
-        if (!cs->ncand || s > cs->cand[best].score) {
-            best = cs->ncand;
-            snprintf(cs->evidence, sizeof cs->evidence, "%s", ev);
+    {
+        struct ecu__probe p;
+        ecu__probe(d, n, &p);
+        memcpy(cs->cand, p.cand, p.ncand * sizeof *p.cand);
+        cs->ncand = p.ncand;
+        snprintf(cs->evidence, sizeof cs->evidence, "%s", p.evidence);
+        if (p.ambiguous) {
+            cs->verdict = ECU_VERDICT_AMBIGUOUS;
+            return;
         }
-        cs->ncand++;
+        cs->family = p.family;
+        cs->score = p.score;
     }
-    if (!cs->ncand)
-        return;
-    for (i = 0; i < cs->ncand; i++)
-        ties += cs->cand[i].score == cs->cand[best].score;
-    if (ties > 1) {
-        /* keep only the tied candidates, for the caller to report */
-        size_t k = 0;
-        unsigned top = cs->cand[best].score;
-        for (i = 0; i < cs->ncand; i++)
-            if (cs->cand[i].score == top)
-                cs->cand[k++] = cs->cand[i];
-        cs->ncand = k;
-        cs->verdict = ECU_VERDICT_AMBIGUOUS;
-        return;
-    }
-    cs->family = cs->cand[best].f;
-    cs->score = cs->cand[best].score;
 }
 
 /* The analysis with the caller's layout: its conditions, then its blocks as listed. */
@@ -523,6 +391,7 @@ static int reference_layout(ecu_csum *cs, const struct family *f)
     cs->ref_for = NULL;
     cs->ref_why[0] = '\0';
     if (!cs->forced && (cs->ref_size < f->min_size || cs->ref_size > f->max_size ||
+                        !ecu__magics_ok(f, cs->ref, cs->ref_size) ||
                         f->detect(cs->ref, cs->ref_size, ev, sizeof ev) < ECU_DETECT_MIN)) {
         snprintf(cs->ref_why, sizeof cs->ref_why, "the reference is not recognised as %s",
                  f->info.name);
@@ -587,15 +456,6 @@ static int analyze_reference(ecu_csum *cs)
     snprintf(cs->evidence + at, sizeof cs->evidence - at, "; layout from the reference (%zu "
              "block%s)", cs->blocks.n, cs->blocks.n == 1 ? "" : "s");
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
-    return ECU_OK;
-}
-
-int ecu__csum_detect(ecu_csum *cs, const uint8_t *data, size_t size)
-{
-    if (!cs || (!data && size))
-        return ECU_ERR_INVALID;
-    clear(cs); /* no image is held: nothing to verify or correct */
-    detect(cs, data, size);
     return ECU_OK;
 }
 

@@ -1,24 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Identification of ECU images.
+ * The identification engine: the family's own identification (its `identify`, or for an
+ * image no family claims the families' `identify_unclaimed`), then the generic scanners that
+ * depend on no family: EPK/DAMOS strings, Bosch hardware and software numbers, VAG ident
+ * labels, VIN. The fields are sorted and published here.
  *
- * Public facts used (the code is our own):
- * - ME7 ECUID table: a C166 code pattern loads the table address (E6 F4 LL LL E6 F5 HH HH
- *   F6 F4 4x E2 F6 F5 4x E2, HH a segment 0x020x); the table holds 6-byte string descriptors
- *   (type 6, length, LE16 pointer, LE16 segment, address = segment << 14 | pointer, flash at
- *   0x800000); entries 2, 4, 10, 11, 19 are hardware number, software number, part number,
- *   software version and engine (nyetwurk/ME7Sum me7sum.c, FindECUID).
+ * Public facts used by the generic scanners (the code is our own):
  * - EPK/DAMOS descriptor strings `40/1/ME7.1/5/...`, `36/1/EDC17_CP04/5/...`; Bosch hardware
  *   numbers 0261/0281 + 6 digits (also spaced `0 281 xxx xxx`), software numbers 1037/1039 +
  *   6 digits, back to back in ME7 (possibly separated by NUL or space); 1037555072 is a
  *   TC1793 constant in every PSA EDC17, not a software number (v-arapidis/openremap-core
  *   bosch/edc17/patterns.py, bosch/me7/patterns.py).
- * - EDC15 `TSW V...` at 0x8000 (openremap-core bosch/edc15/patterns.py); VAG ident marker
- *   `EDC  `: part number 20 bytes before it, the Bosch number 23 bytes after it
- *   (Blackfrosch/VAGEDCSuite EDC17FileParser.cs).
- * - EDC16 `DE CA FE` at active_start+0x3D with the software number at active_start+0x10
- *   (openremap-core bosch/edc16/patterns.py).
- * - Older Motronic (M1.x/M3.x) keep the numbers with their digits reversed near the end.
+ * - VAG ident marker `EDC  `: part number 20 bytes before it, the Bosch number 23 bytes after
+ *   it (Blackfrosch/VAGEDCSuite EDC17FileParser.cs).
  * - VIN: ISO 3779 / 49 CFR 565: 17 characters without I, O, Q; check digit at position 9
  *   from the transliterated values and weights 8,7,6,5,4,3,2,10,0,9,8,7,6,5,4,3,2, mod 11,
  *   10 written X; the last four characters are numeric.
@@ -32,41 +26,26 @@
 #include <string.h>
 
 #include "ecu/csum.h"
-#include "family_private.h"
-#include "families/ident_util.h"
-#include "id_private.h"
+#include "idformat.h"
+#include "idsink.h"
+#include "read.h"
+#include "registry.h"
+#include "text.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
-struct field {
-    ecu_id_field pub;
-    char *value, *source;
-    unsigned order; /* key rank, for sorting */
-    size_t seq;     /* insertion order, to keep sorting stable */
-};
-
 /* kinds of candidate places (find_candidates) */
-enum { C_NUMBER, C_ALNUM17, C_EPK, C_EDC, C_MOTRONIC, C_ME7, C_KINDS };
+enum { C_NUMBER, C_ALNUM17, C_EPK, C_EDC, C_MOTRONIC, C_KINDS };
 
 struct ecu_id {
-    struct field *f;
-    size_t n, cap;
-    int nomem;
-    ecu_csum *cs;
+    struct ecu__idsink sink; /* the fields found */
+    int nomem;               /* a candidate list could not grow */
     size_t *cand[C_KINDS], ncand[C_KINDS], capcand[C_KINDS]; /* see find_candidates */
 };
 
-/* stable keys, in the order the fields are listed */
-static const char *const keys[] = {
-    "manufacturer", "family", "ecu_type", "hw_number", "sw_number", "part_number",
-    "sw_version", "epk", "descriptor", "cal_id", "engine", "vin",
-};
-#define NKEYS (sizeof keys / sizeof keys[0])
-
-#define ME7_BASE 0x800000u
-#define MAX_PER_KEY 16
+#define MAX_PER_KEY ECU_ID_MAX_PER_KEY
 
 
 static int all_digits(const uint8_t *p, size_t n)
@@ -78,116 +57,9 @@ static int all_digits(const uint8_t *p, size_t n)
     return 1;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-    char *r = malloc(n + 1);
-    if (r) {
-        memcpy(r, s, n);
-        r[n] = '\0';
-    }
-    return r;
-}
-
-static unsigned key_rank(const char *key)
-{
-    unsigned i;
-    for (i = 0; i < NKEYS; i++)
-        if (strcmp(keys[i], key) == 0)
-            return i;
-    return NKEYS;
-}
-
-/*
- * Adds a field (value trimmed of spaces; empty or unprintable values are dropped). The same
- * key and value found again keeps the higher confidence (and its offset and source).
- */
-void ecu__id_add(ecu_id *id, const char *key, const uint8_t *val, size_t len, uint64_t off,
-                 unsigned conf, const char *source)
-{
-    size_t i, nkey = 0;
-    struct field *f;
-    while (len && val[0] == ' ') {
-        val++;
-        len--;
-        if (off != ECU_ID_NO_OFFSET)
-            off++;
-    }
-    while (len && val[len - 1] == ' ')
-        len--;
-    if (!len || id->nomem)
-        return;
-    for (i = 0; i < len; i++)
-        if (!id_print(val[i]))
-            return;
-    if (conf > 100)
-        conf = 100;
-    for (i = 0; i < id->n; i++) {
-        f = &id->f[i];
-        if (strcmp(f->pub.key, key) != 0)
-            continue;
-        nkey++;
-        if (strlen(f->value) == len && memcmp(f->value, val, len) == 0) {
-            if (conf > f->pub.confidence) {
-                char *s = dup_n(source, strlen(source));
-                if (!s) {
-                    id->nomem = 1;
-                    return;
-                }
-                free(f->source);
-                f->source = s;
-                f->pub.source = s;
-                f->pub.confidence = conf;
-                f->pub.offset = off;
-            }
-            return;
-        }
-    }
-    if (nkey >= MAX_PER_KEY)
-        return;
-    if (id->n == id->cap) {
-        size_t cap = id->cap ? id->cap * 2 : 16;
-        struct field *nf = realloc(id->f, cap * sizeof *nf);
-        if (!nf) {
-            id->nomem = 1;
-            return;
-        }
-        id->f = nf;
-        id->cap = cap;
-    }
-    f = &id->f[id->n];
-    memset(f, 0, sizeof *f);
-    f->value = dup_n((const char *)val, len);
-    f->source = dup_n(source, strlen(source));
-    if (!f->value || !f->source) {
-        free(f->value);
-        free(f->source);
-        id->nomem = 1;
-        return;
-    }
-    f->order = key_rank(key);
-    f->pub.key = f->order < NKEYS ? keys[f->order] : "unknown";
-    f->pub.value = f->value;
-    f->pub.source = f->source;
-    f->pub.offset = off;
-    f->pub.confidence = conf;
-    f->seq = id->n;
-    id->n++;
-}
-
 static void adds(ecu_id *id, const char *key, const char *val, unsigned conf, const char *source)
 {
-    ecu__id_add(id, key, (const uint8_t *)val, strlen(val), ECU_ID_NO_OFFSET, conf, source);
-}
-
-static void clear(ecu_id *id)
-{
-    size_t i;
-    for (i = 0; i < id->n; i++) {
-        free(id->f[i].value);
-        free(id->f[i].source);
-    }
-    id->n = 0;
-    id->nomem = 0;
+    ecu__id_text(&id->sink, key, val, ECU_ID_NO_OFFSET, conf, source);
 }
 
 ecu_id *ecu_id_new(void)
@@ -200,46 +72,10 @@ void ecu_id_free(ecu_id *id)
     int k;
     if (!id)
         return;
-    clear(id);
-    free(id->f);
+    ecu__idsink_free(&id->sink);
     for (k = 0; k < C_KINDS; k++)
         free(id->cand[k]);
-    ecu_csum_free(id->cs);
     free(id);
-}
-
-/* ---- value formats ------------------------------------------------------------------------ */
-
-/* Bosch hardware number: 0261/0281 and six digits. */
-static int bosch_hw(const uint8_t *p)
-{
-    return p[0] == '0' && p[1] == '2' && (p[2] == '6' || p[2] == '8') && p[3] == '1' &&
-           all_digits(p + 4, 6);
-}
-
-/* Bosch software number: 1037/1039 (1267/1277 in older Motronic) and six digits. */
-static int bosch_sw(const uint8_t *p)
-{
-    if (!all_digits(p, 10))
-        return 0;
-    if (memcmp(p, "1037555072", 10) == 0) /* TC1793 constant (PSA EDC17), never a SW number */
-        return 0;
-    return memcmp(p, "1037", 4) == 0 || memcmp(p, "1039", 4) == 0 ||
-           memcmp(p, "1267", 4) == 0 || memcmp(p, "1277", 4) == 0;
-}
-
-size_t ecu__id_vag_part(const uint8_t *p, size_t n)
-{
-    size_t i, k = 9;
-    if (n < 9 || !id_digit(p[0]) || !id_alnum(p[1]) || !id_alnum(p[2]) || !all_digits(p + 3, 6))
-        return 0;
-    if (p[3] != '9')
-        return 0;
-    for (i = 0; i < 3 && k < n && id_upper(p[k]); i++)
-        k++;
-    if (k < n && id_alnum(p[k]))
-        return 0;
-    return k;
 }
 
 /* ---- candidate search, 64 bytes a step ------------------------------------------------------
@@ -251,8 +87,8 @@ size_t ecu__id_vag_part(const uint8_t *p, size_t n)
  *   C_NUMBER   a maximal run of ten digits or more, or a lone '0' followed by a space
  *   C_ALNUM17  a maximal run of exactly 17 letters and digits
  *   C_EPK      a slash with two digits before it, and a digit and a slash after it
- *   C_EDC, C_MOTRONIC, C_ME7   the pairs `DC`, `OT` and E2 F6 (bytes 1, 1 and 11 of the
- *              markers `EDC  `, `MOTRONIC` and the ME7 ECUID code pattern)
+ *   C_EDC, C_MOTRONIC   the pairs `DC` and `OT` (byte 1 of the markers `EDC  ` and
+ *              `MOTRONIC`)
  */
 
 /* bits k + s of the 128 bits hi:lo (0 < s < 64) */
@@ -321,8 +157,6 @@ static void add_pairs_at(ecu_id *id, const uint8_t *d, size_t k)
         add_cand(id, C_EDC, k);
     else if (d[k] == 'O' && d[k + 1] == 'T')
         add_cand(id, C_MOTRONIC, k);
-    else if (d[k] == 0xE2 && d[k + 1] == 0xF6)
-        add_cand(id, C_ME7, k);
 }
 
 #ifdef __SSE2__
@@ -365,8 +199,7 @@ static ID_INLINE void classify16(const uint8_t *p, struct cls *c, unsigned k)
     /* x | 0x20 is a lower-case letter exactly when x is a letter */
     __m128i lt = in_range16(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25);
     __m128i pr = _mm_or_si128(_mm_or_si128(pair16(x, y, '0', ' '), pair16(x, y, 'D', 'C')),
-                              _mm_or_si128(pair16(x, y, 'O', 'T'),
-                                           pair16(x, y, (char)0xE2, (char)0xF6)));
+                              pair16(x, y, 'O', 'T'));
     c->digit |= mask16(dg) << (16 * k);
     c->alnum |= mask16(_mm_or_si128(dg, lt)) << (16 * k);
     c->pair |= mask16(pr) << (16 * k);
@@ -552,83 +385,9 @@ static void scan_vin(ecu_id *id, const uint8_t *d, size_t n)
                          (char)d[s + 8], chk);
                 conf = 40;
             }
-            ecu__id_add(id, "vin", d + s, 17, s, conf, src);
+            ecu__id_add(&id->sink, "vin", d + s, 17, s, conf, src);
             found++;
         }
-    }
-}
-
-/* ---- Bosch ME7: the ECUID table ------------------------------------------------------------- */
-
-/* The string of descriptor @p k of the table at @p t (file offset); 0 when unusable. */
-static int me7_desc(const uint8_t *d, size_t n, uint64_t t, unsigned k, uint64_t *off, size_t *len)
-{
-    uint64_t o = t + 6u * k, a;
-    size_t l, i;
-    if (o > n || n - o < 6 || d[o] != 6)
-        return 0;
-    l = d[o + 1];
-    a = (uint64_t)ecu__rd16(d, n, o + 4, 0) << 14 | ecu__rd16(d, n, o + 2, 0);
-    if (a <= ME7_BASE || a - ME7_BASE > n || n - (a - ME7_BASE) < l || !l)
-        return 0;
-    a -= ME7_BASE;
-    for (i = 0; i < l && d[a + i]; i++) /* strings end at their length or a NUL */
-        ;
-    *off = a;
-    *len = i;
-    return 1;
-}
-
-static void scan_me7_ecuid(ecu_id *id, const uint8_t *d, size_t n)
-{
-    static const uint8_t pat[16] = {0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x00, 0x02,
-                                    0xF6, 0xF4, 0x40, 0xE2, 0xF6, 0xF5, 0x40, 0xE2};
-    static const uint8_t msk[16] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF,
-                                    0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF, 0xF0, 0xFF};
-    static const struct {
-        unsigned k;
-        const char *key;
-    } ent[] = {{2, "hw_number"}, {4, "sw_number"}, {10, "part_number"}, {11, "sw_version"},
-               {19, "engine"}};
-    uint64_t tables[4];
-    size_t nt = 0, i, j, c = 0, e2;
-    /* the pattern holds E2 F6 at byte 11 */
-    while ((e2 = next_cand(id, C_ME7, &c, 11, n)) < n) {
-        size_t at = e2 - 11;
-        const uint8_t *p = d + at;
-        int ok = (at & 1) == 0 && n - at >= 16;
-        c++;
-        for (j = 0; ok && j < 16; j++)
-            ok = (p[j] & msk[j]) == pat[j];
-        if (ok && nt < 4) {
-            uint32_t lo = ecu__rd16(d, n, at + 2, 0), hi = ecu__rd16(d, n, at + 6, 0);
-            uint64_t a = (uint64_t)hi << 14 | lo;
-            if (a > ME7_BASE && a - ME7_BASE < n)
-                tables[nt++] = a - ME7_BASE;
-        }
-    }
-    for (i = 0; i < nt; i++) {
-        uint64_t off;
-        size_t len;
-        if (!me7_desc(d, n, tables[i], 2, &off, &len))
-            continue; /* the other table (the first entries are not strings) */
-        for (j = 0; j < sizeof ent / sizeof ent[0]; j++) {
-            char src[64];
-            unsigned conf = 95;
-            const uint8_t *v;
-            if (!me7_desc(d, n, tables[i], ent[j].k, &off, &len))
-                continue;
-            v = d + off;
-            snprintf(src, sizeof src, "ME7 ECUID table entry %u", ent[j].k);
-            if (ent[j].k == 2 && !(len == 10 && bosch_hw(v)))
-                conf = 50;
-            else if (ent[j].k == 4 && !(len == 10 && bosch_sw(v)))
-                conf = 50;
-            else if (ent[j].k == 10 && !ecu__id_vag_part(v, len))
-                conf = 60;
-            ecu__id_add(id, ent[j].key, v, len, off, conf, src);
-        }
-        break;
     }
 }
 
@@ -665,8 +424,8 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
                 if (d[z - 1] != '/' && z - r >= 8 && r > s && d[r - 1] == '/')
                     z = r;
             }
-            ecu__id_add(id, "epk", d + s, z - s, s, 85, "EPK/DAMOS descriptor string");
-            ecu__id_add(id, "ecu_type", d + t, tlen, t, 80, "third part of the EPK");
+            ecu__id_add(&id->sink, "epk", d + s, z - s, s, 85, "EPK/DAMOS descriptor string");
+            ecu__id_add(&id->sink, "ecu_type", d + t, tlen, t, 80, "third part of the EPK");
             found++;
             p = d + z;
         }
@@ -674,50 +433,6 @@ static void scan_epk(ecu_id *id, const uint8_t *d, size_t n)
 }
 
 /* ---- Bosch hardware and software numbers ---------------------------------------------------- */
-
-/*
- * Bosch numbers inside a run of @p len digits (@p v; reversed when @p rev, the run then ends
- * at @p s + @p len in the image): a run of exactly ten is one number, a hardware number
- * followed by a software number is a pair (also when more digits surround them: M3.8.x
- * `D06` + HW + SW + `56/1/...`, EDC17 SW + more digits); other numbers inside a longer run
- * get a lower confidence.
- */
-static void numbers_in_run(ecu_id *id, const uint8_t *v, size_t len, size_t s, int rev)
-{
-    static const char *const src[2][3] = {
-        {"Bosch HW and SW numbers back to back", "Bosch hardware number",
-         "Bosch software number"},
-        {"Bosch HW and SW numbers, digits reversed (M1.x/M3.x)",
-         "Bosch hardware number, digits reversed (M1.x/M3.x)",
-         "Bosch software number, digits reversed (M1.x/M3.x)"}};
-    size_t k = 0;
-#define AT(k) ((uint64_t)(rev ? s + len - (k) - 10 : s + (k)))
-    while (k + 10 <= len) {
-        int hw = bosch_hw(v + k), sw = !hw && bosch_sw(v + k);
-        if (!hw && !sw) {
-            k++;
-            continue;
-        }
-        if (rev && sw && k + 20 <= len && bosch_hw(v + k + 10)) {
-            /* reversed, a HW+SW pair reads SW then HW */
-            ecu__id_add(id, "sw_number", v + k, 10, AT(k), 80, src[1][0]);
-            ecu__id_add(id, "hw_number", v + k + 10, 10, AT(k + 10), 80, src[1][0]);
-            k += 20;
-            continue;
-        }
-        if (hw && k + 20 <= len && bosch_sw(v + k + 10)) {
-            unsigned conf = len == 20 ? 90 : 80;
-            ecu__id_add(id, "hw_number", v + k, 10, AT(k), conf, src[rev][0]);
-            ecu__id_add(id, "sw_number", v + k + 10, 10, AT(k + 10), conf, src[rev][0]);
-            k += 20;
-            continue;
-        }
-        ecu__id_add(id, hw ? "hw_number" : "sw_number", v + k, 10, AT(k),
-            rev ? 70 : len == 10 ? 60 : k == 0 ? 55 : 50, src[rev][hw ? 1 : 2]);
-        k += 10;
-    }
-#undef AT
-}
 
 /*
  * Runs of digits, and the pair of a hardware and a software number separated by one NUL or
@@ -733,19 +448,19 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
         for (e = s; e < n && id_digit(d[e]); e++)
             ;
         i = e;
-        if (e - s >= 10 && n - e > 11 && (d[e] == 0 || d[e] == ' ') && bosch_hw(d + e - 10) &&
-            bosch_sw(d + e + 1) && !id_digit(d[e + 11])) {
+        if (e - s >= 10 && n - e > 11 && (d[e] == 0 || d[e] == ' ') && ecu__bosch_hw(d + e - 10) &&
+            ecu__bosch_sw(d + e + 1) && !id_digit(d[e + 11])) {
             /* a hardware number ending the run, a NUL or space, a software number */
             unsigned conf = e - s == 10 ? 90 : 85;
             if (e - s > 10)
-                numbers_in_run(id, d + s, e - s - 10, s, 0);
-            ecu__id_add(id, "hw_number", d + e - 10, 10, e - 10, conf,
+                ecu__bosch_numbers_in_run(&id->sink, d + s, e - s - 10, s, 0);
+            ecu__id_add(&id->sink, "hw_number", d + e - 10, 10, e - 10, conf,
                 "Bosch HW and SW numbers back to back");
-            ecu__id_add(id, "sw_number", d + e + 1, 10, e + 1, conf,
+            ecu__id_add(&id->sink, "sw_number", d + e + 1, 10, e + 1, conf,
                 "Bosch HW and SW numbers back to back");
             i = e + 11;
         } else if (e - s >= 10) {
-            numbers_in_run(id, d + s, e - s, s, 0);
+            ecu__bosch_numbers_in_run(&id->sink, d + s, e - s, s, 0);
         } else if (e - s == 1 && d[s] == '0' && n - s >= 13 && d[s + 1] == ' ' &&
                    d[s + 5] == ' ' && d[s + 9] == ' ' && all_digits(d + s + 2, 3) &&
                    all_digits(d + s + 6, 3) && all_digits(d + s + 10, 3) &&
@@ -756,70 +471,34 @@ static void scan_numbers(ecu_id *id, const uint8_t *d, size_t n)
             memcpy(v + 1, d + s + 2, 3);
             memcpy(v + 4, d + s + 6, 3);
             memcpy(v + 7, d + s + 10, 3);
-            if (bosch_hw(v))
-                ecu__id_add(id, "hw_number", v, 10, s, 75, "Bosch hardware number, spaced");
+            if (ecu__bosch_hw(v))
+                ecu__id_add(&id->sink, "hw_number", v, 10, s, 75, "Bosch hardware number, spaced");
         }
     }
 }
 
-/*
- * Older Motronic (M1.x, M3.x): numbers stored with their digits reversed, in the last 2 KiB
- * of images up to 256 KiB, anywhere in images up to 64 KiB (M1.x keeps them at 0x1F02 of
- * 32 KiB).
- */
-static void scan_reversed(ecu_id *id, const uint8_t *d, size_t n)
-{
-    size_t i = n > 0x10000 ? n - 2048 : 0;
-    if (n > 0x40000)
-        return;
-    while (i < n) {
-        size_t s, e, k;
-        uint8_t v[2048];
-        if (!id_digit(d[i])) {
-            i++;
-            continue;
-        }
-        s = i;
-        for (e = s; e < n && id_digit(d[e]); e++)
-            ;
-        i = e;
-        if (e - s < 10 || e - s > sizeof v)
-            continue;
-        for (k = 0; k < e - s; k++)
-            v[k] = d[e - 1 - k];
-        numbers_in_run(id, v, e - s, s, 1);
-    }
-}
-
-/* EDC15: `TSW V...` at 0x8000; the VAG ident label around the `EDC  ` marker. */
+/* The VAG ident label around the `EDC  ` marker (EDC15, EDC17). */
 static void scan_edc(ecu_id *id, const uint8_t *d, size_t n)
 {
     const uint8_t *p = d, *end = d + n;
     size_t found = 0, c = 0;
-    if (n >= 0x8000 + 9 && memcmp(d + 0x8000, "TSW V", 5) == 0 && id_digit(d[0x8005]) &&
-        d[0x8006] == '.' && id_digit(d[0x8007])) {
-        size_t e;
-        for (e = 0x8000; e < n && e - 0x8000 < 40 && id_print(d[e]); e++)
-            ;
-        ecu__id_add(id, "descriptor", d + 0x8000, e - 0x8000, 0x8000, 80, "EDC15 TSW string at 0x8000");
-    }
     while (found < MAX_PER_KEY &&
            (p = d + next_marker(id, C_EDC, &c, d, n, (size_t)(p - d), "EDC  ", 5, 1)) < end) {
         size_t m = (size_t)(p - d), k;
         p += 5;
-        if (m >= 20 && (k = ecu__id_vag_part(d + m - 20, 12)) != 0) {
-            ecu__id_add(id, "part_number", d + m - 20, k, m - 20, 85, "VAG ident label before `EDC  `");
+        if (m >= 20 && (k = ecu__vag_part(d + m - 20, 12)) != 0) {
+            ecu__id_add(&id->sink, "part_number", d + m - 20, k, m - 20, 85, "VAG ident label before `EDC  `");
             found++;
         }
         /* `EDC  SG  1541 ...`: the VAG software version; a Bosch software number right
            after the marker (EDC17 labels) */
         if (n - m >= 14 && d[m + 8] == ' ' && id_alnum(d[m + 9]) && id_alnum(d[m + 10]) &&
             id_alnum(d[m + 11]) && id_alnum(d[m + 12]) && d[m + 13] == ' ')
-            ecu__id_add(id, "sw_version", d + m + 9, 4, m + 9, 75, "VAG ident label after `EDC  `");
-        if (n - m >= 16 && bosch_sw(d + m + 5) && !id_digit(d[m + 15]))
-            ecu__id_add(id, "sw_number", d + m + 5, 10, m + 5, 85, "VAG ident label after `EDC  `");
-        if (n - m >= 34 && bosch_hw(d + m + 23) && !id_digit(d[m + 33]))
-            ecu__id_add(id, "hw_number", d + m + 23, 10, m + 23, 85, "VAG ident label after `EDC  `");
+            ecu__id_add(&id->sink, "sw_version", d + m + 9, 4, m + 9, 75, "VAG ident label after `EDC  `");
+        if (n - m >= 16 && ecu__bosch_sw(d + m + 5) && !id_digit(d[m + 15]))
+            ecu__id_add(&id->sink, "sw_number", d + m + 5, 10, m + 5, 85, "VAG ident label after `EDC  `");
+        if (n - m >= 34 && ecu__bosch_hw(d + m + 23) && !id_digit(d[m + 33]))
+            ecu__id_add(&id->sink, "hw_number", d + m + 23, 10, m + 23, 85, "VAG ident label after `EDC  `");
     }
 }
 
@@ -836,7 +515,7 @@ static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
                end) {
         size_t m = (size_t)(p - d), k, j;
         p += 8;
-        if (m < 12 || (k = ecu__id_vag_part(d + m - 12, 12)) == 0 || n - m < 25)
+        if (m < 12 || (k = ecu__vag_part(d + m - 12, 12)) == 0 || n - m < 25)
             continue;
         for (j = m - 12 + k; j < m; j++)
             if (d[j] != ' ')
@@ -844,26 +523,11 @@ static void scan_motronic_label(ecu_id *id, const uint8_t *d, size_t n)
         if (j != m)
             continue;
         found++;
-        ecu__id_add(id, "part_number", d + m - 12, k, m - 12, 80, "VAG ident label (MOTRONIC)");
+        ecu__id_add(&id->sink, "part_number", d + m - 12, k, m - 12, 80, "VAG ident label (MOTRONIC)");
         for (j = 0; j < 4 && id_alnum(d[m + 20 + j]); j++)
             ;
         if (j == 4 && !id_alnum(d[m + 24]))
-            ecu__id_add(id, "sw_version", d + m + 20, 4, m + 20, 80, "VAG ident label (MOTRONIC)");
-    }
-}
-
-/* EDC16: software number at active_start+0x10 when `DE CA FE` is at active_start+0x3D. */
-static void scan_edc16(ecu_id *id, const uint8_t *d, size_t n)
-{
-    static const uint32_t starts[] = {0, 0x40000, 0xC0000, 0xD0000, 0xE0000, 0x1C0000};
-    size_t i;
-    for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
-        uint64_t a = starts[i];
-        if (a + 0x40 > n || memcmp(d + a + 0x3D, "\xDE\xCA\xFE", 3) != 0)
-            continue;
-        if (bosch_sw(d + a + 0x10))
-            ecu__id_add(id, "sw_number", d + a + 0x10, 10, a + 0x10, 95,
-                "EDC16 software number at active start + 0x10");
+            ecu__id_add(&id->sink, "sw_version", d + m + 20, 4, m + 20, 80, "VAG ident label (MOTRONIC)");
     }
 }
 
@@ -871,7 +535,7 @@ static void scan_edc16(ecu_id *id, const uint8_t *d, size_t n)
 
 static int cmp_field(const void *a, const void *b)
 {
-    const struct field *x = a, *y = b;
+    const struct ecu__idfield *x = a, *y = b;
     if (x->order != y->order)
         return x->order < y->order ? -1 : 1;
     if (x->pub.confidence != y->pub.confidence)
@@ -879,66 +543,79 @@ static int cmp_field(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The identification of the families: the claiming family's own, or for an image no family
+   claims the identify_unclaimed of every family that has one (each function once). */
+static void family_fields(ecu_id *id, const struct ecu__probe *p, const uint8_t *d, size_t n)
+{
+    size_t i, k;
+    if (p->family) {
+        if (p->family->identify)
+            p->family->identify(d, n, &id->sink);
+        return;
+    }
+    if (p->ambiguous)
+        return;
+    for (i = 0; i < ecu__nfamilies; i++) {
+        family_identify_fn f = ecu__families[i]->identify_unclaimed;
+        if (!f)
+            continue;
+        for (k = 0; k < i && ecu__families[k]->identify_unclaimed != f; k++)
+            ;
+        if (k == i)
+            f(d, n, &id->sink);
+    }
+}
+
 int ecu_id_analyze(ecu_id *id, const uint8_t *data, size_t size)
 {
+    struct ecu__probe p;
     const ecu_family_info *fam = NULL;
     if (!id || (!data && size))
         return ECU_ERR_INVALID;
-    clear(id);
-    if (!id->cs && !(id->cs = ecu_csum_new()))
-        return ECU_ERR_NOMEM;
+    ecu__idsink_clear(&id->sink);
+    id->nomem = 0;
     if (size) {
-        int rc = ecu__csum_detect(id->cs, data, size); /* the family only: no verification */
-        if (rc != ECU_OK)
-            return rc;
-        fam = ecu_csum_family(id->cs);
+        ecu__probe(data, size, &p); /* the family only: no verification */
+        fam = p.family ? &p.family->info : NULL;
     }
     if (fam) {
-        unsigned score = ecu_csum_score(id->cs);
-        adds(id, "manufacturer", fam->manufacturer, score, "checksum family detection");
-        adds(id, "family", fam->name, score, "checksum family detection");
-    } else if (size && ecu_csum_verdict(id->cs) == ECU_VERDICT_AMBIGUOUS) {
+        adds(id, "manufacturer", fam->manufacturer, p.score, "checksum family detection");
+        adds(id, "family", fam->name, p.score, "checksum family detection");
+    } else if (size && p.ambiguous) {
         /* tied families: each is a candidate, none is sure */
         size_t i;
-        for (i = 0; i < ecu_csum_candidate_count(id->cs); i++) {
-            unsigned score = 0;
-            const ecu_family_info *c = ecu_csum_candidate_at(id->cs, i, &score);
-            if (c)
-                adds(id, "family", c->name, score / 2,
-                     "checksum family detection (ambiguous)");
-        }
+        for (i = 0; i < p.ncand; i++)
+            adds(id, "family", p.cand[i].f->info.name, p.cand[i].score / 2,
+                 "checksum family detection (ambiguous)");
     }
     if (size) {
+        family_fields(id, &p, data, size);
         find_candidates(id, data, size);
-        scan_me7_ecuid(id, data, size);
-        scan_edc16(id, data, size);
         scan_edc(id, data, size);
         scan_motronic_label(id, data, size);
         scan_epk(id, data, size);
         scan_numbers(id, data, size);
-        scan_reversed(id, data, size);
         scan_vin(id, data, size);
-        ecu__id_others(id, id->cs, data, size); /* other makers: lib/id_others.c */
     }
     if (!fam && (ecu_id_get(id, "hw_number") || ecu_id_get(id, "sw_number")))
         adds(id, "manufacturer", "Bosch", 60, "Bosch hardware/software number format");
-    if (id->nomem) {
-        clear(id);
+    if (id->nomem || id->sink.nomem) {
+        ecu__idsink_clear(&id->sink);
         return ECU_ERR_NOMEM;
     }
-    if (id->n > 1)
-        qsort(id->f, id->n, sizeof *id->f, cmp_field);
+    if (id->sink.n > 1)
+        qsort(id->sink.f, id->sink.n, sizeof *id->sink.f, cmp_field);
     return ECU_OK;
 }
 
 size_t ecu_id_field_count(const ecu_id *id)
 {
-    return id ? id->n : 0;
+    return id ? id->sink.n : 0;
 }
 
 const ecu_id_field *ecu_id_field_at(const ecu_id *id, size_t i)
 {
-    return id && i < id->n ? &id->f[i].pub : NULL;
+    return id && i < id->sink.n ? &id->sink.f[i].pub : NULL;
 }
 
 const ecu_id_field *ecu_id_get(const ecu_id *id, const char *key)
@@ -947,10 +624,10 @@ const ecu_id_field *ecu_id_get(const ecu_id *id, const char *key)
     const ecu_id_field *best = NULL;
     if (!id || !key)
         return NULL;
-    for (i = 0; i < id->n; i++)
-        if (strcmp(id->f[i].pub.key, key) == 0 &&
-            (!best || id->f[i].pub.confidence > best->confidence))
-            best = &id->f[i].pub;
+    for (i = 0; i < id->sink.n; i++)
+        if (strcmp(id->sink.f[i].pub.key, key) == 0 &&
+            (!best || id->sink.f[i].pub.confidence > best->confidence))
+            best = &id->sink.f[i].pub;
     return best;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * User-defined checksum layouts (ecu-layout(5)): a line-based text that lists checksum blocks
- * with the vocabulary of the built-in families (lib/family_private.h, struct blk), parsed into
+ * with the vocabulary of the built-in families (lib/core/blk.h, struct blk), parsed into
  * the same blocks. Every error names its line and column.
  */
 #include "layout_private.h"

@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 #include "ecu/layout.h"
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
 
 /* A deep copy of a parsed layout, or NULL (memory, or nothing parsed). */
 ecu_layout *ecu__layout_dup(const ecu_layout *l);

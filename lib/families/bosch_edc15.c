@@ -48,7 +48,10 @@
  * "TSW" at 0x8000 (80), a "TSW Vd.dd" string elsewhere (60), or a Bosch software number
  * "1037" + 6 digits with no EDC16/EDC17/ME7 string (55, openremap's fallback).
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -297,6 +300,18 @@ static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *v
     return good >= MIN_MATCHES;
 }
 
+/* The `TSW V...` descriptor string at 0x8000, printable, at most 40 characters
+   (openremap-core bosch/edc15/patterns.py); also looked for in images no family claims. */
+static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t e;
+    if (!tsw_at(d, n, 0x8000))
+        return;
+    for (e = 0x8000; e < n && e - 0x8000 < 40 && id_print(d[e]); e++)
+        ;
+    ecu__id_put(out, d, n, "descriptor", 0x8000, e - 0x8000, 80, "EDC15 TSW string at 0x8000");
+}
+
 const struct family ecu__family_bosch_edc15 = {
     .info = {
         .name = "bosch-edc15",
@@ -313,6 +328,8 @@ const struct family ecu__family_bosch_edc15 = {
     .min_size = 0x40000,
     .max_size = 0x80000,
     .detect = detect,
+    .identify_unclaimed = identify,
+    .identify = identify,
     .layout = layout,
     .accept = accept,
 };

@@ -26,7 +26,11 @@
  * padded digest, so kw1281test's 33-byte "digest" (the integer cube root of the padded MD5, a
  * signature forgery for ECUs that accept it) is neither verified nor written here.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "idformat.h"
+#include "idsink.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -98,9 +102,20 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
     return nr;
 }
 
+/* The starts of the active area whose `DE CA FE` at +0x3D marks an EDC16 image
+   (openremap-core bosch/edc16/patterns.py). Identification reads them in this order;
+   detection names the first marked one above 0, and the one at 0 only when no other is. */
+static const uint64_t active[] = {0, 0x40000, 0xC0000, 0xD0000, 0xE0000, 0x1C0000};
+#define NACTIVE (sizeof active / sizeof active[0])
+
+/* Whether `DE CA FE` lies at active area start @p a + 0x3D. */
+static int decafe_at(const uint8_t *d, size_t n, uint64_t a)
+{
+    return a + 0x40 <= n && memcmp(d + a + 0x3D, "\xDE\xCA\xFE", 3) == 0;
+}
+
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    static const uint64_t active[] = {0x40000, 0xC0000, 0xD0000, 0xE0000, 0x1C0000, 0};
     struct region r[MAX_REGIONS];
     uint64_t base = 0;
     size_t nr = find_regions(d, n, r, &base), i;
@@ -110,10 +125,10 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
         return 90;
     }
     /* no usable descriptor: the EDC16 marker alone names the family */
-    for (i = 0; i < sizeof active / sizeof active[0]; i++) {
-        uint64_t a = active[i] + 0x3D;
-        if (a + 3 <= n && d[a] == 0xDE && d[a + 1] == 0xCA && d[a + 2] == 0xFE) {
-            snprintf(ev, evsz, "DE CA FE at 0x%llX, no region descriptor", (unsigned long long)a);
+    for (i = 1; i <= NACTIVE; i++) {
+        if (decafe_at(d, n, active[i % NACTIVE])) {
+            snprintf(ev, evsz, "DE CA FE at 0x%llX, no region descriptor",
+                     (unsigned long long)(active[i % NACTIVE] + 0x3D));
             return 60;
         }
     }
@@ -147,6 +162,17 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The software number at active area start + 0x10 of every area marked `DE CA FE`
+   (openremap-core bosch/edc16/patterns.py). */
+static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t i;
+    for (i = 0; i < NACTIVE; i++)
+        if (decafe_at(d, n, active[i]) && ecu__bosch_sw(d + active[i] + 0x10))
+            ecu__id_put(out, d, n, "sw_number", active[i] + 0x10, 10, 95,
+                        "EDC16 software number at active start + 0x10");
+}
+
 const struct family ecu__family_bosch_edc16 = {
     .info = {
         .name = "bosch-edc16",
@@ -160,5 +186,6 @@ const struct family ecu__family_bosch_edc16 = {
     .min_size = 0x10000,
     .max_size = 0x400000,
     .detect = detect,
+    .identify = identify,
     .layout = layout,
 };

@@ -31,7 +31,9 @@
  * - A block whose stored checksum and adjust words are both blank fill (FFFFFFFF or
  *   AFAFAFAF) was never finalised and has nothing to check.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <string.h>

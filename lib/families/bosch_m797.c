@@ -22,7 +22,10 @@
  * family (no layout). A record of the table whose range is not in the image is a bad block,
  * never corrected.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/c167.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -170,6 +173,7 @@ const struct family ecu__family_bosch_m797 = {
     .min_size = 0x80000,
     .max_size = 0x80000,
     .detect = detect_hyundai,
+    .identify = ecu__c167_ecuid,
     .layout = layout_hyundai,
 };
 
@@ -186,5 +190,6 @@ const struct family ecu__family_bosch_m797_china = {
     .min_size = 0x100000,
     .max_size = 0x100000,
     .detect = detect_china,
+    .identify = ecu__c167_ecuid,
     .layout = layout_china,
 };

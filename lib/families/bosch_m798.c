@@ -26,7 +26,10 @@
  * mapped the same way here. Without both code occurrences the program-pages sum is not
  * checked (as in the source); a range or slot outside the file makes it a bad block.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/c167.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -156,5 +159,6 @@ const struct family ecu__family_bosch_m798 = {
     .min_size = 0xC0000,
     .max_size = 0xD0000,
     .detect = detect,
+    .identify = ecu__c167_ecuid,
     .layout = layout,
 };

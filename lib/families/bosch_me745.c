@@ -23,7 +23,10 @@
  * Choices made here: the source aborts when the multipoint table is missing; so does this
  * family (no layout). A record whose range is not in the file is a bad block, never corrected.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/c167.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -143,5 +146,6 @@ const struct family ecu__family_bosch_me745 = {
     .min_size = SIZE,
     .max_size = SIZE,
     .detect = detect,
+    .identify = ecu__c167_ecuid,
     .layout = layout,
 };

@@ -59,7 +59,11 @@
  * Not checked: the 1 MiB files with an erased top half but for their last 32 bytes (ME7Sum's
  * fallback main data blocks for them).
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "text.h"
+#include "kits/c167.h"
 #include "md5_private.h"
 
 #include <stdarg.h>
@@ -71,7 +75,7 @@
 #include <emmintrin.h>
 #endif
 
-#define BASE 0x800000u
+#define BASE ECU_C167_FLASH
 #define ROMSYS 0x8000u
 #define K512 0x80000u
 #define M1 0x100000u
@@ -241,7 +245,7 @@ static unsigned find_addr(const uint8_t *d, size_t len, const struct seg_loads *
     size_t i, k = seg_load_in(needle, mask, nlen), next = 0;
     unsigned found = 0;
     for (;;) {
-        uint32_t lo, hi, addr;
+        uint64_t off;
         if (k < nlen && L) { /* the indexed places, in ascending order */
             i = SIZE_MAX;
             while (next < L->n) {
@@ -257,13 +261,12 @@ static unsigned find_addr(const uint8_t *d, size_t len, const struct seg_loads *
         }
         if (i == SIZE_MAX)
             break;
-        lo = ecu__rd16(d, len, i + 2 * wlo, 0);
-        hi = ecu__rd16(d, len, i + 2 * whi, 0);
-        addr = hi & 0xFE00u ? hi << 14 | lo : hi << 16 | lo;
-        if (addr <= BASE || addr - BASE >= len)
+        if (!ecu__c167_flash_off(ecu__c167_addr(ecu__rd16(d, len, i + 2 * whi, 0),
+                                                ecu__rd16(d, len, i + 2 * wlo, 0)),
+                                 len, &off))
             continue;
         if (found < max)
-            out[found] = addr - BASE;
+            out[found] = (uint32_t)off;
         if (where)
             *where = i;
         found++;
@@ -914,5 +917,7 @@ const struct family ecu__family_bosch_me7_vag = {
     .min_size = K512,
     .max_size = M1,
     .detect = detect,
+    .identify_unclaimed = ecu__c167_ecuid,
+    .identify = ecu__c167_ecuid,
     .layout = layout,
 };

@@ -14,7 +14,10 @@
  * end of the table.
  * Detection wants at least 8 records whose value is stored with its complement.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/c167.h"
 
 #include <stdio.h>
 
@@ -69,5 +72,6 @@ const struct family ecu__family_bosch_me7_volvo = {
     .min_size = 0x80000,
     .max_size = 0x100000,
     .detect = detect,
+    .identify = ecu__c167_ecuid,
     .layout = layout,
 };

@@ -39,7 +39,11 @@
  *   Claimed on a DAMOS tag "NN/1/M3." or "NN/1/M5." (or "MOTRONIC M") in the ident at
  *   0xBF06-0xBF7F, with S found.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "idformat.h"
+#include "idsink.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +105,37 @@ static int reversed_hw_at(const uint8_t *d, size_t n, size_t at, char hw[11])
     hw[10] = '\0';
     return memcmp(hw, "0261", 4) == 0;
 }
+
+/*
+ * Older Motronic (M1.x, M3.x): numbers stored with their digits reversed, in the last 2 KiB
+ * of images up to 256 KiB, anywhere in images up to 64 KiB (M1.x keeps them at 0x1F02 of
+ * 32 KiB). The identification of every family of this file, and of the images no family
+ * claims.
+ */
+static void reversed_numbers(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t i = n > 0x10000 ? n - 2048 : 0;
+    if (n > 0x40000)
+        return;
+    while (i < n) {
+        size_t s, e, k;
+        uint8_t v[2048];
+        if (!is_digit(d[i])) {
+            i++;
+            continue;
+        }
+        s = i;
+        for (e = s; e < n && is_digit(d[e]); e++)
+            ;
+        i = e;
+        if (e - s < 10 || e - s > sizeof v)
+            continue;
+        for (k = 0; k < e - s; k++)
+            v[k] = d[e - 1 - k];
+        ecu__bosch_numbers_in_run(out, v, e - s, s, 1);
+    }
+}
+
 
 /* Where the image holds @p hw (ten digits) with its digits reversed, or -1. */
 static long find_reversed(const uint8_t *d, size_t n, const char *hw)
@@ -186,6 +221,8 @@ const struct family ecu__family_bosch_m1x_bmw = {
     .min_size = M1_SIZE,
     .max_size = M1_SIZE,
     .detect = m1_detect,
+    .identify_unclaimed = reversed_numbers,
+    .identify = reversed_numbers,
     .layout = m1_layout,
 };
 
@@ -276,6 +313,8 @@ const struct family ecu__family_bosch_dme_bmw = {
     .min_size = 0x8000,
     .max_size = 0x10000,
     .detect = dme_detect,
+    .identify_unclaimed = reversed_numbers,
+    .identify = reversed_numbers,
     .layout = dme_layout,
 };
 
@@ -366,6 +405,8 @@ const struct family ecu__family_bosch_m43_volvo = {
     .min_size = 0x10000,
     .max_size = 0x10000,
     .detect = m43_detect,
+    .identify_unclaimed = reversed_numbers,
+    .identify = reversed_numbers,
     .layout = m43_layout,
 };
 
@@ -382,6 +423,8 @@ const struct family ecu__family_bosch_m44_volvo = {
     .min_size = 0x20000,
     .max_size = 0x20000,
     .detect = m44_detect,
+    .identify_unclaimed = reversed_numbers,
+    .identify = reversed_numbers,
     .layout = m44_layout,
 };
 
@@ -464,5 +507,7 @@ const struct family ecu__family_bosch_m3x_m5x = {
     .min_size = 0x20000,
     .max_size = 0x40000,
     .detect = m35_detect,
+    .identify_unclaimed = reversed_numbers,
+    .identify = reversed_numbers,
     .layout = m35_layout,
 };

@@ -62,12 +62,15 @@
  * header, its ranges relative to the start of its first range. Claimed on the DevMode hook code
  * (TC1782 or TC1791) together with a CRC1 header that fits one of the two bases.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "idformat.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ident_util.h"
+#include "text.h"
 
 #define MAX_RANGES 16
 #define CRC_POLY 0x04C11DB7u
@@ -395,7 +398,19 @@ static int simos_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return err;
 }
 
-int ecu__simos_ids(const uint8_t *d, size_t n, struct ecu__simos_ids *out)
+/* The project-ID places of a Simos generation, in block order (the CAL block last). */
+struct simos_ids {
+    const char *name;          /* the generation ("Simos18.1") */
+    size_t nb;
+    const char *block[5];      /* block names ("CBOOT", ..., "CAL") */
+    uint64_t id_at[5];         /* file offsets of the project IDs */
+    size_t id_len[5];
+    uint64_t cal;              /* file offset of the CAL block */
+};
+
+/* The generation of the image's size whose project-ID prefix the most blocks carry (the first
+   such in the family's table): 1 with @p out filled, 0 when no block carries one. */
+static int simos_ids(const uint8_t *d, size_t n, struct simos_ids *out)
 {
     const struct variant *v = find_variant(d, n, 1, NULL, NULL);
     size_t i;
@@ -410,6 +425,32 @@ int ecu__simos_ids(const uint8_t *d, size_t n, struct ecu__simos_ids *out)
     }
     out->cal = v->b[v->nb - 1].off;
     return 1;
+}
+
+static void simos_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    struct simos_ids best;
+    size_t k;
+    if (!simos_ids(d, n, &best))
+        return;
+    ecu__id_text(out, "ecu_type", best.name, ECU_ID_NO_OFFSET, 70, "Simos project-ID prefix");
+    for (k = 0; k < best.nb; k++) {
+        int cal = strcmp(best.block[k], "CAL") == 0;
+        char src[64];
+        if (!id_all(d, n, best.id_at[k], best.id_len[k], id_alnum))
+            continue;
+        snprintf(src, sizeof src, "Simos project ID of the %s block", best.block[k]);
+        ecu__id_put(out, d, n, "sw_version", best.id_at[k], best.id_len[k], cal ? 90 : 70, src);
+    }
+    /* the box code: 12 bytes at CAL+0x60 (a VAG part number, padded with spaces) */
+    if (id_all(d, n, best.cal + 0x60, 12, id_print)) {
+        size_t len = ecu__vag_part_at(d, n, best.cal + 0x60);
+        if (len)
+            ecu__id_put(out, d, n, "part_number", best.cal + 0x60, len, 85, "Simos box code at CAL+0x60");
+        else
+            ecu__id_put(out, d, n, "part_number", best.cal + 0x60, 12, 50,
+                "Simos box code at CAL+0x60 (not a VAG part number)");
+    }
 }
 
 const struct family ecu__family_continental_simos = {
@@ -430,6 +471,7 @@ const struct family ecu__family_continental_simos = {
     .min_size = 0x200000,
     .max_size = 0x400000,
     .detect = simos_detect,
+    .identify = simos_identify,
     .layout = simos_layout,
 };
 
@@ -439,6 +481,17 @@ const struct family ecu__family_continental_simos = {
 static const uint8_t devmode[18] = {0xBB, 0x50, 0x05, 0x20, 0x91, 0x00, 0x00, 0xF8, 0x02,
                                     0x2F, 0xD9, 0xFF, 0x00, 0x01, 0x82, 0x00, 0x3C, 0x05};
 static const uint32_t sim2k_bases[] = {0x80010000, 0x80020000};
+
+/* The CPU of the DevMode code found at @p hit: the two words after it are swapped in the
+   TC1791 form; NULL when they are neither form. */
+static const char *sim2k_cpu(const uint8_t *d, size_t n, const uint8_t *hit)
+{
+    if ((size_t)(hit - d) + 22 > n)
+        return NULL;
+    return !memcmp(hit + 18, "\xC2\x10\x04\xF1", 4)   ? "TC1782"
+           : !memcmp(hit + 18, "\x04\xF1\xC2\x10", 4) ? "TC1791"
+                                                    : NULL;
+}
 
 /* The CBOOT base whose CRC1 header fits the image, or 0. */
 static uint32_t sim2k_base(const uint8_t *d, size_t n)
@@ -459,19 +512,18 @@ static unsigned sim2k_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     const uint8_t *hit = ecu__memfind(d, n, devmode, sizeof devmode);
     uint32_t base;
-    const char *cpu = "";
+    const char *cpu;
+    char cpu_ev[16] = "";
     struct blk b;
     int crc2;
     if (!hit || !(base = sim2k_base(d, n)))
         return 0;
-    if ((size_t)(hit - d) + 22 <= n)
-        cpu = !memcmp(hit + 18, "\xC2\x10\x04\xF1", 4)   ? " (TC1782)"
-              : !memcmp(hit + 18, "\x04\xF1\xC2\x10", 4) ? " (TC1791)"
-                                                       : "";
+    if ((cpu = sim2k_cpu(d, n, hit)) != NULL)
+        snprintf(cpu_ev, sizeof cpu_ev, " (%s)", cpu);
     memset(&b, 0, sizeof b);
     crc2 = crc_header(d, n, 0x340, 0, 0, n, 1, &b);
     snprintf(ev, evsz, "SIM2K CBOOT: DevMode code at 0x%llX%s, base 0x%08X, CRC1 header at 0x300%s",
-             (unsigned long long)(hit - d), cpu, (unsigned)base,
+             (unsigned long long)(hit - d), cpu_ev, (unsigned)base,
              crc2 ? ", CRC2 at 0x340" : "");
     return 85;
 }
@@ -493,6 +545,18 @@ static int sim2k_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
+/* The CPU that the DevMode code is written for (the detection found the code). */
+static void sim2k_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    const uint8_t *hit = ecu__memfind(d, n, devmode, sizeof devmode);
+    const char *cpu = hit ? sim2k_cpu(d, n, hit) : NULL;
+    char v[24];
+    if (!cpu)
+        return;
+    snprintf(v, sizeof v, "SIM2K (%s)", cpu);
+    ecu__id_text(out, "ecu_type", v, ECU_ID_NO_OFFSET, 60, "SIM2K DevMode code");
+}
+
 const struct family ecu__family_sim2k = {
     .info = {
         .name = "sim2k",
@@ -506,5 +570,6 @@ const struct family ecu__family_sim2k = {
     .min_size = 0x400,
     .max_size = 0x20000,
     .detect = sim2k_detect,
+    .identify = sim2k_identify,
     .layout = sim2k_layout,
 };

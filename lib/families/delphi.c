@@ -31,7 +31,8 @@
  * All searches are bounded (the ident region, the header) and linear; every read is
  * bounds-checked.
  */
-#include "ident_util.h"
+#include "family.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -152,6 +153,36 @@ static unsigned multec_s_detect(const uint8_t *d, size_t n, char *ev, size_t evs
     return score;
 }
 
+/* The Multec ident record "dddddddd AAAAAA\0" in the last 40 % of the image, then the D-number
+   within 8 bytes and the engine code after it. */
+static void multec_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t at = n - n * 4 / 10, hits = 0;
+    while (hits < 4 && at < n) {
+        const uint8_t *sp = memchr(d + at, ' ', n - at);
+        size_t s, k;
+        if (!sp)
+            return;
+        s = (size_t)(sp - d);
+        at = s + 1;
+        if (s < 8 || !id_all(d, n, s - 8, 8, id_digit) || (s > 8 && id_digit(d[s - 9])) ||
+            !id_all(d, n, s + 1, 6, id_upper) || s + 7 >= n || d[s + 7] != 0)
+            continue;
+        hits++;
+        ecu__id_put(out, d, n, "sw_number", s - 8, 8, 85, "Delphi Multec ident record (software number)");
+        ecu__id_put(out, d, n, "descriptor", s - 8, 15, 80, "Delphi Multec ident record");
+        for (k = s + 8; k < s + 16 && k + 6 <= n; k++)
+            if (d[k] == 'D' && id_all(d, n, k + 1, 5, id_digit)) {
+                ecu__id_put(out, d, n, "cal_id", k, 6, 85, "Delphi Multec D-number after the ident record");
+                if (id_run(d, n, k + 6, 6, id_alnum) >= 5)
+                    ecu__id_put(out, d, n, "engine", k + 6, id_run(d, n, k + 6, 6, id_alnum), 60,
+                        "Delphi Multec engine code after the D-number");
+                break;
+            }
+        return;
+    }
+}
+
 const struct family ecu__family_delphi_multec = {
     .info = {
         .name = "delphi-multec",
@@ -166,8 +197,31 @@ const struct family ecu__family_delphi_multec = {
     .min_size = 0x1000,
     .max_size = 0x100000,
     .detect = multec_detect,
+    .identify = multec_identify,
     .layout = NULL,
 };
+
+static void multec_s_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t b = 0x3000;
+    int mirror = n >= 0x13040 && memcmp(d + 0x3000, d + 0x13000, 0x40) == 0;
+    char src[128];
+    if (n < 0x3040)
+        return;
+#define SRC(what) (snprintf(src, sizeof src, "Delphi Multec S ident block at 0x3000%s (%s)", \
+                            mirror ? ", mirrored at 0x13000" : "", what), src)
+    if (id_all(d, n, b + 0x09, 8, id_digit))
+        ecu__id_put(out, d, n, "sw_number", b + 0x09, 8, mirror ? 90 : 80, SRC("software number"));
+    if (id_all(d, n, b + 0x15, 8, id_digit))
+        ecu__id_put(out, d, n, "part_number", b + 0x15, 8, mirror ? 90 : 80, SRC("GM part number"));
+    if (id_all(d, n, b + 0x1E, 6, id_upper))
+        ecu__id_put(out, d, n, "descriptor", b + 0x1E, 6, 70, SRC("broadcast code and variant"));
+    if (d[b + 0x26] == 'D' && id_all(d, n, b + 0x27, 5, id_digit))
+        ecu__id_put(out, d, n, "cal_id", b + 0x26, 6, mirror ? 85 : 75, SRC("D-number"));
+    if (id_all(d, n, b + 0x2C, 4, id_alnum))
+        ecu__id_put(out, d, n, "engine", b + 0x2C, 4 + id_run(d, n, b + 0x30, 2, id_alnum), 60, SRC("engine"));
+#undef SRC
+}
 
 const struct family ecu__family_delphi_multec_s = {
     .info = {
@@ -182,5 +236,6 @@ const struct family ecu__family_delphi_multec_s = {
     .min_size = MS_IDENT + MS_IDENT_LEN,
     .max_size = 0x40000,
     .detect = multec_s_detect,
+    .identify = multec_s_identify,
     .layout = NULL,
 };

@@ -25,18 +25,21 @@
  * any family with a stronger signature wins. An edited file (stale sum) must still be
  * claimed, or it could not be corrected. No real dump of ours has those digits at 0x50000.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/denso.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ident_util.h"
+#include "text.h"
 
 #define MIB 0x100000u
 
 /* ---- Mazda NC ----------------------------------------------------------------------------- */
 
-#define NC_TOTAL 0x5AA5A55Au
+#define NC_TOTAL ECU_DENSO_TOTAL
 #define NC_TABLE 0xFF650u
 #define NC_TABLE_END 0xFF7FCu
 
@@ -100,6 +103,34 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* A Mazda cal ID at @p at: 'L' and five capital letters or digits, not followed by another. */
+static int mazda_id_at(const uint8_t *d, size_t n, size_t at)
+{
+    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum) &&
+           (at + 6 >= n || !id_upnum(d[at + 6]));
+}
+
+static void nc_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    static const struct {
+        size_t at;
+        const char *src;
+    } places[] = {{0xB8046, "Mazda NC cal ID in the calibration header at 0xB8000"},
+                  {0xB8000, "Mazda NC cal ID at 0xB8000"},
+                  {0xC0046, "Mazda NC cal ID at 0xC0046"}};
+    size_t i;
+    for (i = 0; i < sizeof places / sizeof places[0]; i++)
+        if (mazda_id_at(d, n, places[i].at))
+            ecu__id_put(out, d, n, "cal_id", places[i].at, 6, i == 0 ? 90 : 85, places[i].src);
+    if (n > 0x2030) {
+        uint8_t g = d[0x2030];
+        if (g == 0x35)
+            ecu__id_text(out, "ecu_type", "NC1", 0x2030, 70, "Mazda NC generation byte at 0x2030");
+        else if (g == 0x36 || g == 0x37)
+            ecu__id_text(out, "ecu_type", "NC2", 0x2030, 70, "Mazda NC generation byte at 0x2030");
+    }
+}
+
 const struct family ecu__family_denso_mazda_nc = {
     .info = {
         .name = "denso-mazda-nc",
@@ -114,6 +145,7 @@ const struct family ecu__family_denso_mazda_nc = {
     .min_size = MIB,
     .max_size = MIB,
     .detect = nc_detect,
+    .identify = nc_identify,
     .layout = nc_layout,
 };
 
@@ -162,6 +194,12 @@ static int ms6_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return selfsum(out, "calibration 0x48000-0xFFFFF", MS6_START, MIB, MS6_START, MS6_TARGET);
 }
 
+static void ms6_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    if (id_at(d, n, 0x2A7C8, "L38K", 4))
+        ecu__id_put(out, d, n, "cal_id", 0x2A7C8, 4, 90, "Mazdaspeed6 calibration at 0x2A7C8");
+}
+
 const struct family ecu__family_denso_mazdaspeed6 = {
     .info = {
         .name = "denso-mazdaspeed6",
@@ -175,6 +213,7 @@ const struct family ecu__family_denso_mazdaspeed6 = {
     .min_size = MIB,
     .max_size = MIB,
     .detect = ms6_detect,
+    .identify = ms6_identify,
     .layout = ms6_layout,
 };
 
@@ -211,6 +250,20 @@ static int evox_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return selfsum(out, "whole ROM", 0, MIB, EVOX_FIX, EVOX_TARGET);
 }
 
+static void evox_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    char v[9];
+    size_t k;
+    if (n < 0x50004)
+        return;
+    for (k = 0; k < 4; k++)
+        if ((d[0x50000 + k] >> 4) > 9 || (d[0x50000 + k] & 0xF) > 9)
+            return;
+    snprintf(v, sizeof v, "%02X%02X%02X%02X", d[0x50000], d[0x50001], d[0x50002],
+             d[0x50003]);
+    ecu__id_text(out, "cal_id", v, 0x50000, 80, "Evo X EcuFlash internal ID at 0x50000 (4 bytes hex)");
+}
+
 const struct family ecu__family_mitsubishi_evox = {
     .info = {
         .name = "mitsubishi-evox",
@@ -224,5 +277,6 @@ const struct family ecu__family_mitsubishi_evox = {
     .min_size = MIB,
     .max_size = MIB,
     .detect = evox_detect,
+    .identify = evox_identify,
     .layout = evox_layout,
 };

@@ -41,14 +41,17 @@
  * copyright ("DENSO") just after it; for 32-bit ROMs, the checksum table's structure. The
  * 160/192 KiB ROMs have no table: the family is named and the verdict is no-layout.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "kits/denso.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ident_util.h"
+#include "text.h"
 
-#define TOTAL 0x5AA5A55Au
+#define TOTAL ECU_DENSO_TOTAL
 #define NREC 17
 #define KiB 1024u
 
@@ -99,7 +102,7 @@ static uint64_t diesel_id(const uint8_t *d, size_t n)
     return at + end - 8;
 }
 
-int ecu__subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
+static int subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
 {
     if (n == 160 * KiB || n == 192 * KiB) {
         *at = 0x200;
@@ -174,7 +177,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     uint64_t at = 0;
     size_t len;
-    int kind = ecu__subaru_cal_id(d, n, &at, &len), denso;
+    int kind = subaru_cal_id(d, n, &at, &len), denso;
     const struct table_loc *t;
     char id[9];
     if (!kind)
@@ -204,32 +207,11 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return denso ? 90 : 70;
 }
 
-/* diff = 0x5AA5A55A - the sum of the BE32 words of the block */
-static uint64_t denso_diff(const uint8_t *img, size_t size, const struct blk *b)
-{
-    uint64_t s = ecu_sum_words(img + b->ranges[0].start,
-                               (size_t)(b->ranges[0].end - b->ranges[0].start), 4, 1, 0, 32);
-    (void)size;
-    return (uint32_t)(TOTAL - (uint32_t)s);
-}
-
-void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store)
-{
-    b->kind = BK_CUSTOM;
-    b->ranges[0].start = start;
-    b->ranges[0].end = end;
-    b->nranges = 1;
-    b->compute = denso_diff;
-    b->store_off = store;
-    b->store_bytes = 4;
-    b->store_be = 1;
-}
-
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t at = 0;
     size_t len;
-    int kind = ecu__subaru_cal_id(d, n, &at, &len), diesel;
+    int kind = subaru_cal_id(d, n, &at, &len), diesel;
     const struct table_loc *t;
     unsigned i;
     if (kind == 2 || !(t = find_table(d, n)))
@@ -256,6 +238,26 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The CAL ID where detection finds it (RomRaider compares the ID at its address). */
+static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    uint64_t at;
+    size_t len;
+    switch (subaru_cal_id(d, n, &at, &len)) {
+    case 2:
+        ecu__id_put(out, d, n, "cal_id", at, len, 95, "Subaru ROM ID at 0x200 (16-bit ROM)");
+        break;
+    case 1:
+        ecu__id_put(out, d, n, "cal_id", at, len, 95,
+            at == 0x2000 ? "Subaru ROM ID at 0x2000" : "Subaru ROM ID at 0x2004");
+        break;
+    case 3: /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
+        ecu__id_put(out, d, n, "cal_id", at, len, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
+        ecu__id_put(out, d, n, "descriptor", 0x4000, at + len - 0x4000, 80, "Subaru diesel ROM ID at 0x4000");
+        break;
+    }
+}
+
 const struct family ecu__family_denso_subaru = {
     .info = {
         .name = "denso-subaru",
@@ -271,5 +273,6 @@ const struct family ecu__family_denso_subaru = {
     .min_size = 160 * KiB,
     .max_size = 4096 * KiB,
     .detect = detect,
+    .identify = identify,
     .layout = layout,
 };

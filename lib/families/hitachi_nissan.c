@@ -48,7 +48,10 @@
  * read of the same software as reference (ecu_csum_set_reference, ecu-csum --reference) the
  * layout is found there and the modified image is verified and corrected.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -468,6 +471,31 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+static int fid_char(uint8_t v) { return id_alnum(v) || v == '-' || v == '_'; }
+
+static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t from = 0, at, hits = 0;
+    while (hits < 8 && (at = id_find(d, n, from, n, "DATABASE\0", 9)) != ID_NONE) {
+        size_t fid, len;
+        hits++;
+        from = at + 1;
+        if (at < 19)
+            continue;
+        fid = at - 19;
+        if (at >= 17 && memcmp(d + at - 17, "LOADER", 6) == 0)
+            continue; /* the LOADER structure: DATABASE 17 bytes in */
+        if (!(id_at(d, n, fid + 32, "SH70", 4) || id_at(d, n, fid + 32, "S725", 4)) ||
+            !id_all(d, n, fid + 36, 4, id_digit))
+            continue;
+        ecu__id_put(out, d, n, "ecu_type", fid + 32, 8, 90, "Nissan FID structure (CPU code)");
+        len = id_run(d, n, fid + 2, 17, fid_char);
+        if (len >= 4 && fid + 2 + len < n && d[fid + 2 + len] == 0)
+            ecu__id_put(out, d, n, "cal_id", fid + 2, len, 90, "Nissan FID structure (firmware ID)");
+        return;
+    }
+}
+
 const struct family ecu__family_hitachi_nissan = {
     .info = {
         .name = "hitachi-nissan",
@@ -485,5 +513,6 @@ const struct family ecu__family_hitachi_nissan = {
     .min_size = 0x10000,
     .max_size = 0x400000,
     .detect = detect,
+    .identify = identify,
     .layout = layout,
 };

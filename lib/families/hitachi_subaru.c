@@ -23,7 +23,9 @@
  * (ecu-csum --family hitachi-subaru-sh72543r). A file that is not 2 MiB gets no layout, and is
  * never corrected.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <string.h>

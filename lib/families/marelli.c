@@ -40,9 +40,12 @@
  * Images holding Bosch or Siemens strings (BOSCH, MOTRONIC, SIMOS, 5WK9) are not claimed. All
  * searches are bounded to their region and linear; every read is bounds-checked.
  */
-#include "ident_util.h"
+#include "idformat.h"
+#include "family.h"
+#include "text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint8_t sync_aa55[4] = {0xAA, 0x55, 0xCC, 0x33};
@@ -294,6 +297,85 @@ static unsigned mjd6jf_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 #define NO_LAYOUT_VERIFIES "nothing: no known checksum layout (verdict no-layout)"
 
+/* ---- identification ------------------------------------------------------------------------ */
+
+/*
+ * The labels "<VAG part number> MARELLI <family> <tokens>" of the searched bytes: part
+ * number, family (ecu_type) and the last token of 4 characters (software version); a VAG
+ * part number among the tokens is a second part number candidate. @p how names the bytes.
+ */
+static void marelli_labels(const uint8_t *d, size_t n, struct ecu__idsink *out, const char *how)
+{
+    size_t at = 0, hits = 0;
+    char src[96];
+    while (hits < ID_MAX_HITS && (at = id_find(d, n, at, n, "MARELLI ", 8)) != ID_NONE) {
+        size_t m = at, p, k, sp, fam, e, last = 0, lastlen = 0;
+        size_t plen = 0;
+        hits++;
+        at = m + 1;
+        /* back over 1-4 spaces, then a part number of 9-12 characters */
+        for (sp = 0; sp < 4 && m > sp && d[m - sp - 1] == ' '; sp++)
+            ;
+        if (!sp)
+            continue;
+        /* the part number ends at the spaces: the longest of 12 to 9 characters that is one
+           (what precedes the label may be any byte) */
+        for (k = 12; k >= 9; k--) {
+            if (m - sp < k)
+                continue;
+            p = m - sp - k;
+            if ((plen = ecu__vag_part_at(d, n, p)) == k)
+                break;
+        }
+        if (k < 9)
+            continue;
+        fam = m + 8;
+        k = id_run(d, n, fam, 4, id_alnum);
+        if (k < 2 || (fam + k < n && d[fam + k] != ' '))
+            continue;
+        snprintf(src, sizeof src, "Marelli ident label%s", how);
+        ecu__id_put(out, d, n, "part_number", p, plen, 85, src);
+        ecu__id_put(out, d, n, "ecu_type", fam, k, 80, src);
+        /* the tokens after the family, up to a byte that is not part of the label */
+        for (e = fam + k; e < n && e - m < 64;) {
+            size_t t;
+            if (d[e] == ' ') {
+                e++;
+                continue;
+            }
+            t = id_run(d, n, e, 16, id_alnum);
+            if (!t || (e + t < n && id_alnum(d[e + t])))
+                break;
+            if (ecu__vag_part_at(d, n, e) == t)
+                ecu__id_put(out, d, n, "part_number", e, t, 60, src);
+            last = e;
+            lastlen = t;
+            e += t;
+        }
+        if (lastlen == 4)
+            ecu__id_put(out, d, n, "sw_version", last, 4, 80, src);
+    }
+}
+
+/* The plain Marelli ident labels: IAW 1AV, and the Marelli ECUs without a family (4HV, 4MV...)
+   that no family claims. */
+static void labels_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    marelli_labels(d, n, out, "");
+}
+
+static void iaw1ap_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    char v[9];
+    if (!id_at(d, n, 0x4810, sync_aa55, 4) || n < 0x4818)
+        return;
+    snprintf(v, sizeof v, "%02X%02X%02X%02X", d[0x4814], d[0x4815], d[0x4816],
+             d[0x4817]);
+    ecu__id_text(out, "cal_id", v, 0x4814, 50,
+             "IAW 1AP calibration fingerprint after AA 55 CC 33 at 0x4810 (hex)");
+    labels_identify(d, n, out);
+}
+
 const struct family ecu__family_marelli_iaw_1ap = {
     .info = {
         .name = "marelli-iaw-1ap",
@@ -307,6 +389,8 @@ const struct family ecu__family_marelli_iaw_1ap = {
     .min_size = 0x5FA0,
     .max_size = 0x40000,
     .detect = iaw1ap_detect,
+    .identify_unclaimed = labels_identify,
+    .identify = iaw1ap_identify,
     .layout = NULL,
 };
 
@@ -323,8 +407,27 @@ const struct family ecu__family_marelli_iaw_1av = {
     .min_size = 0x100,
     .max_size = 0x40000,
     .detect = iaw1av_detect,
+    .identify_unclaimed = labels_identify,
+    .identify = labels_identify,
     .layout = NULL,
 };
+
+/* The labels of the image with the bytes of each 16-bit word swapped (IAW 4LV stores its
+   strings so), then the plain ones. */
+static void iaw4lv_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    uint8_t *s;
+    size_t i, m = n & ~(size_t)1;
+    if (m >= 2 && m <= (size_t)8 * 1024 * 1024 && (s = malloc(m)) != NULL) {
+        for (i = 0; i < m; i += 2) {
+            s[i] = d[i + 1];
+            s[i + 1] = d[i];
+        }
+        marelli_labels(s, m, out, " (16-bit words byte-swapped; offset in the swapped image)");
+        free(s);
+    }
+    labels_identify(d, n, out);
+}
 
 const struct family ecu__family_marelli_iaw_4lv = {
     .info = {
@@ -340,8 +443,31 @@ const struct family ecu__family_marelli_iaw_4lv = {
     .min_size = 0x100,
     .max_size = 0x200000,
     .detect = iaw4lv_detect,
+    .identify_unclaimed = labels_identify,
+    .identify = iaw4lv_identify,
     .layout = NULL,
 };
+
+static void mjd6jf_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t at = 0x60000, hits = 0, k;
+    while (hits < ID_MAX_HITS && (at = id_find(d, n, at, 0x61000, "MAG", 3)) != ID_NONE) {
+        size_t m = at, sp = id_run(d, n, m + 3, 4, id_space), len;
+        hits++;
+        at = m + 1;
+        if (sp < 1 || sp > 3)
+            continue;
+        len = id_run(d, n, m + 3 + sp, 21, id_alnum);
+        if (len < 8 || len > 20)
+            continue;
+        ecu__id_put(out, d, n, "part_number", m + 3 + sp, len, 80, "Marelli MJD part number (MAG ...)");
+        break;
+    }
+    at = id_find(d, n, 0x60000, 0x71000, "6JF", 3);
+    if (at != ID_NONE && (k = id_run(d, n, at, 32, id_print)) >= 6)
+        ecu__id_put(out, d, n, "descriptor", at, k, 60, "Marelli MJD family tag 6JF");
+    labels_identify(d, n, out);
+}
 
 const struct family ecu__family_marelli_mjd_6jf = {
     .info = {
@@ -357,5 +483,7 @@ const struct family ecu__family_marelli_mjd_6jf = {
     .min_size = MJD_ID_END,
     .max_size = 0x200000,
     .detect = mjd6jf_detect,
+    .identify_unclaimed = labels_identify,
+    .identify = mjd6jf_identify,
     .layout = NULL,
 };

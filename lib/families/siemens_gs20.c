@@ -15,7 +15,9 @@
  * the caller names it (ecu-csum --family siemens-gs20). A file that is not 64 KiB gets no
  * layout, and is never corrected.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <string.h>

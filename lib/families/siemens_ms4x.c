@@ -54,12 +54,14 @@
  * RSA-512 signatures are not checked. Claimed on the ident record with "MS45" and a usable
  * parameter header.
  */
-#include "family_private.h"
+#include "family.h"
+#include "find.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ident_util.h"
+#include "text.h"
 
 #define MS4X_SIZE 0x80000u
 #define MAX_BLOCKS 8 /* per slot: what a struct blk holds (openremap-core allows 16) */
@@ -73,7 +75,7 @@ static uint16_t reflect16(uint16_t v)
     return r;
 }
 
-size_t ecu__ms4x_record(const uint8_t *d, size_t n, size_t at)
+static size_t ms4x_record(const uint8_t *d, size_t n, size_t at)
 {
     size_t digits, k;
     if (!id_at(d, n, at, "5WK9", 4))
@@ -87,7 +89,7 @@ size_t ecu__ms4x_record(const uint8_t *d, size_t n, size_t at)
     return 4 + digits;
 }
 
-/* The first ident record (ecu__ms4x_record) starting in [from, to): its family digit ('2',
+/* The first ident record (ms4x_record) starting in [from, to): its family digit ('2',
    '3', '5'), or 0 when there is none. *at gets its offset. */
 static int ident_record(const uint8_t *d, size_t n, size_t from, size_t to, size_t *at)
 {
@@ -100,7 +102,7 @@ static int ident_record(const uint8_t *d, size_t n, size_t from, size_t to, size
         if (!(hit = ecu__memfind(d + i, to - i, "5WK9", 4)))
             return 0;
         i = (size_t)(hit - d);
-        if (!(len = ecu__ms4x_record(d, n, i)))
+        if (!(len = ms4x_record(d, n, i)))
             continue;
         if (at)
             *at = i;
@@ -301,6 +303,63 @@ static int ms43_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* ---- identification ------------------------------------------------------------------------ */
+
+/* The ident records "5WK9" 4-6 digits "--" 10 digits "MS4<digit>" in [from, to). */
+static void ms4x_records(const uint8_t *d, size_t n, struct ecu__idsink *out, size_t from, size_t to)
+{
+    size_t at = from, hits = 0;
+    while (hits < ID_MAX_HITS && (at = id_find(d, n, at, to, "5WK9", 4)) != ID_NONE) {
+        size_t len = ms4x_record(d, n, at);
+        hits++;
+        if (len) {
+            ecu__id_put(out, d, n, "hw_number", at, len, 90, "Siemens ident record (5WK9 part number)");
+            ecu__id_put(out, d, n, "ecu_type", at + len + 12, 4, 85, "Siemens ident record (family)");
+        }
+        at++;
+    }
+}
+
+/* The 7-digit BMW number written three times from @p at; 1 when it is. */
+static int bmw_number(const uint8_t *d, size_t n, size_t at)
+{
+    return id_all(d, n, at, 21, id_digit) && memcmp(d + at, d + at + 7, 7) == 0 &&
+           memcmp(d + at, d + at + 14, 7) == 0;
+}
+
+static void ms43_numbers(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    size_t at;
+    /* the program number at 0x6FFBA, repeated at 0x70008 */
+    if (id_all(d, n, 0x6FFBA, 6, id_digit) && d[0x6FFBA] == '4' && d[0x6FFBB] == '3') {
+        int rep = id_at(d, n, 0x70008, d + 0x6FFBA, 6);
+        ecu__id_put(out, d, n, "sw_number", 0x6FFBA, 6, rep ? 90 : 70,
+            rep ? "MS43 program number at 0x6FFBA, repeated at 0x70008"
+                : "MS43 program number at 0x6FFBA");
+    }
+    /* the calibration dataset name ca<program number>.DAT */
+    at = id_find(d, n, 0x70000, 0x70100, "ca43", 4);
+    if (at != ID_NONE) {
+        size_t digits = id_run(d, n, at + 2, 16, id_digit);
+        if (digits >= 6 && digits <= 14 && id_at(d, n, at + 2 + digits, ".DAT", 4)) {
+            ecu__id_put(out, d, n, "sw_number", at + 2, digits, 85, "MS43 calibration dataset name ca*.DAT");
+            ecu__id_put(out, d, n, "descriptor", at, digits + 6, 80, "MS43 calibration dataset name");
+        }
+    }
+    /* BMW numbers: two, each written three times, from 0x6FE80 */
+    if (bmw_number(d, n, 0x6FE80)) {
+        ecu__id_put(out, d, n, "part_number", 0x6FE80, 7, 85, "MS43 BMW number at 0x6FE80 (written three times)");
+        if (bmw_number(d, n, 0x6FE95) && memcmp(d + 0x6FE80, d + 0x6FE95, 7) != 0)
+            ecu__id_put(out, d, n, "part_number", 0x6FE95, 7, 60, "MS43 second BMW number at 0x6FE95");
+    }
+}
+
+static void ms43_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    ms4x_records(d, n, out, 0x3000, 0x5000);
+    ms43_numbers(d, n, out);
+}
+
 const struct family ecu__family_siemens_ms43 = {
     .info = {
         .name = "siemens-ms43",
@@ -316,6 +375,7 @@ const struct family ecu__family_siemens_ms43 = {
     .min_size = MS4X_SIZE,
     .max_size = MS4X_SIZE,
     .detect = ms43_detect,
+    .identify = ms43_identify,
     .layout = ms43_layout,
 };
 
@@ -384,6 +444,11 @@ static int ms42_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+static void ms42_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    ms4x_records(d, n, out, 0, 0x10000);
+}
+
 const struct family ecu__family_siemens_ms42 = {
     .info = {
         .name = "siemens-ms42",
@@ -397,6 +462,7 @@ const struct family ecu__family_siemens_ms42 = {
     .min_size = MS4X_SIZE,
     .max_size = MS4X_SIZE,
     .detect = ms42_detect,
+    .identify = ms42_identify,
     .layout = ms42_layout,
 };
 
@@ -465,6 +531,11 @@ static int ms45_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
+static void ms45_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    ms4x_records(d, n, out, 0, 0x40000);
+}
+
 const struct family ecu__family_siemens_ms45 = {
     .info = {
         .name = "siemens-ms45",
@@ -478,5 +549,6 @@ const struct family ecu__family_siemens_ms45 = {
     .min_size = MS45_SIZE,
     .max_size = MS45_SIZE,
     .detect = ms45_detect,
+    .identify = ms45_identify,
     .layout = ms45_layout,
 };

@@ -26,7 +26,7 @@
 #include "ecu/error.h"
 #include "ecu/image.h"
 #include "ecu/layout.h"
-#include "family_private.h" /* ECU_BLK_MAX_RANGES: the ranges a block holds */
+#include "blk.h" /* ECU_BLK_MAX_RANGES: the ranges a block holds */
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 

@@ -4,6 +4,12 @@
  * stored as LE32 (with or without their complement), the "program pages" sum (first and last
  * word of every 8 KiB page), and multipoint tables of 16-byte records.
  *
+ * - ME7 ECUID table: a C166 code pattern loads the table address (E6 F4 LL LL E6 F5 HH HH
+ *   F6 F4 4x E2 F6 F5 4x E2, HH a segment 0x020x); the table holds 6-byte string descriptors
+ *   (type 6, length, LE16 pointer, LE16 segment, address = segment << 14 | pointer, flash at
+ *   0x800000); entries 2, 4, 10, 11, 19 are hardware number, software number, part number,
+ *   software version and engine (nyetwurk/ME7Sum me7sum.c, FindECUID).
+ *
  * Public facts (nyetwurk/ME7Sum me7sum.c; olegm382/IronFelix Source/bosch_797/module4.cpp,
  * Source/bosch_798/module3.cpp, Source/citroen_me745/module6.cpp,
  * Source/china_bosch_797/module5.cpp; guitar24t/VolvoME7ChecksumUpdater):
@@ -12,7 +18,11 @@
  * - A value stored with its complement adds 0xFFFF + 0xFFFF to any LE16 word sum over it, so
  *   a record whose own slot lies in a range it (or another record) covers still checks.
  */
-#include "family_private.h"
+#include "c167.h"
+
+#include "find.h"
+#include "idformat.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -135,3 +145,97 @@ int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk
     }
     return ECU_OK;
 }
+
+/* ---- addresses ------------------------------------------------------------------------------ */
+
+uint64_t ecu__c167_seg_addr(uint16_t seg, uint16_t ptr)
+{
+    return (uint64_t)seg << 14 | ptr;
+}
+
+uint64_t ecu__c167_addr(uint16_t hi, uint16_t lo)
+{
+    return hi & 0xFE00u ? ecu__c167_seg_addr(hi, lo) : (uint64_t)hi << 16 | lo;
+}
+
+int ecu__c167_flash_off(uint64_t addr, size_t n, uint64_t *off)
+{
+    if (addr <= ECU_C167_FLASH || addr - ECU_C167_FLASH >= n)
+        return 0;
+    *off = addr - ECU_C167_FLASH;
+    return 1;
+}
+
+/* ---- the ME7 ECUID table -------------------------------------------------------------------- */
+
+/* The string of descriptor @p k of the table at @p t (file offset); 0 when unusable. */
+static int me7_desc(const uint8_t *d, size_t n, uint64_t t, unsigned k, uint64_t *off, size_t *len)
+{
+    uint64_t o = t + 6u * k, a;
+    size_t l, i;
+    if (o > n || n - o < 6 || d[o] != 6)
+        return 0;
+    l = d[o + 1];
+    if (!l || !ecu__c167_flash_off(ecu__c167_seg_addr(ecu__rd16(d, n, o + 4, 0),
+                                                     ecu__rd16(d, n, o + 2, 0)), n, &a) ||
+        n - a < l)
+        return 0;
+    for (i = 0; i < l && d[a + i]; i++) /* strings end at their length or a NUL */
+        ;
+    *off = a;
+    *len = i;
+    return 1;
+}
+
+void ecu__c167_ecuid(const uint8_t *d, size_t n, struct ecu__idsink *out)
+{
+    static const uint8_t pat[16] = {0xE6, 0xF4, 0, 0, 0xE6, 0xF5, 0x00, 0x02,
+                                    0xF6, 0xF4, 0x40, 0xE2, 0xF6, 0xF5, 0x40, 0xE2};
+    static const uint8_t msk[16] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF,
+                                    0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF, 0xF0, 0xFF};
+    static const struct {
+        unsigned k;
+        const char *key;
+    } ent[] = {{2, "hw_number"}, {4, "sw_number"}, {10, "part_number"}, {11, "sw_version"},
+               {19, "engine"}};
+    uint64_t tables[4];
+    size_t nt = 0, i, j, from = 11, a = ecu__anchor(d, n, pat + 11, NULL, 3);
+    const uint8_t *hit;
+    /* the pattern holds E2 F6 F5 at byte 11 */
+    while (from < n && (hit = ecu__memfind_at(d + from, n - from, pat + 11, 3, a)) != NULL) {
+        size_t at = (size_t)(hit - d) - 11;
+        const uint8_t *p = d + at;
+        int ok = (at & 1) == 0 && n - at >= 16;
+        from = (size_t)(hit - d) + 1;
+        for (j = 0; ok && j < 16; j++)
+            ok = (p[j] & msk[j]) == pat[j];
+        if (ok && nt < 4 &&
+            ecu__c167_flash_off(ecu__c167_seg_addr(ecu__rd16(d, n, at + 6, 0),
+                                                   ecu__rd16(d, n, at + 2, 0)), n, &tables[nt]))
+            nt++;
+    }
+    for (i = 0; i < nt; i++) {
+        uint64_t off;
+        size_t len;
+        if (!me7_desc(d, n, tables[i], 2, &off, &len))
+            continue; /* the other table (the first entries are not strings) */
+        for (j = 0; j < sizeof ent / sizeof ent[0]; j++) {
+            char src[64];
+            unsigned conf = 95;
+            const uint8_t *v;
+            if (!me7_desc(d, n, tables[i], ent[j].k, &off, &len))
+                continue;
+            v = d + off;
+            snprintf(src, sizeof src, "ME7 ECUID table entry %u", ent[j].k);
+            if (ent[j].k == 2 && !(len == 10 && ecu__bosch_hw(v)))
+                conf = 50;
+            else if (ent[j].k == 4 && !(len == 10 && ecu__bosch_sw(v)))
+                conf = 50;
+            else if (ent[j].k == 10 && !ecu__vag_part(v, len))
+                conf = 60;
+            ecu__id_add(out, ent[j].key, v, len, off, conf, src);
+        }
+        break;
+    }
+}
+

@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Small helpers for families that are identified by text and markers (lib/families/delphi.c,
- * marelli.c; the ID checks of continental_simos.c, denso_*.c, siemens_ms4x.c) and for
- * identification (lib/id.c, lib/id_others.c): bounded
- * searches, character classes and evidence quoting. Every
- * read is bounds-checked against the image size; every search is one linear pass
- * (ecu__memfind) over a region clamped to the image.
+ * Text in images (core): character classes, bounded searches and evidence quoting, for the
+ * families that are recognised or identified by text and markers and for the generic
+ * identification scanners (lib/id.c). Every read is bounds-checked against the image size;
+ * every search is one linear pass (ecu__memfind) over a region clamped to the image.
  */
-#ifndef ECU_IDENT_UTIL_H
-#define ECU_IDENT_UTIL_H
+#ifndef ECU_CORE_TEXT_H
+#define ECU_CORE_TEXT_H
 
-#include "family_private.h"
+#include "find.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #define ID_NONE ((size_t)-1)
+/* occurrences of a search string examined per region, at most */
+#define ID_MAX_HITS 16
 
 static inline int id_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 static inline int id_upper(uint8_t c) { return c >= 'A' && c <= 'Z'; }

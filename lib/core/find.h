@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Pattern search in image bytes (core). */
+#ifndef ECU_CORE_FIND_H
+#define ECU_CORE_FIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The first occurrence of @p pat (@p m bytes) in @p hay (@p n bytes), or NULL: memchr on the
+ * pattern's byte (not 0x00 or 0xFF, when it has another) that is rarest in four samples of
+ * the haystack, then a compare. Several
+ * times faster than glibc's memmem on megabytes of code and fill.
+ */
+const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m);
+/* The index of the byte of @p pat to search for: a literal byte (mask 0xFF, or any with
+   @p mask NULL) that is rarest in samples of @p hay, not 0x00 or 0xFF when there is another;
+   @p m when the pattern has no literal byte. */
+size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m);
+/* ecu__memfind with the anchor index @p a (< @p m) chosen by the caller: for loops that search
+   the same pattern again and again, the samples are taken once. */
+const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a);
+
+#endif

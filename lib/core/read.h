@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounds-checked little/big-endian reads of image bytes (core). A read says whether it lay
+ * inside the image apart from the value it read: 0 is a valid value, so a read past the end
+ * must never be mistaken for one.
+ */
+#ifndef ECU_CORE_READ_H
+#define ECU_CORE_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether the @p len bytes at @p off lie inside an image of @p n bytes. */
+static inline int ecu__in(size_t n, uint64_t off, uint64_t len)
+{
+    return off <= n && n - off >= len;
+}
+
+/* 1 and the BE or LE 32-bit word at @p off in *@p v when its 4 bytes lie inside the @p n
+   bytes at @p d; 0 and *@p v = 0 when any of them lies past the end. */
+static inline int ecu__get32(const uint8_t *d, size_t n, uint64_t off, int be, uint32_t *v)
+{
+    if (!ecu__in(n, off, 4)) {
+        *v = 0;
+        return 0;
+    }
+    d += off;
+    *v = be ? (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3]
+            : (uint32_t)d[3] << 24 | (uint32_t)d[2] << 16 | (uint32_t)d[1] << 8 | d[0];
+    return 1;
+}
+
+/* As ecu__get32, for a 16-bit word. */
+static inline int ecu__get16(const uint8_t *d, size_t n, uint64_t off, int be, uint16_t *v)
+{
+    if (!ecu__in(n, off, 2)) {
+        *v = 0;
+        return 0;
+    }
+    d += off;
+    *v = (uint16_t)(be ? d[0] << 8 | d[1] : d[1] << 8 | d[0]);
+    return 1;
+}
+
+/* Transitional: the value of ecu__get32/ecu__get16, 0 past the end. */
+static inline uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be)
+{
+    uint32_t v;
+    ecu__get32(d, n, off, be, &v);
+    return v;
+}
+static inline uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be)
+{
+    uint16_t v;
+    ecu__get16(d, n, off, be, &v);
+    return v;
+}
+
+#endif
