@@ -404,6 +404,7 @@ int main(int argc, char **argv)
     FILE *rep = stdout;
     int ch, status = EXIT_TROUBLE, rc, written = 0;
 
+    tool_check_library(argv[0]); /* before anything else uses the library */
     tool_init(argv[0]);
     opterr = 0; /* messages below, with the short program name */
     o.gap = ECU_CMP_DEFAULT_GAP;

@@ -441,6 +441,7 @@ int main(int argc, char **argv)
     ecu_csum *cs = NULL;
     int ch, status = EXIT_TROUBLE, list = 0, i;
 
+    tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
     tool_init(argv[0]);
     opterr = 0;

@@ -439,6 +439,7 @@ int main(int argc, char **argv)
     struct opts o;
     int ch, mode = 0, nfiles;
 
+    tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
     tool_init(argv[0]);
     opterr = 0;

@@ -49,11 +49,37 @@ static void on_sigbus(int sig)
     _exit(EXIT_TROUBLE);
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void tool_check_library(const char *argv0)
+{
+    unsigned v = ecu_version_number();
+    const char *s;
+    char num[32];
+    if (v / 10000 == ECU_VERSION_MAJOR && v / 100 % 100 == ECU_VERSION_MINOR)
+        return;
+    s = ecu_version_string();
+    if (!s || !*s) {
+        snprintf(num, sizeof num, "%u.%u.%u", v / 10000, v / 100 % 100, v % 100);
+        s = num;
+    }
+    argv0 = argv0 && *argv0 ? base_name(argv0) : progname;
+    fflush(stdout);
+    fprintf(stderr,
+            "%s: libecu %s is loaded, but %s was built with libecu %s (major.minor must match); "
+            "install matching versions of libecu and the ecu tools\n",
+            argv0, s, argv0, ECU_VERSION_STRING);
+    exit(EXIT_TROUBLE);
+}
+
 void tool_init(const char *name)
 {
     struct sigaction sa;
-    const char *slash = strrchr(name, '/');
-    progname = slash ? slash + 1 : name;
+    progname = base_name(name);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigbus;
     sigemptyset(&sa.sa_mask);

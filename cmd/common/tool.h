@@ -17,6 +17,16 @@ enum {
     EXIT_UNKNOWN = 3, /* unknown or ambiguous family, where that matters */
 };
 
+/*
+ * Exits with EXIT_TROUBLE, after saying so on stderr, when the libecu loaded at run time
+ * (ecu_version_number()) has another major or minor version than the headers this tool was
+ * built with (ECU_VERSION_MAJOR, ECU_VERSION_MINOR): the tools rely on the behaviour of the
+ * release they were built with, so only the patch level may differ. The habit of
+ * facebook/zstd programs/zstdcli.c (checkLibVersion), which demands the same version string.
+ * @p argv0 names the tool in the message. Called first thing in each tool's main().
+ */
+void tool_check_library(const char *argv0);
+
 /* Sets the program name used in messages; installs the SIGBUS guard for mapped inputs. */
 void tool_init(const char *name);
 const char *tool_name(void);
