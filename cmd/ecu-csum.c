@@ -101,12 +101,16 @@ static int worse(int a, int b)
     return rank[b] > rank[a] ? b : a;
 }
 
-/* Why the image has no layout: the reference's refusal (from the evidence) when --reference
-   was given and refused, else @p otherwise. */
-static const char *no_layout_reason(const ecu_csum *cs, const struct opts *o, const char *otherwise)
+/* Why the image has no layout, in @p buf: the reference's refusal when --reference was given
+   and refused, else @p otherwise. */
+static const char *no_layout_reason(const ecu_csum *cs, const char *otherwise, char *buf,
+                                    size_t bufsz)
 {
-    const char *r = o->reference ? strstr(ecu_csum_evidence(cs), "reference not used: ") : NULL;
-    return r ? r : otherwise;
+    const char *r = ecu_csum_reference_refusal(cs);
+    if (!r)
+        return otherwise;
+    snprintf(buf, bufsz, "reference not used: %s", r);
+    return buf;
 }
 
 static void print_ranges(FILE *f, const ecu_block *b, int json)
@@ -128,6 +132,7 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
     const ecu_family_info *f = ecu_csum_family(cs);
     ecu_verdict v = ecu_csum_verdict(cs);
     size_t nb = ecu_csum_block_count(cs), i;
+    char why[192];
     fprintf(rep, "%s: %s", file, ecu_verdict_name(v));
     switch (v) {
     case ECU_VERDICT_OK:
@@ -141,7 +146,8 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
         break;
     case ECU_VERDICT_NO_LAYOUT:
         fprintf(rep, " (%s: %s)", f->name,
-                no_layout_reason(cs, o, "no known checksum layout for this image"));
+                no_layout_reason(cs, "no known checksum layout for this image", why,
+                                 sizeof why));
         break;
     case ECU_VERDICT_AMBIGUOUS:
         fprintf(rep, ":");
@@ -240,6 +246,7 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
     ecu_image *img = ecu_image_new();
     int status = EXIT_TROUBLE, rc;
     size_t fixed = 0, i, size;
+    char why[192];
     const char *written = NULL;
     char *orig_path = NULL;
     if (!img) {
@@ -257,8 +264,9 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
         ecu_verdict v = ecu_csum_verdict(cs);
         if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
             tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
-                                                     ? no_layout_reason(cs, o,
-                                                                        "no known checksum layout for its family")
+                                                     ? no_layout_reason(cs,
+                                                                        "no known checksum layout for its family",
+                                                                        why, sizeof why)
                                                  : v == ECU_VERDICT_AMBIGUOUS
                                                      ? "the family is ambiguous (use --family)"
                                                  : o->layout ? "the layout does not apply to it"

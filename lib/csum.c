@@ -35,6 +35,7 @@ struct ecu_csum {
     const struct family *family;
     unsigned score;
     char evidence[256];
+    char ref_refusal[128]; /* why the reference was not used ("" when it was, or none) */
     struct ecu__candidate cand[ECU_PROBE_MAX];
     size_t ncand;
     struct blk_list blocks;
@@ -78,6 +79,7 @@ static void clear(ecu_csum *cs)
     cs->family = NULL;
     cs->score = 0;
     cs->evidence[0] = '\0';
+    cs->ref_refusal[0] = '\0';
     cs->ncand = 0;
 }
 
@@ -441,6 +443,7 @@ static int analyze_reference(ecu_csum *cs)
     at = strlen(cs->evidence);
     if (why[0]) { /* nothing to lay out with: nothing is verified, nothing corrected */
         snprintf(cs->evidence + at, sizeof cs->evidence - at, "; reference not used: %s", why);
+        snprintf(cs->ref_refusal, sizeof cs->ref_refusal, "%s", why);
         cs->verdict = ECU_VERDICT_NO_LAYOUT;
         return ECU_OK;
     }
@@ -601,6 +604,11 @@ const ecu_family_info *ecu_csum_family(const ecu_csum *cs)
 }
 unsigned ecu_csum_score(const ecu_csum *cs) { return cs ? cs->score : 0; }
 const char *ecu_csum_evidence(const ecu_csum *cs) { return cs ? cs->evidence : ""; }
+
+const char *ecu_csum_reference_refusal(const ecu_csum *cs)
+{
+    return cs && cs->ref_refusal[0] ? cs->ref_refusal : NULL;
+}
 size_t ecu_csum_candidate_count(const ecu_csum *cs) { return cs ? cs->ncand : 0; }
 
 const ecu_family_info *ecu_csum_candidate_at(const ecu_csum *cs, size_t i, unsigned *score)

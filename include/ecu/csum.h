@@ -124,6 +124,12 @@ ECU_API const ecu_family_info *ecu_csum_family(const ecu_csum *cs);
 ECU_API unsigned ecu_csum_score(const ecu_csum *cs);
 /** One-line evidence of the detection, e.g. "3 region descriptors". Owned by the handle. */
 ECU_API const char *ecu_csum_evidence(const ecu_csum *cs);
+/**
+ * Why the reference read of ecu_csum_set_reference() was not used for the last analysis
+ * (another size, not recognised as the image's family, or it does not verify; the verdict is
+ * then ECU_VERDICT_NO_LAYOUT), or NULL when it was used or none was set. Owned by the handle.
+ */
+ECU_API const char *ecu_csum_reference_refusal(const ecu_csum *cs);
 /** Families that claimed the image (for AMBIGUOUS, all of the tied ones). */
 ECU_API size_t ecu_csum_candidate_count(const ecu_csum *cs);
 ECU_API const ecu_family_info *ecu_csum_candidate_at(const ecu_csum *cs, size_t i, unsigned *score);

@@ -84,6 +84,8 @@ static void test_without_reference(void **state)
     (void)state;
     csum_analyze(cs, t, stock->size);
     csum_assert_verdict(cs, ECU_VERDICT_BAD, "tuned file alone");
+    assert_null(ecu_csum_reference_refusal(cs)); /* none set */
+    assert_null(ecu_csum_reference_refusal(NULL));
     assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
     csum_assert_image(cs, t, stock->size, "tuned file after a refused correction");
     free(t);
@@ -104,6 +106,7 @@ static void test_with_reference(void **state)
     csum_analyze(cs, t, stock->size);
     csum_assert_verdict(cs, ECU_VERDICT_BAD, "tuned file with its stock reference");
     assert_non_null(strstr(ecu_csum_evidence(cs), "layout from the reference"));
+    assert_null(ecu_csum_reference_refusal(cs)); /* used */
     for (i = 0; i < ecu_csum_block_count(cs); i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
         if (b->status == ECU_BLOCK_BAD) {
@@ -152,6 +155,11 @@ static void check_refused(const uint8_t *ref, size_t nref, const char *why)
     csum_assert_verdict(cs, ECU_VERDICT_NO_LAYOUT, why);
     if (!strstr(ecu_csum_evidence(cs), why))
         fail_msg("evidence \"%s\" does not say \"%s\"", ecu_csum_evidence(cs), why);
+    /* the reason, as a result of its own: exactly what the evidence quotes */
+    assert_non_null(ecu_csum_reference_refusal(cs));
+    if (!strstr(ecu_csum_reference_refusal(cs), why))
+        fail_msg("refusal \"%s\" does not say \"%s\"", ecu_csum_reference_refusal(cs), why);
+    assert_non_null(strstr(ecu_csum_evidence(cs), ecu_csum_reference_refusal(cs)));
     assert_int_equal(ecu_csum_block_count(cs), 0);
     assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
     csum_assert_image(cs, t, stock->size, why);
