@@ -26,6 +26,7 @@ static inline int id_alnum(uint8_t c)
 }
 static inline int id_upnum(uint8_t c) { return id_upper(c) || id_digit(c); }
 static inline int id_space(uint8_t c) { return c == ' ' || c == '\t'; }
+static inline int id_blank(uint8_t c) { return c == ' '; }
 static inline int id_print(uint8_t c) { return c >= 0x20 && c < 0x7F; }
 
 /* Whether [at, at + len) lies in the image and every byte of it passes @p cls. */

@@ -57,7 +57,7 @@ static const uint8_t sync_55aa[4] = {0x55, 0xAA, 0x33, 0xCC};
 
 struct ident {
     size_t start, end; /* of the record, in the text */
-    int pn;            /* a part number (9 digits, 1-3 letters) precedes "MARELLI" */
+    int pn;            /* a VAG part number with 1-3 letters (ecu__vag_part) precedes "MARELLI" */
 };
 
 /*
@@ -88,14 +88,14 @@ static int parse_ident(const uint8_t *t, size_t n, size_t m, const char *fam, st
     r->start = m;
     r->end = end;
     r->pn = 0;
-    /* the part number: spaces, then 1-3 uppercase letters after 9 digits */
+    /* the part number: spaces, then a VAG part number that ends in 1-3 capital letters */
     for (k = m, j = 0; k > 0 && id_space(t[k - 1]) && j < 4; k--, j++)
         ;
     if (k == m)
         return 1;
     for (letters = 0; k > 0 && letters < 3 && id_upper(t[k - 1]); k--, letters++)
         ;
-    if (letters && k >= 9 && id_all(t, n, k - 9, 9, id_digit)) {
+    if (letters && k >= 9 && ecu__vag_part_at(t, n, k - 9) == 9 + letters) {
         r->start = k - 9;
         r->pn = 1;
     }
@@ -253,30 +253,41 @@ static unsigned iaw4lv_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 #define MJD_ID_END 0x61000u
 #define MJD_CAL_END 0x71000u
 
+static int mag_char(uint8_t c) { return id_alnum(c) || c == '_'; }
+
+/*
+ * The MJD part number in the identity block (0x60000-0x60FFF): "MAG", 1-3 spaces, then 8 to 20
+ * letters, digits or '_' (the first 20 of a longer run); the first of at most MAX_HITS "MAG"
+ * that is one. 1 with the offsets of "MAG" (@p mag), of the number (@p v) and of its end
+ * (@p end); 0 when there is none (openremap-core marelli/mjd6jf/patterns.py).
+ */
+static int mag_number(const uint8_t *d, size_t n, size_t *mag, size_t *v, size_t *end)
+{
+    size_t at = MJD_ID, m, hits = 0, sp, len;
+    while (hits++ < MAX_HITS && (m = id_find(d, n, at, MJD_ID_END, "MAG", 3)) != ID_NONE) {
+        at = m + 1;
+        sp = id_run(d, n, m + 3, 3, id_blank);
+        if (!sp)
+            continue;
+        len = id_run(d, n, m + 3 + sp, 20, mag_char);
+        if (len >= 8) {
+            *mag = m;
+            *v = m + 3 + sp;
+            *end = *v + len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static unsigned mjd6jf_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    size_t sync, at = MJD_ID, m, hits = 0, mag = ID_NONE, magend = 0, fam, k;
+    size_t sync, mag, v, magend, fam;
     char quote[32];
     unsigned score = 80;
     if ((sync = id_find(d, n, MJD_ID, MJD_ID_END, sync_aa55, 4)) == ID_NONE)
         return 0;
-    /* "MAG" + 1-3 spaces + 8-20 letters, digits or '_' */
-    while (hits++ < MAX_HITS && (m = id_find(d, n, at, MJD_ID_END, "MAG", 3)) != ID_NONE) {
-        size_t v;
-        at = m + 1;
-        for (k = m + 3; k < n && k < m + 6 && d[k] == ' '; k++)
-            ;
-        if (k == m + 3)
-            continue;
-        for (v = k; k < n && k - v < 20 && (id_alnum(d[k]) || d[k] == '_'); k++)
-            ;
-        if (k - v >= 8) {
-            mag = m;
-            magend = k;
-            break;
-        }
-    }
-    if (mag == ID_NONE)
+    if (!mag_number(d, n, &mag, &v, &magend))
         return 0;
     if ((fam = id_find(d, n, MJD_ID, MJD_CAL_END, "6JF", 3)) == ID_NONE)
         return 0;
@@ -450,20 +461,10 @@ const struct family ecu__family_marelli_iaw_4lv = {
 
 static void mjd6jf_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
 {
-    size_t at = 0x60000, hits = 0, k;
-    while (hits < ID_MAX_HITS && (at = id_find(d, n, at, 0x61000, "MAG", 3)) != ID_NONE) {
-        size_t m = at, sp = id_run(d, n, m + 3, 4, id_space), len;
-        hits++;
-        at = m + 1;
-        if (sp < 1 || sp > 3)
-            continue;
-        len = id_run(d, n, m + 3 + sp, 21, id_alnum);
-        if (len < 8 || len > 20)
-            continue;
-        ecu__id_put(out, d, n, "part_number", m + 3 + sp, len, 80, "Marelli MJD part number (MAG ...)");
-        break;
-    }
-    at = id_find(d, n, 0x60000, 0x71000, "6JF", 3);
+    size_t mag, v, end, at, k;
+    if (mag_number(d, n, &mag, &v, &end))
+        ecu__id_put(out, d, n, "part_number", v, end - v, 80, "Marelli MJD part number (MAG ...)");
+    at = id_find(d, n, MJD_ID, MJD_CAL_END, "6JF", 3);
     if (at != ID_NONE && (k = id_run(d, n, at, 32, id_print)) >= 6)
         ecu__id_put(out, d, n, "descriptor", at, k, 60, "Marelli MJD family tag 6JF");
     labels_identify(d, n, out);
