@@ -236,6 +236,7 @@ const struct family ecu__family_delphi_multec_s = {
     .min_size = MS_IDENT + MS_IDENT_LEN,
     .max_size = 0x40000,
     .detect = multec_s_detect,
+    .magics = {{0x2000, "\x00\x00\x7E", 3}},
     .identify = multec_s_identify,
     .layout = NULL,
 };

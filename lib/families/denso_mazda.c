@@ -213,6 +213,7 @@ const struct family ecu__family_denso_mazdaspeed6 = {
     .min_size = MIB,
     .max_size = MIB,
     .detect = ms6_detect,
+    .magics = {{MS6_ID, "L38K", 4}},
     .identify = ms6_identify,
     .layout = ms6_layout,
 };
