@@ -3,11 +3,12 @@
  * Bosch EDC15 (C167, little-endian, 0xC3 fill): the VAG TDI "V4.1" rolling checksums.
  *
  * Public sources: Blackfrosch/VAGEDCSuite EDC15P_checksum.cs (tdi41_checksum_search,
- * tdi41v2_checksum_search, tdi41_checksum_calculate) and EDC15VM_checksum.cs (the 256 KiB
- * table) and its ports gmenounos/kw1281test
- * EDC15/Edc15Checksum.cs and LeZed97/ZedSuite src/lib/ecu/bosch/checksums/edc15p-checksum.ts
- * for the checksum; Pinelo92/openremap src/openremap/tuning/manufacturers/bosch/edc15/
- * patterns.py (openremap-core bosch/edc15/patterns.py) for the markers.
+ * tdi41v2_checksum_search, tdi41_checksum_calculate), EDC15VM_checksum.cs (the 256 KiB and
+ * 1 MiB tables) and Tools.cs (which table a marker selects), and its ports
+ * gmenounos/kw1281test EDC15/Edc15Checksum.cs and LeZed97/ZedSuite
+ * src/lib/ecu/bosch/checksums/edc15p-checksum.ts for the checksum; Pinelo92/openremap
+ * src/openremap/tuning/manufacturers/bosch/edc15/patterns.py (openremap-core
+ * bosch/edc15/patterns.py) for the markers, and extractor.py there for the 1 MiB banks.
  *
  * Layout, chosen by the ASCII marker "V4.1" (0x50008 is looked at first):
  * - at 0x50008: boundaries 0x10000 0x14000 0x4C000 0x50000 0x50B80 0x5C000 0x60000 0x60B80
@@ -18,10 +19,24 @@
  *   (tdi41_checksum_search_256kb), boundaries 0xB80 0x8000 0x14000 0x38B80 0x40000, seeds as
  *   above. Nothing but the size selects it, so it must prove itself: all its checked regions
  *   verify, or at least two do and one of those has the fixed seeds (see accept).
- * That file's 1 MiB table (34 boundaries, every region with the fixed seeds, two regions
- * marked "ignore" whose handling the source leaves unclear) is not used: no 1 MiB EDC15 dump
- * was at hand to settle it.
- *
+ * - a 1 MiB image (EDC15VM+, V6/R5 TDI) with the marker at 0x50008: two 512 KiB banks, each
+ *   laid out by the 0x50008 table (22 regions), the second one at +0x80000 and carrying the
+ *   marker at 0xD0008. Sources: VAGEDCSuite Tools.cs CalculateEDC15VMChecksum takes the 1 MiB
+ *   image's table from the marker at 0x50008; the upper half of EDC15VM_checksum.cs's 1 MiB
+ *   table (tdi41_checksum_search_1024kb) is the 0x50008 table from 0x14000 on, shifted by
+ *   0x80000 (0x94000 0xCC000 0xD0000 0xD0B80 0xDC000 0xE0000 0xE0B80 0xEC000 0xF0000 0xF0B80
+ *   0xFC000), seeds 0x8631/0xEFCD as there; Pinelo92/openremap bosch/edc15/extractor.py can_handle
+ *   reads a 1 MiB file as two 512 KiB banks, each with its TSW at bank + 0x8000. The bank at
+ *   0x80000 gets its whole table, region [0x90000, 0x94000) (seeds 0/0) included, as the bank
+ *   at 0 does. That file's lower-half table (0x4000 0x4B80 0x10000 0x14000 0x14B80 0x20000
+ *   ..., two regions marked "ignore") is another layout, not used: it checks [0x10000,
+ *   0x14000) with the fixed seeds where the 0x50008 table has seeds 0/0, so no bank verifies
+ *   under both. No 1 MiB layout is known for the marker at 0x58008 (not recognised), nor for
+ *   sizes above 1 MiB.
+ *   The two-bank layout covers the whole 1 MiB that a size above 512 KiB implies: named for an
+ *   image shorter than 1 MiB (ecu-csum --family; detection takes 1 MiB only), the regions past
+ *   its end are listed, and bad (truncated), never left out. An image whose upper bank lacks
+ *   the marker at 0xD0008 is another layout (no layout).
  * Region i is [b_i, b_i+1): its last 4 bytes hold an LE32 checksum of [b_i, b_i+1 - 4).
  * A region whose checked bytes are all 0xC3 (erased) or whose slot holds 0xC3C3C3C3 is not
  * checked (no block).
@@ -46,7 +61,9 @@
  *
  * Detection (512 KiB or 256 KiB, at least 5 % 0xC3 bytes): "V4.1" at 0x50008/0x58008 (90),
  * "TSW" at 0x8000 (80), a "TSW Vd.dd" string elsewhere (60), or a Bosch software number
- * "1037" + 6 digits with no EDC16/EDC17/ME7 string (55, openremap's fallback).
+ * "1037" + 6 digits with no EDC16/EDC17/ME7 string (55, openremap's fallback). A 1 MiB image
+ * (at least 5 % 0xC3 bytes) is claimed by "V4.1" at 0x50008 alone (90): the layout then needs
+ * the marker at 0xD0008 too, and the checked regions decide (accept).
  */
 #include "family.h"
 #include "find.h"
@@ -70,30 +87,57 @@ static const uint64_t table_58008[] = {0x10000, 0x14000, 0x58000, 0x58B80,
                                        0x64000, 0x70000, 0x70B80, 0x7C000};
 static const uint64_t table_256k[] = {0xB80, 0x8000, 0x14000, 0x38B80, 0x40000};
 
+#define BANK 0x80000u  /* a 1 MiB image: two banks of 512 KiB (openremap extractor.py) */
+#define SIZE_1M 0x100000u
+
 static int has_v41(const uint8_t *d, size_t n, uint64_t at)
 {
     return at + 4 <= n && memcmp(d + at, "V4.1", 4) == 0;
 }
 
-/* The boundary table the marker selects, or NULL. */
-static const uint64_t *select_table(const uint8_t *d, size_t n, size_t *count, uint64_t *marker)
+/* What the marker selects: a boundary table, laid out in `banks` banks of BANK bytes. */
+struct plan {
+    const uint64_t *t;
+    size_t count;
+    uint64_t marker; /* 0: chosen by the size (256 KiB) */
+    unsigned banks;
+};
+
+/* The table for an image of @p n bytes, or 0 (no layout). Above 512 KiB (up to 1 MiB) the
+   image is two banks: the marker at 0x50008 and, unless the image ends before it (truncated:
+   its regions past the end are bad), at BANK + 0x50008. */
+static int select_table(const uint8_t *d, size_t n, struct plan *p)
 {
+    p->banks = 1;
+    if (n > BANK) {
+        if (n > SIZE_1M || !has_v41(d, n, 0x50008) ||
+            (BANK + 0x50008 + 4 <= n && !has_v41(d, n, BANK + 0x50008)))
+            return 0;
+        p->t = table_50008;
+        p->count = sizeof table_50008 / sizeof table_50008[0];
+        p->marker = 0x50008;
+        p->banks = 2;
+        return 1;
+    }
     if (has_v41(d, n, 0x50008)) {
-        *count = sizeof table_50008 / sizeof table_50008[0];
-        *marker = 0x50008;
-        return table_50008;
+        p->t = table_50008;
+        p->count = sizeof table_50008 / sizeof table_50008[0];
+        p->marker = 0x50008;
+        return 1;
     }
     if (has_v41(d, n, 0x58008)) {
-        *count = sizeof table_58008 / sizeof table_58008[0];
-        *marker = 0x58008;
-        return table_58008;
+        p->t = table_58008;
+        p->count = sizeof table_58008 / sizeof table_58008[0];
+        p->marker = 0x58008;
+        return 1;
     }
     if (n == 0x40000) {
-        *count = sizeof table_256k / sizeof table_256k[0];
-        *marker = 0;
-        return table_256k;
+        p->t = table_256k;
+        p->count = sizeof table_256k / sizeof table_256k[0];
+        p->marker = 0;
+        return 1;
     }
-    return NULL;
+    return 0;
 }
 
 static uint16_t rotl16(uint16_t v, unsigned r) { return (uint16_t)(v << r | v >> (16 - r)); }
@@ -213,16 +257,24 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     static const char *const other[] = {"EDC16", "EDC17", "MEDC17", "MED17", "ME7.", "MOTRONIC"};
     unsigned pct;
-    size_t count, i;
-    uint64_t marker = 0;
+    size_t i;
+    struct plan p;
     long at;
-    if (n != 0x80000 && n != 0x40000)
+    if (n != 0x80000 && n != 0x40000 && n != SIZE_1M)
         return 0;
     pct = fill_percent(d, n);
     if (pct < 5)
         return 0;
-    if (select_table(d, n, &count, &marker) && marker) {
-        snprintf(ev, evsz, "V4.1 at 0x%llX, %u %% 0xC3 fill", (unsigned long long)marker, pct);
+    if (n == SIZE_1M) {
+        /* two banks (see the top): claimed by the lower bank's marker alone */
+        if (!has_v41(d, n, 0x50008))
+            return 0;
+        snprintf(ev, evsz, "V4.1 at 0x50008, 1 MiB: two 512 KiB banks (V4.1 at 0xD0008: %s), "
+                 "%u %% 0xC3 fill", has_v41(d, n, BANK + 0x50008) ? "yes" : "no", pct);
+        return 90;
+    }
+    if (select_table(d, n, &p) && p.marker) {
+        snprintf(ev, evsz, "V4.1 at 0x%llX, %u %% 0xC3 fill", (unsigned long long)p.marker, pct);
         return 90;
     }
     if (n > 0x8003 && memcmp(d + 0x8000, "TSW", 3) == 0) {
@@ -247,36 +299,37 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    struct blk v[16];
-    size_t count = 0, i, nv = 0;
-    uint64_t marker = 0;
-    const uint64_t *t = select_table(d, n, &count, &marker);
-    if (!t || t[count - 1] > n)
-        return ECU_OK; /* no marker, or a short image: no layout */
-    for (i = 0; i + 1 < count; i++) {
-        uint64_t s = t[i], e = t[i + 1];
-        uint16_t a = i ? SEED_A : 0, b = i ? SEED_B : 0;
-        struct blk *k;
-        if (ecu__rd32(d, n, e - 4, 0) == FILL32 || all_fill(d, s, e - 4))
-            continue; /* erased region, or a slot never written */
-        k = &v[nv++];
-        memset(k, 0, sizeof *k);
-        snprintf(k->name, sizeof k->name, "region 0x%llX-0x%llX", (unsigned long long)s,
-                 (unsigned long long)(e - 1));
-        snprintf(k->algo, sizeof k->algo, "VAG TDI V4.1 rolling, seeds %04X/%04X", a, b);
-        k->kind = BK_CUSTOM;
-        k->ranges[0].start = s;
-        k->ranges[0].end = e - 4;
-        k->nranges = 1;
-        k->init = (uint64_t)b << 16 | a;
-        k->store_off = e - 4;
-        k->store_bytes = 4;
-        k->store_be = 0;
-        k->compute = block_compute;
+    struct plan p;
+    size_t i;
+    unsigned bank;
+    if (!select_table(d, n, &p) || (p.banks == 1 && p.t[p.count - 1] > n))
+        return ECU_OK; /* no marker, or a short 512/256 KiB image: no layout */
+    for (bank = 0; bank < p.banks; bank++) {
+        uint64_t base = (uint64_t)bank * BANK;
+        for (i = 0; i + 1 < p.count; i++) {
+            uint64_t s = base + p.t[i], e = base + p.t[i + 1];
+            uint16_t a = i ? SEED_A : 0, b = i ? SEED_B : 0;
+            int past = e > n; /* a truncated two-bank image: listed, and bad */
+            struct blk k;
+            if (!past && (ecu__rd32(d, n, e - 4, 0) == FILL32 || all_fill(d, s, e - 4)))
+                continue; /* erased region, or a slot never written */
+            memset(&k, 0, sizeof k);
+            snprintf(k.name, sizeof k.name, "region 0x%llX-0x%llX%s", (unsigned long long)s,
+                     (unsigned long long)(e - 1), past ? ", past the end (truncated)" : "");
+            snprintf(k.algo, sizeof k.algo, "VAG TDI V4.1 rolling, seeds %04X/%04X", a, b);
+            k.kind = BK_CUSTOM;
+            k.ranges[0].start = s;
+            k.ranges[0].end = e - 4;
+            k.nranges = 1;
+            k.init = (uint64_t)b << 16 | a;
+            k.store_off = e - 4;
+            k.store_bytes = 4;
+            k.store_be = 0;
+            k.compute = block_compute;
+            if (ecu__blk_add(out, &k))
+                return ECU_ERR_NOMEM;
+        }
     }
-    for (i = 0; i < nv; i++)
-        if (ecu__blk_add(out, &v[i]))
-            return ECU_ERR_NOMEM;
     return ECU_OK;
 }
 
@@ -286,16 +339,17 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
    Judged on the engine's own verification. */
 static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified)
 {
-    size_t i, good = 0, seeded = 0, count = 0;
-    uint64_t marker = 0;
-    const uint64_t *t = select_table(d, n, &count, &marker);
+    size_t i, good = 0, seeded = 0;
+    struct plan p;
+    int have = select_table(d, n, &p);
     for (i = 0; i < nblocks; i++) {
         good += verified[i].status == ECU_BLOCK_OK;
-        seeded += verified[i].status == ECU_BLOCK_OK && t && verified[i].ranges[0].start != t[0];
+        seeded += verified[i].status == ECU_BLOCK_OK && have &&
+                  verified[i].ranges[0].start != p.t[0];
     }
     if (good == nblocks)
         return 1;
-    if (t == table_256k)
+    if (have && p.t == table_256k)
         return good >= 2 && seeded >= 1;
     return good >= MIN_MATCHES;
 }
@@ -316,17 +370,19 @@ const struct family ecu__family_bosch_edc15 = {
     .info = {
         .name = "bosch-edc15",
         .manufacturer = "Bosch",
-        .description = "EDC15 diesel (C167), VAG TDI V4.1 layouts, 512 KiB, and EDC15V, "
-                       "256 KiB; others detected only",
-        .verifies = "the V4.1 regions chosen by the marker at 0x50008 or 0x58008, or the "
-                    "EDC15V 256 KiB table: LE32 rolling checksum in each region's last dword",
+        .description = "EDC15 diesel (C167), VAG TDI V4.1 layouts, 512 KiB and 1 MiB (two "
+                       "banks), and EDC15V, 256 KiB; others detected only",
+        .verifies = "the V4.1 regions chosen by the marker at 0x50008 or 0x58008 (1 MiB: "
+                    "0x50008 and 0xD0008, the table in both banks), or the EDC15V 256 KiB "
+                    "table: LE32 rolling checksum in each region's last dword",
         .corrects = "each region's last dword",
-        .sources = "Blackfrosch/VAGEDCSuite EDC15P_checksum.cs, EDC15VM_checksum.cs; "
-                   "gmenounos/kw1281test EDC15/Edc15Checksum.cs; LeZed97/ZedSuite "
-                   "edc15p-checksum.ts; Pinelo92/openremap bosch/edc15/patterns.py",
+        .sources = "Blackfrosch/VAGEDCSuite EDC15P_checksum.cs, EDC15VM_checksum.cs, "
+                   "Tools.cs; gmenounos/kw1281test EDC15/Edc15Checksum.cs; LeZed97/ZedSuite "
+                   "edc15p-checksum.ts; Pinelo92/openremap bosch/edc15/patterns.py, "
+                   "extractor.py",
     },
     .min_size = 0x40000,
-    .max_size = 0x80000,
+    .max_size = SIZE_1M,
     .detect = detect,
     .identify_unclaimed = identify,
     .identify = identify,
