@@ -63,4 +63,45 @@ struct blk_list {
 /* Appends a block; returns ECU_OK or ECU_ERR_NOMEM. */
 int ecu__blk_add(struct blk_list *l, const struct blk *b);
 
+/*
+ * The block constructors: a family builds every block with them, never by hand:
+ *
+ *     struct blk b;
+ *     ecu__blk_init(&b, "sum8, 16 bits, BE16", "region 0x%X-0x%X", s, e - 1);
+ *     ecu__blk_sum(&b, 1, 0, 16, 0);
+ *     ecu__blk_range(&b, s, e);
+ *     ecu__blk_store(&b, e, 2, 1, 0);
+ *     if ((err = ecu__blk_add(out, &b)) != ECU_OK)
+ *         return err;
+ */
+
+/* A block with no kind, range or slot yet: its algorithm text @p algo and its name from the
+   printf format @p name_fmt (both cut to their fields' sizes). */
+void ecu__blk_init(struct blk *b, const char *algo, const char *name_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The algorithm text, replaced (printf format). */
+void ecu__blk_algo(struct blk *b, const char *algo_fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds the range [@p start, @p end); 0 (and nothing added) when the block holds
+   ECU_BLK_MAX_RANGES already, else 1. */
+int ecu__blk_range(struct blk *b, uint64_t start, uint64_t end);
+/* Where the value lives: @p bytes (1, 2, 4 or 8) at @p off, big-endian when @p be; with
+   @p pair its complement follows it. */
+void ecu__blk_store(struct blk *b, uint64_t off, unsigned bytes, int be, int pair);
+
+/* BK_SUM: the @p word_bytes-wide words (1, 2, 4; big-endian when @p word_be) of the ranges
+   added to @p init in @p acc_bits bits. */
+void ecu__blk_sum(struct blk *b, unsigned word_bytes, int word_be, unsigned acc_bits,
+                  uint64_t init);
+/* BK_SELFSUM: @p init plus the 32-bit words (big-endian when @p word_be) of the ranges, slot
+   included, equals @p target; the slot (store_off) is the compensation word. */
+void ecu__blk_selfsum(struct blk *b, int word_be, uint64_t init, uint64_t target);
+/* BK_CRC: the CRC @p p of the ranges, stored. */
+void ecu__blk_crc(struct blk *b, const ecu_crc_params *p);
+/* BK_CRC_TARGET: the CRC @p p of the one range, slot included, equals @p target. */
+void ecu__blk_crc_target(struct blk *b, const ecu_crc_params *p, uint64_t target);
+/* BK_CUSTOM: the value is @p f's computation. */
+void ecu__blk_custom(struct blk *b, blk_compute_fn f);
+/* BK_SIGNATURE: @p bytes at @p off verified by @p f, never written. */
+void ecu__blk_signature(struct blk *b, blk_check_fn f, uint64_t off, unsigned bytes);
+
 #endif

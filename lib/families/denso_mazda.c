@@ -89,10 +89,9 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
         uint64_t r = NC_TABLE + 12 * (uint64_t)k;
         uint64_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1);
         struct blk b;
-        memset(&b, 0, sizeof b);
-        snprintf(b.name, sizeof b.name, "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
-                 (unsigned long long)e);
-        snprintf(b.algo, sizeof b.algo, "0x%08X-sum32be", NC_TOTAL);
+        ecu__blk_init(&b, "", "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
+                      (unsigned long long)e);
+        ecu__blk_algo(&b, "0x%08X-sum32be", NC_TOTAL);
         /* [start, end] inclusive, clipped to the ROM, whole words only; empty when end < start */
         if (e + 1 > n)
             e = n - 1;
@@ -155,20 +154,11 @@ static int selfsum(struct blk_list *out, const char *name, uint64_t start, uint6
                    uint64_t slot, uint32_t target)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s", name);
-    snprintf(b.algo, sizeof b.algo, "sum32be==0x%08X", target);
-    b.kind = BK_SELFSUM;
-    b.ranges[0].start = start;
-    b.ranges[0].end = end;
-    b.nranges = 1;
-    b.word_bytes = 4;
-    b.word_be = 1;
-    b.acc_bits = 32;
-    b.target = target;
-    b.store_off = slot;
-    b.store_bytes = 4;
-    b.store_be = 1;
+    ecu__blk_init(&b, "", "%s", name);
+    ecu__blk_algo(&b, "sum32be==0x%08X", target);
+    ecu__blk_selfsum(&b, 1, 0, target);
+    ecu__blk_range(&b, start, end);
+    ecu__blk_store(&b, slot, 4, 1, 0);
     return ecu__blk_add(out, &b);
 }
 

@@ -15,12 +15,7 @@ static uint64_t denso_diff(const uint8_t *img, size_t size, const struct blk *b)
 
 void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store)
 {
-    b->kind = BK_CUSTOM;
-    b->ranges[0].start = start;
-    b->ranges[0].end = end;
-    b->nranges = 1;
-    b->compute = denso_diff;
-    b->store_off = store;
-    b->store_bytes = 4;
-    b->store_be = 1;
+    ecu__blk_custom(b, denso_diff);
+    ecu__blk_range(b, start, end);
+    ecu__blk_store(b, store, 4, 1, 0);
 }

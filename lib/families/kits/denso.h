@@ -15,8 +15,9 @@
 /* The total that a block's BE32 word sum and its record's value add up to. */
 #define ECU_DENSO_TOTAL 0x5AA5A55Au
 
-/* @p b as a Denso checksum record: the BE32 at @p store is 0x5AA5A55A minus the sum of the
-   BE32 words of [start, end) (a BK_CUSTOM block). */
+/* @p b (made by ecu__blk_init, with no range yet) as a Denso checksum record: the BE32 at
+   @p store is 0x5AA5A55A minus the sum of the BE32 words of [start, end) (a BK_CUSTOM
+   block). */
 void ecu__denso_rec(struct blk *b, uint64_t start, uint64_t end, uint64_t store);
 
 #endif
