@@ -9,78 +9,54 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The families, each in lib/families/NAME.c */
-extern const struct family ecu__family_bosch_edc15;
-extern const struct family ecu__family_bosch_edc16;
-extern const struct family ecu__family_bosch_edc17;
-extern const struct family ecu__family_bosch_me7_vag;
-extern const struct family ecu__family_bosch_me7_volvo;
-extern const struct family ecu__family_bosch_m1x_bmw;
-extern const struct family ecu__family_bosch_dme_bmw;
-extern const struct family ecu__family_bosch_m43_volvo;
-extern const struct family ecu__family_bosch_m44_volvo;
-extern const struct family ecu__family_bosch_m3x_m5x;
-extern const struct family ecu__family_bosch_m797;
-extern const struct family ecu__family_bosch_m797_china;
-extern const struct family ecu__family_bosch_m798;
-extern const struct family ecu__family_bosch_me745;
-extern const struct family ecu__family_siemens_ms42;
-extern const struct family ecu__family_siemens_ms43;
-extern const struct family ecu__family_siemens_ms45;
-extern const struct family ecu__family_denso_subaru;
-extern const struct family ecu__family_denso_mazda_nc;
-extern const struct family ecu__family_denso_mazdaspeed6;
-extern const struct family ecu__family_mitsubishi_evox;
-extern const struct family ecu__family_delphi_multec;
-extern const struct family ecu__family_delphi_multec_s;
-extern const struct family ecu__family_marelli_iaw_1ap;
-extern const struct family ecu__family_marelli_iaw_1av;
-extern const struct family ecu__family_marelli_iaw_4lv;
-extern const struct family ecu__family_marelli_mjd_6jf;
-extern const struct family ecu__family_hitachi_nissan;
-extern const struct family ecu__family_continental_simos;
-extern const struct family ecu__family_sim2k;
-/* forced-only (never detected): lib/families/siemens_gs20.c, hitachi_subaru.c */
-extern const struct family ecu__family_siemens_gs20;
-extern const struct family ecu__family_hitachi_subaru_sh72543r;
+/*
+ * The families in the order they are probed: cheap, specific detectors first. One line per
+ * family (its descriptor is ecu__family_NAME in lib/families/): the line both declares it and
+ * places it in the table.
+ */
+#define ECU_FAMILIES(X) \
+    X(bosch_edc16) \
+    X(bosch_edc17) \
+    X(bosch_me7_vag) \
+    X(bosch_me7_volvo) \
+    X(bosch_m797) \
+    X(bosch_m797_china) \
+    X(bosch_m798) \
+    X(bosch_me745) \
+    X(siemens_ms43) \
+    X(siemens_ms42) \
+    X(siemens_ms45) \
+    X(bosch_edc15) \
+    X(bosch_m1x_bmw) \
+    X(bosch_dme_bmw) \
+    X(bosch_m43_volvo) \
+    X(bosch_m44_volvo) \
+    X(bosch_m3x_m5x) \
+    X(denso_subaru) \
+    X(denso_mazda_nc) \
+    X(denso_mazdaspeed6) \
+    X(mitsubishi_evox) \
+    X(hitachi_nissan) \
+    X(continental_simos) \
+    X(sim2k) \
+    /* identification only (no layout): Delphi and Magneti Marelli */ \
+    X(delphi_multec) \
+    X(delphi_multec_s) \
+    X(marelli_iaw_1ap) \
+    X(marelli_iaw_1av) \
+    X(marelli_iaw_4lv) \
+    X(marelli_mjd_6jf) \
+    /* forced-only: never detected (no public signature), used when named with --family */ \
+    X(siemens_gs20) \
+    X(hitachi_subaru_sh72543r)
 
+#define DECLARE(name) extern const struct family ecu__family_##name;
+ECU_FAMILIES(DECLARE)
+#undef DECLARE
 
-const struct family *const ecu__families[] = {
-    &ecu__family_bosch_edc16,
-    &ecu__family_bosch_edc17,
-    &ecu__family_bosch_me7_vag,
-    &ecu__family_bosch_me7_volvo,
-    &ecu__family_bosch_m797,
-    &ecu__family_bosch_m797_china,
-    &ecu__family_bosch_m798,
-    &ecu__family_bosch_me745,
-    &ecu__family_siemens_ms43,
-    &ecu__family_siemens_ms42,
-    &ecu__family_siemens_ms45,
-    &ecu__family_bosch_edc15,
-    &ecu__family_bosch_m1x_bmw,
-    &ecu__family_bosch_dme_bmw,
-    &ecu__family_bosch_m43_volvo,
-    &ecu__family_bosch_m44_volvo,
-    &ecu__family_bosch_m3x_m5x,
-    &ecu__family_denso_subaru,
-    &ecu__family_denso_mazda_nc,
-    &ecu__family_denso_mazdaspeed6,
-    &ecu__family_mitsubishi_evox,
-    &ecu__family_hitachi_nissan,
-    &ecu__family_continental_simos,
-    &ecu__family_sim2k,
-    /* identification only (no layout): Delphi and Magneti Marelli */
-    &ecu__family_delphi_multec,
-    &ecu__family_delphi_multec_s,
-    &ecu__family_marelli_iaw_1ap,
-    &ecu__family_marelli_iaw_1av,
-    &ecu__family_marelli_iaw_4lv,
-    &ecu__family_marelli_mjd_6jf,
-    /* forced-only: never detected (no public signature), used when named with --family */
-    &ecu__family_siemens_gs20,
-    &ecu__family_hitachi_subaru_sh72543r,
-};
+#define ENTRY(name) &ecu__family_##name,
+const struct family *const ecu__families[] = {ECU_FAMILIES(ENTRY)};
+#undef ENTRY
 
 const size_t ecu__nfamilies = sizeof ecu__families / sizeof ecu__families[0];
 
