@@ -59,7 +59,7 @@ struct csum_manifest {
     struct csum_image images[CSUM_MAX_IMAGES];
     size_t nimages;
     /* 0 after loading: the checks below analyse with detection. Set by the test of
-       forced-only families (never detected, family_private.h): the checks then name each
+       forced-only families (never detected, lib/core/family.h): the checks then name each
        image's family with ecu_csum_set_family before analysing it, as ecu-csum --family does
        (candidate: that family alone, score 100). */
     int forced;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Identification (ecu/id.h) of the families that are not Bosch (lib/id_others.c), on the
- * synthetic images of fixtures/csum (their generators place each ident: denso.py,
+ * Identification (ecu/id.h) of the families that are not Bosch (each family's `identify` in
+ * lib/families/), on the synthetic images of fixtures/csum (their generators place each ident: denso.py,
  * siemens_ms4x.py, hitachi.py, continental.py, delphi_marelli.py) and on copies of them
  * changed here: every field's value and offset, changed and missing idents, false positives,
  * truncated images, and ecu_id_compare on the new defining keys.
@@ -523,5 +523,5 @@ int main(void)
         cmocka_unit_test(test_random_and_blank),
         cmocka_unit_test(test_compare),
     };
-    return cmocka_run_group_tests_name("id_others", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("id_families", tests, NULL, NULL);
 }
