@@ -152,12 +152,18 @@ int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size)
 
 /* ---- verification -------------------------------------------------------------------------- */
 
+/* The bytes the block's value (or compensation word, or signature) takes at store_off. */
+static unsigned slot_bytes(const struct blk *b)
+{
+    return b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
+           : b->kind == BK_SIGNATURE                         ? b->sig_bytes
+                                                             : b->store_bytes * (b->pair ? 2 : 1);
+}
+
 static int block_in_bounds(const struct blk *b, size_t size)
 {
     size_t i;
-    unsigned slot = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
-                    : b->kind == BK_SIGNATURE                         ? b->sig_bytes
-                                                                      : b->store_bytes * (b->pair ? 2 : 1);
+    unsigned slot = slot_bytes(b);
     for (i = 0; i < b->nranges; i++)
         if (b->ranges[i].start > b->ranges[i].end || b->ranges[i].end > size)
             return 0;
@@ -273,9 +279,7 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
         o->ranges = b->ranges;
         o->nranges = b->nranges;
         o->store_offset = b->store_off;
-        o->store_bytes = b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET ? 4
-                         : b->kind == BK_SIGNATURE                         ? b->sig_bytes
-                                                                           : b->store_bytes * (b->pair ? 2 : 1);
+        o->store_bytes = slot_bytes(b);
         if (b->kind == BK_SIGNATURE)
             o->status = ok ? ECU_BLOCK_SIGNATURE : ECU_BLOCK_SIGNATURE_BAD;
         else if (ok)
