@@ -5,31 +5,54 @@
  * Public source: ConnorHowell/medc17-checksum-tool main.py (verifies a public EDC17C84 dump);
  * block type names after its table. Facts used here:
  * - A block starts with a 0x34-byte header: +0x00 identifier (low byte = block type 0x10,
- *   0x20 ... 0xF1; bytes +0x01 and +0x03 zero), +0x04 size in bytes, +0x0C the CPU address
- *   of its last dword (byte +0x0F is 0x80 or 0xA0: cached or uncached flash view), +0x1A a
- *   10-character software number, +0x2C the number of checksum structures, +0x30 an adjust
- *   word; 32-byte checksum structures follow at +0x34. The block ends with DEADBEEF.
- *   The block's first CPU address is end + 4 - size.
+ *   0x20 ... 0xF0 or 0xF1; bytes +0x01 and +0x03 zero), +0x04 size in bytes (at least 0x40),
+ *   +0x0C the CPU address of its last dword (byte +0x0F is 0x80 or 0xA0: cached or uncached
+ *   flash view), +0x1A a 10-character software number, +0x2C the number of checksum
+ *   structures (1 to 8: "the DLL caps this at 8"), +0x30 an adjust word; 32-byte checksum
+ *   structures follow at +0x34, then the block's checksum word. The block ends with DEADBEEF.
+ *   The block's first CPU address is end + 4 - size, itself a flash address.
+ * - Blocks are found by the seed/expected pair FADECAFE/CAFEAFFE of their first structure at
+ *   block + 0x40; later structures carry the same pair 32 bytes further on each.
  * - A structure: +0x04 start, +0x08 inclusive end (CPU addresses), +0x0C seed (0xFADECAFE),
- *   +0x10 expected value (0xCAFEAFFE), +0x1C algorithm in the low byte: 0x00 CRC-32,
- *   0x01 ADD32, 0x10 ADD16. The first structure's seed/expected pair sits at block + 0x40.
+ *   +0x10 expected value (0xCAFEAFFE), +0x1C algorithm in the low byte: 0x00 CRC-32, 0x01
+ *   ADD32, 0x10 ADD16. A range that does not lie in the binary, or is empty (start >= end), is
+ *   invalid; an algorithm without a computation is not judged ("Unsupported algorithm").
+ * - CRC-32 and ADD32 run over the whole dwords of [start, end] ("while pos + 3 <= end").
  * - CRC-32: the reflected CRC (poly 0xEDB88320) with its register starting at the seed and
- *   no final xor runs over [start, end] and must end at ~expected (0x35015001). Its
- *   compensation word is the dword just before DEADBEEF (after a 128-byte signature, which
- *   cannot be recomputed and is never touched here).
- * - ADD32: the seed plus the LE32 dwords of [start, end] equals expected; the range's last
- *   dword compensates.
+ *   no final xor must end at ~expected (0x35015001). Correction solves the adjust word just
+ *   before DEADBEEF (after a 128-byte signature, which cannot be recomputed and is never
+ *   touched here) when the range holds it. A CRC structure whose range does not hold it (real
+ *   customer and startup blocks have such a second structure, over a few hundred bytes inside
+ *   or just after the block) is compensated in the range's last dword, as every other
+ *   compensation of these layouts is (ADD32, ADD16, the variant monitoring region: "the last
+ *   dword of its range is the compensation slot").
+ * - ADD32: the seed plus the LE32 dwords equals expected; the range's last dword compensates.
  * - ADD16 (0x10): the full 32-bit seed plus the LE16 words of [start, end - 3], plus the
  *   range's last dword as one LE32 value (its high word counts << 16), equals the full 32-bit
  *   expected value; the last dword compensates. Sources: the later main.py (checked there
  *   against factory file 07P906027A), ubbg/VolvoSplitter CHANGELOG.md v1.1.1 (59 structures
  *   of 5 EDC17 images; its BoschChecksum.cs still holds an older flat sum), and the Bosch
- *   header sbinfo_prot_conf.h naming index 16 SB_ADD16_ALGO_E. Index 2 (SB_CRC32IFX_ALGO_E)
- *   has no public description: such structures are not judged.
+ *   header sbinfo_prot_conf.h, whose SB_IntInfo_t numbers the checksum algorithms 0
+ *   (SB_CRC32_ALGO_E), 1 (SB_ADD32_ALGO_E), 2 (SB_CRC32IFX_ALGO_E, "CRC32, specific for IFX",
+ *   no public description) and 16 (SB_ADD16_ALGO_E); its other entries are no checksum.
  * - Addresses map to file offsets relative to the block itself (0x8... and 0xA... are the
  *   same flash), so partial reads with whole blocks can be checked.
  * - A block whose stored checksum and adjust words are both blank fill (FFFFFFFF or
- *   AFAFAFAF) was never finalised and has nothing to check.
+ *   AFAFAFAF) is reserved (never finalised): its structures are not checked.
+ *
+ * What this family makes of them ("ok" means the whole layout was checked):
+ * - A header is there when the pair sits at its + 0x40 (or one of the two words does: the
+ *   other may be damaged), the pair is not a later structure's (32 bytes after another), and at
+ *   least three of its four fields are consistent: identifier, size (with DEADBEEF at its end,
+ *   or past the end of the read), end address (byte +0x0F), structure count. A header that is
+ *   there and fails any rule is a bad block (never a missing one); so is a block that runs
+ *   past the end of the read, and one whose table is followed by a further structure (the
+ *   pair 32 bytes after its last structure's: the checksum word, not a structure, ends it). Fewer than three consistent fields: the pair is data.
+ * - A structure whose range is not flash, lies outside the read or holds no whole dword, or
+ *   whose algorithm is no checksum of the table above, is a bad block. A structure of
+ *   algorithm 2 cannot be evaluated: the evidence names it and, unless a block is bad, the
+ *   image gets no layout (no ok for a layout not wholly checked). Reserved blocks are named in
+ *   the evidence and are no block.
  */
 #include "family.h"
 #include "find.h"
@@ -41,10 +64,20 @@
 #define MAGIC_AT 0x40
 #define STRUCT_AT 0x34
 #define STRUCT_SIZE 32
-#define MAX_STRUCTS 100
-#define MAX_BLOCKS 32
+#define MIN_SIZE 0x40
+#define MAX_STRUCTS 8
+#define MAX_BLOCKS 64
+#define SEED 0xFADECAFEu
+#define WANT 0xCAFEAFFEu
+#define DEADBEEF 0xDEADBEEFu
+#define SEGMENT 0x10000000u /* one flash segment: no block is larger */
+#define ALGO_CRC32 0x00
+#define ALGO_ADD32 0x01
+#define ALGO_CRC32IFX 0x02
+#define ALGO_ADD16 0x10
 
-static const uint8_t magic[8] = {0xFE, 0xCA, 0xDE, 0xFA, 0xFE, 0xAF, 0xFE, 0xCA};
+static const uint8_t seed_le[4] = {0xFE, 0xCA, 0xDE, 0xFA};
+static const uint8_t want_le[4] = {0xFE, 0xAF, 0xFE, 0xCA};
 
 static int known_type(uint8_t t)
 {
@@ -61,74 +94,231 @@ static uint32_t canon(uint32_t a)
     return (a & 0x0FFFFFFFu) | 0x80000000u;
 }
 
+enum bstate {
+    B_OK,        /* parsed, finalised: its structures are checked */
+    B_RESERVED,  /* parsed, never finalised: nothing to check */
+    B_DAMAGED,   /* there, but a field fails its rule: a bad block */
+    B_TRUNCATED, /* consistent, but runs past the end of the read: a bad block */
+};
+
 struct tblock {
     uint64_t at;       /* file offset of the header */
     uint32_t size;     /* bytes */
     uint32_t start;    /* canonical CPU address of the first byte */
     uint32_t nstructs;
-    int blank;         /* never finalised */
+    enum bstate state;
+    const char *why;   /* B_DAMAGED: the rule that fails */
+    uint64_t why_at;   /* B_DAMAGED, B_TRUNCATED: the offending field */
 };
 
-/* Blocks of the image, found from the seed/expected pair of their first structure. */
+/* The next offset >= @p from where the 4 bytes @p pat sit, or UINT64_MAX. */
+static uint64_t next_word(const uint8_t *d, size_t n, uint64_t from, const uint8_t *pat, size_t a)
+{
+    const uint8_t *hit;
+    if (from >= n)
+        return UINT64_MAX;
+    hit = ecu__memfind_at(d + from, (size_t)(n - from), pat, 4, a);
+    return hit ? (uint64_t)(hit - d) : UINT64_MAX;
+}
+
+/* Whether the seed/expected pair at @p p (either word of it) is a later structure's: the
+   structure 32 bytes before carries the pair too. */
+static int later_structure(const uint8_t *d, size_t n, uint64_t p)
+{
+    return p >= STRUCT_SIZE &&
+           (ecu__rd32(d, n, p - STRUCT_SIZE, 0) == SEED || ecu__rd32(d, n, p - STRUCT_SIZE + 4, 0) == WANT);
+}
+
+/* The header whose first structure's pair is at @p p: 0 when the pair is data, else 1 with
+   @p b filled (its state says whether it parses). */
+static int header_at(const uint8_t *d, size_t n, uint64_t p, struct tblock *b)
+{
+    uint64_t h = p - MAGIC_AT;
+    uint32_t size = ecu__rd32(d, n, h + 4, 0), end = ecu__rd32(d, n, h + 0x0C, 0);
+    uint32_t ns = ecu__rd32(d, n, h + 0x2C, 0);
+    int f_id, f_size, f_end, f_ns;
+    if (h + MAGIC_AT + 8 > n)
+        return 0;
+    f_id = known_type(d[h]) && !d[h + 1] && !d[h + 3];
+    f_size = size >= MIN_SIZE && size <= SEGMENT &&
+             (h + size > n || ecu__rd32(d, n, h + size - 4, 0) == DEADBEEF);
+    f_end = d[h + 0x0F] == 0x80 || d[h + 0x0F] == 0xA0;
+    f_ns = ns >= 1 && ns <= MAX_STRUCTS;
+    if (f_id + f_size + f_end + f_ns < 3)
+        return 0;
+    memset(b, 0, sizeof *b);
+    b->at = h;
+    b->size = size;
+    b->nstructs = ns;
+    b->state = B_DAMAGED;
+    if (!f_id) {
+        b->why = "identifier";
+        b->why_at = h;
+    } else if (!f_size) {
+        b->why = size < MIN_SIZE || size > SEGMENT ? "size" : "no DEADBEEF at its end";
+        b->why_at = h + 4;
+    } else if (!f_end) {
+        b->why = "end address";
+        b->why_at = h + 0x0C;
+    } else if (!f_ns) {
+        b->why = "structure count";
+        b->why_at = h + 0x2C;
+    } else if ((uint64_t)end + 4 < size || !flash_addr(end + 4 - size)) {
+        b->why = "start address (end + 4 - size)";
+        b->why_at = h + 0x0C;
+    } else if (STRUCT_AT + (uint64_t)ns * STRUCT_SIZE + 8 > size) {
+        b->why = "structures past the block";
+        b->why_at = h + 0x2C;
+    } else if (ecu__rd32(d, n, p + (uint64_t)ns * STRUCT_SIZE, 0) == SEED ||
+               ecu__rd32(d, n, p + (uint64_t)ns * STRUCT_SIZE + 4, 0) == WANT) {
+        b->why = "structure count (one more follows)";
+        b->why_at = h + 0x2C;
+    } else if (h + size > n) {
+        b->state = B_TRUNCATED;
+        b->why_at = h + 4;
+    } else {
+        uint32_t cs = ecu__rd32(d, n, h + STRUCT_AT + (uint64_t)ns * STRUCT_SIZE, 0);
+        uint32_t adj = ecu__rd32(d, n, h + 0x30, 0);
+        b->start = canon(end + 4 - size);
+        b->state = (cs == 0xFFFFFFFFu || cs == 0xAFAFAFAFu) && (adj == 0xFFFFFFFFu || adj == 0xAFAFAFAFu)
+                       ? B_RESERVED
+                       : B_OK;
+    }
+    return 1;
+}
+
+/* Whether @p p lies in the structure table of a block already found. */
+static int in_table(const struct tblock *tb, size_t nb, uint64_t p)
+{
+    size_t i;
+    for (i = 0; i < nb; i++)
+        if (tb[i].state != B_DAMAGED && p >= tb[i].at + STRUCT_AT &&
+            p < tb[i].at + STRUCT_AT + (uint64_t)tb[i].nstructs * STRUCT_SIZE)
+            return 1;
+    return 0;
+}
+
+/* The block headers of the image, in file order. */
 static size_t find_blocks(const uint8_t *d, size_t n, struct tblock *out)
 {
-    const uint8_t *p = d, *hit;
+    size_t as = ecu__anchor(d, n, seed_le, NULL, 4), aw = ecu__anchor(d, n, want_le, NULL, 4);
+    uint64_t ps = next_word(d, n, MAGIC_AT, seed_le, as), pw = next_word(d, n, MAGIC_AT + 4, want_le, aw);
     size_t nb = 0;
-    size_t a = ecu__anchor(d, n, magic, NULL, sizeof magic);
-    while (nb < MAX_BLOCKS && (hit = ecu__memfind_at(p, (size_t)(d + n - p), magic, sizeof magic, a))) {
-        uint64_t at = (uint64_t)(hit - d);
-        uint32_t size, end, ns, cs;
-        p = hit + 1;
-        if (at < MAGIC_AT)
+    while (nb < MAX_BLOCKS && (ps != UINT64_MAX || pw != UINT64_MAX)) {
+        uint64_t p = ps < (pw == UINT64_MAX ? UINT64_MAX : pw - 4) ? ps : pw - 4;
+        if (ps == p)
+            ps = next_word(d, n, p + 1, seed_le, as);
+        if (pw == p + 4)
+            pw = next_word(d, n, p + 5, want_le, aw);
+        if (later_structure(d, n, p) || in_table(out, nb, p))
             continue;
-        at -= MAGIC_AT;
-        if (!known_type(d[at]) || d[at + 1] || d[at + 3] || (d[at + 15] != 0x80 && d[at + 15] != 0xA0))
-            continue;
-        size = ecu__rd32(d, n, at + 4, 0);
-        end = ecu__rd32(d, n, at + 0x0C, 0);
-        ns = ecu__rd32(d, n, at + 0x2C, 0);
-        if (size < STRUCT_AT + STRUCT_SIZE || size > n || at + size > n || ns == 0 || ns > MAX_STRUCTS ||
-            STRUCT_AT + (uint64_t)ns * STRUCT_SIZE + 8 > size)
-            continue;
-        if (ecu__rd32(d, n, at + size - 4, 0) != 0xDEADBEEFu || !flash_addr(end) ||
-            (uint64_t)end + 4 < size)
-            continue;
-        out[nb].at = at;
-        out[nb].size = size;
-        out[nb].start = canon(end + 4 - size);
-        out[nb].nstructs = ns;
-        cs = ecu__rd32(d, n, at + STRUCT_AT + (uint64_t)ns * STRUCT_SIZE, 0);
-        {
-            uint32_t adj = ecu__rd32(d, n, at + 0x30, 0);
-            out[nb].blank = (cs == 0xFFFFFFFFu || cs == 0xAFAFAFAFu) && (adj == 0xFFFFFFFFu || adj == 0xAFAFAFAFu);
-        }
-        nb++;
+        if (header_at(d, n, p, &out[nb]))
+            nb++;
     }
     return nb;
 }
 
+/* File offset of CPU address @p a in block @p b (may lie outside the file). */
+static int64_t to_file(const struct tblock *b, uint32_t a)
+{
+    return (int64_t)canon(a) - (int64_t)b->start + (int64_t)b->at;
+}
+
+/* What a structure is. */
+enum skind { S_CHECK, S_NOT_JUDGED, S_BAD };
+
+struct tstruct {
+    enum skind kind;
+    unsigned algo;
+    uint32_t s, e, seed, want;
+    uint64_t fs, len; /* S_CHECK: the bytes [fs, fs + len) */
+    const char *why;  /* S_BAD: the rule that fails */
+    uint64_t why_at;
+};
+
+static void read_struct(const uint8_t *d, size_t n, const struct tblock *b, uint32_t k, struct tstruct *t)
+{
+    uint64_t so = b->at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE;
+    int64_t fs, fe;
+    memset(t, 0, sizeof *t);
+    t->s = ecu__rd32(d, n, so + 4, 0);
+    t->e = ecu__rd32(d, n, so + 8, 0);
+    t->seed = ecu__rd32(d, n, so + 12, 0);
+    t->want = ecu__rd32(d, n, so + 16, 0);
+    t->algo = d[so + 28];
+    t->kind = S_BAD;
+    t->why_at = so + 4;
+    fs = to_file(b, t->s);
+    fe = to_file(b, t->e);
+    if (!flash_addr(t->s) || !flash_addr(t->e)) {
+        t->why = "range not flash addresses";
+    } else if (fs < 0 || fe < 0 || (uint64_t)fe >= n) {
+        t->why = "range not in the read";
+    } else if (fe <= fs) {
+        t->why = "empty range";
+    } else if (t->algo != ALGO_CRC32 && t->algo != ALGO_ADD32 && t->algo != ALGO_CRC32IFX &&
+               t->algo != ALGO_ADD16) {
+        t->why = "algorithm is no checksum";
+        t->why_at = so + 28;
+    } else if (t->algo == ALGO_CRC32IFX) {
+        t->kind = S_NOT_JUDGED;
+    } else {
+        uint64_t len = (uint64_t)(fe - fs) + 1;
+        t->fs = (uint64_t)fs;
+        t->len = t->algo == ALGO_ADD16 ? len : len & ~(uint64_t)3; /* whole dwords */
+        if (t->len < 4)
+            t->why = "range shorter than a dword";
+        else if (t->algo == ALGO_ADD16 && t->len % 2)
+            t->why = "range of an odd length";
+        else
+            t->kind = S_CHECK;
+    }
+}
+
+/* Counts of the image's headers: all of them, reserved blocks, structures not judged. */
+struct tcount {
+    size_t nb, reserved, not_judged;
+    struct tblock tb[MAX_BLOCKS];
+};
+
+static void count(const uint8_t *d, size_t n, struct tcount *c)
+{
+    size_t i;
+    uint32_t k;
+    c->nb = find_blocks(d, n, c->tb);
+    c->reserved = c->not_judged = 0;
+    for (i = 0; i < c->nb; i++) {
+        c->reserved += c->tb[i].state == B_RESERVED;
+        if (c->tb[i].state == B_OK)
+            for (k = 0; k < c->tb[i].nstructs; k++) {
+                struct tstruct t;
+                read_struct(d, n, &c->tb[i], k, &t);
+                c->not_judged += t.kind == S_NOT_JUDGED;
+            }
+    }
+}
+
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    struct tblock b[MAX_BLOCKS];
-    size_t nb = find_blocks(d, n, b);
+    struct tcount c;
     char sw[11] = {0};
-    size_t i;
-    if (!nb)
+    size_t i, at;
+    count(d, n, &c);
+    if (!c.nb)
         return 0;
-    memcpy(sw, d + b[0].at + 0x1A, 10);
+    memcpy(sw, d + c.tb[0].at + 0x1A, 10);
     for (i = 0; i < 10; i++)
         if (sw[i] < 0x20 || sw[i] > 0x7E)
             sw[i] = '?';
-    snprintf(ev, evsz, "%zu TriCore checksum block%s (FADECAFE/CAFEAFFE, DEADBEEF), software %s", nb,
-             nb == 1 ? "" : "s", sw);
+    snprintf(ev, evsz, "%zu TriCore checksum block%s (FADECAFE/CAFEAFFE, DEADBEEF), software %s", c.nb,
+             c.nb == 1 ? "" : "s", sw);
+    at = strlen(ev);
+    if (c.reserved && at < evsz)
+        at += (size_t)snprintf(ev + at, evsz - at, "; %zu never finalised, not checked", c.reserved);
+    if (c.not_judged && at < evsz)
+        snprintf(ev + at, evsz - at, "; %zu structure%s of algorithm 2 (CRC32IFX) not judged",
+                 c.not_judged, c.not_judged == 1 ? "" : "s");
     return 90;
-}
-
-/* File offset of CPU address @p a in block @p b; -1 when outside the file. */
-static int64_t to_file(const struct tblock *b, uint32_t a, size_t n)
-{
-    int64_t off = (int64_t)canon(a) - (int64_t)b->start + (int64_t)b->at;
-    return off >= 0 && (uint64_t)off <= n ? off : -1;
 }
 
 /* The CRC of a structure: the register starts at the seed itself, so in the model's terms
@@ -152,58 +342,93 @@ static uint64_t add16_slot(const uint8_t *img, size_t size, const struct blk *b)
     return (uint32_t)((uint32_t)b->target - sum);
 }
 
+/* A record that cannot be checked: never matches its 4 bytes, so it is a bad block and a
+   correction is refused. */
+static uint64_t unusable(const uint8_t *img, size_t size, const struct blk *b)
+{
+    return (uint32_t)~ecu__rd32(img, size, b->store_off, 0);
+}
+
+static void set_unusable(struct blk *b, uint64_t at, const char *why)
+{
+    b->kind = BK_CUSTOM;
+    b->compute = unusable;
+    b->nranges = 0;
+    b->store_off = at;
+    b->store_bytes = 4;
+    snprintf(b->algo, sizeof b->algo, "%s", why);
+}
+
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct tblock tb[MAX_BLOCKS];
     size_t nb = find_blocks(d, n, tb), i;
     uint32_t k;
     for (i = 0; i < nb; i++) {
-        if (tb[i].blank)
+        struct blk b;
+        if (tb[i].state == B_RESERVED)
             continue;
-        for (k = 0; k < tb[i].nstructs; k++) {
-            uint64_t so = tb[i].at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE;
-            uint32_t s = ecu__rd32(d, n, so + 4, 0), e = ecu__rd32(d, n, so + 8, 0);
-            uint32_t seed = ecu__rd32(d, n, so + 12, 0), want = ecu__rd32(d, n, so + 16, 0);
-            unsigned algo = d[so + 28];
-            int64_t fs = to_file(&tb[i], s, n), fe = to_file(&tb[i], e, n);
-            struct blk b;
-            if (!flash_addr(s) || !flash_addr(e) || e <= s || fs < 0 || fe < 0 || (uint64_t)fe + 1 > n)
-                continue; /* outside this read: not judged */
+        if (tb[i].state == B_DAMAGED || tb[i].state == B_TRUNCATED) {
             memset(&b, 0, sizeof b);
-            b.ranges[0].start = (uint64_t)fs;
-            b.ranges[0].end = (uint64_t)fe + 1;
-            b.nranges = 1;
-            b.init = seed;
-            b.target = want;
+            snprintf(b.name, sizeof b.name, "block 0x%llX header", (unsigned long long)tb[i].at);
+            if (tb[i].state == B_DAMAGED) {
+                char why[48];
+                snprintf(why, sizeof why, "damaged: %s", tb[i].why);
+                set_unusable(&b, tb[i].why_at, why);
+            } else {
+                set_unusable(&b, tb[i].why_at, "block runs past the end of the read");
+            }
+            if (ecu__blk_add(out, &b))
+                return ECU_ERR_NOMEM;
+            continue;
+        }
+        for (k = 0; k < tb[i].nstructs; k++) {
+            struct tstruct t;
+            read_struct(d, n, &tb[i], k, &t);
+            if (t.kind == S_NOT_JUDGED)
+                continue; /* named in the evidence; the image then gets no layout (accept) */
+            memset(&b, 0, sizeof b);
             snprintf(b.name, sizeof b.name, "block 0x%llX (type 0x%02X) structure %u",
                      (unsigned long long)tb[i].at, d[tb[i].at], k);
-            switch (algo) {
-            case 0x00:
+            if (t.kind == S_BAD) {
+                char why[48];
+                if (t.why_at == tb[i].at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE + 28)
+                    snprintf(why, sizeof why, "algorithm 0x%02X is no checksum", t.algo);
+                else
+                    snprintf(why, sizeof why, "%s: 0x%08X-0x%08X", t.why, t.s, t.e);
+                set_unusable(&b, t.why_at, why);
+                if (ecu__blk_add(out, &b))
+                    return ECU_ERR_NOMEM;
+                continue;
+            }
+            b.ranges[0].start = t.fs;
+            b.ranges[0].end = t.fs + t.len;
+            b.nranges = 1;
+            b.init = t.seed;
+            b.target = t.want;
+            b.store_off = t.fs + t.len - 4; /* the range's last dword */
+            b.store_bytes = 4;
+            switch (t.algo) {
+            case ALGO_CRC32: {
+                uint64_t adj = tb[i].at + tb[i].size - 8; /* adjust word before DEADBEEF */
                 b.kind = BK_CRC_TARGET;
-                b.crc = crc_params(seed);
-                b.store_off = tb[i].at + tb[i].size - 8; /* adjust word before DEADBEEF */
-                b.store_bytes = 4;
-                snprintf(b.algo, sizeof b.algo, "crc32 seed 0x%08X == 0x%08X", seed, want);
+                b.crc = crc_params(t.seed);
+                if (adj >= t.fs && adj + 4 <= t.fs + t.len)
+                    b.store_off = adj;
+                snprintf(b.algo, sizeof b.algo, "crc32 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
-            case 0x01:
+            }
+            case ALGO_ADD32:
                 b.kind = BK_SELFSUM;
                 b.word_bytes = 4;
                 b.acc_bits = 32;
-                b.store_off = b.ranges[0].end - 4;
-                b.store_bytes = 4;
-                snprintf(b.algo, sizeof b.algo, "add32 seed 0x%08X == 0x%08X", seed, want);
+                snprintf(b.algo, sizeof b.algo, "add32 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
-            case 0x10:
-                if ((b.ranges[0].end - b.ranges[0].start) % 2 || b.ranges[0].end - b.ranges[0].start < 4)
-                    continue;
+            default: /* ALGO_ADD16 */
                 b.kind = BK_CUSTOM;
                 b.compute = add16_slot;
-                b.store_off = b.ranges[0].end - 4;
-                b.store_bytes = 4;
-                snprintf(b.algo, sizeof b.algo, "add16 seed 0x%08X == 0x%08X", seed, want);
+                snprintf(b.algo, sizeof b.algo, "add16 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
-            default:
-                continue; /* no public description (CRC32IFX, 0x02) or unknown: not judged */
             }
             if (ecu__blk_add(out, &b))
                 return ECU_ERR_NOMEM;
@@ -212,19 +437,36 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* A structure not judged (algorithm 2) leaves the layout not wholly checked: unless a block is
+   bad, the image gets no layout rather than an ok. */
+static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified)
+{
+    struct tcount c;
+    size_t i;
+    for (i = 0; i < nblocks; i++)
+        if (verified[i].status == ECU_BLOCK_BAD)
+            return 1;
+    count(d, n, &c);
+    return c.not_judged == 0;
+}
+
 const struct family ecu__family_bosch_edc17 = {
     .info = {
         .name = "bosch-edc17",
         .manufacturer = "Bosch",
         .description = "EDC17 / MED17 / ME17 (TriCore), whole images and partial reads",
-        .verifies = "every checksum structure of every block (CRC-32, ADD32 and ADD16 against "
-                    "0xFADECAFE/0xCAFEAFFE) whose range lies in the read",
-        .corrects = "CRC-32: the block's adjust word before DEADBEEF; ADD32 and ADD16: the "
-                    "range's last dword; the RSA signature is never touched",
-        .sources = "ConnorHowell/medc17-checksum-tool main.py; ubbg/VolvoSplitter CHANGELOG.md",
+        .verifies = "every checksum structure of every finalised block (CRC-32, ADD32 and ADD16 "
+                    "against 0xFADECAFE/0xCAFEAFFE); a damaged header, a block or range past the "
+                    "read and a structure that is no checksum are bad blocks",
+        .corrects = "CRC-32: the block's adjust word before DEADBEEF when the range holds it, else "
+                    "the range's last dword; ADD32 and ADD16: the range's last dword; the RSA "
+                    "signature is never touched",
+        .sources = "ConnorHowell/medc17-checksum-tool main.py; ubbg/VolvoSplitter CHANGELOG.md; "
+                   "Bosch sbinfo_prot_conf.h",
     },
     .min_size = 0x100,
     .max_size = (size_t)64 << 20,
     .detect = detect,
     .layout = layout,
+    .accept = accept,
 };
