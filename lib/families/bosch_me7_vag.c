@@ -386,12 +386,13 @@ static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
 
 static int program_pages_blk(size_t len, struct blk_list *out)
 {
+    const ecu_range pages[2] = {{0, 0x10000}, {0x20000, len}};
     struct blk b;
     memset(&b, 0, sizeof b);
-    ecu__c167_page_blk(&b, ROMSYS + 0x3C);
-    b.ranges[0] = (ecu_range){0, 0x10000};
-    b.ranges[1] = (ecu_range){0x20000, len};
-    b.nranges = 2;
+    /* at most 8 + 112 pages (1 MiB): 9 + 113 ranges, within a block's */
+    _Static_assert(0x10000 / 0x2000 + 1 + (M1 - 0x20000) / 0x2000 + 1 <= ECU_BLK_MAX_RANGES,
+                   "the program pages of a 1 MiB image fit a block");
+    (void)ecu__c167_page_blk(&b, ROMSYS + 0x3C, pages, 2);
     name_blk(&b, "sum16le of first+last word per 8 KiB page", "ROMSYS program pages (0x0-0x%llX)",
              (unsigned long long)len - 1);
     return ecu__blk_add(out, &b);

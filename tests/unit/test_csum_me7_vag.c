@@ -582,6 +582,74 @@ static void test_1m_files(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- the program-pages sum: its ranges are the words it adds -------------------------------- */
+
+/* The index of the block of @p cs whose name starts with @p prefix (fails when none). */
+static size_t block_named(const ecu_csum *cs, const char *prefix)
+{
+    size_t k;
+    for (k = 0; k < ecu_csum_block_count(cs); k++)
+        if (strncmp(ecu_csum_block_at(cs, k)->name, prefix, strlen(prefix)) == 0)
+            return k;
+    fail_msg("no block named %s...", prefix);
+    return 0;
+}
+
+/* The ROMSYS program-pages block of the analysed image of @p len bytes (at @p shift in the
+ * file) reports as its ranges the first and last word of every 8 KiB page of 0x0-0xFFFF and
+ * 0x20000-end (the last word of a page and the first of the next one as one range). */
+static void check_page_ranges(const ecu_block *b, uint64_t len, uint64_t shift)
+{
+    static const uint64_t parts[2][2] = {{0, 0x10000}, {0x20000, 0}};
+    size_t r = 0, j;
+    for (j = 0; j < 2; j++) {
+        uint64_t p, end = parts[j][1] ? parts[j][1] : len;
+        for (p = parts[j][0]; p < end; p += 0x2000) {
+            if (p == parts[j][0]) {
+                assert_true(r < b->nranges);
+                assert_int_equal(b->ranges[r].start, p + shift);
+            }
+            assert_int_equal(b->ranges[r].end, p + 2 + shift);
+            r++;
+            assert_true(r < b->nranges);
+            assert_int_equal(b->ranges[r].start, p + 0x2000 - 2 + shift);
+            if (p + 0x2000 == end) {
+                assert_int_equal(b->ranges[r].end, end + shift);
+                r++;
+            }
+        }
+    }
+    assert_int_equal(r, b->nranges);
+}
+
+/* A change at a byte the program-pages block reports makes it bad, one just outside leaves it
+ * ok (the words between the first and the last of a page, 0xFC00-0xFFFD among them, are not
+ * its bytes); the value is the first and last word of each page, as the generator computed. */
+static void test_program_pages_ranges(void **state)
+{
+    const struct ximage *x = good_image(&plain);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *big = malloc(2 * x->size);
+    size_t k;
+    (void)state;
+    assert_non_null(cs);
+    assert_non_null(big);
+    analyze(cs, x->data, x->size);
+    k = block_named(cs, "ROMSYS program pages");
+    assert_int_equal(ecu_csum_block_at(cs, k)->computed, x->b[k].correct);
+    check_page_ranges(ecu_csum_block_at(cs, k), x->size, 0);
+    /* 8 + 48 pages, two words each */
+    assert_int_equal(csum_check_coverage(cs, x->data, x->size, k, x->file), 56 * 4);
+    /* the second copy of a 1 MiB file: its own block, over its own words */
+    memcpy(big, x->data, x->size);
+    memcpy(big + x->size, x->data, x->size);
+    analyze(cs, big, 2 * x->size);
+    check_page_ranges(ecu_csum_block_at(cs, x->nblocks + k), x->size, x->size);
+    assert_int_equal(csum_check_coverage(cs, big, 2 * x->size, x->nblocks + k, "copy 2"), 56 * 4);
+    free(big);
+    ecu_csum_free(cs);
+}
+
 /* ---- the RSA signature ------------------------------------------------------------------------ */
 
 /* A byte of an ordinary block's slot (the signature is not one: it is never written). */
@@ -912,6 +980,7 @@ int main(void)
         cmocka_unit_test(test_bad_variant),
         cmocka_unit_test(test_boot_rom_not_corrected),
         cmocka_unit_test(test_1m_files),
+        cmocka_unit_test(test_program_pages_ranges),
         cmocka_unit_test(test_rsa_signed_image),
         cmocka_unit_test(test_rsa_bad_signature),
         cmocka_unit_test(test_rsa_probes),
