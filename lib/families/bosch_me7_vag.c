@@ -694,18 +694,17 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
     t->has2 = n2 == 1 || n2ok == 1;
 }
 
-static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
+/* The records of the tables @p t (mp_find) as blocks. */
+static int multipoint(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
 {
-    struct mp_tables t;
     int rc;
-    mp_find(d, len, &t);
-    if (t.has1 && (rc = mp_table(d, len, t.t1, 1, 0, out)))
+    if (t->has1 && (rc = mp_table(d, len, t->t1, 1, 0, out)))
         return rc;
-    if (!t.has2)
+    if (!t->has2)
         return ECU_OK;
-    return mp_table(d, len, t.t2, 2,
-                    ecu__rd32(d, len, t.t2 + MP_RECORD, 0) == 0x4000 &&
-                        ecu__rd32(d, len, t.t2 + MP_RECORD + 4, 0) == 0x7FFF,
+    return mp_table(d, len, t->t2, 2,
+                    ecu__rd32(d, len, t->t2 + MP_RECORD, 0) == 0x4000 &&
+                        ecu__rd32(d, len, t->t2 + MP_RECORD + 4, 0) == 0x7FFF,
                     out);
 }
 
@@ -902,17 +901,15 @@ static int known_variant(const char *v)
 }
 
 /* The multipoint records whose range is one word and which store 0 (with its complement),
-   in both tables. No record of the documented layout is one: each covers a part of the flash
+   in both tables @p t (mp_find). No record of the documented layout is one: each covers a part of the flash
    and stores its sum (ME7Sum would report such a record bad and rewrite it); ME7.3.1 images
    hold them. */
-static unsigned mp_one_word_zero(const uint8_t *d, size_t len)
+static unsigned mp_one_word_zero(const uint8_t *d, size_t len, const struct mp_tables *t)
 {
-    struct mp_tables t;
     unsigned n = 0, j, k;
-    mp_find(d, len, &t);
     for (j = 0; j < 2; j++) {
-        uint64_t at = j ? t.t2 : t.t1;
-        if (!(j ? t.has2 : t.has1))
+        uint64_t at = j ? t->t2 : t->t1;
+        if (!(j ? t->has2 : t->has1))
             continue;
         for (k = 0; k < MP_MAX && at + (uint64_t)(k + 1) * MP_RECORD <= len; k++) {
             uint64_t rec = at + (uint64_t)k * MP_RECORD;
@@ -928,12 +925,13 @@ static unsigned mp_one_word_zero(const uint8_t *d, size_t len)
 
 /* Whether the image of @p len bytes at @p d is an ME7 whose checksum layout is not the one
    documented above (no public source gives it): its EPK names another variant (ME7.3.1 of
-   Alfa Romeo and Fiat, ME7.2, ...), or it holds multipoint records of one word stored 0.
-   Then @p why says which. */
-static int unknown_layout(const uint8_t *d, size_t len, char *why, size_t whysz)
+   Alfa Romeo and Fiat, ME7.2, ...), or its multipoint tables @p t hold records of one word
+   stored 0. Then @p why says which. */
+static int unknown_layout(const uint8_t *d, size_t len, const struct mp_tables *t, char *why,
+                          size_t whysz)
 {
     char v[16], recs[48] = "";
-    unsigned z = mp_one_word_zero(d, len);
+    unsigned z = mp_one_word_zero(d, len, t);
     int named;
     epk_variant(d, len, v, sizeof v);
     named = v[0] && !known_variant(v);
@@ -946,11 +944,18 @@ static int unknown_layout(const uint8_t *d, size_t len, char *why, size_t whysz)
     return 1;
 }
 
-/* unknown_layout for each image of the file (two copies: either). */
-static int unknown_layouts(const uint8_t *d, size_t len, unsigned copies, char *why, size_t whysz)
+/* unknown_layout for each image of the file (two copies: either), their multipoint tables
+   found into @p t (one per copy). */
+static int unknown_layouts(const uint8_t *d, size_t len, unsigned copies, struct mp_tables t[2],
+                           char *why, size_t whysz)
 {
-    return unknown_layout(d, len, why, whysz) ||
-           (copies > 1 && unknown_layout(d + len, len, why, whysz));
+    unsigned c;
+    for (c = 0; c < copies && c < 2; c++) {
+        mp_find(d + c * len, len, &t[c]);
+        if (unknown_layout(d + c * len, len, &t[c], why, whysz))
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- the family ----------------------------------------------------------------------------- */
@@ -960,9 +965,10 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     unsigned copies;
     size_t len = image_len(d, n, &copies), i, k;
     char epk[48] = "", why[96];
+    struct mp_tables t[2];
     if (!len)
         return 0;
-    if (unknown_layouts(d, len, copies, why, sizeof why)) {
+    if (unknown_layouts(d, len, copies, t, why, sizeof why)) {
         /* claimed (it is an ME7), with nothing to check: the verdict is no-layout */
         snprintf(ev, evsz, "ROMSYS at 0x8000, ZZ at 0x10000; no public checksum layout: %s "
                  "(known: VAG ME7.1/7.1.1/7.5)", why);
@@ -980,28 +986,28 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return 90;
 }
 
-/* The blocks of the image of @p len bytes at @p d. */
+/* The blocks of the image of @p len bytes at @p d, whose multipoint tables are @p t. */
 static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
-                        struct blk_list *out);
+                        const struct mp_tables *t, struct blk_list *out);
 
-static int layout_image(const uint8_t *d, size_t len, struct blk_list *out)
+static int layout_image(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
 {
     struct seg_loads L;
     int rc;
     if ((rc = index_seg_loads(d, len, &L)))
         return rc;
-    rc = layout_parts(d, len, &L, out);
+    rc = layout_parts(d, len, &L, t, out);
     free(L.at);
     return rc;
 }
 
 static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
-                        struct blk_list *out)
+                        const struct mp_tables *t, struct blk_list *out)
 {
     int rc;
     if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, L, out)) || (rc = main_data(d, len, L, out)) ||
         (rc = program_pages_blk(len, out)) || (rc = main_program(d, len, out)) ||
-        (rc = multipoint(d, len, out)) || (rc = rsa(d, len, L, out)))
+        (rc = multipoint(d, len, t, out)) || (rc = rsa(d, len, L, out)))
         return rc;
     return ECU_OK;
 }
@@ -1012,13 +1018,14 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     int rc;
     size_t len = image_len(d, n, &copies), first, i, k;
     char why[96];
-    if (!len || unknown_layouts(d, len, copies, why, sizeof why))
+    struct mp_tables t[2];
+    if (!len || unknown_layouts(d, len, copies, t, why, sizeof why))
         return ECU_OK; /* no layout to check (detect says why) */
-    if ((rc = layout_image(d, len, out)) || copies < 2)
+    if ((rc = layout_image(d, len, &t[0], out)) || copies < 2)
         return rc;
     /* two copies: the upper one checked the same way */
     first = out->n;
-    if ((rc = layout_image(d + len, len, out)))
+    if ((rc = layout_image(d + len, len, &t[1], out)))
         return rc;
     for (i = first; i < out->n; i++) {
         struct blk *b = &out->v[i];
