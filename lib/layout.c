@@ -559,8 +559,8 @@ static int do_range(struct parser *p)
     if ((rc = need_block(p)))
         return rc;
     b = &p->blk->b;
-    if (b->nranges == ECU_BLK_MAX_RANGES)
-        return FAIL(p, p->t[0].col, "more than %d ranges in block '%s'", ECU_BLK_MAX_RANGES,
+    if (b->nranges == ECU_LAYOUT_MAX_RANGES)
+        return FAIL(p, p->t[0].col, "more than %d ranges in block '%s'", ECU_LAYOUT_MAX_RANGES,
                     b->name);
     if ((rc = num(p, 1, "range start", &s)))
         return rc;

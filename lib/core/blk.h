@@ -13,7 +13,12 @@
 #include "ecu/checksum.h"
 #include "ecu/csum.h"
 
-#define ECU_BLK_MAX_RANGES 16 /* Continental Simos security headers: up to 16 */
+/* The ranges a block holds: the C167 program-pages sums report the two words of every 8 KiB
+   page they add (a 1 MiB Bosch ME7 image: 122 ranges, lib/families/kits/c167.c). */
+#define ECU_BLK_MAX_RANGES 128
+/* The ranges a block of a layout file holds (ecu-layout(5); Continental Simos security
+   headers: up to 16). */
+#define ECU_LAYOUT_MAX_RANGES 16
 
 enum blk_kind {
     BK_SUM,     /* sum of words over the ranges, stored (optionally with its complement) */

@@ -24,7 +24,9 @@
  * Choices made here: the source maps the second range's start through the first range's
  * variables when it lies in [0x18000, 0xA0000) of a 0xC0000 file (a slip); each address is
  * mapped the same way here. Without both code occurrences the program-pages sum is not
- * checked (as in the source); a range or slot outside the file makes it a bad block.
+ * checked (as in the source); a range or slot outside the file, or ranges that overlap so
+ * much that their words do not fit a block, make it a bad block. Its reported ranges are the
+ * words it adds (lib/families/kits/c167.c).
  */
 #include "family.h"
 #include "find.h"
@@ -81,6 +83,7 @@ static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t p1 = ecu__c167_find(d, n, 0, pages_code, sizeof pages_code), p2;
     uint32_t s[2], e[2], slot;
+    ecu_range reg[2];
     struct blk b;
     unsigned k;
     int ok = 1;
@@ -93,26 +96,29 @@ static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
     e[1] = operand(d, n, p2 + 0x26, p2 + 0x2A);
     slot = ((uint32_t)ecu__rd16(d, n, p2 + 0x38, 0) << 14) + ecu__rd16(d, n, p2 + 0x3C, 0);
     slot -= shift(slot, n);
-    memset(&b, 0, sizeof b);
-    ecu__c167_page_blk(&b, slot);
     for (k = 0; k < 2; k++) {
         uint32_t d0 = shift(s[k], n); /* the end moves with its start */
         ok = ok && e[k] > s[k];
         if (ok) {
             /* the pages starting below the end, as a range of whole pages */
             uint64_t count = ((uint64_t)e[k] - s[k] + PAGE - 1) / PAGE;
-            b.ranges[k] = (ecu_range){s[k] - d0, s[k] - d0 + count * PAGE};
-            ok = b.ranges[k].end <= n;
+            reg[k] = (ecu_range){s[k] - d0, s[k] - d0 + count * PAGE};
+            ok = reg[k].end <= n;
         }
     }
-    b.nranges = 2;
-    if (!ok || slot > n || n - slot < 4) {
+    memset(&b, 0, sizeof b);
+    ok = ok && slot <= n && n - slot >= 4;
+    /* the block's ranges are the words it adds: two ranges of pages in the file take at most
+       2 * 0xD0000 / PAGE + 2 ranges, more than a block holds only when they overlap */
+    if (!ok || ecu__c167_page_blk(&b, slot, reg, 2)) {
+        b.kind = BK_CUSTOM;
         b.compute = ecu__c167_unusable;
         b.store_off = p2;
         b.store_bytes = 8;
         b.ranges[0] = (ecu_range){p1, p2 + 16};
         b.nranges = 1;
-        snprintf(b.algo, sizeof b.algo, "range not in the image");
+        snprintf(b.algo, sizeof b.algo, "%s",
+                 ok ? "more pages than a block holds" : "range not in the image");
     }
     snprintf(b.name, sizeof b.name, "program pages (code at 0x%llX, 0x%llX)",
              (unsigned long long)p1, (unsigned long long)p2);

@@ -109,6 +109,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     static const ecu_range crc3[1] = {{0xB0000, 0xCFFD4}};
     uint64_t mp, mp_end;
     uint32_t sh;
+    ecu_range reg[3];
     struct blk b;
     size_t i;
     int rc;
@@ -117,10 +118,13 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     sh = mp < 0xC0000; /* 1: the shifted layout */
     memset(&b, 0, sizeof b);
     for (i = 0; i < 3; i++)
-        b.ranges[i] = (ecu_range){pages[i].start - shifted((uint32_t)pages[i].start, n) * sh,
-                                  pages[i].end - shifted((uint32_t)pages[i].start, n) * sh};
-    b.nranges = 3;
-    ecu__c167_page_blk(&b, 0xB7FFA - SHIFT * sh);
+        reg[i] = (ecu_range){pages[i].start - shifted((uint32_t)pages[i].start, n) * sh,
+                             pages[i].end - shifted((uint32_t)pages[i].start, n) * sh};
+    /* 3 + 56 + 15 pages: 77 ranges, within a block's */
+    _Static_assert(0x6000 / 0x2000 + 1 + 0x70000 / 0x2000 + 1 + 0x1E000 / 0x2000 + 1 <=
+                       ECU_BLK_MAX_RANGES,
+                   "the program pages fit a block");
+    (void)ecu__c167_page_blk(&b, 0xB7FFA - SHIFT * sh, reg, 3);
     snprintf(b.name, sizeof b.name, "program pages");
     if ((rc = ecu__blk_add(out, &b)))
         return rc;

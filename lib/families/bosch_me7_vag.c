@@ -16,7 +16,8 @@
  *   startup sum, +0x3C the program-pages sum. All three sums are LE16 words added into
  *   32 bits and stored as LE32 (DoROMSYS_Startup: word 0x8000 + word 0xFFFE;
  *   DoROMSYS_ParamPage: first + last word of the param page; DoROMSYS_ProgramPages: the
- *   first and last word of every 8 KiB page in 0x0-0xFFFF and 0x20000-end).
+ *   first and last word of every 8 KiB page in 0x0-0xFFFF and 0x20000-end; the block reports
+ *   those words as its ranges, lib/families/kits/c167.c).
  * - The standard reflected CRC-32 table (LE32 entries) is found through the code that loads
  *   its address (FindCRCTab: two patterns, one or two hits whose first entry is 0) and must
  *   be intact (DoCRCTab).
@@ -58,6 +59,21 @@
  *   signature block: verified, never recomputed (ME7Sum re-keys; this family never does).
  * Not checked: the 1 MiB files with an erased top half but for their last 32 bytes (ME7Sum's
  * fallback main data blocks for them).
+ *
+ * Variants whose layout is not known. ME7Sum is written for VAG ME7.1 and "is known not to work
+ * on non VAG Motronic bins" (nyetwurk/ME7Sum README.md; its bins/ are ME7.1, ME7.1.1 and
+ * ME7.5 reads); ME7.3.1 of Fiat, Alfa Romeo and Lancia has a checksum module of its own, apart
+ * from the VAG ME7 ones (ctabuyo/romHEX14-ECU-Tuning src/checksummanager.cpp, "BOSCH HYBRID
+ * ME7.3.1 - FAL"). No public source gives the layout of those variants, yet their images have
+ * the ROMSYS block and the ZZ marker. Such an image is claimed (it is an ME7) with no block,
+ * so the verdict is no-layout, the reason in the evidence, never bad, when
+ * - its EPK string (at 0x10000-0x2FFFF, "NN/1/ME7.x/...") names in its third field a variant
+ *   other than ME7.1, ME7.1.1 or ME7.5 (also spelled without dots, "ME71"): ME7.3.1, ME7.2...;
+ * - or a multipoint table holds a record whose range is one word (start and end in the same
+ *   word) and which stores 0 with its complement: no record of this layout is one (each
+ *   covers a part of the flash and stores its sum; ME7Sum would call it bad and rewrite it),
+ *   and ME7.3.1 reads hold such records.
+ * An image without an EPK string, or whose EPK names a known variant, is laid out as above.
  */
 #include "family.h"
 #include "find.h"
@@ -386,12 +402,13 @@ static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
 
 static int program_pages_blk(size_t len, struct blk_list *out)
 {
+    const ecu_range pages[2] = {{0, 0x10000}, {0x20000, len}};
     struct blk b;
     memset(&b, 0, sizeof b);
-    ecu__c167_page_blk(&b, ROMSYS + 0x3C);
-    b.ranges[0] = (ecu_range){0, 0x10000};
-    b.ranges[1] = (ecu_range){0x20000, len};
-    b.nranges = 2;
+    /* at most 8 + 112 pages (1 MiB): 9 + 113 ranges, within a block's */
+    _Static_assert(0x10000 / 0x2000 + 1 + (M1 - 0x20000) / 0x2000 + 1 <= ECU_BLK_MAX_RANGES,
+                   "the program pages of a 1 MiB image fit a block");
+    (void)ecu__c167_page_blk(&b, ROMSYS + 0x3C, pages, 2);
     name_blk(&b, "sum16le of first+last word per 8 KiB page", "ROMSYS program pages (0x0-0x%llX)",
              (unsigned long long)len - 1);
     return ecu__blk_add(out, &b);
@@ -628,18 +645,24 @@ static int mp_pair(const uint8_t *d, size_t len, uint64_t at)
     return ecu__rd32(d, len, at + 12, 0) == ~ecu__rd32(d, len, at + 8, 0);
 }
 
-static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
+/* Where the multipoint tables start: table 1 (ME7.1) and table 2, as ME7Sum finds them. */
+struct mp_tables {
+    uint64_t t1, t2;
+    int has1, has2;
+};
+
+static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
 {
-    uint64_t i, t1 = 0, t2 = 0, t2ok = 0;
+    uint64_t i, t2ok = 0;
     unsigned n1 = 0, n2 = 0, n2ok = 0;
-    int rc;
     /* the records are exact byte strings: find them with memmem (at even offsets only) */
     static const uint8_t rec2[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
     static const uint8_t rec1[4] = {0x00, 0x40, 0x82, 0x00}; /* start BASE + 0x24000, LE */
     const uint8_t *hit;
     size_t a2, a1;
+    memset(t, 0, sizeof *t);
     if (len < 0x10000 + 2 * MP_RECORD)
-        return ECU_OK;
+        return;
     a2 = ecu__anchor(d + 0x10000, len - 0x10000, rec2, NULL, sizeof rec2);
     a1 = ecu__anchor(d + 0x10000, len - 0x10000, rec1, NULL, sizeof rec1);
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
@@ -647,10 +670,10 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
             break;
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
             continue;
-        t2 = (uint64_t)(hit - d);
+        t->t2 = (uint64_t)(hit - d);
         n2++;
-        if (mp_pair(d, len, t2) && mp_pair(d, len, t2 + MP_RECORD)) {
-            t2ok = t2;
+        if (mp_pair(d, len, t->t2) && mp_pair(d, len, t->t2 + MP_RECORD)) {
+            t2ok = t->t2;
             n2ok++;
         }
     }
@@ -660,21 +683,28 @@ static int multipoint(const uint8_t *d, size_t len, struct blk_list *out)
         if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len ||
             ecu__rd32(d, len, (uint64_t)(hit - d) + 4, 0) == BASE + 0x27FFF)
             continue;
-        t1 = (uint64_t)(hit - d);
+        t->t1 = (uint64_t)(hit - d);
         n1++;
     }
-    if (n1 == 1 && (rc = mp_table(d, len, t1, 1, 0, out)))
-        return rc;
+    t->has1 = n1 == 1;
     /* table 2: the one record {0, 0x3FFF}, or the one among several that stores its sums
        with complements (a damaged sum does not hide the table) */
-    if (n2 != 1) {
-        if (n2ok != 1)
-            return ECU_OK;
-        t2 = t2ok;
-    }
-    return mp_table(d, len, t2, 2,
-                    ecu__rd32(d, len, t2 + MP_RECORD, 0) == 0x4000 &&
-                        ecu__rd32(d, len, t2 + MP_RECORD + 4, 0) == 0x7FFF,
+    if (n2 != 1 && n2ok == 1)
+        t->t2 = t2ok;
+    t->has2 = n2 == 1 || n2ok == 1;
+}
+
+/* The records of the tables @p t (mp_find) as blocks. */
+static int multipoint(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
+{
+    int rc;
+    if (t->has1 && (rc = mp_table(d, len, t->t1, 1, 0, out)))
+        return rc;
+    if (!t->has2)
+        return ECU_OK;
+    return mp_table(d, len, t->t2, 2,
+                    ecu__rd32(d, len, t->t2 + MP_RECORD, 0) == 0x4000 &&
+                        ecu__rd32(d, len, t->t2 + MP_RECORD + 4, 0) == 0x7FFF,
                     out);
 }
 
@@ -819,25 +849,136 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     return ecu__blk_add(out, &b);
 }
 
+/* ---- variants whose checksum layout is not known ---------------------------------------------- */
+
+/* The offset of the EPK's "/1/ME7" in 0x10000-0x2FFFF (the EPK string, "40/1/ME7.1/5/...",
+   starts 2 bytes before it), or SIZE_MAX. */
+static size_t epk_at(const uint8_t *d, size_t len)
+{
+    size_t stop;
+    const uint8_t *hit;
+    if (len <= 0x10000)
+        return SIZE_MAX;
+    stop = (len < 0x30000 ? len : 0x30000) - 0x10000;
+    hit = stop >= 8 ? ecu__memfind(d + 0x10000, stop - 2, "/1/ME7", 6) : NULL;
+    return hit ? (size_t)(hit - d) : SIZE_MAX;
+}
+
+/* The variant the EPK names, its third field ("ME7.5" in "40/1/ME7.5/5/..."): up to 15
+   printable characters ended by '/'; "" when there is none. */
+static void epk_variant(const uint8_t *d, size_t len, char *v, size_t vsz)
+{
+    size_t at = epk_at(d, len), k;
+    v[0] = '\0';
+    if (at == SIZE_MAX)
+        return;
+    at += 3;
+    for (k = 0; k + 1 < vsz && at + k < len && d[at + k] != '/'; k++) {
+        if (d[at + k] <= 0x20 || d[at + k] >= 0x7F)
+            break;
+        v[k] = (char)d[at + k];
+    }
+    v[at + k < len && d[at + k] == '/' ? k : 0] = '\0';
+}
+
+/* Whether the variant @p v has the layout documented above: ME7.1, ME7.1.1 or ME7.5, the VAG
+   variants nyetwurk/ME7Sum is written for (README.md: "Bosch ME7.1 firmware dumps ... known
+   not to work on non VAG Motronic bins"; the test binaries of its bins/ folder), with or
+   without dots ("ME71"). */
+static int known_variant(const char *v)
+{
+    static const char *const known[] = {"ME71", "ME711", "ME75"};
+    char t[16];
+    size_t i, k = 0;
+    for (i = 0; v[i] && k + 1 < sizeof t; i++)
+        if (v[i] != '.')
+            t[k++] = v[i];
+    t[k] = '\0';
+    for (i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(t, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The multipoint records whose range is one word and which store 0 (with its complement),
+   in both tables @p t (mp_find). No record of the documented layout is one: each covers a part of the flash
+   and stores its sum (ME7Sum would report such a record bad and rewrite it); ME7.3.1 images
+   hold them. */
+static unsigned mp_one_word_zero(const uint8_t *d, size_t len, const struct mp_tables *t)
+{
+    unsigned n = 0, j, k;
+    for (j = 0; j < 2; j++) {
+        uint64_t at = j ? t->t2 : t->t1;
+        if (!(j ? t->has2 : t->has1))
+            continue;
+        for (k = 0; k < MP_MAX && at + (uint64_t)(k + 1) * MP_RECORD <= len; k++) {
+            uint64_t rec = at + (uint64_t)k * MP_RECORD;
+            uint32_t s = ecu__rd32(d, len, rec, 0), e = ecu__rd32(d, len, rec + 4, 0);
+            if (s == 0xFFFFFFFFu)
+                break;
+            n += s >= BASE && s <= e && (s | 1u) == (e | 1u) && ecu__rd32(d, len, rec + 8, 0) == 0 &&
+                 ecu__rd32(d, len, rec + 12, 0) == 0xFFFFFFFFu;
+        }
+    }
+    return n;
+}
+
+/* Whether the image of @p len bytes at @p d is an ME7 whose checksum layout is not the one
+   documented above (no public source gives it): its EPK names another variant (ME7.3.1 of
+   Alfa Romeo and Fiat, ME7.2, ...), or its multipoint tables @p t hold records of one word
+   stored 0. Then @p why says which. */
+static int unknown_layout(const uint8_t *d, size_t len, const struct mp_tables *t, char *why,
+                          size_t whysz)
+{
+    char v[16], recs[48] = "";
+    unsigned z = mp_one_word_zero(d, len, t);
+    int named;
+    epk_variant(d, len, v, sizeof v);
+    named = v[0] && !known_variant(v);
+    if (!named && !z)
+        return 0;
+    if (z)
+        snprintf(recs, sizeof recs, "%u one-word multipoint record%s stored 0", z, z == 1 ? "" : "s");
+    snprintf(why, whysz, "%s%s%s%s", named ? "EPK names " : "", named ? v : "", named && z ? ", " : "",
+             recs);
+    return 1;
+}
+
+/* unknown_layout for each image of the file (two copies: either), their multipoint tables
+   found into @p t (one per copy). */
+static int unknown_layouts(const uint8_t *d, size_t len, unsigned copies, struct mp_tables t[2],
+                           char *why, size_t whysz)
+{
+    unsigned c;
+    for (c = 0; c < copies && c < 2; c++) {
+        mp_find(d + c * len, len, &t[c]);
+        if (unknown_layout(d + c * len, len, &t[c], why, whysz))
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- the family ----------------------------------------------------------------------------- */
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     unsigned copies;
     size_t len = image_len(d, n, &copies), i, k;
-    char epk[48] = "";
+    char epk[48] = "", why[96];
+    struct mp_tables t[2];
     if (!len)
         return 0;
+    if (unknown_layouts(d, len, copies, t, why, sizeof why)) {
+        /* claimed (it is an ME7), with nothing to check: the verdict is no-layout */
+        snprintf(ev, evsz, "ROMSYS at 0x8000, ZZ at 0x10000; no public checksum layout: %s "
+                 "(known: VAG ME7.1/7.1.1/7.5)", why);
+        return 90;
+    }
     /* the EPK string ("40/1/ME7.1/5/..."), for the evidence */
-    if (len > 0x10000) {
-        size_t stop = (len < 0x30000 ? len : 0x30000) - 0x10000;
-        const uint8_t *hit = stop >= 8 ? ecu__memfind(d + 0x10000, stop - 2, "/1/ME7", 6) : NULL;
-        if (hit) {
-            i = (size_t)(hit - d);
-            for (k = 0; k + 1 < sizeof epk && d[i - 2 + k] >= 0x20 && d[i - 2 + k] < 0x7F; k++)
-                epk[k] = (char)d[i - 2 + k];
-            epk[k] = '\0';
-        }
+    if ((i = epk_at(d, len)) != SIZE_MAX) {
+        for (k = 0; k + 1 < sizeof epk && d[i - 2 + k] >= 0x20 && d[i - 2 + k] < 0x7F; k++)
+            epk[k] = (char)d[i - 2 + k];
+        epk[k] = '\0';
     }
     snprintf(ev, evsz, "ROMSYS at 0x8000 (flash end 0x%X), ZZ at 0x10000%s%s%s", BASE + (unsigned)len - 1,
              copies > 1 ? ", two 512 KiB copies" : len < n ? ", 512 KiB padded with 0xFF" : "",
@@ -845,28 +986,28 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return 90;
 }
 
-/* The blocks of the image of @p len bytes at @p d. */
+/* The blocks of the image of @p len bytes at @p d, whose multipoint tables are @p t. */
 static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
-                        struct blk_list *out);
+                        const struct mp_tables *t, struct blk_list *out);
 
-static int layout_image(const uint8_t *d, size_t len, struct blk_list *out)
+static int layout_image(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
 {
     struct seg_loads L;
     int rc;
     if ((rc = index_seg_loads(d, len, &L)))
         return rc;
-    rc = layout_parts(d, len, &L, out);
+    rc = layout_parts(d, len, &L, t, out);
     free(L.at);
     return rc;
 }
 
 static int layout_parts(const uint8_t *d, size_t len, const struct seg_loads *L,
-                        struct blk_list *out)
+                        const struct mp_tables *t, struct blk_list *out)
 {
     int rc;
     if ((rc = romsys(d, len, out)) || (rc = crc_tables(d, len, L, out)) || (rc = main_data(d, len, L, out)) ||
         (rc = program_pages_blk(len, out)) || (rc = main_program(d, len, out)) ||
-        (rc = multipoint(d, len, out)) || (rc = rsa(d, len, L, out)))
+        (rc = multipoint(d, len, t, out)) || (rc = rsa(d, len, L, out)))
         return rc;
     return ECU_OK;
 }
@@ -876,13 +1017,15 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     unsigned copies;
     int rc;
     size_t len = image_len(d, n, &copies), first, i, k;
-    if (!len)
-        return ECU_OK;
-    if ((rc = layout_image(d, len, out)) || copies < 2)
+    char why[96];
+    struct mp_tables t[2];
+    if (!len || unknown_layouts(d, len, copies, t, why, sizeof why))
+        return ECU_OK; /* no layout to check (detect says why) */
+    if ((rc = layout_image(d, len, &t[0], out)) || copies < 2)
         return rc;
     /* two copies: the upper one checked the same way */
     first = out->n;
-    if ((rc = layout_image(d + len, len, out)))
+    if ((rc = layout_image(d + len, len, &t[1], out)))
         return rc;
     for (i = first; i < out->n; i++) {
         struct blk *b = &out->v[i];

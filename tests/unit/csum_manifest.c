@@ -183,7 +183,7 @@ static int probe_line(struct csum_manifest *m, char **f)
 
 static int read_manifest(struct csum_manifest *m, const char *path)
 {
-    char line[512], *f[16];
+    char line[4096], *f[16];
     unsigned lineno = 0;
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -194,6 +194,11 @@ static int read_manifest(struct csum_manifest *m, const char *path)
         size_t n;
         int rc;
         lineno++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            print_error("%s line %u: longer than %zu bytes\n", path, lineno, sizeof line - 2);
+            fclose(fp);
+            return -1;
+        }
         if (line[0] == '#' || line[0] == '\n')
             continue;
         n = csum_split(line, f, 16);
@@ -428,6 +433,90 @@ void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const 
     for (i = 0; i < n; i++)
         if (img[i] != want[i])
             fail_msg("%s: byte 0x%zX is 0x%02X, expected 0x%02X", what, i, img[i], want[i]);
+}
+
+/* Whether @p off lies in one of the @p nr ranges @p r. */
+static int in_ranges(const ecu_range *r, size_t nr, uint64_t off)
+{
+    size_t i;
+    for (i = 0; i < nr; i++)
+        if (off >= r[i].start && off < r[i].end)
+            return 1;
+    return 0;
+}
+
+/* Block @p k's status after the byte at @p off of @p d is flipped; -1 when the image then has
+   no block @p k called @p name (the byte is part of what the layout is found by). */
+static int status_flipped(ecu_csum *cs, const uint8_t *d, size_t n, size_t k, const char *name,
+                          uint64_t off)
+{
+    uint8_t *copy = csum_dup(d, n);
+    const ecu_block *b;
+    int st = -1;
+    copy[off] ^= 0x01;
+    csum_analyze(cs, copy, n);
+    b = ecu_csum_block_at(cs, k);
+    if (b && strcmp(b->name, name) == 0)
+        st = (int)b->status;
+    free(copy);
+    return st;
+}
+
+uint64_t csum_check_coverage(ecu_csum *cs, const uint8_t *d, size_t n, size_t k, const char *what)
+{
+    const ecu_block *b;
+    ecu_range *r;
+    uint64_t slot, slot_end, covered = 0;
+    size_t nr, i, j;
+    char name[128];
+    csum_analyze(cs, d, n);
+    b = ecu_csum_block_at(cs, k);
+    assert_non_null(b);
+    assert_int_equal(b->status, ECU_BLOCK_OK);
+    nr = b->nranges;
+    assert_true(nr > 0);
+    r = malloc(nr * sizeof *r); /* the handle's ranges do not outlive the next analysis */
+    assert_non_null(r);
+    memcpy(r, b->ranges, nr * sizeof *r);
+    slot = b->store_offset;
+    slot_end = slot + b->store_bytes;
+    snprintf(name, sizeof name, "%s", b->name);
+    /* the changed copies analysed with the family named (as ecu-csum --family): the same
+       layout, without detecting every family again */
+    assert_non_null(ecu_csum_family(cs));
+    assert_int_equal(ecu_csum_set_family(cs, ecu_csum_family(cs)->name), ECU_OK);
+    for (i = 0; i < nr; i++) {
+        uint64_t inside[2] = {r[i].start, r[i].end - 1};
+        assert_true(r[i].start < r[i].end && r[i].end <= n);
+        covered += r[i].end - r[i].start;
+        for (j = 0; j < 2; j++)
+            if (status_flipped(cs, d, n, k, name, inside[j]) != (int)ECU_BLOCK_BAD)
+                fail_msg("%s: %s: byte 0x%llX of range %zu changed, the block is not bad", what,
+                         name, (unsigned long long)inside[j], i);
+        /* just before and just after the range: the nearest byte (within 16) that is in none
+           of its ranges, not its slot, and whose change leaves the layout as it is (not a
+           byte the family finds the image by) */
+        for (j = 0; j < 2; j++) {
+            uint64_t at, step;
+            int st = -1;
+            for (step = 0; step < 16 && st < 0; step++) {
+                if (j == 0 ? r[i].start < step + 1 : r[i].end + step >= n)
+                    break;
+                at = j == 0 ? r[i].start - 1 - step : r[i].end + step;
+                if (in_ranges(r, nr, at))
+                    break;
+                if (at >= slot && at < slot_end)
+                    continue;
+                if ((st = status_flipped(cs, d, n, k, name, at)) >= 0 && st != (int)ECU_BLOCK_OK)
+                    fail_msg("%s: %s: byte 0x%llX outside its ranges changed, the block is %s",
+                             what, name, (unsigned long long)at,
+                             ecu_block_status_name((ecu_block_status)st));
+            }
+        }
+    }
+    free(r);
+    assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
+    return covered;
 }
 
 void csum_check_layout(const ecu_csum *cs, const struct csum_image *x)

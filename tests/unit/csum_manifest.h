@@ -31,7 +31,7 @@
 
 #define CSUM_MAX_IMAGES 16
 #define CSUM_MAX_BLOCKS 64 /* a set of blocks is a uint64_t, bit k for block k */
-#define CSUM_MAX_RANGES 8
+#define CSUM_MAX_RANGES 128 /* a program-pages block: the two words of every page */
 #define CSUM_MAX_SLOT 8
 #define CSUM_MAX_IDENTS 4
 #define CSUM_MAX_PROBES 64
@@ -123,6 +123,14 @@ void csum_assert_verdict(const ecu_csum *cs, ecu_verdict want, const char *what)
 void csum_assert_unknown(ecu_csum *cs, const uint8_t *d, size_t n, const char *what);
 /* The handle's image is exactly @p want. */
 void csum_assert_image(const ecu_csum *cs, const uint8_t *want, size_t n, const char *what);
+/* The ranges block @p k of the analysed image @p d (@p n bytes, good) reports are exactly the
+ * bytes it covers: a byte changed at the start or at the last byte of each range makes block
+ * @p k bad, one changed just before or just after a range (in none of its ranges, not its
+ * slot, not a byte the layout is found by: the nearest such within 16 bytes) leaves it ok;
+ * the other blocks are not looked at. The changed copies are analysed with the detected
+ * family named, which is unnamed again at the end. Returns the number of bytes the ranges
+ * hold. */
+uint64_t csum_check_coverage(ecu_csum *cs, const uint8_t *d, size_t n, size_t k, const char *what);
 /* Family and block layout (ranges, slots) as in the manifest. */
 void csum_check_layout(const ecu_csum *cs, const struct csum_image *x);
 /* @p x analysed with its family named: ok when it is a good image, else bad, with the

@@ -11,9 +11,10 @@
  *   checkers know);
  * - Subaru Denso dumps (whose ROM ID is the first token of the file name after the market and
  *   model folders) must name that ID in their detection evidence;
- * - in a detection-only folder (families with no known checksum layout), a dump that a family
- *   claims must be its folder's family with the verdict no-layout, no block, and a fix that is
- *   refused and changes nothing; which family claims each dump, or none, is printed;
+ * - in a detection-only folder (families with no known checksum layout; me7_other: Bosch ME7
+ *   variants whose layout is not public, which bosch-me7-vag may recognise), a dump that a
+ *   family claims must be its folder's family with the verdict no-layout, no block, and a fix
+ *   that is refused and changes nothing; which family claims each dump, or none, is printed;
  * - no dump of any other folder may be claimed by a family (no false detection).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -48,10 +49,16 @@ static const struct {
     {"volvo_me7", "bosch-me7-volvo"},
     {"delco_multec", "delphi-multec|delphi-multec-s"},
     {"marelli", "marelli-iaw-1ap|marelli-iaw-1av|marelli-iaw-4lv|marelli-mjd-6jf"},
+    /* Bosch ME7 reads of other makers and variants (ME7.3.1 of Alfa Romeo and Fiat, BMW
+       ME7.2, ...): an ME7 that bosch-me7-vag recognises, but of a variant whose checksum layout
+       no public source gives, may be claimed only as no-layout (never bad: a false alarm on a
+       stock read) */
+    {"me7_other", "bosch-me7-vag"},
 };
 
-/* folders whose families are identified only: no checksum layout is known for them */
-static const char *const detection_only[] = {"delco_multec", "marelli", NULL};
+/* folders whose families are identified only: no checksum layout is known for them (for
+   me7_other: for the variants of its dumps) */
+static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
 static const char *const claimed_unknown[] = {"hitachi_nissan", NULL};

@@ -191,6 +191,85 @@ static void test_unusable(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- the program-pages sums: their ranges are the words they add ----------------------------- */
+
+#define PAGES_ALGO "sum16le of first+last word per 8 KiB page"
+
+/* M7.9.8 and ME7.4.5: in each good image, a byte changed at the start or the end of any range
+ * the program-pages block reports makes it bad, one just outside leaves it ok; the ranges hold
+ * the first and last word of each page (4 bytes a page), as in the manifest. */
+static void test_program_pages_coverage(void **state)
+{
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, r, checked = 0;
+    (void)state;
+    assert_non_null(cs);
+    for (i = 0; i < manifest.nimages; i++) {
+        const struct csum_image *x = &manifest.images[i];
+        if (!csum_is_good(x))
+            continue;
+        csum_analyze(cs, x->data, x->size);
+        for (k = 0; k < x->nblocks; k++) {
+            uint64_t want = 0;
+            if (strcmp(ecu_csum_block_at(cs, k)->algorithm, PAGES_ALGO) != 0)
+                continue;
+            for (r = 0; r < x->b[k].nranges; r++)
+                want += x->b[k].end[r] - x->b[k].start[r];
+            assert_true(want > 0 && want % 4 == 0);
+            assert_int_equal(csum_check_coverage(cs, x->data, x->size, k, x->file), want);
+            checked++;
+            csum_analyze(cs, x->data, x->size);
+        }
+    }
+    assert_int_equal(checked, 4); /* two M7.9.8 and two ME7.4.5 images */
+    ecu_csum_free(cs);
+}
+
+/* M7.9.8: code operands that give two page ranges of the whole file each (pages that overlap):
+ * their words do not fit a block, so the sum is a bad block that is never corrected. */
+static void test_m798_pages_overflow(void **state)
+{
+    const struct csum_image *x = csum_image(&manifest, "c167-m798-d0000.bin.gz");
+    static const uint64_t code[2] = {0x21000, 0x21100}; /* fixtures/csum/c167.py: p1, p2 */
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy = csum_dup(x->data, x->size);
+    const ecu_block *b;
+    size_t k;
+    (void)state;
+    assert_non_null(cs);
+    for (k = 0; k < 2; k++) {
+        /* start 0 (LE16 words at P-8, P-4), end 0xCFFFF (at P+0x26, P+0x2A) */
+        copy[code[k] - 8] = copy[code[k] - 7] = copy[code[k] - 4] = copy[code[k] - 3] = 0;
+        copy[code[k] + 0x26] = 0xFF;
+        copy[code[k] + 0x27] = 0xFF;
+        copy[code[k] + 0x2A] = 0x0C;
+        copy[code[k] + 0x2B] = 0x00;
+    }
+    csum_analyze(cs, copy, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    b = ecu_csum_block_at(cs, 0);
+    assert_non_null(b);
+    assert_string_equal(b->algorithm, "more pages than a block holds");
+    assert_int_equal(b->status, ECU_BLOCK_BAD);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    csum_assert_image(cs, copy, x->size, x->file);
+    /* one range of the whole file and the other as it was: 104 + 8 pages, checked */
+    memcpy(copy, x->data, x->size);
+    for (k = 0; k < 4; k++)
+        copy[code[0] - 8 + (k < 2 ? k : k + 2)] = 0;
+    copy[code[0] + 0x26] = 0xFF;
+    copy[code[0] + 0x27] = 0xFF;
+    copy[code[0] + 0x2A] = 0x0C;
+    copy[code[0] + 0x2B] = 0x00;
+    csum_analyze(cs, copy, x->size);
+    b = ecu_csum_block_at(cs, 0);
+    assert_non_null(b);
+    assert_string_equal(b->algorithm, PAGES_ALGO);
+    assert_int_equal(b->nranges, 105 + 9);
+    free(copy);
+    ecu_csum_free(cs);
+}
+
 /* ---- families given by name ------------------------------------------------------------------ */
 
 static void test_forced(void **state)
@@ -255,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_unusable),
         cmocka_unit_test(test_forced),
         cmocka_unit_test(test_m798_layouts),
+        cmocka_unit_test(test_program_pages_coverage),
+        cmocka_unit_test(test_m798_pages_overflow),
         cmocka_unit_test(test_corpus_claims),
     };
     return cmocka_run_group_tests_name("csum_c167", tests, setup, teardown);

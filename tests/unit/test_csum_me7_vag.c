@@ -582,6 +582,241 @@ static void test_1m_files(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- the program-pages sum: its ranges are the words it adds -------------------------------- */
+
+/* The index of the block of @p cs whose name starts with @p prefix (fails when none). */
+static size_t block_named(const ecu_csum *cs, const char *prefix)
+{
+    size_t k;
+    for (k = 0; k < ecu_csum_block_count(cs); k++)
+        if (strncmp(ecu_csum_block_at(cs, k)->name, prefix, strlen(prefix)) == 0)
+            return k;
+    fail_msg("no block named %s...", prefix);
+    return 0;
+}
+
+/* The ROMSYS program-pages block of the analysed image of @p len bytes (at @p shift in the
+ * file) reports as its ranges the first and last word of every 8 KiB page of 0x0-0xFFFF and
+ * 0x20000-end (the last word of a page and the first of the next one as one range). */
+static void check_page_ranges(const ecu_block *b, uint64_t len, uint64_t shift)
+{
+    static const uint64_t parts[2][2] = {{0, 0x10000}, {0x20000, 0}};
+    size_t r = 0, j;
+    for (j = 0; j < 2; j++) {
+        uint64_t p, end = parts[j][1] ? parts[j][1] : len;
+        for (p = parts[j][0]; p < end; p += 0x2000) {
+            if (p == parts[j][0]) {
+                assert_true(r < b->nranges);
+                assert_int_equal(b->ranges[r].start, p + shift);
+            }
+            assert_int_equal(b->ranges[r].end, p + 2 + shift);
+            r++;
+            assert_true(r < b->nranges);
+            assert_int_equal(b->ranges[r].start, p + 0x2000 - 2 + shift);
+            if (p + 0x2000 == end) {
+                assert_int_equal(b->ranges[r].end, end + shift);
+                r++;
+            }
+        }
+    }
+    assert_int_equal(r, b->nranges);
+}
+
+/* A change at a byte the program-pages block reports makes it bad, one just outside leaves it
+ * ok (the words between the first and the last of a page, 0xFC00-0xFFFD among them, are not
+ * its bytes); the value is the first and last word of each page, as the generator computed. */
+static void test_program_pages_ranges(void **state)
+{
+    const struct ximage *x = good_image(&plain);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *big = malloc(2 * x->size);
+    size_t k;
+    (void)state;
+    assert_non_null(cs);
+    assert_non_null(big);
+    analyze(cs, x->data, x->size);
+    k = block_named(cs, "ROMSYS program pages");
+    assert_int_equal(ecu_csum_block_at(cs, k)->computed, x->b[k].correct);
+    check_page_ranges(ecu_csum_block_at(cs, k), x->size, 0);
+    /* 8 + 48 pages, two words each */
+    assert_int_equal(csum_check_coverage(cs, x->data, x->size, k, x->file), 56 * 4);
+    /* the second copy of a 1 MiB file: its own block, over its own words */
+    memcpy(big, x->data, x->size);
+    memcpy(big + x->size, x->data, x->size);
+    analyze(cs, big, 2 * x->size);
+    check_page_ranges(ecu_csum_block_at(cs, x->nblocks + k), x->size, x->size);
+    assert_int_equal(csum_check_coverage(cs, big, 2 * x->size, x->nblocks + k, "copy 2"), 56 * 4);
+    free(big);
+    ecu_csum_free(cs);
+}
+
+/* ---- ME7 variants whose checksum layout is not public (ME7.3.1, ME7.2, ...) ------------------ */
+
+/* fixtures/csum/me7_vag.py: multipoint table 2 at MP2 = 0x1FC00; its record 16 covers
+ * 0x838000-0x83BFFF, record 17 0x83C000-0x83FFFF */
+#define MP2 0x1FC00u
+#define MP_REC(k) (MP2 + 16u * (k))
+
+static void put_le32(uint8_t *d, size_t at, uint32_t v)
+{
+    d[at] = (uint8_t)v;
+    d[at + 1] = (uint8_t)(v >> 8);
+    d[at + 2] = (uint8_t)(v >> 16);
+    d[at + 3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_le32(const uint8_t *d, size_t at)
+{
+    return (uint32_t)d[at] | (uint32_t)d[at + 1] << 8 | (uint32_t)d[at + 2] << 16 | (uint32_t)d[at + 3] << 24;
+}
+
+/* Record @p k of table 2 made a one-word range (start = end, its first CPU address) storing
+ * @p v and @p c. */
+static void one_word_record(uint8_t *d, unsigned k, uint32_t v, uint32_t c)
+{
+    uint32_t s = get_le32(d, MP_REC(k));
+    put_le32(d, MP_REC(k) + 4, s);
+    put_le32(d, MP_REC(k) + 8, v);
+    put_le32(d, MP_REC(k) + 12, c);
+}
+
+/* The EPK's variant field ("ME7.5" in "42/1/ME7.5/5/...") replaced by @p variant, the rest of
+ * the string moved along. */
+static void set_variant(uint8_t *d, size_t n, const char *variant)
+{
+    static const char old[] = "/1/ME7.5/";
+    char tail[64];
+    size_t at, len = strlen(old), k;
+    for (at = 0x10000; at + len < n && memcmp(d + at, old, len) != 0; at++)
+        ;
+    assert_true(at + len < n);
+    memcpy(tail, d + at + len - 1, sizeof tail - 1); /* from the '/' after the variant */
+    tail[sizeof tail - 1] = '\0';
+    memcpy(d + at + 3, variant, strlen(variant));
+    k = at + 3 + strlen(variant);
+    memcpy(d + k, tail, 32);
+}
+
+/* @p d (@p n bytes) is claimed by the family with the verdict no-layout: no block, nothing to
+ * correct (the image is left as it is), and the evidence says why (each of @p why in it). */
+static void assert_no_layout(ecu_csum *cs, const uint8_t *d, size_t n, const char *const *why,
+                             const char *what)
+{
+    const char *ev;
+    size_t i;
+    analyze(cs, d, n);
+    assert_non_null(ecu_csum_family(cs));
+    assert_string_equal(ecu_csum_family(cs)->name, FAMILY);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)
+        fail_msg("%s: verdict %s, expected no-layout", what, ecu_verdict_name(ecu_csum_verdict(cs)));
+    assert_int_equal(ecu_csum_block_count(cs), 0);
+    assert_int_equal(ecu_csum_bad_count(cs), 0);
+    ev = ecu_csum_evidence(cs);
+    assert_non_null(strstr(ev, "no public checksum layout"));
+    for (i = 0; why[i]; i++)
+        if (!strstr(ev, why[i]))
+            fail_msg("%s: \"%s\" not in the evidence \"%s\"", what, why[i], ev);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
+    assert_image(cs, d, n, what);
+    /* named, the family lays out nothing either */
+    assert_int_equal(ecu_csum_set_family(cs, FAMILY), ECU_OK);
+    analyze(cs, d, n);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
+    assert_int_equal(ecu_csum_block_count(cs), 0);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
+    assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
+}
+
+/* @p d is laid out as the documented layout (every block of the manifest), whatever its
+ * verdict. */
+static void assert_laid_out(ecu_csum *cs, const struct ximage *x, const uint8_t *d, const char *what)
+{
+    analyze(cs, d, x->size);
+    if (ecu_csum_verdict(cs) == ECU_VERDICT_NO_LAYOUT)
+        fail_msg("%s: no-layout (%s)", what, ecu_csum_evidence(cs));
+    check_layout(cs, x, 1);
+}
+
+/* An ME7.3.1-style image (Alfa Romeo and Fiat): the EPK names ME7.3.1 and two multipoint
+ * records cover one word and store 0 (the shape reported for ME7.3.1 reads, on which ME7Sum
+ * aborts too). No public source gives that layout: the verdict is no-layout with the reason,
+ * never bad, and nothing is corrected; either marker alone does the same. */
+static void test_unknown_variant(void **state)
+{
+    const struct ximage *x = good_image(&plain);
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *d = dup_bytes(x->data, x->size), *big;
+    static const char *const both[] = {"EPK names ME7.3.1", "2 one-word multipoint records stored 0", NULL};
+    static const char *const epk731[] = {"EPK names ME7.3.1", NULL};
+    static const char *const epk72[] = {"EPK names ME7.2", NULL};
+    static const char *const recs[] = {"2 one-word multipoint records stored 0", NULL};
+    static const char *const rec1[] = {"1 one-word multipoint record stored 0", NULL};
+    (void)state;
+    assert_non_null(cs);
+    assert_int_equal(get_le32(d, MP_REC(16)), 0x838000);
+    assert_int_equal(get_le32(d, MP_REC(16) + 4), 0x83BFFF);
+    assert_int_equal(get_le32(d, MP_REC(17)), 0x83C000);
+
+    /* both markers: without them, records 16 and 17 (and the record over the table) are bad */
+    set_variant(d, x->size, "ME7.3.1");
+    one_word_record(d, 16, 0, 0xFFFFFFFFu);
+    one_word_record(d, 17, 0, 0xFFFFFFFFu);
+    assert_no_layout(cs, d, x->size, both, "ME7.3.1 with one-word records");
+
+    /* the records alone (the EPK names ME7.5) */
+    memcpy(d, x->data, x->size);
+    one_word_record(d, 16, 0, 0xFFFFFFFFu);
+    one_word_record(d, 17, 0, 0xFFFFFFFFu);
+    assert_no_layout(cs, d, x->size, recs, "one-word records");
+    one_word_record(d, 17, 0x1234, ~0x1234u); /* one is enough */
+    assert_no_layout(cs, d, x->size, rec1, "one one-word record");
+
+    /* the EPK alone, ME7.3.1 or ME7.2 */
+    memcpy(d, x->data, x->size);
+    set_variant(d, x->size, "ME7.3.1");
+    assert_no_layout(cs, d, x->size, epk731, "EPK ME7.3.1");
+    memcpy(d, x->data, x->size);
+    set_variant(d, x->size, "ME7.2");
+    assert_no_layout(cs, d, x->size, epk72, "EPK ME7.2");
+
+    /* the second copy of a 1 MiB file holds them: no layout for the file */
+    big = malloc(2 * x->size);
+    assert_non_null(big);
+    memcpy(big, x->data, x->size);
+    memcpy(big + x->size, x->data, x->size);
+    set_variant(big + x->size, x->size, "ME7.3.1");
+    assert_no_layout(cs, big, 2 * x->size, epk731, "1 MiB, copy 2 ME7.3.1");
+    free(big);
+
+    /* not the markers: the documented layout, every block */
+    memcpy(d, x->data, x->size);
+    set_variant(d, x->size, "ME71"); /* ME7.1 without dots */
+    assert_laid_out(cs, x, d, "EPK ME71");
+    memcpy(d, x->data, x->size);
+    set_variant(d, x->size, "ME7.1.1");
+    assert_laid_out(cs, x, d, "EPK ME7.1.1");
+    memcpy(d, x->data, x->size);
+    set_variant(d, x->size, "ME7.3.1\x01"); /* not a variant field: no '/' after printable text */
+    assert_laid_out(cs, x, d, "EPK without a variant field");
+    memcpy(d, x->data, x->size);
+    one_word_record(d, 16, 0x1234, ~0x1234u); /* a one-word record storing a sum */
+    assert_laid_out(cs, x, d, "one-word record storing a sum");
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    memcpy(d, x->data, x->size);
+    one_word_record(d, 16, 0, 0); /* 0 without its complement */
+    assert_laid_out(cs, x, d, "one-word record storing 0 without its complement");
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    memcpy(d, x->data, x->size);
+    put_le32(d, MP_REC(16) + 4, 0x838002); /* two words stored 0 */
+    put_le32(d, MP_REC(16) + 8, 0);
+    put_le32(d, MP_REC(16) + 12, 0xFFFFFFFFu);
+    assert_laid_out(cs, x, d, "two-word record storing 0");
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(d);
+    ecu_csum_free(cs);
+}
+
 /* ---- the RSA signature ------------------------------------------------------------------------ */
 
 /* A byte of an ordinary block's slot (the signature is not one: it is never written). */
@@ -912,6 +1147,8 @@ int main(void)
         cmocka_unit_test(test_bad_variant),
         cmocka_unit_test(test_boot_rom_not_corrected),
         cmocka_unit_test(test_1m_files),
+        cmocka_unit_test(test_program_pages_ranges),
+        cmocka_unit_test(test_unknown_variant),
         cmocka_unit_test(test_rsa_signed_image),
         cmocka_unit_test(test_rsa_bad_signature),
         cmocka_unit_test(test_rsa_probes),

@@ -26,7 +26,7 @@
 #include "ecu/error.h"
 #include "ecu/image.h"
 #include "ecu/layout.h"
-#include "blk.h" /* ECU_BLK_MAX_RANGES: the ranges a block holds */
+#include "blk.h" /* ECU_LAYOUT_MAX_RANGES: the ranges a block of a layout file holds */
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
@@ -479,7 +479,7 @@ static void test_limits(void **state)
     size_t n = 0, i, el, ec;
     char msg[256];
     (void)state;
-    /* ECU_BLK_MAX_RANGES ranges in a block, 16 sizes, 64 expected bytes, a 48-byte name, a 63-byte block name,
+    /* ECU_LAYOUT_MAX_RANGES ranges in a block, 16 sizes, 64 expected bytes, a 48-byte name, a 63-byte block name,
        a 4096-byte line, 1024 blocks */
     memset(name, 'n', 48);
     name[48] = '\0';
@@ -492,7 +492,7 @@ static void test_limits(void **state)
     memset(name, 'b', 63);
     name[63] = '\0';
     cat(&t, &n, "\nblock %s\nsum u8\nstore 0 u8\n", name);
-    for (i = 0; i < ECU_BLK_MAX_RANGES; i++)
+    for (i = 0; i < ECU_LAYOUT_MAX_RANGES; i++)
         cat(&t, &n, "range %zu %zu\n", 16 * i + 1, 16 * i + 8);
     cat(&t, &n, "#%4095s\n", "");
     for (i = 1; i < 1024; i++)
@@ -506,7 +506,7 @@ static void test_limits(void **state)
     cat(&t, &n, "block over\nsum u8\nrange 1 2\nstore 0 u8\n");
     assert_int_equal(try_parse(t, &el, &ec, msg, sizeof msg), ECU_ERR_SYNTAX);
     assert_non_null(strstr(msg, "more than 1024 blocks"));
-    assert_int_equal(el, 6 + ECU_BLK_MAX_RANGES + 1 + 4 * 1023 + 1);
+    assert_int_equal(el, 6 + ECU_LAYOUT_MAX_RANGES + 1 + 4 * 1023 + 1);
     assert_int_equal(ec, 1);
     free(t);
     t = NULL;
@@ -529,10 +529,10 @@ static void test_limits(void **state)
     cat(&t, &n, "layout x\nblock %s\n", name);
     expect_error_reset(&t, &n, 2, 7, "the name is 1 to 63 bytes");
     cat(&t, &n, "layout x\nblock a\nsum u8\nstore 0 u8\n");
-    for (i = 0; i <= ECU_BLK_MAX_RANGES; i++)
+    for (i = 0; i <= ECU_LAYOUT_MAX_RANGES; i++)
         cat(&t, &n, "  range %zu %zu\n", i, i);
-    snprintf(msg, sizeof msg, "more than %d ranges in block 'a'", ECU_BLK_MAX_RANGES);
-    expect_error_reset(&t, &n, 5 + ECU_BLK_MAX_RANGES, 3, msg);
+    snprintf(msg, sizeof msg, "more than %d ranges in block 'a'", ECU_LAYOUT_MAX_RANGES);
+    expect_error_reset(&t, &n, 5 + ECU_LAYOUT_MAX_RANGES, 3, msg);
     cat(&t, &n, "layout x\n#%4096s\n", "");
     expect_error_reset(&t, &n, 2, 4097, "longer than 4096 bytes");
     cat(&t, &n, "layout x\nexpect 0");

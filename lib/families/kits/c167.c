@@ -2,7 +2,8 @@
 /*
  * What the Bosch C167 (C166 family, little-endian) Motronic families share: LE16 word sums
  * stored as LE32 (with or without their complement), the "program pages" sum (first and last
- * word of every 8 KiB page), and multipoint tables of 16-byte records.
+ * word of every 8 KiB page; the block's ranges are exactly those words), and multipoint tables
+ * of 16-byte records.
  *
  * - ME7 ECUID table: a C166 code pattern loads the table address (E6 F4 LL LL E6 F5 HH HH
  *   F6 F4 4x E2 F6 F5 4x E2, HH a segment 0x020x); the table holds 6-byte string descriptors
@@ -46,20 +47,45 @@ uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b
     uint32_t sum = 0;
     size_t i;
     uint64_t a;
+    /* the ranges are the summed words themselves (ecu__c167_page_blk) */
     for (i = 0; i < b->nranges; i++)
-        for (a = b->ranges[i].start; a + PAGE <= b->ranges[i].end; a += PAGE)
-            sum += (uint32_t)ecu__rd16(img, size, a, 0) + ecu__rd16(img, size, a + PAGE - 2, 0);
+        for (a = b->ranges[i].start; a + 2 <= b->ranges[i].end; a += 2)
+            sum += ecu__rd16(img, size, a, 0);
     return sum;
 }
 
-void ecu__c167_page_blk(struct blk *b, uint64_t store)
+int ecu__c167_page_blk(struct blk *b, uint64_t store, const ecu_range *regions, size_t n)
 {
+    size_t i;
+    uint64_t a;
     b->kind = BK_CUSTOM;
     b->compute = ecu__c167_page_sum;
     b->store_off = store;
     b->store_bytes = 4;
     b->store_be = 0;
+    b->nranges = 0;
     snprintf(b->algo, sizeof b->algo, "sum16le of first+last word per 8 KiB page");
+    /* the first and the last word of every whole page: the last word of a page and the first
+       of the next one make one range of 4 bytes */
+    for (i = 0; i < n; i++)
+        for (a = regions[i].start; a + PAGE <= regions[i].end; a += PAGE) {
+            ecu_range *last = b->nranges ? &b->ranges[b->nranges - 1] : NULL;
+            if (last && last->end == a) {
+                last->end = a + 2;
+            } else {
+                if (b->nranges == ECU_BLK_MAX_RANGES) {
+                    b->nranges = 0;
+                    return -1;
+                }
+                b->ranges[b->nranges++] = (ecu_range){a, a + 2};
+            }
+            if (b->nranges == ECU_BLK_MAX_RANGES) {
+                b->nranges = 0;
+                return -1;
+            }
+            b->ranges[b->nranges++] = (ecu_range){a + PAGE - 2, a + PAGE};
+        }
+    return 0;
 }
 
 uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b)

@@ -34,8 +34,12 @@ void ecu__c167_ecuid(const uint8_t *d, size_t n, struct ecu__idsink *out);
    its complement after it). */
 void ecu__c167_sum16(struct blk *b, uint64_t store, int pair);
 /* @p b as the program-pages sum: the first and last LE16 word of every 8 KiB page that lies
-   wholly in its ranges, added into 32 bits, stored LE32 at @p store (a BK_CUSTOM block). */
-void ecu__c167_page_blk(struct blk *b, uint64_t store);
+   wholly in one of the @p n @p regions, added into 32 bits, stored LE32 at @p store (a
+   BK_CUSTOM block). Its ranges are exactly those words (the last word of a page and the first
+   of the next one joined into one range), so they are the bytes it covers. Returns 0, or -1
+   (with no range) when the words need more than ECU_BLK_MAX_RANGES ranges. */
+int ecu__c167_page_blk(struct blk *b, uint64_t store, const ecu_range *regions, size_t n);
+/* The LE16 words of @p b's ranges added into 32 bits (the program-pages sum). */
 uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b);
 /* A BK_CUSTOM computation that never matches the 8 bytes at store_off: a record that cannot
    be checked is bad and is never corrected. */
