@@ -92,6 +92,7 @@ void tool_init(const char *name)
 
 const char *tool_name(void) { return progname; }
 
+__attribute__((format(printf, 2, 0)))
 static void verror(const char *file, const char *fmt, va_list ap)
 {
     fflush(stdout);
