@@ -92,7 +92,7 @@ static const uint64_t table_256k[] = {0xB80, 0x8000, 0x14000, 0x38B80, 0x40000};
 
 static int has_v41(const uint8_t *d, size_t n, uint64_t at)
 {
-    return at + 4 <= n && memcmp(d + at, "V4.1", 4) == 0;
+    return id_at(d, n, at, "V4.1", 4);
 }
 
 /* What the marker selects: a boundary table, laid out in `banks` banks of BANK bytes. */
@@ -182,15 +182,6 @@ static uint64_t block_compute(const uint8_t *img, size_t size, const struct blk 
                    (uint16_t)(b->init >> 16 & 0xFFFF));
 }
 
-static int all_fill(const uint8_t *d, uint64_t start, uint64_t end)
-{
-    uint64_t i;
-    for (i = start; i < end; i++)
-        if (d[i] != FILL)
-            return 0;
-    return 1;
-}
-
 static unsigned fill_percent(const uint8_t *d, size_t n)
 {
     /* eight bytes at a time: the bytes of x = w ^ C3C3... that are zero (exact, no borrows) */
@@ -208,25 +199,11 @@ static unsigned fill_percent(const uint8_t *d, size_t n)
     return n ? (unsigned)(c * 100 / n) : 0;
 }
 
-/* The offset of the first @p pat in @p d, or -1 (no memmem: C11 only). */
-static long find(const uint8_t *d, size_t n, const char *pat)
-{
-    size_t m = strlen(pat), i;
-    if (m == 0 || m > n)
-        return -1;
-    for (i = 0; i + m <= n; i++)
-        if (d[i] == (uint8_t)pat[0] && memcmp(d + i, pat, m) == 0)
-            return (long)i;
-    return -1;
-}
-
-static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
-
 /* "TSW V" followed by d.dd, at @p at. */
 static int tsw_at(const uint8_t *d, size_t n, size_t at)
 {
-    return at + 9 <= n && memcmp(d + at, "TSW V", 5) == 0 && is_digit(d[at + 5]) &&
-           d[at + 6] == '.' && is_digit(d[at + 7]) && is_digit(d[at + 8]);
+    return at + 9 <= n && memcmp(d + at, "TSW V", 5) == 0 && id_digit(d[at + 5]) &&
+           d[at + 6] == '.' && id_digit(d[at + 7]) && id_digit(d[at + 8]);
 }
 
 static long find_tsw(const uint8_t *d, size_t n)
@@ -245,7 +222,7 @@ static long find_swnum(const uint8_t *d, size_t n)
     for (i = 0; i + 10 <= n; i++) {
         if (d[i] != '1' || memcmp(d + i, "1037", 4) != 0)
             continue;
-        for (k = 4; k < 10 && is_digit(d[i + k]); k++)
+        for (k = 4; k < 10 && id_digit(d[i + k]); k++)
             ;
         if (k == 10)
             return (long)i;
@@ -290,7 +267,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     if ((at = find_swnum(d, n)) < 0)
         return 0;
     for (i = 0; i < sizeof other / sizeof other[0]; i++)
-        if (find(d, n, other[i]) >= 0)
+        if (id_find(d, n, 0, n, other[i], strlen(other[i])) != ID_NONE)
             return 0;
     snprintf(ev, evsz, "software number 1037... at 0x%lX, %u %% 0xC3 fill, no V4.1 marker",
              (unsigned long)at, pct);
@@ -310,22 +287,20 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
             uint64_t s = base + p.t[i], e = base + p.t[i + 1];
             uint16_t a = i ? SEED_A : 0, b = i ? SEED_B : 0;
             int past = e > n; /* a truncated two-bank image: listed, and bad */
+            uint32_t slot;
             struct blk k;
-            if (!past && (ecu__rd32(d, n, e - 4, 0) == FILL32 || all_fill(d, s, e - 4)))
+            /* not past: the slot [e - 4, e) lies in the image (e <= n; every boundary is >= 4) */
+            if (!past && ecu__get32(d, n, e - 4, 0, &slot) &&
+                (slot == FILL32 || id_fill(d, n, s, e - 4, FILL)))
                 continue; /* erased region, or a slot never written */
-            memset(&k, 0, sizeof k);
-            snprintf(k.name, sizeof k.name, "region 0x%llX-0x%llX%s", (unsigned long long)s,
-                     (unsigned long long)(e - 1), past ? ", past the end (truncated)" : "");
-            snprintf(k.algo, sizeof k.algo, "VAG TDI V4.1 rolling, seeds %04X/%04X", a, b);
-            k.kind = BK_CUSTOM;
-            k.ranges[0].start = s;
-            k.ranges[0].end = e - 4;
-            k.nranges = 1;
-            k.init = (uint64_t)b << 16 | a;
-            k.store_off = e - 4;
-            k.store_bytes = 4;
-            k.store_be = 0;
-            k.compute = block_compute;
+            ecu__blk_init(&k, "", "region 0x%llX-0x%llX%s", (unsigned long long)s,
+                          (unsigned long long)(e - 1), past ? ", past the end (truncated)" : "");
+            ecu__blk_algo(&k, "VAG TDI V4.1 rolling, seeds %04X/%04X", a, b);
+            ecu__blk_custom(&k, block_compute);
+            ecu__blk_range(&k, s, e - 4);
+            ecu__blk_store(&k, e - 4, 4, 0, 0);
+            k.init = (uint64_t)b << 16 | a; /* the seeds, read by block_compute (no constructor
+                                               sets `init` of a custom block) */
             if (ecu__blk_add(out, &k))
                 return ECU_ERR_NOMEM;
         }

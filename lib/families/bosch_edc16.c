@@ -29,6 +29,7 @@
 #include "family.h"
 #include "find.h"
 #include "read.h"
+#include "text.h"
 #include "idformat.h"
 #include "idsink.h"
 
@@ -43,6 +44,17 @@ static const uint8_t magic[8] = {0xFA, 0xDE, 0xCA, 0xFE, 0xCA, 0xFE, 0xAF, 0xFE}
 struct region {
     uint64_t start, end; /* file offsets, [start, end) */
 };
+
+/* The start and inclusive end (BE32) of the descriptor whose magic lies at @p x, a hit of the
+   magic (so in the image) with x >= 8: the 8 bytes before it lie in the image too. */
+static void descriptor(const uint8_t *d, size_t n, uint64_t x, uint64_t *s, uint64_t *e)
+{
+    uint32_t v;
+    ecu__get32(d, n, x - 8, 1, &v);
+    *s = v;
+    ecu__get32(d, n, x - 4, 1, &v);
+    *e = v;
+}
 
 /* Region descriptors mapped into the file; returns how many (0 when none fit). */
 static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint64_t *base_out)
@@ -63,8 +75,7 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
         uint64_t x = at[i], s, e;
         if (x < DESC_AT)
             continue;
-        s = ecu__rd32(d, n, x - 8, 1);
-        e = ecu__rd32(d, n, x - 4, 1);
+        descriptor(d, n, x, &s, &e);
         if (s % 0x100 || e <= s || (x - DESC_AT) % 0x100 || s < x - DESC_AT)
             continue;
         for (k = 0; k < nb && bases[k] != s - (x - DESC_AT); k++)
@@ -84,8 +95,7 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
         uint64_t x = at[i], s, e, os, oe;
         if (x < 8)
             continue;
-        s = ecu__rd32(d, n, x - 8, 1);
-        e = ecu__rd32(d, n, x - 4, 1);
+        descriptor(d, n, x, &s, &e);
         if (s % 0x100 || e <= s || s < base)
             continue;
         os = s - base;
@@ -111,7 +121,7 @@ static const uint64_t active[] = {0, 0x40000, 0xC0000, 0xD0000, 0xE0000, 0x1C000
 /* Whether `DE CA FE` lies at active area start @p a + 0x3D. */
 static int decafe_at(const uint8_t *d, size_t n, uint64_t a)
 {
-    return a + 0x40 <= n && memcmp(d + a + 0x3D, "\xDE\xCA\xFE", 3) == 0;
+    return id_at(d, n, a + 0x3D, "\xDE\xCA\xFE", 3);
 }
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
@@ -141,21 +151,12 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     size_t nr = find_regions(d, n, r, NULL), i;
     for (i = 0; i < nr; i++) {
         struct blk b;
-        memset(&b, 0, sizeof b);
-        snprintf(b.name, sizeof b.name, "region 0x%llX-0x%llX", (unsigned long long)r[i].start,
-                 (unsigned long long)(r[i].end - 1));
-        snprintf(b.algo, sizeof b.algo, "sum32be==0x%08X", TARGET);
-        b.kind = BK_SELFSUM;
-        b.ranges[0].start = r[i].start;
-        b.ranges[0].end = r[i].end;
-        b.nranges = 1;
-        b.word_bytes = 4;
-        b.word_be = 1;
-        b.acc_bits = 32;
-        b.target = TARGET;
-        b.store_off = r[i].end - 4;
-        b.store_bytes = 4;
-        b.store_be = 1;
+        ecu__blk_init(&b, "", "region 0x%llX-0x%llX", (unsigned long long)r[i].start,
+                      (unsigned long long)(r[i].end - 1));
+        ecu__blk_algo(&b, "sum32be==0x%08X", TARGET);
+        ecu__blk_selfsum(&b, 1, 0, TARGET);
+        ecu__blk_range(&b, r[i].start, r[i].end);
+        ecu__blk_store(&b, r[i].end - 4, 4, 1, 0);
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }

@@ -107,32 +107,32 @@ static int layout_variant(const uint8_t *d, size_t n, const struct variant *v,
     int rc;
     if (!locate(d, n, v, &table, &mp, &mp_end) || mp_end == UINT64_MAX)
         return ECU_OK;
-    memset(&b, 0, sizeof b);
     if (v == &hyundai) {
+        ecu__blk_init(&b, "sum16le, stored with complement", "main (5 ranges, table 0x%llX)",
+                      (unsigned long long)table);
         ecu__c167_sum16(&b, 0x7FFE0, 1);
         for (k = 0; k < 5; k++) {
-            uint32_t s = ecu__rd32(d, n, table + 8 * k, 0), e = ecu__rd32(d, n, table + 8 * k + 4, 0);
-            if (s < BASE || !ecu__c167_mp_range_ok(s - BASE, e - BASE, n)) {
-                b.kind = BK_CUSTOM;
-                b.compute = ecu__c167_unusable;
-                b.store_bytes = 8;
-                b.pair = 0;
-                b.ranges[0] = (ecu_range){table, table + 40};
-                b.nranges = 1;
-                snprintf(b.algo, sizeof b.algo, "range not in the image");
+            uint32_t s, e;
+            /* the table's 40 bytes may run past the end (only its first 16 were matched): a
+               pair not wholly in the image is no range (s or e read as 0 was below BASE or not
+               ending in the image) */
+            if (!ecu__get32(d, n, table + 8 * k, 0, &s) ||
+                !ecu__get32(d, n, table + 8 * k + 4, 0, &e) || s < BASE ||
+                !ecu__c167_mp_range_ok(s - BASE, e - BASE, n)) {
+                /* the table as a bad block, never corrected (BK_CUSTOM reads no word size) */
+                ecu__blk_init(&b, "range not in the image", "main (5 ranges, table 0x%llX)",
+                              (unsigned long long)table);
+                ecu__blk_custom(&b, ecu__c167_unusable);
+                ecu__blk_range(&b, table, table + 40);
+                ecu__blk_store(&b, 0x7FFE0, 8, 0, 0);
                 break;
             }
-            b.ranges[b.nranges++] = (ecu_range){s - BASE, (uint64_t)(e - BASE) + 1};
+            ecu__blk_range(&b, s - BASE, (uint64_t)(e - BASE) + 1);
         }
-        if (b.kind == BK_SUM)
-            snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
-        snprintf(b.name, sizeof b.name, "main (5 ranges, table 0x%llX)", (unsigned long long)table);
     } else {
+        ecu__blk_init(&b, "sum16le, stored with complement", "main (whole file)");
         ecu__c167_sum16(&b, 0xFFFE8, 1);
-        b.ranges[0] = (ecu_range){0, n};
-        b.nranges = 1;
-        snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
-        snprintf(b.name, sizeof b.name, "main (whole file)");
+        ecu__blk_range(&b, 0, n);
     }
     if ((rc = ecu__blk_add(out, &b)))
         return rc;

@@ -74,16 +74,27 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return 80;
 }
 
+/* The LE16 code operand at @p off. The operands after an occurrence (up to P+0x3E) may lie
+   past the end of the image (only its 16 bytes were matched): such a word counts as 0, and the
+   range and slot checks of program_pages judge what it gives. Those before it (P-8, P-4) lie
+   in the image (P >= 8). */
+static uint32_t op16(const uint8_t *d, size_t n, uint64_t off)
+{
+    uint16_t v;
+    ecu__get16(d, n, off, 0, &v); /* 0 past the end */
+    return v;
+}
+
 static uint32_t operand(const uint8_t *d, size_t n, uint64_t lo, uint64_t hi)
 {
-    return (uint32_t)ecu__rd16(d, n, lo, 0) | (uint32_t)ecu__rd16(d, n, hi, 0) << 16;
+    return op16(d, n, lo) | op16(d, n, hi) << 16;
 }
 
 static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t p1 = ecu__c167_find(d, n, 0, pages_code, sizeof pages_code), p2;
     uint32_t s[2], e[2], slot;
-    ecu_range reg[2];
+    ecu_range r[2];
     struct blk b;
     unsigned k;
     int ok = 1;
@@ -94,7 +105,7 @@ static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
     e[0] = operand(d, n, p1 + 0x26, p1 + 0x2A);
     s[1] = operand(d, n, p2 - 8, p2 - 4);
     e[1] = operand(d, n, p2 + 0x26, p2 + 0x2A);
-    slot = ((uint32_t)ecu__rd16(d, n, p2 + 0x38, 0) << 14) + ecu__rd16(d, n, p2 + 0x3C, 0);
+    slot = (op16(d, n, p2 + 0x38) << 14) + op16(d, n, p2 + 0x3C);
     slot -= shift(slot, n);
     for (k = 0; k < 2; k++) {
         uint32_t d0 = shift(s[k], n); /* the end moves with its start */
@@ -102,26 +113,24 @@ static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
         if (ok) {
             /* the pages starting below the end, as a range of whole pages */
             uint64_t count = ((uint64_t)e[k] - s[k] + PAGE - 1) / PAGE;
-            reg[k] = (ecu_range){s[k] - d0, s[k] - d0 + count * PAGE};
-            ok = reg[k].end <= n;
+            r[k] = (ecu_range){s[k] - d0, s[k] - d0 + count * PAGE};
+            ok = r[k].end <= n;
         }
     }
-    memset(&b, 0, sizeof b);
     ok = ok && slot <= n && n - slot >= 4;
+    ecu__blk_init(&b, "", "program pages (code at 0x%llX, 0x%llX)", (unsigned long long)p1,
+                  (unsigned long long)p2);
     /* the block's ranges are the words it adds: two ranges of pages in the file take at most
        2 * 0xD0000 / PAGE + 2 ranges, more than a block holds only when they overlap */
-    if (!ok || ecu__c167_page_blk(&b, slot, reg, 2)) {
-        b.kind = BK_CUSTOM;
-        b.compute = ecu__c167_unusable;
-        b.store_off = p2;
-        b.store_bytes = 8;
-        b.ranges[0] = (ecu_range){p1, p2 + 16};
-        b.nranges = 1;
-        snprintf(b.algo, sizeof b.algo, "%s",
-                 ok ? "more pages than a block holds" : "range not in the image");
+    if (!ok || ecu__c167_page_blk(&b, slot, r, 2)) {
+        /* the code occurrences as a bad block, never corrected */
+        ecu__blk_init(&b, ok ? "more pages than a block holds" : "range not in the image",
+                      "program pages (code at 0x%llX, 0x%llX)", (unsigned long long)p1,
+                      (unsigned long long)p2);
+        ecu__blk_custom(&b, ecu__c167_unusable);
+        ecu__blk_range(&b, p1, p2 + 16);
+        ecu__blk_store(&b, p2, 8, 0, 0);
     }
-    snprintf(b.name, sizeof b.name, "program pages (code at 0x%llX, 0x%llX)",
-             (unsigned long long)p1, (unsigned long long)p2);
     return ecu__blk_add(out, &b);
 }
 
@@ -137,13 +146,10 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     for (k = 0; k < 3; k++) {
         struct blk b;
         uint32_t dk = shift(sums[k][0], n);
-        memset(&b, 0, sizeof b);
+        ecu__blk_init(&b, "sum16le, stored with complement", "main %u (0x%X-0x%X)", k + 1,
+                      sums[k][0] - dk, sums[k][1] - dk - 1);
         ecu__c167_sum16(&b, sums[k][1] - dk, 1);
-        b.ranges[0] = (ecu_range){sums[k][0] - dk, sums[k][1] - dk};
-        b.nranges = 1;
-        snprintf(b.name, sizeof b.name, "main %u (0x%X-0x%X)", k + 1, sums[k][0] - dk,
-                 sums[k][1] - dk - 1);
-        snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
+        ecu__blk_range(&b, sums[k][0] - dk, sums[k][1] - dk);
         if ((rc = ecu__blk_add(out, &b)))
             return rc;
     }

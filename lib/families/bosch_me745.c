@@ -85,19 +85,15 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int add_crc(struct blk_list *out, const ecu_range *r, size_t nr, uint64_t slot, uint32_t d)
 {
+    uint64_t off = slot - shifted((uint32_t)slot, SIZE) * d;
     struct blk b;
     size_t i;
-    memset(&b, 0, sizeof b);
-    b.kind = BK_CRC;
-    b.crc = ECU_CRC32;
+    ecu__blk_init(&b, "crc32 (zlib)", "CRC at 0x%llX", (unsigned long long)off);
+    ecu__blk_crc(&b, &ECU_CRC32);
     for (i = 0; i < nr; i++)
-        b.ranges[i] = (ecu_range){r[i].start - shifted((uint32_t)r[i].start, SIZE) * d,
-                                  r[i].end - shifted((uint32_t)r[i].start, SIZE) * d};
-    b.nranges = nr;
-    b.store_off = slot - shifted((uint32_t)slot, SIZE) * d;
-    b.store_bytes = 4;
-    snprintf(b.name, sizeof b.name, "CRC at 0x%llX", (unsigned long long)b.store_off);
-    snprintf(b.algo, sizeof b.algo, "crc32 (zlib)");
+        ecu__blk_range(&b, r[i].start - shifted((uint32_t)r[i].start, SIZE) * d,
+                       r[i].end - shifted((uint32_t)r[i].start, SIZE) * d);
+    ecu__blk_store(&b, off, 4, 0, 0);
     return ecu__blk_add(out, &b);
 }
 
@@ -116,7 +112,6 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     if (find_mark(d, n) == UINT64_MAX || !find_table(d, n, &mp, &mp_end))
         return ECU_OK;
     sh = mp < 0xC0000; /* 1: the shifted layout */
-    memset(&b, 0, sizeof b);
     for (i = 0; i < 3; i++)
         reg[i] = (ecu_range){pages[i].start - shifted((uint32_t)pages[i].start, n) * sh,
                              pages[i].end - shifted((uint32_t)pages[i].start, n) * sh};
@@ -124,8 +119,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     _Static_assert(0x6000 / 0x2000 + 1 + 0x70000 / 0x2000 + 1 + 0x1E000 / 0x2000 + 1 <=
                        ECU_BLK_MAX_RANGES,
                    "the program pages fit a block");
+    ecu__blk_init(&b, "", "program pages");
     (void)ecu__c167_page_blk(&b, 0xB7FFA - SHIFT * sh, reg, 3);
-    snprintf(b.name, sizeof b.name, "program pages");
     if ((rc = ecu__blk_add(out, &b)))
         return rc;
     if ((rc = ecu__c167_mp(d, n, &(struct c167_mp){.at = mp, .last = mp_end, .shift = sh ? shifted : NULL},

@@ -28,8 +28,9 @@
 /* Whether the record at @p at has the range of a multipoint record of an @p n byte image. */
 static int record_range_ok(const uint8_t *d, size_t n, uint64_t at)
 {
-    return at + RECORD <= n &&
-           ecu__c167_mp_range_ok(ecu__rd32(d, n, at, 0), ecu__rd32(d, n, at + 4, 0), n);
+    uint32_t s, e;
+    return ecu__in(n, at, RECORD) && ecu__get32(d, n, at, 0, &s) &&
+           ecu__get32(d, n, at + 4, 0, &e) && ecu__c167_mp_range_ok(s, e, n);
 }
 
 static unsigned count_records(const uint8_t *d, size_t n)
@@ -45,7 +46,11 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     unsigned k = count_records(d, n), i, pairs = 0;
     for (i = 0; i < k; i++) {
         uint64_t at = TABLE + (uint64_t)i * RECORD;
-        pairs += ecu__rd32(d, n, at + 12, 0) == (uint32_t)~ecu__rd32(d, n, at + 8, 0);
+        uint32_t v, c;
+        /* record i < k lies in the image (record_range_ok) */
+        ecu__get32(d, n, at + 8, 0, &v);
+        ecu__get32(d, n, at + 12, 0, &c);
+        pairs += c == (uint32_t)~v;
     }
     if (k < 8 || pairs < 8)
         return 0;

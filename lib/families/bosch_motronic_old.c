@@ -42,6 +42,7 @@
 #include "family.h"
 #include "find.h"
 #include "read.h"
+#include "text.h"
 #include "idformat.h"
 #include "idsink.h"
 
@@ -50,31 +51,15 @@
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
-
-/* Offset of the first occurrence of @p s (@p len bytes) in [from, to) of the image, or -1. */
-static long find_bytes(const uint8_t *d, size_t n, size_t from, size_t to, const void *s,
-                       size_t len)
-{
-    const uint8_t *hit;
-    if (to > n)
-        to = n;
-    if (from >= to || to - from < len)
-        return -1;
-    hit = ecu__memfind(d + from, to - from, s, len);
-    return hit ? (long)(hit - d) : -1;
-}
-
 /* A DAMOS tag "NN/1/<prefix>" in [from, to): the offset of its first digit, or -1. */
 static long find_damos(const uint8_t *d, size_t n, size_t from, size_t to, const char *prefix)
 {
     char pat[16];
-    size_t len = (size_t)snprintf(pat, sizeof pat, "/1/%s", prefix), p = from;
-    long at;
-    while ((at = find_bytes(d, n, p, to, pat, len)) >= 0) {
-        if ((size_t)at >= from + 2 && is_digit(d[at - 2]) && is_digit(d[at - 1]))
-            return at - 2;
-        p = (size_t)at + 1;
+    size_t len = (size_t)snprintf(pat, sizeof pat, "/1/%s", prefix), p = from, at;
+    while ((at = id_find(d, n, p, to, pat, len)) != ID_NONE) {
+        if (at >= from + 2 && id_digit(d[at - 2]) && id_digit(d[at - 1]))
+            return (long)at - 2;
+        p = at + 1;
     }
     return -1;
 }
@@ -95,10 +80,10 @@ static void text_at(const uint8_t *d, size_t n, size_t at, size_t max, char *out
 static int reversed_hw_at(const uint8_t *d, size_t n, size_t at, char hw[11])
 {
     size_t i;
-    if (at > n || n - at < 10)
+    if (!ecu__in(n, at, 10))
         return 0;
     for (i = 0; i < 10; i++) {
-        if (!is_digit(d[at + i]))
+        if (!id_digit(d[at + i]))
             return 0;
         hw[i] = (char)d[at + 9 - i];
     }
@@ -120,12 +105,12 @@ static void reversed_numbers(const uint8_t *d, size_t n, struct ecu__idsink *out
     while (i < n) {
         size_t s, e, k;
         uint8_t v[2048];
-        if (!is_digit(d[i])) {
+        if (!id_digit(d[i])) {
             i++;
             continue;
         }
         s = i;
-        for (e = s; e < n && is_digit(d[e]); e++)
+        for (e = s; e < n && id_digit(d[e]); e++)
             ;
         i = e;
         if (e - s < 10 || e - s > sizeof v)
@@ -141,10 +126,11 @@ static void reversed_numbers(const uint8_t *d, size_t n, struct ecu__idsink *out
 static long find_reversed(const uint8_t *d, size_t n, const char *hw)
 {
     char rev[10];
-    size_t i;
+    size_t i, at;
     for (i = 0; i < 10; i++)
         rev[i] = hw[9 - i];
-    return find_bytes(d, n, 0, n, rev, sizeof rev);
+    at = id_find(d, n, 0, n, rev, sizeof rev);
+    return at == ID_NONE ? -1 : (long)at;
 }
 
 /* Appends a byte sum kept to 16 bits, stored BE16 at @p store. */
@@ -153,22 +139,13 @@ static int add_sum8(struct blk_list *out, const char *name, const ecu_range *r, 
 {
     struct blk b;
     size_t i;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s", name);
+    ecu__blk_init(&b, "sum8, 16 bits, BE16", "%s", name);
     if (init)
-        snprintf(b.algo, sizeof b.algo, "sum8 + 0x%04llX, 16 bits, BE16", (unsigned long long)init);
-    else
-        snprintf(b.algo, sizeof b.algo, "sum8, 16 bits, BE16");
-    b.kind = BK_SUM;
-    for (i = 0; i < nr && i < ECU_BLK_MAX_RANGES; i++)
-        b.ranges[i] = r[i];
-    b.nranges = i;
-    b.word_bytes = 1;
-    b.acc_bits = 16;
-    b.init = init;
-    b.store_off = store;
-    b.store_bytes = 2;
-    b.store_be = 1;
+        ecu__blk_algo(&b, "sum8 + 0x%04llX, 16 bits, BE16", (unsigned long long)init);
+    ecu__blk_sum(&b, 1, 0, 16, init);
+    for (i = 0; i < nr && ecu__blk_range(&b, r[i].start, r[i].end); i++)
+        ;
+    ecu__blk_store(&b, store, 2, 1, 0);
     return ecu__blk_add(out, &b);
 }
 
@@ -276,7 +253,7 @@ static unsigned dme_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     if (!v)
         return 0;
     /* the software number follows, reversed too: its last three digits come first */
-    sw = (size_t)at + 13 <= n && d[at + 10] == (uint8_t)v->sw[2] &&
+    sw = ecu__in(n, (size_t)at, 13) && d[at + 10] == (uint8_t)v->sw[2] &&
          d[at + 11] == (uint8_t)v->sw[1] && d[at + 12] == (uint8_t)v->sw[0];
     snprintf(ev, evsz, "DME %s range bytes at 0x%X and 0x%X, hardware number stored reversed "
              "at 0x%lX%s%s",
@@ -323,16 +300,15 @@ const struct family ecu__family_bosch_dme_bmw = {
 /* An ident marker followed, @p gap bytes after its start, by a 0261 hardware number. */
 static long marker_with_hw(const uint8_t *d, size_t n, const void *m, size_t len, size_t gap)
 {
-    size_t p = 0;
-    long at;
-    while ((at = find_bytes(d, n, p, n, m, len)) >= 0) {
-        size_t h = (size_t)at + gap, i;
-        int ok = h + 10 <= n && memcmp(d + h, "0261", 4) == 0;
+    size_t p = 0, at;
+    while ((at = id_find(d, n, p, n, m, len)) != ID_NONE) {
+        size_t h = at + gap, i;
+        int ok = ecu__in(n, h, 10) && memcmp(d + h, "0261", 4) == 0;
         for (i = 4; ok && i < 10; i++)
-            ok = is_digit(d[h + i]);
+            ok = id_digit(d[h + i]);
         if (ok)
-            return at;
-        p = (size_t)at + 1;
+            return (long)at;
+        p = at + 1;
     }
     return -1;
 }
@@ -437,8 +413,11 @@ const struct family ecu__family_bosch_m44_volvo = {
 static uint32_t m35_start(const uint8_t *d, size_t n)
 {
     uint32_t s;
+    uint16_t v;
+    /* the callers take 128/256 KiB images only; a word past the end would be no start (the 0
+       it read never equalled s >= 0x4000) */
     for (s = 0x4000; s < M35_HDR; s += 0x80)
-        if (ecu__rd16(d, n, s, 0) == s)
+        if (ecu__get16(d, n, s, 0, &v) && v == s)
             return s;
     return 0;
 }
@@ -448,13 +427,15 @@ static unsigned m35_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     char tag[40];
     uint32_t s;
     long at;
+    size_t m;
     unsigned score = 85;
     if ((n != 0x20000 && n != 0x40000) || !(s = m35_start(d, n)))
         return 0;
     if ((at = find_damos(d, n, M35_HDR + 6, M35_IDENT_END, "M3.")) < 0 &&
         (at = find_damos(d, n, M35_HDR + 6, M35_IDENT_END, "M5.")) < 0) {
-        if ((at = find_bytes(d, n, M35_HDR + 6, M35_IDENT_END, "MOTRONIC M", 10)) < 0)
+        if ((m = id_find(d, n, M35_HDR + 6, M35_IDENT_END, "MOTRONIC M", 10)) == ID_NONE)
             return 0;
+        at = (long)m;
         score = 75;
     }
     text_at(d, n, (size_t)at, 32, tag, sizeof tag);
@@ -478,19 +459,10 @@ static int m35_layout(const uint8_t *d, size_t n, struct blk_list *out)
     if ((rc = add_sum8(out, name, &r, 1, 0, M35_HDR + 4)) != ECU_OK)
         return rc;
     /* the header's first word: the 16-bit sum of the two words after it */
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "header 0xBF02 + 0xBF04");
-    snprintf(b.algo, sizeof b.algo, "sum16be, 16 bits, BE16");
-    b.kind = BK_SUM;
-    b.ranges[0].start = M35_HDR + 2;
-    b.ranges[0].end = M35_HDR + 6;
-    b.nranges = 1;
-    b.word_bytes = 2;
-    b.word_be = 1;
-    b.acc_bits = 16;
-    b.store_off = M35_HDR;
-    b.store_bytes = 2;
-    b.store_be = 1;
+    ecu__blk_init(&b, "sum16be, 16 bits, BE16", "header 0xBF02 + 0xBF04");
+    ecu__blk_sum(&b, 2, 1, 16, 0);
+    ecu__blk_range(&b, M35_HDR + 2, M35_HDR + 6);
+    ecu__blk_store(&b, M35_HDR, 2, 1, 0);
     return ecu__blk_add(out, &b);
 }
 
