@@ -7,7 +7,7 @@
  * tests use synthetic images built to this description): olegm382/IronFelix
  * Source/bosch_797/module4.cpp (512 KiB) and Source/china_bosch_797/module5.cpp (1 MiB).
  * Facts used here:
- * - Flash at CPU address 0x800000. Multipoint records as in lib/families/c167.c; records that
+ * - Flash at CPU address 0x800000. Multipoint records as in lib/families/kits/c167.c; records that
  *   start below 0x800000 (the C167's boot ROM, not in the dump) are skipped.
  * - 512 KiB: a table of five LE32 {start, end} CPU address pairs beginning
  *   {0x800000, 0x805EFD or 0x805FFF, 0x808000, 0x80FBFF} (found anywhere). The LE16 words of

@@ -13,7 +13,7 @@
  * - Three LE16 word sums added into 32 bits and stored with their complement:
  *   [0x18000, 0x9FFF5] at 0x9FFF6, [0xA0000, 0xBFFF5] at 0xBFFF6, [0xC0000, 0xCFFF5] at
  *   0xCFFF6.
- * - A multipoint table at 0xBBBDE (at most 48 records, as in lib/families/c167.c with file
+ * - A multipoint table at 0xBBBDE (at most 48 records, as in lib/families/kits/c167.c with file
  *   offsets), ending at the first record whose range is not in the file.
  * - A program-pages sum (the first and last LE16 word of every 8 KiB page from a start while
  *   below an end, added into 32 bits, stored LE32 without complement) over two ranges whose

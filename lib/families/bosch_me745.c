@@ -8,7 +8,7 @@
  * - Detection: the file size and one of the code byte strings
  *   88 E0 88 D0 E6 FC 00 20 E0 9D E6 FE FF FF E0 AF or 88 50 88 40 E6 FC 00 20 E0 9D E6 FE FF FF
  *   E0 AF.
- * - The multipoint table (records as in lib/families/c167.c, addresses are file offsets)
+ * - The multipoint table (records as in lib/families/kits/c167.c, addresses are file offsets)
  *   starts at the record {0, 0x3FFF} and ends with the record {0xCC000, 0xCFFD3} (searched
  *   from 0x1E0 bytes after the start). When it starts below 0xC0000 the file uses the
  *   "shifted" layout: every address from 0x18000 on lies 0x10000 lower (the records store

@@ -60,7 +60,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    /* the records as in lib/families/c167.c: plain file offsets, up to the first non-record */
+    /* the records as in lib/families/kits/c167.c: plain file offsets, up to the first non-record */
     return ecu__c167_mp(d, n, &(struct c167_mp){.at = TABLE, .max = MAX_RECORDS}, out);
 }
 

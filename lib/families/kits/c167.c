@@ -32,14 +32,8 @@
 
 void ecu__c167_sum16(struct blk *b, uint64_t store, int pair)
 {
-    b->kind = BK_SUM;
-    b->word_bytes = 2;
-    b->word_be = 0;
-    b->acc_bits = 32;
-    b->store_off = store;
-    b->store_bytes = 4;
-    b->store_be = 0;
-    b->pair = pair;
+    ecu__blk_sum(b, 2, 0, 32, 0);
+    ecu__blk_store(b, store, 4, 0, pair);
 }
 
 uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b)
@@ -58,34 +52,26 @@ int ecu__c167_page_blk(struct blk *b, uint64_t store, const ecu_range *regions, 
 {
     size_t i;
     uint64_t a;
-    b->kind = BK_CUSTOM;
-    b->compute = ecu__c167_page_sum;
-    b->store_off = store;
-    b->store_bytes = 4;
-    b->store_be = 0;
+    ecu__blk_custom(b, ecu__c167_page_sum);
+    ecu__blk_store(b, store, 4, 0, 0);
+    ecu__blk_algo(b, "sum16le of first+last word per 8 KiB page");
     b->nranges = 0;
-    snprintf(b->algo, sizeof b->algo, "sum16le of first+last word per 8 KiB page");
     /* the first and the last word of every whole page: the last word of a page and the first
        of the next one make one range of 4 bytes */
     for (i = 0; i < n; i++)
         for (a = regions[i].start; a + PAGE <= regions[i].end; a += PAGE) {
             ecu_range *last = b->nranges ? &b->ranges[b->nranges - 1] : NULL;
-            if (last && last->end == a) {
+            if (last && last->end == a)
                 last->end = a + 2;
-            } else {
-                if (b->nranges == ECU_BLK_MAX_RANGES) {
-                    b->nranges = 0;
-                    return -1;
-                }
-                b->ranges[b->nranges++] = (ecu_range){a, a + 2};
-            }
-            if (b->nranges == ECU_BLK_MAX_RANGES) {
-                b->nranges = 0;
-                return -1;
-            }
-            b->ranges[b->nranges++] = (ecu_range){a + PAGE - 2, a + PAGE};
+            else if (!ecu__blk_range(b, a, a + 2))
+                goto full;
+            if (!ecu__blk_range(b, a + PAGE - 2, a + PAGE))
+                goto full;
         }
     return 0;
+full:
+    b->nranges = 0;
+    return -1;
 }
 
 uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b)
