@@ -250,8 +250,13 @@ static void test_subaru_id_rules(void **state)
     id = run(b, n);
     expect(id, "cal_id", "A2WC50", 0x2000, 95);
     ecu_id_free(id);
-    /* a lower-case letter, no NUL after the eight, five characters: never a ROM ID */
-    memcpy(b + 0x2000, "A2wC400I", 8);
+    /* lower-case letters after the first: as written (ScoobyRom takes letters or digits) */
+    memcpy(b + 0x2000, "A2wC400i", 8);
+    id = run(b, n);
+    expect(id, "cal_id", "A2wC400i", 0x2000, 95);
+    ecu_id_free(id);
+    /* a lower-case first letter, no NUL after the eight, five characters: never a ROM ID */
+    memcpy(b + 0x2000, "a2WC400I", 8);
     id = run(b, n);
     expect_none(id, "cal_id");
     ecu_id_free(id);
