@@ -419,6 +419,9 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
         ecu__id_put(out, d, n, "cal_id", at, len, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
         ecu__id_put(out, d, n, "descriptor", 0x4000, at + len - 0x4000, 80, "Subaru diesel ROM ID at 0x4000");
         break;
+    case 4: /* elsewhere, in the ident block before the Denso copyright (a checksum table) */
+        ecu__id_put(out, d, n, "cal_id", at, len, 85, "Subaru ROM ID before the Denso copyright");
+        break;
     }
 }
 

@@ -114,6 +114,9 @@ static const struct {
     /* Denso, Mitsubishi */
     {"denso-subaru-512k.bin.gz", "denso-subaru", {{"cal_id", "A2WC400I", 0x2000, 95}}},
     {"denso-subaru-1m.bin.gz", NULL, {{"cal_id", "EZ1G109J", 0x2004, 95}}}, /* the ID at 0x2004 */
+    /* the ID elsewhere: in the ident block before the Denso copyright */
+    {"denso-subaru-1m-moved.bin.gz", "denso-subaru", {{"cal_id", "E9XQ501K", 0x2800, 85}}},
+    {"denso-subaru-1m-noid.bin.gz", "denso-subaru", {NONE("cal_id")}}, /* the table alone */
     {"denso-subaru-diesel-1m.bin.gz", NULL,
      {{"cal_id", "JZ4A110B", 0x4018, 90},
       {"descriptor", "EURO4 EE20 DIESEL ECU   JZ4A110B", 0x4000, 80}}},
