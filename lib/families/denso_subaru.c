@@ -7,7 +7,9 @@
  * aalesv/ScoobyRom LibScoobyRom/RomChecksumming.cs, RomChecksumRecord.cs, RomType.cs and Rom.cs
  * (the table locations per ROM type, record counts, `end` as the last byte of the block, the
  * CVN of diesel ROMs taken from records 3 and 4, diesel ROMs told apart by their long ROM ID
- * at 0x4000 and the Denso copyright string beyond 0x4000).
+ * at 0x4000 and the Denso copyright string beyond 0x4000, the ROM date before the copyright,
+ * the CAL ID's characters); Merp/SubaruDefs RomRaider/ecu/ and ECUFlash/ definitions (the CAL
+ * ID's internalidaddress: 2000, and 2004 for later SH7058 ROMs, those of 2011-2012 among them).
  *
  * The table: 17 records of 12 bytes (start, end, diff; BE32) at
  *   0x7FB80   512 KiB, SH7055
@@ -17,16 +19,25 @@
  *   0x1FF800  2 MiB, SH72543R (ScoobyRom marks this one "TODO check this": unconfirmed)
  * A record holds when (sum of the BE32 words at start, start + 4, ... while the address is
  * below end) + diff == 0x5AA5A55A (mod 2^32); `end` is the last byte of the block (== 3 mod 4),
- * so the words are those of [start, end + 1). A record 0/0/0x5AA5A55A is disabled; when the
- * first record is disabled, no check is made at all (the family is named, the verdict is
- * no-layout). The correction writes diff.
+ * so the words are those of [start, end + 1). A record 0/0 sums no word: with the diff
+ * 0x5AA5A55A it is disabled; when the first record is disabled, the ECU checks nothing at all
+ * (RomRaider). The correction writes diff.
+ *
+ * A consistent table (what the record format allows): every record is a range (start
+ * 4-aligned, end == 3 mod 4, start < end < the image size, clear of the table itself, whose
+ * diffs it would otherwise sum) or 0/0; the first record a range or disabled (a later 0/0
+ * with another diff is a check of nothing that fails). A table of zeros or of erased flash is
+ * not one.
  *
  * The table location follows the ROM size as the sources give it. For another size (a whole
  * number of 64 KiB flash blocks; anything else is a cut or padded file: no layout), every
- * documented location that lies in the file is tried and the first whose 17 records are all
- * well formed is used (a record: start 4-aligned, end == 3 mod 4, start < end < 4 MiB, or 0/0:
- * disabled, or failing; the first record a range or disabled); with none, the family is named
- * with no layout.
+ * documented location that lies in the file is tried and the first whose records are
+ * consistent is used; with none, the family is named with no layout when the CAL ID and the
+ * Denso copyright name the ROM, and not at all otherwise.
+ *
+ * The first record disabled: one block, record 0 itself (its start and end words, summing to
+ * the 0 of an empty block, plus its diff make 0x5AA5A55A): the verdict is ok and the evidence
+ * says that the table turns every check off. Changed, the record no longer disables anything.
  *
  * Diesel (EE20) ROMs: record 4 is not a checksum but one half of the CVN (ScoobyRom: "Actual
  * sum needed, record.Checksum is different!"); it is neither checked nor written. A ROM is
@@ -35,11 +46,26 @@
  * characters, and the copyright after it), or it carries the "DIESEL" system string of Euro 5
  * diesel ROMs.
  *
- * Detection: the CAL ID (8 characters such as A2WC400I; 6 characters padded with spaces occur)
- * followed by a NUL at 0x2000 or 0x2004 in 32-bit ROMs (512 KiB and more), at 0x200 in the
- * 160/192 KiB ROMs of the older 16-bit ECUs, or the diesel ROM ID at 0x4000; the Denso
- * copyright ("DENSO") just after it; for 32-bit ROMs, the checksum table's structure. The
- * 160/192 KiB ROMs have no table: the family is named and the verdict is no-layout.
+ * Detection. The checksum table is self-describing: a consistent table claims the image by
+ * itself, with 80 when every check verifies (or the table turns them off) and 55 when some
+ * fail (a modified file with stale checksums is bad, not unknown). The CAL ID is further
+ * evidence: 8 letters or digits (6 padded with spaces occur; the first a capital letter, the
+ * others of either case: ScoobyRom takes letters or digits) then a NUL,
+ *   - at 0x2000 or 0x2004 in 32-bit ROMs (RomRaider definitions: internalidaddress 2000, and
+ *     2004 for the later SH7058 ROMs), at 0x200 in the 160/192 KiB ROMs of the older 16-bit
+ *     ECUs, or the diesel ROM ID at 0x4000;
+ *   - else, in a ROM with a consistent table, in the ident block before the Denso copyright
+ *     (ScoobyRom FindMetadata: the first "DENSO" of the image is the copyright "Copr.DENSO",
+ *     the ROM date in the 3 bytes before it; before the date, the printable system string and,
+ *     before its NUL, the CAL ID).
+ * A CAL ID with the Denso copyright after it and a consistent table: 90; a CAL ID alone with
+ * the table: 70 (80 when the table verifies); the CAL ID and copyright without a table: named
+ * with no layout (60). The 160/192 KiB ROMs have no table: the ID and the copyright name them
+ * (80), with no layout.
+ *
+ * Not handled: a dump wrapped in a container (reported files beginning with an "INFO" or
+ * "MEMD" header): no public description of such a header was found; a container that only
+ * overwrites bytes outside the checked records is claimed through its table like any ROM.
  */
 #include "family.h"
 #include "find.h"
@@ -49,10 +75,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecu/checksum.h"
 #include "text.h"
 
 #define TOTAL ECU_DENSO_TOTAL
 #define NREC 17
+#define REC 12 /* bytes per record */
 #define KiB 1024u
 
 struct table_loc {
@@ -70,14 +98,15 @@ static const struct table_loc locs[] = {
 };
 #define NLOCS (sizeof locs / sizeof locs[0])
 
-/* An 8-byte CAL ID at @p at: 6 to 8 upper-case letters or digits (the first a letter), padded
-   with spaces to 8, then a NUL. Its length, or 0. */
+/* An 8-byte CAL ID at @p at: 6 to 8 letters or digits, the first a capital letter, padded with
+   spaces to 8, then a NUL. Letters of either case: ScoobyRom (Rom.cs) takes the CAL ID as
+   letters or digits (char.IsLetterOrDigit), and lower-case ones occur. Its length, or 0. */
 static size_t cal_id_at(const uint8_t *d, size_t n, uint64_t at)
 {
     size_t k, len = 0;
     if (at > n || n - at < 9 || !id_upper(d[at]))
         return 0;
-    while (len < 8 && id_upnum(d[at + len]))
+    while (len < 8 && id_alnum(d[at + len]))
         len++;
     if (len < 6)
         return 0;
@@ -102,7 +131,9 @@ static uint64_t diesel_id(const uint8_t *d, size_t n)
     return at + end - 8;
 }
 
-static int subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
+/* The CAL ID at its documented places: 1 (0x2000 or 0x2004), 2 (0x200 of a 160/192 KiB ROM),
+   3 (the diesel ROM ID at 0x4000), or 0. */
+static int documented_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
 {
     if (n == 160 * KiB || n == 192 * KiB) {
         *at = 0x200;
@@ -124,25 +155,75 @@ static int subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
     return 0;
 }
 
+/* The CAL ID from the ident block that ends in the Denso copyright (ScoobyRom Rom.cs
+   FindMetadata: the image's first "DENSO" string is the copyright, "Copr.DENSO", with the ROM
+   date in the 3 bytes before it; in petrol ROMs the CAL ID and its NUL come before that, then
+   the printable system string up to the date). The NUL nearest before the date, at most 0x40
+   bytes before it, with only printable characters between: the CAL ID ends there. 4, or 0. */
+static int searched_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
+{
+    const uint8_t *p = ecu__memfind(d, n, "DENSO", 5);
+    size_t c, o, stop;
+    if (!p)
+        return 0;
+    c = (size_t)(p - d);
+    if (c >= 5 && id_at(d, n, c - 5, "Copr.", 5))
+        c -= 5;
+    if (c < 3 + 1 + 8)
+        return 0;
+    stop = c - 3 > 0x40 + 9 ? c - 3 - 0x40 : 9;
+    for (o = c - 4; o >= stop; o--) { /* o: the ID's NUL */
+        if (d[o] == 0x00) {
+            if ((*len = cal_id_at(d, n, o - 8)) == 0)
+                return 0;
+            *at = o - 8;
+            return 4;
+        }
+        if (!id_print(d[o]))
+            return 0;
+    }
+    return 0;
+}
+
 static int rec_disabled(uint32_t s, uint32_t e, uint32_t v) { return s == 0 && e == 0 && v == TOTAL; }
 
-/* A record as a table of this layout may hold it. */
-static int rec_well_formed(uint32_t s, uint32_t e, uint32_t v, int first)
+static uint64_t rec_at(const struct table_loc *t, unsigned i)
 {
-    if (s == 0 && e == 0) /* disabled, or (not the first) a record the sources report failing */
+    return i < NREC ? t->at + (uint64_t)REC * i : t->at2 + (uint64_t)REC * (i - NREC);
+}
+
+/* Whether [s, e] (inclusive) meets the table's records. */
+static int covers_table(const struct table_loc *t, uint32_t s, uint32_t e)
+{
+    if ((uint64_t)e >= t->at && s < t->at + (uint64_t)REC * NREC)
+        return 1;
+    return t->n2 && (uint64_t)e >= t->at2 && s < t->at2 + (uint64_t)REC * t->n2;
+}
+
+/* A record as the format allows it (RomChecksumRecord.cs: start 4-aligned, end the block's
+   last byte, start = end = 0 an empty block):
+   - empty (0/0): disabled with the diff 0x5AA5A55A; after the first record, with another diff,
+     a check of nothing that fails (RomRaider and ScoobyRom sum no word for it). The first
+     record is a range or disabled: a table of zeros is no table;
+   - a range: start 4-aligned, end == 3 mod 4, start < end < the image size, and clear of the
+     table (a block that summed its own diff could not be corrected). */
+static int rec_consistent(const struct table_loc *t, size_t n, uint32_t s, uint32_t e,
+                          uint32_t v, int first)
+{
+    if (s == 0 && e == 0)
         return !first || v == TOTAL;
-    return s % 4 == 0 && e % 4 == 3 && s < e && e < 0x400000u;
+    return s % 4 == 0 && e % 4 == 3 && s < e && e < n && !covers_table(t, s, e);
 }
 
 static int table_ok(const uint8_t *d, size_t n, const struct table_loc *t)
 {
     unsigned i;
-    if (t->at + NREC * 12 > n || (t->at2 && t->at2 + t->n2 * 12 > n))
+    if (t->at + NREC * REC > n || (t->at2 && t->at2 + t->n2 * REC > n))
         return 0;
     for (i = 0; i < NREC + t->n2; i++) {
-        uint64_t r = i < NREC ? t->at + 12 * i : t->at2 + 12 * (i - NREC);
-        if (!rec_well_formed(ecu__rd32(d, n, r, 1), ecu__rd32(d, n, r + 4, 1),
-                             ecu__rd32(d, n, r + 8, 1), i == 0))
+        uint64_t r = rec_at(t, i);
+        if (!rec_consistent(t, n, ecu__rd32(d, n, r, 1), ecu__rd32(d, n, r + 4, 1),
+                            ecu__rd32(d, n, r + 8, 1), i == 0))
             return 0;
     }
     return 1;
@@ -163,6 +244,26 @@ static const struct table_loc *find_table(const uint8_t *d, size_t n)
     return NULL;
 }
 
+/* The ECU's first record disabled: every check off (RomRaider). */
+static int checks_off(const uint8_t *d, size_t n, const struct table_loc *t)
+{
+    return rec_disabled(ecu__rd32(d, n, t->at, 1), ecu__rd32(d, n, t->at + 4, 1),
+                        ecu__rd32(d, n, t->at + 8, 1));
+}
+
+/* The CAL ID of a Denso Subaru ROM, as detection finds it: 1 (32-bit ROM, at 0x2000 or 0x2004;
+   6 to 8 characters), 2 (160/192 KiB ROM, at 0x200), 3 (the diesel ROM ID at 0x4000, the CAL
+   ID its last 8 non-blank characters), 4 (elsewhere: in the ident block that ends in the Denso
+   copyright, in a ROM with a consistent checksum table), 0 when there is none; @p at and
+   @p len: where it lies. */
+static int subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
+{
+    int kind = documented_id(d, n, at, len);
+    if (!kind && find_table(d, n))
+        kind = searched_id(d, n, at, len);
+    return kind;
+}
+
 /* ScoobyRom's rule: the first Denso copyright string of the image lies beyond 0x4000 (where
    diesel ROMs keep their ROM ID), or the image carries the DIESEL system string. */
 static int is_diesel(const uint8_t *d, size_t n)
@@ -173,65 +274,128 @@ static int is_diesel(const uint8_t *d, size_t n)
     return ecu__memfind(d, n, "DIESEL", 6) != NULL;
 }
 
+/* The checks of the table that fail (the record itself verified as the ECU does), out of
+   @p *checks; none when the first record turns every check off. */
+static unsigned table_failures(const uint8_t *d, size_t n, const struct table_loc *t,
+                               unsigned *checks)
+{
+    unsigned i, bad = 0;
+    int diesel;
+    *checks = 0;
+    if (checks_off(d, n, t))
+        return 0;
+    diesel = is_diesel(d, n);
+    for (i = 0; i < NREC + t->n2; i++) {
+        uint64_t r = rec_at(t, i);
+        uint32_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1),
+                 v = ecu__rd32(d, n, r + 8, 1), sum = 0;
+        if (rec_disabled(s, e, v) || (diesel && i == 4))
+            continue;
+        if (e > s) /* consistent: 4-aligned, inside the image */
+            sum = (uint32_t)ecu_sum_words(d + s, (size_t)e + 1 - s, 4, 1, 0, 32);
+        (*checks)++;
+        bad += (uint32_t)(sum + v) != TOTAL;
+    }
+    return bad;
+}
+
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
     uint64_t at = 0;
     size_t len;
-    int kind = subaru_cal_id(d, n, &at, &len), denso;
+    int kind = documented_id(d, n, &at, &len), denso;
     const struct table_loc *t;
-    char id[9];
-    if (!kind)
-        return 0;
-    memcpy(id, d + at, 8);
-    id[8] = '\0';
-    denso = id_find(d, n, at + 8, at + 8 + 0x40, "DENSO", 5) != ID_NONE;
+    unsigned score, checks = 0, bad = 0;
+    char id[9], how[96];
     if (kind == 2) {
+        memcpy(id, d + at, 8);
+        id[8] = '\0';
         /* no table in these ROMs: the ID and the copyright string name them */
-        if (!denso)
+        if (id_find(d, n, at + 8, at + 8 + 0x40, "DENSO", 5) == ID_NONE)
             return 0;
         snprintf(ev, evsz, "CAL ID %s at 0x%llX, Denso copyright; %zu KiB ROM: no checksum table",
                  id, (unsigned long long)at, n / KiB);
         return 80;
     }
     t = find_table(d, n);
-    if (!t && !denso)
-        return 0;
+    if (!kind && t)
+        kind = searched_id(d, n, &at, &len);
+    /* (an ID found before the copyright has it after it) */
+    denso = kind == 4 || (kind && id_find(d, n, at + 8, at + 8 + 0x40, "DENSO", 5) != ID_NONE);
     if (!t) {
+        if (!kind || !denso)
+            return 0;
+        memcpy(id, d + at, 8);
+        id[8] = '\0';
         snprintf(ev, evsz, "CAL ID %s at 0x%llX, Denso copyright; no checksum table found", id,
                  (unsigned long long)at);
         return 60;
     }
-    snprintf(ev, evsz, "CAL ID %s at 0x%llX%s; checksum table at 0x%llX%s", id,
-             (unsigned long long)at, denso ? ", Denso copyright" : "", (unsigned long long)t->at,
-             is_diesel(d, n) ? "; diesel: record 4 is the CVN, not checked" : "");
-    return denso ? 90 : 70;
+    /* the structure alone claims the image when it verifies, and with a lower score when it
+       does not (a modified file with stale checksums); the CAL ID and the Denso copyright add
+       to it */
+    if (!kind || !denso)
+        bad = table_failures(d, n, t, &checks);
+    score = bad ? 55 : 80;
+    if (checks_off(d, n, t))
+        snprintf(how, sizeof how, "; record 0 disabled: every check off");
+    else if (kind && denso)
+        how[0] = '\0';
+    else if (bad)
+        snprintf(how, sizeof how, " (%u of %u checks fail)", bad, checks);
+    else
+        snprintf(how, sizeof how, " (all %u checks verify)", checks);
+    if (!checks_off(d, n, t) && is_diesel(d, n))
+        snprintf(how + strlen(how), sizeof how - strlen(how),
+                 "; diesel: record 4 is the CVN, not checked");
+    if (!kind) {
+        snprintf(ev, evsz, "checksum table at 0x%llX%s; no CAL ID found",
+                 (unsigned long long)t->at, how);
+        return score;
+    }
+    memcpy(id, d + at, 8);
+    id[8] = '\0';
+    snprintf(ev, evsz, "CAL ID %s at 0x%llX%s%s; checksum table at 0x%llX%s", id,
+             (unsigned long long)at, kind == 4 ? " (before the Denso copyright)" : "",
+             denso ? ", Denso copyright" : "", (unsigned long long)t->at, how);
+    return denso ? 90 : (score > 70 ? score : 70);
+}
+
+/* A check of nothing (a 0/0 record): the diff must be 0x5AA5A55A. Shown over the record's
+   start and end words, whose sum is the 0 the check adds (the Denso record over them). */
+static void empty_rec(struct blk *b, unsigned i, uint64_t r, const char *what)
+{
+    ecu__blk_init(b, "start=end=0, diff==0x5AA5A55A", "record %u 0x0-0x0 %s", i, what);
+    ecu__denso_rec(b, r, r + 8, r + 8);
 }
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    uint64_t at = 0;
-    size_t len;
-    int kind = subaru_cal_id(d, n, &at, &len), diesel;
     const struct table_loc *t;
     unsigned i;
-    if (kind == 2 || !(t = find_table(d, n)))
-        return ECU_OK;
-    if (rec_disabled(ecu__rd32(d, n, t->at, 1), ecu__rd32(d, n, t->at + 4, 1),
-                     ecu__rd32(d, n, t->at + 8, 1)))
-        return ECU_OK; /* checks off */
+    int diesel;
+    struct blk b;
+    if (n == 160 * KiB || n == 192 * KiB || !(t = find_table(d, n)))
+        return ECU_OK; /* no table */
+    if (checks_off(d, n, t)) {
+        /* the table turns every check off: what holds is that record 0 says so */
+        empty_rec(&b, 0, t->at, "disabled: every check off");
+        return ecu__blk_add(out, &b);
+    }
     diesel = is_diesel(d, n);
     for (i = 0; i < NREC + t->n2; i++) {
-        uint64_t r = i < NREC ? t->at + 12 * i : t->at2 + 12 * (i - NREC);
+        uint64_t r = rec_at(t, i);
         uint32_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1),
                  v = ecu__rd32(d, n, r + 8, 1);
-        struct blk b;
         if (rec_disabled(s, e, v) || (diesel && i == 4))
             continue;
-        memset(&b, 0, sizeof b);
-        snprintf(b.name, sizeof b.name, "record %u 0x%X-0x%X", i, s, e);
-        snprintf(b.algo, sizeof b.algo, "sum32be+diff==0x%08X", TOTAL);
-        /* the words at start, start + 4, ... below end */
-        ecu__denso_rec(&b, s, e > s ? s + ((uint64_t)e - s + 3) / 4 * 4 : s, r + 8);
+        if (s == 0 && e == 0) {
+            empty_rec(&b, i, r, "empty");
+        } else {
+            ecu__blk_init(&b, "sum32be+diff==0x5AA5A55A", "record %u 0x%X-0x%X", i, s, e);
+            /* the words of [start, end] (start < end, both inside the image: consistent) */
+            ecu__denso_rec(&b, s, (uint64_t)e + 1, r + 8);
+        }
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }
@@ -254,6 +418,9 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     case 3: /* diesel: 32 printable characters at 0x4000, the CAL ID their last 8 non-blank ones */
         ecu__id_put(out, d, n, "cal_id", at, len, 90, "Subaru diesel ROM ID at 0x4000 (last 8)");
         ecu__id_put(out, d, n, "descriptor", 0x4000, at + len - 0x4000, 80, "Subaru diesel ROM ID at 0x4000");
+        break;
+    case 4: /* elsewhere, in the ident block before the Denso copyright (a checksum table) */
+        ecu__id_put(out, d, n, "cal_id", at, len, 85, "Subaru ROM ID before the Denso copyright");
         break;
     }
 }

@@ -4,10 +4,13 @@
  * denso-mazdaspeed6, mitsubishi-evox) against synthetic images (fixtures/csum/denso-*.bin.gz,
  * mitsubishi-evox-*.bin.gz, written by fixtures/csum/denso.py from the documented layouts, with
  * every expected value computed there in Python). The generic checks of csum_manifest.c, then:
- * disabled Subaru records, a disabled first record turning the checks off, the EE20 CVN record
- * left alone, the Mazda NC table end and inclusive ends, truncated images, 160/192 KiB Subaru
- * ROMs named with no layout, identifications erased, random data, and the real dumps of
- * ../shared/corpus (or $ECU_CORPUS) for false claims.
+ * disabled Subaru records, a disabled first record turning the checks off (ok, that record the
+ * one block: denso-checks-off.tsv), the EE20 CVN record left alone, Subaru detection from the
+ * table's structure (the CAL ID moved, in lower case, or absent; inconsistent records; every
+ * table byte changed; random data under a table), the Mazda NC table end and inclusive ends,
+ * truncated images, 160/192 KiB Subaru ROMs named with no layout, identifications (for Subaru:
+ * the CAL ID and the table) erased, random data, and the real dumps of ../shared/corpus (or
+ * $ECU_CORPUS) for false claims.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +52,25 @@ static void check_no_layout(ecu_csum *cs, const char *family, const char *what)
     assert_int_equal(ecu_csum_fix(cs), ECU_ERR_INVALID);
 }
 
+/* Verdict ok, the one block record 0 (disabled: start = end = 0, diff 0x5AA5A55A at 0xFFB88),
+   and the evidence saying that every check is off. */
+static void check_checks_off(ecu_csum *cs, const char *what)
+{
+    const ecu_block *b;
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK || !ecu_csum_family(cs) ||
+        strcmp(ecu_csum_family(cs)->name, "denso-subaru") != 0)
+        fail_msg("%s: %s / %s, expected denso-subaru ok", what,
+                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family",
+                 ecu_verdict_name(ecu_csum_verdict(cs)));
+    assert_int_equal(ecu_csum_block_count(cs), 1);
+    b = ecu_csum_block_at(cs, 0);
+    assert_int_equal(b->store_offset, 0xFFB88);
+    assert_int_equal(b->stored, 0x5AA5A55A);
+    assert_int_equal(b->computed, 0x5AA5A55A);
+    assert_non_null(strstr(b->name, "every check off"));
+    assert_non_null(strstr(ecu_csum_evidence(cs), "every check off"));
+}
+
 /* ---- the generic checks ----------------------------------------------------------------------- */
 
 static void test_registry(void **state)
@@ -72,7 +94,7 @@ static void test_registry(void **state)
 static void test_good_images(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_good_images(&manifest), 6);
+    assert_int_equal(csum_check_good_images(&manifest), 8);
 }
 
 static void test_flip_each_block(void **state)
@@ -90,7 +112,7 @@ static void test_slot_each_block(void **state)
 static void test_bad_variants(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_bad_variants(&manifest), 6);
+    assert_int_equal(csum_check_bad_variants(&manifest), 8);
 }
 
 /* ---- Subaru: disabled records, checks off, the CVN record -------------------------------------- */
@@ -116,7 +138,8 @@ static void test_subaru_disabled(void **state)
     assert_int_equal(ecu_csum_block_count(cs), 5);
     assert_int_equal(ecu_csum_fix(cs), ECU_OK);
     csum_assert_image(cs, x->data, x->size, "disabled record corrected");
-    /* the first record disabled: no check at all */
+    /* the first record disabled: the ECU checks nothing; ok, with record 0 the one block and
+       the evidence saying so */
     memcpy(copy, x->data, x->size);
     put32be(copy, 0xFFB80, 0);
     put32be(copy, 0xFFB84, 0);
@@ -124,9 +147,48 @@ static void test_subaru_disabled(void **state)
     copy[0x100] ^= 0xFF; /* record 0's data changed: nothing notices */
     copy[0x30100] ^= 0xFF;
     csum_analyze(cs, copy, x->size);
-    check_no_layout(cs, "denso-subaru", "first record disabled");
+    check_checks_off(cs, "first record disabled");
+    /* its diff changed: no longer disabled, and a first record 0/0 that is not disabled is no
+       table (a table of zeros would be one): named by its CAL ID, nothing verified */
+    put32be(copy, 0xFFB88, 0x5AA5A55B);
+    csum_analyze(cs, copy, x->size);
+    check_no_layout(cs, "denso-subaru", "first record 0/0, diff changed");
     free(copy);
     ecu_csum_free(cs);
+}
+
+/* The fixture whose record 0 is disabled (denso-checks-off.tsv): ok with that one block, and a
+   change of record 1's data (never checked) changes nothing (the generic good-image checks);
+   a change of any byte of record 0 is never ok. */
+static void test_subaru_checks_off(void **state)
+{
+    static struct csum_manifest m;
+    const struct csum_image *x;
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy;
+    size_t k;
+    (void)state;
+    assert_int_equal(csum_manifest_load_slots(&m, ECU_FIXTURES_DIR "/csum/denso-checks-off.tsv", 4),
+                     0);
+    assert_int_equal(csum_check_good_images(&m), 1);
+    x = &m.images[0];
+    csum_analyze(cs, x->data, x->size);
+    check_checks_off(cs, x->file);
+    copy = csum_dup(x->data, x->size);
+    for (k = 0; k < 12; k++) {
+        static const uint8_t flips[] = {0x01, 0x80, 0xFF};
+        size_t j;
+        for (j = 0; j < sizeof flips; j++) {
+            copy[0xFFB80 + k] ^= flips[j];
+            csum_analyze(cs, copy, x->size);
+            if (ecu_csum_verdict(cs) == ECU_VERDICT_OK)
+                fail_msg("record 0 byte %zu ^ 0x%02X: ok", k, flips[j]);
+            copy[0xFFB80 + k] ^= flips[j];
+        }
+    }
+    free(copy);
+    ecu_csum_free(cs);
+    csum_manifest_free(&m);
 }
 
 static void test_subaru_cvn(void **state)
@@ -199,6 +261,220 @@ static void test_subaru_small(void **state)
         csum_assert_unknown(cs, NULL, 0, "160/192 KiB ROM without a CAL ID");
         free(p);
     }
+    ecu_csum_free(cs);
+}
+
+/* ---- Subaru: detection from the table's structure ------------------------------------------- */
+
+static unsigned analyzed_score(ecu_csum *cs, const uint8_t *d, size_t n)
+{
+    csum_analyze(cs, d, n);
+    return ecu_csum_family(cs) ? ecu_csum_score(cs) : 0;
+}
+
+/* The evidence names @p id (8 bytes, at most; trailing blanks cut) and @p also. */
+static void check_evidence(const ecu_csum *cs, const uint8_t *id, const char *also, const char *what)
+{
+    char want[9];
+    size_t k = 8;
+    memcpy(want, id, 8);
+    while (k > 0 && want[k - 1] == ' ')
+        k--;
+    want[k] = '\0';
+    if (!strstr(ecu_csum_evidence(cs), want) || (also && !strstr(ecu_csum_evidence(cs), also)))
+        fail_msg("%s: evidence \"%s\", expected %s and \"%s\"", what, ecu_csum_evidence(cs), want,
+                 also ? also : "");
+}
+
+/* Corrects the analysed image and analyses the result afresh: ok. */
+static void fix_and_reanalyze(ecu_csum *cs, uint8_t *copy, size_t n)
+{
+    size_t m;
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    memcpy(copy, ecu_csum_image(cs, &m), n);
+    assert_int_equal(m, n);
+    csum_analyze(cs, copy, n);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, "corrected");
+}
+
+static void test_subaru_cal_id(void **state)
+{
+    const struct csum_image *moved = csum_image(&manifest, "denso-subaru-1m-moved.bin.gz"),
+                            *m1 = csum_image(&manifest, "denso-subaru-1m.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy;
+    uint64_t at;
+    (void)state;
+    /* the CAL ID away from 0x2000/0x2004, found before the Denso copyright */
+    at = moved->ident_at[0];
+    assert_true(at != 0x2000 && at != 0x2004);
+    assert_int_equal(analyzed_score(cs, moved->data, moved->size), 90);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, moved->file);
+    check_evidence(cs, moved->data + at, "before the Denso copyright", moved->file);
+    copy = csum_dup(moved->data, moved->size);
+    /* a byte of the system string between the ID's NUL and the date made unprintable: that is
+       no ident block, no ID (the table still claims the image; the byte lies in record 0) */
+    copy[at + 12] = 0x01;
+    csum_analyze(cs, copy, moved->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "system string changed");
+    assert_non_null(strstr(ecu_csum_evidence(cs), "no CAL ID found"));
+    assert_int_equal(ecu_csum_score(cs), 55);
+    /* the ID erased: the table alone, bad (the ID lies in record 0), corrected: ok, 80 */
+    memcpy(copy, moved->data, moved->size);
+    memset(copy + at, 0xFF, 8);
+    csum_analyze(cs, copy, moved->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "ID erased");
+    assert_int_equal(ecu_csum_score(cs), 55);
+    fix_and_reanalyze(cs, copy, moved->size);
+    assert_int_equal(ecu_csum_score(cs), 80);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "no CAL ID found"));
+    assert_non_null(strstr(ecu_csum_evidence(cs), "all 3 checks verify"));
+    free(copy);
+
+    /* a lower-case letter after the first, at 0x2004: the CAL ID as written (bad: record 0
+       covers it; corrected: ok) */
+    copy = csum_dup(m1->data, m1->size);
+    at = m1->ident_at[0];
+    assert_int_equal(at, 0x2004);
+    assert_true(copy[at + 7] >= 'A' && copy[at + 7] <= 'Z');
+    copy[at + 7] = (uint8_t)(copy[at + 7] + ('a' - 'A'));
+    csum_analyze(cs, copy, m1->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "lower-case ID");
+    check_evidence(cs, copy + at, "at 0x2004, Denso copyright", "lower-case ID");
+    fix_and_reanalyze(cs, copy, m1->size);
+    assert_int_equal(ecu_csum_score(cs), 90);
+    check_evidence(cs, copy + at, "at 0x2004", "lower-case ID, corrected");
+    /* the first character in lower case: no CAL ID; the table still claims the image */
+    copy[at] = (uint8_t)(copy[at] + ('a' - 'A'));
+    csum_analyze(cs, copy, m1->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "lower-case first character");
+    assert_non_null(strstr(ecu_csum_evidence(cs), "no CAL ID found"));
+    free(copy);
+    ecu_csum_free(cs);
+}
+
+/* The table alone: ok with 80 when every check verifies, bad with 55 when some fail. */
+static void test_subaru_structure_only(void **state)
+{
+    const struct csum_image *x = csum_image(&manifest, "denso-subaru-1m-noid.bin.gz"),
+                            *bad = csum_image(&manifest, "denso-subaru-1m-noid-bad.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_int_equal(analyzed_score(cs, x->data, x->size), 80);
+    csum_assert_verdict(cs, ECU_VERDICT_OK, x->file);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "no CAL ID found"));
+    assert_int_equal(analyzed_score(cs, bad->data, bad->size), 55);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, bad->file);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "1 of 3 checks fail"));
+    ecu_csum_free(cs);
+}
+
+/* Records the format does not allow: no table. With the CAL ID and the copyright the ROM is
+   named with no layout; without the ID nothing claims it. */
+static void test_subaru_inconsistent(void **state)
+{
+    static const struct {
+        unsigned rec;
+        uint32_t s, e, v;
+        const char *what;
+    } cases[] = {
+        {5, 0x60000, 0xBFFFE, 0, "end not the last byte of a word"},
+        {5, 0x60002, 0xBFFFF, 0, "start not 4-aligned"},
+        {5, 0xC0000, 0xBFFFF, 0, "start after end"},
+        {5, 0xBFFFC, 0xBFFFC, 0, "start == end"},
+        {5, 0x60000, 0x100003, 0, "end beyond the image"},
+        {5, 0x60000, 0xFFBFF, 0, "range over the table"},
+        {5, 0x60000, 0xFFFFFFFF, 0, "end 0xFFFFFFFF"},
+        {0, 0, 0, 0x12345678, "first record 0/0, not disabled"},
+        {0, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, "first record erased"},
+        {3, 0x800, 0, 0x5AA5A55A, "a start with no end"},
+    };
+    const struct csum_image *x = csum_image(&manifest, "denso-subaru-1m.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy = csum_dup(x->data, x->size);
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t r = 0xFFB80 + 12 * cases[i].rec;
+        memcpy(copy, x->data, x->size);
+        put32be(copy, r, cases[i].s);
+        put32be(copy, r + 4, cases[i].e);
+        if (cases[i].v)
+            put32be(copy, r + 8, cases[i].v);
+        csum_analyze(cs, copy, x->size);
+        check_no_layout(cs, "denso-subaru", cases[i].what);
+        memset(copy + 0x2004, 0xFF, 8); /* the CAL ID erased */
+        csum_analyze(cs, copy, x->size);
+        csum_assert_unknown(cs, NULL, 0, cases[i].what);
+    }
+    /* a table of zeros, of erased flash */
+    for (i = 0; i < 2; i++) {
+        memcpy(copy, x->data, x->size);
+        memset(copy + 0xFFB80, i ? 0xFF : 0x00, 17 * 12);
+        csum_analyze(cs, copy, x->size);
+        check_no_layout(cs, "denso-subaru", i ? "table erased" : "table of zeros");
+        memset(copy + 0x2004, 0xFF, 8);
+        csum_analyze(cs, copy, x->size);
+        csum_assert_unknown(cs, NULL, 0, i ? "table erased, no ID" : "table of zeros, no ID");
+    }
+    free(copy);
+    ecu_csum_free(cs);
+}
+
+/* Every byte of the table changed (bit 0, bit 7, all bits): never ok (the diesel ROM's record 4
+   is a CVN, no check: its bytes are left alone). */
+static void test_subaru_table_mutations(void **state)
+{
+    static const struct {
+        const char *file;
+        uint64_t table;
+        int diesel;
+    } imgs[] = {
+        {"denso-subaru-512k.bin.gz", 0x7FB80, 0},      {"denso-subaru-1m.bin.gz", 0xFFB80, 0},
+        {"denso-subaru-diesel-1m.bin.gz", 0xFFB80, 1}, {"denso-subaru-1m-moved.bin.gz", 0xFFB80, 0},
+        {"denso-subaru-1m-noid.bin.gz", 0xFFB80, 0},
+    };
+    static const uint8_t flips[] = {0x01, 0x80, 0xFF};
+    ecu_csum *cs = ecu_csum_new();
+    size_t i, k, j, tried = 0;
+    (void)state;
+    for (i = 0; i < sizeof imgs / sizeof imgs[0]; i++) {
+        const struct csum_image *x = csum_image(&manifest, imgs[i].file);
+        uint8_t *copy = csum_dup(x->data, x->size);
+        for (k = 0; k < 17 * 12; k++) {
+            if (imgs[i].diesel && k / 12 == 4)
+                continue;
+            for (j = 0; j < sizeof flips; j++) {
+                copy[imgs[i].table + k] ^= flips[j];
+                csum_analyze(cs, copy, x->size);
+                if (ecu_csum_verdict(cs) == ECU_VERDICT_OK)
+                    fail_msg("%s: table byte %zu ^ 0x%02X: ok", x->file, k, flips[j]);
+                copy[imgs[i].table + k] ^= flips[j];
+                tried++;
+            }
+        }
+        free(copy);
+    }
+    assert_true(tried > 2000);
+    ecu_csum_free(cs);
+}
+
+/* Random data under a consistent table: claimed by the table, never ok. */
+static void test_subaru_random_with_table(void **state)
+{
+    const struct csum_image *x = csum_image(&manifest, "denso-subaru-1m.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *p = csum_random_buffer(x->size, 0xDE05C000u);
+    (void)state;
+    memcpy(p + 0xFFB80, x->data + 0xFFB80, 17 * 12);
+    assert_int_equal(analyzed_score(cs, p, x->size), 55);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "random data, a table");
+    assert_int_equal(ecu_csum_bad_count(cs), 4);
+    /* and the ident block: 90, still bad */
+    memcpy(p + 0x2000, x->data + 0x2000, 0x40);
+    assert_int_equal(analyzed_score(cs, p, x->size), 90);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "random data, a table, the ident block");
+    free(p);
     ecu_csum_free(cs);
 }
 
@@ -338,6 +614,12 @@ int main(void)
         cmocka_unit_test(test_slot_each_block),
         cmocka_unit_test(test_bad_variants),
         cmocka_unit_test(test_subaru_disabled),
+        cmocka_unit_test(test_subaru_checks_off),
+        cmocka_unit_test(test_subaru_cal_id),
+        cmocka_unit_test(test_subaru_structure_only),
+        cmocka_unit_test(test_subaru_inconsistent),
+        cmocka_unit_test(test_subaru_table_mutations),
+        cmocka_unit_test(test_subaru_random_with_table),
         cmocka_unit_test(test_subaru_cvn),
         cmocka_unit_test(test_subaru_small),
         cmocka_unit_test(test_mazda_nc_table),

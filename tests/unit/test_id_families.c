@@ -114,6 +114,9 @@ static const struct {
     /* Denso, Mitsubishi */
     {"denso-subaru-512k.bin.gz", "denso-subaru", {{"cal_id", "A2WC400I", 0x2000, 95}}},
     {"denso-subaru-1m.bin.gz", NULL, {{"cal_id", "EZ1G109J", 0x2004, 95}}}, /* the ID at 0x2004 */
+    /* the ID elsewhere: in the ident block before the Denso copyright */
+    {"denso-subaru-1m-moved.bin.gz", "denso-subaru", {{"cal_id", "E9XQ501K", 0x2800, 85}}},
+    {"denso-subaru-1m-noid.bin.gz", "denso-subaru", {NONE("cal_id")}}, /* the table alone */
     {"denso-subaru-diesel-1m.bin.gz", NULL,
      {{"cal_id", "JZ4A110B", 0x4018, 90},
       {"descriptor", "EURO4 EE20 DIESEL ECU   JZ4A110B", 0x4000, 80}}},
@@ -250,8 +253,13 @@ static void test_subaru_id_rules(void **state)
     id = run(b, n);
     expect(id, "cal_id", "A2WC50", 0x2000, 95);
     ecu_id_free(id);
-    /* a lower-case letter, no NUL after the eight, five characters: never a ROM ID */
-    memcpy(b + 0x2000, "A2wC400I", 8);
+    /* lower-case letters after the first: as written (ScoobyRom takes letters or digits) */
+    memcpy(b + 0x2000, "A2wC400i", 8);
+    id = run(b, n);
+    expect(id, "cal_id", "A2wC400i", 0x2000, 95);
+    ecu_id_free(id);
+    /* a lower-case first letter, no NUL after the eight, five characters: never a ROM ID */
+    memcpy(b + 0x2000, "a2WC400I", 8);
     id = run(b, n);
     expect_none(id, "cal_id");
     ecu_id_free(id);
