@@ -54,14 +54,16 @@ static const struct {
        no public source gives, may be claimed only as no-layout (never bad: a false alarm on a
        stock read) */
     {"me7_other", "bosch-me7-vag"},
+    {"me9_med9", "bosch-me9"},
 };
 
 /* folders whose families are identified only: no checksum layout is known for them (for
    me7_other: for the variants of its dumps) */
-static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", NULL};
+static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", "me9_med9",
+                                             NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
-static const char *const claimed_unknown[] = {"hitachi_nissan", NULL};
+static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", NULL};
 
 /* Whether @p folder is in the NULL-terminated @p list. */
 static int listed(const char *const *list, const char *folder)
@@ -211,6 +213,8 @@ static int check_row(const struct row *r, const ecu_image *img, ecu_csum *cs, st
         if (strcmp(r->expected, "unknown") != 0)
             return row_fail("%s: expected %s in a detection-only folder", r->file, r->expected);
         if (!got) {
+            if (listed(claimed_unknown, r->folder))
+                return row_fail("%s: not claimed, expected %s", r->file, want);
             if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
                 return row_fail("%s: verdict %s with no family", r->file,
                                 ecu_verdict_name(ecu_csum_verdict(cs)));
