@@ -47,6 +47,7 @@
     X(marelli_iaw_4lv) \
     X(marelli_mjd_6jf) \
     X(bosch_me9) \
+    X(keihin_honda) \
     /* forced-only: never detected (no public signature), used when named with --family */ \
     X(siemens_gs20) \
     X(hitachi_subaru_sh72543r)

@@ -55,15 +55,16 @@ static const struct {
        stock read) */
     {"me7_other", "bosch-me7-vag"},
     {"me9_med9", "bosch-me9"},
+    {"keihin_honda", "keihin-honda"},
 };
 
 /* folders whose families are identified only: no checksum layout is known for them (for
    me7_other: for the variants of its dumps) */
 static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", "me9_med9",
-                                             NULL};
+                                             "keihin_honda", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
-static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", NULL};
+static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", "keihin_honda", NULL};
 
 /* Whether @p folder is in the NULL-terminated @p list. */
 static int listed(const char *const *list, const char *folder)

@@ -1,0 +1,1 @@
+ecu-csum csum/keihin-m16c-64k.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum csum/keihin-m32r-256k.bin.gz
