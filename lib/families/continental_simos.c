@@ -80,66 +80,92 @@
 /* A block that never verifies and is never corrected: a header that cannot be used. */
 static uint64_t unusable(const uint8_t *img, size_t size, const struct blk *b)
 {
-    return ~(uint64_t)ecu__rd32(img, size, b->store_off, 0);
+    uint32_t v;
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    (void)ecu__get32(img, size, b->store_off, 0, &v);
+    return ~(uint64_t)v;
 }
 
+/* Makes @p b (initialised, no range yet) the unusable block of the LE32 slot @p slot. */
 static void set_unusable(struct blk *b, uint64_t slot, const char *why)
 {
-    b->kind = BK_CUSTOM;
-    b->compute = unusable;
-    b->nranges = 0;
-    b->store_off = slot;
-    b->store_bytes = 4;
-    b->store_be = 0;
-    snprintf(b->algo, sizeof b->algo, "%s", why);
+    ecu__blk_custom(b, unusable);
+    ecu__blk_store(b, slot, 4, 0, 0);
+    ecu__blk_algo(b, "%s", why);
 }
+
+/* A parsed security header: its ranges as file ranges and its initial value, or why it cannot
+   be used. */
+struct hdr {
+    ecu_range r[MAX_RANGES];
+    uint32_t count, init;
+    const char *why;
+};
 
 /*
  * The CRC header at file offset @p h: its ranges are addresses; an address a maps to file
  * offset boff + (a - base) and must lie in [boff, boff + blen) and in the file. With
- * @p relative the base is the start of the first range. Fills @p b (a BK_CRC block, or an
- * unusable one); returns 1 when the header is usable.
+ * @p relative the base is the start of the first range. Returns 1 with @p o filled when the
+ * header is usable, else 0 with o->why.
  */
-static int crc_header(const uint8_t *d, size_t n, uint64_t h, uint32_t base, uint64_t boff,
-                      uint64_t blen, int relative, struct blk *b)
+static int parse_header(const uint8_t *d, size_t n, uint64_t h, uint32_t base, uint64_t boff,
+                        uint64_t blen, int relative, struct hdr *o)
 {
-    uint32_t count, i;
+    uint32_t i;
     uint64_t lim = boff + blen < n ? boff + blen : n;
-    b->kind = BK_CRC;
-    b->nranges = 0;
-    if (h > n || n - h < 12) {
-        set_unusable(b, h + 4, "header not in the image");
+    o->why = NULL;
+    if (!ecu__in(n, h, 12)) {
+        o->why = "header not in the image";
         return 0;
     }
-    count = ecu__rd32(d, n, h + 8, 0);
-    if (count == 0 || count > MAX_RANGES || n - h < 12 + 8 * (uint64_t)count) {
-        set_unusable(b, h + 4, "header range count unusable");
+    /* every read below lies in the 12 + 8 * count bytes from h, checked to be in the image */
+    (void)ecu__get32(d, n, h + 8, 0, &o->count);
+    if (o->count == 0 || o->count > MAX_RANGES || n - h < 12 + 8 * (uint64_t)o->count) {
+        o->why = "header range count unusable";
         return 0;
     }
     if (relative)
-        base = ecu__rd32(d, n, h + 12, 0);
-    for (i = 0; i < count; i++) {
-        uint32_t s = ecu__rd32(d, n, h + 12 + 8 * (uint64_t)i, 0);
-        uint32_t e = ecu__rd32(d, n, h + 16 + 8 * (uint64_t)i, 0);
+        (void)ecu__get32(d, n, h + 12, 0, &base);
+    for (i = 0; i < o->count; i++) {
+        uint32_t s, e;
         uint64_t fs, fe;
+        (void)ecu__get32(d, n, h + 12 + 8 * (uint64_t)i, 0, &s);
+        (void)ecu__get32(d, n, h + 16 + 8 * (uint64_t)i, 0, &e);
         if (s < base || e < s) {
-            set_unusable(b, h + 4, "header range not in its block");
+            o->why = "header range not in its block";
             return 0;
         }
         fs = boff + (s - base);
         fe = boff + ((uint64_t)e - base) + 1;
         if (fe > lim) {
-            set_unusable(b, h + 4, "header range not in its block");
+            o->why = "header range not in its block";
             return 0;
         }
-        b->ranges[b->nranges++] = (ecu_range){fs, fe};
+        o->r[i] = (ecu_range){fs, fe};
     }
-    b->crc = (ecu_crc_params){32, CRC_POLY, ecu__rd32(d, n, h, 0), 0, 0, 0};
-    b->store_off = h + 4;
-    b->store_bytes = 4;
-    b->store_be = 0;
-    snprintf(b->algo, sizeof b->algo, "crc32 poly 0x04C11DB7 init 0x%08X",
-             (unsigned)b->crc.init);
+    (void)ecu__get32(d, n, h, 0, &o->init);
+    return 1;
+}
+
+/* The block of the CRC header at @p h (parse_header) in @p b, initialised with its name: a
+   BK_CRC block, or an unusable one; returns 1 when the header is usable. */
+static int crc_header(const uint8_t *d, size_t n, uint64_t h, uint32_t base, uint64_t boff,
+                      uint64_t blen, int relative, struct blk *b)
+{
+    struct hdr p;
+    ecu_crc_params c = {32, CRC_POLY, 0, 0, 0, 0};
+    uint32_t i;
+    if (!parse_header(d, n, h, base, boff, blen, relative, &p)) {
+        set_unusable(b, h + 4, p.why);
+        return 0;
+    }
+    c.init = p.init;
+    ecu__blk_crc(b, &c);
+    for (i = 0; i < p.count; i++)
+        ecu__blk_range(b, p.r[i].start, p.r[i].end);
+    ecu__blk_store(b, h + 4, 4, 0, 0);
+    ecu__blk_algo(b, "crc32 poly 0x04C11DB7 init 0x%08X", (unsigned)p.init);
     return 1;
 }
 
@@ -275,10 +301,9 @@ static unsigned block_headers(const uint8_t *d, size_t n, const struct sblock *s
         uint32_t base = j ? s->temp_base : s->base;
         if (j && !s->temp_base)
             break;
-        memset(&b, 0, sizeof b);
+        ecu__blk_init(&b, "", "%s%s CRC (header 0x%llX)", s->name, j ? " temp" : "",
+                      (unsigned long long)h);
         ok += (unsigned)crc_header(d, n, h, base, s->off, s->len, 0, &b);
-        snprintf(b.name, sizeof b.name, "%s%s CRC (header 0x%llX)", s->name, j ? " temp" : "",
-                 (unsigned long long)h);
         if (out && ecu__blk_add(out, &b))
             *err = ECU_ERR_NOMEM;
     }
@@ -313,15 +338,17 @@ static int ecm3_block(const uint8_t *d, size_t n, const struct variant *v, struc
 {
     const struct sblock *cal = &v->b[CAL], *asw1 = &v->b[ASW1];
     uint64_t h = (uint64_t)cal->off + ECM3_AT, tab, slot = h;
-    uint32_t count, i;
+    uint32_t count, i, w, hi, lo;
+    ecu_range r[MAX_RANGES];
     struct blk b;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "ECM3 sum (header 0x%llX)", (unsigned long long)h);
-    if (h > n || n - h < 0x40) {
+    ecu__blk_init(&b, "", "ECM3 sum (header 0x%llX)", (unsigned long long)h);
+    if (!ecu__in(n, h, 0x40)) {
         set_unusable(&b, h, "ECM3 header not in the image");
         return ecu__blk_add(out, &b);
     }
-    count = ecu__rd32(d, n, h + 16, 0);
+    /* the header's reads lie in its 0x40 bytes; the first word of the ASW1 table lies before
+       the header (ASW1 lies before CAL in every generation with ECM3), so inside too */
+    (void)ecu__get32(d, n, h + 16, 0, &count);
     if (count == 0)
         return ECU_OK;
     if (d[h + 0x38])
@@ -330,37 +357,42 @@ static int ecm3_block(const uint8_t *d, size_t n, const struct variant *v, struc
         set_unusable(&b, slot, "ECM3 area count unusable");
         return ecu__blk_add(out, &b);
     }
-    if (ecu__rd32(d, n, h + 24, 0))
+    (void)ecu__get32(d, n, h + 24, 0, &w);
+    if (w)
         tab = h + 24;
     else {
         tab = (uint64_t)asw1->off + 0x520;
-        if (ecm3_map(ecu__rd32(d, n, tab, 0), cal->base) < 0)
+        (void)ecu__get32(d, n, tab, 0, &w);
+        if (ecm3_map(w, cal->base) < 0)
             tab = (uint64_t)asw1->off + 0x540;
     }
     for (i = 0; i < count; i++) {
         uint64_t at = tab + 8 * (uint64_t)i;
+        uint32_t sa, ea;
         int64_t s, e;
-        if (at > n || n - at < 8) {
+        if (!ecu__in(n, at, 8)) {
             set_unusable(&b, slot, "ECM3 table not in the image");
             return ecu__blk_add(out, &b);
         }
-        s = ecm3_map(ecu__rd32(d, n, at, 0), cal->base);
-        e = ecm3_map(ecu__rd32(d, n, at + 4, 0), cal->base);
+        (void)ecu__get32(d, n, at, 0, &sa);
+        (void)ecu__get32(d, n, at + 4, 0, &ea);
+        s = ecm3_map(sa, cal->base);
+        e = ecm3_map(ea, cal->base);
         if (s < 0 || e < s || (uint64_t)e > cal->len || (e - s) % 4 ||
             (uint64_t)cal->off + (uint64_t)e > n) {
             set_unusable(&b, slot, "ECM3 area not in CAL");
             return ecu__blk_add(out, &b);
         }
-        b.ranges[b.nranges++] =
-            (ecu_range){(uint64_t)cal->off + (uint64_t)s, (uint64_t)cal->off + (uint64_t)e};
+        r[i] = (ecu_range){(uint64_t)cal->off + (uint64_t)s, (uint64_t)cal->off + (uint64_t)e};
     }
-    b.kind = BK_CUSTOM;
-    b.compute = ecm3_sum;
-    b.init = (uint64_t)ecu__rd32(d, n, h + 8, 0) << 32 | ecu__rd32(d, n, h + 12, 0);
-    b.store_off = slot;
-    b.store_bytes = 8;
-    b.store_be = 0;
-    snprintf(b.algo, sizeof b.algo, "sum64 of LE32 words (hi,lo slot shown as LE64)");
+    ecu__blk_custom(&b, ecm3_sum);
+    for (i = 0; i < count; i++)
+        ecu__blk_range(&b, r[i].start, r[i].end);
+    ecu__blk_store(&b, slot, 8, 0, 0);
+    ecu__blk_algo(&b, "sum64 of LE32 words (hi,lo slot shown as LE64)");
+    (void)ecu__get32(d, n, h + 8, 0, &hi);
+    (void)ecu__get32(d, n, h + 12, 0, &lo);
+    b.init = (uint64_t)hi << 32 | lo; /* ecm3_sum's initial value */
     return ecu__blk_add(out, &b);
 }
 
@@ -498,11 +530,10 @@ static uint32_t sim2k_base(const uint8_t *d, size_t n)
 {
     size_t i;
     for (i = 0; i < sizeof sim2k_bases / sizeof sim2k_bases[0]; i++) {
-        struct blk b;
+        struct hdr p;
         if (sim2k_bases[i] == 0x80010000 && n > 0x10000) /* its CBOOT is 0xFE00 bytes */
             continue;
-        memset(&b, 0, sizeof b);
-        if (crc_header(d, n, 0x300, sim2k_bases[i], 0, n, 0, &b))
+        if (parse_header(d, n, 0x300, sim2k_bases[i], 0, n, 0, &p))
             return sim2k_bases[i];
     }
     return 0;
@@ -514,14 +545,13 @@ static unsigned sim2k_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     uint32_t base;
     const char *cpu;
     char cpu_ev[16] = "";
-    struct blk b;
+    struct hdr p;
     int crc2;
     if (!hit || !(base = sim2k_base(d, n)))
         return 0;
     if ((cpu = sim2k_cpu(d, n, hit)) != NULL)
         snprintf(cpu_ev, sizeof cpu_ev, " (%s)", cpu);
-    memset(&b, 0, sizeof b);
-    crc2 = crc_header(d, n, 0x340, 0, 0, n, 1, &b);
+    crc2 = parse_header(d, n, 0x340, 0, 0, n, 1, &p);
     snprintf(ev, evsz, "SIM2K CBOOT: DevMode code at 0x%llX%s, base 0x%08X, CRC1 header at 0x300%s",
              (unsigned long long)(hit - d), cpu_ev, (unsigned)base,
              crc2 ? ", CRC2 at 0x340" : "");
@@ -533,15 +563,13 @@ static int sim2k_layout(const uint8_t *d, size_t n, struct blk_list *out)
     uint32_t base = sim2k_base(d, n);
     struct blk b;
     int err;
-    memset(&b, 0, sizeof b);
+    ecu__blk_init(&b, "", "CRC1 (header 0x300, base 0x%08X)",
+                  (unsigned)(base ? base : sim2k_bases[1]));
     crc_header(d, n, 0x300, base ? base : sim2k_bases[1], 0, n, 0, &b);
-    snprintf(b.name, sizeof b.name, "CRC1 (header 0x300, base 0x%08X)",
-             (unsigned)(base ? base : sim2k_bases[1]));
     if ((err = ecu__blk_add(out, &b)) != ECU_OK)
         return err;
-    memset(&b, 0, sizeof b);
+    ecu__blk_init(&b, "", "CRC2 (header 0x340, relative)");
     crc_header(d, n, 0x340, 0, 0, n, 1, &b);
-    snprintf(b.name, sizeof b.name, "CRC2 (header 0x340, relative)");
     return ecu__blk_add(out, &b);
 }
 

@@ -48,13 +48,24 @@ static int nc_cal_id(const uint8_t *d, size_t n, uint64_t at)
     return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum);
 }
 
+/* Whether the record at @p off ends the table: its start is at or beyond the ROM size. */
+static int nc_table_end(const uint8_t *d, size_t n, uint64_t off)
+{
+    uint32_t s;
+    /* a record past the end of a short (forced) image counts as one starting at 0: it ends
+       the table only in an empty image; its block lies outside the image (bad) */
+    if (!ecu__get32(d, n, off, 1, &s))
+        return n == 0;
+    return s >= n;
+}
+
 /* Number of records of the table before its end (0 when the first is not a block). */
 static unsigned nc_records(const uint8_t *d, size_t n)
 {
     unsigned k = 0;
     uint64_t off;
     for (off = NC_TABLE; off < NC_TABLE_END; off += 12, k++)
-        if (ecu__rd32(d, n, off, 1) >= n)
+        if (nc_table_end(d, n, off))
             break;
     return k;
 }
@@ -70,9 +81,9 @@ static unsigned nc_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     gen = d[0x2030];
     if (gen != 0x35 && gen != 0x36 && gen != 0x37)
         return 0;
-    /* the table: a first record that is a block of the ROM, 4-aligned */
-    s = ecu__rd32(d, n, NC_TABLE, 1);
-    e = ecu__rd32(d, n, NC_TABLE + 4, 1);
+    /* the table: a first record that is a block of the ROM, 4-aligned (inside the 1 MiB) */
+    (void)ecu__get32(d, n, NC_TABLE, 1, &s);
+    (void)ecu__get32(d, n, NC_TABLE + 4, 1, &e);
     nrec = nc_records(d, n);
     if (!nrec || s % 4 || e < s || e >= n)
         return 0;
@@ -87,8 +98,15 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
     unsigned k, nrec = nc_records(d, n);
     for (k = 0; k < nrec; k++) {
         uint64_t r = NC_TABLE + 12 * (uint64_t)k;
-        uint64_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1);
+        uint32_t s32, e32;
+        uint64_t s, e;
         struct blk b;
+        /* a field past the end of a short (forced) image is named 0: the slot at r + 8 then
+           lies past the end too, and the engine reports the block bad */
+        (void)ecu__get32(d, n, r, 1, &s32);
+        (void)ecu__get32(d, n, r + 4, 1, &e32);
+        s = s32;
+        e = e32;
         ecu__blk_init(&b, "", "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
                       (unsigned long long)e);
         ecu__blk_algo(&b, "0x%08X-sum32be", NC_TOTAL);

@@ -93,20 +93,32 @@ struct nis {
     int a2_found;
 };
 
-static uint32_t rd32(const uint8_t *d, size_t n, uint64_t o) { return ecu__rd32(d, n, o, 1); }
-static uint16_t rd16(const uint8_t *d, size_t n, uint64_t o) { return ecu__rd16(d, n, o, 1); }
+/* The BE32 and BE16 words at @p o, which the callers have checked to lie inside the image
+   (each place says how). */
+static uint32_t in32(const uint8_t *d, size_t n, uint64_t o)
+{
+    uint32_t v;
+    (void)ecu__get32(d, n, o, 1, &v);
+    return v;
+}
+static uint16_t in16(const uint8_t *d, size_t n, uint64_t o)
+{
+    uint16_t v;
+    (void)ecu__get16(d, n, o, 1, &v);
+    return v;
+}
 
 /* A SuperH vector table at @p off: power-on and manual reset PC and SP equal, PC even in the
    low 16 MiB, SP word-aligned in on-chip RAM. */
 static int sh_vectors(const uint8_t *d, size_t n, uint64_t off)
 {
     uint32_t pc, sp;
-    if (off > n || n - off < 16)
+    if (!ecu__in(n, off, 16))
         return 0;
-    pc = rd32(d, n, off);
-    sp = rd32(d, n, off + 4);
+    pc = in32(d, n, off);
+    sp = in32(d, n, off + 4);
     return pc && !(pc & 1) && pc < 0x01000000u && (sp & 0xFFFF0000u) == 0xFFFF0000u && !(sp & 3) &&
-           rd32(d, n, off + 8) == pc && rd32(d, n, off + 12) == sp;
+           in32(d, n, off + 8) == pc && in32(d, n, off + 12) == sp;
 }
 
 static int is_cpu_code(const uint8_t *p)
@@ -115,7 +127,7 @@ static int is_cpu_code(const uint8_t *p)
     if (memcmp(p, "SH70", 4) != 0 && memcmp(p, "S725", 4) != 0)
         return 0;
     for (k = 4; k < 8; k++)
-        if (p[k] < '0' || p[k] > '9')
+        if (!id_digit(p[k]))
             return 0;
     return 1;
 }
@@ -127,11 +139,11 @@ static int find_fid(const uint8_t *d, size_t n, struct nis *s)
     size_t from = 0;
     unsigned tries;
     for (tries = 0; tries < 8 && from < n; tries++) {
-        const uint8_t *hit = ecu__memfind(d + from, n - from, pat, sizeof pat);
+        size_t hit = id_find(d, n, from, n, pat, sizeof pat);
         uint64_t at, fid;
-        if (!hit)
+        if (hit == ID_NONE)
             return 0;
-        at = (uint64_t)(hit - d);
+        at = hit;
         from = (size_t)at + 1;
         if (at < FID_DATABASE)
             continue;
@@ -157,7 +169,7 @@ static void fold(const uint8_t *d, size_t n, uint64_t a, uint64_t e, uint32_t *s
     if (e > n)
         e = n;
     for (o = a; o + 4 <= e; o += 4) {
-        uint32_t v = rd32(d, n, o);
+        uint32_t v = in32(d, n, o); /* e <= n */
         *sum += v;
         *x ^= v;
     }
@@ -175,7 +187,7 @@ static uint64_t sumxor(const uint8_t *d, size_t n, const struct blk *b)
             uint32_t v;
             if (o == b->store_off || o == b->target)
                 continue;
-            v = rd32(d, n, o);
+            v = in32(d, n, o); /* o + 4 <= n */
             sum += v;
             x ^= v;
         }
@@ -187,7 +199,9 @@ static uint64_t sumxor(const uint8_t *d, size_t n, const struct blk *b)
    correction is refused. */
 static uint64_t unlocatable(const uint8_t *d, size_t n, const struct blk *b)
 {
-    return ~(uint64_t)rd32(d, n, b->store_off);
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    return ~(uint64_t)in32(d, n, b->store_off);
 }
 
 /* The two slots of a sum+xor over @p nr ranges: the sum slot holds the xor of all words, the
@@ -204,12 +218,12 @@ static int locate(const uint8_t *d, size_t n, const ecu_range *r, size_t nr, uin
     want_x = sum - 2 * x;
     for (k = 0; k < nr; k++)
         for (o = r[k].start; o + 4 <= r[k].end && o + 4 <= n; o += 4) {
-            uint32_t v = rd32(d, n, o);
+            uint32_t v = in32(d, n, o); /* o + 4 <= n, and so o - 8 + 4 below */
             if (v == want_s) {
                 if (first_s == UINT64_MAX)
                     first_s = o;
                 /* the usual pair: xor slot 8 bytes before the sum slot */
-                if (o >= 8 && rd32(d, n, o - 8) == want_x && o - 8 >= r[k].start) {
+                if (o >= 8 && in32(d, n, o - 8) == want_x && o - 8 >= r[k].start) {
                     *ps = o;
                     *px = o - 8;
                     return 1;
@@ -243,7 +257,9 @@ static void find_alt(const uint8_t *d, size_t n, struct nis *s)
             if (sign < 0 && (adj == 0 || (uint64_t)adj > ramf))
                 continue;
             p = sign > 0 ? ramf + (uint64_t)adj : ramf - (uint64_t)adj;
-            if (rd32(d, n, p) == RAMF_HEADER && p + 4 <= n) {
+            uint32_t v;
+            /* a header word past the end of the image is no header */
+            if (ecu__get32(d, n, p, 1, &v) && v == RAMF_HEADER) {
                 ramf = p;
                 found = 1;
             }
@@ -252,10 +268,10 @@ static void find_alt(const uint8_t *d, size_t n, struct nis *s)
     if (!found)
         return;
     at = ramf + cpus[s->cpu_idx].alt_at;
-    if (at > n || n - at < 8)
+    if (!ecu__in(n, at, 8))
         return;
-    a = rd32(d, n, at);
-    e = rd32(d, n, at + 4);
+    a = in32(d, n, at);
+    e = in32(d, n, at + 4);
     if (a % 4 || a < 8 || e <= a || (uint64_t)(e & ~3u) + 4 > n)
         return;
     s->alt_s = a;
@@ -263,15 +279,15 @@ static void find_alt(const uint8_t *d, size_t n, struct nis *s)
     s->alt_sum = a - 8;
     s->alt_xor = a - 4;
     fold(d, n, s->alt_s, s->alt_e, &sum, &x);
-    if (rd32(d, n, a - 8) != sum || rd32(d, n, a - 4) != x) {
+    /* a - 4 + 4 <= n: a is 4-aligned and below e, so a + 4 <= (e & ~3) + 4 <= n */
+    if (in32(d, n, a - 8) != sum || in32(d, n, a - 4) != x) {
         /* the pair elsewhere (nisrom looks the values up anywhere) */
         uint8_t pat[8] = {(uint8_t)(sum >> 24), (uint8_t)(sum >> 16), (uint8_t)(sum >> 8),
                           (uint8_t)sum,         (uint8_t)(x >> 24),   (uint8_t)(x >> 16),
                           (uint8_t)(x >> 8),    (uint8_t)x};
-        size_t from = 0;
-        const uint8_t *hit;
-        while (from < n && (hit = ecu__memfind(d + from, n - from, pat, 8)) != NULL) {
-            uint64_t o = (uint64_t)(hit - d);
+        size_t from = 0, hit;
+        while (from < n && (hit = id_find(d, n, from, n, pat, 8)) != ID_NONE) {
+            uint64_t o = hit;
             from = (size_t)o + 1;
             if (o % 4 == 0 && (o + 8 <= s->alt_s || o >= s->alt_e)) {
                 s->alt_sum = o;
@@ -301,14 +317,15 @@ static void find_alt2(const uint8_t *d, size_t n, struct nis *s)
             return;
         }
     }
-    /* a scan: the 16-bit sum at c of [c + 2, skip) first (cheap), then the algebra */
+    /* a scan: the 16-bit sum at c of [c + 2, skip) first (cheap), then the algebra; every word
+       read lies below skip + 4 <= n (skip is even: a vector table's offset minus 4) */
     for (c = 0; c < skip; c += 2)
-        tot16 = (uint16_t)(tot16 + rd16(d, n, c));
-    pre16 = rd16(d, n, 0); /* the 16-bit sum of [0, c + 2) */
+        tot16 = (uint16_t)(tot16 + in16(d, n, c));
+    pre16 = in16(d, n, 0); /* the 16-bit sum of [0, c + 2) */
     for (c = 0; c + 4 <= skip; c += 4) {
         uint16_t cal = (uint16_t)(tot16 - pre16);
-        uint32_t w = rd32(d, n, c), w2 = rd32(d, n, c + 4);
-        if (rd16(d, n, c) == cal && !(w == w2 && (w == 0 || w == 0xFFFFFFFFu))) {
+        uint32_t w = in32(d, n, c), w2 = in32(d, n, c + 4);
+        if (in16(d, n, c) == cal && !(w == w2 && (w == 0 || w == 0xFFFFFFFFu))) {
             uint64_t ps, px;
             r[0] = (ecu_range){c + 4, skip};
             r[1] = (ecu_range){skip + 4, n};
@@ -322,7 +339,7 @@ static void find_alt2(const uint8_t *d, size_t n, struct nis *s)
             if (++tries >= MAX_ALT2_TRIES)
                 return;
         }
-        pre16 = (uint16_t)(pre16 + rd16(d, n, c + 2) + rd16(d, n, c + 4));
+        pre16 = (uint16_t)(pre16 + in16(d, n, c + 2) + in16(d, n, c + 4));
     }
 }
 
@@ -377,54 +394,36 @@ static int add_sumxor(struct blk_list *out, const char *name, const ecu_range *r
 {
     struct blk b;
     size_t k;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s %s", name, x ? "xor" : "sum");
-    snprintf(b.algo, sizeof b.algo, x ? "xor32be" : "sum32be");
-    b.kind = BK_CUSTOM;
-    for (k = 0; k < nr && k < ECU_BLK_MAX_RANGES; k++)
-        b.ranges[k] = r[k];
-    b.nranges = k;
-    b.compute = sumxor;
+    ecu__blk_init(&b, x ? "xor32be" : "sum32be", "%s %s", name, x ? "xor" : "sum");
+    ecu__blk_custom(&b, sumxor);
+    for (k = 0; k < nr; k++)
+        if (!ecu__blk_range(&b, r[k].start, r[k].end))
+            break; /* (ECU_BLK_MAX_RANGES at most) */
+    ecu__blk_store(&b, slot, 4, 1, 0);
+    /* sumxor's parameters: xor (1) or sum (0), and the other slot, left out too */
     b.init = (uint64_t)x;
     b.target = other;
-    b.store_off = slot;
-    b.store_bytes = 4;
-    b.store_be = 1;
     return ecu__blk_add(out, &b);
 }
 
 static int add_sum16(struct blk_list *out, const char *name, uint64_t a, uint64_t e, uint64_t slot)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s", name);
-    snprintf(b.algo, sizeof b.algo, "sum16be");
-    b.kind = BK_SUM;
-    b.ranges[0] = (ecu_range){a, e};
-    b.nranges = 1;
-    b.word_bytes = 2;
-    b.word_be = 1;
-    b.acc_bits = 16;
-    b.store_off = slot;
-    b.store_bytes = 2;
-    b.store_be = 1;
+    ecu__blk_init(&b, "sum16be", "%s", name);
+    ecu__blk_sum(&b, 2, 1, 16, 0);
+    ecu__blk_range(&b, a, e);
+    ecu__blk_store(&b, slot, 2, 1, 0);
     return ecu__blk_add(out, &b);
 }
 
 static int add_unlocatable(struct blk_list *out, const char *name, uint64_t n)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s", name);
     /* (the algorithm field has 48 bytes: the remedy is said in the evidence and the man page) */
-    snprintf(b.algo, sizeof b.algo, "slots not found: data changed, give a reference");
-    b.kind = BK_CUSTOM;
-    b.ranges[0] = (ecu_range){0, n};
-    b.nranges = 1;
-    b.compute = unlocatable;
-    b.store_off = 0;
-    b.store_bytes = 4;
-    b.store_be = 1;
+    ecu__blk_init(&b, "slots not found: data changed, give a reference", "%s", name);
+    ecu__blk_custom(&b, unlocatable);
+    ecu__blk_range(&b, 0, n);
+    ecu__blk_store(&b, 0, 4, 1, 0);
     return ecu__blk_add(out, &b);
 }
 

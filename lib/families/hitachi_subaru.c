@@ -27,8 +27,6 @@
 #include "find.h"
 #include "read.h"
 
-#include <stdio.h>
-#include <string.h>
 
 #define SH_SIZE 0x200000
 #define SH_START 0x6000
@@ -39,13 +37,16 @@
    target: target - (sum of the other words), modulo 2^16. */
 static uint64_t balance(const uint8_t *img, size_t size, const struct blk *b)
 {
-    uint16_t total = 0;
+    uint16_t total = 0, slot;
     size_t i;
     for (i = 0; i < b->nranges; i++)
         total = (uint16_t)ecu_sum_words(img + b->ranges[i].start,
                                         (size_t)(b->ranges[i].end - b->ranges[i].start), 2, 1,
                                         total, 16);
-    total = (uint16_t)(total - ecu__rd16(img, size, b->store_off, 1));
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    (void)ecu__get16(img, size, b->store_off, 1, &slot);
+    total = (uint16_t)(total - slot);
     return (uint16_t)(SH_TARGET - total);
 }
 
@@ -55,16 +56,10 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     (void)d;
     if (n != SH_SIZE)
         return ECU_OK;
-    memset(&b, 0, sizeof b);
-    b.kind = BK_CUSTOM;
-    b.compute = balance;
-    b.ranges[0] = (ecu_range){SH_START, SH_SIZE};
-    b.nranges = 1;
-    b.store_off = SH_SLOT;
-    b.store_bytes = 2;
-    b.store_be = 1;
-    snprintf(b.name, sizeof b.name, "0x006000-0x1FFFFF");
-    snprintf(b.algo, sizeof b.algo, "BE16 word sum == 0x5AA5 (balance word)");
+    ecu__blk_init(&b, "BE16 word sum == 0x5AA5 (balance word)", "0x006000-0x1FFFFF");
+    ecu__blk_custom(&b, balance);
+    ecu__blk_range(&b, SH_START, SH_SIZE);
+    ecu__blk_store(&b, SH_SLOT, 2, 1, 0);
     return ecu__blk_add(out, &b);
 }
 

@@ -19,8 +19,6 @@
 #include "find.h"
 #include "read.h"
 
-#include <stdio.h>
-#include <string.h>
 
 #define GS20_SIZE 0x10000
 #define GS20_START 0x2A
@@ -33,16 +31,10 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     (void)d;
     if (n != GS20_SIZE)
         return ECU_OK;
-    memset(&b, 0, sizeof b);
-    b.kind = BK_CRC;
-    b.crc = ECU_CRC16_ARC;
-    b.ranges[0] = (ecu_range){GS20_START, GS20_END};
-    b.nranges = 1;
-    b.store_off = GS20_SLOT;
-    b.store_bytes = 2;
-    b.store_be = 0;
-    snprintf(b.name, sizeof b.name, "data 0x002A-0xFFC7");
-    snprintf(b.algo, sizeof b.algo, "crc-16/arc");
+    ecu__blk_init(&b, "crc-16/arc", "data 0x002A-0xFFC7");
+    ecu__blk_crc(&b, &ECU_CRC16_ARC);
+    ecu__blk_range(&b, GS20_START, GS20_END);
+    ecu__blk_store(&b, GS20_SLOT, 2, 0, 0);
     return ecu__blk_add(out, &b);
 }
 

@@ -94,14 +94,12 @@ static size_t ms4x_record(const uint8_t *d, size_t n, size_t at)
 static int ident_record(const uint8_t *d, size_t n, size_t from, size_t to, size_t *at)
 {
     size_t i, len;
-    const uint8_t *hit;
     if (to > n)
         to = n;
     for (i = from; i + 4 <= to; i++) {
         /* the next "5WK9" that lies within [i, to) (a memchr-driven search, not a byte loop) */
-        if (!(hit = ecu__memfind(d + i, to - i, "5WK9", 4)))
+        if ((i = id_find(d, n, i, to, "5WK9", 4)) == ID_NONE)
             return 0;
-        i = (size_t)(hit - d);
         if (!(len = ms4x_record(d, n, i)))
             continue;
         if (at)
@@ -118,32 +116,40 @@ struct window {
     uint32_t lo, hi, sub;
 };
 
-/* Reads the slot at @p slot into @p b's ranges; 1 when the table is usable. */
-static int read_slot(const uint8_t *d, size_t n, uint64_t slot, const struct window *w,
-                     struct blk *b)
+/* Reads the slot at @p slot into @p r (file ranges, in table order); returns their number
+   when the table is usable, else 0. */
+static unsigned read_slot(const uint8_t *d, size_t n, uint64_t slot, const struct window *w,
+                          ecu_range r[MAX_BLOCKS])
 {
-    unsigned count, i;
-    if (slot > n || n - slot < 4)
+    unsigned i;
+    uint16_t count;
+    if (!ecu__in(n, slot, 4))
         return 0;
-    count = ecu__rd16(d, n, slot + 2, 0);
+    (void)ecu__get16(d, n, slot + 2, 0, &count);
     if (count == 0 || count > MAX_BLOCKS || n - slot < 4 + 8 * (uint64_t)count)
         return 0;
     for (i = 0; i < count; i++) {
-        uint32_t s = ecu__rd32(d, n, slot + 4 + 8 * i, 0), e = ecu__rd32(d, n, slot + 8 + 8 * i, 0);
+        uint32_t s, e;
+        /* inside: the table's 4 + 8 * count bytes lie in the image (checked above) */
+        (void)ecu__get32(d, n, slot + 4 + 8 * i, 0, &s);
+        (void)ecu__get32(d, n, slot + 8 + 8 * i, 0, &e);
         if (s < w->lo || e >= w->hi || s > e || (uint64_t)e - w->sub >= n)
             return 0;
-        b->ranges[i].start = s - w->sub;
-        b->ranges[i].end = (uint64_t)(e - w->sub) + 1;
+        r[i].start = s - w->sub;
+        r[i].end = (uint64_t)(e - w->sub) + 1;
     }
-    b->nranges = count;
-    return 1;
+    return count;
 }
 
 /* A block that cannot be checked: never matches its 2-byte slot, so it is bad and a correction
    is refused. */
 static uint64_t unusable16(const uint8_t *img, size_t size, const struct blk *b)
 {
-    return (uint64_t)(uint16_t)~ecu__rd16(img, size, b->store_off, 0);
+    uint16_t v;
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    (void)ecu__get16(img, size, b->store_off, 0, &v);
+    return (uint64_t)(uint16_t)~v;
 }
 
 /* Adds the CRC-16 block of the slot at @p slot, its register read from @p seed_at (BE16 or
@@ -152,26 +158,24 @@ static int add_crc16(const uint8_t *d, size_t n, const char *name, uint64_t slot
                      const struct window *w, uint64_t seed_at, int seed_be, struct blk_list *out)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    b.store_off = slot;
-    b.store_bytes = 2;
-    b.store_be = 0;
-    if (seed_at <= n && n - seed_at >= 2 && read_slot(d, n, slot, w, &b)) {
-        uint16_t seed = ecu__rd16(d, n, seed_at, seed_be);
-        snprintf(b.name, sizeof b.name, "%s CRC (slot 0x%llX)", name, (unsigned long long)slot);
-        snprintf(b.algo, sizeof b.algo, "crc16/arc init 0x%04X chained", seed);
-        b.kind = BK_CRC;
-        b.crc = ECU_CRC16_ARC;
+    ecu_range r[MAX_BLOCKS];
+    unsigned count = 0, i;
+    ecu__blk_init(&b, "", "%s CRC (slot 0x%llX)", name, (unsigned long long)slot);
+    if (ecu__in(n, seed_at, 2) && (count = read_slot(d, n, slot, w, r)) != 0) {
+        ecu_crc_params p = ECU_CRC16_ARC;
+        uint16_t seed;
+        (void)ecu__get16(d, n, seed_at, seed_be, &seed); /* inside: checked above */
+        ecu__blk_algo(&b, "crc16/arc init 0x%04X chained", seed);
         /* the register starts at the seed; the Rocksoft init is given unreflected */
-        b.crc.init = reflect16(seed);
+        p.init = reflect16(seed);
+        ecu__blk_crc(&b, &p);
+        for (i = 0; i < count; i++)
+            ecu__blk_range(&b, r[i].start, r[i].end);
     } else {
-        snprintf(b.name, sizeof b.name, "%s CRC (slot 0x%llX)", name, (unsigned long long)slot);
-        snprintf(b.algo, sizeof b.algo, "slot table not usable");
-        b.kind = BK_CUSTOM;
-        b.compute = unusable16;
-        b.nranges = 0;
-        memset(b.ranges, 0, sizeof b.ranges);
+        ecu__blk_algo(&b, "slot table not usable");
+        ecu__blk_custom(&b, unusable16);
     }
+    ecu__blk_store(&b, slot, 2, 0, 0);
     return ecu__blk_add(out, &b);
 }
 
@@ -197,7 +201,11 @@ static uint64_t ms43_mon_addr(uint32_t a)
 
 static uint64_t ms43_mon_unusable(const uint8_t *img, size_t size, const struct blk *b)
 {
-    return (uint32_t)~ecu__rd32(img, size, b->store_off, 0);
+    uint32_t v;
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    (void)ecu__get32(img, size, b->store_off, 0, &v);
+    return (uint32_t)~v;
 }
 
 static int ms43_monitor(const uint8_t *d, size_t n, const char *name, uint64_t slot,
@@ -205,37 +213,36 @@ static int ms43_monitor(const uint8_t *d, size_t n, const char *name, uint64_t s
                         struct blk_list *out)
 {
     struct blk b;
+    ecu_range r[2] = {{0, 0}, {0, 0}};
     unsigned i, ok = 1;
-    memset(&b, 0, sizeof b);
-    snprintf(b.name, sizeof b.name, "%s monitor sum (slot 0x%llX)", name, (unsigned long long)slot);
-    b.store_off = slot;
-    b.store_bytes = 4;
-    b.store_be = 0;
+    uint32_t acc;
+    ecu__blk_init(&b, "", "%s monitor sum (slot 0x%llX)", name, (unsigned long long)slot);
     for (i = 0; i < 2; i++) {
-        uint64_t s = ms43_mon_addr(ecu__rd32(d, n, table + 8 * i, 0));
-        uint64_t e = ms43_mon_addr(ecu__rd32(d, n, table + 8 * i + 4, 0));
+        uint32_t sa, ea;
+        uint64_t s, e;
+        /* inside the caller's 512 KiB image; past the end (a shorter one) an entry would read
+           as 0, outside [lo, hi): the table unusable, as the check of table + 16 below says */
+        (void)ecu__get32(d, n, table + 8 * i, 0, &sa);
+        (void)ecu__get32(d, n, table + 8 * i + 4, 0, &ea);
+        s = ms43_mon_addr(sa);
+        e = ms43_mon_addr(ea);
         /* a region of the program or calibration area, of whole words, not over the slot */
         if (s == UINT64_MAX || e == UINT64_MAX || s > e || s < lo || e > hi || (e - s) % 2 ||
             (s < slot + 4 && slot < e) || e > n)
             ok = 0;
         else
-            b.ranges[i] = (ecu_range){s, e};
+            r[i] = (ecu_range){s, e};
     }
-    if (ok && table + 16 <= n && acc_at + 4 <= n) {
-        b.kind = BK_SUM;
-        b.nranges = 2;
-        b.word_bytes = 2;
-        b.word_be = 0;
-        b.acc_bits = 32;
-        b.init = ecu__rd32(d, n, acc_at, 0);
-        snprintf(b.algo, sizeof b.algo, "add32 of le16 words from 0x%08llX",
-                 (unsigned long long)b.init);
+    if (ok && table + 16 <= n && ecu__get32(d, n, acc_at, 0, &acc)) {
+        ecu__blk_sum(&b, 2, 0, 32, acc);
+        ecu__blk_range(&b, r[0].start, r[0].end);
+        ecu__blk_range(&b, r[1].start, r[1].end);
+        ecu__blk_algo(&b, "add32 of le16 words from 0x%08llX", (unsigned long long)acc);
     } else {
-        memset(b.ranges, 0, sizeof b.ranges);
-        b.kind = BK_CUSTOM;
-        b.compute = ms43_mon_unusable;
-        snprintf(b.algo, sizeof b.algo, "region table not usable");
+        ecu__blk_custom(&b, ms43_mon_unusable);
+        ecu__blk_algo(&b, "region table not usable");
     }
+    ecu__blk_store(&b, slot, 4, 0, 0);
     return ecu__blk_add(out, &b);
 }
 
@@ -252,23 +259,30 @@ static int ms43_program_number(const uint8_t *d, size_t n)
     return 1;
 }
 
+/* The LE16 at @p off of a 512 KiB image (@p off below 0x7FFFF: inside it). */
+static uint16_t le16_in(const uint8_t *d, size_t n, uint64_t off)
+{
+    uint16_t v;
+    (void)ecu__get16(d, n, off, 0, &v);
+    return v;
+}
+
 static unsigned ms43_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    struct blk b;
+    ecu_range r[MAX_BLOCKS];
     size_t at = 0;
     int rec, prog, boot, pn;
     if (n != MS4X_SIZE)
         return 0;
     /* nfsx's markers: the MS43 program CRC slot in use, the MS42 calibration slot erased */
-    if (ecu__rd16(d, n, MS43_PROG_SLOT, 0) == 0xFFFF || ecu__rd16(d, n, 0x4FEE0, 0) != 0xFFFF)
+    if (le16_in(d, n, MS43_PROG_SLOT) == 0xFFFF || le16_in(d, n, 0x4FEE0) != 0xFFFF)
         return 0;
     rec = ident_record(d, n, 0x3000, 0x5000, &at) == '3';
     pn = ms43_program_number(d, n);
     if (!rec && !pn)
         return 0;
-    memset(&b, 0, sizeof b);
-    boot = read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, &b);
-    prog = read_slot(d, n, MS43_PROG_SLOT, &ms43_prog, &b);
+    boot = read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, r) != 0;
+    prog = read_slot(d, n, MS43_PROG_SLOT, &ms43_prog, r) != 0;
     if (!boot && !prog)
         return 0;
     if (rec)
@@ -284,14 +298,13 @@ static unsigned ms43_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int ms43_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    struct blk b;
-    memset(&b, 0, sizeof b);
+    ecu_range r[MAX_BLOCKS];
     if (n != MS4X_SIZE) /* a family given by name on an image of another size */
         return ECU_OK;
     /* no usable CRC slot at all: not this layout (a family given by name on another image) */
-    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, &b) &&
-        !read_slot(d, n, MS43_PROG_SLOT, &ms43_prog, &b) &&
-        !read_slot(d, n, MS43_CAL_SLOT, &ms43_cal, &b))
+    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, r) &&
+        !read_slot(d, n, MS43_PROG_SLOT, &ms43_prog, r) &&
+        !read_slot(d, n, MS43_CAL_SLOT, &ms43_cal, r))
         return ECU_OK;
     /* the monitor sums first: the calibration one lies inside the calibration CRC */
     if (ms43_monitor(d, n, "program", 0x6FDAE, 0x6FDB2, 0x6FDBE, 0x10000, 0x70000, out) ||
@@ -386,35 +399,42 @@ static const struct window ms42_any = {0x0, MS4X_SIZE, 0};
 /* The slot address named by the 24-bit pointer at @p ptr, UINT64_MAX when out of the image. */
 static uint64_t ms42_ptr24(const uint8_t *d, size_t n, uint64_t ptr)
 {
+    uint16_t lo;
     uint64_t a;
     if (ptr + 3 > n)
         return UINT64_MAX;
-    a = (uint64_t)ecu__rd16(d, n, ptr, 0) | (uint64_t)d[ptr + 2] << 16;
+    (void)ecu__get16(d, n, ptr, 0, &lo); /* inside: checked above */
+    a = (uint64_t)lo | (uint64_t)d[ptr + 2] << 16;
     return a + 4 <= n ? a : UINT64_MAX;
 }
 
 static uint64_t ms42_seed_at(const uint8_t *d, size_t n, uint64_t lo_at)
 {
-    uint64_t a = (uint64_t)ecu__rd16(d, n, lo_at, 0) | (uint64_t)ecu__rd16(d, n, lo_at + 2, 0) << 16;
-    return lo_at + 4 <= n && a + 2 <= n ? a : UINT64_MAX;
+    uint16_t lo, hi;
+    uint64_t a;
+    if (!ecu__in(n, lo_at, 4))
+        return UINT64_MAX;
+    (void)ecu__get16(d, n, lo_at, 0, &lo);
+    (void)ecu__get16(d, n, lo_at + 2, 0, &hi);
+    a = (uint64_t)lo | (uint64_t)hi << 16;
+    return a + 2 <= n ? a : UINT64_MAX;
 }
 
 static unsigned ms42_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    struct blk b;
+    ecu_range r[MAX_BLOCKS];
     size_t at = 0;
     uint64_t prog, cal;
     if (n != MS4X_SIZE)
         return 0;
-    if (ecu__rd16(d, n, 0x4FEE0, 0) == 0xFFFF || ecu__rd16(d, n, MS43_PROG_SLOT, 0) != 0xFFFF)
+    if (le16_in(d, n, 0x4FEE0) == 0xFFFF || le16_in(d, n, MS43_PROG_SLOT) != 0xFFFF)
         return 0;
     if (ident_record(d, n, 0x0, 0x10000, &at) != '2')
         return 0;
     prog = ms42_ptr24(d, n, 0x502CE);
     cal = ms42_ptr24(d, n, 0x502F2);
-    memset(&b, 0, sizeof b);
-    if (prog == UINT64_MAX || cal == UINT64_MAX || !read_slot(d, n, prog, &ms42_any, &b) ||
-        !read_slot(d, n, cal, &ms42_any, &b) || ms42_seed_at(d, n, 0x502D2) == UINT64_MAX ||
+    if (prog == UINT64_MAX || cal == UINT64_MAX || !read_slot(d, n, prog, &ms42_any, r) ||
+        !read_slot(d, n, cal, &ms42_any, r) || ms42_seed_at(d, n, 0x502D2) == UINT64_MAX ||
         ms42_seed_at(d, n, 0x502F6) == UINT64_MAX)
         return 0;
     snprintf(ev, evsz, "MS42 ident record at 0x%zX; program slot 0x%llX and calibration slot "
@@ -427,13 +447,12 @@ static int ms42_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     uint64_t prog = ms42_ptr24(d, n, 0x502CE), cal = ms42_ptr24(d, n, 0x502F2);
     uint64_t ps = ms42_seed_at(d, n, 0x502D2), cs = ms42_seed_at(d, n, 0x502F6);
-    struct blk b;
-    memset(&b, 0, sizeof b);
+    ecu_range r[MAX_BLOCKS];
     if (n != MS4X_SIZE)
         return ECU_OK;
-    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, &b) &&
-        (prog == UINT64_MAX || !read_slot(d, n, prog, &ms42_any, &b)) &&
-        (cal == UINT64_MAX || !read_slot(d, n, cal, &ms42_any, &b)))
+    if (!read_slot(d, n, MS43_BOOT_SLOT, &ms43_boot, r) &&
+        (prog == UINT64_MAX || !read_slot(d, n, prog, &ms42_any, r)) &&
+        (cal == UINT64_MAX || !read_slot(d, n, cal, &ms42_any, r)))
         return ECU_OK;
     if (add_crc16(d, n, "boot", MS43_BOOT_SLOT, &ms43_boot, 0x3FE6, 0, out) ||
         add_crc16(d, n, "program", prog == UINT64_MAX ? n : prog, &ms42_any,
@@ -473,19 +492,22 @@ const struct family ecu__family_siemens_ms42 = {
 #define MS45_PARAM_LEN 0x1D000u  /* its length */
 #define MS45_PARAM_BASE 0xFFE40000u
 
-/* The parameter header's segments as file ranges; 1 when usable. */
-static int ms45_param(const uint8_t *d, size_t n, struct blk *b)
+/* The parameter header's segment as a file range in @p seg; 1 when usable. */
+static int ms45_param(const uint8_t *d, size_t n, ecu_range *seg)
 {
     uint64_t h = MS45_PARAM + 0x100;
     uint32_t count, i;
     if (n < MS45_PARAM + MS45_PARAM_LEN)
         return 0;
-    count = ecu__rd32(d, n, h + 4, 1);
+    /* the header lies inside the blob, inside the image (checked above) */
+    (void)ecu__get32(d, n, h + 4, 1, &count);
     /* the header holds one segment before the init at +0x110 (stock files: 1) */
     if (count != 1)
         return 0;
     for (i = 0; i < count; i++) {
-        uint32_t s = ecu__rd32(d, n, h + 8 + 8 * i, 1), e = ecu__rd32(d, n, h + 12 + 8 * i, 1);
+        uint32_t s, e;
+        (void)ecu__get32(d, n, h + 8 + 8 * i, 1, &s);
+        (void)ecu__get32(d, n, h + 12 + 8 * i, 1, &e);
         if (s < MS45_PARAM_BASE || e < s || e - MS45_PARAM_BASE >= MS45_PARAM_LEN)
             return 0;
         s -= MS45_PARAM_BASE;
@@ -493,22 +515,20 @@ static int ms45_param(const uint8_t *d, size_t n, struct blk *b)
         /* the segment must not cover its own header */
         if (s <= 0x113 && e >= 0x100)
             return 0;
-        b->ranges[i] = (ecu_range){MS45_PARAM + (uint64_t)s, MS45_PARAM + (uint64_t)e + 1};
+        seg[i] = (ecu_range){MS45_PARAM + (uint64_t)s, MS45_PARAM + (uint64_t)e + 1};
     }
-    b->nranges = count;
     return 1;
 }
 
 static unsigned ms45_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    struct blk b;
+    ecu_range seg;
     size_t at = 0;
     if (n != MS45_SIZE)
         return 0;
     if (ident_record(d, n, 0x0, MS45_PARAM, &at) != '5')
         return 0;
-    memset(&b, 0, sizeof b);
-    if (!ms45_param(d, n, &b))
+    if (!ms45_param(d, n, &seg))
         return 0;
     snprintf(ev, evsz, "MS45 ident record at 0x%zX; parameter CRC header at 0x40100", at);
     return 85;
@@ -517,17 +537,18 @@ static unsigned ms45_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 static int ms45_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    if (n != MS45_SIZE || !ms45_param(d, n, &b))
+    ecu_range seg;
+    ecu_crc_params p = ECU_CRC32_MPEG2;
+    uint32_t init;
+    if (n != MS45_SIZE || !ms45_param(d, n, &seg))
         return ECU_OK;
-    snprintf(b.name, sizeof b.name, "parameter CRC (slot 0x40100)");
-    b.kind = BK_CRC;
-    b.crc = ECU_CRC32_MPEG2;
-    b.crc.init = ecu__rd32(d, n, MS45_PARAM + 0x110, 1);
-    snprintf(b.algo, sizeof b.algo, "crc32/mpeg2 init 0x%08llX", (unsigned long long)b.crc.init);
-    b.store_off = MS45_PARAM + 0x100;
-    b.store_bytes = 4;
-    b.store_be = 1;
+    (void)ecu__get32(d, n, MS45_PARAM + 0x110, 1, &init); /* inside the 1 MiB */
+    p.init = init;
+    ecu__blk_init(&b, "", "parameter CRC (slot 0x40100)");
+    ecu__blk_algo(&b, "crc32/mpeg2 init 0x%08llX", (unsigned long long)p.init);
+    ecu__blk_crc(&b, &p);
+    ecu__blk_range(&b, seg.start, seg.end);
+    ecu__blk_store(&b, MS45_PARAM + 0x100, 4, 1, 0);
     return ecu__blk_add(out, &b);
 }
 
