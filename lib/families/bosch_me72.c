@@ -121,7 +121,8 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     if ((epk = find_epk(d, n, &len, &bmw)) != ID_NONE && bmw)
         ecu__id_put(out, d, n, "epk", epk, len, epk == ME72_EPK ? 90 : 75,
                     "ME7.2 EPK (A2L ADDR_EPK 0x812C38)");
-    ecu__id_text(out, "ecu_type", "ME7.2", ECU_ID_NO_OFFSET, 60,
+    /* above the generic EPK scanner's third field, which in this EPK names the customer */
+    ecu__id_text(out, "ecu_type", "ME7.2", ECU_ID_NO_OFFSET, 85,
                  "64 KiB data segment 0x810000 with ZZ (ME7.2 A2L)");
 }
 

@@ -237,12 +237,13 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
             ;
         if (sp) {
             size_t e = m - sp, b = e;
-            /* an engine token "1.6l R4/2V": printable non-space runs, at most 16 bytes */
-            while (b > 0 && e - b < 16 && id_print(d[b - 1]))
+            /* the part number (9-12 bytes), spaces and an engine token such as "1.6l R4/2V"
+               (at most 16 bytes): printable bytes, at most 32 */
+            while (b > 0 && e - b < 32 && id_print(d[b - 1]))
                 b--;
             for (p = b; p < e; p++) {
                 size_t pl = ecu__vag_part_at(d, n, p);
-                if (pl && (p == b || !id_alnum(d[p - 1])) && p + pl <= e) {
+                if (pl && p + pl <= e) {
                     size_t q = p + pl;
                     ecu__id_put(out, d, n, "part_number", p, pl, 80, "SIMOS OEM ident (" SRC ")");
                     q += id_run(d, n, q, 8, id_space);
@@ -266,7 +267,9 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     }
     for (at = 0, hits = 0; hits++ < ID_MAX_HITS && (m = id_find(d, n, at, n, "s21", 3)) != ID_NONE;) {
         at = m + 1;
-        if (m + 3 < n && (id_digit(d[m + 3]) || d[m + 3] == '_') && (m == 0 || !id_alnum(d[m - 1]))) {
+        /* not inside a word ("cas21123.DAT" holds "s21"); a digit may precede ("111s210") */
+        if (m + 3 < n && (id_digit(d[m + 3]) || d[m + 3] == '_') &&
+            (m == 0 || !(id_upper(d[m - 1]) || (d[m - 1] >= 'a' && d[m - 1] <= 'z')))) {
             k = 4 + id_run(d, n, m + 4, 6, id_upnum);
             ecu__id_put(out, d, n, "descriptor", m, k, 50, "Siemens project code (" SRC ")");
             break;
