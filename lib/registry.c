@@ -48,6 +48,8 @@
     X(marelli_mjd_6jf) \
     X(bosch_me9) \
     X(keihin_honda) \
+    X(siemens_simos23) \
+    X(bosch_me72) \
     /* forced-only: never detected (no public signature), used when named with --family */ \
     X(siemens_gs20) \
     X(hitachi_subaru_sh72543r)

@@ -52,19 +52,21 @@ static const struct {
     /* Bosch ME7 reads of other makers and variants (ME7.3.1 of Alfa Romeo and Fiat, BMW
        ME7.2, ...): an ME7 that bosch-me7-vag recognises, but of a variant whose checksum layout
        no public source gives, may be claimed only as no-layout (never bad: a false alarm on a
-       stock read) */
-    {"me7_other", "bosch-me7-vag"},
+       stock read); its BMW ME7.2 data images are bosch-me72's (check_me7_other) */
+    {"me7_other", "bosch-me7-vag|bosch-me72"},
     {"me9_med9", "bosch-me9"},
     {"keihin_honda", "keihin-honda"},
+    {"simos_2_3", "siemens-simos23"},
 };
 
 /* folders whose families are identified only: no checksum layout is known for them (for
    me7_other: for the variants of its dumps) */
 static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", "me9_med9",
-                                             "keihin_honda", NULL};
+                                             "keihin_honda", "simos_2_3", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
-static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", "keihin_honda", NULL};
+static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", "keihin_honda",
+                                              "simos_2_3", NULL};
 
 /* Whether @p folder is in the NULL-terminated @p list. */
 static int listed(const char *const *list, const char *folder)
@@ -191,12 +193,39 @@ struct tally {
     size_t ok, bad, none, other, nolayout, unclaimed;
 };
 
+/* ---- me7_other: the BMW ME7.2 data images (bosch-me72) -------------------------------------- */
+
+/*
+ * A dump of me7_other: the BMW ME7.2 64 KiB data images (their file names say ME7.2) must be
+ * claimed by bosch-me72; the other dumps may be claimed only by bosch-me7-vag. A claim is
+ * no-layout, with no block, and a fix is refused: 0, or 1 with the failure printed.
+ */
+static int check_me7_other(const struct row *r, ecu_csum *cs)
+{
+    const ecu_family_info *got = ecu_csum_family(cs);
+    int me72 = strstr(r->file, "ME7.2") != NULL;
+    print_message("%s: %s (%s)\n", r->file, got ? got->name : "unclaimed",
+                  got ? ecu_csum_evidence(cs) : ecu_verdict_name(ecu_csum_verdict(cs)));
+    if (me72 && (!got || strcmp(got->name, "bosch-me72") != 0))
+        return row_fail("%s: %s, expected bosch-me72", r->file, got ? got->name : "not claimed");
+    if (!me72 && got && strcmp(got->name, "bosch-me7-vag") != 0)
+        return row_fail("%s: claimed by %s, expected bosch-me7-vag or nobody", r->file, got->name);
+    if (!got)
+        return 0;
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT || ecu_csum_block_count(cs) != 0)
+        return row_fail("%s: %s / %s, expected no-layout", r->file, got->name,
+                        ecu_verdict_name(ecu_csum_verdict(cs)));
+    return fix_refused(cs, ECU_ERR_INVALID, r->file, "a fix of a no-layout image was not refused");
+}
+
 /* Checks one dump (analysed in @p cs; @p img holds its bytes): 0, or 1 with the failure
    printed. */
 static int check_row(const struct row *r, const ecu_image *img, ecu_csum *cs, struct tally *t)
 {
     const char *want = family_of_folder(r->folder);
     const ecu_family_info *got = ecu_csum_family(cs);
+    if (strcmp(r->folder, "me7_other") == 0)
+        return check_me7_other(r, cs);
     if (!want) {
         /* not an implemented family: nobody may claim it */
         if (got)
