@@ -46,6 +46,8 @@
     X(marelli_iaw_1av) \
     X(marelli_iaw_4lv) \
     X(marelli_mjd_6jf) \
+    X(siemens_sid80x) \
+    X(siemens_ppd1) \
     /* forced-only: never detected (no public signature), used when named with --family */ \
     X(siemens_gs20) \
     X(hitachi_subaru_sh72543r)
