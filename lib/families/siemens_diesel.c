@@ -40,7 +40,7 @@
  * - the C167 image (SID801): 512 KiB exactly, one of the two documented headers at 0
  *   (C0 F0 A0 14, "type A", the dark reads; FA 00 46 04, "type B"), and a vector table: the
  *   first 16-bit words of the 128 4-byte slots at 0x000-0x1FF are at most two values in 124 of
- *   them or more (each slot a jump instruction). Score 60.
+ *   them or more, neither FFFF (erased) nor 0000 (each slot a jump instruction). Score 60.
  * - a project triple of "111PM3" (SID801) or "111PO" (SID803) records. Score 60.
  * - the hardware ident record: "5WS4" + 4-5 digits + an optional capital + "-T", spaces, then
  *   9 digits (SID801) or 14-17 digits (SID803A), in the first 64 KiB. Score 55.
@@ -344,7 +344,7 @@ static const uint8_t hdr_a[4] = {0xC0, 0xF0, 0xA0, 0x14};
 static const uint8_t hdr_b[4] = {0xFA, 0x00, 0x46, 0x04};
 
 /* The C167 vector table: the first words of the 128 slots at 0x000-0x1FF are at most two
-   values in 124 slots or more. */
+   values in 124 slots or more, neither of them FFFF (erased) or 0000. */
 static int vector_table(const uint8_t *d, size_t n)
 {
     unsigned w[128], best1 = 0, best2 = 0;
@@ -358,7 +358,7 @@ static int vector_table(const uint8_t *d, size_t n)
         int seen = 0;
         for (j = 0; j < i && !seen; j++)
             seen = w[j] == w[i];
-        if (seen)
+        if (seen || w[i] == 0xFFFF || w[i] == 0x0000) /* erased or zeroed: not a jump */
             continue;
         for (j = i; j < 128; j++)
             c += w[j] == w[i];
