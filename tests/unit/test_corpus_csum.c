@@ -48,13 +48,15 @@ static const struct {
     {"volvo_me7", "bosch-me7-volvo"},
     {"delco_multec", "delphi-multec|delphi-multec-s"},
     {"marelli", "marelli-iaw-1ap|marelli-iaw-1av|marelli-iaw-4lv|marelli-mjd-6jf"},
+    {"sid80x", "siemens-sid80x"},
+    {"ppd1", "siemens-ppd1"},
 };
 
 /* folders whose families are identified only: no checksum layout is known for them */
-static const char *const detection_only[] = {"delco_multec", "marelli", NULL};
+static const char *const detection_only[] = {"delco_multec", "marelli", "sid80x", "ppd1", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
-static const char *const claimed_unknown[] = {"hitachi_nissan", NULL};
+static const char *const claimed_unknown[] = {"hitachi_nissan", "sid80x", "ppd1", NULL};
 
 /* Whether @p folder is in the NULL-terminated @p list. */
 static int listed(const char *const *list, const char *folder)
@@ -204,6 +206,8 @@ static int check_row(const struct row *r, const ecu_image *img, ecu_csum *cs, st
         if (strcmp(r->expected, "unknown") != 0)
             return row_fail("%s: expected %s in a detection-only folder", r->file, r->expected);
         if (!got) {
+            if (listed(claimed_unknown, r->folder))
+                return row_fail("%s: not claimed, expected %s", r->file, want);
             if (ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
                 return row_fail("%s: verdict %s with no family", r->file,
                                 ecu_verdict_name(ecu_csum_verdict(cs)));
