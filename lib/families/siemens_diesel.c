@@ -17,8 +17,8 @@
  *
  * The Siemens project block (documented for all three: "111SN" blocks "repeated 3x" in the PPD
  * ident record, "111PO" block markers in SID803, "111PM3" block markers in SID801): the
- * characters "111", the project code (SN + 11 characters, PO + 11, PM3 + 10: "111SN100K5400000"
- * is 16 bytes), repeated three times back to back. Here a record is 16 bytes, "111" and 13
+ * characters "111", the project code (SN + 11 characters, PO + 11, PM3 + 10: the documented
+ * "111SN" example is 16 bytes), repeated three times back to back. Here a record is 16 bytes, "111" and 13
  * capital letters or digits, and a TRIPLE is three identical records in a row.
  *
  * siemens-ppd1 (PPD1.x; 244 KiB calibration reads, 256 KiB, 2 MiB full reads): the ident
