@@ -50,6 +50,8 @@
     X(keihin_honda) \
     X(siemens_simos23) \
     X(bosch_me72) \
+    X(siemens_sid80x) \
+    X(siemens_ppd1) \
     /* forced-only: never detected (no public signature), used when named with --family */ \
     X(siemens_gs20) \
     X(hitachi_subaru_sh72543r)

@@ -57,16 +57,18 @@ static const struct {
     {"me9_med9", "bosch-me9"},
     {"keihin_honda", "keihin-honda"},
     {"simos_2_3", "siemens-simos23"},
+    {"sid80x", "siemens-sid80x"},
+    {"ppd1", "siemens-ppd1"},
 };
 
 /* folders whose families are identified only: no checksum layout is known for them (for
    me7_other: for the variants of its dumps) */
 static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", "me9_med9",
-                                             "keihin_honda", "simos_2_3", NULL};
+                                             "keihin_honda", "simos_2_3", "sid80x", "ppd1", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
 static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", "keihin_honda",
-                                              "simos_2_3", NULL};
+                                              "simos_2_3", "sid80x", "ppd1", NULL};
 
 /* Whether @p folder is in the NULL-terminated @p list. */
 static int listed(const char *const *list, const char *folder)

@@ -1,0 +1,1 @@
+ecu-csum csum/siemens-ppd1-cal.bin.gz

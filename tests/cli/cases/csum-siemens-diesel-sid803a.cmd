@@ -1,0 +1,1 @@
+ecu-csum csum/siemens-sid803a.bin.gz
