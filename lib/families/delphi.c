@@ -14,8 +14,8 @@
  *   in the 0x40000 variant; or 6 ASCII digits at 0 (e.g. "363020") in the 0x34000 variant;
  * - ident record in the last 40 % of the file: 8 digits (software number), a space, 2
  *   uppercase letters (broadcast code), 4 uppercase letters (variant), NUL
- *   ("97231405 DGDHCR\0", "99306599 ZZZZZZ\0"), followed by flags and a D-number calibration
- *   reference ("D00021") and a version ("Y17DIT").
+ *   ("97239901 DGZZCR\0", "99306599 ZZZZZZ\0"), followed by flags and a D-number calibration
+ *   reference ("D00987") and a version ("Y17DIT").
  * Claimed on a header AND an ident record (score 80); the D-number within the 8 bytes after
  * the record adds 5, a documented size 5. Images with Bosch/Siemens strings are not claimed.
  *

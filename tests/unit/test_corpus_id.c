@@ -13,7 +13,7 @@
  *   token after the market and model parts, as test_corpus_csum.c reads it) as its cal_id, at
  *   0x200 in 160/192 KiB ROMs, at 0x2000 (or 0x2004) in the others.
  * - bmw_ms43: the identifiers that the file names carry: the program number after "MS43"
- *   (MS430069: sw_number 430069), the BMW number after "ms43_" and the Siemens part number
+ *   (MS43nnnn: sw_number 43nnnn), the BMW number after "ms43_" and the Siemens part number
  *   5WK9... (hw_number).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -242,7 +242,7 @@ static void test_ms43_ids(void **state)
             fail_msg("%s: family '%s'", files[i], family_of(id));
         check_value(id, files[i], "ecu_type", "MS43");
         if (digits_after(base, "_MS43", num, 12) && strlen(num) >= 4) {
-            snprintf(want, sizeof want, "43%s", num); /* MS430069: program number 430069 */
+            snprintf(want, sizeof want, "43%s", num); /* MS43nnnn: program number 43nnnn */
             check_value(id, files[i], "sw_number", want);
             checked++;
         }

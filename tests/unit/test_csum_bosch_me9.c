@@ -317,7 +317,7 @@ static void test_fields(void **state)
 static void test_random_not_claimed(void **state)
 {
     static const size_t sizes[] = {0x8000, 0x20000, 0x80000, 0x100000, 0x200000};
-    static const char anchor[] = "Bosch.Common.RamLoader.Me9.0001";
+    static const char anchor[] = "Bosch.Common.RamLoader.Me9.0042";
     ecu_csum *cs = ecu_csum_new();
     size_t i, k;
     (void)state;

@@ -248,10 +248,10 @@ static void test_subaru_small(void **state)
     (void)state;
     for (i = 0; i < 2; i++) {
         uint8_t *p = csum_random_buffer(sizes[i], 0xDE05A000u + (uint32_t)i);
-        memcpy(p + 0x200, "A4TF520F\0TMCopyrightDENSO2003", 29);
+        memcpy(p + 0x200, "A4ZQ900F\0TMCopyrightDENSO2003", 29);
         csum_analyze(cs, p, sizes[i]);
         check_no_layout(cs, "denso-subaru", "160/192 KiB ROM");
-        assert_non_null(strstr(ecu_csum_evidence(cs), "A4TF520F"));
+        assert_non_null(strstr(ecu_csum_evidence(cs), "A4ZQ900F"));
         memcpy(p + 0x200 + 20, "XXXXX", 5);
         csum_analyze(cs, p, sizes[i]);
         csum_assert_unknown(cs, NULL, 0, "160/192 KiB ROM without the copyright");

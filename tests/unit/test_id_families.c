@@ -113,7 +113,7 @@ static const struct {
      {{"hw_number", "5WK93099", 0x1F900, 90}, {"ecu_type", "MS45", 0x1F914, 85}}},
     /* Denso, Mitsubishi */
     {"denso-subaru-512k.bin.gz", "denso-subaru", {{"cal_id", "A2WC400I", 0x2000, 95}}},
-    {"denso-subaru-1m.bin.gz", NULL, {{"cal_id", "EZ1G109J", 0x2004, 95}}}, /* the ID at 0x2004 */
+    {"denso-subaru-1m.bin.gz", NULL, {{"cal_id", "EZ9Q123K", 0x2004, 95}}}, /* the ID at 0x2004 */
     /* the ID elsewhere: in the ident block before the Denso copyright */
     {"denso-subaru-1m-moved.bin.gz", "denso-subaru", {{"cal_id", "E9XQ501K", 0x2800, 85}}},
     {"denso-subaru-1m-noid.bin.gz", "denso-subaru", {NONE("cal_id")}}, /* the table alone */
@@ -142,9 +142,9 @@ static const struct {
      {{"ecu_type", "SIM2K (TC1791)", ECU_ID_NO_OFFSET, 60}}},
     /* Delphi */
     {"delphi-multec-dhcr.bin.gz", "delphi-multec",
-     {{"sw_number", "97231405", 0x296F0, 85},
-      {"descriptor", "97231405 DGDHCR", 0x296F0, 80},
-      {"cal_id", "D00021", 0x29702, 85},
+     {{"sw_number", "97239901", 0x296F0, 85},
+      {"descriptor", "97239901 DGZZCR", 0x296F0, 80},
+      {"cal_id", "D00987", 0x29702, 85},
       {"engine", "Y17DIT", 0x29708, 60}}},
     {"delphi-multec-dmrw.bin.gz", NULL,
      {{"sw_number", "99306599", 0x32410, 85}, {"cal_id", "D09999", 0x32422, 85}}},
@@ -249,9 +249,9 @@ static void test_subaru_id_rules(void **state)
     assert_int_equal(count_key(id, "cal_id"), 1);
     ecu_id_free(id);
     /* six characters padded with spaces */
-    memcpy(b + 0x2000, "A2WC50  ", 8);
+    memcpy(b + 0x2000, "A2QZ90  ", 8);
     id = run(b, n);
-    expect(id, "cal_id", "A2WC50", 0x2000, 95);
+    expect(id, "cal_id", "A2QZ90", 0x2000, 95);
     ecu_id_free(id);
     /* lower-case letters after the first: as written (ScoobyRom takes letters or digits) */
     memcpy(b + 0x2000, "A2wC400i", 8);
