@@ -153,34 +153,20 @@ static unsigned multec_s_detect(const uint8_t *d, size_t n, char *ev, size_t evs
     return score;
 }
 
-/* The Multec ident record "dddddddd AAAAAA\0" in the last 40 % of the image, then the D-number
-   within 8 bytes and the engine code after it. */
+/* The ident record and the D-number that detection found (multec_ident, dnumber), and the
+   engine code after the D-number. */
 static void multec_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
 {
-    size_t at = n - n * 4 / 10, hits = 0;
-    while (hits < 4 && at < n) {
-        const uint8_t *sp = memchr(d + at, ' ', n - at);
-        size_t s, k;
-        if (!sp)
-            return;
-        s = (size_t)(sp - d);
-        at = s + 1;
-        if (s < 8 || !id_all(d, n, s - 8, 8, id_digit) || (s > 8 && id_digit(d[s - 9])) ||
-            !id_all(d, n, s + 1, 6, id_upper) || s + 7 >= n || d[s + 7] != 0)
-            continue;
-        hits++;
-        ecu__id_put(out, d, n, "sw_number", s - 8, 8, 85, "Delphi Multec ident record (software number)");
-        ecu__id_put(out, d, n, "descriptor", s - 8, 15, 80, "Delphi Multec ident record");
-        for (k = s + 8; k < s + 16 && k + 6 <= n; k++)
-            if (d[k] == 'D' && id_all(d, n, k + 1, 5, id_digit)) {
-                ecu__id_put(out, d, n, "cal_id", k, 6, 85, "Delphi Multec D-number after the ident record");
-                if (id_run(d, n, k + 6, 6, id_alnum) >= 5)
-                    ecu__id_put(out, d, n, "engine", k + 6, id_run(d, n, k + 6, 6, id_alnum), 60,
-                        "Delphi Multec engine code after the D-number");
-                break;
-            }
+    size_t id = multec_ident(d, n, n / 5 * 3, n), dn, k;
+    if (id == ID_NONE)
         return;
-    }
+    ecu__id_put(out, d, n, "sw_number", id, 8, 85, "Delphi Multec ident record (software number)");
+    ecu__id_put(out, d, n, "descriptor", id, 15, 80, "Delphi Multec ident record");
+    if ((dn = dnumber(d, n, id + 16, id + 24)) == ID_NONE)
+        return;
+    ecu__id_put(out, d, n, "cal_id", dn, 6, 85, "Delphi Multec D-number after the ident record");
+    if ((k = id_run(d, n, dn + 6, 6, id_alnum)) >= 5)
+        ecu__id_put(out, d, n, "engine", dn + 6, k, 60, "Delphi Multec engine code after the D-number");
 }
 
 const struct family ecu__family_delphi_multec = {

@@ -120,11 +120,10 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
-/* A Mazda cal ID at @p at: 'L' and five capital letters or digits, not followed by another. */
+/* A Mazda cal ID at @p at that ends there (nc_cal_id, not followed by a capital or digit). */
 static int mazda_id_at(const uint8_t *d, size_t n, size_t at)
 {
-    return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum) &&
-           (at + 6 >= n || !id_upnum(d[at + 6]));
+    return nc_cal_id(d, n, at) && (at + 6 >= n || !id_upnum(d[at + 6]));
 }
 
 static void nc_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
