@@ -121,27 +121,47 @@ static uint64_t next_word(const uint8_t *d, size_t n, uint64_t from, const uint8
     return hit ? (uint64_t)(hit - d) : UINT64_MAX;
 }
 
+/* The LE32 word at @p o, which the caller has checked to lie inside the image (each place
+   says how). */
+static uint32_t in32(const uint8_t *d, size_t n, uint64_t o)
+{
+    uint32_t v;
+    (void)ecu__get32(d, n, o, 0, &v);
+    return v;
+}
+
+/* Whether either word of the seed/expected pair sits at @p q: the seed at q or the expected
+   value at q + 4. A word past the end of the image is neither. */
+static int pair_at(const uint8_t *d, size_t n, uint64_t q)
+{
+    uint32_t v;
+    return (ecu__get32(d, n, q, 0, &v) && v == SEED) || (ecu__get32(d, n, q + 4, 0, &v) && v == WANT);
+}
+
 /* Whether the seed/expected pair at @p p (either word of it) is a later structure's: the
    structure 32 bytes before carries the pair too. */
 static int later_structure(const uint8_t *d, size_t n, uint64_t p)
 {
-    return p >= STRUCT_SIZE &&
-           (ecu__rd32(d, n, p - STRUCT_SIZE, 0) == SEED || ecu__rd32(d, n, p - STRUCT_SIZE + 4, 0) == WANT);
+    return p >= STRUCT_SIZE && pair_at(d, n, p - STRUCT_SIZE);
 }
 
 /* The header whose first structure's pair is at @p p: 0 when the pair is data, else 1 with
    @p b filled (its state says whether it parses). */
 static int header_at(const uint8_t *d, size_t n, uint64_t p, struct tblock *b)
 {
-    uint64_t h = p - MAGIC_AT;
-    uint32_t size = ecu__rd32(d, n, h + 4, 0), end = ecu__rd32(d, n, h + 0x0C, 0);
-    uint32_t ns = ecu__rd32(d, n, h + 0x2C, 0);
+    uint64_t h = p - MAGIC_AT; /* p >= MAGIC_AT: find_blocks searches from there */
+    uint32_t size, end, ns;
     int f_id, f_size, f_end, f_ns;
-    if (h + MAGIC_AT + 8 > n)
+    if (!ecu__in(n, h, MAGIC_AT + 8))
         return 0;
+    /* the header's words lie below h + MAGIC_AT + 8 <= n */
+    size = in32(d, n, h + 4);
+    end = in32(d, n, h + 0x0C);
+    ns = in32(d, n, h + 0x2C);
     f_id = known_type(d[h]) && !d[h + 1] && !d[h + 3];
+    /* h + size <= n and size >= MIN_SIZE: the last dword lies inside the image */
     f_size = size >= MIN_SIZE && size <= SEGMENT &&
-             (h + size > n || ecu__rd32(d, n, h + size - 4, 0) == DEADBEEF);
+             (!ecu__in(n, h, size) || in32(d, n, h + size - 4) == DEADBEEF);
     f_end = d[h + 0x0F] == 0x80 || d[h + 0x0F] == 0xA0;
     f_ns = ns >= 1 && ns <= MAX_STRUCTS;
     if (f_id + f_size + f_end + f_ns < 3)
@@ -169,16 +189,17 @@ static int header_at(const uint8_t *d, size_t n, uint64_t p, struct tblock *b)
     } else if (STRUCT_AT + (uint64_t)ns * STRUCT_SIZE + 8 > size) {
         b->why = "structures past the block";
         b->why_at = h + 0x2C;
-    } else if (ecu__rd32(d, n, p + (uint64_t)ns * STRUCT_SIZE, 0) == SEED ||
-               ecu__rd32(d, n, p + (uint64_t)ns * STRUCT_SIZE + 4, 0) == WANT) {
+    } else if (pair_at(d, n, p + (uint64_t)ns * STRUCT_SIZE)) { /* (may lie past the read) */
         b->why = "structure count (one more follows)";
         b->why_at = h + 0x2C;
-    } else if (h + size > n) {
+    } else if (!ecu__in(n, h, size)) {
         b->state = B_TRUNCATED;
         b->why_at = h + 4;
     } else {
-        uint32_t cs = ecu__rd32(d, n, h + STRUCT_AT + (uint64_t)ns * STRUCT_SIZE, 0);
-        uint32_t adj = ecu__rd32(d, n, h + 0x30, 0);
+        /* the checksum word ends 8 bytes before the block's end or earlier (checked above), and
+           the block lies inside the image; the adjust word lies in the header */
+        uint32_t cs = in32(d, n, h + STRUCT_AT + (uint64_t)ns * STRUCT_SIZE);
+        uint32_t adj = in32(d, n, h + 0x30);
         b->start = canon(end + 4 - size);
         b->state = (cs == 0xFFFFFFFFu || cs == 0xAFAFAFAFu) && (adj == 0xFFFFFFFFu || adj == 0xAFAFAFAFu)
                        ? B_RESERVED
@@ -241,10 +262,11 @@ static void read_struct(const uint8_t *d, size_t n, const struct tblock *b, uint
     uint64_t so = b->at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE;
     int64_t fs, fe;
     memset(t, 0, sizeof *t);
-    t->s = ecu__rd32(d, n, so + 4, 0);
-    t->e = ecu__rd32(d, n, so + 8, 0);
-    t->seed = ecu__rd32(d, n, so + 12, 0);
-    t->want = ecu__rd32(d, n, so + 16, 0);
+    /* b is a parsed block (B_OK) lying inside the image, its structures before its end */
+    t->s = in32(d, n, so + 4);
+    t->e = in32(d, n, so + 8);
+    t->seed = in32(d, n, so + 12);
+    t->want = in32(d, n, so + 16);
     t->algo = d[so + 28];
     t->kind = S_BAD;
     t->why_at = so + 4;
@@ -346,17 +368,17 @@ static uint64_t add16_slot(const uint8_t *img, size_t size, const struct blk *b)
    correction is refused. */
 static uint64_t unusable(const uint8_t *img, size_t size, const struct blk *b)
 {
-    return (uint32_t)~ecu__rd32(img, size, b->store_off, 0);
+    /* the engine evaluates a block only when its slot lies inside the image (csum.c,
+       block_in_bounds) */
+    return (uint32_t)~in32(img, size, b->store_off);
 }
 
-static void set_unusable(struct blk *b, uint64_t at, const char *why)
+/* @p b (made by ecu__blk_init, the reason as its algorithm text) as a record that cannot be
+   checked, at the 4 bytes at @p at. */
+static void set_unusable(struct blk *b, uint64_t at)
 {
-    b->kind = BK_CUSTOM;
-    b->compute = unusable;
-    b->nranges = 0;
-    b->store_off = at;
-    b->store_bytes = 4;
-    snprintf(b->algo, sizeof b->algo, "%s", why);
+    ecu__blk_custom(b, unusable);
+    ecu__blk_store(b, at, 4, 0, 0);
 }
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
@@ -369,15 +391,11 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
         if (tb[i].state == B_RESERVED)
             continue;
         if (tb[i].state == B_DAMAGED || tb[i].state == B_TRUNCATED) {
-            memset(&b, 0, sizeof b);
-            snprintf(b.name, sizeof b.name, "block 0x%llX header", (unsigned long long)tb[i].at);
-            if (tb[i].state == B_DAMAGED) {
-                char why[48];
-                snprintf(why, sizeof why, "damaged: %s", tb[i].why);
-                set_unusable(&b, tb[i].why_at, why);
-            } else {
-                set_unusable(&b, tb[i].why_at, "block runs past the end of the read");
-            }
+            ecu__blk_init(&b, "block runs past the end of the read", "block 0x%llX header",
+                          (unsigned long long)tb[i].at);
+            if (tb[i].state == B_DAMAGED)
+                ecu__blk_algo(&b, "damaged: %s", tb[i].why);
+            set_unusable(&b, tb[i].why_at);
             if (ecu__blk_add(out, &b))
                 return ECU_ERR_NOMEM;
             continue;
@@ -387,47 +405,39 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
             read_struct(d, n, &tb[i], k, &t);
             if (t.kind == S_NOT_JUDGED)
                 continue; /* named in the evidence; the image then gets no layout (accept) */
-            memset(&b, 0, sizeof b);
-            snprintf(b.name, sizeof b.name, "block 0x%llX (type 0x%02X) structure %u",
-                     (unsigned long long)tb[i].at, d[tb[i].at], k);
+            ecu__blk_init(&b, "", "block 0x%llX (type 0x%02X) structure %u",
+                          (unsigned long long)tb[i].at, d[tb[i].at], k);
             if (t.kind == S_BAD) {
-                char why[48];
                 if (t.why_at == tb[i].at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE + 28)
-                    snprintf(why, sizeof why, "algorithm 0x%02X is no checksum", t.algo);
+                    ecu__blk_algo(&b, "algorithm 0x%02X is no checksum", t.algo);
                 else
-                    snprintf(why, sizeof why, "%s: 0x%08X-0x%08X", t.why, t.s, t.e);
-                set_unusable(&b, t.why_at, why);
+                    ecu__blk_algo(&b, "%s: 0x%08X-0x%08X", t.why, t.s, t.e);
+                set_unusable(&b, t.why_at);
                 if (ecu__blk_add(out, &b))
                     return ECU_ERR_NOMEM;
                 continue;
             }
-            b.ranges[0].start = t.fs;
-            b.ranges[0].end = t.fs + t.len;
-            b.nranges = 1;
-            b.init = t.seed;
-            b.target = t.want;
-            b.store_off = t.fs + t.len - 4; /* the range's last dword */
-            b.store_bytes = 4;
+            ecu__blk_range(&b, t.fs, t.fs + t.len);
+            ecu__blk_store(&b, t.fs + t.len - 4, 4, 0, 0); /* the range's last dword */
             switch (t.algo) {
             case ALGO_CRC32: {
                 uint64_t adj = tb[i].at + tb[i].size - 8; /* adjust word before DEADBEEF */
-                b.kind = BK_CRC_TARGET;
-                b.crc = crc_params(t.seed);
+                ecu_crc_params p = crc_params(t.seed);
+                ecu__blk_crc_target(&b, &p, t.want);
                 if (adj >= t.fs && adj + 4 <= t.fs + t.len)
-                    b.store_off = adj;
-                snprintf(b.algo, sizeof b.algo, "crc32 seed 0x%08X == 0x%08X", t.seed, t.want);
+                    ecu__blk_store(&b, adj, 4, 0, 0);
+                ecu__blk_algo(&b, "crc32 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
             }
             case ALGO_ADD32:
-                b.kind = BK_SELFSUM;
-                b.word_bytes = 4;
-                b.acc_bits = 32;
-                snprintf(b.algo, sizeof b.algo, "add32 seed 0x%08X == 0x%08X", t.seed, t.want);
+                ecu__blk_selfsum(&b, 0, t.seed, t.want);
+                ecu__blk_algo(&b, "add32 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
             default: /* ALGO_ADD16 */
-                b.kind = BK_CUSTOM;
-                b.compute = add16_slot;
-                snprintf(b.algo, sizeof b.algo, "add16 seed 0x%08X == 0x%08X", t.seed, t.want);
+                ecu__blk_custom(&b, add16_slot);
+                b.init = t.seed; /* add16_slot's parameters: the seed and the expected value */
+                b.target = t.want;
+                ecu__blk_algo(&b, "add16 seed 0x%08X == 0x%08X", t.seed, t.want);
                 break;
             }
             if (ecu__blk_add(out, &b))

@@ -68,7 +68,6 @@
  * overwrites bytes outside the checked records is claimed through its table like any ROM.
  */
 #include "family.h"
-#include "find.h"
 #include "read.h"
 #include "kits/denso.h"
 
@@ -104,7 +103,7 @@ static const struct table_loc locs[] = {
 static size_t cal_id_at(const uint8_t *d, size_t n, uint64_t at)
 {
     size_t k, len = 0;
-    if (at > n || n - at < 9 || !id_upper(d[at]))
+    if (!ecu__in(n, at, 9) || !id_upper(d[at]))
         return 0;
     while (len < 8 && id_alnum(d[at + len]))
         len++;
@@ -162,11 +161,9 @@ static int documented_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
    bytes before it, with only printable characters between: the CAL ID ends there. 4, or 0. */
 static int searched_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
 {
-    const uint8_t *p = ecu__memfind(d, n, "DENSO", 5);
-    size_t c, o, stop;
-    if (!p)
+    size_t c = id_find(d, n, 0, n, "DENSO", 5), o, stop;
+    if (c == ID_NONE)
         return 0;
-    c = (size_t)(p - d);
     if (c >= 5 && id_at(d, n, c - 5, "Copr.", 5))
         c -= 5;
     if (c < 3 + 1 + 8)
@@ -190,6 +187,18 @@ static int rec_disabled(uint32_t s, uint32_t e, uint32_t v) { return s == 0 && e
 static uint64_t rec_at(const struct table_loc *t, unsigned i)
 {
     return i < NREC ? t->at + (uint64_t)REC * i : t->at2 + (uint64_t)REC * (i - NREC);
+}
+
+/* Record @p i of table @p t: start, end and diff. Its words lie inside the image: table_ok
+   checks that the whole table does before it reads one, and every other caller reads a table
+   that find_table returned (one that table_ok accepted). */
+static void rec_read(const uint8_t *d, size_t n, const struct table_loc *t, unsigned i,
+                     uint32_t *s, uint32_t *e, uint32_t *v)
+{
+    uint64_t r = rec_at(t, i);
+    (void)ecu__get32(d, n, r, 1, s);
+    (void)ecu__get32(d, n, r + 4, 1, e);
+    (void)ecu__get32(d, n, r + 8, 1, v);
 }
 
 /* Whether [s, e] (inclusive) meets the table's records. */
@@ -218,12 +227,12 @@ static int rec_consistent(const struct table_loc *t, size_t n, uint32_t s, uint3
 static int table_ok(const uint8_t *d, size_t n, const struct table_loc *t)
 {
     unsigned i;
-    if (t->at + NREC * REC > n || (t->at2 && t->at2 + t->n2 * REC > n))
+    if (!ecu__in(n, t->at, NREC * REC) || (t->at2 && !ecu__in(n, t->at2, t->n2 * REC)))
         return 0;
     for (i = 0; i < NREC + t->n2; i++) {
-        uint64_t r = rec_at(t, i);
-        if (!rec_consistent(t, n, ecu__rd32(d, n, r, 1), ecu__rd32(d, n, r + 4, 1),
-                            ecu__rd32(d, n, r + 8, 1), i == 0))
+        uint32_t s, e, v;
+        rec_read(d, n, t, i, &s, &e, &v);
+        if (!rec_consistent(t, n, s, e, v, i == 0))
             return 0;
     }
     return 1;
@@ -247,8 +256,9 @@ static const struct table_loc *find_table(const uint8_t *d, size_t n)
 /* The ECU's first record disabled: every check off (RomRaider). */
 static int checks_off(const uint8_t *d, size_t n, const struct table_loc *t)
 {
-    return rec_disabled(ecu__rd32(d, n, t->at, 1), ecu__rd32(d, n, t->at + 4, 1),
-                        ecu__rd32(d, n, t->at + 8, 1));
+    uint32_t s, e, v;
+    rec_read(d, n, t, 0, &s, &e, &v);
+    return rec_disabled(s, e, v);
 }
 
 /* The CAL ID of a Denso Subaru ROM, as detection finds it: 1 (32-bit ROM, at 0x2000 or 0x2004;
@@ -268,10 +278,10 @@ static int subaru_cal_id(const uint8_t *d, size_t n, uint64_t *at, size_t *len)
    diesel ROMs keep their ROM ID), or the image carries the DIESEL system string. */
 static int is_diesel(const uint8_t *d, size_t n)
 {
-    const uint8_t *first = ecu__memfind(d, n, "DENSO", 5);
-    if (first && (size_t)(first - d) > 0x4000)
+    size_t first = id_find(d, n, 0, n, "DENSO", 5);
+    if (first != ID_NONE && first > 0x4000)
         return 1;
-    return ecu__memfind(d, n, "DIESEL", 6) != NULL;
+    return id_find(d, n, 0, n, "DIESEL", 6) != ID_NONE;
 }
 
 /* The checks of the table that fail (the record itself verified as the ECU does), out of
@@ -286,9 +296,8 @@ static unsigned table_failures(const uint8_t *d, size_t n, const struct table_lo
         return 0;
     diesel = is_diesel(d, n);
     for (i = 0; i < NREC + t->n2; i++) {
-        uint64_t r = rec_at(t, i);
-        uint32_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1),
-                 v = ecu__rd32(d, n, r + 8, 1), sum = 0;
+        uint32_t s, e, v, sum = 0;
+        rec_read(d, n, t, i, &s, &e, &v);
         if (rec_disabled(s, e, v) || (diesel && i == 4))
             continue;
         if (e > s) /* consistent: 4-aligned, inside the image */
@@ -385,8 +394,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     diesel = is_diesel(d, n);
     for (i = 0; i < NREC + t->n2; i++) {
         uint64_t r = rec_at(t, i);
-        uint32_t s = ecu__rd32(d, n, r, 1), e = ecu__rd32(d, n, r + 4, 1),
-                 v = ecu__rd32(d, n, r + 8, 1);
+        uint32_t s, e, v;
+        rec_read(d, n, t, i, &s, &e, &v);
         if (rec_disabled(s, e, v) || (diesel && i == 4))
             continue;
         if (s == 0 && e == 0) {
