@@ -82,7 +82,6 @@
 #include "kits/c167.h"
 #include "md5_private.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +105,13 @@
    it, and the ZZ marker sits at 0x10000. */
 static int me7_at(const uint8_t *d, size_t len)
 {
-    uint32_t first = ecu__rd32(d, len, ROMSYS + 0x30, 0), last = ecu__rd32(d, len, ROMSYS + 0x34, 0);
-    return len > 0x10002 && ecu__rd32(d, len, ROMSYS + 0x14, 0) == BASE + len - 1 && first >= BASE &&
-           first <= last && last - BASE + 2 <= len && d[0x10000] == 'Z' && d[0x10001] == 'Z';
+    uint32_t first, last, end;
+    /* inside: len is 512 KiB or 1 MiB (image_len) */
+    (void)ecu__get32(d, len, ROMSYS + 0x30, 0, &first);
+    (void)ecu__get32(d, len, ROMSYS + 0x34, 0, &last);
+    (void)ecu__get32(d, len, ROMSYS + 0x14, 0, &end);
+    return len > 0x10002 && end == BASE + len - 1 && first >= BASE && first <= last &&
+           last - BASE + 2 <= len && d[0x10000] == 'Z' && d[0x10001] == 'Z';
 }
 
 /* The length of the ME7 image held in @p d (0 when there is none) and how many copies of it
@@ -116,7 +119,6 @@ static int me7_at(const uint8_t *d, size_t len)
    512 KiB image; halves that differ but both are 512 KiB images are two copies. */
 static size_t image_len(const uint8_t *d, size_t n, unsigned *copies)
 {
-    size_t i;
     *copies = 1;
     if (n == K512)
         return me7_at(d, K512) ? K512 : 0;
@@ -126,9 +128,7 @@ static size_t image_len(const uint8_t *d, size_t n, unsigned *copies)
         return M1;
     if (!me7_at(d, K512))
         return 0;
-    for (i = K512; i < M1 && d[i] == 0xFF; i++)
-        ;
-    if (i == M1)
+    if (id_fill(d, n, K512, M1, 0xFF))
         return K512;
     if (memcmp(d, d + K512, K512) == 0 || me7_at(d + K512, K512)) {
         *copies = 2;
@@ -262,6 +262,7 @@ static unsigned find_addr(const uint8_t *d, size_t len, const struct seg_loads *
     unsigned found = 0;
     for (;;) {
         uint64_t off;
+        uint16_t hi, lo;
         if (k < nlen && L) { /* the indexed places, in ascending order */
             i = SIZE_MAX;
             while (next < L->n) {
@@ -277,9 +278,11 @@ static unsigned find_addr(const uint8_t *d, size_t len, const struct seg_loads *
         }
         if (i == SIZE_MAX)
             break;
-        if (!ecu__c167_flash_off(ecu__c167_addr(ecu__rd16(d, len, i + 2 * whi, 0),
-                                                ecu__rd16(d, len, i + 2 * wlo, 0)),
-                                 len, &off))
+        /* inside: the words lie in the match (2 * whi + 2 <= nlen for every pattern here),
+           which lies in the image (i + nlen < len) */
+        (void)ecu__get16(d, len, i + 2 * whi, 0, &hi);
+        (void)ecu__get16(d, len, i + 2 * wlo, 0, &lo);
+        if (!ecu__c167_flash_off(ecu__c167_addr(hi, lo), len, &off))
             continue;
         if (found < max)
             out[found] = (uint32_t)off;
@@ -301,16 +304,6 @@ static int flash_range(uint32_t s, uint32_t e, size_t len, ecu_range *r)
 }
 
 /* ---- blocks --------------------------------------------------------------------------------- */
-
-__attribute__((format(printf, 3, 4)))
-static void name_blk(struct blk *b, const char *algo, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(b->name, sizeof b->name, fmt, ap);
-    va_end(ap);
-    snprintf(b->algo, sizeof b->algo, "%s", algo);
-}
 
 /* The standard CRC-32 table as stored (LE32 entries). */
 static void crc_table(uint8_t *t)
@@ -342,13 +335,17 @@ static uint64_t crc_table_part(const uint8_t *img, size_t size, const struct blk
 
 static const uint32_t boot_pairs[2][2] = {{0x0FA0F5CFu, 0x0F4716B3u}, {0x0E59D5C8u, 0x1077FB35u}};
 
-/* Whether the two boot-ROM records at @p at hold a known pair, with complements. */
+/* Whether the two boot-ROM records at @p at hold a known pair, with complements. Both
+   records lie in the image: mp_find keeps a table 2 only when they do, and the engine
+   evaluates boot_rom only when its range (the two records) does (csum.c, block_in_bounds). */
 static int boot_known(const uint8_t *img, size_t size, uint64_t at)
 {
-    uint32_t v0 = ecu__rd32(img, size, at + 8, 0), c0 = ecu__rd32(img, size, at + 12, 0);
-    uint32_t v1 = ecu__rd32(img, size, at + MP_RECORD + 8, 0);
-    uint32_t c1 = ecu__rd32(img, size, at + MP_RECORD + 12, 0);
+    uint32_t v0, c0, v1, c1;
     unsigned k;
+    (void)ecu__get32(img, size, at + 8, 0, &v0);
+    (void)ecu__get32(img, size, at + 12, 0, &c0);
+    (void)ecu__get32(img, size, at + MP_RECORD + 8, 0, &v1);
+    (void)ecu__get32(img, size, at + MP_RECORD + 12, 0, &c1);
     for (k = 0; k < 2; k++)
         if (v0 == boot_pairs[k][0] && v1 == boot_pairs[k][1] && c0 == ~v0 && c1 == ~v1)
             return 1;
@@ -360,8 +357,13 @@ static int boot_known(const uint8_t *img, size_t size, uint64_t at)
    slot only flips between two wrong values until the engine gives up and restores it). */
 static uint64_t boot_rom(const uint8_t *img, size_t size, const struct blk *b)
 {
-    uint64_t stored = (uint64_t)ecu__rd32(img, size, b->init + 12, 0) << 32 |
-                      ecu__rd32(img, size, b->init + 8, 0);
+    uint32_t lo, hi;
+    uint64_t stored;
+    /* inside: the slot lies in the image, as the engine evaluates a block only then (csum.c,
+       block_in_bounds), and b->init + 8 is the slot */
+    (void)ecu__get32(img, size, b->init + 8, 0, &lo);
+    (void)ecu__get32(img, size, b->init + 12, 0, &hi);
+    stored = (uint64_t)hi << 32 | lo;
     return boot_known(img, size, b->init) ? stored : ~stored;
 }
 
@@ -370,32 +372,29 @@ static uint64_t boot_rom(const uint8_t *img, size_t size, const struct blk *b)
 static int romsys(const uint8_t *d, size_t len, struct blk_list *out)
 {
     struct blk b;
-    uint32_t p = ecu__rd32(d, len, ROMSYS + 0x10, 0);
+    uint32_t p, pf, pl;
     ecu_range first, last;
-    memset(&b, 0, sizeof b);
+    int rc;
+    /* inside: ROMSYS lies in every image (512 KiB at least, image_len) */
+    (void)ecu__get32(d, len, ROMSYS + 0x10, 0, &p);
+    (void)ecu__get32(d, len, ROMSYS + 0x30, 0, &pf);
+    (void)ecu__get32(d, len, ROMSYS + 0x34, 0, &pl);
+    ecu__blk_init(&b, "sum16le of 2 words, 32-bit", "ROMSYS startup (words 0x%X, 0x%X)", ROMSYS,
+                  0xFFFEu);
     ecu__c167_sum16(&b, ROMSYS + 0x38, 0);
-    b.ranges[0] = (ecu_range){ROMSYS, ROMSYS + 2};
-    b.ranges[1] = (ecu_range){0xFFFE, 0x10000};
-    b.nranges = 2;
-    name_blk(&b, "sum16le of 2 words, 32-bit", "ROMSYS startup (words 0x%X, 0x%X)", ROMSYS,
-             0xFFFEu);
-    if (ecu__blk_add(out, &b))
-        return ECU_ERR_NOMEM;
+    ecu__blk_range(&b, ROMSYS, ROMSYS + 2);
+    ecu__blk_range(&b, 0xFFFE, 0x10000);
+    if ((rc = ecu__blk_add(out, &b)))
+        return rc;
 
-    if (p > BASE && p - BASE + 4 <= len &&
-        flash_range(ecu__rd32(d, len, ROMSYS + 0x30, 0), ecu__rd32(d, len, ROMSYS + 0x30, 0) + 1,
-                    len, &first) &&
-        flash_range(ecu__rd32(d, len, ROMSYS + 0x34, 0), ecu__rd32(d, len, ROMSYS + 0x34, 0) + 1,
-                    len, &last)) {
-        memset(&b, 0, sizeof b);
+    if (p > BASE && p - BASE + 4 <= len && flash_range(pf, pf + 1, len, &first) &&
+        flash_range(pl, pl + 1, len, &last)) {
+        ecu__blk_init(&b, "sum16le of 2 words, 32-bit", "ROMSYS all-param (words 0x%llX, 0x%llX)",
+                      (unsigned long long)first.start, (unsigned long long)last.start);
         ecu__c167_sum16(&b, p - BASE, 0);
-        b.ranges[0] = first;
-        b.ranges[1] = last;
-        b.nranges = 2;
-        name_blk(&b, "sum16le of 2 words, 32-bit", "ROMSYS all-param (words 0x%llX, 0x%llX)",
-                 (unsigned long long)first.start, (unsigned long long)last.start);
-        if (ecu__blk_add(out, &b))
-            return ECU_ERR_NOMEM;
+        ecu__blk_range(&b, first.start, first.end);
+        ecu__blk_range(&b, last.start, last.end);
+        return ecu__blk_add(out, &b);
     }
     return ECU_OK;
 }
@@ -404,13 +403,31 @@ static int program_pages_blk(size_t len, struct blk_list *out)
 {
     const ecu_range pages[2] = {{0, 0x10000}, {0x20000, len}};
     struct blk b;
-    memset(&b, 0, sizeof b);
     /* at most 8 + 112 pages (1 MiB): 9 + 113 ranges, within a block's */
     _Static_assert(0x10000 / 0x2000 + 1 + (M1 - 0x20000) / 0x2000 + 1 <= ECU_BLK_MAX_RANGES,
                    "the program pages of a 1 MiB image fit a block");
-    (void)ecu__c167_page_blk(&b, ROMSYS + 0x3C, pages, 2);
-    name_blk(&b, "sum16le of first+last word per 8 KiB page", "ROMSYS program pages (0x0-0x%llX)",
-             (unsigned long long)len - 1);
+    ecu__blk_init(&b, "", "ROMSYS program pages (0x0-0x%llX)", (unsigned long long)len - 1);
+    (void)ecu__c167_page_blk(&b, ROMSYS + 0x3C, pages, 2); /* its algorithm text too */
+    return ecu__blk_add(out, &b);
+}
+
+/* The CRC-32 table at @p table, bytes [@p k, @p k + @p bytes), as a block restored from the
+   standard table: the whole table (@p bytes CRC_TABLE_BYTES) or 8 damaged bytes. */
+static int crc_table_blk(struct blk_list *out, uint32_t table, unsigned k, unsigned bytes)
+{
+    struct blk b;
+    uint64_t at = (uint64_t)table + k;
+    if (bytes == CRC_TABLE_BYTES)
+        ecu__blk_init(&b, "standard crc32 table", "CRC32 table at 0x%X (%u bytes)", table,
+                      CRC_TABLE_BYTES);
+    else
+        ecu__blk_init(&b, "standard crc32 table bytes", "CRC32 table at 0x%X, bytes +0x%X", table,
+                      k);
+    ecu__blk_custom(&b, crc_table_part);
+    ecu__blk_range(&b, at, at + bytes);
+    ecu__blk_store(&b, at, 8, 0, 0);
+    b.init = table; /* the table's start, read by crc_table_part (no constructor sets `init`
+                       of a custom block) */
     return ecu__blk_add(out, &b);
 }
 
@@ -429,35 +446,24 @@ static int crc_tables(const uint8_t *d, size_t len, const struct seg_loads *L, s
         return ECU_OK;
     crc_table(std);
     for (i = 0; i < found; i++) {
-        struct blk b;
         unsigned parts = 0;
-        if (ecu__rd32(d, len, off[i], 0) != 0 || off[i] + (uint64_t)CRC_TABLE_BYTES > len)
+        uint32_t first;
+        int rc;
+        if (off[i] + (uint64_t)CRC_TABLE_BYTES > len)
+            continue; /* not a table (nor one whose first entry lies in the image) */
+        (void)ecu__get32(d, len, off[i], 0, &first); /* inside: checked just above */
+        if (first != 0)
             continue; /* not a table */
-        memset(&b, 0, sizeof b);
-        b.kind = BK_CUSTOM;
-        b.compute = crc_table_part;
-        b.init = off[i];
-        b.store_bytes = 8;
-        b.nranges = 1;
         /* a damaged table: one block per damaged 8 bytes, each restored from the standard */
         for (k = 0; k < CRC_TABLE_BYTES; k += 8) {
             if (memcmp(d + off[i] + k, std + k, 8) == 0)
                 continue;
-            b.store_off = off[i] + k;
-            b.ranges[0] = (ecu_range){b.store_off, b.store_off + 8};
-            name_blk(&b, "standard crc32 table bytes", "CRC32 table at 0x%X, bytes +0x%X", off[i], k);
-            if (ecu__blk_add(out, &b))
-                return ECU_ERR_NOMEM;
+            if ((rc = crc_table_blk(out, off[i], k, 8)))
+                return rc;
             parts++;
         }
-        if (!parts) {
-            b.store_off = off[i];
-            b.ranges[0] = (ecu_range){off[i], off[i] + CRC_TABLE_BYTES};
-            name_blk(&b, "standard crc32 table", "CRC32 table at 0x%X (%u bytes)", off[i],
-                     CRC_TABLE_BYTES);
-            if (ecu__blk_add(out, &b))
-                return ECU_ERR_NOMEM;
-        }
+        if (!parts && (rc = crc_table_blk(out, off[i], 0, CRC_TABLE_BYTES)))
+            return rc;
     }
     return ECU_OK;
 }
@@ -481,7 +487,7 @@ static int main_data(const uint8_t *d, size_t len, const struct seg_loads *L, st
     uint32_t addr, csm = 0;
     size_t where = 0;
     unsigned ns, ne, nb = 0, no, nc, i, k;
-    int chained = 0;
+    int chained = 0, rc;
     struct blk b;
 
     if (find_addr(d, len, L, pre_n, pre_m, sizeof pre_n, 1, 3, &addr, 1, &where) == 1) {
@@ -523,41 +529,33 @@ static int main_data(const uint8_t *d, size_t len, const struct seg_loads *L, st
     /* the byte sum first: a CRC block may hold its slot (a pair adds a fixed amount to a
        byte sum, not to a CRC) */
     if (csm && (uint64_t)csm + 8 <= len) {
-        memset(&b, 0, sizeof b);
-        b.kind = BK_SUM;
-        b.word_bytes = 1;
-        b.acc_bits = 32;
+        ecu__blk_init(&b, "sum8, 32-bit, stored with complement",
+                      "main data byte sum (0x%llX-0x%llX)", (unsigned long long)blk[0].start,
+                      (unsigned long long)blk[nb - 1].end - 1);
+        ecu__blk_sum(&b, 1, 0, 32, 0);
         for (i = 0; i < nb; i++)
-            b.ranges[i] = blk[i];
-        b.nranges = nb;
-        b.store_off = csm;
-        b.store_bytes = 4;
-        b.pair = 1;
-        name_blk(&b, "sum8, 32-bit, stored with complement", "main data byte sum (0x%llX-0x%llX)",
-                 (unsigned long long)blk[0].start, (unsigned long long)blk[nb - 1].end - 1);
-        if (ecu__blk_add(out, &b))
-            return ECU_ERR_NOMEM;
+            ecu__blk_range(&b, blk[i].start, blk[i].end);
+        ecu__blk_store(&b, csm, 4, 0, 1);
+        if ((rc = ecu__blk_add(out, &b)))
+            return rc;
     }
     for (i = 0; i < nb; i++) {
         if (!store[i] || (uint64_t)store[i] + 4 > len)
             continue;
-        memset(&b, 0, sizeof b);
-        b.kind = BK_CRC;
-        b.crc = ECU_CRC32;
-        b.store_off = store[i];
-        b.store_bytes = 4;
+        ecu__blk_init(&b, chained ? "crc32 (zlib), chained from the pre-block" : "crc32 (zlib)",
+                      "main data CRC (0x%llX-0x%llX)", (unsigned long long)blk[i].start,
+                      (unsigned long long)blk[i].end - 1);
+        ecu__blk_crc(&b, &ECU_CRC32);
+        ecu__blk_store(&b, store[i], 4, 0, 0);
         if (chained) { /* chained: one CRC over the pre-block and the blocks up to this one */
-            b.ranges[b.nranges++] = pre;
+            ecu__blk_range(&b, pre.start, pre.end);
             for (k = 0; k <= i; k++)
-                b.ranges[b.nranges++] = blk[k];
+                ecu__blk_range(&b, blk[k].start, blk[k].end);
         } else {
-            b.ranges[b.nranges++] = blk[i];
+            ecu__blk_range(&b, blk[i].start, blk[i].end);
         }
-        name_blk(&b, chained ? "crc32 (zlib), chained from the pre-block" : "crc32 (zlib)",
-                 "main data CRC (0x%llX-0x%llX)", (unsigned long long)blk[i].start,
-                 (unsigned long long)blk[i].end - 1);
-        if (ecu__blk_add(out, &b))
-            return ECU_ERR_NOMEM;
+        if ((rc = ecu__blk_add(out, &b)))
+            return rc;
     }
     return ECU_OK;
 }
@@ -569,7 +567,9 @@ static int main_program(const uint8_t *d, size_t len, struct blk_list *out)
     static const uint8_t mask[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                                      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0xF7, 0xFF};
     size_t i, at = 0;
-    unsigned found = 0;
+    unsigned found = 0, k;
+    uint32_t w[4];
+    ecu_range r[2];
     struct blk b;
     for (i = 0; (i = masked_find(d, len, i, needle, mask, sizeof needle)) != SIZE_MAX; i += 2) {
         at = i;
@@ -577,15 +577,33 @@ static int main_program(const uint8_t *d, size_t len, struct blk_list *out)
     }
     if (found != 1)
         return ECU_OK;
-    memset(&b, 0, sizeof b);
-    if (!flash_range(ecu__rd32(d, len, at, 0), ecu__rd32(d, len, at + 4, 0), len, &b.ranges[0]) ||
-        !flash_range(ecu__rd32(d, len, at + 8, 0), ecu__rd32(d, len, at + 12, 0), len, &b.ranges[1]))
+    /* inside: the 16 matched bytes (at + 16 < len, masked_find) */
+    for (k = 0; k < 4; k++)
+        (void)ecu__get32(d, len, at + 4 * k, 0, &w[k]);
+    if (!flash_range(w[0], w[1], len, &r[0]) || !flash_range(w[2], w[3], len, &r[1]))
         return ECU_OK;
-    b.nranges = 2;
+    ecu__blk_init(&b, "sum16le, stored with complement", "main program (table 0x%llX, slot 0x%llX)",
+                  (unsigned long long)at, (unsigned long long)len - 0x20);
     ecu__c167_sum16(&b, len - 0x20, 1);
-    name_blk(&b, "sum16le, stored with complement", "main program (table 0x%llX, slot 0x%llX)",
-             (unsigned long long)at, (unsigned long long)len - 0x20);
+    for (k = 0; k < 2; k++)
+        ecu__blk_range(&b, r[k].start, r[k].end);
     return ecu__blk_add(out, &b);
+}
+
+/* Whether the multipoint record at @p rec stores the same value and complement as the one at
+   @p mirror (a boot-ROM record and the record of the same words at 0x800000). Record @p rec
+   lies in the image; @p mirror may not (records 2 and 3 of a table that ends with the image):
+   a word of it past the end counts as 0, the rule this family has always applied (so only a
+   boot-ROM record storing 0 there matches it); what a cut-off table means is left to the
+   handling of truncated images. */
+static int mp_same_sums(const uint8_t *d, size_t len, uint64_t rec, uint64_t mirror)
+{
+    uint32_t v, c, mv, mc;
+    (void)ecu__get32(d, len, rec + 8, 0, &v);
+    (void)ecu__get32(d, len, rec + 12, 0, &c);
+    (void)ecu__get32(d, len, mirror + 8, 0, &mv); /* 0 past the end */
+    (void)ecu__get32(d, len, mirror + 12, 0, &mc);
+    return v == mv && c == mc;
 }
 
 /* The records of the multipoint table at @p at; @p boot: its first two cover the boot ROM. */
@@ -595,54 +613,55 @@ static int mp_table(const uint8_t *d, size_t len, uint64_t at, unsigned table, i
     unsigned k;
     for (k = 0; k < MP_MAX && at + (uint64_t)(k + 1) * MP_RECORD <= len; k++) {
         uint64_t rec = at + (uint64_t)k * MP_RECORD;
-        uint32_t s = ecu__rd32(d, len, rec, 0), e = ecu__rd32(d, len, rec + 4, 0);
+        uint32_t s, e;
+        ecu_range r;
         struct blk b;
+        int rc;
+        (void)ecu__get32(d, len, rec, 0, &s); /* inside: the record lies in the image */
+        (void)ecu__get32(d, len, rec + 4, 0, &e);
         if (s == 0xFFFFFFFFu)
             break;
-        memset(&b, 0, sizeof b);
-        ecu__c167_sum16(&b, rec + 8, 1);
-        b.nranges = 1;
         if (boot && k < 2) {
             /* boot ROM: a known pair, or else the same words as records 2 and 3 */
-            uint64_t mirror = rec + 2 * MP_RECORD;
-            if (!boot_known(d, len, at) &&
-                ecu__rd32(d, len, rec + 8, 0) == ecu__rd32(d, len, mirror + 8, 0) &&
-                ecu__rd32(d, len, rec + 12, 0) == ecu__rd32(d, len, mirror + 12, 0)) {
-                b.ranges[0] = (ecu_range){s, (uint64_t)e + 1};
-                name_blk(&b, "sum16le, stored with complement",
-                         "multipoint %u record %u (boot ROM as in flash)", table, k);
+            if (!boot_known(d, len, at) && mp_same_sums(d, len, rec, rec + 2 * MP_RECORD)) {
+                ecu__blk_init(&b, "sum16le, stored with complement",
+                              "multipoint %u record %u (boot ROM as in flash)", table, k);
+                ecu__c167_sum16(&b, rec + 8, 1);
+                ecu__blk_range(&b, s, (uint64_t)e + 1);
             } else if (k == 0) {
-                b.kind = BK_CUSTOM;
-                b.compute = boot_rom;
-                b.init = rec;
-                b.store_bytes = 8;
-                b.pair = 0;
-                b.ranges[0] = (ecu_range){rec, rec + 2 * MP_RECORD};
-                name_blk(&b, "known boot ROM sums", "multipoint %u records 0-1 (boot ROM)",
-                         table);
+                ecu__blk_init(&b, "known boot ROM sums", "multipoint %u records 0-1 (boot ROM)",
+                              table);
+                ecu__blk_custom(&b, boot_rom);
+                ecu__blk_range(&b, rec, rec + 2 * MP_RECORD);
+                ecu__blk_store(&b, rec + 8, 8, 0, 0);
+                b.init = rec; /* the first record, read by boot_rom (no constructor sets `init`
+                                 of a custom block) */
             } else {
                 continue; /* checked with record 0 */
             }
-        } else if (flash_range(s & ~1u, e | 1u, len, &b.ranges[0])) {
-            name_blk(&b, "sum16le, stored with complement", "multipoint %u record %u", table, k);
+        } else if (flash_range(s & ~1u, e | 1u, len, &r)) {
+            ecu__blk_init(&b, "sum16le, stored with complement", "multipoint %u record %u", table,
+                          k);
+            ecu__c167_sum16(&b, rec + 8, 1);
+            ecu__blk_range(&b, r.start, r.end);
         } else {
-            b.kind = BK_CUSTOM;
-            b.compute = ecu__c167_unusable;
-            b.store_bytes = 8;
-            b.pair = 0;
-            b.ranges[0] = (ecu_range){rec, rec + MP_RECORD};
-            name_blk(&b, "range not in the image", "multipoint %u record %u", table, k);
+            ecu__blk_init(&b, "range not in the image", "multipoint %u record %u", table, k);
+            ecu__c167_bad(&b, rec, rec + MP_RECORD, rec + 8);
         }
-        if (ecu__blk_add(out, &b))
-            return ECU_ERR_NOMEM;
+        if ((rc = ecu__blk_add(out, &b)))
+            return rc;
     }
     return ECU_OK;
 }
 
-/* Whether the multipoint record at @p at stores a value with its complement. */
+/* Whether the multipoint record at @p at (inside the image: mp_find's bound) stores a value
+   with its complement. */
 static int mp_pair(const uint8_t *d, size_t len, uint64_t at)
 {
-    return ecu__rd32(d, len, at + 12, 0) == ~ecu__rd32(d, len, at + 8, 0);
+    uint32_t v, c;
+    (void)ecu__get32(d, len, at + 8, 0, &v);
+    (void)ecu__get32(d, len, at + 12, 0, &c);
+    return c == ~v;
 }
 
 /* Where the multipoint tables start: table 1 (ME7.1) and table 2, as ME7Sum finds them. */
@@ -654,6 +673,7 @@ struct mp_tables {
 static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
 {
     uint64_t i, t2ok = 0;
+    uint32_t e;
     unsigned n1 = 0, n2 = 0, n2ok = 0;
     /* the records are exact byte strings: find them with memmem (at even offsets only) */
     static const uint8_t rec2[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
@@ -680,8 +700,10 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
         if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1, a1)))
             break;
-        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len ||
-            ecu__rd32(d, len, (uint64_t)(hit - d) + 4, 0) == BASE + 0x27FFF)
+        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
+            continue;
+        (void)ecu__get32(d, len, (uint64_t)(hit - d) + 4, 0, &e); /* inside: checked above */
+        if (e == BASE + 0x27FFF)
             continue;
         t->t1 = (uint64_t)(hit - d);
         n1++;
@@ -697,15 +719,16 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
 /* The records of the tables @p t (mp_find) as blocks. */
 static int multipoint(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
 {
+    uint32_t s, e;
     int rc;
     if (t->has1 && (rc = mp_table(d, len, t->t1, 1, 0, out)))
         return rc;
     if (!t->has2)
         return ECU_OK;
-    return mp_table(d, len, t->t2, 2,
-                    ecu__rd32(d, len, t->t2 + MP_RECORD, 0) == 0x4000 &&
-                        ecu__rd32(d, len, t->t2 + MP_RECORD + 4, 0) == 0x7FFF,
-                    out);
+    /* inside: mp_find keeps a table 2 only when its first two records lie in the image */
+    (void)ecu__get32(d, len, t->t2 + MP_RECORD, 0, &s);
+    (void)ecu__get32(d, len, t->t2 + MP_RECORD + 4, 0, &e);
+    return mp_table(d, len, t->t2, 2, s == 0x4000 && e == 0x7FFF, out);
 }
 
 /* ---- RSA (ME7.1.1, late ME7.5) ------------------------------------------------------------------ */
@@ -813,15 +836,17 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     static const uint8_t km[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF};
     static const uint8_t mn[] = {0xE1, 0x08, 0xF7, 0xF8, 0x00, 0xF0, 0xF2, 0xF4, 0, 0, 0xF2, 0xF5, 0, 0, 0xF6, 0xF4};
     static const uint8_t mm[] = {0xFF, 0xCF, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0xFF};
-    uint32_t sm[2], e;
+    uint32_t sm[2], e, pub, s_k, e_k;
+    uint16_t lo;
     size_t i, at = 0;
     unsigned found = 0, count, k;
     uint64_t table;
+    ecu_range r[MD5_MAX_RANGES];
     struct blk b;
     if (find_addr(d, len, L, sn, km, sizeof sn, 3, 5, sm, 2, NULL) != 2 ||
         find_addr(d, len, L, en, km, sizeof en, 3, 5, &e, 1, NULL) != 1 ||
         (uint64_t)sm[0] + RSA_BYTES > len || (uint64_t)sm[1] + RSA_BYTES > len ||
-        (uint64_t)e + 4 > len || ecu__rd32(d, len, e, 1) != 3)
+        !ecu__get32(d, len, e, 1, &pub) || pub != 3)
         return ECU_OK;
     for (i = 0; (i = masked_find(d, len, i, mn, mm, sizeof mn)) != SIZE_MAX && i + sizeof mn + 2 < len;
          i += 2) {
@@ -831,21 +856,24 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     if (found != 1)
         return ECU_OK;
     count = (d[at + 1] >> 4) + 1u;
-    table = (uint64_t)ecu__rd16(d, len, at + 8, 0) | 0x10000u;
+    (void)ecu__get16(d, len, at + 8, 0, &lo); /* inside: the matched bytes (at + 18 < len) */
+    table = (uint64_t)lo | 0x10000u;
     if (count > MD5_MAX_RANGES)
         return ECU_OK;
-    memset(&b, 0, sizeof b);
-    for (k = 0; k < count; k++)
-        if (!flash_range(ecu__rd32(d, len, table + 4 * k, 0),
-                         ecu__rd32(d, len, table + 4 * (k + MD5_MAX_RANGES), 0), len, &b.ranges[k]))
+    for (k = 0; k < count; k++) {
+        /* inside: the table's 32 bytes lie below 0x20020, the image has 512 KiB at least */
+        (void)ecu__get32(d, len, table + 4 * k, 0, &s_k);
+        (void)ecu__get32(d, len, table + 4 * (k + MD5_MAX_RANGES), 0, &e_k);
+        if (!flash_range(s_k, e_k, len, &r[k]))
             return ECU_OK;
-    b.nranges = count;
-    b.kind = BK_SIGNATURE;
-    b.check = rsa_check;
-    b.store_off = sm[0];
-    b.sig_bytes = RSA_BYTES;
-    b.init = sm[1];
-    name_blk(&b, "RSA-1024 e=3 over MD5, PKCS#1 v1.5 type 1", "RSA signature (modulus at 0x%X)", sm[1]);
+    }
+    ecu__blk_init(&b, "RSA-1024 e=3 over MD5, PKCS#1 v1.5 type 1", "RSA signature (modulus at 0x%X)",
+                  sm[1]);
+    ecu__blk_signature(&b, rsa_check, sm[0], RSA_BYTES);
+    for (k = 0; k < count; k++)
+        ecu__blk_range(&b, r[k].start, r[k].end);
+    b.init = sm[1]; /* the modulus, read by rsa_check (no constructor sets `init` of a
+                       signature block) */
     return ecu__blk_add(out, &b);
 }
 
@@ -855,13 +883,10 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
    starts 2 bytes before it), or SIZE_MAX. */
 static size_t epk_at(const uint8_t *d, size_t len)
 {
-    size_t stop;
-    const uint8_t *hit;
     if (len <= 0x10000)
         return SIZE_MAX;
-    stop = (len < 0x30000 ? len : 0x30000) - 0x10000;
-    hit = stop >= 8 ? ecu__memfind(d + 0x10000, stop - 2, "/1/ME7", 6) : NULL;
-    return hit ? (size_t)(hit - d) : SIZE_MAX;
+    /* ID_NONE is SIZE_MAX; the search ends 2 bytes before 0x30000 (or the end) */
+    return id_find(d, len, 0x10000, (len < 0x30000 ? len : 0x30000) - 2, "/1/ME7", 6);
 }
 
 /* The variant the EPK names, its third field ("ME7.5" in "40/1/ME7.5/5/..."): up to 15
@@ -913,11 +938,15 @@ static unsigned mp_one_word_zero(const uint8_t *d, size_t len, const struct mp_t
             continue;
         for (k = 0; k < MP_MAX && at + (uint64_t)(k + 1) * MP_RECORD <= len; k++) {
             uint64_t rec = at + (uint64_t)k * MP_RECORD;
-            uint32_t s = ecu__rd32(d, len, rec, 0), e = ecu__rd32(d, len, rec + 4, 0);
+            uint32_t s, e, v, c;
+            /* inside: the record lies in the image (the loop's bound) */
+            (void)ecu__get32(d, len, rec, 0, &s);
+            (void)ecu__get32(d, len, rec + 4, 0, &e);
+            (void)ecu__get32(d, len, rec + 8, 0, &v);
+            (void)ecu__get32(d, len, rec + 12, 0, &c);
             if (s == 0xFFFFFFFFu)
                 break;
-            n += s >= BASE && s <= e && (s | 1u) == (e | 1u) && ecu__rd32(d, len, rec + 8, 0) == 0 &&
-                 ecu__rd32(d, len, rec + 12, 0) == 0xFFFFFFFFu;
+            n += s >= BASE && s <= e && (s | 1u) == (e | 1u) && v == 0 && c == 0xFFFFFFFFu;
         }
     }
     return n;
@@ -976,8 +1005,8 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     }
     /* the EPK string ("40/1/ME7.1/5/..."), for the evidence */
     if ((i = epk_at(d, len)) != SIZE_MAX) {
-        for (k = 0; k + 1 < sizeof epk && d[i - 2 + k] >= 0x20 && d[i - 2 + k] < 0x7F; k++)
-            epk[k] = (char)d[i - 2 + k];
+        k = id_run(d, len, i - 2, sizeof epk - 1, id_print);
+        memcpy(epk, d + i - 2, k);
         epk[k] = '\0';
     }
     snprintf(ev, evsz, "ROMSYS at 0x8000 (flash end 0x%X), ZZ at 0x10000%s%s%s", BASE + (unsigned)len - 1,

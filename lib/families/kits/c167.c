@@ -26,7 +26,6 @@
 #include "read.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define PAGE 0x2000u
 
@@ -41,54 +40,69 @@ uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b
     uint32_t sum = 0;
     size_t i;
     uint64_t a;
-    /* the ranges are the summed words themselves (ecu__c167_page_blk) */
+    /* the ranges are the summed words themselves (ecu__c167_page_blk); they lie inside the
+       image, as the engine evaluates a block only then (csum.c, block_in_bounds) */
     for (i = 0; i < b->nranges; i++)
-        for (a = b->ranges[i].start; a + 2 <= b->ranges[i].end; a += 2)
-            sum += ecu__rd16(img, size, a, 0);
+        for (a = b->ranges[i].start; a + 2 <= b->ranges[i].end; a += 2) {
+            uint16_t w;
+            (void)ecu__get16(img, size, a, 0, &w);
+            sum += w;
+        }
     return sum;
 }
 
 int ecu__c167_page_blk(struct blk *b, uint64_t store, const ecu_range *regions, size_t n)
 {
-    size_t i;
+    ecu_range w[ECU_BLK_MAX_RANGES];
+    size_t i, k, nw = 0;
     uint64_t a;
     ecu__blk_custom(b, ecu__c167_page_sum);
     ecu__blk_store(b, store, 4, 0, 0);
     ecu__blk_algo(b, "sum16le of first+last word per 8 KiB page");
-    b->nranges = 0;
     /* the first and the last word of every whole page: the last word of a page and the first
        of the next one make one range of 4 bytes */
     for (i = 0; i < n; i++)
         for (a = regions[i].start; a + PAGE <= regions[i].end; a += PAGE) {
-            ecu_range *last = b->nranges ? &b->ranges[b->nranges - 1] : NULL;
-            if (last && last->end == a)
-                last->end = a + 2;
-            else if (!ecu__blk_range(b, a, a + 2))
-                goto full;
-            if (!ecu__blk_range(b, a + PAGE - 2, a + PAGE))
-                goto full;
+            if (nw && w[nw - 1].end == a)
+                w[nw - 1].end = a + 2;
+            else if (nw < ECU_BLK_MAX_RANGES)
+                w[nw++] = (ecu_range){a, a + 2};
+            else
+                return -1;
+            if (nw == ECU_BLK_MAX_RANGES)
+                return -1;
+            w[nw++] = (ecu_range){a + PAGE - 2, a + PAGE};
         }
+    for (k = 0; k < nw; k++)
+        (void)ecu__blk_range(b, w[k].start, w[k].end); /* nw <= ECU_BLK_MAX_RANGES */
     return 0;
-full:
-    b->nranges = 0;
-    return -1;
 }
 
 uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b)
 {
-    uint64_t v = (uint64_t)ecu__rd32(img, size, b->store_off + 4, 0) << 32 |
-                 ecu__rd32(img, size, b->store_off, 0);
-    return ~v;
+    uint32_t lo, hi;
+    /* the 8-byte slot lies inside the image: the engine evaluates a block only then (csum.c,
+       block_in_bounds) */
+    (void)ecu__get32(img, size, b->store_off, 0, &lo);
+    (void)ecu__get32(img, size, b->store_off + 4, 0, &hi);
+    return ~((uint64_t)hi << 32 | lo);
+}
+
+void ecu__c167_bad(struct blk *b, uint64_t start, uint64_t end, uint64_t store)
+{
+    ecu__blk_custom(b, ecu__c167_unusable);
+    ecu__blk_range(b, start, end);
+    ecu__blk_store(b, store, 8, 0, 0);
 }
 
 uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *pat, size_t m)
 {
     const uint8_t *hit;
     size_t a;
-    if (from >= n || n - from < m || !m)
+    if (!m || !ecu__in(n, from, m))
         return UINT64_MAX;
     a = ecu__anchor(d + from, (size_t)(n - from), pat, NULL, m);
-    while (from < n && n - from >= m) {
+    while (ecu__in(n, from, m)) { /* m > 0: from < n as well */
         if (!(hit = ecu__memfind_at(d + from, (size_t)(n - from), pat, m, a)))
             return UINT64_MAX;
         if (((size_t)(hit - d) & 1) == 0)
@@ -110,22 +124,14 @@ static int mp_record(size_t n, unsigned k, uint64_t rec, uint32_t s, uint32_t e,
                      struct blk_list *out)
 {
     struct blk b;
-    memset(&b, 0, sizeof b);
-    ecu__c167_sum16(&b, rec + 8, 1);
-    b.nranges = 1;
     if (ecu__c167_mp_range_ok(s, e, n)) {
-        b.ranges[0] = (ecu_range){s, (uint64_t)e + 1};
-        snprintf(b.name, sizeof b.name, "multipoint %u (0x%X-0x%X)", k, s, e);
-        snprintf(b.algo, sizeof b.algo, "sum16le, stored with complement");
+        ecu__blk_init(&b, "sum16le, stored with complement", "multipoint %u (0x%X-0x%X)", k, s, e);
+        ecu__c167_sum16(&b, rec + 8, 1);
+        ecu__blk_range(&b, s, (uint64_t)e + 1);
     } else {
-        b.kind = BK_CUSTOM;
-        b.compute = ecu__c167_unusable;
-        b.store_bytes = 8;
-        b.pair = 0;
-        b.ranges[0] = (ecu_range){rec, rec + 16};
-        snprintf(b.name, sizeof b.name, "multipoint %u (record at 0x%llX)", k,
-                 (unsigned long long)rec);
-        snprintf(b.algo, sizeof b.algo, "range not in the image");
+        ecu__blk_init(&b, "range not in the image", "multipoint %u (record at 0x%llX)", k,
+                      (unsigned long long)rec);
+        ecu__c167_bad(&b, rec, rec + 16, rec + 8);
     }
     return ecu__blk_add(out, &b);
 }
@@ -137,10 +143,10 @@ int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk
         uint64_t rec = t->at + (uint64_t)k * 16;
         uint32_t s, e, delta;
         int rc;
-        if (rec > n || n - rec < 16 || (t->last && rec > t->last))
+        if (!ecu__in(n, rec, 16) || (t->last && rec > t->last))
             break;
-        s = ecu__rd32(d, n, rec, 0);
-        e = ecu__rd32(d, n, rec + 4, 0);
+        (void)ecu__get32(d, n, rec, 0, &s); /* inside: the record lies in the image */
+        (void)ecu__get32(d, n, rec + 4, 0, &e);
         if (s < t->base)
             continue; /* below the flash: the C167's own ROM, not in the dump */
         s -= t->base;
@@ -184,13 +190,14 @@ int ecu__c167_flash_off(uint64_t addr, size_t n, uint64_t *off)
 static int me7_desc(const uint8_t *d, size_t n, uint64_t t, unsigned k, uint64_t *off, size_t *len)
 {
     uint64_t o = t + 6u * k, a;
+    uint16_t seg, ptr;
     size_t l, i;
-    if (o > n || n - o < 6 || d[o] != 6)
+    if (!ecu__in(n, o, 6) || d[o] != 6)
         return 0;
     l = d[o + 1];
-    if (!l || !ecu__c167_flash_off(ecu__c167_seg_addr(ecu__rd16(d, n, o + 4, 0),
-                                                     ecu__rd16(d, n, o + 2, 0)), n, &a) ||
-        n - a < l)
+    (void)ecu__get16(d, n, o + 4, 0, &seg); /* inside: the 6-byte descriptor lies in the image */
+    (void)ecu__get16(d, n, o + 2, 0, &ptr);
+    if (!l || !ecu__c167_flash_off(ecu__c167_seg_addr(seg, ptr), n, &a) || !ecu__in(n, a, l))
         return 0;
     for (i = 0; i < l && d[a + i]; i++) /* strings end at their length or a NUL */
         ;
@@ -217,13 +224,16 @@ void ecu__c167_ecuid(const uint8_t *d, size_t n, struct ecu__idsink *out)
     while (from < n && (hit = ecu__memfind_at(d + from, n - from, pat + 11, 3, a)) != NULL) {
         size_t at = (size_t)(hit - d) - 11;
         const uint8_t *p = d + at;
-        int ok = (at & 1) == 0 && n - at >= 16;
+        int ok = (at & 1) == 0 && ecu__in(n, at, 16);
+        uint16_t seg, ptr;
         from = (size_t)(hit - d) + 1;
         for (j = 0; ok && j < 16; j++)
             ok = (p[j] & msk[j]) == pat[j];
-        if (ok && nt < 4 &&
-            ecu__c167_flash_off(ecu__c167_seg_addr(ecu__rd16(d, n, at + 6, 0),
-                                                   ecu__rd16(d, n, at + 2, 0)), n, &tables[nt]))
+        if (!ok || nt == 4)
+            continue;
+        (void)ecu__get16(d, n, at + 6, 0, &seg); /* inside: the 16 matched bytes */
+        (void)ecu__get16(d, n, at + 2, 0, &ptr);
+        if (ecu__c167_flash_off(ecu__c167_seg_addr(seg, ptr), n, &tables[nt]))
             nt++;
     }
     for (i = 0; i < nt; i++) {

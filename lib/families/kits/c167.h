@@ -33,17 +33,22 @@ void ecu__c167_ecuid(const uint8_t *d, size_t n, struct ecu__idsink *out);
 /* @p b as LE16 words of its ranges added into 32 bits, stored LE32 at @p store (@p pair: with
    its complement after it). */
 void ecu__c167_sum16(struct blk *b, uint64_t store, int pair);
-/* @p b as the program-pages sum: the first and last LE16 word of every 8 KiB page that lies
-   wholly in one of the @p n @p regions, added into 32 bits, stored LE32 at @p store (a
-   BK_CUSTOM block). Its ranges are exactly those words (the last word of a page and the first
-   of the next one joined into one range), so they are the bytes it covers. Returns 0, or -1
-   (with no range) when the words need more than ECU_BLK_MAX_RANGES ranges. */
+/* @p b (fresh from ecu__blk_init: no range yet) as the program-pages sum: the first and last
+   LE16 word of every 8 KiB page that lies wholly in one of the @p n @p regions, added into 32
+   bits, stored LE32 at @p store (a BK_CUSTOM block), its algorithm text set. Its ranges are
+   exactly those words (the last word of a page and the first of the next one joined into one
+   range), so they are the bytes it covers. Returns 0, or -1 (with no range) when the words
+   need more than ECU_BLK_MAX_RANGES ranges. */
 int ecu__c167_page_blk(struct blk *b, uint64_t store, const ecu_range *regions, size_t n);
 /* The LE16 words of @p b's ranges added into 32 bits (the program-pages sum). */
 uint64_t ecu__c167_page_sum(const uint8_t *img, size_t size, const struct blk *b);
 /* A BK_CUSTOM computation that never matches the 8 bytes at store_off: a record that cannot
    be checked is bad and is never corrected. */
 uint64_t ecu__c167_unusable(const uint8_t *img, size_t size, const struct blk *b);
+/* @p b as such a record (a BK_CUSTOM block of ecu__c167_unusable): its range [@p start,
+   @p end) the bytes that say what it is, its slot the 8 bytes at @p store, which never match
+   (bad, never corrected). */
+void ecu__c167_bad(struct blk *b, uint64_t start, uint64_t end, uint64_t store);
 /* The first occurrence of @p pat at an even offset at or after @p from, or UINT64_MAX. */
 uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *pat, size_t m);
 /* Whether [s, e] (inclusive) is a word-sum range of an @p n byte image. */
