@@ -42,18 +42,4 @@ static inline int ecu__get16(const uint8_t *d, size_t n, uint64_t off, int be, u
     return 1;
 }
 
-/* Transitional: the value of ecu__get32/ecu__get16, 0 past the end. */
-static inline uint32_t ecu__rd32(const uint8_t *d, size_t n, uint64_t off, int be)
-{
-    uint32_t v;
-    ecu__get32(d, n, off, be, &v);
-    return v;
-}
-static inline uint16_t ecu__rd16(const uint8_t *d, size_t n, uint64_t off, int be)
-{
-    uint16_t v;
-    ecu__get16(d, n, off, be, &v);
-    return v;
-}
-
 #endif

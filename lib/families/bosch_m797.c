@@ -122,9 +122,7 @@ static int layout_variant(const uint8_t *d, size_t n, const struct variant *v,
                 /* the table as a bad block, never corrected (BK_CUSTOM reads no word size) */
                 ecu__blk_init(&b, "range not in the image", "main (5 ranges, table 0x%llX)",
                               (unsigned long long)table);
-                ecu__blk_custom(&b, ecu__c167_unusable);
-                ecu__blk_range(&b, table, table + 40);
-                ecu__blk_store(&b, 0x7FFE0, 8, 0, 0);
+                ecu__c167_bad(&b, table, table + 40, 0x7FFE0);
                 break;
             }
             ecu__blk_range(&b, s - BASE, (uint64_t)(e - BASE) + 1);

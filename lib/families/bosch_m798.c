@@ -127,9 +127,7 @@ static int program_pages(const uint8_t *d, size_t n, struct blk_list *out)
         ecu__blk_init(&b, ok ? "more pages than a block holds" : "range not in the image",
                       "program pages (code at 0x%llX, 0x%llX)", (unsigned long long)p1,
                       (unsigned long long)p2);
-        ecu__blk_custom(&b, ecu__c167_unusable);
-        ecu__blk_range(&b, p1, p2 + 16);
-        ecu__blk_store(&b, p2, 8, 0, 0);
+        ecu__c167_bad(&b, p1, p2 + 16, p2);
     }
     return ecu__blk_add(out, &b);
 }
