@@ -239,13 +239,14 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     long at;
     if (n != 0x80000 && n != 0x40000 && n != SIZE_1M)
         return 0;
+    /* a 1 MiB image needs its lower bank's marker: checked before the fill is counted */
+    if (n == SIZE_1M && !has_v41(d, n, 0x50008))
+        return 0;
     pct = fill_percent(d, n);
     if (pct < 5)
         return 0;
     if (n == SIZE_1M) {
         /* two banks (see the top): claimed by the lower bank's marker alone */
-        if (!has_v41(d, n, 0x50008))
-            return 0;
         snprintf(ev, evsz, "V4.1 at 0x50008, 1 MiB: two 512 KiB banks (V4.1 at 0xD0008: %s), "
                  "%u %% 0xC3 fill", has_v41(d, n, BANK + 0x50008) ? "yes" : "no", pct);
         return 90;
