@@ -21,4 +21,9 @@ size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8
    the same pattern again and again, the samples are taken once. */
 const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a);
 
+/* The first place at or after the start of @p hay (@p n bytes) where the bytes @p a, @p b
+   stand one after the other: its offset, or @p n when there is none. Sixteen places a step
+   (SSE2), for pairs whose bytes alone are frequent (code patterns in code). */
+size_t ecu__find_pair(const uint8_t *hay, size_t n, uint8_t a, uint8_t b);
+
 #endif

@@ -218,15 +218,14 @@ void ecu__c167_ecuid(const uint8_t *d, size_t n, struct ecu__idsink *out)
     } ent[] = {{2, "hw_number"}, {4, "sw_number"}, {10, "part_number"}, {11, "sw_version"},
                {19, "engine"}};
     uint64_t tables[4];
-    size_t nt = 0, i, j, from = 11, a = ecu__anchor(d, n, pat + 11, NULL, 3);
-    const uint8_t *hit;
-    /* the pattern holds E2 F6 F5 at byte 11 */
-    while (from < n && (hit = ecu__memfind_at(d + from, n - from, pat + 11, 3, a)) != NULL) {
-        size_t at = (size_t)(hit - d) - 11;
+    size_t nt = 0, i, j, from = 12, f;
+    /* the pattern holds F6 F5 at byte 12: a pair rare in code, though each byte is not */
+    while (from < n && (f = from + ecu__find_pair(d + from, n - from, 0xF6, 0xF5)) < n) {
+        size_t at = f - 12;
         const uint8_t *p = d + at;
         int ok = (at & 1) == 0 && ecu__in(n, at, 16);
         uint16_t seg, ptr;
-        from = (size_t)(hit - d) + 1;
+        from = f + 1;
         for (j = 0; ok && j < 16; j++)
             ok = (p[j] & msk[j]) == pat[j];
         if (!ok || nt == 4)
