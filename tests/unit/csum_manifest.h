@@ -22,7 +22,8 @@
  * the family parses to find its layout (record tables, block headers, descriptors, markers,
  * pointer tables, range tables, the code patterns that lead to addresses, the version or marker
  * bytes that select a layout variant), as the generator placed it, NAME saying what it is (no
- * tab): every bit of it flipped, the image must not verify (tests/unit/test_csum_mutation.c).
+ * tab): every bit of it flipped, the image must not verify with another layout
+ * (tests/unit/test_csum_mutation.c).
  * Manifests of other formats (me7-vag.tsv, me7-vag-rsa.tsv) carry struct lines too: see
  * csum_read_structs.
  *

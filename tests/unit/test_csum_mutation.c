@@ -279,15 +279,17 @@ static void struct_flips(ecu_csum *cs, const struct target *t, const char *famil
             st->flipped_bytes++;
             for (bit = 0; bit < 8; bit++) {
                 enum outcome o = flip_once(cs, t, family, w, off, bit);
-                if ((o == O_OK || o == O_OK_MOVED || o == O_OTHER_OK || o == O_XFAIL) &&
-                    !first_ok++)
-                    snprintf(first, sizeof first, "%s", last_ok);
+                if (o == O_OK || o == O_OK_MOVED || o == O_OTHER_OK || o == O_XFAIL) {
+                    if (!first_ok++ || (o != O_XFAIL && first_ok == count[O_XFAIL] + 1))
+                        snprintf(first, sizeof first, "%s", last_ok);
+                }
                 count[o]++;
                 st->s[o]++;
                 st->struct_flips++;
             }
         }
-        if (first_ok && printed++ < MAX_PRINTED) {
+        /* the listed cases are counted in the family's table only */
+        if (first_ok > count[O_XFAIL] && printed++ < MAX_PRINTED) {
             print_message("  %s %s: %s [0x%llX, 0x%llX): ok %zu (same layout), %zu (another "
                           "layout), %zu (another family), %zu (listed); first: %s\n",
                           count[O_OK_MOVED] ? "FAIL" : "note", t->file, s->name,
