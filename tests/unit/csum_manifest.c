@@ -181,6 +181,65 @@ static int probe_line(struct csum_manifest *m, char **f)
     return 0;
 }
 
+/* A struct line's fields FILE START END NAME into @p st. */
+static int parse_struct(char **f, struct csum_struct *st)
+{
+    if (strlen(f[1]) >= sizeof st->file || strlen(f[4]) >= sizeof st->name || !*f[4] ||
+        csum_parse_u64(f[2], &st->start) || csum_parse_u64(f[3], &st->end) ||
+        st->start >= st->end)
+        return -1;
+    snprintf(st->file, sizeof st->file, "%s", f[1]);
+    snprintf(st->name, sizeof st->name, "%s", f[4]);
+    return 0;
+}
+
+/* A struct line: FILE START END NAME, of an image of the manifest and inside it. */
+static int struct_line(struct csum_manifest *m, char **f)
+{
+    size_t i = image_index(m, f[1]);
+    struct csum_image *x = i < m->nimages ? &m->images[i] : NULL;
+    struct csum_struct *st;
+    if (!x || x->nstructs == CSUM_MAX_STRUCTS)
+        return -1;
+    st = &x->structs[x->nstructs];
+    if (parse_struct(f, st) || st->end > x->size)
+        return -1;
+    x->nstructs++;
+    return 0;
+}
+
+long csum_read_structs(const char *path, struct csum_struct *out, size_t max)
+{
+    char line[4096], *f[16];
+    unsigned lineno = 0;
+    size_t n = 0;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        print_error("cannot open %s\n", path);
+        return -1;
+    }
+    while (fgets(line, sizeof line, fp)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            print_error("%s line %u: longer than %zu bytes\n", path, lineno, sizeof line - 2);
+            break;
+        }
+        if (strncmp(line, "struct\t", 7) != 0)
+            continue;
+        if (csum_split(line, f, 16) != 5 || n == max || parse_struct(f, &out[n])) {
+            print_error("%s line %u: not understood\n", path, lineno);
+            break;
+        }
+        n++;
+    }
+    if (!feof(fp)) {
+        fclose(fp);
+        return -1;
+    }
+    fclose(fp);
+    return (long)n;
+}
+
 static int read_manifest(struct csum_manifest *m, const char *path)
 {
     char line[4096], *f[16];
@@ -210,6 +269,8 @@ static int read_manifest(struct csum_manifest *m, const char *path)
             rc = ident_line(m, f);
         else if (strcmp(f[0], "probe") == 0 && n == 4)
             rc = probe_line(m, f);
+        else if (strcmp(f[0], "struct") == 0 && n == 5)
+            rc = struct_line(m, f);
         else
             rc = -1;
         if (rc) {

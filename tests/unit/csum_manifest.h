@@ -11,13 +11,21 @@
  *   block  FILE  INDEX  RANGES  STORE_OFFSET  STORE_BYTES  STORED  CORRECT  SLOT  PROBE
  *   ident  FILE  OFFSET  LENGTH
  *   probe  FILE  OFFSET  BLOCKS
+ *   struct FILE  START  END  NAME
  * GOOD is the good image a -bad variant was made from ('-' for a good image); OUTSIDE a byte
  * in no block's range or slot ('-' when every byte is covered); RANGES "S-E+S-E..." (END
  * exclusive); SLOT the hex bytes the slot holds once the image is corrected; PROBE a data byte
  * of this block's ranges only (no other range, no slot; '-' when there is none: the block's
  * data bytes all feed other blocks too); ident lines name the identification of the image;
  * probe lines a data byte and the blocks whose checksum it feeds (comma-separated indices),
- * for layouts whose blocks overlap.
+ * for layouts whose blocks overlap; struct lines a byte range [START, END) of a good image that
+ * the family parses to find its layout (record tables, block headers, descriptors, markers,
+ * pointer tables, range tables, the code patterns that lead to addresses, the version or marker
+ * bytes that select a layout variant), as the generator placed it, NAME saying what it is (no
+ * tab): every bit of it flipped, the image must not verify with another layout
+ * (tests/unit/test_csum_mutation.c).
+ * Manifests of other formats (me7-vag.tsv, me7-vag-rsa.tsv) carry struct lines too: see
+ * csum_read_structs.
  *
  * The checks run under cmocka and fail the running test.
  */
@@ -35,7 +43,14 @@
 #define CSUM_MAX_SLOT 8
 #define CSUM_MAX_IDENTS 4
 #define CSUM_MAX_PROBES 64
+#define CSUM_MAX_STRUCTS 128
 #define CSUM_NONE UINT64_MAX /* '-' for OUTSIDE or PROBE */
+
+/* A struct line: bytes [start, end) of image @c file that the family parses. */
+struct csum_struct {
+    char file[64], name[48];
+    uint64_t start, end;
+};
 
 struct csum_block {
     uint64_t start[CSUM_MAX_RANGES], end[CSUM_MAX_RANGES]; /* [start, end) */
@@ -52,6 +67,8 @@ struct csum_image {
     size_t nprobes;
     uint64_t probe_at[CSUM_MAX_PROBES], probe_feeds[CSUM_MAX_PROBES];
     struct csum_block b[CSUM_MAX_BLOCKS];
+    size_t nstructs;
+    struct csum_struct structs[CSUM_MAX_STRUCTS];
     uint8_t *data; /* loaded with ecu_image_load_file */
 };
 
@@ -205,6 +222,12 @@ int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
  * skips), else 1. */
 int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
                              const char *const *folders, size_t nfolders);
+
+/* The struct lines of the manifest at @p path, whatever its other lines (any format of
+ * fixtures/csum/: the lines of other kinds are passed over), in their order, into @p out (at
+ * most @p max); the number read, or -1 after saying why (a struct line not understood, more
+ * than @p max, no such file). */
+long csum_read_structs(const char *path, struct csum_struct *out, size_t max);
 
 /* Manifest field parsers, shared with tests that read their own manifest formats:
    a number (decimal or 0x hex), @p n bytes written as 2n hex digits, a line split at tabs. */
