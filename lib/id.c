@@ -28,7 +28,6 @@
 #include "ecu/csum.h"
 #include "idformat.h"
 #include "idsink.h"
-#include "read.h"
 #include "registry.h"
 #include "text.h"
 
@@ -544,7 +543,8 @@ static int cmp_field(const void *a, const void *b)
 }
 
 /* The identification of the families: the claiming family's own, or for an image no family
-   claims the identify_unclaimed of every family that has one (each function once). */
+   claims (none, or several tied) the identify_unclaimed of every family that has one (each
+   function once). */
 static void family_fields(ecu_id *id, const struct ecu__probe *p, const uint8_t *d, size_t n)
 {
     size_t i, k;
@@ -553,8 +553,7 @@ static void family_fields(ecu_id *id, const struct ecu__probe *p, const uint8_t 
             p->family->identify(d, n, &id->sink);
         return;
     }
-    if (p->ambiguous)
-        return;
+    /* no family, or several tied: no family claims it outright */
     for (i = 0; i < ecu__nfamilies; i++) {
         family_identify_fn f = ecu__families[i]->identify_unclaimed;
         if (!f)

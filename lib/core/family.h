@@ -16,7 +16,7 @@
  * - `identify_unclaimed`, optional, adds the fields of the family's own structures that may
  *   be found in an image that no family claims (a variant whose layout is not known): the
  *   identification engine runs it, once per distinct function, when no family claims the
- *   image.
+ *   image or several families tie.
  */
 #ifndef ECU_CORE_FAMILY_H
 #define ECU_CORE_FAMILY_H
