@@ -16,9 +16,6 @@
  * layout, and is never corrected.
  */
 #include "family.h"
-#include "find.h"
-#include "read.h"
-
 
 #define GS20_SIZE 0x10000
 #define GS20_START 0x2A
