@@ -7,8 +7,8 @@
  * tests use synthetic images built to this description): olegm382/IronFelix
  * Source/bosch_797/module4.cpp (512 KiB) and Source/china_bosch_797/module5.cpp (1 MiB).
  * Facts used here:
- * - Flash at CPU address 0x800000. Multipoint records as in lib/families/kits/c167.c; records that
- *   start below 0x800000 (the C167's boot ROM, not in the dump) are skipped.
+ * - Flash at CPU address 0x800000. Multipoint records as in lib/families/kits/c167.c; the source
+ *   skips records that start below 0x800000 (the C167's boot ROM, not in the dump).
  * - 512 KiB: a table of five LE32 {start, end} CPU address pairs beginning
  *   {0x800000, 0x805EFD or 0x805FFF, 0x808000, 0x80FBFF} (found anywhere). The LE16 words of
  *   the five inclusive ranges, added into 32 bits, are stored at 0x7FFE0 with their
@@ -20,7 +20,10 @@
  *   multipoint table runs from the record {0, 0x3FFF} to the record {0x8FC000, 0x8FFFFF}.
  * Choices made here: the source aborts when the multipoint table is missing; so does this
  * family (no layout). A record of the table whose range is not in the image is a bad block,
- * never corrected.
+ * never corrected. Only a record lying wholly in the boot ROM ([0, 0x8000), the range of the
+ * two boot-ROM records {0, 0x3FFF} and {0x4000, 0x7FFF}, nyetwurk/ME7Sum me7sum.c
+ * check_whitelist) is skipped: any other record starting below the flash is damaged (bad),
+ * never passed over.
  */
 #include "family.h"
 #include "find.h"

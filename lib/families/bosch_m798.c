@@ -14,7 +14,7 @@
  *   [0x18000, 0x9FFF5] at 0x9FFF6, [0xA0000, 0xBFFF5] at 0xBFFF6, [0xC0000, 0xCFFF5] at
  *   0xCFFF6.
  * - A multipoint table at 0xBBBDE (at most 48 records, as in lib/families/kits/c167.c with file
- *   offsets), ending at the first record whose range is not in the file.
+ *   offsets); the source ends it at the first record whose range is not in the file.
  * - A program-pages sum (the first and last LE16 word of every 8 KiB page from a start while
  *   below an end, added into 32 bits, stored LE32 without complement) over two ranges whose
  *   bounds are operands of the code around the two occurrences of
@@ -26,7 +26,10 @@
  * mapped the same way here. Without both code occurrences the program-pages sum is not
  * checked (as in the source); a range or slot outside the file, or ranges that overlap so
  * much that their words do not fit a block, make it a bad block. Its reported ranges are the
- * words it adds (lib/families/kits/c167.c).
+ * words it adds (lib/families/kits/c167.c). The multipoint table ends at the first entry that
+ * is no record (lib/families/kits/c167.c, ecu__c167_mp: neither a word range in the file nor a
+ * value stored with its complement, as erased flash): a record whose range is damaged but
+ * whose value is stored with its complement is a bad record, not the end of the table.
  */
 #include "family.h"
 #include "find.h"

@@ -335,6 +335,18 @@ static uint64_t crc_table_part(const uint8_t *img, size_t size, const struct blk
 
 static const uint32_t boot_pairs[2][2] = {{0x0FA0F5CFu, 0x0F4716B3u}, {0x0E59D5C8u, 0x1077FB35u}};
 
+/* Whether the two records at @p at (inside the image) have the boot ROM's ranges, {0, 0x3FFF}
+   and {0x4000, 0x7FFF} (nyetwurk/ME7Sum me7sum.c, check_whitelist). */
+static int boot_ranges(const uint8_t *img, size_t size, uint64_t at)
+{
+    uint32_t s0, e0, s1, e1;
+    (void)ecu__get32(img, size, at, 0, &s0);
+    (void)ecu__get32(img, size, at + 4, 0, &e0);
+    (void)ecu__get32(img, size, at + MP_RECORD, 0, &s1);
+    (void)ecu__get32(img, size, at + MP_RECORD + 4, 0, &e1);
+    return s0 == 0 && e0 == 0x3FFF && s1 == 0x4000 && e1 == 0x7FFF;
+}
+
 /* Whether the two boot-ROM records at @p at hold a known pair, with complements. Both
    records lie in the image: mp_find keeps a table 2 only when they do, and the engine
    evaluates boot_rom only when its range (the two records) does (csum.c, block_in_bounds). */
@@ -342,6 +354,8 @@ static int boot_known(const uint8_t *img, size_t size, uint64_t at)
 {
     uint32_t v0, c0, v1, c1;
     unsigned k;
+    if (!boot_ranges(img, size, at))
+        return 0; /* not the boot ROM's records: ME7Sum check_whitelist does not whitelist */
     (void)ecu__get32(img, size, at + 8, 0, &v0);
     (void)ecu__get32(img, size, at + 12, 0, &c0);
     (void)ecu__get32(img, size, at + MP_RECORD + 8, 0, &v1);
@@ -670,33 +684,53 @@ struct mp_tables {
     int has1, has2;
 };
 
+/* Table 2 candidates: the even offsets from 0x10000 where @p rec (8 bytes) lies @p back bytes
+   into a table whose first two records lie in the image. *@p n counts them, *@p nok those whose
+   first two records store their sums with complements; *@p last and *@p last_ok are the last
+   of each. */
+static void mp2_search(const uint8_t *d, size_t len, const uint8_t *rec, uint64_t back,
+                       unsigned *n, uint64_t *last, unsigned *nok, uint64_t *last_ok)
+{
+    const uint8_t *hit;
+    size_t a = ecu__anchor(d + 0x10000, len - 0x10000, rec, NULL, 8);
+    uint64_t i, at;
+    *n = *nok = 0;
+    for (i = 0x10000 + back; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
+        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec, 8, a)))
+            break;
+        at = (uint64_t)(hit - d) - back;
+        if ((hit - d) & 1 || at + 2 * MP_RECORD > len)
+            continue;
+        *last = at;
+        ++*n;
+        if (mp_pair(d, len, at) && mp_pair(d, len, at + MP_RECORD)) {
+            *last_ok = at;
+            ++*nok;
+        }
+    }
+}
+
 static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
 {
     uint64_t i, t2ok = 0;
     uint32_t e;
     unsigned n1 = 0, n2 = 0, n2ok = 0;
     /* the records are exact byte strings: find them with memmem (at even offsets only) */
-    static const uint8_t rec2[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
+    static const uint8_t boot0[8] = {0x00, 0x00, 0x00, 0x00, 0xFF, 0x3F, 0x00, 0x00};
+    static const uint8_t boot1[8] = {0x00, 0x40, 0x00, 0x00, 0xFF, 0x7F, 0x00, 0x00};
     static const uint8_t rec1[4] = {0x00, 0x40, 0x82, 0x00}; /* start BASE + 0x24000, LE */
     const uint8_t *hit;
-    size_t a2, a1;
+    size_t a1;
     memset(t, 0, sizeof *t);
     if (len < 0x10000 + 2 * MP_RECORD)
         return;
-    a2 = ecu__anchor(d + 0x10000, len - 0x10000, rec2, NULL, sizeof rec2);
     a1 = ecu__anchor(d + 0x10000, len - 0x10000, rec1, NULL, sizeof rec1);
-    for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec2, sizeof rec2, a2)))
-            break;
-        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
-            continue;
-        t->t2 = (uint64_t)(hit - d);
-        n2++;
-        if (mp_pair(d, len, t->t2) && mp_pair(d, len, t->t2 + MP_RECORD)) {
-            t2ok = t->t2;
-            n2ok++;
-        }
-    }
+    /* table 2 by its first record {0, 0x3FFF} (ME7Sum FindChecksumBlks); without one, by its
+       second {0x4000, 0x7FFF}, so that a damaged first record does not hide the table (its
+       boot-ROM records are then no boot ROM's: bad, mp_table) */
+    mp2_search(d, len, boot0, 0, &n2, &t->t2, &n2ok, &t2ok);
+    if (n2 == 0)
+        mp2_search(d, len, boot1, MP_RECORD, &n2, &t->t2, &n2ok, &t2ok);
     for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
         if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1, a1)))
             break;
@@ -709,8 +743,8 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
         n1++;
     }
     t->has1 = n1 == 1;
-    /* table 2: the one record {0, 0x3FFF}, or the one among several that stores its sums
-       with complements (a damaged sum does not hide the table) */
+    /* table 2: the one found, or the one among several that stores its sums with complements
+       (a damaged sum does not hide the table) */
     if (n2 != 1 && n2ok == 1)
         t->t2 = t2ok;
     t->has2 = n2 == 1 || n2ok == 1;
@@ -719,16 +753,15 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
 /* The records of the tables @p t (mp_find) as blocks. */
 static int multipoint(const uint8_t *d, size_t len, const struct mp_tables *t, struct blk_list *out)
 {
-    uint32_t s, e;
     int rc;
     if (t->has1 && (rc = mp_table(d, len, t->t1, 1, 0, out)))
         return rc;
     if (!t->has2)
         return ECU_OK;
-    /* inside: mp_find keeps a table 2 only when its first two records lie in the image */
-    (void)ecu__get32(d, len, t->t2 + MP_RECORD, 0, &s);
-    (void)ecu__get32(d, len, t->t2 + MP_RECORD + 4, 0, &e);
-    return mp_table(d, len, t->t2, 2, s == 0x4000 && e == 0x7FFF, out);
+    /* its first two records cover the boot ROM only with its exact ranges (ME7Sum
+       check_whitelist); else they are records like the others (and bad: below the flash).
+       Inside: mp_find keeps a table 2 only when its first two records lie in the image */
+    return mp_table(d, len, t->t2, 2, boot_ranges(d, len, t->t2), out);
 }
 
 /* ---- RSA (ME7.1.1, late ME7.5) ------------------------------------------------------------------ */

@@ -7,11 +7,18 @@
  *
  * The table starts at file offset 0x1F810. Each 16-byte record holds, little-endian: start,
  * end (inclusive, plain file offsets), the 32-bit sum of the LE16 words of [start, end],
- * and its complement. Public tools check the first 32 records; real tables run to 35, 47 or
- * 63 records and end at the first record whose range is not one (filler or erased bytes:
- * start not below end, an odd start, a range past the image or of an odd length). Every
- * record up to there is checked; a damaged value or complement is a bad record, not the
- * end of the table.
+ * and its complement (guitar24t/VolvoME7ChecksumUpdater
+ * VolvoChecksumMonitor/VolvoChecksumMonitor/ME7ChecksumUpdater.cs; kForth/Volvo-ME7-BINs
+ * assets/js/checksum.js). Public tools check a fixed count of records (31 or 32) and
+ * document no end marker; real tables run to 31, 35, 47 or 63 records, then filler or
+ * other data. Choices made here (lib/families/kits/c167.c, ecu__c167_mp):
+ * - The table ends at the first entry that is no record: neither a word range in the flash
+ *   of this family (start even, end odd, start below end, end below 1 MiB) nor a value
+ *   stored with its complement. An entry with one of the two is a record and is checked: a
+ *   damaged range, value or complement is a bad record, never the end of the table; so is
+ *   an entry with neither that a whole record follows.
+ * - A record whose range lies in the 1 MiB flash but past the end of the file (a 512 KiB
+ *   read of a 1 MiB ECU) is bad, named "past the end (truncated)": never a shorter table.
  * Detection wants at least 8 records whose value is stored with its complement.
  */
 #include "family.h"
@@ -22,36 +29,16 @@
 #include <stdio.h>
 
 #define TABLE 0x1F810u
-#define RECORD 16u
 #define MAX_RECORDS 128u
+/* the largest flash of the family: 1 MiB (the image sizes public tools accept,
+   guitar24t/VolvoME7ChecksumUpdater ME7ChecksumUpdater.cs) */
+#define FLASH 0x100000u
 
-/* Whether the record at @p at has the range of a multipoint record of an @p n byte image. */
-static int record_range_ok(const uint8_t *d, size_t n, uint64_t at)
-{
-    uint32_t s, e;
-    return ecu__in(n, at, RECORD) && ecu__get32(d, n, at, 0, &s) &&
-           ecu__get32(d, n, at + 4, 0, &e) && ecu__c167_mp_range_ok(s, e, n);
-}
-
-static unsigned count_records(const uint8_t *d, size_t n)
-{
-    unsigned k = 0;
-    while (k < MAX_RECORDS && record_range_ok(d, n, TABLE + (uint64_t)k * RECORD))
-        k++;
-    return k;
-}
+static const struct c167_mp table = {.at = TABLE, .max = MAX_RECORDS, .flash = FLASH};
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 {
-    unsigned k = count_records(d, n), i, pairs = 0;
-    for (i = 0; i < k; i++) {
-        uint64_t at = TABLE + (uint64_t)i * RECORD;
-        uint32_t v, c;
-        /* record i < k lies in the image (record_range_ok) */
-        ecu__get32(d, n, at + 8, 0, &v);
-        ecu__get32(d, n, at + 12, 0, &c);
-        pairs += c == (uint32_t)~v;
-    }
+    unsigned pairs, k = ecu__c167_mp_len(d, n, &table, &pairs);
     if (k < 8 || pairs < 8)
         return 0;
     snprintf(ev, evsz, "multipoint table at 0x%X with %u records", TABLE, k);
@@ -60,8 +47,8 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
 
 static int layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
-    /* the records as in lib/families/kits/c167.c: plain file offsets, up to the first non-record */
-    return ecu__c167_mp(d, n, &(struct c167_mp){.at = TABLE, .max = MAX_RECORDS}, out);
+    /* the records as in lib/families/kits/c167.c: plain file offsets, up to the table's end */
+    return ecu__c167_mp(d, n, &table, out);
 }
 
 const struct family ecu__family_bosch_me7_volvo = {

@@ -90,14 +90,6 @@ static const struct xfail {
     {"edc16-2m.bin.gz", 0x34, 0x44, "bosch-edc16: damaged descriptor drops its region"},
     {"edc16-2m.bin.gz", 0x40034, 0x40044, "bosch-edc16: damaged descriptor drops its region"},
     {"edc16-2m.bin.gz", 0x148134, 0x148144, "bosch-edc16: damaged descriptor drops its region"},
-    /* lib/families/bosch_me7_volvo.c (through lib/families/kits/c167.c): the table ends at the
-       first record that is not one (as documented), so a damaged record 8 or later ends it
-       there and the records after it are not checked */
-    {"volvo-me7-512k.bin.gz", 0x1F890, 0x1FA00, "bosch-me7-volvo: damaged record truncates the table"},
-    {"volvo-me7-1m.bin.gz", 0x1F890, 0x1FA90, "bosch-me7-volvo: damaged record truncates the table"},
-    /* lib/families/kits/c167.c (bosch-m797): a record whose start leaves the flash window is
-       passed over and the table goes on: that record is not checked */
-    {"c167-m797-512k.bin.gz", 0x1E000, 0x1E210, "bosch-m797: record moved out of the window skipped"},
     /* lib/families/continental_simos.c: the CAL CRC's first range starts on zero bytes (the
        ECM3 header) and the CRC-32 starts at 0, so moving the start past them gives the same
        CRC: the ECU, reading the same header, computes the same value (no parser defect) */
@@ -105,10 +97,6 @@ static const struct xfail {
     /* lib/families/denso_mazda.c: the table ends at the first record whose start is at or
        beyond the ROM size (as nc-flash documents), so a damaged start ends it early */
     {"denso-mazda-nc-1m.bin.gz", 0xFF650, 0xFF68C, "denso-mazda-nc: damaged record start truncates the table"},
-    /* lib/families/bosch_me7_vag.c: table 2 is found by its first (boot ROM) record {0, 0x3FFF};
-       with its start or end damaged, table 2 is not found and its records are not checked */
-    {"me7-vag-512k.bin.gz", 0x1FC00, 0x1FC08, "bosch-me7-vag: damaged boot record hides table 2"},
-    {"me7-vag-rsa-512k.bin.gz", 0x1FC00, 0x1FC08, "bosch-me7-vag: damaged boot record hides table 2"},
     {NULL, 0, 0, NULL},
 };
 

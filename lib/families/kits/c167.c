@@ -118,47 +118,133 @@ int ecu__c167_mp_range_ok(uint32_t s, uint32_t e, size_t n)
     return s < e && e < n && s % 2 == 0 && e % 2 == 1;
 }
 
-/* Record @p k at @p rec as a block: a sum over its range, or (when the range is not one in
-   this image) a bad block that is never corrected. */
-static int mp_record(size_t n, unsigned k, uint64_t rec, uint32_t s, uint32_t e,
-                     struct blk_list *out)
+/* The C167's own boot ROM, [0, 0x8000): the first two records of an ME7 multipoint table,
+   {0, 0x3FFF} and {0x4000, 0x7FFF}, cover it (nyetwurk/ME7Sum me7sum.c, check_whitelist). */
+#define BOOT_ROM_END 0x8000u
+
+/* What an entry of a multipoint table is. */
+enum mp_kind {
+    MP_SUM,     /* a record whose range lies in the image */
+    MP_PAST,    /* a record whose range lies in the flash, past the end of the image */
+    MP_BOOT,    /* a record of the boot ROM: skipped */
+    MP_DAMAGED, /* a record whose range is none */
+};
+
+struct mp_entry {
+    uint64_t rec;
+    uint32_t s, e; /* file offsets, inclusive end (MP_SUM, MP_PAST) */
+    int word;      /* the range is a word range in the flash */
+    int pair;      /* the value is stored with its complement */
+    enum mp_kind kind;
+};
+
+static uint64_t mp_flash(const struct c167_mp *t, size_t n)
+{
+    return t->flash > n ? t->flash : n;
+}
+
+/* Entry @p k of table @p t; 0 when it does not lie wholly in the image. */
+static int mp_read(const uint8_t *d, size_t n, const struct c167_mp *t, unsigned k,
+                   struct mp_entry *m)
+{
+    uint32_t s, e, v, c, delta;
+    m->rec = t->at + (uint64_t)k * 16;
+    if (!ecu__in(n, m->rec, 16))
+        return 0;
+    (void)ecu__get32(d, n, m->rec, 0, &s); /* inside: the record lies in the image */
+    (void)ecu__get32(d, n, m->rec + 4, 0, &e);
+    (void)ecu__get32(d, n, m->rec + 8, 0, &v);
+    (void)ecu__get32(d, n, m->rec + 12, 0, &c);
+    m->pair = c == (uint32_t)~v;
+    m->word = 0;
+    if (s < t->base) {
+        /* below the flash: the C167's own ROM, not in the dump, or a damaged start */
+        m->kind = s < e && e < BOOT_ROM_END && s % 2 == 0 && e % 2 == 1 ? MP_BOOT : MP_DAMAGED;
+        return 1;
+    }
+    s -= t->base;
+    e -= t->base; /* an end below the base wraps: no range */
+    delta = t->shift ? t->shift(s, n) : 0;
+    if (delta <= s) {
+        s -= delta;
+        e -= delta;
+    }
+    m->s = s;
+    m->e = e;
+    m->word = s < e && e < mp_flash(t, n) && s % 2 == 0 && e % 2 == 1;
+    m->kind = !m->word ? MP_DAMAGED : ecu__c167_mp_range_ok(s, e, n) ? MP_SUM : MP_PAST;
+    return 1;
+}
+
+/* Whether entry @p k of a table without an end record belongs to it: a record (its range a
+   word range in the flash, or its value stored with its complement, or a boot-ROM record),
+   or a damaged one that the next entry, a whole record (both), follows. Filler (16 equal
+   bytes: erased flash, padding) always ends the table. */
+static int mp_member(const uint8_t *d, size_t n, const struct c167_mp *t, unsigned k,
+                     const struct mp_entry *m)
+{
+    struct mp_entry x;
+    unsigned i;
+    if (m->word || m->pair || m->kind == MP_BOOT)
+        return 1;
+    for (i = 1; i < 16 && d[m->rec + i] == d[m->rec]; i++) /* inside: mp_read */
+        ;
+    return i < 16 && k + 1 < t->max && mp_read(d, n, t, k + 1, &x) && x.word && x.pair;
+}
+
+/* The number of entries of table @p t (ecu__c167_mp_len without the pair count). */
+static unsigned mp_len(const uint8_t *d, size_t n, const struct c167_mp *t, unsigned *pairs)
+{
+    unsigned k, max = t->last ? (unsigned)((t->last - t->at) / 16 + 1) : t->max, np = 0;
+    struct mp_entry m;
+    for (k = 0; k < max && mp_read(d, n, t, k, &m); k++) {
+        if (!t->last && !mp_member(d, n, t, k, &m))
+            break;
+        np += m.pair;
+    }
+    if (pairs)
+        *pairs = np;
+    return k;
+}
+
+unsigned ecu__c167_mp_len(const uint8_t *d, size_t n, const struct c167_mp *t, unsigned *pairs)
+{
+    return mp_len(d, n, t, pairs);
+}
+
+/* Entry @p k (@p m) as a block. */
+static int mp_record(unsigned k, const struct mp_entry *m, struct blk_list *out)
 {
     struct blk b;
-    if (ecu__c167_mp_range_ok(s, e, n)) {
-        ecu__blk_init(&b, "sum16le, stored with complement", "multipoint %u (0x%X-0x%X)", k, s, e);
-        ecu__c167_sum16(&b, rec + 8, 1);
-        ecu__blk_range(&b, s, (uint64_t)e + 1);
-    } else {
+    switch (m->kind) {
+    case MP_BOOT:
+        return ECU_OK; /* the boot ROM is not in the dump */
+    case MP_SUM:
+    case MP_PAST:
+        /* past the end: the range lies outside the image, so the engine evaluates the block
+           as bad and never corrects it (csum.c, block_in_bounds) */
+        ecu__blk_init(&b, "sum16le, stored with complement", "multipoint %u (0x%X-0x%X)%s", k,
+                      m->s, m->e, m->kind == MP_PAST ? ", past the end (truncated)" : "");
+        ecu__c167_sum16(&b, m->rec + 8, 1);
+        ecu__blk_range(&b, m->s, (uint64_t)m->e + 1);
+        break;
+    default:
         ecu__blk_init(&b, "range not in the image", "multipoint %u (record at 0x%llX)", k,
-                      (unsigned long long)rec);
-        ecu__c167_bad(&b, rec, rec + 16, rec + 8);
+                      (unsigned long long)m->rec);
+        ecu__c167_bad(&b, m->rec, m->rec + 16, m->rec + 8);
+        break;
     }
     return ecu__blk_add(out, &b);
 }
 
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out)
 {
-    unsigned k, max = t->last ? (unsigned)((t->last - t->at) / 16 + 1) : t->max;
-    for (k = 0; k < max; k++) {
-        uint64_t rec = t->at + (uint64_t)k * 16;
-        uint32_t s, e, delta;
-        int rc;
-        if (!ecu__in(n, rec, 16) || (t->last && rec > t->last))
-            break;
-        (void)ecu__get32(d, n, rec, 0, &s); /* inside: the record lies in the image */
-        (void)ecu__get32(d, n, rec + 4, 0, &e);
-        if (s < t->base)
-            continue; /* below the flash: the C167's own ROM, not in the dump */
-        s -= t->base;
-        e -= t->base;
-        delta = t->shift ? t->shift(s, n) : 0;
-        if (delta <= s) {
-            s -= delta;
-            e -= delta;
-        }
-        if (!t->last && !ecu__c167_mp_range_ok(s, e, n))
-            break; /* a table without an end record ends at the first record that is none */
-        if ((rc = mp_record(n, k, rec, s, e, out)))
+    unsigned k, len = mp_len(d, n, t, NULL);
+    int rc;
+    for (k = 0; k < len; k++) {
+        struct mp_entry m;
+        (void)mp_read(d, n, t, k, &m); /* k < len: the entry lies in the image */
+        if ((rc = mp_record(k, &m, out)))
             return rc;
     }
     return ECU_OK;

@@ -54,17 +54,32 @@ uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *p
 /* Whether [s, e] (inclusive) is a word-sum range of an @p n byte image. */
 int ecu__c167_mp_range_ok(uint32_t s, uint32_t e, size_t n);
 
-/* A multipoint table: records from `at`, at most `max`. With `last` (the offset of its end
-   record, not before `at`; `max` is then unused) every record up to that one is checked, a record whose range is none being a bad
-   block; without, the table ends at the first record whose range is none. Addresses below
-   `base` are skipped (the C167's own ROM), the others have `base` subtracted, then
-   `shift(start)` when given (file layouts that leave out part of the address space). */
+/* A multipoint table: records from `at`. With `last` (the offset of its end record, not
+   before `at`; `max` is then unused) every record up to that one is a record of the table.
+   Without, the table holds at most `max` records and ends at the first entry that is none:
+   an entry is a record when its range is a word range in the flash (below `flash`) or when it
+   stores a value with its complement; an entry that is neither but is followed by a record
+   with both is a damaged record, not the end, unless it is filler (16 equal bytes).
+   Addresses below `base` are the C167's own boot ROM (not in the dump): a record lying wholly
+   in it ([0, 0x8000), as a word range) is skipped, any other record starting below `base` is
+   damaged. The others have `base` subtracted, then `shift(start)` when given (file layouts
+   that leave out part of the address space).
+   Each record is a block: a sum over its range when that lies in the image; when it lies in
+   the flash but past the end of the image, a sum over that range named "past the end
+   (truncated)" (bad: the engine evaluates no block outside the image); otherwise a bad block
+   over the record's 16 bytes, never corrected. `flash`: the flash extent (file bytes) the
+   family's layout allows, 0 for the image's size. */
 struct c167_mp {
     uint64_t at, last;
     unsigned max;
     uint32_t base;
     uint32_t (*shift)(uint32_t start, size_t n);
+    uint64_t flash;
 };
 int ecu__c167_mp(const uint8_t *d, size_t n, const struct c167_mp *t, struct blk_list *out);
+/* How many entries the table @p t holds as ecu__c167_mp reads it (records, damaged or past the
+   end included; skipped boot-ROM records too), and in @p pairs (may be NULL) how many of them
+   store a value with its complement. */
+unsigned ecu__c167_mp_len(const uint8_t *d, size_t n, const struct c167_mp *t, unsigned *pairs);
 
 #endif
