@@ -83,13 +83,6 @@ static const struct xfail {
     uint64_t start, end;
     const char *reason;
 } xfails[] = {
-    /* lib/families/bosch_edc16.c: a descriptor that no longer maps into the file (start, end
-       or magic damaged) is passed over, its region is not checked, the others verify */
-    {"edc16-512k.bin.gz", 0x34, 0x44, "bosch-edc16: damaged descriptor drops its region"},
-    {"edc16-512k.bin.gz", 0x40034, 0x40044, "bosch-edc16: damaged descriptor drops its region"},
-    {"edc16-2m.bin.gz", 0x34, 0x44, "bosch-edc16: damaged descriptor drops its region"},
-    {"edc16-2m.bin.gz", 0x40034, 0x40044, "bosch-edc16: damaged descriptor drops its region"},
-    {"edc16-2m.bin.gz", 0x148134, 0x148144, "bosch-edc16: damaged descriptor drops its region"},
     /* lib/families/bosch_me7_volvo.c (through lib/families/kits/c167.c): the table ends at the
        first record that is not one (as documented), so a damaged record 8 or later ends it
        there and the records after it are not checked */
