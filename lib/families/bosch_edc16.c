@@ -16,6 +16,17 @@
  * region then lies in the file and contains the descriptor is checked. (Some images keep a
  * region's descriptor further inside it; the base makes those checkable too.)
  *
+ * The image holds no count of its regions: every 0x100-aligned offset is the place of one
+ * (ZedSuite: region starts 0x100-aligned, the magic at start + 0x3C). So, with the base known,
+ * a descriptor at its place that describes no region holding it (start, end or length
+ * damaged) is a bad block that is never corrected, and so is a place holding 6 or 7 of the
+ * magic's 8 bytes (a damaged magic; no real dump of ours has 4 to 7 of them at a place). A
+ * region that runs past the end of the file, or a descriptor the end of the file cuts, makes
+ * the image truncated (a bad block named "... past the end (truncated)"). A file cut exactly
+ * between two regions cannot be told from a shorter read. With no descriptor whole at its
+ * place the base is unknown: a descriptor there that does not parse (an undocumented form)
+ * leaves the image without a layout.
+ *
  * EDC16U31/U34 (VAG PD/CR): kw1281test's "block checksum" at 0x1BFFFC over [0x180000,
  * 0x1BFFFC) is the region [0x180000, 0x1BFFFF] here. Its "span checksum" (the last dword that
  * is not FFFFFFFF, usually 0x1FDFFC, over [0x18002C, slot)) and ZedSuite's second region
