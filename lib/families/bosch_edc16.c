@@ -20,7 +20,8 @@
  * (ZedSuite: region starts 0x100-aligned, the magic at start + 0x3C). So, with the base known,
  * a descriptor at its place that describes no region holding it (start, end or length
  * damaged) is a bad block that is never corrected, and so is a place holding 6 or 7 of the
- * magic's 8 bytes (a damaged magic; no real dump of ours has 4 to 7 of them at a place). A
+ * magic's 8 bytes (a damaged magic; no real dump of ours has 4 to 7 of them at a place), and
+ * so are two descriptors whose regions overlap (regions are distinct flash areas). A
  * region that runs past the end of the file, or a descriptor the end of the file cuts, makes
  * the image truncated (a bad block named "... past the end (truncated)"). A file cut exactly
  * between two regions cannot be told from a shorter read. With no descriptor whole at its
@@ -207,6 +208,18 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
             hit = ecu__memfind_at(d + h + 1, (size_t)(n - h - 1), magic, sizeof magic, a);
             h = hit ? (uint64_t)(hit - d) : UINT64_MAX;
         }
+    }
+    /* regions are distinct flash areas: two that overlap name a damaged descriptor, and
+       neither range is certain */
+    for (k = 0; k < nr; k++) {
+        size_t j;
+        for (j = k + 1; j < nr; j++)
+            if (out[k].state != R_DAMAGED && out[k].state != R_CUT &&
+                out[j].state != R_DAMAGED && out[j].state != R_CUT &&
+                out[k].start < out[j].end && out[j].start < out[k].end) {
+                out[k].state = out[j].state = R_DAMAGED;
+                out[k].why = out[j].why = "its region overlaps another";
+            }
     }
     if (base_out)
         *base_out = base;
