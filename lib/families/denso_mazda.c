@@ -5,9 +5,13 @@
  * denso-mazda-nc (cdufresne81/nc-flash src/ecu/checksum.py, src/ecu/constants.py,
  * src/ecu/rom_utils.py; PR #31 fixed the table offset and the inclusive end): 1 MiB. A table
  * of 12-byte BE records (start, end, value) from 0xFF650, read while the record's offset is
- * below 0xFF7FC; it ends early at a record whose start is at or beyond the ROM size. `end` is
- * the LAST byte of the block (inclusive): value == 0x5AA5A55A - the sum of the BE32 words of
- * [start, end + 1) (an empty block: 0x5AA5A55A). Identification: the 6-character cal ID
+ * below 0xFF7FC; it ends early at its end record, start 0xFFFFFFFF (nc-flash: "0xFFFFFFFF or
+ * beyond ROM"; erased flash). `end` is the LAST byte of the block (inclusive): value ==
+ * 0x5AA5A55A - the sum of the BE32 words of [start, end + 1) (an empty block, end < start:
+ * 0x5AA5A55A). Any other start at or beyond the ROM size (1 MiB), an end past it, or a block of
+ * part words is a damaged record: a bad block, never corrected, and the table goes on. A table
+ * or block past the end of a short (forced) image makes it truncated ("... past the end
+ * (truncated)"). Identification: the 6-character cal ID
  * starting with 'L' (e.g. LF9VEB) at 0xC0046 or 0xB8046 (the calibration header at 0xB8000),
  * and the generation byte at 0x2030 (0x35 NC1, 0x36/0x37 NC2).
  *
@@ -42,24 +46,27 @@
 #define NC_TOTAL ECU_DENSO_TOTAL
 #define NC_TABLE 0xFF650u
 #define NC_TABLE_END 0xFF7FCu
+#define NC_TOTAL_ROM 0x100000u /* ROM_SIZE (cdufresne81/nc-flash src/ecu/constants.py) */
 
 static int nc_cal_id(const uint8_t *d, size_t n, uint64_t at)
 {
     return id_at(d, n, at, "L", 1) && id_all(d, n, at + 1, 5, id_upnum);
 }
 
-/* Whether the record at @p off ends the table: its start is at or beyond the ROM size. */
+/* The start that ends the table: erased flash (nc-flash checksum.py ends the table at
+   "0xFFFFFFFF or beyond ROM"). Any other start at or beyond the ROM size (ROM_SIZE, 1 MiB,
+   constants.py) is a damaged record, not the end. */
+#define NC_END_MARK 0xFFFFFFFFu
+
+/* Whether the record at @p off ends the table: it lies in the image, its start erased. */
 static int nc_table_end(const uint8_t *d, size_t n, uint64_t off)
 {
     uint32_t s;
-    /* a record past the end of a short (forced) image counts as one starting at 0: it ends
-       the table only in an empty image; its block lies outside the image (bad) */
-    if (!ecu__get32(d, n, off, 1, &s))
-        return n == 0;
-    return s >= n;
+    return ecu__get32(d, n, off, 1, &s) && s == NC_END_MARK;
 }
 
-/* Number of records of the table before its end (0 when the first is not a block). */
+/* Number of records of the table before its end (the records up to NC_TABLE_END when it has
+   none; a record past the end of a short image counts, and is reported truncated). */
 static unsigned nc_records(const uint8_t *d, size_t n)
 {
     unsigned k = 0;
@@ -93,6 +100,16 @@ static unsigned nc_detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     return 85;
 }
 
+/* A record that cannot be checked: never matches its value (the BE32 at the slot, in the
+   image: the engine evaluates a block only then, csum.c block_in_bounds), so it is a bad
+   block and a correction is refused. */
+static uint64_t nc_unusable(const uint8_t *img, size_t size, const struct blk *b)
+{
+    uint32_t v;
+    (void)ecu__get32(img, size, b->store_off, 1, &v);
+    return (uint32_t)~v;
+}
+
 static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
 {
     unsigned k, nrec = nc_records(d, n);
@@ -101,19 +118,41 @@ static int nc_layout(const uint8_t *d, size_t n, struct blk_list *out)
         uint32_t s32, e32;
         uint64_t s, e;
         struct blk b;
-        /* a field past the end of a short (forced) image is named 0: the slot at r + 8 then
-           lies past the end too, and the engine reports the block bad */
+        if (!ecu__in(n, r, 12)) {
+            /* the table runs past the end of a short (forced) image: one bad block, the
+               records after it cannot be read */
+            ecu__blk_init(&b, "", "record %u at 0x%llX past the end (truncated)", k,
+                          (unsigned long long)r);
+            ecu__blk_algo(&b, "0x%08X-sum32be", NC_TOTAL);
+            ecu__denso_rec(&b, r, r + 12, r + 8);
+            return ecu__blk_add(out, &b);
+        }
         (void)ecu__get32(d, n, r, 1, &s32);
         (void)ecu__get32(d, n, r + 4, 1, &e32);
         s = s32;
         e = e32;
-        ecu__blk_init(&b, "", "record %u 0x%llX-0x%llX", k, (unsigned long long)s,
-                      (unsigned long long)e);
-        ecu__blk_algo(&b, "0x%08X-sum32be", NC_TOTAL);
-        /* [start, end] inclusive, clipped to the ROM, whole words only; empty when end < start */
-        if (e + 1 > n)
-            e = n - 1;
-        ecu__denso_rec(&b, s, e >= s ? s + (e + 1 - s) / 4 * 4 : s, r + 8);
+        if (s >= NC_TOTAL_ROM || (e >= s && (e >= NC_TOTAL_ROM || s % 4 || (e + 1 - s) % 4))) {
+            /* a start or end beyond the ROM that is not the end mark, or a block of part
+               words (a ROM block is whole BE32 words): a damaged record, its block unknown;
+               the table goes on */
+            ecu__blk_init(&b, "", "record %u at 0x%llX", k, (unsigned long long)r);
+            if (s >= NC_TOTAL_ROM || e >= NC_TOTAL_ROM)
+                ecu__blk_algo(&b, "damaged: %s 0x%08X past the ROM",
+                              s >= NC_TOTAL_ROM ? "start" : "end", s >= NC_TOTAL_ROM ? s32 : e32);
+            else
+                ecu__blk_algo(&b, "damaged: 0x%08X-0x%08X not whole words", s32, e32);
+            ecu__blk_custom(&b, nc_unusable);
+            ecu__blk_range(&b, r, r + 12);
+            ecu__blk_store(&b, r + 8, 4, 1, 0);
+        } else {
+            ecu__blk_init(&b, "", "record %u 0x%llX-0x%llX%s", k, (unsigned long long)s,
+                          (unsigned long long)e, e >= s && e + 1 > n ? " past the end (truncated)" : "");
+            ecu__blk_algo(&b, "0x%08X-sum32be", NC_TOTAL);
+            /* [start, end] inclusive; empty when end < start (nc-flash: the value is then
+               0x5AA5A55A); a block past the end of a short (forced) image is bad (out of
+               bounds) */
+            ecu__denso_rec(&b, s, e >= s ? e + 1 : s, r + 8);
+        }
         if (ecu__blk_add(out, &b))
             return ECU_ERR_NOMEM;
     }

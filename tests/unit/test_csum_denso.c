@@ -8,7 +8,8 @@
  * one block: denso-checks-off.tsv), the EE20 CVN record left alone, Subaru detection from the
  * table's structure (the CAL ID moved, in lower case, or absent; inconsistent records; every
  * table byte changed; random data under a table), the Mazda NC table end and inclusive ends,
- * truncated images, 160/192 KiB Subaru ROMs named with no layout, identifications (for Subaru:
+ * its damaged records (a start or end past the ROM that is not the end mark, part words: bad,
+ * never corrected) and truncated reads (the block past the end named), truncated images, 160/192 KiB Subaru ROMs named with no layout, identifications (for Subaru:
  * the CAL ID and the table) erased, random data, and the real dumps of ../shared/corpus (or
  * $ECU_CORPUS) for false claims.
  */
@@ -510,10 +511,89 @@ static void test_mazda_nc_table(void **state)
     csum_analyze(cs, copy, x->size);
     assert_true(ecu_csum_block_count(cs) >= 5);
     assert_int_equal(ecu_csum_block_at(cs, 4)->status, ECU_BLOCK_BAD);
-    /* a start equal to the ROM size ends the table too */
-    put32be(copy, 0xFF650 + 3 * 12, 0x100000);
+    free(copy);
+    ecu_csum_free(cs);
+}
+
+/* Record 3 of the Mazda NC fixture as a damaged record: a bad block (the table goes on to its
+   end record), never corrected. */
+static void check_nc_damaged(ecu_csum *cs, const uint8_t *d, size_t n, const char *what)
+{
+    const ecu_block *b;
+    csum_analyze(cs, d, n);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
+        fail_msg("%s: %s, expected bad", what, ecu_verdict_name(ecu_csum_verdict(cs)));
+    assert_int_equal(ecu_csum_block_count(cs), 4);
+    assert_int_equal(ecu_csum_bad_count(cs), 1);
+    b = ecu_csum_block_at(cs, 3);
+    assert_int_equal(b->status, ECU_BLOCK_BAD);
+    assert_non_null(strstr(b->name, "record 3 at 0xFF674"));
+    assert_non_null(strstr(b->algorithm, "damaged"));
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+}
+
+/* The end of the table is its end record (start 0xFFFFFFFF, erased flash: nc-flash
+   checksum.py); a start or end at or past the ROM size otherwise, or a block of part words, is
+   a damaged record; a table or block past the end of a short (forced) image is truncated. */
+static void test_mazda_nc_damaged(void **state)
+{
+    const struct csum_image *x = csum_image(&manifest, "denso-mazda-nc-1m.bin.gz");
+    static const struct {
+        unsigned field;   /* 0 start, 1 end */
+        uint32_t value;
+        const char *what;
+    } damage[] = {
+        {0, 0x100000, "start at the ROM size"}, {0, 0x80000000, "start far past the ROM"},
+        {0, 0xFFFFFFFE, "start one bit off the end mark"}, {1, 0x100000, "end past the ROM"},
+        {1, 0xFFAFE, "end not whole words"},    {0, 0xFF802, "start not whole words"},
+    };
+    static const size_t cuts[] = {0x80000, 0xFF650, 0xFF652, 0xFF670, 0xFF67F, 0xFFA00};
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy = csum_dup(x->data, x->size);
+    const ecu_block *b;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        put32be(copy, 0xFF674 + 4 * damage[i].field, damage[i].value);
+        check_nc_damaged(cs, copy, x->size, damage[i].what);
+        memcpy(copy, x->data, x->size);
+    }
+    /* the end record's start damaged: no end there, record 4 a damaged one, the table read on
+       (the record after it, a wrong value, is bad too) */
+    copy[0xFF683] ^= 0x01;
     csum_analyze(cs, copy, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_true(ecu_csum_block_count(cs) >= 6);
+    assert_non_null(strstr(ecu_csum_block_at(cs, 4)->name, "record 4 at 0xFF680"));
+    assert_int_equal(ecu_csum_block_at(cs, 4)->status, ECU_BLOCK_BAD);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    memcpy(copy, x->data, x->size);
+    /* the end record one record earlier: a shorter table, as documented */
+    put32be(copy, 0xFF674, 0xFFFFFFFF);
+    csum_analyze(cs, copy, x->size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
     assert_int_equal(ecu_csum_block_count(cs), 3);
+    memcpy(copy, x->data, x->size);
+    /* truncated reads, the family named: never ok, the block past the end named so */
+    assert_int_equal(ecu_csum_set_family(cs, "denso-mazda-nc"), ECU_OK);
+    for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        size_t k, past = 0;
+        csum_analyze(cs, copy, cuts[i]);
+        if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
+            fail_msg("cut at 0x%zX: %s, expected bad", cuts[i],
+                     ecu_verdict_name(ecu_csum_verdict(cs)));
+        for (k = 0; k < ecu_csum_block_count(cs); k++) {
+            b = ecu_csum_block_at(cs, k);
+            if (strstr(b->name, "past the end (truncated)")) {
+                assert_int_equal(b->status, ECU_BLOCK_BAD);
+                past++;
+            }
+        }
+        if (!past)
+            fail_msg("cut at 0x%zX: no block past the end", cuts[i]);
+        assert_int_not_equal(ecu_csum_fix(cs), ECU_OK);
+    }
+    assert_int_equal(ecu_csum_set_family(cs, NULL), ECU_OK);
     free(copy);
     ecu_csum_free(cs);
 }
@@ -623,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_subaru_cvn),
         cmocka_unit_test(test_subaru_small),
         cmocka_unit_test(test_mazda_nc_table),
+        cmocka_unit_test(test_mazda_nc_damaged),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_not_claimed),
         cmocka_unit_test(test_forced),

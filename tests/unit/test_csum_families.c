@@ -47,7 +47,7 @@ static void test_registry(void **state)
 static void test_good_images(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_good_images(&manifest), 4);
+    assert_int_equal(csum_check_good_images(&manifest), 5);
 }
 
 /* ---- one data byte of one block ------------------------------------------------------------- */
@@ -96,7 +96,7 @@ static void test_slot_each_block(void **state)
 static void test_bad_variants(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_bad_variants(&manifest), 4);
+    assert_int_equal(csum_check_bad_variants(&manifest), 5);
 }
 
 /* ---- nothing to check ----------------------------------------------------------------------- */
@@ -253,6 +253,100 @@ static void test_handle_reuse(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- EDC16: damaged descriptors, truncated reads ------------------------------------------ */
+
+/* @p cs bad, with a bad block whose name holds @p name, and no correction: never ok. */
+static void check_bad_named(ecu_csum *cs, const uint8_t *d, size_t n, const char *name,
+                            const char *what)
+{
+    size_t k;
+    csum_analyze(cs, d, n);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD)
+        fail_msg("%s: %s, expected bad", what, ecu_verdict_name(ecu_csum_verdict(cs)));
+    for (k = 0; k < ecu_csum_block_count(cs); k++) {
+        const ecu_block *b = ecu_csum_block_at(cs, k);
+        if (strstr(b->name, name) && b->status == ECU_BLOCK_BAD)
+            break;
+    }
+    if (k == ecu_csum_block_count(cs))
+        fail_msg("%s: no bad block named \"%s\"", what, name);
+    assert_int_not_equal(ecu_csum_fix(cs), ECU_OK);
+}
+
+static void put32(uint8_t *d, size_t at, uint32_t v)
+{
+    d[at] = (uint8_t)(v >> 24);
+    d[at + 1] = (uint8_t)(v >> 16);
+    d[at + 2] = (uint8_t)(v >> 8);
+    d[at + 3] = (uint8_t)v;
+}
+
+/* Every 0x100-aligned offset is the place of a region's descriptor (start + 0x34: start, end,
+   magic): with the flash base known, one there that describes no region holding it, or a
+   damaged magic, is a bad block; a region or descriptor the end of the file cuts makes the
+   image truncated. The 1 MiB image (base 0x800000): descriptors at 0x34, 0x60034, 0xC0034. */
+static void test_edc16_damaged(void **state)
+{
+    const struct csum_image *x = csum_image(&manifest, "edc16-1m.bin.gz");
+    static const uint32_t desc[] = {0x34, 0x60034, 0xC0034};
+    static const uint32_t start[] = {0x800000, 0x860000, 0x8C0000};
+    static const uint32_t end[] = {0x85FFFF, 0x8BFFFF, 0x8FDFFF};
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *copy = csum_dup(x->data, x->size);
+    char name[64], what[96];
+    size_t i;
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        const struct {
+            unsigned at;    /* offset in the descriptor */
+            uint32_t value; /* what is written there (BE32) */
+            const char *block, *what;
+        } dmg[] = {
+            {0, start[i] ^ 0x100, "descriptor at", "start moved by 0x100"},
+            /* moved down, it names a region holding it that overlaps the one before; moved
+               up, a region not holding it */
+            {0, start[i] ^ 0x40000, "descriptor at", "start moved by 0x40000"},
+            {0, start[i] ^ 0x1, "descriptor at", "start not 0x100-aligned"},
+            {4, end[i] ^ 0x1, "descriptor at", "length not whole dwords"},
+            {4, start[i] + 0x3F, "descriptor at", "region ends inside its descriptor"},
+            {4, start[i] - 1, "descriptor at", "end before start"},
+            /* past the end of the file: the last region truncated; the others then overlap
+               the regions after them (two damaged descriptors) */
+            {4, end[i] ^ 0x80000000u, i == 2 ? "past the end (truncated)" : "descriptor at",
+             "end far past the file"},
+            {4, 0x8FFFFF + 0x100, i == 2 ? "past the end (truncated)" : "descriptor at",
+             "end past the file"},
+            {4, end[i] + 0x10000, i == 2 ? "past the end (truncated)" : "descriptor at",
+             "end moved up by 0x10000"},
+            {8, 0xFADECAFE ^ 0x00010000, "descriptor at", "magic: one bit"},
+            {12, 0xCAFEAFFF ^ 0x00FF0001, "descriptor at", "magic: two bytes"},
+        };
+        size_t k;
+        for (k = 0; k < sizeof dmg / sizeof dmg[0]; k++) {
+            put32(copy, desc[i] + dmg[k].at, dmg[k].value);
+            snprintf(name, sizeof name, "%s", dmg[k].block);
+            if (strcmp(dmg[k].block, "descriptor at") == 0)
+                snprintf(name, sizeof name, "descriptor at 0x%X", desc[i]);
+            snprintf(what, sizeof what, "descriptor %zu: %s", i, dmg[k].what);
+            check_bad_named(cs, copy, x->size, name, what);
+            memcpy(copy, x->data, x->size);
+        }
+    }
+    /* truncated reads: the region across the cut, or the descriptor it cuts, named so */
+    check_bad_named(cs, copy, 0x80000, "region 0x60000-0xBFFFF past the end (truncated)",
+                    "512 KiB of the 1 MiB image");
+    check_bad_named(cs, copy, 0x60040, "descriptor at 0x60034 past the end (truncated)",
+                    "cut inside the magic of descriptor 1");
+    check_bad_named(cs, copy, 0xC0000 + 0x1000, "region 0xC0000-0xFDFFF past the end",
+                    "cut inside region 2");
+    /* the 2 MiB image cut in half: its second region crosses 1 MiB */
+    x = csum_image(&manifest, "edc16-2m.bin.gz");
+    check_bad_named(cs, x->data, 0x80000, "region 0x40000-0xFFFFF past the end (truncated)",
+                    "512 KiB of the 2 MiB image");
+    free(copy);
+    ecu_csum_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_erased),
         cmocka_unit_test(test_handle_reuse),
+        cmocka_unit_test(test_edc16_damaged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
