@@ -291,34 +291,36 @@ out:
 }
 
 /* Why ecu_csum_fix refused @p file: a signature only --resign can make, one that cannot be
-   re-signed at all, or blocks that stay bad. */
+   re-signed at all or not with the key, or blocks that stay bad. */
 static void refusal(const char *file, const ecu_csum *cs, const struct opts *o)
 {
-    size_t i, sig = 0, resignable = 0, bad = ecu_csum_bad_count(cs), left = ecu_csum_unfixable_count(cs);
-    for (i = 0; i < ecu_csum_block_count(cs); i++)
+    size_t i, sig = 0, resignable = 0, other = 0, bad = ecu_csum_bad_count(cs);
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        if (!ecu_csum_block_unfixable(cs, i))
+            continue;
         if (ecu_csum_block_at(cs, i)->status == ECU_BLOCK_SIGNATURE_BAD) {
             sig++;
             resignable += ecu_csum_block_resignable(cs, i) != 0;
+        } else {
+            other++;
         }
-    if (sig && left == sig && resignable == sig && !o->resign) {
-        if (bad > sig)
-            tool_error(file, "not written: the RSA signature does not verify, and only --resign "
-                       "makes it anew (a new key pair written into the image; see ecu-csum(1)); "
-                       "the %zu other bad block%s can be corrected", bad - sig,
-                       bad - sig == 1 ? "" : "s");
-        else
-            tool_error(file, "not written: the RSA signature does not verify, and only --resign "
-                       "makes it anew (a new key pair written into the image; see ecu-csum(1))");
-    } else if (o->resign && sig > resignable) {
-        tool_error(file, "not written: %s signature does not verify and cannot be made anew: "
-                   "its public key is not in the image", sig - resignable == 1 ? "a" : "more than one");
-    } else if (sig && o->resign && left == sig) {
-        tool_error(file, "not written: the signature could not be made with the key (its size "
-                   "or public exponent is not the one the image checks with)");
-    } else {
+    }
+    if (other || !sig)
         tool_error(file, "not written: %zu checksum block%s cannot be corrected", bad,
                    bad == 1 ? "" : "s");
-    }
+    else if (resignable < sig)
+        tool_error(file, "not written: the signature does not verify and cannot be made anew: "
+                   "its public key is not in the image");
+    else if (o->resign)
+        tool_error(file, "not written: the signature could not be made with the key (its size "
+                   "or public exponent is not the one the image checks with)");
+    else if (bad > sig)
+        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
+                   "makes it anew (a new key pair written into the image; see ecu-csum(1)); "
+                   "the %zu other bad block%s can be corrected", bad - sig, bad - sig == 1 ? "" : "s");
+    else
+        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
+                   "makes it anew (a new key pair written into the image; see ecu-csum(1))");
 }
 
 /* Checks, corrects (when asked) and reports one file; returns its exit status. */

@@ -42,7 +42,7 @@ struct ecu_csum {
     struct blk_list blocks;
     ecu_block *info; /* public view of blocks */
     struct ecu__rsa_key *key; /* the caller's key pair for re-signing, or NULL */
-    size_t unfixable; /* blocks left bad by the last failed fix */
+    unsigned char *left; /* per block: left bad by the last failed fix (NULL: none failed) */
 };
 
 static uint64_t rd_n(const uint8_t *d, uint64_t off, unsigned bytes, int be)
@@ -84,7 +84,8 @@ static void clear(ecu_csum *cs)
     cs->evidence[0] = '\0';
     cs->ref_refusal[0] = '\0';
     cs->ncand = 0;
-    cs->unfixable = 0;
+    free(cs->left);
+    cs->left = NULL;
 }
 
 void ecu_csum_free(ecu_csum *cs)
@@ -589,7 +590,8 @@ int ecu_csum_fix(ecu_csum *cs)
     if (!cs || !cs->img || !cs->family || cs->verdict == ECU_VERDICT_AMBIGUOUS ||
         cs->verdict == ECU_VERDICT_NO_LAYOUT || cs->verdict == ECU_VERDICT_UNKNOWN)
         return ECU_ERR_INVALID;
-    cs->unfixable = 0;
+    free(cs->left);
+    cs->left = NULL;
     if (cs->verdict == ECU_VERDICT_OK)
         return ECU_OK;
     orig = malloc(cs->size);
@@ -635,9 +637,12 @@ int ecu_csum_fix(ecu_csum *cs)
     for (i = 0; i < cs->size && bad == 0; i++)
         if (cs->img[i] != orig[i] && !allowed[i])
             bad = -2;
-    cs->unfixable = bad > 0 ? (size_t)bad : 0;
-    for (i = 0; bad == -2 && i < cs->blocks.n; i++) /* none counts as corrected */
-        cs->unfixable += before[i] == ECU_BLOCK_BAD || before[i] == ECU_BLOCK_SIGNATURE_BAD;
+    if (bad != 0 && bad != -1 && (cs->left = calloc(cs->blocks.n, 1)) != NULL) {
+        for (i = 0; i < cs->blocks.n; i++) /* after a change outside the slots: every bad one */
+            cs->left[i] = bad == -2 ? before[i] == ECU_BLOCK_BAD || before[i] == ECU_BLOCK_SIGNATURE_BAD
+                                    : cs->info[i].status == ECU_BLOCK_BAD ||
+                                          cs->info[i].status == ECU_BLOCK_SIGNATURE_BAD;
+    }
     if (bad != 0) {
         memcpy(cs->img, orig, cs->size);
         verify_all(cs, NULL);
@@ -691,7 +696,10 @@ int ecu_csum_block_resignable(const ecu_csum *cs, size_t i)
            cs->blocks.v[i].resign != NULL;
 }
 
-size_t ecu_csum_unfixable_count(const ecu_csum *cs) { return cs ? cs->unfixable : 0; }
+int ecu_csum_block_unfixable(const ecu_csum *cs, size_t i)
+{
+    return cs && cs->left && i < cs->blocks.n && cs->left[i];
+}
 
 size_t ecu_csum_bad_count(const ecu_csum *cs)
 {

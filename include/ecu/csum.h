@@ -149,12 +149,12 @@ ECU_API size_t ecu_csum_bad_count(const ecu_csum *cs);
  */
 ECU_API int ecu_csum_block_resignable(const ecu_csum *cs, size_t i);
 /**
- * After ecu_csum_fix(): how many blocks stayed bad (signatures included) in its last attempt,
- * the copy restored since; 0 after a success, before any fix and after a new analysis.
- * Tells "only the signature stands in the way" (the count equals the bad signatures) from
- * "other blocks cannot be corrected either".
+ * After ecu_csum_fix() returned ECU_ERR_UNFIXABLE: whether block @p i stayed bad in that
+ * attempt (the copy is restored since, so its status is the analysis's again). 0 for every
+ * block after a success, before any fix and after a new analysis. Tells "only the signature
+ * stands in the way" from "other blocks cannot be corrected either".
  */
-ECU_API size_t ecu_csum_unfixable_count(const ecu_csum *cs);
+ECU_API int ecu_csum_block_unfixable(const ecu_csum *cs, size_t i);
 
 /**
  * Corrects the analysed copy: writes every bad block's value, repeating until nothing
