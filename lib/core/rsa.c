@@ -10,6 +10,9 @@
 
 #include "ecu/error.h"
 
+/* the largest key read: far above any signature block's (ME7.1.1: 1024 bits) */
+#define RSA_MAX_BITS 4096
+
 struct ecu__rsa_key {
     struct rsa_public_key pub;
     struct rsa_private_key priv;
@@ -50,17 +53,40 @@ void ecu__rsa_key_free(struct ecu__rsa_key *k)
     free(k);
 }
 
-/* n = p * q with p, q > 2 (the roots are made modulo p and q: neither may be 0) */
-static int primes_ok(const struct ecu__rsa_key *k)
+/* whether t mod m is 1 (m > 1; t is reduced) */
+static int one_mod(mpz_t t, const mpz_t m)
 {
-    mpz_t pq;
+    mpz_mod(t, t, m);
+    return mpz_cmp_ui(t, 1) == 0;
+}
+
+/* The parts the roots are made with are consistent (Nettle asserts on some that are not):
+   n = p * q with p, q > 2; a = d mod (p-1), b = d mod (q-1) and c = q^-1 mod p reduced, with
+   e * a = 1 (mod p-1), e * b = 1 (mod q-1) and c * q = 1 (mod p). */
+static int parts_ok(const struct ecu__rsa_key *k)
+{
+    const struct rsa_private_key *v = &k->priv;
+    mpz_t t, m;
     int ok;
-    if (mpz_cmp_ui(k->priv.p, 2) <= 0 || mpz_cmp_ui(k->priv.q, 2) <= 0)
+    if (mpz_cmp_ui(v->p, 2) <= 0 || mpz_cmp_ui(v->q, 2) <= 0 || mpz_sgn(v->a) <= 0 ||
+        mpz_sgn(v->b) <= 0 || mpz_sgn(v->c) <= 0 || mpz_cmp(v->c, v->p) >= 0)
         return 0;
-    mpz_init(pq);
-    mpz_mul(pq, k->priv.p, k->priv.q);
-    ok = mpz_cmp(pq, k->pub.n) == 0;
-    mpz_clear(pq);
+    mpz_init(t);
+    mpz_init(m);
+    mpz_mul(t, v->p, v->q);
+    ok = mpz_cmp(t, k->pub.n) == 0;
+    mpz_sub_ui(m, v->p, 1);
+    ok = ok && mpz_cmp(v->a, m) < 0;
+    mpz_mul(t, k->pub.e, v->a);
+    ok = ok && one_mod(t, m);
+    mpz_sub_ui(m, v->q, 1);
+    ok = ok && mpz_cmp(v->b, m) < 0;
+    mpz_mul(t, k->pub.e, v->b);
+    ok = ok && one_mod(t, m);
+    mpz_mul(t, v->c, v->q);
+    ok = ok && one_mod(t, v->p);
+    mpz_clear(t);
+    mpz_clear(m);
     return ok;
 }
 
@@ -77,10 +103,10 @@ int ecu__rsa_key_parse(struct ecu__rsa_key **out, const uint8_t *der, size_t len
         return ECU_ERR_NOMEM;
     rsa_public_key_init(&k->pub);
     rsa_private_key_init(&k->priv);
-    /* rsa_keypair_from_der reads one SEQUENCE and prepares both keys (sizes, CRT parts
-       checked for consistency with each other); a limit of 0 bits: any size */
-    if (!rsa_keypair_from_der(&k->pub, &k->priv, 0, len, der) || k->pub.size != k->priv.size ||
-        !primes_ok(k)) {
+    /* rsa_keypair_from_der reads one SEQUENCE and prepares both keys (their sizes); at most
+       RSA_MAX_BITS bits */
+    if (!rsa_keypair_from_der(&k->pub, &k->priv, RSA_MAX_BITS, len, der) ||
+        k->pub.size != k->priv.size || !parts_ok(k)) {
         ecu__rsa_key_free(k);
         return ECU_ERR_INVALID;
     }
