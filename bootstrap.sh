@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-packages="build-essential cmake pkg-config libxxhash-dev zlib1g-dev libcmocka-dev groff-base"
+packages="build-essential cmake pkg-config libxxhash-dev zlib1g-dev nettle-dev libgmp-dev libcmocka-dev groff-base"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -11,14 +11,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "rsakey.h"
 #include "tool.h"
 
 /* where reports go: stdout, or stderr when the corrected image itself goes to stdout */
 static FILE *rep;
 
+/* --resign: the key pair given to the checksum handle (read from --key at the start, or
+   generated at the first image that needs it, then used for every image of the run) */
+static int key_set;
+
+/* The size and public exponent of the keys --resign generates: those of the only signature
+   checked with a key in the image, Bosch ME7.1.1's (RSA_MODULUS_SIZE 1024, exponent 3:
+   nyetwurk/ME7Sum me7sum.c); the library refuses a key that does not fit an image. */
+#define RESIGN_BITS 1024u
+#define RESIGN_E 3ul
+
 struct opts {
-    int verbose, quiet, json, fix, in_place, no_backup;
-    const char *output, *family, *layout, *reference;
+    int verbose, quiet, json, fix, in_place, no_backup, resign;
+    const char *output, *family, *layout, *reference, *key, *save_key;
     uint64_t max_span;
 };
 
@@ -41,6 +52,12 @@ static void usage(FILE *f)
             "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
             "      --in-place        replace FILE (raw binary only), keeping FILE.orig\n"
             "      --no-backup       with --in-place: do not keep FILE.orig\n"
+            "      --resign          with --fix: make a bad RSA signature anew where the image\n"
+            "                        holds its own public key (ME7.1.1): a new key pair is\n"
+            "                        written into the image and the signature made with it\n"
+            "      --key FILE        with --resign: sign with the key pair in FILE (PKCS#1,\n"
+            "                        PEM or DER) instead of a new one\n"
+            "      --save-key FILE   with --resign: write the new key pair to FILE (PEM)\n"
             "      --json            print one JSON object per file, one per line\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
             "  -q, --quiet           print nothing; the exit status tells\n"
@@ -240,6 +257,72 @@ static int in_place_ok(const char *file, const ecu_image *img)
     return 1;
 }
 
+/* Whether the analysis holds a bad signature that re-signing can make anew. */
+static int needs_key(const ecu_csum *cs)
+{
+    size_t i;
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        if (ecu_csum_block_at(cs, i)->status == ECU_BLOCK_SIGNATURE_BAD &&
+            ecu_csum_block_resignable(cs, i))
+            return 1;
+    return 0;
+}
+
+/* A new key pair for --resign, given to @p cs (and written to --save-key's file); 0, or -1
+   after saying why. */
+static int new_key(ecu_csum *cs, const struct opts *o)
+{
+    uint8_t *der = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (rsakey_generate(RESIGN_BITS, RESIGN_E, &der, &len))
+        return -1;
+    if (o->save_key && rsakey_write_pem(o->save_key, der, len))
+        goto out;
+    if (ecu_csum_set_resign_key(cs, der, len) != ECU_OK) {
+        tool_error(NULL, "the new key pair is not accepted by the library");
+        goto out;
+    }
+    key_set = 1;
+    rc = 0;
+out:
+    free(der);
+    return rc;
+}
+
+/* Why ecu_csum_fix refused @p file: a signature only --resign can make, one that cannot be
+   re-signed at all or not with the key, or blocks that stay bad. */
+static void refusal(const char *file, const ecu_csum *cs, const struct opts *o)
+{
+    size_t i, sig = 0, resignable = 0, other = 0, bad = ecu_csum_bad_count(cs);
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        if (!ecu_csum_block_unfixable(cs, i))
+            continue;
+        if (ecu_csum_block_at(cs, i)->status == ECU_BLOCK_SIGNATURE_BAD) {
+            sig++;
+            resignable += ecu_csum_block_resignable(cs, i) != 0;
+        } else {
+            other++;
+        }
+    }
+    if (other || !sig)
+        tool_error(file, "not written: %zu checksum block%s cannot be corrected", bad,
+                   bad == 1 ? "" : "s");
+    else if (resignable < sig)
+        tool_error(file, "not written: the signature does not verify and cannot be made anew: "
+                   "its public key is not in the image");
+    else if (o->resign)
+        tool_error(file, "not written: the signature could not be made with the key (its size "
+                   "or public exponent is not the one the image checks with)");
+    else if (bad > sig)
+        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
+                   "makes it anew (a new key pair written into the image; see ecu-csum(1)); "
+                   "the %zu other bad block%s can be corrected", bad - sig, bad - sig == 1 ? "" : "s");
+    else
+        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
+                   "makes it anew (a new key pair written into the image; see ecu-csum(1))");
+}
+
 /* Checks, corrects (when asked) and reports one file; returns its exit status. */
 static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
 {
@@ -275,10 +358,13 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
             status = EXIT_TROUBLE;
         } else {
             int was_bad = v == ECU_VERDICT_BAD;
+            if (o->resign && !key_set && needs_key(cs) && new_key(cs, o)) {
+                status = EXIT_TROUBLE;
+                goto out;
+            }
             rc = ecu_csum_fix(cs);
             if (rc == ECU_ERR_UNFIXABLE) {
-                tool_error(file, "not written: %zu checksum block%s cannot be corrected",
-                           ecu_csum_bad_count(cs), ecu_csum_bad_count(cs) == 1 ? "" : "s");
+                refusal(file, cs, o);
                 status = EXIT_NO;
             } else if (rc != ECU_OK) {
                 tool_error(file, "%s", ecu_strerror(rc));
@@ -286,7 +372,8 @@ static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
             } else {
                 const uint8_t *out = ecu_csum_image(cs, &size);
                 for (i = 0; i < ecu_csum_block_count(cs); i++)
-                    fixed += ecu_csum_block_at(cs, i)->status == ECU_BLOCK_FIXED;
+                    fixed += ecu_csum_block_at(cs, i)->status == ECU_BLOCK_FIXED ||
+                             ecu_csum_block_at(cs, i)->status == ECU_BLOCK_RESIGNED;
                 if (o->output) {
                     if (tool_write_file(o->output, out, size) == 0) {
                         written = o->output;
@@ -427,7 +514,7 @@ out:
 int main(int argc, char **argv)
 {
     enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN,
-           OPT_REFERENCE };
+           OPT_REFERENCE, OPT_RESIGN, OPT_KEY, OPT_SAVEKEY };
     static const struct option longopts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"family", required_argument, NULL, OPT_FAMILY},
@@ -438,6 +525,9 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"in-place", no_argument, NULL, OPT_INPLACE},
         {"no-backup", no_argument, NULL, OPT_NOBACKUP},
+        {"resign", no_argument, NULL, OPT_RESIGN},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"save-key", required_argument, NULL, OPT_SAVEKEY},
         {"json", no_argument, NULL, OPT_JSON},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
         {"quiet", no_argument, NULL, 'q'},
@@ -465,6 +555,9 @@ int main(int argc, char **argv)
         case OPT_FIX: o.fix = 1; break;
         case OPT_INPLACE: o.in_place = 1; break;
         case OPT_NOBACKUP: o.no_backup = 1; break;
+        case OPT_RESIGN: o.resign = 1; break;
+        case OPT_KEY: o.key = optarg; break;
+        case OPT_SAVEKEY: o.save_key = optarg; break;
         case OPT_JSON: o.json = 1; break;
         case OPT_MAXSPAN:
             if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
@@ -511,6 +604,18 @@ int main(int argc, char **argv)
         tool_error(NULL, "--no-backup goes with --in-place");
         return EXIT_TROUBLE;
     }
+    if (o.resign && !o.fix) {
+        tool_error(NULL, "--resign goes with --fix");
+        return EXIT_TROUBLE;
+    }
+    if ((o.key || o.save_key) && !o.resign) {
+        tool_error(NULL, "%s goes with --resign", o.key ? "--key" : "--save-key");
+        return EXIT_TROUBLE;
+    }
+    if (o.key && o.save_key) {
+        tool_error(NULL, "--key and --save-key exclude each other (the key of --key is in its file)");
+        return EXIT_TROUBLE;
+    }
     if (o.family && o.layout) {
         tool_error(NULL, "--family and --layout exclude each other");
         return EXIT_TROUBLE;
@@ -549,6 +654,20 @@ int main(int argc, char **argv)
     if (o.reference && load_reference(cs, &o) != EXIT_YES) {
         ecu_csum_free(cs);
         return EXIT_TROUBLE;
+    }
+    if (o.key) {
+        uint8_t *der = NULL;
+        size_t len = 0;
+        int rc = rsakey_read(o.key, &der, &len) ? ECU_ERR_INVALID : ECU_OK;
+        if (rc == ECU_OK && (rc = ecu_csum_set_resign_key(cs, der, len)) != ECU_OK)
+            tool_error(o.key, "not a PKCS#1 RSA key pair, or its parts do not make one (%s; "
+                       "a PKCS#8 key converts with openssl rsa -traditional)", ecu_strerror(rc));
+        free(der);
+        if (rc != ECU_OK) {
+            ecu_csum_free(cs);
+            return EXIT_TROUBLE;
+        }
+        key_set = 1;
     }
     status = EXIT_YES;
     for (i = optind; i < argc; i++)

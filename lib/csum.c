@@ -6,6 +6,7 @@
 #include "checksum_private.h"
 #include "layout_private.h"
 #include "registry.h"
+#include "rsa_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ struct ecu_csum {
     size_t ncand;
     struct blk_list blocks;
     ecu_block *info; /* public view of blocks */
+    struct ecu__rsa_key *key; /* the caller's key pair for re-signing, or NULL */
+    unsigned char *left; /* per block: left bad by the last failed fix (NULL: none failed) */
 };
 
 static uint64_t rd_n(const uint8_t *d, uint64_t off, unsigned bytes, int be)
@@ -81,6 +84,8 @@ static void clear(ecu_csum *cs)
     cs->evidence[0] = '\0';
     cs->ref_refusal[0] = '\0';
     cs->ncand = 0;
+    free(cs->left);
+    cs->left = NULL;
 }
 
 void ecu_csum_free(ecu_csum *cs)
@@ -92,6 +97,7 @@ void ecu_csum_free(ecu_csum *cs)
     free(cs->ref);
     free(cs->ref_blocks.v);
     ecu_layout_free(cs->layout);
+    ecu__rsa_key_free(cs->key);
     free(cs);
 }
 
@@ -147,6 +153,19 @@ int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size)
     free(cs->ref_blocks.v);
     memset(&cs->ref_blocks, 0, sizeof cs->ref_blocks);
     cs->ref_for = NULL;
+    return ECU_OK;
+}
+
+int ecu_csum_set_resign_key(ecu_csum *cs, const uint8_t *der, size_t len)
+{
+    struct ecu__rsa_key *k = NULL;
+    int rc;
+    if (!cs || (!der && len))
+        return ECU_ERR_INVALID;
+    if (der && (rc = ecu__rsa_key_parse(&k, der, len)) != ECU_OK)
+        return rc;
+    ecu__rsa_key_free(cs->key);
+    cs->key = k;
     return ECU_OK;
 }
 
@@ -281,7 +300,9 @@ static long verify_all(ecu_csum *cs, const ecu_block_status *before)
         o->store_offset = b->store_off;
         o->store_bytes = slot_bytes(b);
         if (b->kind == BK_SIGNATURE)
-            o->status = ok ? ECU_BLOCK_SIGNATURE : ECU_BLOCK_SIGNATURE_BAD;
+            o->status = !ok                                              ? ECU_BLOCK_SIGNATURE_BAD
+                        : before && before[i] == ECU_BLOCK_SIGNATURE_BAD ? ECU_BLOCK_RESIGNED
+                                                                         : ECU_BLOCK_SIGNATURE;
         else if (ok)
             o->status = before && before[i] == ECU_BLOCK_BAD ? ECU_BLOCK_FIXED : ECU_BLOCK_OK;
         else
@@ -535,6 +556,30 @@ static void write_block(uint8_t *d, const struct blk *b, uint64_t computed)
              ~computed & mask_bits(8 * b->store_bytes));
 }
 
+/* Whether ecu_csum_fix makes the signature block @p b anew: a key was given and the block's
+   public key lies in the image. */
+static int resigns(const ecu_csum *cs, const struct blk *b)
+{
+    return cs->key && b->kind == BK_SIGNATURE && b->resign && block_in_bounds(b, cs->size) &&
+           b->key_off <= cs->size && cs->size - b->key_off >= b->key_bytes;
+}
+
+/* Signs @p b anew with the caller's key; whether a byte changed. */
+static int resign(ecu_csum *cs, const struct blk *b)
+{
+    uint8_t was[2 * 512];
+    int changed;
+    if (b->sig_bytes > 512 || b->key_bytes > 512)
+        return 0;
+    memcpy(was, cs->img + b->store_off, b->sig_bytes);
+    memcpy(was + 512, cs->img + b->key_off, b->key_bytes);
+    if (b->resign(cs->img, cs->size, b, cs->key) != ECU_OK)
+        return 0;
+    changed = memcmp(was, cs->img + b->store_off, b->sig_bytes) != 0 ||
+              memcmp(was + 512, cs->img + b->key_off, b->key_bytes) != 0;
+    return changed;
+}
+
 int ecu_csum_fix(ecu_csum *cs)
 {
     uint8_t *orig, *allowed;
@@ -545,6 +590,8 @@ int ecu_csum_fix(ecu_csum *cs)
     if (!cs || !cs->img || !cs->family || cs->verdict == ECU_VERDICT_AMBIGUOUS ||
         cs->verdict == ECU_VERDICT_NO_LAYOUT || cs->verdict == ECU_VERDICT_UNKNOWN)
         return ECU_ERR_INVALID;
+    free(cs->left);
+    cs->left = NULL;
     if (cs->verdict == ECU_VERDICT_OK)
         return ECU_OK;
     orig = malloc(cs->size);
@@ -562,6 +609,10 @@ int ecu_csum_fix(ecu_csum *cs)
         before[i] = cs->info[i].status;
         if (b->kind != BK_SIGNATURE && block_in_bounds(b, cs->size))
             memset(allowed + b->store_off, 1, cs->info[i].store_bytes);
+        else if (resigns(cs, b)) { /* the signature and the public key, only when re-signing */
+            memset(allowed + b->store_off, 1, b->sig_bytes);
+            memset(allowed + b->key_off, 1, b->key_bytes);
+        }
     }
     /* correct in table order until nothing changes: a checksum may cover another's slot */
     for (pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -570,10 +621,12 @@ int ecu_csum_fix(ecu_csum *cs)
             const struct blk *b = &cs->blocks.v[i];
             uint64_t stored, computed;
             int ok;
-            if (b->kind == BK_SIGNATURE) /* cannot be recomputed: stays as it is */
-                continue;
             if (!block_eval(cs->img, cs->size, b, &stored, &computed, &ok) || ok)
                 continue;
+            if (b->kind == BK_SIGNATURE) { /* made anew with the caller's key, or left bad */
+                changed |= resigns(cs, b) && resign(cs, b);
+                continue;
+            }
             write_block(cs->img, b, computed);
             changed = 1;
         }
@@ -584,6 +637,12 @@ int ecu_csum_fix(ecu_csum *cs)
     for (i = 0; i < cs->size && bad == 0; i++)
         if (cs->img[i] != orig[i] && !allowed[i])
             bad = -2;
+    if (bad != 0 && bad != -1 && (cs->left = calloc(cs->blocks.n, 1)) != NULL) {
+        for (i = 0; i < cs->blocks.n; i++) /* after a change outside the slots: every bad one */
+            cs->left[i] = bad == -2 ? before[i] == ECU_BLOCK_BAD || before[i] == ECU_BLOCK_SIGNATURE_BAD
+                                    : cs->info[i].status == ECU_BLOCK_BAD ||
+                                          cs->info[i].status == ECU_BLOCK_SIGNATURE_BAD;
+    }
     if (bad != 0) {
         memcpy(cs->img, orig, cs->size);
         verify_all(cs, NULL);
@@ -631,6 +690,17 @@ const ecu_block *ecu_csum_block_at(const ecu_csum *cs, size_t i)
     return cs && cs->info && i < cs->blocks.n ? &cs->info[i] : NULL;
 }
 
+int ecu_csum_block_resignable(const ecu_csum *cs, size_t i)
+{
+    return cs && cs->info && i < cs->blocks.n && cs->blocks.v[i].kind == BK_SIGNATURE &&
+           cs->blocks.v[i].resign != NULL;
+}
+
+int ecu_csum_block_unfixable(const ecu_csum *cs, size_t i)
+{
+    return cs && cs->left && i < cs->blocks.n && cs->left[i];
+}
+
 size_t ecu_csum_bad_count(const ecu_csum *cs)
 {
     size_t i, n = 0;
@@ -667,6 +737,7 @@ const char *ecu_block_status_name(ecu_block_status s)
     case ECU_BLOCK_FIXED: return "fixed";
     case ECU_BLOCK_SIGNATURE: return "signature";
     case ECU_BLOCK_SIGNATURE_BAD: return "signature-bad";
+    case ECU_BLOCK_RESIGNED: return "resigned";
     }
     return "unknown";
 }

@@ -38,7 +38,10 @@ typedef enum ecu_block_status {
     ECU_BLOCK_BAD = 1,       /**< stored value does not match */
     ECU_BLOCK_FIXED = 2,     /**< was bad, corrected by ecu_csum_fix */
     ECU_BLOCK_SIGNATURE = 3, /**< a signature that verifies; it cannot be recomputed */
-    ECU_BLOCK_SIGNATURE_BAD = 4, /**< a signature that does not verify; not correctable */
+    ECU_BLOCK_SIGNATURE_BAD = 4, /**< a signature that does not verify; correctable only by
+                                      re-signing (ecu_csum_set_resign_key) */
+    ECU_BLOCK_RESIGNED = 5,  /**< was SIGNATURE_BAD, made anew by ecu_csum_fix with the key of
+                                  ecu_csum_set_resign_key (its public key rewritten too) */
 } ecu_block_status;
 
 /** A byte range [start, end) of the image. */
@@ -138,15 +141,45 @@ ECU_API size_t ecu_csum_block_count(const ecu_csum *cs);
 ECU_API const ecu_block *ecu_csum_block_at(const ecu_csum *cs, size_t i);
 /** Blocks with status BAD or SIGNATURE_BAD. */
 ECU_API size_t ecu_csum_bad_count(const ecu_csum *cs);
+/**
+ * Whether block @p i of the last analysis is a signature that ecu_csum_fix() can make anew
+ * with a key of ecu_csum_set_resign_key(): one checked with a public key stored in the image
+ * itself (Bosch ME7.1.1), which re-signing replaces. 0 for every other block (a signature
+ * whose key is not in the image can never be made anew).
+ */
+ECU_API int ecu_csum_block_resignable(const ecu_csum *cs, size_t i);
+/**
+ * After ecu_csum_fix() returned ECU_ERR_UNFIXABLE: whether block @p i stayed bad in that
+ * attempt (the copy is restored since, so its status is the analysis's again). 0 for every
+ * block after a success, before any fix and after a new analysis. Tells "only the signature
+ * stands in the way" from "other blocks cannot be corrected either".
+ */
+ECU_API int ecu_csum_block_unfixable(const ecu_csum *cs, size_t i);
 
 /**
  * Corrects the analysed copy: writes every bad block's value, repeating until nothing
  * changes (checksums inside other checksums' ranges), then verifies again. Refuses
  * (ECU_ERR_INVALID, copy unchanged) when the family is unknown or ambiguous, and returns
  * ECU_ERR_UNFIXABLE when a block stays bad or a byte outside the checksum and compensation
- * slots would change (the copy is then restored).
+ * slots would change (the copy is then restored). A bad signature stays bad unless a key was
+ * given with ecu_csum_set_resign_key(); then its signature and public key bytes may change
+ * too, and no others.
  */
 ECU_API int ecu_csum_fix(ecu_csum *cs);
+
+/**
+ * Opt-in re-signing: gives the handle the RSA key pair @p der (@p len bytes, a PKCS#1
+ * RSAPrivateKey in DER, as "openssl genrsa -traditional" writes it once base64-decoded);
+ * NULL forgets it (the default: signatures are never written). With a key, ecu_csum_fix()
+ * also makes anew every bad signature that ecu_csum_block_resignable() names: the key's
+ * public key is written where the image keeps its own, and the signature is made with the
+ * key; the block's status is then ECU_BLOCK_RESIGNED. A key of another size or public
+ * exponent than the image's check uses leaves the signature bad (ECU_ERR_UNFIXABLE). The
+ * library neither generates keys nor reads files: the caller does (ecu-csum --resign).
+ * Returns ECU_OK, ECU_ERR_INVALID (not such a key, or its parts do not make a key pair; the
+ * key held before is kept) or ECU_ERR_NOMEM.
+ */
+ECU_API int ecu_csum_set_resign_key(ecu_csum *cs, const uint8_t *der, size_t len);
 /** The analysed (and possibly corrected) copy of the image. */
 ECU_API const uint8_t *ecu_csum_image(const ecu_csum *cs, size_t *size);
 

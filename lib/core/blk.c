@@ -105,3 +105,10 @@ void ecu__blk_signature(struct blk *b, blk_check_fn f, uint64_t off, unsigned by
     b->store_off = off;
     b->sig_bytes = bytes;
 }
+
+void ecu__blk_resign(struct blk *b, blk_resign_fn f, uint64_t key_off, unsigned key_bytes)
+{
+    b->resign = f;
+    b->key_off = key_off;
+    b->key_bytes = key_bytes;
+}

@@ -26,7 +26,8 @@ enum blk_kind {
     BK_CRC,     /* CRC over the ranges, stored */
     BK_CRC_TARGET, /* CRC over one range, slot included, equals `target`; the slot compensates */
     BK_CUSTOM,  /* family-specific computation, stored */
-    BK_SIGNATURE, /* a signature: verified by `check`, never recomputed or written */
+    BK_SIGNATURE, /* a signature: verified by `check`; written only by `resign`, with a key the
+                     caller gave (the public key then rewritten in the image too) */
 };
 
 struct blk;
@@ -34,6 +35,12 @@ typedef uint64_t (*blk_compute_fn)(const uint8_t *img, size_t size, const struct
 /* A signature check: non-zero when it verifies; may report a digest prefix in the values. */
 typedef int (*blk_check_fn)(const uint8_t *img, size_t size, const struct blk *b,
                             uint64_t *stored, uint64_t *computed);
+struct ecu__rsa_key;
+/* A signature made anew: @p key's public key written at key_off (key_bytes), and the
+   signature of the image made with it at store_off; ECU_OK, or ECU_ERR_UNFIXABLE (and the
+   image unchanged) when the key does not fit the image's check (another size or exponent). */
+typedef int (*blk_resign_fn)(uint8_t *img, size_t size, const struct blk *b,
+                             const struct ecu__rsa_key *key);
 
 struct blk {
     char name[64];
@@ -58,6 +65,11 @@ struct blk {
     /* BK_SIGNATURE: the check, and where the signature lies (store_off, sig_bytes) */
     blk_check_fn check;
     unsigned sig_bytes;
+    /* BK_SIGNATURE whose public key lies in the image: how to sign anew, and where the key
+       lies (only with a key given to the checksum handle: ecu_csum_set_resign_key) */
+    blk_resign_fn resign;
+    uint64_t key_off;
+    unsigned key_bytes;
 };
 
 struct blk_list {
@@ -108,5 +120,9 @@ void ecu__blk_crc_target(struct blk *b, const ecu_crc_params *p, uint64_t target
 void ecu__blk_custom(struct blk *b, blk_compute_fn f);
 /* BK_SIGNATURE: @p bytes at @p off verified by @p f, never written. */
 void ecu__blk_signature(struct blk *b, blk_check_fn f, uint64_t off, unsigned bytes);
+/* A BK_SIGNATURE checked with a public key that lies in the image (@p key_bytes at
+   @p key_off): @p f makes it anew with a key pair of the caller's (a new public key written
+   there, the signature made with it). */
+void ecu__blk_resign(struct blk *b, blk_resign_fn f, uint64_t key_off, unsigned key_bytes);
 
 #endif

@@ -56,7 +56,11 @@
  *   modulus addresses come from a code pattern that must match exactly twice, the exponent
  *   (BE32, must be 3) from a second one, up to 4 MD5 ranges (a table of starts, then ends)
  *   from a third. sig^3 mod n must be 00 01 FF.. 00 || MD5(ranges), big-endian. It is a
- *   signature block: verified, never recomputed (ME7Sum re-keys; this family never does).
+ *   signature block, verified; the ECU checks it with the modulus stored in the flash, so
+ *   ME7Sum (RSASign) makes it anew by re-keying: a new key pair (e = 3), its modulus written
+ *   over the image's, the MD5 taken after that, the signature made with the new key. This
+ *   family does the same, only with a key pair the caller gives (ecu_csum_set_resign_key;
+ *   ecu-csum --resign), never on its own.
  * Not checked: the 1 MiB files with an erased top half but for their last 32 bytes (ME7Sum's
  * fallback main data blocks for them).
  *
@@ -80,7 +84,9 @@
 #include "read.h"
 #include "text.h"
 #include "kits/c167.h"
-#include "md5_private.h"
+#include "rsa_private.h"
+
+#include <nettle/md5.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -767,99 +773,77 @@ static int multipoint(const uint8_t *d, size_t len, const struct mp_tables *t, s
 /* ---- RSA (ME7.1.1, late ME7.5) ------------------------------------------------------------------ */
 
 #define RSA_BYTES 128u
-#define RSA_LIMBS (RSA_BYTES / 4)
+#define RSA_E 3u
 #define MD5_MAX_RANGES 4
 
-/* 1024-bit numbers: little-endian 32-bit limbs */
-static void bn_load(uint32_t *x, const uint8_t *be)
+/* The MD5 of the block's ranges (inclusive ends in ME7Sum's table, [start, end) here),
+   concatenated, into @p md (Nettle's md5). */
+static void rsa_md5(const uint8_t *img, const struct blk *b, uint8_t md[MD5_DIGEST_SIZE])
 {
-    unsigned i;
-    for (i = 0; i < RSA_LIMBS; i++) {
-        const uint8_t *p = be + RSA_BYTES - 4 * (i + 1);
-        x[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-    }
+    struct md5_ctx h;
+    size_t i;
+    md5_init(&h);
+    for (i = 0; i < b->nranges; i++)
+        md5_update(&h, (size_t)(b->ranges[i].end - b->ranges[i].start), img + b->ranges[i].start);
+    md5_digest(&h, MD5_DIGEST_SIZE, md);
 }
 
-/* r = a * b mod m (r may be a or b); m must not be 0 */
-static void bn_mulmod(uint32_t *r, const uint32_t *a, const uint32_t *b, const uint32_t *m)
+/* The message signed (RSASign, rsa_block_pad): 00 01 FF.. 00 followed by the digest; with a
+   128-byte block and a 16-byte digest, exactly 109 bytes of FF. */
+static void rsa_message(uint8_t msg[RSA_BYTES], const uint8_t md[MD5_DIGEST_SIZE])
 {
-    uint32_t prod[2 * RSA_LIMBS] = {0}, rem[RSA_LIMBS + 1] = {0};
-    unsigned i, j;
-    int bit;
-    for (i = 0; i < RSA_LIMBS; i++) {
-        uint64_t carry = 0;
-        for (j = 0; j < RSA_LIMBS; j++) {
-            uint64_t t = (uint64_t)a[i] * b[j] + prod[i + j] + carry;
-            prod[i + j] = (uint32_t)t;
-            carry = t >> 32;
-        }
-        prod[i + RSA_LIMBS] = (uint32_t)carry;
-    }
-    /* binary long division: rem = (rem * 2 + bit) mod m, from the top bit down */
-    for (bit = 64 * RSA_LIMBS - 1; bit >= 0; bit--) {
-        int ge = 1;
-        for (j = RSA_LIMBS; j > 0; j--)
-            rem[j] = rem[j] << 1 | rem[j - 1] >> 31;
-        rem[0] = rem[0] << 1 | (prod[bit / 32] >> (bit % 32) & 1u);
-        if (!rem[RSA_LIMBS]) {
-            for (j = RSA_LIMBS; j-- > 0;)
-                if (rem[j] != m[j]) {
-                    ge = rem[j] > m[j];
-                    break;
-                }
-        }
-        if (ge) {
-            uint64_t borrow = 0;
-            for (j = 0; j < RSA_LIMBS; j++) {
-                uint64_t t = (uint64_t)rem[j] - m[j] - borrow;
-                rem[j] = (uint32_t)t;
-                borrow = t >> 63;
-            }
-            rem[RSA_LIMBS] -= (uint32_t)borrow;
-        }
-    }
-    memcpy(r, rem, RSA_LIMBS * sizeof *r);
+    msg[0] = 0x00;
+    msg[1] = 0x01;
+    memset(msg + 2, 0xFF, RSA_BYTES - 3 - MD5_DIGEST_SIZE);
+    msg[RSA_BYTES - 1 - MD5_DIGEST_SIZE] = 0x00;
+    memcpy(msg + RSA_BYTES - MD5_DIGEST_SIZE, md, MD5_DIGEST_SIZE);
 }
 
-/* The signature block (b->init: the modulus; e = 3): sig^3 mod n must be 00 01 FF.. 00 followed
-   by the MD5 of the ranges (inclusive ends, concatenated): with a 128-byte block and a 16-byte
-   digest, exactly 109 bytes of FF. */
+/* The signature block (b->init: the modulus; e = 3): sig^3 mod n (GMP) must be the message
+   of rsa_message over the MD5 of the ranges. */
 static int rsa_check(const uint8_t *img, size_t size, const struct blk *b, uint64_t *stored,
                      uint64_t *computed)
 {
-    uint32_t s[RSA_LIMBS], n[RSA_LIMBS], c[RSA_LIMBS];
-    uint8_t msg[RSA_BYTES], md[16];
-    struct ecu_md5 h;
-    size_t i, k;
-    int zero = 1;
-    if (b->init + RSA_BYTES > size || b->store_off + RSA_BYTES > size)
+    uint8_t msg[RSA_BYTES], want[RSA_BYTES], md[MD5_DIGEST_SIZE];
+    size_t k;
+    if (b->init + RSA_BYTES > size || b->store_off + RSA_BYTES > size ||
+        !ecu__rsa_public(img + b->init, img + b->store_off, RSA_BYTES, RSA_E, msg))
         return 0;
-    bn_load(s, img + b->store_off);
-    bn_load(n, img + b->init);
-    for (i = 0; i < RSA_LIMBS; i++)
-        zero &= !n[i];
-    if (zero)
-        return 0;
-    bn_mulmod(c, s, s, n);
-    bn_mulmod(c, c, s, n);
-    for (i = 0; i < RSA_LIMBS; i++)
-        for (k = 0; k < 4; k++)
-            msg[RSA_BYTES - 1 - 4 * i - k] = (uint8_t)(c[i] >> (8 * k));
-    ecu__md5_init(&h);
-    for (i = 0; i < b->nranges; i++)
-        ecu__md5_update(&h, img + b->ranges[i].start, (size_t)(b->ranges[i].end - b->ranges[i].start));
-    ecu__md5_final(&h, md);
+    rsa_md5(img, b, md);
     *stored = *computed = 0;
     for (k = 0; k < 8; k++) {
-        *stored = *stored << 8 | msg[RSA_BYTES - 16 + k];
+        *stored = *stored << 8 | msg[RSA_BYTES - MD5_DIGEST_SIZE + k];
         *computed = *computed << 8 | md[k];
     }
-    if (msg[0] != 0x00 || msg[1] != 0x01 || msg[RSA_BYTES - 17] != 0x00)
-        return 0;
-    for (i = 2; i < RSA_BYTES - 17; i++)
-        if (msg[i] != 0xFF)
-            return 0;
-    return memcmp(msg + RSA_BYTES - 16, md, 16) == 0;
+    rsa_message(want, md);
+    return memcmp(msg, want, RSA_BYTES) == 0;
+}
+
+/* The signature made anew, as ME7Sum's RSASign does (ME7.1.1 checks it with the modulus stored
+   in the flash): the key's modulus written over the image's (b->init), the MD5 of the ranges
+   taken after that (the modulus may lie in them), the message's root with the key written
+   as the signature. The key must be of the image's size (1024 bits) and exponent (3); the
+   signature must lie outside the ranges it signs. */
+static int rsa_resign(uint8_t *img, size_t size, const struct blk *b, const struct ecu__rsa_key *key)
+{
+    uint8_t n[RSA_BYTES], msg[RSA_BYTES], sig[RSA_BYTES], md[MD5_DIGEST_SIZE];
+    size_t i;
+    if (ecu__rsa_key_bytes(key) != RSA_BYTES || !ecu__rsa_key_exponent_is(key, RSA_E) ||
+        b->init + RSA_BYTES > size || b->store_off + RSA_BYTES > size)
+        return ECU_ERR_UNFIXABLE;
+    for (i = 0; i < b->nranges; i++)
+        if (b->ranges[i].start < b->store_off + RSA_BYTES && b->store_off < b->ranges[i].end)
+            return ECU_ERR_UNFIXABLE;
+    memcpy(n, img + b->init, RSA_BYTES);
+    ecu__rsa_key_modulus(key, img + b->init);
+    rsa_md5(img, b, md);
+    rsa_message(msg, md);
+    if (!ecu__rsa_key_root(key, msg, sig)) {
+        memcpy(img + b->init, n, RSA_BYTES);
+        return ECU_ERR_UNFIXABLE;
+    }
+    memcpy(img + b->store_off, sig, RSA_BYTES);
+    return ECU_OK;
 }
 
 static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct blk_list *out)
@@ -879,7 +863,7 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     if (find_addr(d, len, L, sn, km, sizeof sn, 3, 5, sm, 2, NULL) != 2 ||
         find_addr(d, len, L, en, km, sizeof en, 3, 5, &e, 1, NULL) != 1 ||
         (uint64_t)sm[0] + RSA_BYTES > len || (uint64_t)sm[1] + RSA_BYTES > len ||
-        !ecu__get32(d, len, e, 1, &pub) || pub != 3)
+        !ecu__get32(d, len, e, 1, &pub) || pub != RSA_E)
         return ECU_OK;
     for (i = 0; (i = masked_find(d, len, i, mn, mm, sizeof mn)) != SIZE_MAX && i + sizeof mn + 2 < len;
          i += 2) {
@@ -903,6 +887,7 @@ static int rsa(const uint8_t *d, size_t len, const struct seg_loads *L, struct b
     ecu__blk_init(&b, "RSA-1024 e=3 over MD5, PKCS#1 v1.5 type 1", "RSA signature (modulus at 0x%X)",
                   sm[1]);
     ecu__blk_signature(&b, rsa_check, sm[0], RSA_BYTES);
+    ecu__blk_resign(&b, rsa_resign, sm[1], RSA_BYTES);
     for (k = 0; k < count; k++)
         ecu__blk_range(&b, r[k].start, r[k].end);
     b.init = sm[1]; /* the modulus, read by rsa_check (no constructor sets `init` of a
@@ -1097,6 +1082,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
             b->ranges[k].end += len;
         }
         b->store_off += len;
+        b->key_off += b->resign ? len : 0;
         if ((b->kind == BK_CUSTOM && b->compute != ecu__c167_page_sum && b->compute != ecu__c167_unusable) ||
             b->kind == BK_SIGNATURE)
             b->init += len;
@@ -1113,10 +1099,10 @@ const struct family ecu__family_bosch_me7_vag = {
         .description = "ME7.1 / ME7.1.1 / ME7.5 (VAG), 512 KiB and 1 MiB",
         .verifies = "ROMSYS startup, all-param and program-pages sums; the CRC-32 table; main "
                     "data CRCs and byte sum; the main program sum; every multipoint record "
-                    "(boot ROM records against the known sums); the RSA signature (verified, "
-                    "never recomputed)",
-        .corrects = "every sum and CRC, the CRC-32 table from the standard one; never the boot "
-                    "ROM records",
+                    "(boot ROM records against the known sums); the RSA signature",
+        .corrects = "every sum and CRC, the CRC-32 table from the standard one; the RSA "
+                    "signature only when asked to re-sign (a new key pair written into the "
+                    "image); never the boot ROM records",
         .sources = "nyetwurk/ME7Sum me7sum.c",
     },
     .min_size = K512,

@@ -260,6 +260,52 @@ check "--reference of another family: nothing written" test ! -e "$tmp/nis-none.
 check "--reference of another family: the reason" has "$tmp/err" \
     "not written: reference not used: the reference is not recognised as hitachi-nissan"
 
+# ---- --resign (fixtures/csum/me7_vag_rsa.py: the edited image, its re-signed version made with
+# me7-vag-rsa-key2.der; the signature at 0x76200 and the modulus at 0x76304, 128 bytes each) ---
+ME7E=csum/me7-vag-rsa-512k-edited.bin.gz
+gzip -dc "$fixtures/csum/me7-vag-rsa-512k-resigned.bin.gz" >"$tmp/me7-want.bin"
+gzip -dc "$fixtures/$ME7E" >"$tmp/me7-edited.bin"
+run --fix -o "$tmp/me7-nokey.bin" "$ME7E"
+check "no --resign: exit status 1 (got $st)" is "$st" 1
+check "no --resign: nothing written" test ! -e "$tmp/me7-nokey.bin"
+check "no --resign: the signature named, --resign named, the others correctable" has "$tmp/err" \
+    "not written: the RSA signature does not verify, and only --resign makes it anew (a new key pair written into the image; see ecu-csum(1)); the 2 other bad blocks can be corrected"
+run --fix --resign --key csum/me7-vag-rsa-key2.der -o "$tmp/me7-key2.bin" "$ME7E"
+check "--resign --key: exit status 0 (got $st)" is "$st" 0
+check "--resign --key: the generator's image" cmp -s "$tmp/me7-key2.bin" "$tmp/me7-want.bin"
+run --fix --resign --save-key "$tmp/new.key" -o "$tmp/me7-new.bin" "$ME7E"
+check "--resign (new key): exit status 0 (got $st)" is "$st" 0
+check "--resign (new key): it verifies" verifies "$tmp/me7-new.bin"
+check "--resign (new key): another modulus than key2's" is "$(cmp -s "$tmp/me7-new.bin" "$tmp/me7-want.bin"; echo $?)" 1
+check "--save-key: a PEM PKCS#1 key" has "$tmp/new.key" "-----BEGIN RSA PRIVATE KEY-----"
+check "--save-key: mode 0600" is "$(ls -l "$tmp/new.key" | cut -c1-10)" "-rw-------"
+run --fix --resign --key "$tmp/new.key" -o "$tmp/me7-again.bin" "$ME7E"
+check "--key of --save-key: the same image" cmp -s "$tmp/me7-again.bin" "$tmp/me7-new.bin"
+# the slots of the manifest's block lines, the signature and the modulus (decimal FIRST LAST)
+me7_allowed=$(awk -F'\t' 'function hex(x, i, v) { v = 0; x = tolower(substr(x, 3))
+        for (i = 1; i <= length(x); i++) v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
+        return v }
+    $1 == "block" && $2 == "me7-vag-rsa-512k.bin.gz" { s = hex($4); printf "%d %d ", s, s + $5 - 1 }
+    $1 == "signature" && $2 == "me7-vag-rsa-512k.bin.gz" {
+        s = hex($4); m = hex($6); printf "%d %d %d %d ", s, s + $5 - 1, m, m + $5 - 1 }' \
+    "$fixtures/csum/me7-vag-rsa.tsv")
+# shellcheck disable=SC2086 # the list is meant to split
+check "--resign: only slots, the signature and the modulus changed" only_bytes_differ \
+    "$tmp/me7-edited.bin" "$tmp/me7-new.bin" $me7_allowed
+run --fix --resign --save-key "$tmp/new.key" -o "$tmp/me7-over.bin" "$ME7E"
+check "--save-key over a file: refused (got $st)" is "$st" 2
+check "--save-key over a file: nothing written" test ! -e "$tmp/me7-over.bin"
+run --fix --resign --key csum/me7-vag-rsa-key-e65537.der -o "$tmp/me7-e.bin" "$ME7E"
+check "--key of another exponent: exit status 1 (got $st)" is "$st" 1
+check "--key of another exponent: the reason" has "$tmp/err" "could not be made with the key"
+printf 'not a key\n' >"$tmp/junk.key"
+usage_error "--key junk" --fix --resign --key "$tmp/junk.key" -o "$tmp/x.bin" "$ME7E"
+usage_error "--resign without --fix" --resign "$ME7E"
+usage_error "--key without --resign" --fix --key "$tmp/new.key" -o "$tmp/x.bin" "$ME7E"
+usage_error "--key and --save-key" --fix --resign --key "$tmp/new.key" --save-key "$tmp/k2" -o "$tmp/x.bin" "$ME7E"
+run --fix --resign -o "$tmp/edc-resign.bin" "$EDC"
+check "--resign on a family without a key in the image: corrected as before (got $st)" is "$st" 0
+
 # ---- standard input, read only ------------------------------------------------------------------
 run_in "$tmp/edc-good.bin" -
 check "stdin: exit status 0 (got $st)" is "$st" 0

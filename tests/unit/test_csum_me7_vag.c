@@ -1140,6 +1140,227 @@ static void test_rsa_1m(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- re-signing (ecu_csum_set_resign_key; fixtures/csum/me7_vag_rsa.py) --------------------- */
+
+/* A fixture file's bytes (loaded with ecu_image: gzip'ed images too), malloc'ed. */
+static uint8_t *fixture(const char *name, size_t *n)
+{
+    char path[512];
+    ecu_image *img = ecu_image_new();
+    uint8_t *d = NULL;
+    assert_non_null(img);
+    snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, name);
+    if (ecu_image_load_file(img, path) != ECU_OK)
+        fail_msg("%s: not loaded", path);
+    *n = ecu_image_size(img);
+    d = dup_bytes(ecu_image_data(img), *n);
+    ecu_image_free(img);
+    return d;
+}
+
+/* The bytes of a file as they are (a key in DER is not an image). */
+static uint8_t *raw_file(const char *name, size_t *n)
+{
+    char path[512];
+    FILE *f;
+    uint8_t *d = malloc(4096);
+    snprintf(path, sizeof path, "%s/csum/%s", ECU_FIXTURES_DIR, name);
+    assert_non_null(d);
+    if (!(f = fopen(path, "rb")))
+        fail_msg("%s: cannot open", path);
+    *n = fread(d, 1, 4096, f);
+    fclose(f);
+    assert_true(*n > 0 && *n < 4096);
+    return d;
+}
+
+/* The index of the one signature block of the analysis. */
+static size_t sig_index(const ecu_csum *cs)
+{
+    size_t i, at = SIZE_MAX, n = 0;
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        ecu_block_status st = ecu_csum_block_at(cs, i)->status;
+        if (st == ECU_BLOCK_SIGNATURE || st == ECU_BLOCK_SIGNATURE_BAD || st == ECU_BLOCK_RESIGNED) {
+            at = i;
+            n++;
+        }
+    }
+    assert_int_equal(n, 1);
+    return at;
+}
+
+/* The edited image (one signed byte changed, nothing recomputed) re-signed with the second
+ * key pair gives the generator's re-signed image byte for byte; without the key the correction
+ * is refused with only the signature left bad, and the image stays as it was. */
+static void test_rsa_resign(void **state)
+{
+    size_t n, rn, kn, i, sig;
+    uint8_t *edited = fixture("me7-vag-rsa-512k-edited.bin.gz", &n);
+    uint8_t *want = fixture("me7-vag-rsa-512k-resigned.bin.gz", &rn);
+    uint8_t *key = raw_file("me7-vag-rsa-key2.der", &kn);
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    assert_int_equal(n, rn);
+    analyze(cs, edited, n);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    sig = sig_index(cs);
+    assert_int_equal(ecu_csum_block_at(cs, sig)->status, ECU_BLOCK_SIGNATURE_BAD);
+    assert_true(ecu_csum_bad_count(cs) > 1); /* the signature and ordinary sums */
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        assert_int_equal(ecu_csum_block_resignable(cs, i) != 0, i == sig);
+    assert_false(ecu_csum_block_resignable(cs, ecu_csum_block_count(cs)));
+    assert_false(ecu_csum_block_unfixable(cs, sig)); /* no fix yet */
+
+    /* no key: refused, the signature alone stayed bad */
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_image(cs, edited, n, "refused without a key");
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        assert_int_equal(ecu_csum_block_unfixable(cs, i) != 0, i == sig);
+
+    /* the key: the generator's image */
+    assert_int_equal(ecu_csum_set_resign_key(cs, key, kn), ECU_OK);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_FIXED);
+    assert_int_equal(ecu_csum_block_at(cs, sig)->status, ECU_BLOCK_RESIGNED);
+    assert_string_equal(ecu_block_status_name(ECU_BLOCK_RESIGNED), "resigned");
+    assert_false(ecu_csum_block_unfixable(cs, sig));
+    assert_image(cs, want, n, "re-signed with the second key");
+
+    /* the result verifies as it is, and a second correction changes nothing */
+    analyze(cs, want, n);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_at(cs, sig)->status, ECU_BLOCK_SIGNATURE);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    assert_image(cs, want, n, "re-signed, corrected again");
+
+    /* the key forgotten: refused again */
+    assert_int_equal(ecu_csum_set_resign_key(cs, NULL, 0), ECU_OK);
+    analyze(cs, edited, n);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_image(cs, edited, n, "key forgotten");
+    free(edited);
+    free(want);
+    free(key);
+    ecu_csum_free(cs);
+}
+
+/* The -badsig image (only the signature bad) re-signed: it verifies, and only the signature,
+ * the modulus and checksum slots changed (the slots over the signature and the modulus). */
+static void test_rsa_resign_badsig(void **state)
+{
+    const struct ximage *x = bad_image(&rsa);
+    size_t kn, k, nchanged = 0;
+    uint8_t *key = raw_file("me7-vag-rsa-key2.der", &kn), *out;
+    const uint8_t *img;
+    size_t size;
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    assert_int_equal(ecu_csum_set_resign_key(cs, key, kn), ECU_OK);
+    analyze(cs, x->data, x->size);
+    assert_int_equal(ecu_csum_bad_count(cs), 1);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    img = ecu_csum_image(cs, &size);
+    out = dup_bytes(img, size);
+    for (k = 0; k < x->size; k++) {
+        if (out[k] == x->data[k])
+            continue;
+        nchanged++;
+        if (!in_ordinary_slot(x, k) && !(k >= x->sig.at && k < x->sig.at + SIG_BYTES) &&
+            !(k >= x->sig.modulus && k < x->sig.modulus + SIG_BYTES))
+            fail_msg("byte 0x%zX changed outside the slots, the signature and the modulus", k);
+    }
+    assert_true(nchanged > SIG_BYTES);
+    analyze(cs, out, size);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    free(out);
+    free(key);
+    ecu_csum_free(cs);
+}
+
+/* Keys that do not fit: another exponent leaves the signature bad (refused, image unchanged);
+ * a damaged or truncated key is refused by ecu_csum_set_resign_key, which keeps the key it
+ * held. */
+static void test_rsa_resign_keys(void **state)
+{
+    size_t n, kn, en, cut, i, sig;
+    uint8_t *edited = fixture("me7-vag-rsa-512k-edited.bin.gz", &n);
+    uint8_t *key = raw_file("me7-vag-rsa-key2.der", &kn);
+    uint8_t *e65537 = raw_file("me7-vag-rsa-key-e65537.der", &en), *bad;
+    uint8_t junk[64];
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    assert_int_equal(ecu_csum_set_resign_key(NULL, key, kn), ECU_ERR_INVALID);
+    assert_int_equal(ecu_csum_set_resign_key(cs, NULL, 5), ECU_ERR_INVALID);
+    /* a valid key pair of exponent 65537: accepted, but it does not fit the image */
+    assert_int_equal(ecu_csum_set_resign_key(cs, e65537, en), ECU_OK);
+    analyze(cs, edited, n);
+    sig = sig_index(cs);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_image(cs, edited, n, "a key of exponent 65537");
+    assert_true(ecu_csum_block_unfixable(cs, sig));
+    /* every truncation, and junk, is refused; the e=65537 key stays */
+    for (cut = 0; cut < kn; cut += cut < 16 ? 1 : 37)
+        if (ecu_csum_set_resign_key(cs, key, cut) != ECU_ERR_INVALID)
+            fail_msg("the key cut to %zu bytes is accepted", cut);
+    memset(junk, 0x30, sizeof junk);
+    assert_int_equal(ecu_csum_set_resign_key(cs, junk, sizeof junk), ECU_ERR_INVALID);
+    /* a flipped byte in each part used to sign (n, p, q, d mod p-1, d mod q-1, q^-1 mod p, not
+       the unused d): every byte of the key tried, the results counted */
+    bad = dup_bytes(key, kn);
+    for (i = 8; i < kn; i++) {
+        int rc;
+        bad[i] ^= 0x01;
+        rc = ecu_csum_set_resign_key(cs, bad, kn);
+        bad[i] ^= 0x01;
+        if (rc == ECU_OK) {
+            /* a flip nettle accepts must still sign right: only d, which the CRT roots do not
+               use, may take one; the signature then verifies */
+            analyze(cs, edited, n);
+            if (ecu_csum_fix(cs) != ECU_OK)
+                fail_msg("key byte %zu flipped: accepted, but it does not sign", i);
+        }
+    }
+    assert_int_equal(ecu_csum_set_resign_key(cs, key, kn), ECU_OK);
+    analyze(cs, edited, n);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    free(bad);
+    free(edited);
+    free(key);
+    free(e65537);
+    ecu_csum_free(cs);
+}
+
+/* Re-signing corrects the signature, not the rest: with a boot ROM record damaged (never
+ * corrected) the correction is refused with the key too, the image unchanged, and the record
+ * is the block that stayed bad. */
+static void test_rsa_resign_other_bad(void **state)
+{
+    size_t n, kn, i, sig, left = 0;
+    uint8_t *edited = fixture("me7-vag-rsa-512k-edited.bin.gz", &n);
+    uint8_t *key = raw_file("me7-vag-rsa-key2.der", &kn);
+    const struct ximage *g = good_image(&rsa);
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    edited[g->b[6].slot] ^= 0x10; /* the boot ROM record's sum (me7_vag.py, block 6) */
+    assert_int_equal(ecu_csum_set_resign_key(cs, key, kn), ECU_OK);
+    analyze(cs, edited, n);
+    sig = sig_index(cs);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    assert_image(cs, edited, n, "boot ROM record damaged, with a key");
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        left += ecu_csum_block_unfixable(cs, i) != 0;
+    assert_int_equal(left, 1);
+    assert_true(ecu_csum_block_unfixable(cs, 6));
+    assert_false(ecu_csum_block_unfixable(cs, sig));
+    free(edited);
+    free(key);
+    ecu_csum_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1156,6 +1377,10 @@ int main(void)
         cmocka_unit_test(test_rsa_probes),
         cmocka_unit_test(test_rsa_signature_bytes),
         cmocka_unit_test(test_rsa_1m),
+        cmocka_unit_test(test_rsa_resign),
+        cmocka_unit_test(test_rsa_resign_badsig),
+        cmocka_unit_test(test_rsa_resign_keys),
+        cmocka_unit_test(test_rsa_resign_other_bad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
