@@ -143,6 +143,14 @@ static void print_ranges(FILE *f, const ecu_block *b, int json)
     }
 }
 
+/* The size of the analysed image. */
+static size_t size_of(const ecu_csum *cs)
+{
+    size_t n = 0;
+    (void)ecu_csum_image(cs, &n);
+    return n;
+}
+
 static void report_text(const char *file, const ecu_csum *cs, const struct opts *o,
                         size_t fixed, const char *written)
 {
@@ -156,7 +164,11 @@ static void report_text(const char *file, const ecu_csum *cs, const struct opts 
         fprintf(rep, " (%s, %zu checksum block%s)", f->name, nb, nb == 1 ? "" : "s");
         break;
     case ECU_VERDICT_BAD:
-        fprintf(rep, " (%s, %zu of %zu checksum blocks bad)", f->name, ecu_csum_bad_count(cs), nb);
+        fprintf(rep, " (%s, %zu of %zu checksum blocks bad", f->name, ecu_csum_bad_count(cs), nb);
+        if (ecu_csum_extent(cs) == ECU_EXTENT_TRUNCATED)
+            fprintf(rep, "; truncated: expected 0x%" PRIX64 " bytes, read 0x%zX",
+                    ecu_csum_expected_size(cs), size_of(cs));
+        fputc(')', rep);
         break;
     case ECU_VERDICT_FIXED:
         fprintf(rep, " (%s, %zu of %zu checksum blocks corrected)", f->name, fixed, nb);
@@ -215,7 +227,13 @@ static void report_json(const char *file, const ecu_csum *cs, const char *writte
         json_string(rep, c->name);
         fprintf(rep, ",\"score\":%u}", score);
     }
-    fprintf(rep, "],\"bad\":%zu,\"blocks\":[", ecu_csum_bad_count(cs));
+    fprintf(rep, "],\"expected_size\":");
+    if (ecu_csum_expected_size(cs))
+        fprintf(rep, "%" PRIu64, ecu_csum_expected_size(cs));
+    else
+        fprintf(rep, "null");
+    fprintf(rep, ",\"extent\":\"%s\"", ecu_extent_name(ecu_csum_extent(cs)));
+    fprintf(rep, ",\"bad\":%zu,\"blocks\":[", ecu_csum_bad_count(cs));
     for (i = 0; i < nb; i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
         fprintf(rep, "%s{\"name\":", i ? "," : "");
@@ -305,7 +323,11 @@ static void refusal(const char *file, const ecu_csum *cs, const struct opts *o)
             other++;
         }
     }
-    if (other || !sig)
+    if (ecu_csum_extent(cs) == ECU_EXTENT_TRUNCATED)
+        tool_error(file, "not written: the image is truncated (expected 0x%" PRIX64 " bytes, "
+                   "read 0x%zX): correction cannot make the missing bytes", ecu_csum_expected_size(cs),
+                   size_of(cs));
+    else if (other || !sig)
         tool_error(file, "not written: %zu checksum block%s cannot be corrected", bad,
                    bad == 1 ? "" : "s");
     else if (resignable < sig)

@@ -35,7 +35,9 @@ struct ecu_csum {
     ecu_verdict verdict;
     const struct family *family;
     unsigned score;
-    char evidence[256];
+    char evidence[384];
+    uint64_t expected;   /* the flash extent the layout implies (0: not known) */
+    ecu_extent extent;   /* how the image's size compares with it */
     char ref_refusal[128]; /* why the reference was not used ("" when it was, or none) */
     struct ecu__candidate cand[ECU_PROBE_MAX];
     size_t ncand;
@@ -82,6 +84,8 @@ static void clear(ecu_csum *cs)
     cs->family = NULL;
     cs->score = 0;
     cs->evidence[0] = '\0';
+    cs->expected = 0;
+    cs->extent = ECU_EXTENT_UNKNOWN;
     cs->ref_refusal[0] = '\0';
     cs->ncand = 0;
     free(cs->left);
@@ -362,6 +366,60 @@ static void detect(ecu_csum *cs, const uint8_t *d, size_t n)
     }
 }
 
+/* The end of the bytes block @p b covers: its ranges and its slot (and a signature's key). */
+static uint64_t block_end(const struct blk *b)
+{
+    uint64_t end = b->store_off + slot_bytes(b);
+    size_t i;
+    for (i = 0; i < b->nranges; i++)
+        if (b->ranges[i].end > end)
+            end = b->ranges[i].end;
+    if (b->kind == BK_SIGNATURE && b->key_bytes && b->key_off + b->key_bytes > end)
+        end = b->key_off + b->key_bytes;
+    return end;
+}
+
+/* After verification: the flash extent the layout implies (the family's own statement, and
+   the end of every block, in the image or not) against the image's size. A truncated image is
+   bad, whatever its blocks say: an ok verdict means the whole layout was checked. A longer
+   image is reported only. */
+static void extent_check(ecu_csum *cs, const struct family *f)
+{
+    uint64_t ext, cover = 0;
+    size_t i, at;
+    int past = 0;
+    for (i = 0; i < cs->blocks.n; i++) {
+        uint64_t e = block_end(&cs->blocks.v[i]);
+        past |= !block_in_bounds(&cs->blocks.v[i], cs->size);
+        if (e > cover)
+            cover = e;
+    }
+    ext = f && f->extent ? f->extent(cs->img, cs->size, cover) : 0;
+    /* the blocks' end counts where the family states an extent or a block lies past the end
+       (a block past the family's extent would be a family's mistake: the larger one wins) */
+    if ((ext || past) && cover > ext)
+        ext = cover;
+    cs->expected = ext;
+    if (!ext)
+        return;
+    at = strlen(cs->evidence);
+    if (ext > cs->size) {
+        cs->extent = ECU_EXTENT_TRUNCATED;
+        if (cs->verdict == ECU_VERDICT_OK)
+            cs->verdict = ECU_VERDICT_BAD;
+        snprintf(cs->evidence + at, sizeof cs->evidence - at,
+                 "%struncated: the layout covers 0x%llX bytes, the image has 0x%zX",
+                 at ? "; " : "", (unsigned long long)ext, cs->size);
+    } else if (ext < cs->size) {
+        cs->extent = ECU_EXTENT_OVERLONG;
+        snprintf(cs->evidence + at, sizeof cs->evidence - at,
+                 "%s0x%llX bytes past the layout's 0x%llX (not checked)", at ? "; " : "",
+                 (unsigned long long)(cs->size - ext), (unsigned long long)ext);
+    } else {
+        cs->extent = ECU_EXTENT_EXACT;
+    }
+}
+
 /* The analysis with the caller's layout: its conditions, then its blocks as listed. */
 static int analyze_layout(ecu_csum *cs)
 {
@@ -402,6 +460,7 @@ static int analyze_layout(ecu_csum *cs)
         return ECU_ERR_NOMEM;
     }
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    extent_check(cs, NULL);
     return ECU_OK;
 }
 
@@ -484,6 +543,7 @@ static int analyze_reference(ecu_csum *cs)
     snprintf(cs->evidence + at, sizeof cs->evidence - at, "; layout from the reference (%zu "
              "block%s)", cs->blocks.n, cs->blocks.n == 1 ? "" : "s");
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    extent_check(cs, cs->family);
     return ECU_OK;
 }
 
@@ -535,6 +595,7 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
         return ECU_OK;
     }
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
+    extent_check(cs, cs->family);
     return ECU_OK;
 }
 
@@ -637,9 +698,12 @@ int ecu_csum_fix(ecu_csum *cs)
     for (i = 0; i < cs->size && bad == 0; i++)
         if (cs->img[i] != orig[i] && !allowed[i])
             bad = -2;
+    if (bad == 0 && cs->extent == ECU_EXTENT_TRUNCATED)
+        bad = -3; /* the bytes past the end cannot be made: never "fixed" */
     if (bad != 0 && bad != -1 && (cs->left = calloc(cs->blocks.n, 1)) != NULL) {
-        for (i = 0; i < cs->blocks.n; i++) /* after a change outside the slots: every bad one */
-            cs->left[i] = bad == -2 ? before[i] == ECU_BLOCK_BAD || before[i] == ECU_BLOCK_SIGNATURE_BAD
+        /* after a change outside the slots, or of a truncated image: every bad one */
+        for (i = 0; i < cs->blocks.n; i++)
+            cs->left[i] = bad <= -2 ? before[i] == ECU_BLOCK_BAD || before[i] == ECU_BLOCK_SIGNATURE_BAD
                                     : cs->info[i].status == ECU_BLOCK_BAD ||
                                           cs->info[i].status == ECU_BLOCK_SIGNATURE_BAD;
     }
@@ -667,6 +731,19 @@ const ecu_family_info *ecu_csum_family(const ecu_csum *cs)
 }
 unsigned ecu_csum_score(const ecu_csum *cs) { return cs ? cs->score : 0; }
 const char *ecu_csum_evidence(const ecu_csum *cs) { return cs ? cs->evidence : ""; }
+uint64_t ecu_csum_expected_size(const ecu_csum *cs) { return cs ? cs->expected : 0; }
+ecu_extent ecu_csum_extent(const ecu_csum *cs) { return cs ? cs->extent : ECU_EXTENT_UNKNOWN; }
+
+const char *ecu_extent_name(ecu_extent e)
+{
+    switch (e) {
+    case ECU_EXTENT_UNKNOWN: return "unknown";
+    case ECU_EXTENT_EXACT: return "exact";
+    case ECU_EXTENT_TRUNCATED: return "truncated";
+    case ECU_EXTENT_OVERLONG: return "overlong";
+    }
+    return "unknown";
+}
 
 const char *ecu_csum_reference_refusal(const ecu_csum *cs)
 {

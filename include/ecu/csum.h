@@ -180,6 +180,29 @@ ECU_API int ecu_csum_fix(ecu_csum *cs);
  * key held before is kept) or ECU_ERR_NOMEM.
  */
 ECU_API int ecu_csum_set_resign_key(ecu_csum *cs, const uint8_t *der, size_t len);
+/** How the image's size compares with the flash extent its family's layout implies. */
+typedef enum ecu_extent {
+    ECU_EXTENT_UNKNOWN = 0,   /**< no extent is known (no layout, or the family states none) */
+    ECU_EXTENT_EXACT = 1,     /**< the image has exactly the bytes the layout covers */
+    ECU_EXTENT_TRUNCATED = 2, /**< the image ends before the layout does: the verdict is bad */
+    ECU_EXTENT_OVERLONG = 3,  /**< the image goes on past the layout's flash (not bad by itself) */
+} ecu_extent;
+
+/**
+ * The size in bytes of the flash that the layout of the last analysis implies (its family's
+ * documented structure: fixed sizes, tables, block headers, and every block the layout lists),
+ * or 0 when none is known (no layout, unknown or ambiguous family, a family that states none).
+ * An image shorter than it is truncated: the verdict is ECU_VERDICT_BAD, with the reason in
+ * ecu_csum_evidence(), even when every block that lies in the image verifies, and
+ * ecu_csum_fix() refuses it (ECU_ERR_UNFIXABLE). An image longer than it is reported
+ * (ECU_EXTENT_OVERLONG) but not bad by itself.
+ */
+ECU_API uint64_t ecu_csum_expected_size(const ecu_csum *cs);
+/** How the image's size compares with ecu_csum_expected_size(). */
+ECU_API ecu_extent ecu_csum_extent(const ecu_csum *cs);
+/** Stable names: "unknown", "exact", "truncated", "overlong". */
+ECU_API const char *ecu_extent_name(ecu_extent e);
+
 /** The analysed (and possibly corrected) copy of the image. */
 ECU_API const uint8_t *ecu_csum_image(const ecu_csum *cs, size_t *size);
 

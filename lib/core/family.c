@@ -25,3 +25,12 @@ int ecu__magics_ok(const struct family *f, const uint8_t *d, size_t n)
     }
     return 0;
 }
+
+uint64_t ecu__extent_window(const uint8_t *d, size_t n, uint64_t cover)
+{
+    uint64_t up = (cover + ECU_EXTENT_WINDOW - 1) / ECU_EXTENT_WINDOW * ECU_EXTENT_WINDOW;
+    (void)d;
+    if (cover > n)
+        return cover; /* a block past the end: truncated, by as much as the blocks say */
+    return up < n ? up : n;
+}

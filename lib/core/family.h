@@ -11,6 +11,7 @@
  * - `detect` scores the image 0-100 (ECU_DETECT_MIN or more claims it) with evidence;
  * - `layout` lists the image's checksum blocks (core/blk.h), NULL when no layout is known;
  * - `accept`, optional, says after verification whether the blocks fit this layout at all;
+ * - `extent`, optional, says how many bytes of flash the image's layout implies (see below);
  * - `identify`, optional, adds the identification fields of an image it claimed
  *   (core/idsink.h); the generic scanners of lib/id.c run after it;
  * - `identify_unclaimed`, optional, adds the fields of the family's own structures that may
@@ -54,6 +55,15 @@ struct family {
        at all (0: they are another layout, reported as no-layout rather than as a damaged
        file). */
     int (*accept)(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified);
+    /* Optional: the size in bytes of the flash that the documented layout implies for this
+       image (a fixed size, the end a table or header names, the size of the variant its
+       structure selects), 0 when not known; @p cover is the end of the bytes the layout's
+       blocks cover (ranges and slots, in the image or past its end). The engine takes the
+       larger of the two (lib/csum.c extent_check): an image shorter than that is truncated
+       (verdict bad, never a shorter layout), a longer one is reported. It must not depend on
+       the image's size alone where the structure says otherwise: a 1 MiB layout cut to
+       512 KiB must still say 1 MiB. */
+    uint64_t (*extent)(const uint8_t *d, size_t n, uint64_t cover);
     /* Optional: the identification fields of an image this family claimed. */
     family_identify_fn identify;
     /* Optional: the fields of this family's structures in an image no family claims. */
@@ -69,6 +79,24 @@ struct family {
        description says that it is never detected. */
     int forced_only;
 };
+
+/* An `extent` for a family whose layouts all cover one fixed flash size. */
+#define ECU_EXTENT_FIXED(fn, size)                                                             \
+    static uint64_t fn(const uint8_t *d, size_t n, uint64_t cover)                             \
+    {                                                                                          \
+        (void)d;                                                                               \
+        (void)n;                                                                               \
+        (void)cover;                                                                           \
+        return (size);                                                                         \
+    }
+
+/* An `extent` for a family whose images state no flash size (windows onto the flash, partial
+   reads): the layout's blocks end at @p cover, taken up to the next ECU_EXTENT_WINDOW boundary
+   (reads come in whole 64 KiB multiples; the few bytes a flash keeps after the last block, a
+   sector's tail, are no longer read) but never past the image's end: an image cut after its
+   last block is not called truncated, one whose blocks run past its end is. */
+#define ECU_EXTENT_WINDOW 0x10000u
+uint64_t ecu__extent_window(const uint8_t *d, size_t n, uint64_t cover);
 
 /* The `detect` of a forced-only family: never a claim (no public signature). */
 unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t evsz);

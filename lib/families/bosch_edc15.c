@@ -309,6 +309,17 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The flash the marker's table implies: two 512 KiB banks (1 MiB), one 512 KiB bank, or the
+   EDC15V 256 KiB image; 0 with no table. */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    struct plan p;
+    (void)cover;
+    if (!select_table(d, n, &p))
+        return 0;
+    return p.banks == 2 ? SIZE_1M : p.t == table_256k ? 0x40000 : BANK;
+}
+
 /* Some region fails and at most 3 verify: another layout (the "2002" variant with derived
    seeds), not a damaged file. The 256 KiB table has only 4 regions: there, two verified
    regions, one of them with the fixed seeds (which derived seeds would not give), are enough.
@@ -363,5 +374,6 @@ const struct family ecu__family_bosch_edc15 = {
     .identify_unclaimed = identify,
     .identify = identify,
     .layout = layout,
+    .extent = extent,
     .accept = accept,
 };

@@ -335,4 +335,5 @@ const struct family ecu__family_bosch_edc16 = {
     .detect = detect,
     .identify = identify,
     .layout = layout,
+    .extent = ecu__extent_window, /* no flash size in the image (core/family.h) */
 };

@@ -478,5 +478,6 @@ const struct family ecu__family_bosch_edc17 = {
     .max_size = (size_t)64 << 20,
     .detect = detect,
     .layout = layout,
+    .extent = ecu__extent_window, /* no flash size in the image (core/family.h) */
     .accept = accept,
 };

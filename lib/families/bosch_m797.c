@@ -160,6 +160,10 @@ static int layout_china(const uint8_t *d, size_t n, struct blk_list *out)
     return layout_variant(d, n, &china, out);
 }
 
+/* The flash of each variant: its one image size (the variant table above). */
+ECU_EXTENT_FIXED(extent_hyundai, 0x80000)
+ECU_EXTENT_FIXED(extent_china, 0x100000)
+
 const struct family ecu__family_bosch_m797 = {
     .info = {
         .name = "bosch-m797",
@@ -176,6 +180,7 @@ const struct family ecu__family_bosch_m797 = {
     .detect = detect_hyundai,
     .identify = ecu__c167_ecuid,
     .layout = layout_hyundai,
+    .extent = extent_hyundai,
 };
 
 const struct family ecu__family_bosch_m797_china = {
@@ -193,4 +198,5 @@ const struct family ecu__family_bosch_m797_china = {
     .detect = detect_china,
     .identify = ecu__c167_ecuid,
     .layout = layout_china,
+    .extent = extent_china,
 };

@@ -157,6 +157,14 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__c167_mp(d, n, &(struct c167_mp){.at = MP_TABLE, .max = MP_MAX, .shift = shift}, out);
 }
 
+/* The 0xD0000 layout, or the 0xC0000 file that leaves out 0x8000-0x17FFF (see the top). */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    (void)d;
+    (void)cover;
+    return n == 0xC0000 ? 0xC0000 : 0xD0000;
+}
+
 const struct family ecu__family_bosch_m798 = {
     .info = {
         .name = "bosch-m798",
@@ -174,4 +182,5 @@ const struct family ecu__family_bosch_m798 = {
     .detect = detect,
     .identify = ecu__c167_ecuid,
     .layout = layout,
+    .extent = extent,
 };

@@ -130,6 +130,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+ECU_EXTENT_FIXED(extent, SIZE)
+
 const struct family ecu__family_bosch_me745 = {
     .info = {
         .name = "bosch-me745",
@@ -147,4 +149,5 @@ const struct family ecu__family_bosch_me745 = {
     .detect = detect,
     .identify = ecu__c167_ecuid,
     .layout = layout,
+    .extent = extent,
 };

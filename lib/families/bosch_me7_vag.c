@@ -1092,6 +1092,16 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The flash ROMSYS names (its last CPU address at +0x14, checked by image_len), once per copy:
+   a 512 KiB image padded with 0xFF to 1 MiB covers 512 KiB. */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    unsigned copies;
+    size_t len = image_len(d, n, &copies);
+    (void)cover;
+    return (uint64_t)len * copies;
+}
+
 const struct family ecu__family_bosch_me7_vag = {
     .info = {
         .name = "bosch-me7-vag",
@@ -1111,4 +1121,5 @@ const struct family ecu__family_bosch_me7_vag = {
     .identify_unclaimed = ecu__c167_ecuid,
     .identify = ecu__c167_ecuid,
     .layout = layout,
+    .extent = extent,
 };

@@ -51,6 +51,14 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__c167_mp(d, n, &table, out);
 }
 
+/* The family's two flash sizes: 1 MiB when a record reaches past 512 KiB, else 512 KiB. */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    (void)d;
+    (void)n;
+    return cover > 0x80000 ? FLASH : 0x80000;
+}
+
 const struct family ecu__family_bosch_me7_volvo = {
     .info = {
         .name = "bosch-me7-volvo",
@@ -66,4 +74,5 @@ const struct family ecu__family_bosch_me7_volvo = {
     .detect = detect,
     .identify = ecu__c167_ecuid,
     .layout = layout,
+    .extent = extent,
 };

@@ -185,6 +185,8 @@ static int m1_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return add_sum8(out, "0x0000-0x1EFF + 0x2000-0x7FFF", r, 2, M1_INIT, M1_SLOT);
 }
 
+ECU_EXTENT_FIXED(m1_extent, M1_SIZE)
+
 const struct family ecu__family_bosch_m1x_bmw = {
     .info = {
         .name = "bosch-m1x-bmw",
@@ -201,6 +203,7 @@ const struct family ecu__family_bosch_m1x_bmw = {
     .identify_unclaimed = reversed_numbers,
     .identify = reversed_numbers,
     .layout = m1_layout,
+    .extent = m1_extent,
 };
 
 /* ---- BMW DME 402/403/404/405/413/484: one range per software version ------------------------ */
@@ -277,6 +280,15 @@ static int dme_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return add_sum8(out, name, &r, 1, 0, r.end);
 }
 
+/* The size of the software version found (its table above). */
+static uint64_t dme_extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    long at = -1;
+    const struct dme_version *v = dme_find(d, n, &at);
+    (void)cover;
+    return v ? v->size : 0;
+}
+
 const struct family ecu__family_bosch_dme_bmw = {
     .info = {
         .name = "bosch-dme-bmw",
@@ -293,6 +305,7 @@ const struct family ecu__family_bosch_dme_bmw = {
     .identify_unclaimed = reversed_numbers,
     .identify = reversed_numbers,
     .layout = dme_layout,
+    .extent = dme_extent,
 };
 
 /* ---- Volvo M4.3 (64 KiB) and M4.4 (128 KiB) ------------------------------------------------- */
@@ -369,6 +382,9 @@ static int m44_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return add_sum8(out, "0x10000-0x1FEFF", &r1, 1, 0, 0x1FF00);
 }
 
+ECU_EXTENT_FIXED(m43_extent, 0x10000)
+ECU_EXTENT_FIXED(m44_extent, 0x20000)
+
 const struct family ecu__family_bosch_m43_volvo = {
     .info = {
         .name = "bosch-m43-volvo",
@@ -384,6 +400,7 @@ const struct family ecu__family_bosch_m43_volvo = {
     .identify_unclaimed = reversed_numbers,
     .identify = reversed_numbers,
     .layout = m43_layout,
+    .extent = m43_extent,
 };
 
 const struct family ecu__family_bosch_m44_volvo = {
@@ -402,6 +419,7 @@ const struct family ecu__family_bosch_m44_volvo = {
     .identify_unclaimed = reversed_numbers,
     .identify = reversed_numbers,
     .layout = m44_layout,
+    .extent = m44_extent,
 };
 
 /* ---- M3.x-M5.x (VAG M3.8.x / M5.9), 128/256 KiB: the header at 0xBF00 ------------------------ */
@@ -466,6 +484,15 @@ static int m35_layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
+/* The 128 or 256 KiB image the header at 0xBF00 is documented for (nothing in it tells the two
+   apart: the size does). */
+static uint64_t m35_extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    (void)d;
+    (void)cover;
+    return n == 0x20000 || n == 0x40000 ? n : 0;
+}
+
 const struct family ecu__family_bosch_m3x_m5x = {
     .info = {
         .name = "bosch-m3x-m5x",
@@ -482,4 +509,5 @@ const struct family ecu__family_bosch_m3x_m5x = {
     .identify_unclaimed = reversed_numbers,
     .identify = reversed_numbers,
     .layout = m35_layout,
+    .extent = m35_extent,
 };

@@ -485,6 +485,14 @@ static void simos_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     }
 }
 
+/* The size of the generation whose project IDs the blocks carry (the table above). */
+static uint64_t simos_extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    const struct variant *v = find_variant(d, n, 0, NULL, NULL);
+    (void)cover;
+    return v ? v->size : 0;
+}
+
 const struct family ecu__family_continental_simos = {
     .info = {
         .name = "continental-simos",
@@ -505,6 +513,7 @@ const struct family ecu__family_continental_simos = {
     .detect = simos_detect,
     .identify = simos_identify,
     .layout = simos_layout,
+    .extent = simos_extent,
 };
 
 /* ---- sim2k ---------------------------------------------------------------------------------- */

@@ -186,6 +186,9 @@ static void nc_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     }
 }
 
+/* Every layout here is of a 1 MiB ROM. */
+ECU_EXTENT_FIXED(extent_1m, MIB)
+
 const struct family ecu__family_denso_mazda_nc = {
     .info = {
         .name = "denso-mazda-nc",
@@ -202,6 +205,7 @@ const struct family ecu__family_denso_mazda_nc = {
     .detect = nc_detect,
     .identify = nc_identify,
     .layout = nc_layout,
+    .extent = extent_1m,
 };
 
 /* ---- a whole-range BE32 sum with a compensation word --------------------------------------- */
@@ -262,6 +266,7 @@ const struct family ecu__family_denso_mazdaspeed6 = {
     .magics = {{MS6_ID, "L38K", 4}},
     .identify = ms6_identify,
     .layout = ms6_layout,
+    .extent = extent_1m,
 };
 
 /* ---- Mitsubishi Evo X --------------------------------------------------------------------- */
@@ -326,4 +331,5 @@ const struct family ecu__family_mitsubishi_evox = {
     .detect = evox_detect,
     .identify = evox_identify,
     .layout = evox_layout,
+    .extent = extent_1m,
 };

@@ -411,6 +411,14 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The ROM size the table's location is documented for (the table above). */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    const struct table_loc *t = n == 160 * KiB || n == 192 * KiB ? NULL : find_table(d, n);
+    (void)cover;
+    return t ? t->size : 0;
+}
+
 /* The CAL ID where detection finds it (RomRaider compares the ID at its address). */
 static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
 {
@@ -451,4 +459,5 @@ const struct family ecu__family_denso_subaru = {
     .detect = detect,
     .identify = identify,
     .layout = layout,
+    .extent = extent,
 };

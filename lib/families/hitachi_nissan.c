@@ -64,16 +64,23 @@
 #define ALT2_START 0x8200
 #define MAX_ALT2_TRIES 64
 
-/* CPU codes with std checksums, and where altcks_start lies in RAMF (0: no alt block) */
+/* CPU codes with std checksums, where altcks_start lies in RAMF (0: no alt block), and the ROM
+   size (fidtypes[].ROMsize of fenugrec/nissutils cli_utils/nissan_romdefs.c; 0 where that file
+   marks the values "tentative": SH705927 and the SH725xx) */
+#define KiB 1024u
 static const struct {
     const char cpu[9];
     unsigned alt_at;
     int std;
+    uint32_t rom;
 } cpus[] = {
-    {"SH705101", 0, 1},    {"SH705415", 0x3C, 1}, {"SH705507", 0x3C, 1}, {"SH705513", 0x3C, 1},
-    {"SH705520", 0x44, 1}, {"SH705821", 0x4C, 1}, {"SH705823", 0x4C, 1}, {"SH705822", 0x54, 0},
-    {"SH705519", 0, 0},    {"SH705828", 0, 0},    {"SH705927", 0, 0},    {"S7253331", 0, 0},
-    {"S7253332", 0, 0},    {"S7254332", 0, 0},
+    {"SH705101", 0, 1, 256 * KiB},    {"SH705415", 0x3C, 1, 384 * KiB},
+    {"SH705507", 0x3C, 1, 512 * KiB}, {"SH705513", 0x3C, 1, 512 * KiB},
+    {"SH705520", 0x44, 1, 512 * KiB}, {"SH705821", 0x4C, 1, 1024 * KiB},
+    {"SH705823", 0x4C, 1, 1024 * KiB}, {"SH705822", 0x54, 0, 1024 * KiB},
+    {"SH705519", 0, 0, 512 * KiB},    {"SH705828", 0, 0, 1024 * KiB},
+    {"SH705927", 0, 0, 0},            {"S7253331", 0, 0, 0},
+    {"S7253332", 0, 0, 0},            {"S7254332", 0, 0, 0},
 };
 #define NCPUS (sizeof cpus / sizeof cpus[0])
 
@@ -470,6 +477,21 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* The ROM size of the CPU the FID structure names (cpus[] above), 0 when not known. */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    struct nis s;
+    size_t k;
+    (void)cover;
+    memset(&s, 0, sizeof s);
+    if (n < 0x10000 || n % 4 || !sh_vectors(d, n, 0) || !find_fid(d, n, &s))
+        return 0;
+    for (k = 0; k < NCPUS; k++)
+        if (memcmp(cpus[k].cpu, s.cpu, 8) == 0)
+            return cpus[k].rom;
+    return 0;
+}
+
 static int fid_char(uint8_t v) { return id_alnum(v) || v == '-' || v == '_'; }
 
 static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
@@ -514,4 +536,5 @@ const struct family ecu__family_hitachi_nissan = {
     .detect = detect,
     .identify = identify,
     .layout = layout,
+    .extent = extent,
 };

@@ -63,6 +63,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
+ECU_EXTENT_FIXED(extent, SH_SIZE)
+
 const struct family ecu__family_hitachi_subaru_sh72543r = {
     .info = {
         .name = "hitachi-subaru-sh72543r",
@@ -79,5 +81,6 @@ const struct family ecu__family_hitachi_subaru_sh72543r = {
     .max_size = SH_SIZE,
     .detect = ecu__detect_never,
     .layout = layout,
+    .extent = extent,
     .forced_only = 1,
 };

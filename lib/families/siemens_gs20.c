@@ -35,6 +35,8 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ecu__blk_add(out, &b);
 }
 
+ECU_EXTENT_FIXED(extent, GS20_SIZE)
+
 const struct family ecu__family_siemens_gs20 = {
     .info = {
         .name = "siemens-gs20",
@@ -50,5 +52,6 @@ const struct family ecu__family_siemens_gs20 = {
     .max_size = GS20_SIZE,
     .detect = ecu__detect_never,
     .layout = layout,
+    .extent = extent,
     .forced_only = 1,
 };

@@ -373,6 +373,8 @@ static void ms43_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     ms43_numbers(d, n, out);
 }
 
+ECU_EXTENT_FIXED(extent_512k, MS4X_SIZE)
+
 const struct family ecu__family_siemens_ms43 = {
     .info = {
         .name = "siemens-ms43",
@@ -390,6 +392,7 @@ const struct family ecu__family_siemens_ms43 = {
     .detect = ms43_detect,
     .identify = ms43_identify,
     .layout = ms43_layout,
+    .extent = extent_512k,
 };
 
 /* ---- MS42 ----------------------------------------------------------------------------------- */
@@ -483,6 +486,7 @@ const struct family ecu__family_siemens_ms42 = {
     .detect = ms42_detect,
     .identify = ms42_identify,
     .layout = ms42_layout,
+    .extent = extent_512k,
 };
 
 /* ---- MS45 ----------------------------------------------------------------------------------- */
@@ -557,6 +561,8 @@ static void ms45_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
     ms4x_records(d, n, out, 0, 0x40000);
 }
 
+ECU_EXTENT_FIXED(extent_1m, MS45_SIZE)
+
 const struct family ecu__family_siemens_ms45 = {
     .info = {
         .name = "siemens-ms45",
@@ -572,4 +578,5 @@ const struct family ecu__family_siemens_ms45 = {
     .detect = ms45_detect,
     .identify = ms45_identify,
     .layout = ms45_layout,
+    .extent = extent_1m,
 };
