@@ -414,7 +414,9 @@ static void test_1m_half(void **state)
  * manifest's and verify, every region of the table (Blackfrosch/VAGEDCSuite
  * EDC15P_checksum.cs, at + 0x80000) that ends past the cut is listed after them, bad and named
  * so (truncated), erased or not (what is missing cannot be known erased); never corrected. A
- * cut at the end of the last region (0xFC000) leaves no region out: ok. */
+ * cut at the end of the last region (0xFC000) leaves no region out, every region verifies, but
+ * the two banks are 1 MiB of flash and 16 KiB of it are missing: bad (truncated, expected size
+ * 0x100000), with no bad block, and never "fixed". */
 static void test_1m_truncated(void **state)
 {
     static const uint64_t ends[] = {0x14000, 0x4C000, 0x50000, 0x50B80, 0x5C000, 0x60000,
@@ -460,8 +462,16 @@ static void test_1m_truncated(void **state)
     }
     assert_int_equal(ecu_csum_set_family(cs, FAMILY), ECU_OK);
     csum_analyze(cs, m_img->data, 0xFC000);
-    csum_assert_verdict(cs, ECU_VERDICT_OK, "cut at the end of the last region, family named");
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "cut at the end of the last region, family named");
     assert_int_equal(ecu_csum_block_count(cs), m_img->nblocks);
+    assert_int_equal(ecu_csum_bad_count(cs), 0);
+    assert_int_equal(ecu_csum_extent(cs), ECU_EXTENT_TRUNCATED);
+    assert_int_equal(ecu_csum_expected_size(cs), 2 * BANK);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "truncated: the layout covers 0x100000 bytes, "
+                                                  "the image has 0xFC000"));
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    csum_assert_image(cs, m_img->data, 0xFC000, "cut at the end of the last region");
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
     ecu_csum_free(cs);
 }
 
