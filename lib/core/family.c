@@ -28,9 +28,11 @@ int ecu__magics_ok(const struct family *f, const uint8_t *d, size_t n)
 
 uint64_t ecu__extent_window(const uint8_t *d, size_t n, uint64_t cover)
 {
-    uint64_t up = (cover + ECU_EXTENT_WINDOW - 1) / ECU_EXTENT_WINDOW * ECU_EXTENT_WINDOW;
+    uint64_t up = 1;
     (void)d;
     if (cover > n)
         return cover; /* a block past the end: truncated, by as much as the blocks say */
+    while (up < cover)
+        up <<= 1;
     return up < n ? up : n;
 }

@@ -91,11 +91,10 @@ struct family {
     }
 
 /* An `extent` for a family whose images state no flash size (windows onto the flash, partial
-   reads): the layout's blocks end at @p cover, taken up to the next ECU_EXTENT_WINDOW boundary
-   (reads come in whole 64 KiB multiples; the few bytes a flash keeps after the last block, a
-   sector's tail, are no longer read) but never past the image's end: an image cut after its
-   last block is not called truncated, one whose blocks run past its end is. */
-#define ECU_EXTENT_WINDOW 0x10000u
+   reads): the layout's blocks end at @p cover, taken up to the next power of two (flash chips,
+   and whole reads of them, come in powers of two) but never past the image's end: an image cut
+   after its last block is not called truncated (it may be a partial read), one whose blocks
+   run past its end is; an image longer than that power of two is overlong. */
 uint64_t ecu__extent_window(const uint8_t *d, size_t n, uint64_t cover);
 
 /* The `detect` of a forced-only family: never a claim (no public signature). */

@@ -447,6 +447,34 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     return ECU_OK;
 }
 
+/* Whole images and partial reads alike: no flash size in the image. The layout covers every
+   block whose header parses (reserved ones and ones that run past the end of the read
+   included: at + size) and the range of every structure of a finalised block (one past the
+   end of the read included: its flash addresses say where it ends), taken as
+   ecu__extent_window takes the blocks' end. */
+static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
+{
+    struct tblock tb[MAX_BLOCKS];
+    size_t nb = find_blocks(d, n, tb), i;
+    uint32_t k;
+    for (i = 0; i < nb; i++) {
+        if (tb[i].state == B_DAMAGED)
+            continue;
+        if (tb[i].at + tb[i].size > cover)
+            cover = tb[i].at + tb[i].size;
+        for (k = 0; tb[i].state == B_OK && k < tb[i].nstructs; k++) {
+            uint64_t so = tb[i].at + STRUCT_AT + (uint64_t)k * STRUCT_SIZE;
+            uint32_t s = in32(d, n, so + 4), e = in32(d, n, so + 8);
+            int64_t fs = to_file(&tb[i], s), fe = to_file(&tb[i], e);
+            /* a range that parses (flash, in order, within one segment); else it is bad */
+            if (flash_addr(s) && flash_addr(e) && fs >= 0 && fe > fs && fe - fs < SEGMENT &&
+                (uint64_t)fe + 1 > cover)
+                cover = (uint64_t)fe + 1;
+        }
+    }
+    return ecu__extent_window(d, n, cover);
+}
+
 /* A structure not judged (algorithm 2) leaves the layout not wholly checked: unless a block is
    bad, the image gets no layout rather than an ok. */
 static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *verified)
@@ -478,6 +506,6 @@ const struct family ecu__family_bosch_edc17 = {
     .max_size = (size_t)64 << 20,
     .detect = detect,
     .layout = layout,
-    .extent = ecu__extent_window, /* no flash size in the image (core/family.h) */
+    .extent = extent,
     .accept = accept,
 };
