@@ -181,9 +181,10 @@ static int probe_line(struct csum_manifest *m, char **f)
     return 0;
 }
 
-/* A struct line's fields FILE START END NAME into @p st. */
+/* A struct or evidence line's fields FILE START END NAME into @p st. */
 static int parse_struct(char **f, struct csum_struct *st)
 {
+    st->evidence = strcmp(f[0], "evidence") == 0;
     if (strlen(f[1]) >= sizeof st->file || strlen(f[4]) >= sizeof st->name || !*f[4] ||
         csum_parse_u64(f[2], &st->start) || csum_parse_u64(f[3], &st->end) ||
         st->start >= st->end)
@@ -193,7 +194,7 @@ static int parse_struct(char **f, struct csum_struct *st)
     return 0;
 }
 
-/* A struct line: FILE START END NAME, of an image of the manifest and inside it. */
+/* A struct or evidence line: FILE START END NAME, of an image of the manifest and inside it. */
 static int struct_line(struct csum_manifest *m, char **f)
 {
     size_t i = image_index(m, f[1]);
@@ -224,7 +225,7 @@ long csum_read_structs(const char *path, struct csum_struct *out, size_t max)
             print_error("%s line %u: longer than %zu bytes\n", path, lineno, sizeof line - 2);
             break;
         }
-        if (strncmp(line, "struct\t", 7) != 0)
+        if (strncmp(line, "struct\t", 7) != 0 && strncmp(line, "evidence\t", 9) != 0)
             continue;
         if (csum_split(line, f, 16) != 5 || n == max || parse_struct(f, &out[n])) {
             print_error("%s line %u: not understood\n", path, lineno);
@@ -269,7 +270,7 @@ static int read_manifest(struct csum_manifest *m, const char *path)
             rc = ident_line(m, f);
         else if (strcmp(f[0], "probe") == 0 && n == 4)
             rc = probe_line(m, f);
-        else if (strcmp(f[0], "struct") == 0 && n == 5)
+        else if ((strcmp(f[0], "struct") == 0 || strcmp(f[0], "evidence") == 0) && n == 5)
             rc = struct_line(m, f);
         else
             rc = -1;

@@ -12,6 +12,7 @@
  *   ident  FILE  OFFSET  LENGTH
  *   probe  FILE  OFFSET  BLOCKS
  *   struct FILE  START  END  NAME
+ *   evidence FILE  START  END  NAME
  * GOOD is the good image a -bad variant was made from ('-' for a good image); OUTSIDE a byte
  * in no block's range or slot ('-' when every byte is covered); RANGES "S-E+S-E..." (END
  * exclusive); SLOT the hex bytes the slot holds once the image is corrected; PROBE a data byte
@@ -22,10 +23,16 @@
  * the family parses to find its layout (record tables, block headers, descriptors, markers,
  * pointer tables, range tables, the code patterns that lead to addresses, the version or marker
  * bytes that select a layout variant), as the generator placed it, NAME saying what it is (no
- * tab): every bit of it flipped, the image must not verify with another layout
- * (tests/unit/test_csum_mutation.c).
- * Manifests of other formats (me7-vag.tsv, me7-vag-rsa.tsv) carry struct lines too: see
- * csum_read_structs.
+ * tab), exactly the bytes whose every bit the family's detection or layout depends on: every
+ * bit of it flipped, the image must not verify (tests/unit/test_csum_mutation.c); evidence
+ * lines the same for bytes the family reads whose value the layout does not depend on
+ * (identification that only raises the detection score or of which one copy of two is
+ * enough, the entry read to end a table, a field checked for its form only: a block type any
+ * known type passes, digits any digit passes, an address bit whose two values name the same
+ * byte): every bit flipped, the image may still verify with the same layout, never with
+ * another.
+ * Manifests of other formats (me7-vag.tsv, me7-vag-rsa.tsv) carry struct (and evidence) lines
+ * too: see csum_read_structs.
  *
  * The checks run under cmocka and fail the running test.
  */
@@ -46,10 +53,11 @@
 #define CSUM_MAX_STRUCTS 128
 #define CSUM_NONE UINT64_MAX /* '-' for OUTSIDE or PROBE */
 
-/* A struct line: bytes [start, end) of image @c file that the family parses. */
+/* A struct (or evidence) line: bytes [start, end) of image @c file that the family parses. */
 struct csum_struct {
     char file[64], name[48];
     uint64_t start, end;
+    int evidence; /* an evidence line: the layout does not depend on these bytes' value */
 };
 
 struct csum_block {
@@ -223,10 +231,10 @@ int csum_for_each_corpus_dump(int (*want)(void *ctx, char *const *col),
 int csum_check_corpus_claims(const char *const *families, size_t nfamilies,
                              const char *const *folders, size_t nfolders);
 
-/* The struct lines of the manifest at @p path, whatever its other lines (any format of
- * fixtures/csum/: the lines of other kinds are passed over), in their order, into @p out (at
- * most @p max); the number read, or -1 after saying why (a struct line not understood, more
- * than @p max, no such file). */
+/* The struct and evidence lines of the manifest at @p path, whatever its other lines (any
+ * format of fixtures/csum/: the lines of other kinds are passed over), in their order, into
+ * @p out (at most @p max); the number read, or -1 after saying why (a struct or evidence line
+ * not understood, more than @p max, no such file). */
 long csum_read_structs(const char *path, struct csum_struct *out, size_t max);
 
 /* Manifest field parsers, shared with tests that read their own manifest formats:
