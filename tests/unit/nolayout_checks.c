@@ -516,6 +516,13 @@ void nolayout_check_truncated(const struct nolayout_manifest *m, const struct no
     ecu_csum_free(cs);
 }
 
+void nolayout_check_corpus(const struct nolayout_manifest *m, const char *const *folders,
+                           size_t nfolders)
+{
+    if (!csum_check_corpus_claims(m->format->families, m->format->nfamilies, folders, nfolders))
+        skip();
+}
+
 size_t nolayout_check_fields(const struct nolayout_manifest *m)
 {
     ecu_id *id = ecu_id_new();

@@ -209,6 +209,12 @@ struct nolayout_cuts {
  * family alone with no layout (nolayout_check_claimed, any score). */
 void nolayout_check_truncated(const struct nolayout_manifest *m, const struct nolayout_cuts *c);
 
+/* csum_check_corpus_claims: over the real dumps of ../shared/corpus (or $ECU_CORPUS), the families
+ * of @p m claim nothing outside the corpus folders @p folders; skips the running test when the
+ * corpus is absent. */
+void nolayout_check_corpus(const struct nolayout_manifest *m, const char *const *folders,
+                           size_t nfolders);
+
 /* For each field line: the field reported by ecu_id on its image (its offset, unless a derived
  * value: any offset), and the image identified as its family when it has one. Prints and returns
  * how many. */

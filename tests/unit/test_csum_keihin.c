@@ -352,8 +352,7 @@ static void test_corpus_claims(void **state)
 {
     static const char *const folders[] = {"keihin_honda"};
     (void)state;
-    if (!csum_check_corpus_claims(families, 1, folders, 1))
-        skip();
+    nolayout_check_corpus(&man, folders, 1);
 }
 
 int main(void)

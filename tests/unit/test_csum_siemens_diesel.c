@@ -258,8 +258,7 @@ static void test_corpus_claims(void **state)
 {
     static const char *const folders[] = {"sid80x", "ppd1"};
     (void)state;
-    if (!csum_check_corpus_claims(families, NFAMILIES, folders, 2))
-        skip();
+    nolayout_check_corpus(&man, folders, 2);
 }
 
 int main(void)

@@ -203,8 +203,7 @@ static void test_corpus_claims(void **state)
 {
     static const char *const folders[] = {"simos_2_3", "me7_other"};
     (void)state;
-    if (!csum_check_corpus_claims(families, NFAMILIES, folders, 2))
-        skip();
+    nolayout_check_corpus(&man, folders, 2);
 }
 
 int main(void)
