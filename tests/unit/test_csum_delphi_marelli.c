@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "csum_manifest.h"
+#include "nolayout_checks.h"
 #include "ecu/csum.h"
 #include "ecu/error.h"
 #include "ecu/image.h"
@@ -36,186 +37,18 @@ static const char *const families[] = {"delphi-multec",   "delphi-multec-s", "ma
                                        "marelli-iaw-1av", "marelli-iaw-4lv", "marelli-mjd-6jf"};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-#define MAX_IMAGES 16
-#define MAX_MARKERS 64
-
-struct image {
-    char file[64], family[32], quote[64];
-    size_t size;
-    unsigned score; /* 0 when no family may claim it */
-    uint8_t *data;
+/* image FILE FAMILY SIZE SCORE QUOTE; marker FILE RANGES FAMILY SCORE */
+static const struct nolayout_format format = {
+    .tsv = "delphi_marelli.tsv",
+    .families = families,
+    .nfamilies = NFAMILIES,
+    .image = NOLAYOUT_IMAGE_FAMILY_SIZE_SCORE_QUOTE,
+    .marker = NOLAYOUT_MARKER_FAMILY_SCORE,
+    .field = NOLAYOUT_FIELD_NONE,
+    .min_images = 1,
 };
 
-struct marker {
-    size_t image;
-    uint64_t start[CSUM_MAX_RANGES], end[CSUM_MAX_RANGES];
-    size_t nranges;
-    char family[32]; /* "-": not claimed */
-    unsigned score;
-};
-
-static struct image images[MAX_IMAGES];
-static size_t nimages;
-static struct marker markers[MAX_MARKERS];
-static size_t nmarkers;
-
-/* ---- the manifest ---------------------------------------------------------------------------- */
-
-static int load_image(struct image *x)
-{
-    char path[512];
-    ecu_image *img = ecu_image_new();
-    if (!img)
-        return -1;
-    snprintf(path, sizeof path, "%s/csum/%.63s", ECU_FIXTURES_DIR, x->file);
-    if (ecu_image_load_file(img, path) != ECU_OK || ecu_image_size(img) != x->size ||
-        !(x->data = malloc(x->size))) {
-        print_error("%s: %s\n", path, ecu_image_error_detail(img));
-        ecu_image_free(img);
-        return -1;
-    }
-    memcpy(x->data, ecu_image_data(img), x->size);
-    ecu_image_free(img);
-    return 0;
-}
-
-static int parse_ranges(char *s, struct marker *m)
-{
-    char *tok, *save = NULL;
-    for (tok = strtok_r(s, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
-        char *dash = strchr(tok, '-');
-        if (!dash || m->nranges == CSUM_MAX_RANGES)
-            return -1;
-        *dash = '\0';
-        if (csum_parse_u64(tok, &m->start[m->nranges]) || csum_parse_u64(dash + 1, &m->end[m->nranges]))
-            return -1;
-        m->nranges++;
-    }
-    return m->nranges ? 0 : -1;
-}
-
-static int setup(void **state)
-{
-    char line[1024], *f[8];
-    FILE *fp = fopen(ECU_FIXTURES_DIR "/csum/delphi_marelli.tsv", "r");
-    size_t i;
-    (void)state;
-    if (!fp) {
-        print_error("delphi_marelli.tsv not found\n");
-        return -1;
-    }
-    while (fgets(line, sizeof line, fp)) {
-        size_t nf;
-        uint64_t v;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        nf = csum_split(line, f, 8);
-        if (strcmp(f[0], "image") == 0 && nf == 6 && nimages < MAX_IMAGES) {
-            struct image *x = &images[nimages++];
-            snprintf(x->file, sizeof x->file, "%s", f[1]);
-            snprintf(x->family, sizeof x->family, "%s", f[2]);
-            if (csum_parse_u64(f[3], &v))
-                goto bad;
-            x->size = (size_t)v;
-            x->score = 0;
-            if (strcmp(f[4], "-") != 0) {
-                if (csum_parse_u64(f[4], &v))
-                    goto bad;
-                x->score = (unsigned)v;
-            }
-            snprintf(x->quote, sizeof x->quote, "%s", strcmp(f[5], "-") ? f[5] : "");
-        } else if (strcmp(f[0], "marker") == 0 && nf == 5 && nmarkers < MAX_MARKERS && nimages) {
-            struct marker *m = &markers[nmarkers++];
-            memset(m, 0, sizeof *m);
-            for (i = 0; i < nimages && strcmp(images[i].file, f[1]) != 0; i++)
-                ;
-            if (i == nimages || parse_ranges(f[2], m))
-                goto bad;
-            m->image = i;
-            snprintf(m->family, sizeof m->family, "%s", f[3]);
-            if (strcmp(f[4], "-") != 0) {
-                if (csum_parse_u64(f[4], &v))
-                    goto bad;
-                m->score = (unsigned)v;
-            }
-        } else {
-            goto bad;
-        }
-    }
-    fclose(fp);
-    for (i = 0; i < nimages; i++)
-        if (load_image(&images[i]))
-            return -1;
-    return nimages ? 0 : -1;
-bad:
-    print_error("delphi_marelli.tsv: bad line\n");
-    fclose(fp);
-    return -1;
-}
-
-static int teardown(void **state)
-{
-    size_t i;
-    (void)state;
-    for (i = 0; i < nimages; i++)
-        free(images[i].data);
-    return 0;
-}
-
-/* ---- checks ---------------------------------------------------------------------------------- */
-
-static int ours(const char *name)
-{
-    size_t k;
-    for (k = 0; k < NFAMILIES; k++)
-        if (strcmp(name, families[k]) == 0)
-            return 1;
-    return 0;
-}
-
-/* The analysed image is @p family's, alone, with @p score: no-layout, no block, a fix refused
-   and nothing changed. */
-static void check_claimed(ecu_csum *cs, const uint8_t *d, size_t n, const char *family,
-                          unsigned score, const char *what)
-{
-    const ecu_family_info *got = ecu_csum_family(cs);
-    const char *ev = ecu_csum_evidence(cs);
-    size_t i;
-    if (!got || strcmp(got->name, family) != 0)
-        fail_msg("%s: claimed by %s (%s), expected %s", what, got ? got->name : "no family",
-                 ecu_verdict_name(ecu_csum_verdict(cs)), family);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)
-        fail_msg("%s: verdict %s, expected no-layout", what, ecu_verdict_name(ecu_csum_verdict(cs)));
-    if (ecu_csum_candidate_count(cs) != 1)
-        fail_msg("%s: %zu families claim it", what, ecu_csum_candidate_count(cs));
-    if (score && ecu_csum_score(cs) != score)
-        fail_msg("%s: score %u, expected %u", what, ecu_csum_score(cs), score);
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_bad_count(cs), 0);
-    assert_null(ecu_csum_block_at(cs, 0));
-    for (i = 0; ev[i]; i++)
-        if (ev[i] < 0x20 || ev[i] > 0x7E)
-            fail_msg("%s: evidence byte 0x%02X is not printable", what, (unsigned char)ev[i]);
-    assert_true(i > 0);
-    if (ecu_csum_fix(cs) != ECU_ERR_INVALID)
-        fail_msg("%s: a fix was not refused", what);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
-    csum_assert_image(cs, d, n, what);
-}
-
-/* No family of ours claims the analysed image. */
-static void check_not_ours(ecu_csum *cs, const char *what)
-{
-    const ecu_family_info *got = ecu_csum_family(cs);
-    size_t k;
-    if (got && ours(got->name))
-        fail_msg("%s: claimed by %s (%s)", what, got->name, ecu_csum_evidence(cs));
-    for (k = 0; k < ecu_csum_candidate_count(cs); k++) {
-        const ecu_family_info *c = ecu_csum_candidate_at(cs, k, NULL);
-        if (c && ours(c->name))
-            fail_msg("%s: a candidate of %s", what, c->name);
-    }
-}
+NOLAYOUT_GROUP(man, format)
 
 /* ---- the registry ---------------------------------------------------------------------------- */
 
@@ -223,132 +56,56 @@ static void test_registry(void **state)
 {
     size_t k;
     (void)state;
-    for (k = 0; k < NFAMILIES; k++) {
-        const ecu_family_info *f = csum_family_info(families[k]);
-        assert_string_equal(f->manufacturer, k < 2 ? "Delphi" : "Magneti Marelli");
-        assert_non_null(strstr(f->verifies, "no known checksum layout"));
-        assert_string_equal(f->corrects, "");
-        assert_true(f->sources && strstr(f->sources, "openremap"));
-    }
+    for (k = 0; k < NFAMILIES; k++)
+        nolayout_check_registry(families[k], k < 2 ? "Delphi" : "Magneti Marelli",
+                                "no known checksum layout", "openremap");
 }
 
 /* ---- each image ------------------------------------------------------------------------------ */
 
 static void test_images(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i;
-    unsigned covered = 0;
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
-        csum_analyze(cs, x->data, x->size);
-        if (strcmp(x->family, "-") == 0) {
-            if (ecu_csum_family(cs) || ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-                fail_msg("%s: %s, expected unknown", x->file, ecu_verdict_name(ecu_csum_verdict(cs)));
-            continue;
-        }
-        check_claimed(cs, x->data, x->size, x->family, x->score, x->file);
-        if (!strstr(ecu_csum_evidence(cs), x->quote))
-            fail_msg("%s: evidence '%s' does not quote '%s'", x->file, ecu_csum_evidence(cs),
-                     x->quote);
-        {
-            size_t k;
-            for (k = 0; k < NFAMILIES; k++)
-                if (strcmp(x->family, families[k]) == 0)
-                    covered |= 1u << k;
-        }
-    }
-    assert_int_equal(covered, (1u << NFAMILIES) - 1);
-    ecu_csum_free(cs);
+    nolayout_check_images(&man);
 }
 
 /* The family given by the caller: still no layout, still refused. */
 static void test_forced_family(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
     (void)state;
-    for (k = 0; k < NFAMILIES; k++) {
-        assert_int_equal(ecu_csum_set_family(cs, families[k]), ECU_OK);
-        for (i = 0; i < nimages; i++) {
-            csum_analyze(cs, images[i].data, images[i].size);
-            check_claimed(cs, images[i].data, images[i].size, families[k], 100, images[i].file);
-        }
-    }
-    ecu_csum_free(cs);
+    nolayout_check_forced(&man);
 }
 
 /* ---- damaged markers ------------------------------------------------------------------------- */
 
 static void test_damaged_markers(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i, r, weaker = 0, gone = 0;
+    static const struct nolayout_damage damage = {.min_gone = 1, .min_weaker = 1};
     (void)state;
-    assert_true(nmarkers > 0);
-    for (i = 0; i < nmarkers; i++) {
-        const struct marker *m = &markers[i];
-        const struct image *x = &images[m->image];
-        uint8_t *copy = csum_dup(x->data, x->size);
-        char what[128];
-        uint64_t at;
-        for (r = 0; r < m->nranges; r++) {
-            assert_true(m->start[r] < m->end[r] && m->end[r] <= x->size);
-            for (at = m->start[r]; at < m->end[r]; at++)
-                copy[at] ^= 0x5A;
-        }
-        snprintf(what, sizeof what, "%.63s with 0x%llX-0x%llX damaged", x->file,
-                 (unsigned long long)m->start[0], (unsigned long long)m->end[0]);
-        csum_analyze(cs, copy, x->size);
-        if (strcmp(m->family, "-") == 0) {
-            if (ecu_csum_family(cs) || ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-                fail_msg("%s: %s (%s), expected unknown", what,
-                         ecu_verdict_name(ecu_csum_verdict(cs)),
-                         ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
-            gone++;
-        } else {
-            check_claimed(cs, copy, x->size, m->family, m->score, what);
-            assert_true(m->score < x->score); /* a weaker rule */
-            weaker++;
-        }
-        free(copy);
-    }
-    print_message("%zu damaged images not claimed, %zu claimed by a weaker rule\n", gone, weaker);
-    assert_true(gone > 0 && weaker > 0);
-    ecu_csum_free(cs);
+    nolayout_check_damaged(&man, &damage);
 }
-
-static const struct image *image_named(const char *file);
 
 /* ---- strings that exclude a family ------------------------------------------------------------ */
 
 /* Another maker's string written into the filler of each image: not claimed; a neutral string
    at the same place (the control): claimed as before. The documented discriminators too: IAW
    1AP has no "MARELLI" and no "iaw1av", MJD 6JF no "IAW" in its calibration area. */
-static void put_check(ecu_csum *cs, const struct image *x, size_t at, const char *s, int claimed)
+static void put_check(ecu_csum *cs, const struct nolayout_image *x, size_t at, const char *s,
+                      int claimed)
 {
-    uint8_t *copy = csum_dup(x->data, x->size);
-    char what[128];
-    assert_true(at + strlen(s) <= x->size);
-    memcpy(copy + at, s, strlen(s));
-    snprintf(what, sizeof what, "%.63s with '%s' at 0x%zX", x->file, s, at);
-    csum_analyze(cs, copy, x->size);
-    if (claimed)
-        check_claimed(cs, copy, x->size, x->family, x->score, what);
-    else if (ecu_csum_family(cs))
-        fail_msg("%s: claimed by %s", what, ecu_csum_family(cs)->name);
-    free(copy);
+    nolayout_put_check(&man, cs, x, at, s, claimed);
 }
 
 static void test_exclusions(void **state)
 {
     static const char *const foreign[] = {"BOSCH", "MOTRONIC", "SIMOS", "5WK9"};
+    const struct nolayout_image *iaw1ap = nolayout_image_named(&man, "marelli-iaw-1ap.bin.gz");
+    const struct nolayout_image *mjd = nolayout_image_named(&man, "marelli-mjd-6jf.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     size_t i, k;
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
         if (strcmp(x->family, "-") == 0)
             continue;
         put_check(cs, x, 0x5000, "NEUTRAL", 1);
@@ -357,27 +114,17 @@ static void test_exclusions(void **state)
         if (strncmp(x->family, "delphi-", 7) == 0)
             put_check(cs, x, 0x5000, "MARELLI", 0);
     }
-    put_check(cs, image_named("marelli-iaw-1ap.bin.gz"), 0x5000, "MARELLI", 0);
-    put_check(cs, image_named("marelli-iaw-1ap.bin.gz"), 0x5000, "iaw1av", 0);
-    put_check(cs, image_named("marelli-mjd-6jf.bin.gz"), 0x65000, "IAW", 0);
-    put_check(cs, image_named("marelli-mjd-6jf.bin.gz"), 0x65000, "iaw", 0);
-    put_check(cs, image_named("marelli-mjd-6jf.bin.gz"), 0x5000, "IAW", 1); /* outside: allowed */
+    put_check(cs, iaw1ap, 0x5000, "MARELLI", 0);
+    put_check(cs, iaw1ap, 0x5000, "iaw1av", 0);
+    put_check(cs, mjd, 0x65000, "IAW", 0);
+    put_check(cs, mjd, 0x65000, "iaw", 0);
+    put_check(cs, mjd, 0x5000, "IAW", 1); /* outside: allowed */
     ecu_csum_free(cs);
 }
 
 /* ---- the byte-swapped 4LV strings ------------------------------------------------------------- */
 
-static const struct image *image_named(const char *file)
-{
-    size_t i;
-    for (i = 0; i < nimages; i++)
-        if (strcmp(images[i].file, file) == 0)
-            return &images[i];
-    fail_msg("%s not in the manifest", file);
-    return NULL;
-}
-
-static int holds(const struct image *x, const char *s)
+static int holds(const struct nolayout_image *x, const char *s)
 {
     size_t n = strlen(s), i;
     for (i = 0; i + n <= x->size; i++)
@@ -388,9 +135,10 @@ static int holds(const struct image *x, const char *s)
 
 static void test_4lv_swapped(void **state)
 {
-    const struct image *lv = image_named("marelli-iaw-4lv.bin.gz");
-    const struct image *plain = image_named("marelli-iaw-4lv-plain.bin.gz");
-    const struct image *other = image_named("marelli-iaw-4lv-other-tag.bin.gz");
+    const struct nolayout_image *lv = nolayout_image_named(&man, "marelli-iaw-4lv.bin.gz");
+    const struct nolayout_image *plain = nolayout_image_named(&man, "marelli-iaw-4lv-plain.bin.gz");
+    const struct nolayout_image *other =
+        nolayout_image_named(&man, "marelli-iaw-4lv-other-tag.bin.gz");
     ecu_csum *cs = ecu_csum_new();
     uint8_t *copy;
     size_t i;
@@ -399,7 +147,7 @@ static void test_4lv_swapped(void **state)
     assert_true(holds(lv, "AMERLL I") && holds(lv, "L4 V"));
     assert_false(holds(lv, "MARELLI"));
     csum_analyze(cs, lv->data, lv->size);
-    check_claimed(cs, lv->data, lv->size, "marelli-iaw-4lv", lv->score, lv->file);
+    nolayout_check_claimed(cs, lv->data, lv->size, "marelli-iaw-4lv", lv->score, lv->file);
     assert_non_null(strstr(ecu_csum_evidence(cs), "MARELLI Boot4LV r1"));
     /* the same strings not swapped are not this family's */
     assert_true(holds(plain, "MARELLI 4LV") && !holds(plain, "AMERLL"));
@@ -417,51 +165,36 @@ static void test_4lv_swapped(void **state)
         copy[i + 1] = t;
     }
     csum_analyze(cs, copy, lv->size);
-    check_not_ours(cs, "4LV image with its words swapped back");
+    nolayout_check_not_ours(&man, cs, "4LV image with its words swapped back");
     free(copy);
     ecu_csum_free(cs);
 }
 
 /* ---- nothing else is claimed ----------------------------------------------------------------- */
 
+/* Random data (k = 0) and erased images (k = 1) of the families' sizes, and: */
+static void random_variant(uint8_t *d, size_t n, size_t i, size_t k)
+{
+    (void)n, (void)i, (void)k;
+    /* k = 2: erased start and 00 00 7E, as Multec S, but no ident */
+    memset(d, 0xFF, 0x2000), d[0x2000] = 0, d[0x2001] = 0, d[0x2002] = 0x7E;
+}
+
 static void test_random_not_claimed(void **state)
 {
     static const size_t sizes[] = {0x8000, 0x10000, 0x20000, 0x34000, 0x40000, 0x70000,
                                    0x71000, 0x80000, 0xE0000};
-    ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
     (void)state;
-    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        for (k = 0; k < 3; k++) {
-            uint8_t *d = csum_random_buffer(sizes[i], (uint32_t)(0xD31F + 977 * i + k));
-            char what[64];
-            if (k == 1) /* erased: every byte 0xFF */
-                memset(d, 0xFF, sizes[i]);
-            if (k == 2) /* erased start and 00 00 7E, as Multec S, but no ident */
-                memset(d, 0xFF, 0x2000), d[0x2000] = 0, d[0x2001] = 0, d[0x2002] = 0x7E;
-            snprintf(what, sizeof what, "random %zu bytes (%zu)", sizes[i], k);
-            csum_analyze(cs, d, sizes[i]);
-            check_not_ours(cs, what);
-            free(d);
-        }
-    ecu_csum_free(cs);
+    nolayout_check_random(&man, sizes, sizeof sizes / sizeof sizes[0], 3, 0xD31F, 977,
+                          random_variant);
 }
 
 /* Every other fixture of fixtures/csum: never ours. */
-static void other_fixture(ecu_csum *cs, const char *file, const uint8_t *d, size_t n)
-{
-    csum_analyze(cs, d, n);
-    check_not_ours(cs, file);
-}
-
 static void test_other_fixtures_not_claimed(void **state)
 {
     static const char *const ours[] = {"delphi-", "marelli-"};
-    size_t checked;
     (void)state;
-    checked = csum_for_each_fixture(ours, 2, other_fixture);
-    print_message("%zu fixtures of other families not claimed\n", checked);
-    assert_true(checked >= 10);
+    nolayout_check_other_fixtures(&man, ours, 2, 10);
 }
 
 /* ---- truncated images ------------------------------------------------------------------------ */
@@ -470,47 +203,13 @@ static void test_other_fixtures_not_claimed(void **state)
    never a crash, never a verdict but unknown or this family's no-layout. */
 static void test_truncated(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i, c;
+    static const size_t fixed[] = {0,      1,      2,      3,      4,      5,      6,
+                                   7,      8,      15,     16,     17,     0x100,  0x1FFF,
+                                   0x2000, 0x2002, 0x3000, 0x3010, 0x302B, 0x302C, 0x4812,
+                                   0x5F8E, 0x5F90, 0x5FA0, 0x6000};
+    static const struct nolayout_cuts cuts = {fixed, sizeof fixed / sizeof fixed[0], 0, NULL};
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
-        size_t cuts[64], ncuts = 0, r;
-        size_t fixed[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 17, 0x100, 0x1FFF, 0x2000, 0x2002,
-                          0x3000, 0x3010, 0x302B, 0x302C, 0x4812, 0x5F8E, 0x5F90, 0x5FA0, 0x6000};
-        for (c = 0; c < sizeof fixed / sizeof fixed[0]; c++)
-            cuts[ncuts++] = fixed[c];
-        cuts[ncuts++] = x->size / 2;
-        cuts[ncuts++] = x->size - 1;
-        /* inside and right after each marker of this image */
-        for (c = 0; c < nmarkers && ncuts + 4 <= sizeof cuts / sizeof cuts[0]; c++)
-            if (markers[c].image == i)
-                for (r = 0; r < markers[c].nranges && ncuts + 2 <= sizeof cuts / sizeof cuts[0]; r++) {
-                    cuts[ncuts++] = (size_t)(markers[c].start[r] + markers[c].end[r]) / 2;
-                    cuts[ncuts++] = (size_t)markers[c].end[r];
-                }
-        for (c = 0; c < ncuts; c++) {
-            size_t n = cuts[c];
-            uint8_t *copy;
-            ecu_verdict v;
-            if (n >= x->size)
-                continue;
-            copy = csum_dup(x->data, n ? n : 1);
-            csum_analyze(cs, copy, n);
-            v = ecu_csum_verdict(cs);
-            if (v != ECU_VERDICT_UNKNOWN) {
-                char what[96];
-                snprintf(what, sizeof what, "%.63s cut to 0x%zX bytes", x->file, n);
-                if (v != ECU_VERDICT_NO_LAYOUT || !ecu_csum_family(cs) ||
-                    strcmp(ecu_csum_family(cs)->name, x->family) != 0)
-                    fail_msg("%s: %s (%s)", what, ecu_verdict_name(v),
-                             ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "none");
-                check_claimed(cs, copy, n, x->family, 0, what);
-            }
-            free(copy);
-        }
-    }
-    ecu_csum_free(cs);
+    nolayout_check_truncated(&man, &cuts);
 }
 
 /* ---- the real dumps -------------------------------------------------------------------------- */
@@ -519,8 +218,7 @@ static void test_corpus_claims(void **state)
 {
     static const char *const folders[] = {"delco_multec", "marelli"};
     (void)state;
-    if (!csum_check_corpus_claims(families, NFAMILIES, folders, 2))
-        skip();
+    nolayout_check_corpus(&man, folders, 2);
 }
 
 int main(void)

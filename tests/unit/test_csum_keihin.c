@@ -28,69 +28,21 @@
 #include <cmocka.h>
 
 #include "csum_manifest.h"
+#include "nolayout_checks.h"
 #include "ecu/csum.h"
 #include "ecu/error.h"
 #include "ecu/id.h"
 #include "ecu/image.h"
 
 #define FAMILY "keihin-honda"
-#define MAX_IMAGES 8
-#define MAX_MARKERS 48
 
-struct image {
-    char file[64], id[16], cpu[16], ecm[24];
-    size_t size, id_at, slot, ecm_at;
-    unsigned score;
-    uint8_t *data;
-};
+static const char *const families[] = {FAMILY};
 
-struct marker {
-    size_t image;
-    uint64_t start[CSUM_MAX_RANGES], end[CSUM_MAX_RANGES];
-    size_t nranges;
-    int rebalance;
-    unsigned score; /* 0: not claimed */
-};
-
-static struct image images[MAX_IMAGES];
-static size_t nimages;
-static struct marker markers[MAX_MARKERS];
-static size_t nmarkers;
-
-/* ---- the manifest ---------------------------------------------------------------------------- */
-
-static int load_image(struct image *x)
-{
-    char path[512];
-    ecu_image *img = ecu_image_new();
-    if (!img)
-        return -1;
-    snprintf(path, sizeof path, "%s/csum/%.63s", ECU_FIXTURES_DIR, x->file);
-    if (ecu_image_load_file(img, path) != ECU_OK || ecu_image_size(img) != x->size ||
-        !(x->data = malloc(x->size))) {
-        print_error("%s: %s\n", path, ecu_image_error_detail(img));
-        ecu_image_free(img);
-        return -1;
-    }
-    memcpy(x->data, ecu_image_data(img), x->size);
-    ecu_image_free(img);
-    return 0;
-}
-
-static int parse_ranges(char *s, struct marker *m)
-{
-    char *tok, *save = NULL;
-    for (tok = strtok_r(s, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
-        char *dash = strchr(tok, '-');
-        if (!dash || m->nranges == CSUM_MAX_RANGES)
-            return -1;
-        *dash = '\0';
-        if (csum_parse_u64(tok, &m->start[m->nranges]) || csum_parse_u64(dash + 1, &m->end[m->nranges]))
-            return -1;
-        m->nranges++;
-    }
-    return m->nranges ? 0 : -1;
-}
+/* What keihin.tsv says of an image besides its file, size and score (index as in man.images). */
+static struct keihin {
+    char id[16], cpu[16], ecm[24];
+    size_t id_at, slot, ecm_at;
+} kh[NOLAYOUT_MAX_IMAGES];
 
 static int parse_size(const char *s, size_t *out)
 {
@@ -101,69 +53,37 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-static int setup(void **state)
+/* image FILE SIZE SCORE ID_AT ID CPU SUMSLOT ECM_AT ECM */
+static int image_line(struct nolayout_image *x, size_t i, char *const *f, size_t nf)
 {
-    char line[1024], *f[12];
-    FILE *fp = fopen(ECU_FIXTURES_DIR "/csum/keihin.tsv", "r");
-    size_t i;
-    (void)state;
-    if (!fp) {
-        print_error("keihin.tsv not found\n");
+    struct keihin *k = &kh[i];
+    size_t sc;
+    if (nf != 10)
         return -1;
-    }
-    while (fgets(line, sizeof line, fp)) {
-        size_t nf, sc;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        nf = csum_split(line, f, 12);
-        if (strcmp(f[0], "image") == 0 && nf == 10 && nimages < MAX_IMAGES) {
-            struct image *x = &images[nimages++];
-            snprintf(x->file, sizeof x->file, "%s", f[1]);
-            snprintf(x->id, sizeof x->id, "%s", f[5]);
-            snprintf(x->cpu, sizeof x->cpu, "%s", f[6]);
-            snprintf(x->ecm, sizeof x->ecm, "%s", f[9]);
-            x->ecm_at = 0;
-            if (parse_size(f[2], &x->size) || parse_size(f[3], &sc) || parse_size(f[4], &x->id_at) ||
-                parse_size(f[7], &x->slot) || (strcmp(f[8], "-") && parse_size(f[8], &x->ecm_at)))
-                goto bad;
-            x->score = (unsigned)sc;
-        } else if (strcmp(f[0], "marker") == 0 && nf == 5 && nmarkers < MAX_MARKERS && nimages) {
-            struct marker *m = &markers[nmarkers++];
-            memset(m, 0, sizeof *m);
-            for (i = 0; i < nimages && strcmp(images[i].file, f[1]) != 0; i++)
-                ;
-            if (i == nimages || parse_ranges(f[2], m))
-                goto bad;
-            m->image = i;
-            m->rebalance = strcmp(f[3], "1") == 0;
-            if (strcmp(f[4], "-") != 0) {
-                if (parse_size(f[4], &sc))
-                    goto bad;
-                m->score = (unsigned)sc;
-            }
-        } else {
-            goto bad;
-        }
-    }
-    fclose(fp);
-    for (i = 0; i < nimages; i++)
-        if (load_image(&images[i]))
-            return -1;
-    return nimages >= 6 ? 0 : -1;
-bad:
-    print_error("keihin.tsv: bad line\n");
-    fclose(fp);
-    return -1;
-}
-
-static int teardown(void **state)
-{
-    size_t i;
-    (void)state;
-    for (i = 0; i < nimages; i++)
-        free(images[i].data);
+    snprintf(k->id, sizeof k->id, "%s", f[5]);
+    snprintf(k->cpu, sizeof k->cpu, "%s", f[6]);
+    snprintf(k->ecm, sizeof k->ecm, "%s", f[9]);
+    k->ecm_at = 0;
+    if (parse_size(f[2], &x->size) || parse_size(f[3], &sc) || parse_size(f[4], &k->id_at) ||
+        parse_size(f[7], &k->slot) || (strcmp(f[8], "-") && parse_size(f[8], &k->ecm_at)))
+        return -1;
+    x->score = (unsigned)sc;
     return 0;
 }
+
+/* image: its own columns (above); marker FILE RANGES REBALANCE SCORE, no score: not claimed */
+static const struct nolayout_format format = {
+    .tsv = "keihin.tsv",
+    .families = families,
+    .nfamilies = 1,
+    .image = NOLAYOUT_IMAGE_OWN,
+    .marker = NOLAYOUT_MARKER_FLAG_SCORE,
+    .field = NOLAYOUT_FIELD_NONE,
+    .image_line = image_line,
+    .min_images = 6,
+};
+
+NOLAYOUT_GROUP(man, format)
 
 /* ---- checks ---------------------------------------------------------------------------------- */
 
@@ -180,58 +100,24 @@ static void rebalance(uint8_t *d, size_t n, size_t slot)
 
 /* The analysed image is keihin-honda's, alone, with @p score: no-layout, no block, a fix
    refused and nothing changed. */
-static void check_claimed(ecu_csum *cs, const uint8_t *d, size_t n, unsigned score, const char *what)
+static void check_claimed(ecu_csum *cs, const uint8_t *d, size_t n, unsigned score,
+                          const char *what)
 {
-    const ecu_family_info *got = ecu_csum_family(cs);
-    const char *ev = ecu_csum_evidence(cs);
-    size_t i;
-    if (!got || strcmp(got->name, FAMILY) != 0)
-        fail_msg("%s: claimed by %s (%s)", what, got ? got->name : "no family",
-                 ecu_verdict_name(ecu_csum_verdict(cs)));
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)
-        fail_msg("%s: verdict %s, expected no-layout", what, ecu_verdict_name(ecu_csum_verdict(cs)));
-    if (ecu_csum_candidate_count(cs) != 1)
-        fail_msg("%s: %zu families claim it", what, ecu_csum_candidate_count(cs));
-    if (score && ecu_csum_score(cs) != score)
-        fail_msg("%s: score %u, expected %u (%s)", what, ecu_csum_score(cs), score, ev);
-    assert_int_equal(ecu_csum_block_count(cs), 0);
-    assert_int_equal(ecu_csum_bad_count(cs), 0);
-    assert_null(ecu_csum_block_at(cs, 0));
-    for (i = 0; ev[i]; i++)
-        if (ev[i] < 0x20 || ev[i] > 0x7E)
-            fail_msg("%s: evidence byte 0x%02X is not printable", what, (unsigned char)ev[i]);
-    assert_true(i > 0);
-    if (ecu_csum_fix(cs) != ECU_ERR_INVALID)
-        fail_msg("%s: a fix was not refused", what);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_NO_LAYOUT);
-    csum_assert_image(cs, d, n, what);
+    nolayout_check_claimed(cs, d, n, FAMILY, score, what);
 }
 
 /* keihin-honda neither claims the analysed image nor is a candidate. */
 static void check_not_ours(ecu_csum *cs, const char *what)
 {
-    const ecu_family_info *got = ecu_csum_family(cs);
-    size_t k;
-    if (got && strcmp(got->name, FAMILY) == 0)
-        fail_msg("%s: claimed by %s (%s)", what, got->name, ecu_csum_evidence(cs));
-    for (k = 0; k < ecu_csum_candidate_count(cs); k++) {
-        const ecu_family_info *c = ecu_csum_candidate_at(cs, k, NULL);
-        if (c && strcmp(c->name, FAMILY) == 0)
-            fail_msg("%s: a candidate of %s", what, c->name);
-    }
+    nolayout_check_not_ours(&man, cs, what);
 }
 
 /* ---- the registry ---------------------------------------------------------------------------- */
 
 static void test_registry(void **state)
 {
-    const ecu_family_info *f = csum_family_info(FAMILY);
     (void)state;
-    assert_string_equal(f->manufacturer, "Keihin");
-    assert_non_null(strstr(f->verifies, "no known checksum layout"));
-    assert_non_null(strstr(f->description, "identification only"));
-    assert_string_equal(f->corrects, "");
-    assert_true(f->sources && strstr(f->sources, "uPSKK13/HondaEcu"));
+    nolayout_check_registry(FAMILY, "Keihin", "no known checksum layout", "uPSKK13/HondaEcu");
 }
 
 /* ---- each image ------------------------------------------------------------------------------ */
@@ -241,17 +127,18 @@ static void test_images(void **state)
     ecu_csum *cs = ecu_csum_new();
     size_t i, cpus = 0, plain = 0;
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
+        const struct keihin *k = &kh[i];
         const char *ev;
         csum_analyze(cs, x->data, x->size);
         check_claimed(cs, x->data, x->size, x->score, x->file);
         ev = ecu_csum_evidence(cs);
-        if (!strstr(ev, x->id))
-            fail_msg("%s: evidence '%s' does not quote '%s'", x->file, ev, x->id);
-        if (strcmp(x->cpu, "-") != 0) {
-            if (!strstr(ev, x->cpu))
-                fail_msg("%s: evidence '%s' does not name %s", x->file, ev, x->cpu);
+        if (!strstr(ev, k->id))
+            fail_msg("%s: evidence '%s' does not quote '%s'", x->file, ev, k->id);
+        if (strcmp(k->cpu, "-") != 0) {
+            if (!strstr(ev, k->cpu))
+                fail_msg("%s: evidence '%s' does not name %s", x->file, ev, k->cpu);
             assert_int_equal(x->score, 90);
             cpus++;
         } else {
@@ -267,15 +154,8 @@ static void test_images(void **state)
 /* The family given by the caller: still no layout, still refused. */
 static void test_forced_family(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i;
     (void)state;
-    assert_int_equal(ecu_csum_set_family(cs, FAMILY), ECU_OK);
-    for (i = 0; i < nimages; i++) {
-        csum_analyze(cs, images[i].data, images[i].size);
-        check_claimed(cs, images[i].data, images[i].size, 100, images[i].file);
-    }
-    ecu_csum_free(cs);
+    nolayout_check_forced(&man);
 }
 
 /* ---- identification -------------------------------------------------------------------------- */
@@ -297,41 +177,43 @@ static void test_identify(void **state)
     size_t i;
     (void)state;
     assert_non_null(id);
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
+        const struct keihin *k = &kh[i];
         const ecu_id_field *f;
         assert_int_equal(ecu_id_analyze(id, x->data, x->size), ECU_OK);
         f = ecu_id_get(id, "family");
         if (!f || strcmp(f->value, FAMILY) != 0)
             fail_msg("%s: family %s", x->file, f ? f->value : "none");
-        if (!(f = field_value(id, "cal_id", x->id)) || f->offset != x->id_at)
-            fail_msg("%s: no cal_id %s at 0x%zX", x->file, x->id, x->id_at);
+        if (!(f = field_value(id, "cal_id", k->id)) || f->offset != k->id_at)
+            fail_msg("%s: no cal_id %s at 0x%zX", x->file, k->id, k->id_at);
         assert_true(f->confidence >= 80);
         f = field_value(id, "descriptor", NULL);
-        if (strcmp(x->ecm, "-") == 0) {
+        if (strcmp(k->ecm, "-") == 0) {
             if (f)
                 fail_msg("%s: an ECM ID %s at 0x%llX, none expected", x->file, f->value,
                          (unsigned long long)f->offset);
-        } else if (!(f = field_value(id, "descriptor", x->ecm)) || f->offset != x->ecm_at) {
-            fail_msg("%s: no ECM ID %s at 0x%zX", x->file, x->ecm, x->ecm_at);
+        } else if (!(f = field_value(id, "descriptor", k->ecm)) || f->offset != k->ecm_at) {
+            fail_msg("%s: no ECM ID %s at 0x%zX", x->file, k->ecm, k->ecm_at);
         }
         f = ecu_id_get(id, "ecu_type");
-        if (strcmp(x->cpu, "-") == 0) {
+        if (strcmp(k->cpu, "-") == 0) {
             if (f)
                 fail_msg("%s: ecu_type %s, none expected", x->file, f->value);
-        } else if (!f || !strstr(f->value, x->cpu)) {
-            fail_msg("%s: ecu_type %s, expected %s", x->file, f ? f->value : "none", x->cpu);
+        } else if (!f || !strstr(f->value, k->cpu)) {
+            fail_msg("%s: ecu_type %s, expected %s", x->file, f ? f->value : "none", k->cpu);
         }
     }
     /* the ECM ID form: a first byte other than 01 is not an ECM ID */
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
+        const struct keihin *k = &kh[i];
         uint8_t *copy;
-        if (strcmp(x->ecm, "-") == 0)
+        if (strcmp(k->ecm, "-") == 0)
             continue;
         copy = csum_dup(x->data, x->size);
-        copy[x->ecm_at] = 0x02;
-        rebalance(copy, x->size, x->slot);
+        copy[k->ecm_at] = 0x02;
+        rebalance(copy, x->size, k->slot);
         assert_int_equal(ecu_id_analyze(id, copy, x->size), ECU_OK);
         if (field_value(id, "descriptor", NULL))
             fail_msg("%s: ECM ID reported with its first byte 02", x->file);
@@ -342,45 +224,21 @@ static void test_identify(void **state)
 
 /* ---- damaged structure ----------------------------------------------------------------------- */
 
+/* A marker with REBALANCE 1: the sum balanced again after the damage. */
+static const char *rebalance_damaged(uint8_t *copy, size_t image, const struct nolayout_marker *mk)
+{
+    if (!mk->flag)
+        return "";
+    rebalance(copy, man.images[image].size, kh[image].slot);
+    return " (sum rebalanced)";
+}
+
 static void test_damaged(void **state)
 {
-    ecu_csum *cs = ecu_csum_new();
-    size_t i, r, weaker = 0, gone = 0;
+    static const struct nolayout_damage damage = {.min_gone = 1, .min_weaker = 1,
+                                                  .after = rebalance_damaged};
     (void)state;
-    assert_true(nmarkers > 0);
-    for (i = 0; i < nmarkers; i++) {
-        const struct marker *m = &markers[i];
-        const struct image *x = &images[m->image];
-        uint8_t *copy = csum_dup(x->data, x->size);
-        char what[160];
-        uint64_t at;
-        for (r = 0; r < m->nranges; r++) {
-            assert_true(m->start[r] < m->end[r] && m->end[r] <= x->size);
-            for (at = m->start[r]; at < m->end[r]; at++)
-                copy[at] ^= 0x5A;
-        }
-        if (m->rebalance)
-            rebalance(copy, x->size, x->slot);
-        snprintf(what, sizeof what, "%.63s with 0x%llX-0x%llX damaged%s", x->file,
-                 (unsigned long long)m->start[0], (unsigned long long)m->end[0],
-                 m->rebalance ? " (sum rebalanced)" : "");
-        csum_analyze(cs, copy, x->size);
-        if (!m->score) {
-            if (ecu_csum_family(cs) || ecu_csum_verdict(cs) != ECU_VERDICT_UNKNOWN)
-                fail_msg("%s: %s (%s), expected unknown", what,
-                         ecu_verdict_name(ecu_csum_verdict(cs)),
-                         ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family");
-            gone++;
-        } else {
-            check_claimed(cs, copy, x->size, m->score, what);
-            assert_true(m->score < x->score);
-            weaker++;
-        }
-        free(copy);
-    }
-    print_message("%zu damaged images not claimed, %zu claimed by a weaker rule\n", gone, weaker);
-    assert_true(gone > 0 && weaker > 0);
-    ecu_csum_free(cs);
+    nolayout_check_damaged(&man, &damage);
 }
 
 /* Another maker's string in the filler (sum rebalanced): not claimed; a neutral one: claimed. */
@@ -390,14 +248,14 @@ static void test_exclusions(void **state)
     ecu_csum *cs = ecu_csum_new();
     size_t i, k;
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
         for (k = 0; k <= sizeof foreign / sizeof foreign[0]; k++) {
             const char *s = k < 4 ? foreign[k] : "NEUTRAL";
             uint8_t *copy = csum_dup(x->data, x->size);
             char what[128];
             memcpy(copy + 0x4800, s, strlen(s));
-            rebalance(copy, x->size, x->slot);
+            rebalance(copy, x->size, kh[i].slot);
             snprintf(what, sizeof what, "%.63s with '%s'", x->file, s);
             csum_analyze(cs, copy, x->size);
             if (k < 4)
@@ -412,46 +270,37 @@ static void test_exclusions(void **state)
 
 /* ---- nothing else is claimed ----------------------------------------------------------------- */
 
-/* The ID of @p x copied into random data of its size at its place. */
-static void put_id(uint8_t *d, const struct image *x)
+/* Random data (k = 0) and erased images (k = 1) of the family's sizes, and: */
+static void random_variant(uint8_t *d, size_t n, size_t i, size_t k)
 {
-    memcpy(d + x->id_at, x->data + x->id_at, 8);
+    (void)i;
+    if (k == 2) /* a right 8-bit sum */
+        rebalance(d, n, n - 8);
+    if (k == 3) /* a right sum and an M32R EIT table */
+        memcpy(d, man.images[0].data, 0x80), rebalance(d, n, n - 8);
 }
 
 static void test_random_not_claimed(void **state)
 {
     static const size_t sizes[] = {0xC000, 0xE000, 0x10000, 0x17000, 0x40000, 0x80000, 0x100000};
     ecu_csum *cs = ecu_csum_new();
-    size_t i, k;
+    size_t i;
     (void)state;
-    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        for (k = 0; k < 4; k++) {
-            uint8_t *d = csum_random_buffer(sizes[i], (uint32_t)(0x4E1A + 131 * i + k));
-            char what[64];
-            if (k == 1)
-                memset(d, 0xFF, sizes[i]);
-            if (k == 2) /* a right 8-bit sum */
-                rebalance(d, sizes[i], sizes[i] - 8);
-            if (k == 3) /* a right sum and an M32R EIT table */
-                memcpy(d, images[0].data, 0x80), rebalance(d, sizes[i], sizes[i] - 8);
-            snprintf(what, sizeof what, "random %zu bytes (%zu)", sizes[i], k);
-            csum_analyze(cs, d, sizes[i]);
-            check_not_ours(cs, what);
-            free(d);
-        }
+    nolayout_check_random(&man, sizes, sizeof sizes / sizeof sizes[0], 4, 0x4E1A, 131,
+                          random_variant);
     /* an ID at its place alone (random sum, no CPU structure): 40, not claimed */
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
         uint8_t *d = csum_random_buffer(x->size, (uint32_t)(0x77 + i));
         unsigned s = 0;
         size_t j;
-        put_id(d, x);
+        memcpy(d + kh[i].id_at, x->data + kh[i].id_at, 8); /* the ID at its place */
         d[0] = 0x01; /* no CPU structure: not 0xFF (M32R), an odd H8 vector, an SH PC past n */
         d[1] = 0x01;
         for (j = 0; j < x->size; j++)
             s += d[j];
         if ((s & 0xFF) == 0)
-            d[x->slot] ^= 1;
+            d[kh[i].slot] ^= 1;
         csum_analyze(cs, d, x->size);
         check_not_ours(cs, "an ID alone in random data");
         free(d);
@@ -459,33 +308,26 @@ static void test_random_not_claimed(void **state)
     ecu_csum_free(cs);
 }
 
-static void other_fixture(ecu_csum *cs, const char *file, const uint8_t *d, size_t n)
-{
-    csum_analyze(cs, d, n);
-    check_not_ours(cs, file);
-}
-
 static void test_other_fixtures_not_claimed(void **state)
 {
     static const char *const ours[] = {"keihin-"};
-    size_t checked;
     (void)state;
-    checked = csum_for_each_fixture(ours, 1, other_fixture);
-    print_message("%zu fixtures of other families not claimed\n", checked);
-    assert_true(checked >= 10);
+    nolayout_check_other_fixtures(&man, ours, 1, 10);
 }
 
 /* Each image cut (each copy exactly that long, so ASan sees any read past it) or extended by
-   a byte: the ID is at a place of a model of the image's size only, so never claimed. */
+   a byte: the ID is at a place of a model of the image's size only, so never claimed (unlike
+   nolayout_check_truncated, where a cut image may still be its family's). */
 static void test_truncated(void **state)
 {
     ecu_csum *cs = ecu_csum_new();
     size_t i, c;
     (void)state;
-    for (i = 0; i < nimages; i++) {
-        const struct image *x = &images[i];
-        size_t cuts[] = {0, 1, 2, 7, 8, 15, 16, 31, 32, 0x80, x->id_at, x->id_at + 4,
-                         x->id_at + 7, x->id_at + 8, x->slot, x->size / 2, x->size - 8,
+    for (i = 0; i < man.nimages; i++) {
+        const struct nolayout_image *x = &man.images[i];
+        const struct keihin *k = &kh[i];
+        size_t cuts[] = {0, 1, 2, 7, 8, 15, 16, 31, 32, 0x80, k->id_at, k->id_at + 4,
+                         k->id_at + 7, k->id_at + 8, k->slot, x->size / 2, x->size - 8,
                          x->size - 1, x->size + 1};
         for (c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
             size_t n = cuts[c];
@@ -508,11 +350,9 @@ static void test_truncated(void **state)
 
 static void test_corpus_claims(void **state)
 {
-    static const char *const families[] = {FAMILY};
     static const char *const folders[] = {"keihin_honda"};
     (void)state;
-    if (!csum_check_corpus_claims(families, 1, folders, 1))
-        skip();
+    nolayout_check_corpus(&man, folders, 1);
 }
 
 int main(void)
