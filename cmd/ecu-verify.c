@@ -405,6 +405,7 @@ static int check_reads(struct run *r, const uint8_t **data, size_t *size)
         add_check(r, "reads", ST_OK, "identical: %zu reads of %zu bytes", r->nin, r->in[0].size);
     } else {
         const uint8_t *cons = NULL;
+        uint8_t *copy;
         size_t cons_size = 0;
         if (r->nin > 2 && !bases_differ(r->in, r->nin))
             cons = ecu_cmp_consensus(cmp, &cons_size, NULL);
@@ -421,12 +422,13 @@ static int check_reads(struct run *r, const uint8_t **data, size_t *size)
             r->majority = 1;
             r->maj_size = cons_size;
             ecu_fingerprint_hex(cons, cons_size, r->maj_fp);
-            if (!(*data = malloc(cons_size ? cons_size : 1))) {
+            if (!(copy = malloc(cons_size ? cons_size : 1))) {
                 tool_error(NULL, "out of memory");
                 ecu_cmp_free(cmp);
                 return -1;
             }
-            memcpy((void *)*data, cons, cons_size);
+            memcpy(copy, cons, cons_size);
+            *data = copy;
             *size = cons_size;
         } else {
             c = add_check(r, "reads", ST_FAIL, "differ: ");
