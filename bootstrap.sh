@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what libecu needs on Debian 12 (as root, or through sudo), builds it, runs its
-# tests, then runs ecu-cmp on the bundled fixture reads.
+# tests, then runs the job of a workshop on the bundled fixtures (see the end).
 #   ./bootstrap.sh            everything
 #   ./bootstrap.sh --deps     only install the packages (used by .ci/run)
 set -eu
@@ -30,17 +30,29 @@ fi
 cmake --preset default
 cmake --build --preset default
 
+# The job of a workshop on the bundled fixtures (fixtures/verify: a Bosch M5.9 read twice, and
+# a tuned copy of it with its checksums stale), in a fresh job folder build/demo: the two reads
+# compared, the read gate, the pre-flash gate refusing the tuned copy as it came, its checksums
+# corrected, the pre-flash gate, the gate again with the read-back, and the audit record the
+# gates appended to the job's log.
 echo
-echo "== ecu-cmp on the bundled fixture reads =="
-bin=build/bin/ecu-cmp
-run() {
-    echo "\$ ecu-cmp $*"
+echo "== the job of a workshop, on the bundled fixtures (in build/demo) =="
+bin=$(pwd)/build/bin
+rm -rf build/demo
+mkdir build/demo
+cp fixtures/verify/read1.bin.gz fixtures/verify/read2.bin.gz fixtures/verify/tuned.bin.gz \
+    fixtures/verify/readback.bin.gz build/demo/
+step() {
+    echo "\$ $*"
     st=0
-    (cd fixtures && "../$bin" "$@") || st=$?
+    (cd build/demo && PATH="$bin:$PATH" "$@") || st=$?
     echo "(exit status $st)"
     echo
 }
-run reads/base.bin reads/base.hex.gz
-run reads/base.bin reads/stuck.bin
-run reads/base.bin reads/noboot.bin
-run -l reads/base.bin reads/vote_a.bin reads/vote_b.bin
+step ecu-cmp read1.bin.gz read2.bin.gz
+step ecu-verify --read read1.bin.gz read2.bin.gz
+step ecu-verify read1.bin.gz tuned.bin.gz
+step ecu-csum --fix -o tuned-fixed.bin tuned.bin.gz
+step ecu-verify read1.bin.gz tuned-fixed.bin --audit audit.log --technician demo --vehicle WW-123AB
+step ecu-verify read1.bin.gz tuned-fixed.bin --readback readback.bin.gz --audit audit.log --technician demo --vehicle WW-123AB
+step tail -n 1 audit.log

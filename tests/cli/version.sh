@@ -45,13 +45,14 @@ check "the minor stub has the same major as the build, another minor" \
     [ "${minor_ver%%.*}" = "${built%%.*}" -a "${minor_ver%.*}" != "${built%.*}" ]
 check "the major stub has another major" [ "${major_ver%%.*}" != "${built%%.*}" ]
 
-for name in ecu-cmp ecu-csum ecu-id; do
+for name in ecu-cmp ecu-csum ecu-id ecu-verify; do
     tool=$bindir/$name
     # a job that works, for each tool: status 0 with the real library
     case $name in
         ecu-cmp) job="reads/base.bin reads/base.bin" ;;
         ecu-csum) job="--list-families" ;;
         ecu-id) job="--json reads/base.bin" ;;
+        ecu-verify) job="verify/read1.bin.gz" ;;
     esac
 
     # the tool's own library: no complaint, no second version line

@@ -10,7 +10,7 @@ extra=${4:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in bin/ecu-cmp bin/ecu-csum bin/ecu-id include/ecu/ecu.h include/ecu/csum.h include/ecu/id.h share/man/man1/ecu-cmp.1 share/man/man1/ecu-csum.1 share/man/man1/ecu-id.1 share/man/man3/libecu.3; do
+for f in bin/ecu-cmp bin/ecu-csum bin/ecu-id bin/ecu-verify include/ecu/ecu.h include/ecu/csum.h include/ecu/id.h share/man/man1/ecu-cmp.1 share/man/man1/ecu-csum.1 share/man/man1/ecu-id.1 share/man/man1/ecu-verify.1 share/man/man3/libecu.3; do
     [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 libdir=$(ls -d "$prefix"/lib* | head -n 1)

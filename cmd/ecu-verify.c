@@ -1,0 +1,1452 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ecu-verify: the workshop's gates. The read gate before upload (--read: the reads agree, the
+ * family is known, the stock checksums verify, the identity is extracted), the pre-flash gate
+ * (ORIGINAL MODIFIED: same ECU, same size, valid checksums, and with --readback the read-back
+ * identical to what was flashed), one file alone (the CI use), and the audit record of each
+ * run (--audit LOG, read back with --audit-check LOG).
+ *
+ * Every check is one entry of a list (name, status, detail), filled by one function; the
+ * report, the JSON object and the audit line are written from that list alone. A check the
+ * library does not offer yet (the structure diff of ecu/diff.h, the expected size of the
+ * family) plugs in as one more function: see check_diff_plugin() and expected_size() below.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ecu/ecu.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+/* ---- checks ------------------------------------------------------------------------------- */
+
+/* What a check says. The verdict is the worst of them: FAIL, then UNDECIDED, then OK; a
+   skipped check (nothing to compare with) changes nothing, and says so. */
+enum { ST_OK, ST_FAIL, ST_UNDECIDED, ST_SKIP };
+static const char *const status_text[] = {"ok", "FAIL", "undecided", "skip"};
+static const char *const status_json[] = {"ok", "fail", "undecided", "skip"};
+
+/* One changed region, for the listing a check may carry (the structure diff's). */
+struct region {
+    uint64_t start, length, differing;
+    const char *cls;  /* its class: "checksum", "ident", "calibration"... */
+    char what[96];    /* the block, field or map it lies in, "" when none */
+};
+
+#define DETAIL_MAX 1536
+struct check {
+    const char *name;
+    int status;
+    char detail[DETAIL_MAX];
+    struct region *regions; /* a listing, or NULL */
+    size_t nregions;
+};
+
+#define MAX_CHECKS 12
+
+/* One input file and its fingerprint. */
+struct input {
+    const char *role; /* "file", "read", "original", "modified", "readback" */
+    const char *name;
+    ecu_image *img;
+    const uint8_t *data;
+    size_t size;
+    char fp[33];
+};
+
+struct run {
+    const char *mode; /* "file", "read", "pre-flash" */
+    struct input *in;
+    size_t nin;
+    int majority;     /* read gate: the checks ran on the majority image of 3+ reads */
+    size_t maj_size;
+    char maj_fp[33];
+    const char *family; /* the family the checks found, or NULL */
+    ecu_id *id;         /* the identity reported (ORIGINAL's in the pre-flash gate) */
+    struct check ck[MAX_CHECKS];
+    size_t nck;
+};
+
+struct opts {
+    int read_gate, json, quiet;
+    const char *readback, *audit, *audit_check;
+    const char *technician, *vehicle, *vin;
+    uint64_t max_span;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: %s [options] FILE\n"
+            "       %s --read [options] READ1 READ2 [READ3...]\n"
+            "       %s [options] ORIGINAL MODIFIED [--readback READ]\n"
+            "       %s --audit-check LOG\n"
+            "\n"
+            "The workshop's gates. FILE alone: family, size, checksums and identity. --read:\n"
+            "the read gate before upload (the reads agree, or a majority of three or more\n"
+            "does; family known; stock checksums verify; identity extracted). ORIGINAL\n"
+            "MODIFIED: the pre-flash gate (same ECU, same size, MODIFIED's checksums valid;\n"
+            "with --readback, READ identical to MODIFIED). Raw binary, Intel HEX and\n"
+            "S-record files are read, each optionally gzip'ed; '-' is standard input.\n"
+            "\n"
+            "Options:\n"
+            "      --read            the read gate: two or more reads of the stock ECU\n"
+            "      --readback READ   the pre-flash gate: READ, read back after flashing, must be\n"
+            "                        identical to MODIFIED\n"
+            "      --audit LOG       append the run's record to LOG, one JSON line\n"
+            "      --technician NAME who ran it (default: $USER)\n"
+            "      --vehicle TEXT    the vehicle (registration, model...)\n"
+            "      --vin VIN         its VIN, 17 characters with a valid ISO 3779 check digit\n"
+            "      --audit-check LOG read LOG back and report malformed lines\n"
+            "      --json            print one JSON object with every check\n"
+            "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
+            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -h, --help            show this help and exit\n"
+            "  -V, --version         show the version and exit\n"
+            "\n"
+            "Exit status: 0 every check passes, 1 a check fails, 2 trouble, 3 cannot decide\n"
+            "(unknown family, no checksum layout, not enough identity). --audit-check: 0 every\n"
+            "line well-formed, 1 malformed lines, 2 trouble. See ecu-verify(1).\n",
+            tool_name(), tool_name(), tool_name(), tool_name());
+}
+
+__attribute__((format(printf, 4, 5)))
+static struct check *add_check(struct run *r, const char *name, int status, const char *fmt, ...)
+{
+    struct check *c = &r->ck[r->nck++];
+    va_list ap;
+    c->name = name;
+    c->status = status;
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+    va_end(ap);
+    return c;
+}
+
+/* Appends to a check's detail (cut at DETAIL_MAX). */
+__attribute__((format(printf, 2, 3)))
+static void detail_add(struct check *c, const char *fmt, ...)
+{
+    size_t n = strlen(c->detail);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->detail + n, sizeof c->detail - n, fmt, ap);
+    va_end(ap);
+}
+
+static int verdict_of(const struct run *r)
+{
+    size_t i;
+    int v = ST_OK;
+    for (i = 0; i < r->nck; i++) {
+        if (r->ck[i].status == ST_FAIL)
+            return ST_FAIL;
+        if (r->ck[i].status == ST_UNDECIDED)
+            v = ST_UNDECIDED;
+    }
+    return v;
+}
+
+static int exit_for(int verdict)
+{
+    return verdict == ST_OK ? EXIT_YES : verdict == ST_FAIL ? EXIT_NO : EXIT_UNKNOWN;
+}
+
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* ---- plug-ins ----------------------------------------------------------------------------- */
+
+/*
+ * The size the family expects of its images (the flash extent of its layout), or 0 when it
+ * is not known. Plug-in point: ecu_csum_expected_size() of ecu/csum.h, once the library has
+ * it, is called here; until then no expected size is known and the size check of one file
+ * or of the reads only reports the size read (status skip).
+ */
+static uint64_t expected_size(const ecu_csum *cs)
+{
+    (void)cs;
+    return 0;
+}
+
+/*
+ * Plug-in point of the structure diff (ecu/diff.h, ecu_diff_run): a function of this type
+ * takes ORIGINAL and MODIFIED, fills @p c (name "diff": ok, or FAIL when an identification
+ * field changed, or code without --allow-code) and its listing of changed regions
+ * (c->regions, c->nregions, malloc'ed: run_free() frees them), each with its class and what
+ * it lies in. Returns 0, or -1 on trouble after saying why. The pre-flash gate calls every
+ * function of preflash_plugins[] after its own checks; the list is empty until the library
+ * has the diff.
+ */
+typedef int (*pair_check_fn)(const struct input *orig, const struct input *mod,
+                             const struct opts *o, struct check *c);
+static const pair_check_fn preflash_plugins[] = {NULL};
+
+/* ---- the checks --------------------------------------------------------------------------- */
+
+/* Analyses @p data with @p cs; 0, or -1 after saying why. */
+static int csum_analyze(ecu_csum *cs, const char *file, const uint8_t *data, size_t size)
+{
+    int rc = ecu_csum_analyze(cs, data, size);
+    if (rc != ECU_OK) {
+        tool_error(file, "%s", ecu_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+static int id_analyze(ecu_id *id, const char *file, const uint8_t *data, size_t size)
+{
+    int rc = ecu_id_analyze(id, data, size);
+    if (rc != ECU_OK) {
+        tool_error(file, "%s", ecu_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* The families an ambiguous detection tied between, into @p c's detail. */
+static void add_candidates(struct check *c, const ecu_csum *cs)
+{
+    size_t i;
+    for (i = 0; i < ecu_csum_candidate_count(cs); i++)
+        detail_add(c, "%s%s", i ? ", " : "", ecu_csum_candidate_at(cs, i, NULL)->name);
+}
+
+/* The family check of one image: ok when a family recognises it, undecided otherwise. */
+static void check_family(struct run *r, const ecu_csum *cs)
+{
+    const ecu_family_info *f = ecu_csum_family(cs);
+    struct check *c;
+    if (f) {
+        add_check(r, "family", ST_OK, "%s", f->name);
+        r->family = f->name;
+    } else if (ecu_csum_verdict(cs) == ECU_VERDICT_AMBIGUOUS) {
+        c = add_check(r, "family", ST_UNDECIDED, "ambiguous: ");
+        add_candidates(c, cs);
+    } else {
+        add_check(r, "family", ST_UNDECIDED, "no family recognises the image");
+    }
+}
+
+/* "2 checksum blocks verify", "1 of 2 checksum blocks bad"... of one analysis, in @p buf;
+   the status it means in @p status. */
+static void csum_summary(const ecu_csum *cs, char *buf, size_t bufsz, int *status)
+{
+    size_t nb = ecu_csum_block_count(cs), bad = ecu_csum_bad_count(cs);
+    const ecu_family_info *f = ecu_csum_family(cs);
+    switch (ecu_csum_verdict(cs)) {
+    case ECU_VERDICT_OK:
+    case ECU_VERDICT_FIXED:
+        snprintf(buf, bufsz, "%zu checksum block%s verif%s", nb, plural(nb), nb == 1 ? "ies" : "y");
+        *status = ST_OK;
+        break;
+    case ECU_VERDICT_BAD:
+        snprintf(buf, bufsz, "%zu of %zu checksum block%s bad", bad, nb, plural(nb));
+        *status = ST_FAIL;
+        break;
+    case ECU_VERDICT_NO_LAYOUT:
+        snprintf(buf, bufsz, "no known checksum layout for %s", f ? f->name : "the family");
+        *status = ST_UNDECIDED;
+        break;
+    default:
+        snprintf(buf, bufsz, "not checked: the family is unknown");
+        *status = ST_UNDECIDED;
+        break;
+    }
+}
+
+/* The checksum check of one image (a file, or the stock read of the read gate). */
+static void check_checksums(struct run *r, const ecu_csum *cs, int stock_read)
+{
+    char text[256];
+    int st;
+    struct check *c;
+    csum_summary(cs, text, sizeof text, &st);
+    c = add_check(r, "checksums", st, "%s", text);
+    if (st == ST_FAIL && stock_read)
+        detail_add(c, ": a stock read with a bad checksum is a bad read; read the ECU again");
+}
+
+/* The size check of one image: against the family's expected size when it is known. */
+static void check_size_one(struct run *r, const ecu_csum *cs, size_t size)
+{
+    uint64_t want = expected_size(cs);
+    const ecu_family_info *f = ecu_csum_family(cs);
+    if (!want || !f)
+        add_check(r, "size", ST_SKIP, "%zu bytes (no expected size known for %s)", size,
+                  f ? f->name : "an unknown family");
+    else if (want == size)
+        add_check(r, "size", ST_OK, "%zu bytes, as %s expects", size, f->name);
+    else if (size < want)
+        add_check(r, "size", ST_FAIL, "%zu bytes, %s expects %" PRIu64 ": %" PRIu64
+                  " bytes short (a truncated image)", size, f->name, want, want - size);
+    else
+        add_check(r, "size", ST_FAIL, "%zu bytes, %s expects %" PRIu64 ": %" PRIu64
+                  " bytes too many (an overlong image)", size, f->name, want, size - want);
+}
+
+/* The identity of one image: enough of it for the "same ECU" rule of ecu-id --match. */
+static void check_identity_one(struct run *r, const ecu_id *id)
+{
+    const char *keys[ECU_ID_MAX_KEYS];
+    size_t nk = 0, i;
+    struct check *c;
+    if (ecu_id_compare(id, id, keys, &nk) != ECU_ID_SAME) {
+        add_check(r, "identity", ST_UNDECIDED,
+                  "not enough identity (hardware and software number, part number and software "
+                  "version or number, or calibration ID)");
+        return;
+    }
+    c = add_check(r, "identity", ST_OK, "%s", "");
+    for (i = 0; i < nk; i++)
+        detail_add(c, "%s%s %s", i ? ", " : "", keys[i], ecu_id_get(id, keys[i])->value);
+}
+
+static const char *ref_name(const struct input *in, unsigned ref)
+{
+    return ref == ECU_CMP_MAJORITY ? "the majority" : in[ref].name;
+}
+
+/* Appends a comparison's diagnoses ("; diagnosis: FILE: text (against REF)") to @p c. */
+static void add_diagnoses(struct check *c, const ecu_cmp *cmp, const struct input *in)
+{
+    size_t i;
+    for (i = 0; i < ecu_cmp_diag_count(cmp); i++) {
+        const ecu_cmp_diag *d = ecu_cmp_diag_at(cmp, i);
+        char text[256];
+        ecu_cmp_diag_describe(d, text, sizeof text);
+        detail_add(c, "; diagnosis: %s: %s (against %s)", in[d->read].name, text,
+                   ref_name(in, d->ref));
+    }
+}
+
+/* Whether HEX/S-record inputs start at different addresses (raw ones carry none). */
+static int bases_differ(const struct input *in, size_t n)
+{
+    size_t i, first = n;
+    for (i = 0; i < n; i++) {
+        if (ecu_image_format(in[i].img) == ECU_FORMAT_RAW)
+            continue;
+        if (first == n)
+            first = i;
+        else if (ecu_image_base(in[i].img) != ecu_image_base(in[first].img))
+            return 1;
+    }
+    return 0;
+}
+
+/* "differ: D of C bytes in R ranges, first at 0x..; sizes a, b" of a comparison. */
+static void describe_difference(struct check *c, const ecu_cmp *cmp, const struct input *in,
+                                size_t n)
+{
+    const ecu_cmp_range *g = ecu_cmp_range_at(cmp, 0);
+    size_t nr = ecu_cmp_range_count(cmp), i;
+    if (g)
+        detail_add(c, "%" PRIu64 " of %" PRIu64 " bytes in %zu range%s, first at 0x%" PRIX64,
+                   ecu_cmp_differing(cmp), ecu_cmp_compared(cmp), nr, plural(nr), g->start);
+    else
+        detail_add(c, "the %" PRIu64 " compared bytes agree", ecu_cmp_compared(cmp));
+    for (i = 1; i < n && in[i].size == in[0].size; i++)
+        ;
+    if (i < n) {
+        detail_add(c, "; sizes");
+        for (i = 0; i < n; i++)
+            detail_add(c, "%s%zu", i ? ", " : " ", in[i].size);
+    }
+    if (bases_differ(in, n))
+        detail_add(c, "; the base addresses differ");
+}
+
+/* Runs a comparison of @p n inputs (with diagnoses); NULL after saying why. */
+static ecu_cmp *compare(const struct input *in, size_t n)
+{
+    const uint8_t *data[ECU_CMP_MAX_READS];
+    size_t size[ECU_CMP_MAX_READS], i;
+    ecu_cmp *cmp = ecu_cmp_new();
+    int rc;
+    if (!cmp) {
+        tool_error(NULL, "out of memory");
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        data[i] = in[i].data;
+        size[i] = in[i].size;
+    }
+    if ((rc = ecu_cmp_run(cmp, n, data, size)) != ECU_OK) {
+        tool_error(NULL, "comparison failed: %s", ecu_strerror(rc));
+        ecu_cmp_free(cmp);
+        return NULL;
+    }
+    return cmp;
+}
+
+/* The read gate's first check: the reads agree, or a strict majority of 3+ does. Points
+   @p data and @p size at the image the other checks run on. 0, or -1 on trouble. */
+static int check_reads(struct run *r, const uint8_t **data, size_t *size)
+{
+    ecu_cmp *cmp = compare(r->in, r->nin);
+    struct check *c;
+    size_t i;
+    if (!cmp)
+        return -1;
+    *data = r->in[0].data;
+    *size = r->in[0].size;
+    if (ecu_cmp_identical(cmp) && !bases_differ(r->in, r->nin)) {
+        add_check(r, "reads", ST_OK, "identical: %zu reads of %zu bytes", r->nin, r->in[0].size);
+    } else {
+        const uint8_t *cons = NULL;
+        uint8_t *copy;
+        size_t cons_size = 0;
+        if (r->nin > 2 && !bases_differ(r->in, r->nin))
+            cons = ecu_cmp_consensus(cmp, &cons_size, NULL);
+        if (cons) {
+            /* a strict majority at every byte: the majority image is the read */
+            c = add_check(r, "reads", ST_OK, "majority image of %zu reads, %zu bytes", r->nin,
+                          cons_size);
+            for (i = 0; i < r->nin; i++)
+                if (ecu_cmp_read_differing(cmp, i))
+                    detail_add(c, "; %s: %" PRIu64 " byte%s from the majority", r->in[i].name,
+                               ecu_cmp_read_differing(cmp, i),
+                               ecu_cmp_read_differing(cmp, i) == 1 ? " differs" : "s differ");
+            /* the handle owns the image: keep a copy for the other checks */
+            r->majority = 1;
+            r->maj_size = cons_size;
+            ecu_fingerprint_hex(cons, cons_size, r->maj_fp);
+            if (!(copy = malloc(cons_size ? cons_size : 1))) {
+                tool_error(NULL, "out of memory");
+                ecu_cmp_free(cmp);
+                return -1;
+            }
+            memcpy(copy, cons, cons_size);
+            *data = copy;
+            *size = cons_size;
+        } else {
+            c = add_check(r, "reads", ST_FAIL, "differ: ");
+            describe_difference(c, cmp, r->in, r->nin);
+            if (r->nin > 2 && ecu_cmp_unresolved(cmp))
+                detail_add(c, "; no majority at %" PRIu64 " byte%s", ecu_cmp_unresolved(cmp),
+                           plural(ecu_cmp_unresolved(cmp)));
+            add_diagnoses(c, cmp, r->in);
+            detail_add(c, "; the other checks ran on %s", r->in[0].name);
+        }
+    }
+    ecu_cmp_free(cmp);
+    return 0;
+}
+
+/* FILE alone, or the agreed image of the read gate: family, size, checksums, identity. */
+static int check_one_image(struct run *r, const char *file, const uint8_t *data, size_t size,
+                           int stock_read)
+{
+    ecu_csum *cs = ecu_csum_new();
+    int rc = -1;
+    if (!cs || !(r->id = ecu_id_new())) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    if (csum_analyze(cs, file, data, size) || id_analyze(r->id, file, data, size))
+        goto out;
+    check_family(r, cs);
+    check_size_one(r, cs, size);
+    check_checksums(r, cs, stock_read);
+    check_identity_one(r, r->id);
+    rc = 0;
+out:
+    ecu_csum_free(cs);
+    return rc;
+}
+
+/* The pre-flash gate: ORIGINAL (in[0]) against MODIFIED (in[1]), READ (in[2]) when given. */
+static int check_preflash(struct run *r, const struct opts *o)
+{
+    const struct input *orig = &r->in[0], *mod = &r->in[1];
+    ecu_csum *cso = ecu_csum_new(), *csm = ecu_csum_new();
+    ecu_id *idm = ecu_id_new();
+    const ecu_family_info *fo, *fm;
+    const char *keys[ECU_ID_MAX_KEYS];
+    size_t nk = 0, i;
+    char text[256], otext[256];
+    int rc = -1, st, ost;
+    ecu_id_match m;
+    struct check *c;
+
+    if (!cso || !csm || !idm || !(r->id = ecu_id_new())) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    if (csum_analyze(cso, orig->name, orig->data, orig->size) ||
+        id_analyze(r->id, orig->name, orig->data, orig->size) ||
+        id_analyze(idm, mod->name, mod->data, mod->size))
+        goto out;
+    /* MODIFIED's checksums with ORIGINAL's layout when ORIGINAL verifies: layouts found from
+       the data (ecu_csum_set_reference) are then those of the stock software */
+    fo = ecu_csum_family(cso);
+    if (ecu_csum_verdict(cso) == ECU_VERDICT_OK && mod->size == orig->size &&
+        ecu_csum_set_reference(csm, orig->data, orig->size) != ECU_OK) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    if (csum_analyze(csm, mod->name, mod->data, mod->size))
+        goto out;
+    fm = ecu_csum_family(csm);
+
+    /* family: ORIGINAL's is known, and MODIFIED is recognised as the same */
+    if (!fo) {
+        check_family(r, cso);
+        detail_add(&r->ck[r->nck - 1], " (ORIGINAL)");
+    } else if (!fm || strcmp(fm->name, fo->name) != 0) {
+        add_check(r, "family", ST_FAIL, "ORIGINAL is %s, MODIFIED %s", fo->name,
+                  fm ? fm->name : "is not recognised as any family");
+        r->family = fo->name;
+    } else {
+        add_check(r, "family", ST_OK, "%s", fo->name);
+        r->family = fo->name;
+    }
+
+    /* identity: the rule of ecu-id --match */
+    m = ecu_id_compare(r->id, idm, keys, &nk);
+    if (m == ECU_ID_SAME) {
+        c = add_check(r, "identity", ST_OK, "same ECU: ");
+        for (i = 0; i < nk; i++)
+            detail_add(c, "%s%s %s", i ? ", " : "", keys[i], ecu_id_get(r->id, keys[i])->value);
+    } else if (m == ECU_ID_DIFFERENT) {
+        c = add_check(r, "identity", ST_FAIL, "different ECU: ");
+        for (i = 0; i < nk; i++) {
+            const ecu_id_field *a = ecu_id_get(r->id, keys[i]), *b = ecu_id_get(idm, keys[i]);
+            detail_add(c, "%s%s %s / %s", i ? ", " : "", keys[i], a ? a->value : "",
+                       b ? b->value : "");
+        }
+    } else {
+        add_check(r, "identity", ST_UNDECIDED,
+                  "undecided: not enough identity in both files (hardware and software number, "
+                  "part number and software version or number, or calibration ID)");
+    }
+
+    /* size: the two files agree (and the family's expected size, when known) */
+    if (mod->size == orig->size) {
+        uint64_t want = fo ? expected_size(cso) : 0;
+        if (want && want != mod->size)
+            add_check(r, "size", ST_FAIL, "both %zu bytes, but %s expects %" PRIu64, mod->size,
+                      fo->name, want);
+        else
+            add_check(r, "size", ST_OK, "both %zu bytes", mod->size);
+    } else if (mod->size < orig->size) {
+        add_check(r, "size", ST_FAIL, "MODIFIED has %zu bytes, ORIGINAL %zu: %zu bytes short "
+                  "(a truncated image)", mod->size, orig->size, orig->size - mod->size);
+    } else {
+        add_check(r, "size", ST_FAIL, "MODIFIED has %zu bytes, ORIGINAL %zu: %zu bytes too many "
+                  "(an overlong image)", mod->size, orig->size, mod->size - orig->size);
+    }
+
+    /* checksums: MODIFIED's decide, ORIGINAL's are reported; MODIFIED checked with ORIGINAL's
+       family when its own detection fails or differs */
+    if (fo && (!fm || strcmp(fm->name, fo->name) != 0)) {
+        if (ecu_csum_set_family(csm, fo->name) != ECU_OK)
+            goto out;
+        if (csum_analyze(csm, mod->name, mod->data, mod->size))
+            goto out;
+    }
+    csum_summary(csm, text, sizeof text, &st);
+    csum_summary(cso, otext, sizeof otext, &ost);
+    c = add_check(r, "checksums", st, "MODIFIED: %s", text);
+    if (st == ST_FAIL)
+        detail_add(c, " (correct them with ecu-csum --fix)");
+    detail_add(c, "; ORIGINAL: %s", otext);
+
+    /* what the library adds (the structure diff) */
+    for (i = 0; i < sizeof preflash_plugins / sizeof *preflash_plugins; i++) {
+        if (!preflash_plugins[i])
+            continue;
+        c = &r->ck[r->nck++];
+        memset(c, 0, sizeof *c);
+        if (preflash_plugins[i](orig, mod, o, c))
+            goto out;
+    }
+
+    /* read-back: identical to MODIFIED */
+    if (r->nin > 2) {
+        struct input pair[2];
+        ecu_cmp *cmp;
+        pair[0] = *mod;
+        pair[1] = r->in[2];
+        if (!(cmp = compare(pair, 2)))
+            goto out;
+        if (ecu_cmp_identical(cmp) && !bases_differ(pair, 2)) {
+            add_check(r, "readback", ST_OK, "identical to MODIFIED (%zu bytes)", mod->size);
+        } else {
+            c = add_check(r, "readback", ST_FAIL, "differs from MODIFIED: ");
+            describe_difference(c, cmp, pair, 2);
+            add_diagnoses(c, cmp, pair);
+        }
+        ecu_cmp_free(cmp);
+    }
+    rc = 0;
+out:
+    ecu_csum_free(cso);
+    ecu_csum_free(csm);
+    ecu_id_free(idm);
+    return rc;
+}
+
+/* ---- output ------------------------------------------------------------------------------- */
+
+static void print_text(FILE *f, const struct run *r)
+{
+    size_t i;
+    int v = verdict_of(r);
+    for (i = 0; i < r->nin; i++)
+        fprintf(f, "%s  %s\n", r->in[i].fp, r->in[i].name);
+    if (r->majority)
+        fprintf(f, "%s  (the majority image)\n", r->maj_fp);
+    for (i = 0; i < r->nck; i++) {
+        const struct check *c = &r->ck[i];
+        size_t k;
+        fprintf(f, "%-9s %-9s %s\n", status_text[c->status], c->name, c->detail);
+        for (k = 0; k < c->nregions; k++) {
+            const struct region *g = &c->regions[k];
+            fprintf(f, "          0x%" PRIX64 " %" PRIu64 " %" PRIu64 " %s%s%s\n", g->start,
+                    g->length, g->differing, g->cls, g->what[0] ? " " : "", g->what);
+        }
+    }
+    fprintf(f, "verdict: %s\n", status_text[v]);
+}
+
+/* The run as one JSON object (no line end); with @p audit, the audit line's own fields first. */
+static void print_json(FILE *f, const struct run *r, const struct opts *o, const char *time_utc)
+{
+    size_t i, n = r->id ? ecu_id_field_count(r->id) : 0;
+    int first = 1;
+    fputc('{', f);
+    if (time_utc) {
+        const char *tech = o->technician;
+        fprintf(f, "\"time\":\"%s\",\"tool\":", time_utc);
+        json_string(f, "ecu-verify " ECU_VERSION_STRING);
+        fprintf(f, ",\"technician\":");
+        if (tech && *tech)
+            json_string(f, tech);
+        else
+            fputs("null", f);
+        fputc(',', f);
+    }
+    if (o->vehicle) {
+        fprintf(f, "\"vehicle\":");
+        json_string(f, o->vehicle);
+        fputc(',', f);
+    }
+    if (o->vin) {
+        fprintf(f, "\"vin\":");
+        json_string(f, o->vin);
+        fputc(',', f);
+    }
+    fprintf(f, "\"mode\":\"%s\",\"verdict\":\"%s\",\"family\":", r->mode,
+            status_json[verdict_of(r)]);
+    if (r->family)
+        json_string(f, r->family);
+    else
+        fputs("null", f);
+    /* the identity: the best value of each key (the keys of ecu-id) */
+    fprintf(f, ",\"identity\":{");
+    for (i = 0; i < n; i++) {
+        const ecu_id_field *fl = ecu_id_field_at(r->id, i);
+        if (i && strcmp(ecu_id_field_at(r->id, i - 1)->key, fl->key) == 0)
+            continue;
+        if (!first)
+            fputc(',', f);
+        first = 0;
+        json_string(f, fl->key);
+        fputc(':', f);
+        json_string(f, fl->value);
+    }
+    fprintf(f, "},\"files\":[");
+    for (i = 0; i < r->nin; i++) {
+        fprintf(f, "%s{\"role\":\"%s\",\"file\":", i ? "," : "", r->in[i].role);
+        json_string(f, r->in[i].name);
+        fprintf(f, ",\"size\":%zu,\"xxh3_128\":\"%s\"}", r->in[i].size, r->in[i].fp);
+    }
+    if (r->majority)
+        fprintf(f, ",{\"role\":\"majority\",\"file\":null,\"size\":%zu,\"xxh3_128\":\"%s\"}",
+                r->maj_size, r->maj_fp);
+    fprintf(f, "],\"checks\":[");
+    for (i = 0; i < r->nck; i++) {
+        const struct check *c = &r->ck[i];
+        size_t k;
+        fprintf(f, "%s{\"name\":\"%s\",\"status\":\"%s\",\"detail\":", i ? "," : "", c->name,
+                status_json[c->status]);
+        json_string(f, c->detail);
+        if (c->regions) {
+            fprintf(f, ",\"regions\":[");
+            for (k = 0; k < c->nregions; k++) {
+                const struct region *g = &c->regions[k];
+                fprintf(f, "%s{\"start\":%" PRIu64 ",\"length\":%" PRIu64 ",\"differing\":%" PRIu64
+                        ",\"class\":", k ? "," : "", g->start, g->length, g->differing);
+                json_string(f, g->cls);
+                fprintf(f, ",\"what\":");
+                json_string(f, g->what);
+                fputc('}', f);
+            }
+            fputc(']', f);
+        }
+        fputc('}', f);
+    }
+    fprintf(f, "]}");
+}
+
+/* ---- the audit log ------------------------------------------------------------------------ */
+
+/* fsync()s the folder holding @p path (a new file's name is durable only then). */
+static int sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int fd, rc = 0;
+    if (!slash)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else if ((dir = malloc((size_t)(slash - path) + 1)) != NULL) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    }
+    if (!dir)
+        return -1;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return 0; /* a folder we may not read: let be, as tool_write_file does */
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+        rc = -1;
+    close(fd);
+    return rc;
+}
+
+/*
+ * Appends @p line (@p n bytes, ending in a line end) to @p path with one write() on an
+ * O_APPEND descriptor, then fsync()s it: concurrent runs never interleave within a line, and
+ * earlier lines are never rewritten. Under a POSIX write lock (where the file system offers
+ * one), a last line left without its line end (a run killed mid-write, or a full disk) gets
+ * one first, so that the new record stands on a line of its own. 0, or -1 after saying why.
+ */
+static int audit_append(const char *path, const char *line, size_t n)
+{
+    struct stat st;
+    struct flock lk;
+    int fd, readable = 1, created;
+    ssize_t w;
+    char last = '\n';
+    char *buf = NULL;
+    const char *out = line;
+    size_t len = n;
+    created = stat(path, &st) != 0;
+    fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EACCES) { /* a log we may append to but not read */
+        readable = 0;
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    }
+    if (fd < 0) {
+        tool_error(path, "cannot open the audit log: %s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        tool_error(path, "the audit log is not a regular file");
+        close(fd);
+        return -1;
+    }
+    memset(&lk, 0, sizeof lk);
+    lk.l_type = F_WRLCK;
+    lk.l_whence = SEEK_SET;
+    while (fcntl(fd, F_SETLKW, &lk) != 0 && errno == EINTR)
+        ; /* without a lock (ENOLCK...), the one write still keeps lines whole */
+    if (readable && fstat(fd, &st) == 0 && st.st_size > 0 &&
+        pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+        if (!(buf = malloc(n + 1))) {
+            tool_error(NULL, "out of memory");
+            close(fd);
+            return -1;
+        }
+        buf[0] = '\n';
+        memcpy(buf + 1, line, n);
+        out = buf;
+        len = n + 1;
+    }
+    do
+        w = write(fd, out, len);
+    while (w < 0 && errno == EINTR);
+    free(buf);
+    if (w < 0 || (size_t)w != len) {
+        if (w < 0)
+            tool_error(path, "audit record not written: %s", strerror(errno));
+        else
+            tool_error(path, "audit record cut short: %zd of %zu bytes written", w, len);
+        close(fd);
+        return -1;
+    }
+    if (fsync(fd) != 0) {
+        tool_error(path, "audit record written, but not flushed to disk: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        tool_error(path, "audit record not written: %s", strerror(errno));
+        return -1;
+    }
+    if (created && sync_folder(path) != 0) {
+        tool_error(path, "audit log created, but its folder could not be synced: %s",
+                   strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the run's audit line to o->audit; 0, or -1 after saying why. */
+static int write_audit(const struct run *r, const struct opts *o)
+{
+    char when[32], *line = NULL;
+    size_t len = 0;
+    time_t now = time(NULL);
+    struct tm tm;
+    FILE *mem;
+    int rc;
+    if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        tool_error(NULL, "cannot read the clock");
+        return -1;
+    }
+    if (!(mem = open_memstream(&line, &len))) {
+        tool_error(NULL, "out of memory");
+        return -1;
+    }
+    print_json(mem, r, o, when);
+    fputc('\n', mem);
+    if (fclose(mem) != 0 || !line) {
+        tool_error(NULL, "out of memory");
+        free(line);
+        return -1;
+    }
+    rc = audit_append(o->audit, line, len);
+    free(line);
+    return rc;
+}
+
+/* ---- --audit-check: a JSON reader just large enough to check the records ---------------- */
+
+enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jnode {
+    int type;
+    const char *s; /* J_STR: the raw text between the quotes; object members: their key */
+    size_t len;
+    const char *key;
+    size_t keylen;
+    size_t first, next; /* first child, next sibling (0: none; node 0 is never a child) */
+};
+
+struct jparse {
+    const char *p, *end;
+    struct jnode *n;
+    size_t count, cap;
+    const char *err;
+    int depth;
+};
+
+static size_t jnew(struct jparse *j, int type)
+{
+    if (j->count == j->cap) {
+        size_t cap = j->cap ? 2 * j->cap : 64;
+        struct jnode *n = realloc(j->n, cap * sizeof *n);
+        if (!n) {
+            j->err = "out of memory";
+            return 0;
+        }
+        j->n = n;
+        j->cap = cap;
+    }
+    memset(&j->n[j->count], 0, sizeof *j->n);
+    j->n[j->count].type = type;
+    return j->count++;
+}
+
+static void jspace(struct jparse *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+        j->p++;
+}
+
+/* A string at j->p (the opening quote); its raw text in *s, *len. */
+static int jstring(struct jparse *j, const char **s, size_t *len)
+{
+    const char *q = ++j->p;
+    while (j->p < j->end && *j->p != '"') {
+        unsigned char ch = (unsigned char)*j->p;
+        if (ch < 0x20) {
+            j->err = "a control character inside a string";
+            return -1;
+        }
+        if (ch == '\\') {
+            j->p++;
+            if (j->p >= j->end)
+                break;
+            if (*j->p == 'u') {
+                int k;
+                for (k = 1; k <= 4; k++)
+                    if (j->p + k >= j->end || !strchr("0123456789abcdefABCDEF", j->p[k]) ||
+                        !j->p[k]) {
+                        j->err = "a bad \\u escape";
+                        return -1;
+                    }
+                j->p += 4;
+            } else if (!strchr("\"\\/bfnrt", *j->p) || !*j->p) {
+                j->err = "a bad escape";
+                return -1;
+            }
+        }
+        j->p++;
+    }
+    if (j->p >= j->end) {
+        j->err = "a string without its closing quote";
+        return -1;
+    }
+    *s = q;
+    *len = (size_t)(j->p - q);
+    j->p++;
+    return 0;
+}
+
+static size_t jvalue(struct jparse *j);
+
+/* Parses a value; returns its node index + 1 (0 on error, with j->err set). */
+static size_t jvalue(struct jparse *j)
+{
+    size_t me, prev = 0;
+    jspace(j);
+    if (j->p >= j->end) {
+        j->err = "a value is missing";
+        return 0;
+    }
+    if (++j->depth > 32) {
+        j->err = "nested too deep";
+        return 0;
+    }
+    switch (*j->p) {
+    case '{':
+    case '[': {
+        int obj = *j->p == '{';
+        char close = obj ? '}' : ']';
+        me = jnew(j, obj ? J_OBJ : J_ARR);
+        if (j->err)
+            return 0;
+        j->p++;
+        jspace(j);
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            break;
+        }
+        for (;;) {
+            const char *k = NULL;
+            size_t klen = 0, child;
+            jspace(j);
+            if (obj) {
+                size_t c;
+                if (j->p >= j->end || *j->p != '"') {
+                    j->err = "an object member without a key";
+                    return 0;
+                }
+                if (jstring(j, &k, &klen))
+                    return 0;
+                for (c = j->n[me].first; c; c = j->n[c].next)
+                    if (j->n[c].keylen == klen && memcmp(j->n[c].key, k, klen) == 0) {
+                        j->err = "a key given twice";
+                        return 0;
+                    }
+                jspace(j);
+                if (j->p >= j->end || *j->p != ':') {
+                    j->err = "':' missing after a key";
+                    return 0;
+                }
+                j->p++;
+            }
+            if (!(child = jvalue(j)))
+                return 0;
+            child--;
+            j->n[child].key = k;
+            j->n[child].keylen = klen;
+            if (prev)
+                j->n[prev].next = child;
+            else
+                j->n[me].first = child;
+            prev = child;
+            jspace(j);
+            if (j->p < j->end && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->end && *j->p == close) {
+                j->p++;
+                break;
+            }
+            j->err = obj ? "',' or '}' missing" : "',' or ']' missing";
+            return 0;
+        }
+        break;
+    }
+    case '"': {
+        const char *s;
+        size_t len;
+        me = jnew(j, J_STR);
+        if (j->err || jstring(j, &s, &len))
+            return 0;
+        j->n[me].s = s;
+        j->n[me].len = len;
+        break;
+    }
+    default:
+        if ((size_t)(j->end - j->p) >= 4 && memcmp(j->p, "null", 4) == 0) {
+            me = jnew(j, J_NULL);
+            j->p += 4;
+        } else if ((size_t)(j->end - j->p) >= 4 && memcmp(j->p, "true", 4) == 0) {
+            me = jnew(j, J_BOOL);
+            j->p += 4;
+        } else if ((size_t)(j->end - j->p) >= 5 && memcmp(j->p, "false", 5) == 0) {
+            me = jnew(j, J_BOOL);
+            j->p += 5;
+        } else if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+            /* RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+            const char *q = j->p;
+            if (*q == '-')
+                q++;
+            if (q < j->end && *q == '0')
+                q++;
+            else if (q < j->end && *q >= '1' && *q <= '9')
+                while (q < j->end && *q >= '0' && *q <= '9')
+                    q++;
+            else {
+                j->err = "a bad number";
+                return 0;
+            }
+            if (q < j->end && *q == '.') {
+                if (++q >= j->end || *q < '0' || *q > '9') {
+                    j->err = "a bad number";
+                    return 0;
+                }
+                while (q < j->end && *q >= '0' && *q <= '9')
+                    q++;
+            }
+            if (q < j->end && (*q == 'e' || *q == 'E')) {
+                q++;
+                if (q < j->end && (*q == '+' || *q == '-'))
+                    q++;
+                if (q >= j->end || *q < '0' || *q > '9') {
+                    j->err = "a bad number";
+                    return 0;
+                }
+                while (q < j->end && *q >= '0' && *q <= '9')
+                    q++;
+            }
+            me = jnew(j, J_NUM);
+            j->p = q;
+        } else {
+            j->err = "not a JSON value";
+            return 0;
+        }
+        if (j->err)
+            return 0;
+        break;
+    }
+    j->depth--;
+    return me + 1;
+}
+
+/* Member @p key of object node @p obj, or 0. */
+static size_t jget(const struct jparse *j, size_t obj, const char *key)
+{
+    size_t c, len = strlen(key);
+    for (c = j->n[obj].first; c; c = j->n[c].next)
+        if (j->n[c].keylen == len && memcmp(j->n[c].key, key, len) == 0)
+            return c;
+    return 0;
+}
+
+static int jis(const struct jparse *j, size_t node, const char *text)
+{
+    return node && j->n[node].type == J_STR && j->n[node].len == strlen(text) &&
+           memcmp(j->n[node].s, text, j->n[node].len) == 0;
+}
+
+/* Whether a string node holds exactly @p len characters of @p set. */
+static int jchars(const struct jparse *j, size_t node, size_t len, const char *set)
+{
+    size_t i;
+    if (!node || j->n[node].type != J_STR || j->n[node].len != len)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!strchr(set, j->n[node].s[i]) || !j->n[node].s[i])
+            return 0;
+    return 1;
+}
+
+/* Why line @p s (@p len bytes, no line end) is not an audit record, or NULL when it is one. */
+static const char *bad_record(const char *s, size_t len, char *why, size_t whysz)
+{
+    struct jparse j;
+    size_t root, node, c;
+    const char *err = NULL;
+    int worst = ST_OK, nchecks = 0;
+    static const char digits[] = "0123456789";
+    memset(&j, 0, sizeof j);
+    if (len == 0)
+        return "an empty line";
+    if (memchr(s, '\0', len))
+        return "a NUL byte inside the line";
+    j.p = s;
+    j.end = s + len;
+    if (!jnew(&j, J_NULL) && j.err) /* node 0: a placeholder, never a child */
+        return j.err;
+    root = jvalue(&j);
+    if (root) {
+        jspace(&j);
+        if (j.p != j.end)
+            j.err = "more after the JSON object";
+    }
+    if (j.err) {
+        snprintf(why, whysz, "not JSON: %s at column %zu", j.err, (size_t)(j.p - s) + 1);
+        free(j.n);
+        return why;
+    }
+    root--;
+    if (j.n[root].type != J_OBJ) {
+        err = "not a JSON object";
+        goto out;
+    }
+    node = jget(&j, root, "time");
+    if (!node || j.n[node].type != J_STR || j.n[node].len != 20 ||
+        !jchars(&j, node, 20, "0123456789-T:Z") || j.n[node].s[4] != '-' ||
+        j.n[node].s[10] != 'T' || j.n[node].s[19] != 'Z' ||
+        strspn(j.n[node].s + 11, digits) != 2) {
+        err = "\"time\" missing or not UTC (YYYY-MM-DDTHH:MM:SSZ)";
+        goto out;
+    }
+    if (!(node = jget(&j, root, "tool")) || j.n[node].type != J_STR) {
+        err = "\"tool\" missing";
+        goto out;
+    }
+    if (!(node = jget(&j, root, "technician")) ||
+        (j.n[node].type != J_STR && j.n[node].type != J_NULL)) {
+        err = "\"technician\" missing";
+        goto out;
+    }
+    node = jget(&j, root, "mode");
+    if (!jis(&j, node, "file") && !jis(&j, node, "read") && !jis(&j, node, "pre-flash")) {
+        err = "\"mode\" missing or not file, read or pre-flash";
+        goto out;
+    }
+    if ((node = jget(&j, root, "vin")) && !jchars(&j, node, 17, "0123456789ABCDEFGHJKLMNPRSTUVWXYZ")) {
+        err = "\"vin\" is not 17 VIN characters";
+        goto out;
+    }
+    node = jget(&j, root, "files");
+    if (!node || j.n[node].type != J_ARR || !j.n[node].first) {
+        err = "\"files\" missing or empty";
+        goto out;
+    }
+    for (c = j.n[node].first; c; c = j.n[c].next) {
+        size_t fl;
+        if (j.n[c].type != J_OBJ || !(fl = jget(&j, c, "file")) ||
+            (j.n[fl].type != J_STR && j.n[fl].type != J_NULL) ||
+            !(fl = jget(&j, c, "size")) || j.n[fl].type != J_NUM ||
+            !jchars(&j, jget(&j, c, "xxh3_128"), 32, "0123456789abcdef")) {
+            err = "a file without its name, size or xxh3_128 fingerprint";
+            goto out;
+        }
+    }
+    node = jget(&j, root, "checks");
+    if (!node || j.n[node].type != J_ARR || !j.n[node].first) {
+        err = "\"checks\" missing or empty";
+        goto out;
+    }
+    for (c = j.n[node].first; c; c = j.n[c].next) {
+        size_t st, nm, dt;
+        int k, found = -1;
+        if (j.n[c].type != J_OBJ || !(nm = jget(&j, c, "name")) || j.n[nm].type != J_STR ||
+            !(dt = jget(&j, c, "detail")) || j.n[dt].type != J_STR) {
+            err = "a check without its name or detail";
+            goto out;
+        }
+        st = jget(&j, c, "status");
+        for (k = 0; k < 4; k++)
+            if (jis(&j, st, status_json[k]))
+                found = k;
+        if (found < 0) {
+            err = "a check whose status is not ok, fail, undecided or skip";
+            goto out;
+        }
+        if (found == ST_FAIL)
+            worst = ST_FAIL;
+        else if (found == ST_UNDECIDED && worst != ST_FAIL)
+            worst = ST_UNDECIDED;
+        nchecks++;
+    }
+    node = jget(&j, root, "verdict");
+    if (!jis(&j, node, "ok") && !jis(&j, node, "fail") && !jis(&j, node, "undecided")) {
+        err = "\"verdict\" missing or not ok, fail or undecided";
+        goto out;
+    }
+    if (!jis(&j, node, status_json[worst])) {
+        snprintf(why, whysz, "the verdict is not the one its checks make (%s)",
+                 status_json[worst]);
+        err = why;
+        goto out;
+    }
+out:
+    free(j.n);
+    return err;
+}
+
+/* --audit-check LOG: 0 every line is a record, 1 some are not, 2 trouble. */
+static int audit_check(const char *path, int quiet)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *line = NULL, why[160];
+    size_t cap = 0, lineno = 0, bad = 0;
+    ssize_t got;
+    const char *err;
+    if (!f) {
+        tool_error(path, "%s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    while ((got = getline(&line, &cap, f)) > 0) {
+        size_t len = (size_t)got;
+        int ended = line[len - 1] == '\n';
+        lineno++;
+        if (ended)
+            len--;
+        err = bad_record(line, len, why, sizeof why);
+        if (!err && !ended)
+            err = "no line end: a record cut short";
+        if (err) {
+            bad++;
+            if (!quiet)
+                printf("%s:%zu: %s\n", path, lineno, err);
+        }
+    }
+    if (ferror(f)) {
+        tool_error(path, "%s", strerror(errno));
+        free(line);
+        if (f != stdin)
+            fclose(f);
+        return EXIT_TROUBLE;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (!quiet)
+        printf("%s: %zu line%s, %zu malformed\n", path, lineno, plural(lineno), bad);
+    return bad ? EXIT_NO : EXIT_YES;
+}
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+/* Checks --vin: 17 VIN characters whose ninth is the ISO 3779 check digit. 0, or -1 after
+   a usage error. */
+static int vin_ok(const char *vin)
+{
+    char want = ecu_vin_check_digit(vin);
+    if (!want) {
+        tool_usage_error("--vin: '%s' is not a VIN (17 characters: digits and capital letters "
+                         "other than I, O and Q)", vin);
+        return -1;
+    }
+    if (vin[8] != want) {
+        tool_usage_error("--vin: '%s': the check digit (9th character) is '%c', the VIN calls "
+                         "for '%c' (ISO 3779)", vin, vin[8], want);
+        return -1;
+    }
+    return 0;
+}
+
+static void run_free(struct run *r)
+{
+    size_t i;
+    for (i = 0; i < r->nck; i++)
+        free(r->ck[i].regions);
+    for (i = 0; i < r->nin; i++)
+        ecu_image_free(r->in[i].img);
+    free(r->in);
+    ecu_id_free(r->id);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_READ = 256, OPT_READBACK, OPT_AUDIT, OPT_TECH, OPT_VEHICLE, OPT_VIN,
+           OPT_AUDITCHECK, OPT_JSON, OPT_MAXSPAN };
+    static const struct option longopts[] = {
+        {"read", no_argument, NULL, OPT_READ},
+        {"readback", required_argument, NULL, OPT_READBACK},
+        {"audit", required_argument, NULL, OPT_AUDIT},
+        {"technician", required_argument, NULL, OPT_TECH},
+        {"vehicle", required_argument, NULL, OPT_VEHICLE},
+        {"vin", required_argument, NULL, OPT_VIN},
+        {"audit-check", required_argument, NULL, OPT_AUDITCHECK},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"max-span", required_argument, NULL, OPT_MAXSPAN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    static const char shortopts[] = ":qhV";
+    struct opts o;
+    struct run r;
+    const uint8_t *data = NULL, *majority = NULL;
+    size_t size = 0, i, nfiles;
+    int ch, status = EXIT_TROUBLE;
+    char **files;
+
+    tool_check_library(argv[0]); /* before anything else uses the library */
+    tool_init(argv[0]);
+    memset(&o, 0, sizeof o);
+    memset(&r, 0, sizeof r);
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_READ: o.read_gate = 1; break;
+        case OPT_READBACK: o.readback = optarg; break;
+        case OPT_AUDIT: o.audit = optarg; break;
+        case OPT_TECH: o.technician = optarg; break;
+        case OPT_VEHICLE: o.vehicle = optarg; break;
+        case OPT_VIN: o.vin = optarg; break;
+        case OPT_AUDITCHECK: o.audit_check = optarg; break;
+        case OPT_JSON: o.json = 1; break;
+        case 'q': o.quiet = 1; break;
+        case OPT_MAXSPAN:
+            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
+                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return tool_close_stdout(EXIT_YES);
+        case 'V':
+            tool_version();
+            return tool_close_stdout(EXIT_YES);
+        case ':':
+            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
+            return EXIT_TROUBLE;
+        default:
+            tool_bad_option(argv, optind, optopt, shortopts, longopts);
+            return EXIT_TROUBLE;
+        }
+    }
+    files = argv + optind;
+    nfiles = (size_t)(argc - optind);
+    if (o.audit_check) {
+        if (nfiles || o.read_gate || o.readback || o.audit || o.json || o.technician ||
+            o.vehicle || o.vin) {
+            tool_usage_error("--audit-check takes the log alone");
+            return EXIT_TROUBLE;
+        }
+        return tool_close_stdout(audit_check(o.audit_check, o.quiet));
+    }
+    if (nfiles < 1) {
+        tool_usage_error("no file given");
+        return EXIT_TROUBLE;
+    }
+    if (o.read_gate && nfiles < 2) {
+        tool_usage_error("--read needs two or more reads of the ECU");
+        return EXIT_TROUBLE;
+    }
+    if (o.read_gate && nfiles > ECU_CMP_MAX_READS) {
+        tool_error(NULL, "at most %d reads can be compared", ECU_CMP_MAX_READS);
+        return EXIT_TROUBLE;
+    }
+    if (o.read_gate && o.readback) {
+        tool_usage_error("--readback goes with ORIGINAL MODIFIED, not with --read");
+        return EXIT_TROUBLE;
+    }
+    if (!o.read_gate && nfiles > 2) {
+        tool_usage_error("too many files: FILE, or ORIGINAL MODIFIED (several reads go with --read)");
+        return EXIT_TROUBLE;
+    }
+    if (o.readback && nfiles != 2) {
+        tool_usage_error("--readback goes with ORIGINAL MODIFIED");
+        return EXIT_TROUBLE;
+    }
+    if ((o.technician || o.vehicle || o.vin) && !o.audit && !o.json) {
+        tool_usage_error("--technician, --vehicle and --vin are recorded with --audit or --json");
+        return EXIT_TROUBLE;
+    }
+    if (o.vin && vin_ok(o.vin))
+        return EXIT_TROUBLE;
+    if (o.audit && !o.technician)
+        o.technician = getenv("USER");
+
+    /* the inputs, in order: FILE | READ... | ORIGINAL MODIFIED [READ] */
+    r.nin = nfiles + (o.readback ? 1 : 0);
+    r.mode = o.read_gate ? "read" : nfiles == 2 ? "pre-flash" : "file";
+    if (!(r.in = calloc(r.nin, sizeof *r.in))) {
+        tool_error(NULL, "out of memory");
+        return EXIT_TROUBLE;
+    }
+    for (i = 0; i < r.nin; i++) {
+        r.in[i].name = i < nfiles ? files[i] : o.readback;
+        r.in[i].role = o.read_gate ? "read" : nfiles == 1 ? "file"
+                       : i == 0 ? "original" : i == 1 ? "modified" : "readback";
+    }
+    {
+        char *names[ECU_CMP_MAX_READS + 1];
+        for (i = 0; i < r.nin; i++)
+            names[i] = (char *)r.in[i].name;
+        if (tool_stdin_once(names, (int)r.nin))
+            goto out;
+    }
+    for (i = 0; i < r.nin; i++) {
+        if (!(r.in[i].img = ecu_image_new())) {
+            tool_error(NULL, "out of memory");
+            goto out;
+        }
+        if (tool_load(r.in[i].img, r.in[i].name, o.max_span))
+            goto out;
+        r.in[i].data = ecu_image_data(r.in[i].img);
+        r.in[i].size = ecu_image_size(r.in[i].img);
+        ecu_fingerprint_hex(r.in[i].data, r.in[i].size, r.in[i].fp);
+    }
+
+    if (o.read_gate) {
+        if (check_reads(&r, &data, &size))
+            goto out;
+        if (r.majority)
+            majority = data;
+        if (check_one_image(&r, r.majority ? "the majority image" : r.in[0].name, data, size, 1))
+            goto out;
+    } else if (nfiles == 1) {
+        if (check_one_image(&r, r.in[0].name, r.in[0].data, r.in[0].size, 0))
+            goto out;
+    } else if (check_preflash(&r, &o)) {
+        goto out;
+    }
+
+    status = exit_for(verdict_of(&r));
+    if (!o.quiet) {
+        if (o.json) {
+            print_json(stdout, &r, &o, NULL);
+            putchar('\n');
+        } else {
+            print_text(stdout, &r);
+        }
+    }
+    if (o.audit && write_audit(&r, &o))
+        status = EXIT_TROUBLE;
+    status = tool_close_stdout(status);
+out:
+    free((void *)majority);
+    run_free(&r);
+    return status;
+}

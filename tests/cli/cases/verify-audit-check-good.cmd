@@ -1,0 +1,1 @@
+ecu-verify --audit-check verify/audit-good.log

@@ -1,0 +1,1 @@
+ecu-verify verify/no-such-file.bin

@@ -1,0 +1,1 @@
+ecu-verify --read verify/read1.bin.gz

@@ -1,0 +1,1 @@
+ecu-verify verify/tuned.bin.gz

@@ -1,0 +1,1 @@
+ecu-verify verify/read1.bin.gz

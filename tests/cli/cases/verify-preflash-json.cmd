@@ -1,0 +1,1 @@
+ecu-verify --json verify/read1.bin.gz verify/tuned-fixed.bin.gz --readback verify/readback.bin.gz

@@ -1,0 +1,1 @@
+ecu-verify --read verify/read-badsum.bin.gz verify/read-badsum.bin.gz
