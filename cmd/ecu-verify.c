@@ -166,16 +166,11 @@ static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 /* ---- plug-ins ----------------------------------------------------------------------------- */
 
-/*
- * The size the family expects of its images (the flash extent of its layout), or 0 when it
- * is not known. Plug-in point: ecu_csum_expected_size() of ecu/csum.h, once the library has
- * it, is called here; until then no expected size is known and the size check of one file
- * or of the reads only reports the size read (status skip).
- */
+/* The size the family expects of its images (the flash extent of its layout,
+   ecu_csum_expected_size()), or 0 when it is not known. */
 static uint64_t expected_size(const ecu_csum *cs)
 {
-    (void)cs;
-    return 0;
+    return ecu_csum_expected_size(cs);
 }
 
 /*

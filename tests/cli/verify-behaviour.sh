@@ -162,9 +162,11 @@ done
 # - the pre-flash gate (the whole image as ORIGINAL) fails on its size, saying by how much;
 # - the read gate (the whole image and the cut one) fails, diagnosing the truncation;
 # - the file alone is never passed.
-# The file alone cannot tell a cut image from a whole one of a smaller size the family also
-# knows while no expected size is known (ecu_csum_expected_size(), to come): those cases are
-# listed here, and must be removed from the list once they fail (XPASS says so).
+# The file alone cannot tell a cut image from a whole one whose layout the cut leaves complete
+# (the family's expected size, ecu_csum_expected_size(), is then the cut size: the lower bank
+# of a two-bank EDC15, a 256 KiB M3.x cut to 128 KiB, an EDC16 whose last region ends before
+# the cut): those cases are listed here, and must be removed from the list once they fail
+# (XPASS says so).
 xfail_single="edc15-1m.bin.gz:half edc16-512k.bin.gz:minus1 motronic-m3x-m5x-256k.bin.gz:half"
 nfam=0
 for f in "$fixtures"/csum/*.bin.gz; do
@@ -195,7 +197,7 @@ for f in "$fixtures"/csum/*.bin.gz; do
         case " $xfail_single " in
         *" $name:$cut "*)
             if [ "$st" = 0 ]; then
-                echo "xfail: $name, $cut, alone: passes (no expected size known yet)"
+                echo "xfail: $name, $cut, alone: passes (its layout is complete in the cut)"
             else
                 bad "XPASS: $name, $cut, alone: now fails (status $st): remove it from xfail_single"
             fi ;;
