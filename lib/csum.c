@@ -4,6 +4,7 @@
  * and correction to a fixed point with a check that only checksum bytes changed.
  */
 #include "checksum_private.h"
+#include "csum_private.h"
 #include "layout_private.h"
 #include "registry.h"
 #include "rsa_private.h"
@@ -771,6 +772,19 @@ int ecu_csum_block_resignable(const ecu_csum *cs, size_t i)
 {
     return cs && cs->info && i < cs->blocks.n && cs->blocks.v[i].kind == BK_SIGNATURE &&
            cs->blocks.v[i].resign != NULL;
+}
+
+int ecu__csum_block_key(const ecu_csum *cs, size_t i, uint64_t *off, unsigned *bytes)
+{
+    const struct blk *b;
+    if (!cs || !cs->info || i >= cs->blocks.n)
+        return 0;
+    b = &cs->blocks.v[i];
+    if (b->kind != BK_SIGNATURE || !b->key_bytes)
+        return 0;
+    *off = b->key_off;
+    *bytes = b->key_bytes;
+    return 1;
 }
 
 int ecu_csum_block_unfixable(const ecu_csum *cs, size_t i)

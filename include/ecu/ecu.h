@@ -10,4 +10,5 @@
 #include "ecu/layout.h"
 #include "ecu/csum.h"
 #include "ecu/id.h"
+#include "ecu/diff.h"
 #endif

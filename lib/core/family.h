@@ -17,7 +17,9 @@
  * - `identify_unclaimed`, optional, adds the fields of the family's own structures that may
  *   be found in an image that no family claims (a variant whose layout is not known): the
  *   identification engine runs it, once per distinct function, when no family claims the
- *   image or several families tie.
+ *   image or several families tie;
+ * - `areas`, optional, lists the image's code and calibration areas where public facts give
+ *   them (the structure diff, lib/diff.c, classifies changed bytes with them).
  */
 #ifndef ECU_CORE_FAMILY_H
 #define ECU_CORE_FAMILY_H
@@ -40,6 +42,23 @@ struct family_magic {
 };
 
 typedef void (*family_identify_fn)(const uint8_t *d, size_t n, struct ecu__idsink *out);
+
+/* What an area of an image holds (the `areas` callback). */
+enum family_area_kind {
+    FA_CODE = 1,        /* program code (boot, ROMSYS, application software) */
+    FA_CALIBRATION = 2, /* calibration data: maps, curves, constants */
+};
+
+/* One area of an image: the bytes [start, end), what they hold, a static name for reports
+   ("program", "calibration data segment"). */
+struct family_area {
+    uint64_t start, end;
+    enum family_area_kind kind;
+    const char *name;
+};
+
+/* The most areas one image reports. */
+#define ECU_FAMILY_MAX_AREAS 32
 
 struct family {
     ecu_family_info info;
@@ -78,6 +97,11 @@ struct family {
        block for such an image either), so a wrong-size file is never corrected. Its
        description says that it is never detected. */
     int forced_only;
+    /* Optional: the code and calibration areas of an image this family claimed, where public
+       facts give them (the family file names the fact); writes at most @p max of them to
+       @p out (any order, not overlapping) and returns how many. Bytes in no area
+       are of unknown use. */
+    size_t (*areas)(const uint8_t *d, size_t n, struct family_area *out, size_t max);
 };
 
 /* An `extent` for a family whose layouts all cover one fixed flash size. */

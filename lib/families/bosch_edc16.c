@@ -37,6 +37,11 @@
  * over MD5) whose modulus is not in the documented layout: the cube of the trailer is not the
  * padded digest, so kw1281test's 33-byte "digest" (the integer cube root of the padded MD5, a
  * signature forgery for ECUs that accept it) is neither verified nor written here.
+ *
+ * Calibration area (the structure diff, lib/diff.c): kw1281test puts both EDC16U31/U34
+ * checksums "in its calibration area", the block [0x180000, 0x1BFFFC] and the span up to
+ * 0x1FDFFC: in a 2 MiB image, every region that parses and lies in 0x180000-0x1FFFFF is
+ * calibration. No public fact names the code areas, nor the calibration of other sizes.
  */
 #include "family.h"
 #include "find.h"
@@ -320,6 +325,23 @@ static void identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
                         "EDC16 software number at active start + 0x10");
 }
 
+/* The regions of the calibration area of a 2 MiB image (the header). */
+#define U31_SIZE 0x200000u
+#define U31_CAL 0x180000u
+static size_t areas(const uint8_t *d, size_t n, struct family_area *out, size_t max)
+{
+    struct region r[MAX_REGIONS];
+    size_t nr, i, k = 0;
+    if (n != U31_SIZE)
+        return 0;
+    nr = find_regions(d, n, r, NULL);
+    for (i = 0; i < nr && k < max; i++)
+        if (r[i].state == R_OK && r[i].start >= U31_CAL && r[i].end <= n)
+            out[k++] = (struct family_area){r[i].start, r[i].end, FA_CALIBRATION,
+                                            "calibration region"};
+    return k;
+}
+
 const struct family ecu__family_bosch_edc16 = {
     .info = {
         .name = "bosch-edc16",
@@ -336,4 +358,5 @@ const struct family ecu__family_bosch_edc16 = {
     .identify = identify,
     .layout = layout,
     .extent = ecu__extent_window, /* no flash size in the image (core/family.h) */
+    .areas = areas,
 };

@@ -53,6 +53,12 @@
  *   algorithm 2 cannot be evaluated: the evidence names it and, unless a block is bad, the
  *   image gets no layout (no ok for a layout not wholly checked). Reserved blocks are named in
  *   the evidence and are no block.
+ *
+ * Code and calibration areas (the structure diff, lib/diff.c): a parsed block, finalised or
+ * reserved, spans [header, header + size) and its type names what it holds (main.py
+ * BLOCK_IDENTIFIERS): 0x10 "Startup Block" and 0x40, 0x50, 0xA0, 0xB0 "Application software
+ * #0-#3" are code; 0x60, 0x70 "Dataset #0/#1" and 0x80 "Variant dataset" are calibration. The
+ * other types (tuning protection, customer blocks, constants, ramloader...) are left unknown.
  */
 #include "family.h"
 #include "find.h"
@@ -488,6 +494,31 @@ static int accept(const uint8_t *d, size_t n, size_t nblocks, const ecu_block *v
     return c.not_judged == 0;
 }
 
+/* The blocks whose type names code or calibration (the header). */
+static size_t areas(const uint8_t *d, size_t n, struct family_area *out, size_t max)
+{
+    struct tblock tb[MAX_BLOCKS];
+    size_t nb = find_blocks(d, n, tb), i, k = 0;
+    for (i = 0; i < nb && k < max; i++) {
+        uint8_t t;
+        if ((tb[i].state != B_OK && tb[i].state != B_RESERVED) || !ecu__in(n, tb[i].at, tb[i].size))
+            continue;
+        t = d[tb[i].at];
+        if (t == 0x10)
+            out[k++] = (struct family_area){tb[i].at, tb[i].at + tb[i].size, FA_CODE, "startup block"};
+        else if (t == 0x40 || t == 0x50 || t == 0xA0 || t == 0xB0)
+            out[k++] = (struct family_area){tb[i].at, tb[i].at + tb[i].size, FA_CODE,
+                                            "application software"};
+        else if (t == 0x60 || t == 0x70)
+            out[k++] = (struct family_area){tb[i].at, tb[i].at + tb[i].size, FA_CALIBRATION,
+                                            "dataset"};
+        else if (t == 0x80)
+            out[k++] = (struct family_area){tb[i].at, tb[i].at + tb[i].size, FA_CALIBRATION,
+                                            "variant dataset"};
+    }
+    return k;
+}
+
 const struct family ecu__family_bosch_edc17 = {
     .info = {
         .name = "bosch-edc17",
@@ -508,4 +539,5 @@ const struct family ecu__family_bosch_edc17 = {
     .layout = layout,
     .extent = extent,
     .accept = accept,
+    .areas = areas,
 };

@@ -78,6 +78,13 @@
  *   covers a part of the flash and stores its sum; ME7Sum would call it bad and rewrite it),
  *   and ME7.3.1 reads hold such records.
  * An image without an EPK string, or whose EPK names a known variant, is laid out as above.
+ *
+ * Code and calibration areas (the structure diff, lib/diff.c), from the same ME7Sum facts:
+ * the program pages are 0x0-0xFFFF (boot and ROMSYS, which lies at 0x8000) and 0x20000-end
+ * (DoROMSYS_ProgramPages; the main program sum covers 0x800000-0x80FBFF and 0x820000-end,
+ * FindMainProgramOffset); between them, 0x10000-0x1FFFF is the data segment the main data CRCs
+ * cover (DoMainCRCs, fallback blocks 0x10000-0x1FBFF): the calibration. Each 512 KiB image of
+ * a file that holds two has its own areas.
  */
 #include "family.h"
 #include "find.h"
@@ -1102,6 +1109,23 @@ static uint64_t extent(const uint8_t *d, size_t n, uint64_t cover)
     return (uint64_t)len * copies;
 }
 
+/* The program pages and the data segment of each image the file holds (the header). */
+static size_t areas(const uint8_t *d, size_t n, struct family_area *out, size_t max)
+{
+    unsigned copies, c;
+    size_t len = image_len(d, n, &copies), k = 0;
+    if (!len)
+        return 0;
+    for (c = 0; c < copies && k + 3 <= max; c++) {
+        uint64_t o = (uint64_t)c * len;
+        out[k++] = (struct family_area){o, o + 0x10000, FA_CODE, "boot and ROMSYS"};
+        out[k++] = (struct family_area){o + 0x10000, o + 0x20000, FA_CALIBRATION,
+                                        "calibration data segment"};
+        out[k++] = (struct family_area){o + 0x20000, o + len, FA_CODE, "program"};
+    }
+    return k;
+}
+
 const struct family ecu__family_bosch_me7_vag = {
     .info = {
         .name = "bosch-me7-vag",
@@ -1122,4 +1146,5 @@ const struct family ecu__family_bosch_me7_vag = {
     .identify = ecu__c167_ecuid,
     .layout = layout,
     .extent = extent,
+    .areas = areas,
 };
