@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "vec_private.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,26 +400,73 @@ static enum form map_at(const uint8_t *d, uint64_t lo, uint64_t hi, uint64_t s, 
     return F_NONE;
 }
 
-/* The map of the original @p d that holds @p pos, inside [lo, hi) (the calibration area). */
+/* Candidates kept per search (the strongest, when there are more) */
+#define MAX_CAND 256
+
+struct cand {
+    ecu_diff_map m;
+    enum form f;
+    unsigned values; /* axis values */
+};
+
+/* Whether @p a is stronger than @p b: a map with counts before a curve before a map without;
+   then the most axis values (the fewer, the likelier a run by chance); then the later start. */
+static int stronger(const struct cand *a, const struct cand *b)
+{
+    if (a->f != b->f)
+        return a->f > b->f;
+    if (a->values != b->values)
+        return a->values > b->values;
+    return a->m.start > b->m.start;
+}
+
+/* The map of the original @p d that holds @p pos, inside [lo, hi) (the calibration area):
+   every form that starts in the span before @p pos is a candidate; maps do not overlap, so a
+   candidate that overlaps a stronger one is none; the strongest left that holds @p pos. */
 static int find_map(const uint8_t *d, uint64_t lo, uint64_t hi, uint64_t pos, ecu_diff_map *out)
 {
     static const struct enc encs[3] = {{1, 0}, {2, 0}, {2, 1}};
-    enum form best = F_NONE;
+    struct cand *c = malloc(MAX_CAND * sizeof *c);
+    size_t nc = 0, i, j, best = SIZE_MAX;
     uint64_t s, from = pos - lo > MAP_SPAN ? pos - MAP_SPAN : lo;
     unsigned k;
+    if (!c)
+        return 0; /* (no map named: the region stands without one) */
     for (s = pos + 1; s-- > from;) {
         for (k = 0; k < 3; k++) {
-            ecu_diff_map m;
-            enum form f = map_at(d, lo, hi, s, encs[k], &m);
-            if (f > best && pos < m.end) {
-                best = f;
-                *out = m;
+            struct cand x;
+            if (encs[k].w == 2 && (s & 1))
+                continue; /* 16-bit data is word-aligned */
+            x.f = map_at(d, lo, hi, s, encs[k], &x.m);
+            if (x.f == F_NONE)
+                continue;
+            x.values = x.m.cols + (x.m.rows > 1 ? x.m.rows : 0);
+            if (nc < MAX_CAND) {
+                c[nc++] = x;
+            } else { /* full: the weakest makes room */
+                size_t w = 0;
+                for (i = 1; i < nc; i++)
+                    if (stronger(&c[w], &c[i]))
+                        w = i;
+                if (stronger(&x, &c[w]))
+                    c[w] = x;
             }
         }
-        if (best == F_MAP)
-            break; /* the nearest of the highest rank */
     }
-    return best != F_NONE;
+    for (i = 0; i < nc; i++) {
+        if (pos >= c[i].m.end || (best != SIZE_MAX && !stronger(&c[i], &c[best])))
+            continue;
+        for (j = 0; j < nc; j++)
+            if (j != i && stronger(&c[j], &c[i]) && c[j].m.start < c[i].m.end &&
+                c[i].m.start < c[j].m.end)
+                break;
+        if (j == nc)
+            best = i;
+    }
+    if (best != SIZE_MAX)
+        *out = c[best].m;
+    free(c);
+    return best != SIZE_MAX;
 }
 
 /* ---- the run ---------------------------------------------------------------------------- */

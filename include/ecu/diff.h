@@ -22,7 +22,8 @@
  * unknown, `what` "past the end of the original".
  *
  * Map recognition, inside a calibration area only, on the original, for the region's first
- * differing byte. An axis is 4 to 32 values of 8 bits, or of 16 bits little- or big-endian,
+ * differing byte. An axis is 4 to 32 values of 8 bits, or of 16 bits little- or big-endian
+ * (a 16-bit form starts at an even offset: the CPUs of these ECUs keep words aligned),
  * strictly monotonic (increasing or decreasing, as unsigned or as signed values). A count is
  * one value of the axes' width and byte order equal to the axis length. Recognised forms, the
  * table's cells taken to have the axes' width:
@@ -31,10 +32,14 @@
  *  - curve: N X[N] TABLE[N];
  *  - map without counts: X then Y, each a maximal strictly monotonic run (the value before X
  *    and the value after each axis do not continue it), then TABLE[NX*NY].
- * A curve without a count is not recognised (nothing tells its axis from a rising table). The
- * map must lie in the calibration area and hold the region's first differing byte; among the
- * candidates a map with counts comes before a curve and a curve before a map without counts,
- * then the one that starts nearest before the byte. A monotonic run shorter than 4 values is
+ * A curve without a count is not recognised (nothing tells its axis from a rising table).
+ * Every form that starts up to 2180 bytes (the largest map) before the region's first
+ * differing byte and lies in the calibration area is a candidate. Maps do not overlap, so a
+ * candidate that overlaps a stronger one is dropped: a map with counts is stronger than a
+ * curve, a curve than a map without counts; then the one with more axis values (a short run
+ * is the likelier to be chance); then the one that starts later; then 8-bit before 16-bit
+ * little-endian before big-endian (values can read as monotonic in both byte orders). The map named is the
+ * strongest candidate left that holds the byte. A monotonic run shorter than 4 values is
  * no axis. This is a heuristic: it names where an edit lies, never whether it is allowed.
  */
 #ifndef ECU_DIFF_H
