@@ -207,7 +207,8 @@ static int build_segments(ecu_diff *df, uint64_t n)
         free(b);
         return ECU_ERR_NOMEM;
     }
-    qsort(df->iv, df->niv, sizeof *df->iv, ivl_start_cmp);
+    if (df->niv)
+        qsort(df->iv, df->niv, sizeof *df->iv, ivl_start_cmp);
     b[nb++] = 0;
     b[nb++] = n;
     for (i = 0; i < df->niv; i++) {
