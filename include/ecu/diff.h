@@ -30,8 +30,9 @@
  *  - map, counts first (Bosch record layouts): NX NY X[NX] Y[NY] TABLE[NX*NY];
  *  - map, each count before its axis: NX X[NX] NY Y[NY] TABLE[NX*NY];
  *  - curve: N X[N] TABLE[N];
- *  - map without counts: X then Y, each a maximal strictly monotonic run (the value before X
- *    and the value after each axis do not continue it), then TABLE[NX*NY].
+ *  - map without counts: X then Y, each a maximal strictly monotonic run of unsigned values
+ *    (the value before X and the value after each axis do not continue it), then
+ *    TABLE[NX*NY].
  * A curve without a count is not recognised (nothing tells its axis from a rising table).
  * Every form that starts up to 2180 bytes (the largest map) before the region's first
  * differing byte and lies in the calibration area is a candidate. Maps do not overlap, so a
