@@ -7,9 +7,9 @@
  * run (--audit LOG, read back with --audit-check LOG).
  *
  * Every check is one entry of a list (name, status, detail), filled by one function; the
- * report, the JSON object and the audit line are written from that list alone. A check the
- * library does not offer yet (the structure diff of ecu/diff.h, the expected size of the
- * family) plugs in as one more function: see check_diff_plugin() and expected_size() below.
+ * report, the JSON object and the audit line are written from that list alone. The checks
+ * that take the two images of the pre-flash gate are functions of preflash_plugins[] (the
+ * structure diff of ecu/diff.h: check_diff()).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ecu/ecu.h>
@@ -78,7 +78,8 @@ struct run {
 };
 
 struct opts {
-    int read_gate, json, quiet;
+    int read_gate, json, quiet, allow_code;
+    uint64_t gap; /* the diff's gap (ECU_DIFF_DEFAULT_GAP unless --gap) */
     const char *readback, *audit, *audit_check;
     const char *technician, *vehicle, *vin;
     uint64_t max_span;
@@ -103,6 +104,9 @@ static void usage(FILE *f)
             "      --read            the read gate: two or more reads of the stock ECU\n"
             "      --readback READ   the pre-flash gate: READ, read back after flashing, must be\n"
             "                        identical to MODIFIED\n"
+            "      --allow-code      the pre-flash gate: a change in a code area is not a failure\n"
+            "      --gap N           the diff: changes at most N equal bytes apart share a\n"
+            "                        region (default 16)\n"
             "      --audit LOG       append the run's record to LOG, one JSON line\n"
             "      --technician NAME who ran it (default: $USER)\n"
             "      --vehicle TEXT    the vehicle (registration, model...)\n"
@@ -174,17 +178,81 @@ static uint64_t expected_size(const ecu_csum *cs)
 }
 
 /*
- * Plug-in point of the structure diff (ecu/diff.h, ecu_diff_run): a function of this type
- * takes ORIGINAL and MODIFIED, fills @p c (name "diff": ok, or FAIL when an identification
- * field changed, or code without --allow-code) and its listing of changed regions
- * (c->regions, c->nregions, malloc'ed: run_free() frees them), each with its class and what
- * it lies in. Returns 0, or -1 on trouble after saying why. The pre-flash gate calls every
- * function of preflash_plugins[] after its own checks; the list is empty until the library
- * has the diff.
+ * A check of the pre-flash gate that takes the two images: it fills @p c (its name, status,
+ * detail and listing of changed regions, c->regions malloc'ed and freed by run_free()) and
+ * returns 0, or -1 on trouble after saying why. The gate runs every function of
+ * preflash_plugins[] after its own checks.
  */
 typedef int (*pair_check_fn)(const struct input *orig, const struct input *mod,
                              const struct opts *o, struct check *c);
-static const pair_check_fn preflash_plugins[] = {NULL};
+
+/*
+ * The structure diff (ecu/diff.h): every changed region of MODIFIED against ORIGINAL with what
+ * it lies in. FAIL when a region changes an identification field, or code without
+ * --allow-code; a listing of every region either way.
+ */
+static int check_diff(const struct input *orig, const struct input *mod, const struct opts *o,
+                      struct check *c)
+{
+    ecu_diff *df = ecu_diff_new();
+    size_t i, n, k;
+    uint64_t bytes;
+    int rc;
+    c->name = "diff";
+    if (!df) {
+        tool_error(NULL, "out of memory");
+        return -1;
+    }
+    if ((rc = ecu_diff_set_gap(df, o->gap)) != ECU_OK ||
+        (rc = ecu_diff_run(df, orig->data, orig->size, mod->data, mod->size)) != ECU_OK) {
+        tool_error(mod->name, "%s", ecu_strerror(rc));
+        ecu_diff_free(df);
+        return -1;
+    }
+    n = ecu_diff_region_count(df);
+    if (n && !(c->regions = calloc(n, sizeof *c->regions))) {
+        tool_error(NULL, "out of memory");
+        ecu_diff_free(df);
+        return -1;
+    }
+    c->nregions = n;
+    for (i = 0; i < n; i++) {
+        const ecu_diff_region *g = ecu_diff_region_at(df, i);
+        struct region *out = &c->regions[i];
+        out->start = g->start;
+        out->length = g->length;
+        out->differing = g->differing;
+        out->cls = ecu_region_class_name(g->cls);
+        if (g->has_map)
+            snprintf(out->what, sizeof out->what, "%s%smap at 0x%" PRIX64 " (%ux%u)", g->what,
+                     g->what[0] ? ", " : "", g->map.start, g->map.cols, g->map.rows);
+        else
+            snprintf(out->what, sizeof out->what, "%s", g->what);
+    }
+    if (!n) {
+        c->status = ST_OK;
+        snprintf(c->detail, sizeof c->detail, "no byte changed");
+    } else {
+        size_t ident = ecu_diff_class_count(df, ECU_REGION_IDENT, NULL);
+        size_t code = ecu_diff_class_count(df, ECU_REGION_CODE, NULL);
+        c->status = ident || (code && !o->allow_code) ? ST_FAIL : ST_OK;
+        snprintf(c->detail, sizeof c->detail, "%zu changed region%s:", n, n == 1 ? "" : "s");
+        for (k = 0; k < ECU_REGION_CLASS_COUNT; k++) {
+            size_t m = ecu_diff_class_count(df, (ecu_region_class)k, &bytes);
+            if (m)
+                detail_add(c, " %s %zu (%" PRIu64 " byte%s)", ecu_region_class_name((ecu_region_class)k),
+                           m, bytes, plural(bytes));
+        }
+        if (ident)
+            detail_add(c, "; an identification field changed");
+        if (code && !o->allow_code)
+            detail_add(c, "; code changed (--allow-code accepts it)");
+    }
+    ecu_diff_free(df);
+    return 0;
+}
+
+static const pair_check_fn preflash_plugins[] = {check_diff};
 
 /* ---- the checks --------------------------------------------------------------------------- */
 
@@ -1280,7 +1348,7 @@ static void run_free(struct run *r)
 int main(int argc, char **argv)
 {
     enum { OPT_READ = 256, OPT_READBACK, OPT_AUDIT, OPT_TECH, OPT_VEHICLE, OPT_VIN,
-           OPT_AUDITCHECK, OPT_JSON, OPT_MAXSPAN };
+           OPT_AUDITCHECK, OPT_JSON, OPT_MAXSPAN, OPT_ALLOWCODE, OPT_GAP };
     static const struct option longopts[] = {
         {"read", no_argument, NULL, OPT_READ},
         {"readback", required_argument, NULL, OPT_READBACK},
@@ -1291,6 +1359,8 @@ int main(int argc, char **argv)
         {"audit-check", required_argument, NULL, OPT_AUDITCHECK},
         {"json", no_argument, NULL, OPT_JSON},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
+        {"allow-code", no_argument, NULL, OPT_ALLOWCODE},
+        {"gap", required_argument, NULL, OPT_GAP},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -1307,6 +1377,7 @@ int main(int argc, char **argv)
     tool_check_library(argv[0]); /* before anything else uses the library */
     tool_init(argv[0]);
     memset(&o, 0, sizeof o);
+    o.gap = ECU_DIFF_DEFAULT_GAP;
     memset(&r, 0, sizeof r);
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -1320,6 +1391,13 @@ int main(int argc, char **argv)
         case OPT_AUDITCHECK: o.audit_check = optarg; break;
         case OPT_JSON: o.json = 1; break;
         case 'q': o.quiet = 1; break;
+        case OPT_ALLOWCODE: o.allow_code = 1; break;
+        case OPT_GAP:
+            if (tool_parse_u64(optarg, &o.gap)) {
+                tool_error(NULL, "--gap: not a number: '%s'", optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
         case OPT_MAXSPAN:
             if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
                 tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);

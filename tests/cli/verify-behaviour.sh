@@ -156,6 +156,36 @@ while [ $k -le 6 ]; do
     k=$((k + 1))
 done
 
+# ---- the diff check: code, --allow-code, identification fields, --gap ---------------------------
+# me7-vag-512k (fixtures/csum/me7_vag.py): the program (code) from 0x20000, the calibration
+# data 0x10000-0x1FFFF (lib/families/bosch_me7_vag.c, its areas); one byte changed in each
+zcat "$fixtures/csum/me7-vag-512k.bin.gz" >"$tmp/me7.bin"
+flip() { # flip FILE OFFSET OUT: OUT is FILE with the byte at OFFSET inverted
+    cp "$1" "$3"
+    v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $((255 - v)))" | dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+flip "$tmp/me7.bin" $((0x30001)) "$tmp/me7-code.bin"
+run "$tmp/me7.bin" "$tmp/me7-code.bin"
+check "a change in code: exit 1 (got $st)" is "$st" 1
+check "a change in code: the diff FAILs, saying why" has "$tmp/out" "code changed (--allow-code accepts it)"
+check "a change in code: its region listed as code" has "$tmp/out" "0x30001 1 1 code"
+run --allow-code "$tmp/me7.bin" "$tmp/me7-code.bin"
+check "--allow-code: the diff is ok" grep -q '^ok        diff ' "$tmp/out"
+flip "$tmp/me7.bin" $((0x18001)) "$tmp/me7-cal.bin"
+run "$tmp/me7.bin" "$tmp/me7-cal.bin"
+check "a change in calibration: the diff is ok" grep -q '^ok        diff ' "$tmp/out"
+check "a change in calibration: listed as calibration" has "$tmp/out" "0x18001 1 1 calibration"
+flip "$tmp/me7-cal.bin" $((0x18012)) "$tmp/me7-cal2.bin"
+run "$tmp/me7.bin" "$tmp/me7-cal2.bin"
+check "two changes 16 equal bytes apart: one region" has "$tmp/out" "0x18001 18 2 calibration"
+run --gap 15 "$tmp/me7.bin" "$tmp/me7-cal2.bin"
+check "--gap 15: two regions" has "$tmp/out" "2 changed regions: calibration 2 (2 bytes)"
+usage_error "ecu-verify: --gap: not a number: 'x'" --gap x verify/read1.bin.gz verify/tuned.bin.gz
+run verify/read1.bin.gz verify/other-ecu.bin.gz
+check "a changed software number: the diff FAILs" has "$tmp/out" "an identification field changed"
+check "a changed software number: listed as ident sw_number" has "$tmp/out" " ident sw_number"
+
 # ---- truncated and overlong images of every family with a checksum table -----------------------
 # Each fixture image whose checksums verify (ecu-csum says ok), cut by one byte and by half, and
 # grown by 4 KiB of 0xFF:
