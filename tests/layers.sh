@@ -1,6 +1,6 @@
 #!/bin/sh
 # The library's arrows point down only (README.md, "Architecture"):
-#   engines (csum, layout, id, cmp) -> registry -> families -> kits -> core
+#   engines (csum, layout, id, cmp, diff) -> registry -> families -> kits -> core
 # Checked on the compiled objects: every symbol an object uses must be defined in its own
 # layer or below, and no family uses a symbol defined by another family (kits are shared).
 # usage: layers.sh CORE_OBJS IO_OBJS FAMILY_OBJS ENGINE_OBJS   (each a ':'-separated list)
