@@ -178,13 +178,15 @@ static uint64_t expected_size(const ecu_csum *cs)
 }
 
 /*
- * A check of the pre-flash gate that takes the two images: it fills @p c (its name, status,
+ * A check of the pre-flash gate that takes the two images (and ORIGINAL's checksum analysis
+ * @p cso and identification @p ido, made by the gate): it fills @p c (its name, status,
  * detail and listing of changed regions, c->regions malloc'ed and freed by run_free()) and
  * returns 0, or -1 on trouble after saying why. The gate runs every function of
  * preflash_plugins[] after its own checks.
  */
 typedef int (*pair_check_fn)(const struct input *orig, const struct input *mod,
-                             const struct opts *o, struct check *c);
+                             const struct opts *o, const ecu_csum *cso, const ecu_id *ido,
+                             struct check *c);
 
 /*
  * The structure diff (ecu/diff.h): every changed region of MODIFIED against ORIGINAL with what
@@ -192,7 +194,7 @@ typedef int (*pair_check_fn)(const struct input *orig, const struct input *mod,
  * --allow-code; a listing of every region either way.
  */
 static int check_diff(const struct input *orig, const struct input *mod, const struct opts *o,
-                      struct check *c)
+                      const ecu_csum *cso, const ecu_id *ido, struct check *c)
 {
     ecu_diff *df = ecu_diff_new();
     size_t i, n, k;
@@ -203,7 +205,9 @@ static int check_diff(const struct input *orig, const struct input *mod, const s
         tool_error(NULL, "out of memory");
         return -1;
     }
+    /* ORIGINAL's analyses are the gate's: the diff need not make them again */
     if ((rc = ecu_diff_set_gap(df, o->gap)) != ECU_OK ||
+        (rc = ecu_diff_use_analyses(df, cso, ido)) != ECU_OK ||
         (rc = ecu_diff_run(df, orig->data, orig->size, mod->data, mod->size)) != ECU_OK) {
         tool_error(mod->name, "%s", ecu_strerror(rc));
         ecu_diff_free(df);
@@ -632,7 +636,7 @@ static int check_preflash(struct run *r, const struct opts *o)
             continue;
         c = &r->ck[r->nck++];
         memset(c, 0, sizeof *c);
-        if (preflash_plugins[i](orig, mod, o, c))
+        if (preflash_plugins[i](orig, mod, o, cso, r->id, c))
             goto out;
     }
 

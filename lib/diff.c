@@ -43,6 +43,12 @@ struct ecu_diff {
     ecu_cmp *cmp;
     ecu_csum *cs;
     ecu_id *id;
+    /* the caller's analyses of the original (ecu_diff_use_analyses), or NULL */
+    const ecu_csum *ucs;
+    const ecu_id *uid;
+    /* the analyses that classify this run: the caller's, else the handle's own */
+    const ecu_csum *acs;
+    const ecu_id *aid;
     /* results */
     int ran, identical;
     uint64_t size[2];
@@ -134,8 +140,8 @@ static int add_slots(ecu_diff *df, uint64_t n)
 {
     size_t i;
     int rc = ECU_OK;
-    for (i = 0; i < ecu_csum_block_count(df->cs) && rc == ECU_OK; i++) {
-        const ecu_block *b = ecu_csum_block_at(df->cs, i);
+    for (i = 0; i < ecu_csum_block_count(df->acs) && rc == ECU_OK; i++) {
+        const ecu_block *b = ecu_csum_block_at(df->acs, i);
         int sig = b->status == ECU_BLOCK_SIGNATURE || b->status == ECU_BLOCK_SIGNATURE_BAD ||
                   b->status == ECU_BLOCK_RESIGNED;
         uint64_t koff;
@@ -143,7 +149,7 @@ static int add_slots(ecu_diff *df, uint64_t n)
         if (b->store_offset <= n)
             rc = add_ivl(df, b->store_offset, b->store_offset + b->store_bytes, 3,
                          sig ? ECU_REGION_SIGNATURE : ECU_REGION_CHECKSUM, b->name, n);
-        if (rc == ECU_OK && ecu__csum_block_key(df->cs, i, &koff, &kbytes) && koff <= n)
+        if (rc == ECU_OK && ecu__csum_block_key(df->acs, i, &koff, &kbytes) && koff <= n)
             rc = add_ivl(df, koff, koff + kbytes, 3, ECU_REGION_SIGNATURE, b->name, n);
     }
     return rc;
@@ -153,8 +159,8 @@ static int add_fields(ecu_diff *df, uint64_t n)
 {
     size_t i;
     int rc = ECU_OK;
-    for (i = 0; i < ecu_id_field_count(df->id) && rc == ECU_OK; i++) {
-        const ecu_id_field *f = ecu_id_field_at(df->id, i);
+    for (i = 0; i < ecu_id_field_count(df->aid) && rc == ECU_OK; i++) {
+        const ecu_id_field *f = ecu_id_field_at(df->aid, i);
         size_t len = strlen(f->value);
         if (f->offset != ECU_ID_NO_OFFSET && f->offset <= n && len)
             rc = add_ivl(df, f->offset, f->offset + len, 2, ECU_REGION_IDENT, f->key, n);
@@ -518,6 +524,15 @@ static int add_piece(ecu_diff *df, const uint8_t *a, size_t na, const uint8_t *b
     return ECU_OK;
 }
 
+int ecu_diff_use_analyses(ecu_diff *df, const ecu_csum *cs, const ecu_id *id)
+{
+    if (!df)
+        return ECU_ERR_INVALID;
+    df->ucs = cs;
+    df->uid = id;
+    return ECU_OK;
+}
+
 int ecu_diff_run(ecu_diff *df, const uint8_t *orig, size_t orig_size, const uint8_t *mod,
                  size_t mod_size)
 {
@@ -542,14 +557,30 @@ int ecu_diff_run(ecu_diff *df, const uint8_t *orig, size_t orig_size, const uint
         (rc = ecu_cmp_run(df->cmp, 2, data, size)) != ECU_OK)
         goto fail;
     df->identical = ecu_cmp_identical(df->cmp);
-    /* what the original's bytes are */
-    if ((rc = ecu_csum_analyze(df->cs, orig, orig_size)) != ECU_OK)
-        goto fail;
-    fi = ecu_csum_family(df->cs);
+    /* what the original's bytes are: the caller's analyses, when given, else our own */
+    if (df->ucs) {
+        size_t n;
+        const uint8_t *img = ecu_csum_image(df->ucs, &n);
+        if (n != orig_size || (n && (!img || memcmp(img, orig, n) != 0))) {
+            rc = ECU_ERR_INVALID; /* an analysis of another image */
+            goto fail;
+        }
+        df->acs = df->ucs;
+    } else {
+        if ((rc = ecu_csum_analyze(df->cs, orig, orig_size)) != ECU_OK)
+            goto fail;
+        df->acs = df->cs;
+    }
+    fi = ecu_csum_family(df->acs);
     df->family = fi ? fi->name : NULL;
     if (ecu_cmp_range_count(df->cmp)) {
-        if ((rc = ecu_id_analyze(df->id, orig, orig_size)) != ECU_OK ||
-            (rc = add_slots(df, orig_size)) != ECU_OK || (rc = add_fields(df, orig_size)) != ECU_OK ||
+        if (df->uid)
+            df->aid = df->uid;
+        else if ((rc = ecu_id_analyze(df->id, orig, orig_size)) != ECU_OK)
+            goto fail;
+        else
+            df->aid = df->id;
+        if ((rc = add_slots(df, orig_size)) != ECU_OK || (rc = add_fields(df, orig_size)) != ECU_OK ||
             (rc = add_areas(df, orig, orig_size)) != ECU_OK)
             goto fail;
     }

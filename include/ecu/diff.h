@@ -51,6 +51,8 @@
 
 #include "ecu/common.h"
 #include "ecu/error.h"
+#include "ecu/csum.h"
+#include "ecu/id.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,6 +104,16 @@ ECU_API ecu_diff *ecu_diff_new(void);
 ECU_API void ecu_diff_free(ecu_diff *df);
 /** Sets the merge gap (ECU_DIFF_DEFAULT_GAP by default; 0: only adjacent bytes merge). */
 ECU_API int ecu_diff_set_gap(ecu_diff *df, uint64_t gap);
+/**
+ * Makes the next runs take the checksum analysis @p cs and the identification @p id of the
+ * original from the caller (ecu_csum_analyze and ecu_id_analyze of the very bytes later given
+ * to ecu_diff_run as its original) instead of analysing the original again: a caller that has
+ * them already (a pre-flash gate) saves both analyses. Either may be NULL: the diff then
+ * analyses that part itself. The handles are not copied: they must stay valid and unchanged
+ * until the diff's results are no longer used. A run whose original differs from the image
+ * @p cs analysed returns ECU_ERR_INVALID. Returns ECU_OK or ECU_ERR_INVALID (no handle).
+ */
+ECU_API int ecu_diff_use_analyses(ecu_diff *df, const ecu_csum *cs, const ecu_id *id);
 /**
  * Compares @p orig with @p mod: fingerprints, regions and their classes. The family is
  * detected on @p orig. The buffers are only read during the call. Earlier results are

@@ -484,6 +484,60 @@ struct map_case {
     int counted;
 };
 
+/* The caller's analyses of the original (ecu_diff_use_analyses) give the same diff as the
+   diff's own; an analysis of another image is refused; NULL goes back to the diff's own. */
+static void test_use_analyses(void **state)
+{
+    struct img o = load("me7-vag-512k.bin.gz"), other = load("edc16-512k.bin.gz");
+    uint8_t *m = copy(&o);
+    ecu_csum *cs = ecu_csum_new(), *cs2 = ecu_csum_new();
+    ecu_id *id = ecu_id_new();
+    ecu_diff *own, *df = ecu_diff_new();
+    size_t i;
+    (void)state;
+    assert_non_null(cs);
+    assert_non_null(cs2);
+    assert_non_null(id);
+    assert_non_null(df);
+    m[0x8038] ^= 0xFF;   /* a checksum slot */
+    m[0x10004] ^= 0xFF;  /* the EPK: an identification field */
+    m[0x18001] ^= 0x01;  /* calibration */
+    m[0x30001] ^= 0x01;  /* code */
+    own = run(o.d, o.n, m, o.n);
+    assert_int_equal(ecu_csum_analyze(cs, o.d, o.n), ECU_OK);
+    assert_int_equal(ecu_id_analyze(id, o.d, o.n), ECU_OK);
+    assert_int_equal(ecu_diff_use_analyses(NULL, cs, id), ECU_ERR_INVALID);
+    assert_int_equal(ecu_diff_use_analyses(df, cs, id), ECU_OK);
+    assert_int_equal(ecu_diff_run(df, o.d, o.n, m, o.n), ECU_OK);
+    assert_int_equal(ecu_diff_region_count(df), ecu_diff_region_count(own));
+    assert_true(ecu_diff_region_count(df) >= 4);
+    for (i = 0; i < ecu_diff_region_count(df); i++) {
+        const ecu_diff_region *a = ecu_diff_region_at(df, i), *b = ecu_diff_region_at(own, i);
+        assert_int_equal(a->start, b->start);
+        assert_int_equal(a->length, b->length);
+        assert_int_equal(a->cls, b->cls);
+        assert_string_equal(a->what, b->what);
+    }
+    assert_string_equal(ecu_diff_family(df), ecu_diff_family(own));
+    /* a checksum analysis of another image: refused, no results */
+    assert_int_equal(ecu_csum_analyze(cs2, other.d, other.n), ECU_OK);
+    assert_int_equal(ecu_diff_use_analyses(df, cs2, NULL), ECU_OK);
+    assert_int_equal(ecu_diff_run(df, o.d, o.n, m, o.n), ECU_ERR_INVALID);
+    assert_int_equal(ecu_diff_region_count(df), 0);
+    /* NULL: the diff's own analyses again */
+    assert_int_equal(ecu_diff_use_analyses(df, NULL, NULL), ECU_OK);
+    assert_int_equal(ecu_diff_run(df, o.d, o.n, m, o.n), ECU_OK);
+    assert_int_equal(ecu_diff_region_count(df), ecu_diff_region_count(own));
+    ecu_diff_free(df);
+    ecu_diff_free(own);
+    ecu_csum_free(cs);
+    ecu_csum_free(cs2);
+    ecu_id_free(id);
+    free(m);
+    free(o.d);
+    free(other.d);
+}
+
 static void test_maps(void **state)
 {
     static const struct map_case cases[] = {
@@ -636,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_signature),
         cmocka_unit_test(test_edc17),
         cmocka_unit_test(test_edc16),
+        cmocka_unit_test(test_use_analyses),
         cmocka_unit_test(test_maps),
         cmocka_unit_test(test_maps_negative),
     };
