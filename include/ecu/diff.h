@@ -14,7 +14,7 @@
  * is checked with (when the image holds it) are a signature. The identification fields of
  * ecu/id.h (each value where it was found, for its length) are identification fields. The code
  * and calibration areas are the family's, where public facts give them (bosch-me7-vag,
- * bosch-edc16 2 MiB, bosch-edc17; see libecu(3)). Everything else is unknown. Where these
+ * bosch-edc16 2 MiB, bosch-edc17, continental-simos, siemens-ms43; see libecu(3)). Everything else is unknown. Where these
  * overlap, a slot or signature comes first, then an identification field, then code or
  * calibration. A region that touches several classes, or several blocks, fields or areas, is
  * split at their borders (each piece trimmed to its differing bytes), so every region has one

@@ -493,6 +493,25 @@ static uint64_t simos_extent(const uint8_t *d, size_t n, uint64_t cover)
     return v ? v->size : 0;
 }
 
+/* The blocks of the image's generation as areas: CBOOT and the ASW blocks hold code, CAL
+   the calibration (bri3d/VW_Flash lib/modules/simos*.py: the block names and places). */
+static size_t simos_areas(const uint8_t *d, size_t n, struct family_area *out, size_t max)
+{
+    const struct variant *v = find_variant(d, n, 0, NULL, NULL);
+    size_t i, k = 0;
+    if (!v)
+        return 0;
+    for (i = 0; i < v->nb && k < max; i++) {
+        const struct sblock *b = &v->b[i];
+        if (!ecu__in(n, b->off, b->len))
+            continue;
+        out[k++] = (struct family_area){b->off, (uint64_t)b->off + b->len,
+                                        strcmp(b->name, "CAL") == 0 ? FA_CALIBRATION : FA_CODE,
+                                        b->name};
+    }
+    return k;
+}
+
 const struct family ecu__family_continental_simos = {
     .info = {
         .name = "continental-simos",
@@ -511,6 +530,7 @@ const struct family ecu__family_continental_simos = {
     .min_size = 0x200000,
     .max_size = 0x400000,
     .detect = simos_detect,
+    .areas = simos_areas,
     .identify = simos_identify,
     .layout = simos_layout,
     .extent = simos_extent,

@@ -375,6 +375,19 @@ static void ms43_identify(const uint8_t *d, size_t n, struct ecu__idsink *out)
 
 ECU_EXTENT_FIXED(extent_512k, MS4X_SIZE)
 
+/* The program (boot included) and the calibration of a 512 KiB MS43 image: the ranges its
+   monitor sums cover, program 0x10000-0x6FFFF and calibration 0x70000-0x7FFFF
+   (v-arapidis/openremap-core services/checksums/ms43.py), the boot sector before them. */
+static size_t ms43_areas(const uint8_t *d, size_t n, struct family_area *out, size_t max)
+{
+    (void)d;
+    if (n != MS4X_SIZE || max < 2)
+        return 0;
+    out[0] = (struct family_area){0, 0x70000, FA_CODE, "boot and program"};
+    out[1] = (struct family_area){0x70000, 0x80000, FA_CALIBRATION, "calibration"};
+    return 2;
+}
+
 const struct family ecu__family_siemens_ms43 = {
     .info = {
         .name = "siemens-ms43",
@@ -390,6 +403,7 @@ const struct family ecu__family_siemens_ms43 = {
     .min_size = MS4X_SIZE,
     .max_size = MS4X_SIZE,
     .detect = ms43_detect,
+    .areas = ms43_areas,
     .identify = ms43_identify,
     .layout = ms43_layout,
     .extent = extent_512k,

@@ -484,6 +484,32 @@ struct map_case {
     int counted;
 };
 
+/* Code and calibration areas of continental-simos (its blocks: CBOOT and ASW code, CAL
+   calibration; bri3d/VW_Flash) and siemens-ms43 (program to 0x6FFFF, calibration from
+   0x70000). The bytes changed lie in no slot or identification field of the fixtures. */
+static void test_more_areas(void **state)
+{
+    struct img s18 = load("continental-s18-1.bin.gz"), ms43 = load("ms4x-ms43-512k.bin.gz");
+    ecu_diff *df;
+    (void)state;
+    df = edit_run(&s18, 0x260001, 1); /* inside CAL, 0x200000-0x27FC00 */
+    assert_string_equal(ecu_diff_family(df), "continental-simos");
+    expect_one(df, 0x260001, 1, ECU_REGION_CALIBRATION, "CAL");
+    ecu_diff_free(df);
+    df = edit_run(&s18, 0x90001, 1); /* inside ASW1, 0x40000-0x13FC00 */
+    expect_one(df, 0x90001, 1, ECU_REGION_CODE, "ASW1");
+    ecu_diff_free(df);
+    df = edit_run(&ms43, 0x78001, 1);
+    assert_string_equal(ecu_diff_family(df), "siemens-ms43");
+    expect_one(df, 0x78001, 1, ECU_REGION_CALIBRATION, "calibration");
+    ecu_diff_free(df);
+    df = edit_run(&ms43, 0x30001, 1);
+    expect_one(df, 0x30001, 1, ECU_REGION_CODE, "program");
+    ecu_diff_free(df);
+    free(s18.d);
+    free(ms43.d);
+}
+
 /* The caller's analyses of the original (ecu_diff_use_analyses) give the same diff as the
    diff's own; an analysis of another image is refused; NULL goes back to the diff's own. */
 static void test_use_analyses(void **state)
@@ -690,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_signature),
         cmocka_unit_test(test_edc17),
         cmocka_unit_test(test_edc16),
+        cmocka_unit_test(test_more_areas),
         cmocka_unit_test(test_use_analyses),
         cmocka_unit_test(test_maps),
         cmocka_unit_test(test_maps_negative),
