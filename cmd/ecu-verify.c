@@ -770,32 +770,6 @@ static void print_json(FILE *f, const struct run *r, const struct opts *o, const
 
 /* ---- the audit log ------------------------------------------------------------------------ */
 
-/* fsync()s the folder holding @p path (a new file's name is durable only then). */
-static int sync_folder(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir;
-    int fd, rc = 0;
-    if (!slash)
-        dir = strdup(".");
-    else if (slash == path)
-        dir = strdup("/");
-    else if ((dir = malloc((size_t)(slash - path) + 1)) != NULL) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = '\0';
-    }
-    if (!dir)
-        return -1;
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return 0; /* a folder we may not read: let be, as tool_write_file does */
-    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
-        rc = -1;
-    close(fd);
-    return rc;
-}
-
 /*
  * Appends @p line (@p n bytes, ending in a line end) to @p path with one write() on an
  * O_APPEND descriptor, then fsync()s it: concurrent runs never interleave within a line, and
@@ -866,7 +840,7 @@ static int audit_append(const char *path, const char *line, size_t n)
         tool_error(path, "audit record not written: %s", strerror(errno));
         return -1;
     }
-    if (created && sync_folder(path) != 0) {
+    if (created && tool_sync_parent(path) != 0) {
         tool_error(path, "audit log created, but its folder could not be synced: %s",
                    strerror(errno));
         return -1;

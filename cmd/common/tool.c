@@ -292,13 +292,7 @@ static int write_all(int fd, const void *data, size_t n)
     return 0;
 }
 
-/*
- * fsync()s the folder that holds @p path, so that a rename into it survives a crash.
- * File systems that cannot sync a folder (EINVAL) or are read-only (EROFS) are let be; a
- * folder that cannot be opened for reading (search and write permission only) too.
- * Returns 0, or -1 with errno set.
- */
-static int sync_parent(const char *path)
+int tool_sync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *dir;
@@ -386,7 +380,7 @@ int tool_write_file(const char *path, const void *data, size_t n)
     pending_tmp = NULL; /* renamed: nothing left to remove */
     free(tmp);
     /* the new name is only durable once the folder is synced too */
-    if (sync_parent(path) != 0) {
+    if (tool_sync_parent(path) != 0) {
         tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
         return -1;
     }

@@ -78,6 +78,14 @@ int tool_load(ecu_image *img, const char *file, uint64_t max_span);
 void json_string(FILE *f, const char *s);
 
 /*
+ * fsync()s the folder that holds @p path, so that a rename into it (or a new file's name)
+ * survives a crash. File systems that cannot sync a folder (EINVAL) or are read-only (EROFS)
+ * are let be; a folder that cannot be opened for reading (search and write permission only)
+ * too. Returns 0, or -1 with errno set.
+ */
+int tool_sync_parent(const char *path);
+
+/*
  * Writes @p n bytes to @p path atomically: a temporary file in the same folder, flushed
  * and fsync'ed, then renamed over, and the folder fsync'ed. "-" writes to stdout, refused
  * when it is a terminal. Returns 0, or -1 after printing a message.

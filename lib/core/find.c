@@ -9,8 +9,8 @@
 #include <emmintrin.h>
 #endif
 
-/* Counts of the bytes of four samples spread over the haystack (at most 4 KiB); their total. */
-static size_t sample(const uint8_t *hay, size_t n, uint32_t count[256])
+/* Counts of the bytes of four samples spread over the haystack (at most 4 KiB). */
+static void sample(const uint8_t *hay, size_t n, uint32_t count[256])
 {
     size_t k, j, piece = n < 4096 ? n / 4 : 1024;
     memset(count, 0, 256 * sizeof *count);
@@ -19,7 +19,6 @@ static size_t sample(const uint8_t *hay, size_t n, uint32_t count[256])
         for (k = 0; k < piece; k++)
             count[hay[from + k]]++;
     }
-    return 4 * piece;
 }
 
 static size_t anchor_of(const uint32_t count[256], const uint8_t *pat, const uint8_t *mask,
