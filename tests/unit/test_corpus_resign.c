@@ -12,7 +12,10 @@
  * fixtures/csum/me7-vag-rsa-key2.der; only checksum slots, the signature and the modulus may
  * change, and the result must verify with a fresh handle.
  *
- * ME7Sum itself is not run here: its RSA check is written again below from nyetwurk/ME7Sum
+ * When $ECU_ME7SUM names an ME7Sum executable (nyetwurk/ME7Sum, built by the user: it is not a
+ * Debian package), every corrected image is also given to it, and its last line must say
+ * "DONE! 0 error(s)"; otherwise only its rules are run: its RSA check is written again below
+ * from nyetwurk/ME7Sum
  * me7sum.c (FindRSAOffsets, FindData, FindMD5Ranges, DoRSA, rsa_block_unpad), independently
  * of lib/families/bosch_me7_vag.c: the signature and modulus addresses from the code pattern
  * that matches twice, the exponent (BE32, must be 3) from the one that matches once, the MD5
@@ -28,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <gmp.h>
@@ -40,6 +44,35 @@
 #define BASE 0x800000u
 #define RSA_BYTES 128u
 #define MAX_MD5 4
+
+/*
+ * Runs the ME7Sum executable @p me7sum on @p d (written to a temporary file) in its verify-only
+ * form (`me7sum FILE`) and returns 1 when its output says "DONE! 0 error(s)", else 0 (its
+ * output is printed).
+ */
+static int me7sum_run(const char *me7sum, const uint8_t *d, size_t n, const char *name)
+{
+    char tmp[] = "/tmp/ecu-resign-XXXXXX", cmd[4200], out[65536];
+    size_t got = 0, r;
+    FILE *f, *p;
+    int fd = mkstemp(tmp), ok;
+    assert_true(fd >= 0);
+    assert_non_null(f = fdopen(fd, "wb"));
+    assert_int_equal(fwrite(d, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    assert_null(strchr(me7sum, '\''));
+    snprintf(cmd, sizeof cmd, "'%s' '%s' 2>&1", me7sum, tmp);
+    assert_non_null(p = popen(cmd, "r"));
+    while ((r = fread(out + got, 1, sizeof out - 1 - got, p)) > 0)
+        got += r;
+    out[got] = '\0';
+    pclose(p);
+    unlink(tmp);
+    ok = strstr(out, "DONE! 0 error(s)") != NULL;
+    if (!ok)
+        print_message("%s: ME7Sum does not accept the corrected image:\n%s\n", name, out);
+    return ok;
+}
 
 /* ---- ME7Sum's rules (nyetwurk/ME7Sum me7sum.c) ---------------------------------------------- */
 
@@ -188,7 +221,8 @@ static void test_corpus_resign(void **state)
 {
     char corpus[1024], line[8192], path[2200];
     FILE *mf;
-    size_t keylen, nsigned = 0, nplain = 0, failed = 0;
+    size_t keylen, nsigned = 0, nplain = 0, failed = 0, nme7sum = 0;
+    const char *me7sum = getenv("ECU_ME7SUM");
     uint8_t *key = read_key(&keylen);
     ecu_image *img = ecu_image_new();
     ecu_csum *cs = ecu_csum_new(), *check = ecu_csum_new();
@@ -286,6 +320,10 @@ static void test_corpus_resign(void **state)
                           ecu_verdict_name(ecu_csum_verdict(check)));
             ok = 0;
         }
+        if (me7sum && *me7sum) {
+            ok &= me7sum_run(me7sum, out, n, col[0]);
+            nme7sum++;
+        }
         if (sig) {
             struct me7sum_rsa r2;
             memset(&r2, 0, sizeof r2);
@@ -303,8 +341,9 @@ static void test_corpus_resign(void **state)
     }
     fclose(mf);
     print_message("vag_me7 stock dumps edited in the main data and corrected: %zu signed "
-                  "(re-signed, verified with ME7Sum's rules), %zu unsigned; %zu failed\n", nsigned,
-                  nplain, failed);
+                  "(re-signed, verified with ME7Sum's rules), %zu unsigned; %zu failed; %zu "
+                  "given to ME7Sum (%s)\n", nsigned, nplain, failed, nme7sum,
+                  me7sum && *me7sum ? me7sum : "ECU_ME7SUM not set");
     free(key);
     ecu_image_free(img);
     ecu_csum_free(cs);
