@@ -253,7 +253,7 @@ static int m95_off(uint64_t addr, int window, uint64_t *off)
 }
 
 /* The address two instructions at @p at make: `addis rX,rA,hi` (rA = @p ra; 0: lis) then
-   `addi rX,rX,lo` (@p op2 14) or `lwz rY,lo(rX)` (@p op2 32): hi << 16 plus lo (signed), plus
+   `addi rX,rX,lo` (@p op2 14) or `lwz rX,lo(rX)` (@p op2 32): hi << 16 plus lo (signed), plus
    r2 when @p ra is 2; 0 when they are not of that form or not in the image. */
 static int m95_hilo(const uint8_t *d, size_t n, uint64_t at, unsigned ra, unsigned op2,
                     uint64_t *addr)
@@ -264,7 +264,7 @@ static int m95_hilo(const uint8_t *d, size_t n, uint64_t at, unsigned ra, unsign
         (w1 >> 16 & 31) != ra || w2 >> 26 != op2)
         return 0;
     rd = w1 >> 21 & 31;
-    if ((w2 >> 16 & 31) != rd || (op2 == 14 && (w2 >> 21 & 31) != rd))
+    if ((w2 >> 16 & 31) != rd || (w2 >> 21 & 31) != rd)
         return 0;
     lo = (int32_t)(w2 & 0xFFFF) - (w2 & 0x8000 ? 0x10000 : 0);
     *addr = (uint32_t)((w1 & 0xFFFF) << 16) + (uint32_t)lo + (ra == 2 ? M95_R2 : 0u);
@@ -572,12 +572,12 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
              etr ? ", MPC5xx exception table at 0" : ", no exception table at 0 (partial read)",
              extra, n / 1024);
     {
-        /* the MED9.5.10 code the source recognises, its tables not consistent: why no layout */
+        /* the MED9.5.10 code the source recognises, its tables not consistent: why no layout
+           (in place of the details, for room) */
         struct m95 m;
         char why[160];
-        size_t at = strlen(ev);
-        if (m95_locate(d, n, &m, why, sizeof why) < 0 && at < evsz)
-            snprintf(ev + at, evsz - at, "; MED9.5.10 checksum code, no layout: %s", why);
+        if (m95_locate(d, n, &m, why, sizeof why) < 0)
+            snprintf(ev, evsz, "'%s' at 0x%zX; MED9.5.10 code, no layout: %s", quote, rl, why);
     }
     return score;
 }
