@@ -14,7 +14,8 @@
  * - in a detection-only folder (families with no known checksum layout; me7_other: Bosch ME7
  *   variants whose layout is not public, which bosch-me7-vag may recognise), a dump that a
  *   family claims must be its folder's family with the verdict no-layout, no block, and a fix
- *   that is refused and changes nothing; which family claims each dump, or none, is printed;
+ *   that is refused and changes nothing (in me9_med9, a dump bosch-me9 lays out, MED9.5.10,
+ *   must verify ok instead); which family claims each dump, or none, is printed;
  * - no dump of any other folder may be claimed by a family (no false detection).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -65,6 +66,11 @@ static const struct {
    me7_other: for the variants of its dumps) */
 static const char *const detection_only[] = {"delco_multec", "marelli", "me7_other", "me9_med9",
                                              "keihin_honda", "simos_2_3", "sid80x", "ppd1", NULL};
+
+/* detection-only folders whose family lays out one variant (bosch-me9: MED9.5.10, from
+   olegm382/IronFelix vag_med95/module9.cpp): a dump it lays out (blocks found) must verify ok
+   (the corpus holds stock reads), the signature included; every other stays no-layout */
+static const char *const partly_laid_out[] = {"me9_med9", NULL};
 
 /* folders whose "unknown" dumps (no independent oracle) must still be claimed by their family */
 static const char *const claimed_unknown[] = {"hitachi_nissan", "me9_med9", "keihin_honda",
@@ -251,6 +257,19 @@ static int check_row(const struct row *r, const ecu_image *img, ecu_csum *cs, st
                 return row_fail("%s: verdict %s with no family", r->file,
                                 ecu_verdict_name(ecu_csum_verdict(cs)));
             t->unclaimed++;
+            return 0;
+        }
+        if (listed(partly_laid_out, r->folder) && ecu_csum_block_count(cs) != 0) {
+            /* the variant whose layout is known: a stock read verifies, never bad */
+            size_t kb, sig = 0;
+            if (ecu_csum_verdict(cs) != ECU_VERDICT_OK || ecu_csum_bad_count(cs) != 0)
+                return row_fail("%s: %s / %s, expected ok (a laid-out variant)", r->file,
+                                got->name, ecu_verdict_name(ecu_csum_verdict(cs)));
+            for (kb = 0; kb < ecu_csum_block_count(cs); kb++)
+                sig += ecu_csum_block_at(cs, kb)->status == ECU_BLOCK_SIGNATURE;
+            if (!sig)
+                return row_fail("%s: laid out with no verified signature", r->file);
+            t->ok++;
             return 0;
         }
         if (ecu_csum_verdict(cs) != ECU_VERDICT_NO_LAYOUT)

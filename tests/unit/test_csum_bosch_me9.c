@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bosch-me9 (lib/families/bosch_me9.c: Bosch ME9 / MED9, identification only) against the
+ * bosch-me9 (lib/families/bosch_me9.c: Bosch ME9 / MED9, identification; the MED9.5.10
+ * checksums: tests/unit/test_csum_bosch_me9_med9510.c) against the
  * synthetic images of fixtures/csum/bosch_me9.py (written from the documented structure, with
  * invented ID values). The manifest fixtures/csum/bosch_me9.tsv says, for each image, its
  * size and score; for each documented piece of structure, the score once it is damaged (a
@@ -59,10 +60,19 @@ static const struct nolayout_format format = {
 
 NOLAYOUT_GROUP(man, format)
 
+/* The registry's entry: the variants other than MED9.5.10 identified only (their checksums in
+   tests/unit/test_csum_bosch_me9_med9510.c). */
 static void test_registry(void **state)
 {
+    const ecu_family_info *f = csum_family_info(FAMILY);
     (void)state;
-    nolayout_check_registry(FAMILY, "Bosch", "no known checksum layout", "openremap");
+    assert_string_equal(f->manufacturer, "Bosch");
+    assert_non_null(strstr(f->verifies, "no known checksum layout"));
+    assert_non_null(strstr(f->verifies, "MED9.5.10"));
+    assert_non_null(strstr(f->description, "identification only"));
+    assert_non_null(strstr(f->corrects, "MED9.5.10 multipoint sums"));
+    assert_true(f->sources && strstr(f->sources, "openremap") &&
+                strstr(f->sources, "olegm382/IronFelix"));
 }
 
 /* Each image bosch-me9's alone with its score, the evidence quoting the RAM-loader ident; forced:

@@ -66,7 +66,8 @@
 #define MAX_PRINTED 400
 
 /* The manifests: standard ones hold image lines (csum_manifest_load), the others
-   (me7-vag*.tsv) are read for their struct lines only; forced: the family is named. */
+   (me7-vag*.tsv, bosch_me9_med9510.tsv) are read for their struct lines only; forced: the
+   family is named. */
 static const struct source {
     const char *manifest;
     int standard, forced;
@@ -75,7 +76,7 @@ static const struct source {
     {"c167.tsv", 1, 0},          {"continental.tsv", 1, 0},      {"denso.tsv", 1, 0},
     {"denso-checks-off.tsv", 1, 0}, {"hitachi.tsv", 1, 0},      {"motronic_old.tsv", 1, 0},
     {"siemens_ms4x.tsv", 1, 0},  {"forced_only.tsv", 1, 1},      {"me7-vag.tsv", 0, 0},
-    {"me7-vag-rsa.tsv", 0, 0},
+    {"me7-vag-rsa.tsv", 0, 0},   {"bosch_me9_med9510.tsv", 0, 0},
 };
 #define NSOURCES (sizeof sources / sizeof sources[0])
 
