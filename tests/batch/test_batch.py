@@ -36,10 +36,11 @@ def check(cond, what):
         print("FAIL:", what, flush=True)
 
 
-def run(args, stdin=None, cwd=None):
-    """Runs the driver; returns (exit status, stdout bytes, stderr bytes)."""
-    p = subprocess.run([DRIVER] + args, input=stdin, cwd=cwd, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
+def run(args, stdin=None, cwd=None, prefix=()):
+    """Runs the driver (after the words of @p prefix); returns (exit status, stdout bytes,
+    stderr bytes)."""
+    p = subprocess.run(list(prefix) + [DRIVER] + args, input=stdin, cwd=cwd,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
     for word in (b"ThreadSanitizer", b"AddressSanitizer", b"runtime error:", b"LeakSanitizer"):
         check(word not in p.stderr, "no sanitizer report in %r: %s" % (args[:6], p.stderr[-2000:]))
     return p.returncode, p.stdout, p.stderr
@@ -223,16 +224,26 @@ def errors_never_stop():
         check([r["file"] for r in recs] == names and [r["exit"] for r in recs] == [0, 2, 2, 0]
               and rc == 2, "-j %s: unreadable files reported and counted (%r)" % (j, recs))
         check(b"4 files: 2 ok, 0 bad, 0 undecided, 2 errors" in err, "summary counts errors")
-    if os.geteuid() != 0:  # root reads any folder
-        os.chmod("err/locked/inner", 0)
-        rc, out, err = run(["-r", "--json", "err/locked", "err/ok1"])
-        recs = [json.loads(l) for l in out.splitlines()]
-        check(rc == 2 and recs[0]["file"] == "err/locked/inner" and
-              recs[0]["error"].startswith("cannot read the folder") and recs[1]["file"] == "err/ok1",
-              "an unreadable folder is an error record (%r)" % recs)
-        os.chmod("err/locked/inner", 0o755)
-    else:
-        print("note: running as root, the unreadable-folder case is not exercised")
+    # unreadable folder and file: root reads anything, so as root the driver runs as nobody
+    prefix = ()
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            print("note: root without setpriv: the unreadable-folder case is not exercised")
+            return
+        prefix = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+        os.chmod(".", 0o755)
+    write("err/locked/secret", b"exit=0\n")
+    os.chmod("err/locked/secret", 0)
+    os.chmod("err/locked/inner", 0)
+    rc, out, err = run(["-r", "--json", "-j", "2", "err/locked", "err/ok1"], prefix=prefix)
+    recs = [json.loads(l) for l in out.splitlines()]
+    check(rc == 2 and [r["file"] for r in recs] == ["err/locked/inner", "err/locked/secret",
+                                                    "err/ok1"] and
+          recs[0]["error"] == "cannot read the folder: Permission denied" and
+          recs[1]["error"] == "cannot open: Permission denied" and recs[2]["exit"] == 0,
+          "an unreadable folder and file are error records, the run goes on (%r)" % recs)
+    os.chmod("err/locked/inner", 0o755)
+    os.chmod(".", 0o700)
 
 
 def worst_exit():
