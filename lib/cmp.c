@@ -269,7 +269,8 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 /*
  * The pair diff is built twice on x86-64 with GCC: for x86-64-v3 (hardware popcnt, tzcnt,
  * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked when the library
- * is loaded. Sanitizer builds keep one version (their runtime and ifuncs do not mix well).
+ * is loaded. Sanitizer builds keep one version (their runtime and ifuncs do not mix well: under
+ * ThreadSanitizer the resolver runs before the runtime is set up and the program dies loading).
  */
 /* what the cloned diff calls must be compiled into each clone, or it runs the baseline code */
 #if defined(__GNUC__)
@@ -278,7 +279,8 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 #define ECU_ALWAYS_INLINE
 #endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__) &&                       \
+    !defined(__SANITIZE_THREAD__)
 #define ECU_DIFF_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define ECU_HAVE_CLONES 1
 #else

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The batch runner of the tools that take many files (ecu-csum, ecu-id, ecu-verify FILE mode):
+ * the inputs (command-line names, folders walked with -r, --files-from lists), N worker
+ * threads, the reports printed in input order, the JUnit file, the summary and the progress
+ * line (issue 13, item 2). doc/batch-options.md is the user's side of it.
+ *
+ * The tool's per-file function analyses one file, writes its report to the FILE *out and its
+ * messages to the FILE *err it is given (never to stdout/stderr: they are captured per file
+ * with open_memstream(3) and printed in input order by the calling thread) and returns a
+ * struct tool_result. It may run in several threads at once, each with its own worker index
+ * (0 .. batch_workers() - 1): a libecu handle (ecu_csum, ...) belongs to one worker, never to
+ * two (the library keeps no global state that changes; a handle is not to be shared).
+ */
+#ifndef ECU_BATCH_H
+#define ECU_BATCH_H
+
+#include <stdio.h>
+
+#ifndef ECU_TOOL_RESULT
+#define ECU_TOOL_RESULT
+/* What one file gave (the contract, notes/contract.md). It moves to cmd/common/contract.h when
+   the contract's branch is merged; then this definition goes and batch.h includes contract.h. */
+struct tool_result {
+    int exit;           /* 0..3 for this file */
+    const char *status; /* the record's status word (static string) */
+    char reason[256];   /* one line: why not 0 (the JUnit failure message); "" when exit is 0 */
+};
+#endif
+
+enum batch_format { BATCH_TEXT = 0, BATCH_JSON, BATCH_EXPORT };
+
+struct batch_opts {
+    int jobs;               /* -j N: workers; 0 = the number of online processors */
+    int recursive;          /* -r: walk folders */
+    int null_sep;           /* -0: the --files-from list is NUL-separated */
+    int quiet;              /* -q: nothing on stdout, no summary, no progress */
+    int format;             /* enum batch_format: how the runner writes its own error records */
+    const char *files_from; /* --files-from FILE, "-" for standard input; NULL: none */
+    const char *junit;      /* --junit FILE; NULL: none */
+    /* The summary's word for exit 0, 1, 2, 3 (e.g. ecu-id: identified, unidentified, errors,
+       undecided); a NULL entry takes the default: ok, bad, errors, undecided. */
+    const char *words[4];
+    /* -1 (the default set by batch_opts_init): a summary unless -q, when more than one file was
+       named or -r / --files-from was given; 0: never; 1: always (unless -q). */
+    int summary;
+    /* -1 (default): the progress line when stderr is a terminal and not -q; 0: never;
+       1: always, even when stderr is no terminal (tests) */
+    int progress;
+    const char *tool; /* the JUnit classname and testsuite name; NULL: tool_name() */
+};
+
+/* Sets @p o to the defaults: one worker per processor, text, summary and progress automatic. */
+void batch_opts_init(struct batch_opts *o);
+
+/*
+ * The per-file function. @p ctx is batch_run's; @p worker (0 .. batch_workers() - 1) names the
+ * thread that runs it (per-worker handles: ctx can hold an array of them). @p file is the name
+ * as given, or a folder's path joined with an entry's name (one '/' between them); "-" only when
+ * standard input was named on the command line.
+ */
+typedef struct tool_result (*batch_fn)(void *ctx, unsigned worker, const char *file, FILE *out,
+                                       FILE *err);
+
+/* The number of workers batch_run will use for @p o: -j, or the online processors (>= 1). */
+unsigned batch_workers(const struct batch_opts *o);
+
+/*
+ * Runs @p fn over the @p n command-line names, then over the names in o->files_from, in that
+ * order (folders walked with o->recursive), on batch_workers(o) workers (1: in the calling
+ * thread, no thread is made), and prints each file's out and err to stdout and stderr in input
+ * order. In BATCH_EXPORT the runner separates the records with an empty line (the function
+ * writes its group of KEY=value lines without it). An input the runner cannot hand to @p fn
+ * (a folder without -r, a folder that cannot be read, an empty name in the list) gets the
+ * runner's own error record (exit 2) in o->format. Then the JUnit file, the summary.
+ * Returns the worst exit status, with the precedence 2 > 1 > 3 > 0 (2 as well when the list
+ * or the JUnit file cannot be read or written; the run goes on over the other inputs).
+ */
+int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn fn, void *ctx);
+
+/* The worse of two exit statuses: 2 > 1 > 3 > 0. */
+int batch_worse(int a, int b);
+
+/*
+ * The shared options, for the tools' getopt_long() tables: BATCH_SHORTOPTS appended to the
+ * short options, BATCH_LONGOPTS inserted in the long options; each option character getopt
+ * returns goes to batch_option() first.
+ *   -r, --recursive     -0, --null     -j N, --jobs N     --files-from FILE     --junit FILE
+ */
+#define BATCH_SHORTOPTS "r0j:"
+enum { BATCH_OPT_FILES_FROM = 0x4201, BATCH_OPT_JUNIT };
+#define BATCH_LONGOPTS                                                                         \
+    {"recursive", no_argument, NULL, 'r'}, {"null", no_argument, NULL, '0'},                   \
+        {"jobs", required_argument, NULL, 'j'},                                                \
+        {"files-from", required_argument, NULL, BATCH_OPT_FILES_FROM},                         \
+        {"junit", required_argument, NULL, BATCH_OPT_JUNIT}
+
+/*
+ * Takes option @p ch with argument @p arg (getopt's optarg) into @p o. Returns 1 when it was
+ * one of the shared options, 0 when it is not (the tool's own), -1 after a usage error message
+ * (tool_usage_error: exit 2).
+ */
+int batch_option(struct batch_opts *o, int ch, const char *arg);
+
+/*
+ * Checks the shared options together, after getopt, with the @p n command-line names: -0
+ * without --files-from, standard input both named and read as the list ("-" and
+ * --files-from -), no input at all (when @p need_input). Returns 0, or -1 after a usage error
+ * message.
+ */
+int batch_check(const struct batch_opts *o, char *const names[], int n, int need_input);
+
+#endif
