@@ -44,7 +44,7 @@
 
 #include "ecu/csum.h"
 
-#define CSUM_MAX_IMAGES 16
+#define CSUM_MAX_IMAGES 24
 #define CSUM_MAX_BLOCKS 64 /* a set of blocks is a uint64_t, bit k for block k */
 #define CSUM_MAX_RANGES 128 /* a program-pages block: the two words of every page */
 #define CSUM_MAX_SLOT 8

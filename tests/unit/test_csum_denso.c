@@ -11,7 +11,9 @@
  * its damaged records (a start or end past the ROM that is not the end mark, part words: bad,
  * never corrected) and truncated reads (the block past the end named), truncated images, 160/192 KiB Subaru ROMs named with no layout, identifications (for Subaru:
  * the CAL ID and the table) erased, random data, and the real dumps of ../shared/corpus (or
- * $ECU_CORPUS) for false claims.
+ * $ECU_CORPUS) for false claims. Containers: the ROM after a made-up "INFO" or "MEMD" header,
+ * found from its table and checked at its file offsets, a damaged ROM inside bad, a cut one
+ * truncated, random data after a marker unclaimed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@
 #include "csum_manifest.h"
 #include "ecu/csum.h"
 #include "ecu/error.h"
+#include "ecu/id.h"
 #include "ecu/image.h"
 
 static const char *const families[] = {"denso-subaru", "denso-mazda-nc", "denso-mazdaspeed6",
@@ -95,7 +98,7 @@ static void test_registry(void **state)
 static void test_good_images(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_good_images(&manifest), 8);
+    assert_int_equal(csum_check_good_images(&manifest), 10);
 }
 
 static void test_flip_each_block(void **state)
@@ -113,7 +116,7 @@ static void test_slot_each_block(void **state)
 static void test_bad_variants(void **state)
 {
     (void)state;
-    assert_int_equal(csum_check_bad_variants(&manifest), 8);
+    assert_int_equal(csum_check_bad_variants(&manifest), 10);
 }
 
 /* ---- Subaru: disabled records, checks off, the CVN record -------------------------------------- */
@@ -598,6 +601,206 @@ static void test_mazda_nc_damaged(void **state)
     ecu_csum_free(cs);
 }
 
+/* ---- containers: a header before the ROM --------------------------------------------------------- */
+
+#define INFO_H 0x140 /* the header of denso-subaru-1m-info (fixtures/csum/denso.py) */
+#define MEMD_H 0x2A4 /* and of denso-subaru-1m-memd */
+
+/* ok as denso-subaru, the ROM's 4 records at their file offsets (the ROM at @p h), the
+   container named in the evidence. */
+static void check_container_ok(ecu_csum *cs, uint64_t h, const char *what)
+{
+    static const uint64_t start[] = {0x0, 0x20000, 0x60000, 0xC0000};
+    static const unsigned rec[] = {0, 1, 3, 5};
+    char note[96];
+    size_t k;
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK || !ecu_csum_family(cs) ||
+        strcmp(ecu_csum_family(cs)->name, "denso-subaru") != 0)
+        fail_msg("%s: %s / %s, expected denso-subaru ok", what,
+                 ecu_csum_family(cs) ? ecu_csum_family(cs)->name : "no family",
+                 ecu_verdict_name(ecu_csum_verdict(cs)));
+    assert_int_equal(ecu_csum_block_count(cs), 4);
+    for (k = 0; k < 4; k++) {
+        const ecu_block *b = ecu_csum_block_at(cs, k);
+        assert_int_equal(b->nranges, 1);
+        assert_int_equal(b->ranges[0].start, h + start[k]);
+        assert_int_equal(b->store_offset, h + 0xFFB80 + 12 * rec[k] + 8);
+    }
+    snprintf(note, sizeof note, "container header of %llu bytes before the ROM at 0x%llX",
+             (unsigned long long)h, (unsigned long long)h);
+    if (!strstr(ecu_csum_evidence(cs), note))
+        fail_msg("%s: evidence \"%s\" does not say \"%s\"", what, ecu_csum_evidence(cs), note);
+    assert_int_equal(ecu_csum_expected_size(cs), h + 0x100000);
+}
+
+/* Bad and truncated, never correctable. */
+static void check_truncated(ecu_csum *cs, const char *what)
+{
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_BAD || ecu_csum_extent(cs) != ECU_EXTENT_TRUNCATED)
+        fail_msg("%s: %s, extent %s, expected bad and truncated", what,
+                 ecu_verdict_name(ecu_csum_verdict(cs)), ecu_extent_name(ecu_csum_extent(cs)));
+    assert_int_not_equal(ecu_csum_fix(cs), ECU_OK);
+}
+
+/* The ROM after a made-up header ("INFO" or "MEMD" first: nothing else of the header is read),
+   found from its table, checked at its file offsets; bytes after the ROM are past the layout. */
+static void test_subaru_container(void **state)
+{
+    const struct csum_image *info = csum_image(&manifest, "denso-subaru-1m-info.bin.gz"),
+                            *memd = csum_image(&manifest, "denso-subaru-1m-memd.bin.gz"),
+                            *bad = csum_image(&manifest, "denso-subaru-1m-info-bad.bin.gz");
+    ecu_csum *cs = ecu_csum_new();
+    ecu_id *id = ecu_id_new();
+    const ecu_id_field *f;
+    uint8_t *copy;
+    size_t rom = 0x100000, k;
+    (void)state;
+    assert_int_equal(info->size, INFO_H + rom);
+    csum_analyze(cs, info->data, info->size);
+    check_container_ok(cs, INFO_H, info->file);
+    assert_int_equal(ecu_csum_extent(cs), ECU_EXTENT_EXACT);
+    assert_int_equal(ecu_csum_score(cs), 90);
+    assert_non_null(strstr(ecu_csum_evidence(cs), "at 0x2144")); /* the CAL ID's file offset */
+    csum_analyze(cs, memd->data, memd->size);
+    check_container_ok(cs, MEMD_H, memd->file);
+    assert_int_equal(ecu_csum_extent(cs), ECU_EXTENT_OVERLONG);
+    /* the CAL ID at its file offset */
+    assert_int_equal(ecu_id_analyze(id, info->data, info->size), ECU_OK);
+    assert_non_null(f = ecu_id_get(id, "cal_id"));
+    assert_string_equal(f->value, "E9XQ601K");
+    assert_int_equal(f->offset, INFO_H + 0x2004);
+    assert_non_null(f = ecu_id_get(id, "family"));
+    assert_string_equal(f->value, "denso-subaru");
+    /* the damaged ROM inside: bad, the one record named, corrected in place */
+    csum_analyze(cs, bad->data, bad->size);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, bad->file);
+    assert_int_equal(ecu_csum_bad_count(cs), 1);
+    assert_int_equal(ecu_csum_block_at(cs, 1)->status, ECU_BLOCK_BAD);
+
+    /* the header's content is not read: other bytes, no marker at all (a file longer than the
+       ROM whose table verifies), the same ROM */
+    copy = csum_dup(info->data, info->size);
+    memset(copy + 4, 0x00, INFO_H - 4);
+    csum_analyze(cs, copy, info->size);
+    check_container_ok(cs, INFO_H, "header of zeros");
+    memset(copy, 0xFF, INFO_H);
+    csum_analyze(cs, copy, info->size);
+    check_container_ok(cs, INFO_H, "no marker");
+    /* ... but without the marker a table whose checks fail claims nothing: the damaged ROM
+       is not found (never ok) */
+    memcpy(copy, bad->data, bad->size);
+    memset(copy, 0xFF, 4);
+    csum_analyze(cs, copy, bad->size);
+    assert_int_not_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    free(copy);
+
+    /* other header lengths: 4-aligned, up to 64 KiB */
+    {
+        static const size_t hl[] = {4, 0x1000, 0x10000};
+        for (k = 0; k < sizeof hl / sizeof hl[0]; k++) {
+            uint8_t *p = malloc(hl[k] + rom);
+            assert_non_null(p);
+            memset(p, 0x5A, hl[k]);
+            memcpy(p, "INFO", 4);
+            memcpy(p + hl[k], info->data + INFO_H, rom);
+            csum_analyze(cs, p, hl[k] + rom);
+            check_container_ok(cs, hl[k], "header length");
+            free(p);
+        }
+    }
+    /* a header of 64 KiB + 4 bytes, and one of 0x141 bytes (not 4-aligned): not searched, the
+       ROM is not found (never ok) */
+    {
+        static const size_t hl[] = {0x10004, INFO_H + 1};
+        for (k = 0; k < sizeof hl / sizeof hl[0]; k++) {
+            uint8_t *p = malloc(hl[k] + rom);
+            assert_non_null(p);
+            memset(p, 0x5A, hl[k]);
+            memcpy(p, "INFO", 4);
+            memcpy(p + hl[k], info->data + INFO_H, rom);
+            csum_analyze(cs, p, hl[k] + rom);
+            assert_int_not_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+            free(p);
+        }
+    }
+    /* the header written over the ROM's start (a 1 MiB file): the ROM at 0, its record 0
+       fails */
+    copy = csum_dup(info->data + INFO_H, rom);
+    memcpy(copy, "INFO", 4);
+    csum_analyze(cs, copy, rom);
+    csum_assert_verdict(cs, ECU_VERDICT_BAD, "header over the ROM's start");
+    assert_int_equal(ecu_csum_bad_count(cs), 1);
+    free(copy);
+    ecu_id_free(id);
+    ecu_csum_free(cs);
+}
+
+/* A container whose ROM is cut short: bad and truncated, never ok, never corrected. */
+static void test_subaru_container_cut(void **state)
+{
+    const struct csum_image *info = csum_image(&manifest, "denso-subaru-1m-info.bin.gz");
+    /* cuts: after the table (its records and CAL ID still there), inside the table, before
+       it (0x80000 bytes of the ROM: the generator's -cut fixture), down to 192 KiB (the
+       family looks at files of 160 KiB or more) */
+    static const size_t keep[] = {0xFFD00, 0xFFC4C, 0xFFC00, 0xFFB84, 0xFFB80, 0x80000,
+                                  0x40000, 0x30000};
+    ecu_csum *cs = ecu_csum_new();
+    ecu_image *img = ecu_image_new();
+    size_t k;
+    (void)state;
+    for (k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "ROM cut to 0x%zX", keep[k]);
+        csum_analyze(cs, info->data, INFO_H + keep[k]);
+        check_truncated(cs, what);
+        assert_string_equal(ecu_csum_family(cs)->name, "denso-subaru");
+        assert_int_equal(ecu_csum_expected_size(cs), INFO_H + 0x100000);
+    }
+    /* cut after the table: its records checked, those past the end bad */
+    csum_analyze(cs, info->data, INFO_H + 0xFFD00);
+    assert_int_equal(ecu_csum_block_count(cs), 4);
+    assert_int_equal(ecu_csum_block_at(cs, 0)->status, ECU_BLOCK_OK);
+    assert_int_equal(ecu_csum_block_at(cs, 3)->status, ECU_BLOCK_OK);
+    csum_analyze(cs, info->data, INFO_H + 0xC0000);
+    check_truncated(cs, "cut inside record 5's block");
+    /* before the CAL ID: nothing names the ROM (never ok) */
+    csum_analyze(cs, info->data, INFO_H + 0x1000);
+    assert_int_not_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    /* the generator's cut fixture */
+    assert_int_equal(ecu_image_load_file(img, ECU_FIXTURES_DIR "/csum/denso-subaru-1m-info-cut.bin.gz"),
+                     ECU_OK);
+    assert_int_equal(ecu_image_size(img), INFO_H + 0x80000);
+    csum_analyze(cs, ecu_image_data(img), ecu_image_size(img));
+    check_truncated(cs, "denso-subaru-1m-info-cut.bin.gz");
+    assert_int_equal(ecu_csum_block_count(cs), 1);
+    assert_non_null(strstr(ecu_csum_block_at(cs, 0)->name, "past the end (truncated)"));
+    assert_non_null(strstr(ecu_csum_evidence(cs), "container header of 320 bytes"));
+    ecu_image_free(img);
+    ecu_csum_free(cs);
+}
+
+/* Random data after a marker, a file longer than 1 MiB of random data: nothing claims them. */
+static void test_subaru_container_random(void **state)
+{
+    static const size_t sizes[] = {0x100000 + 0x140, 0x100000, 0x180000 + 0x100};
+    ecu_csum *cs = ecu_csum_new();
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint8_t *p = csum_random_buffer(sizes[i], 0xDE05D000u + (uint32_t)i);
+        csum_analyze(cs, p, sizes[i]);
+        csum_assert_unknown(cs, NULL, 0, "random bytes");
+        memcpy(p, i % 2 ? "MEMD" : "INFO", 4);
+        csum_analyze(cs, p, sizes[i]);
+        csum_assert_unknown(cs, NULL, 0, "a marker, random bytes");
+        memset(p + 4, 0xFF, sizes[i] - 4);
+        csum_analyze(cs, p, sizes[i]);
+        csum_assert_unknown(cs, NULL, 0, "a marker, erased");
+        free(p);
+    }
+    ecu_csum_free(cs);
+}
+
 /* ---- truncated images, erased identifications, random data -------------------------------------- */
 
 static void test_truncated(void **state)
@@ -608,12 +811,14 @@ static void test_truncated(void **state)
     for (i = 0; i < manifest.nimages; i++) {
         const struct csum_image *x = &manifest.images[i];
         static const size_t cut[] = {1, 4, 13, 0x400, 0x10000};
-        size_t k;
+        /* the bytes after the ROM of the -memd container (past its layout: a cut of them
+           only shortens that tail) */
+        size_t k, tail = strcmp(x->file, "denso-subaru-1m-memd.bin.gz") == 0 ? 0x200 : 0;
         if (!csum_is_good(x))
             continue;
         for (k = 0; k < sizeof cut / sizeof cut[0]; k++) {
-            uint8_t *p = csum_dup(x->data, x->size - cut[k]);
-            csum_analyze(cs, p, x->size - cut[k]);
+            uint8_t *p = csum_dup(x->data, x->size - tail - cut[k]);
+            csum_analyze(cs, p, x->size - tail - cut[k]);
             /* never ok on a cut image of a fixed size; a family may still name it, never
                with an out-of-bounds read (ASan) */
             assert_int_not_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
@@ -702,6 +907,9 @@ int main(void)
         cmocka_unit_test(test_subaru_random_with_table),
         cmocka_unit_test(test_subaru_cvn),
         cmocka_unit_test(test_subaru_small),
+        cmocka_unit_test(test_subaru_container),
+        cmocka_unit_test(test_subaru_container_cut),
+        cmocka_unit_test(test_subaru_container_random),
         cmocka_unit_test(test_mazda_nc_table),
         cmocka_unit_test(test_mazda_nc_damaged),
         cmocka_unit_test(test_truncated),

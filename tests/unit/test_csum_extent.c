@@ -78,6 +78,9 @@ static const struct overlong {
     {"edc17-crc32-64k.bin.gz", 0x8000, "EDC17 block below 0x8000"},
     {"edc17-add32-64k.bin.gz", 0x8000, "EDC17 block below 0x8000"},
     {"edc17-add16-64k.bin.gz", 0x8000, "EDC17 block below 0x8000"},
+    /* fixtures/csum/denso.py: a 1 MiB Subaru ROM after a 0x2A4-byte container header, 0x200
+       bytes of fill after it */
+    {"denso-subaru-1m-memd.bin.gz", 0x2A4 + 0x100000, "Subaru container, bytes after the ROM"},
     {NULL, 0, NULL},
 };
 
