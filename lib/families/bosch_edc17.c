@@ -8,7 +8,7 @@
  *   0x20 ... 0xF0 or 0xF1; bytes +0x01 and +0x03 zero), +0x04 size in bytes (at least 0x40),
  *   +0x0C the CPU address of its last dword (byte +0x0F is 0x80 or 0xA0: cached or uncached
  *   flash view), +0x1A a 10-character software number, +0x2C the number of checksum
- *   structures (1 to 8: "the DLL caps this at 8"), +0x30 an adjust word; 32-byte checksum
+ *   structures (1 to 100: main.py refuses a header with more), +0x30 an adjust word; 32-byte checksum
  *   structures follow at +0x34, then the block's checksum word. The block ends with DEADBEEF.
  *   The block's first CPU address is end + 4 - size, itself a flash address.
  * - Blocks are found by the seed/expected pair FADECAFE/CAFEAFFE of their first structure at
@@ -71,7 +71,7 @@
 #define STRUCT_AT 0x34
 #define STRUCT_SIZE 32
 #define MIN_SIZE 0x40
-#define MAX_STRUCTS 8
+#define MAX_STRUCTS 100
 #define MAX_BLOCKS 64
 #define SEED 0xFADECAFEu
 #define WANT 0xCAFEAFFEu
