@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "contract.h"
 #include "fmt.h"
 #include "tool.h"
 
@@ -25,7 +26,9 @@ struct read {
 static struct read *volatile reads_left_to_exit;
 
 struct opts {
-    int list, json, quiet;
+    int list, quiet, verbose;
+    enum tool_format fmt;
+    size_t nignore; /* --ignore areas */
     int max_set;
     uint64_t max;
     uint64_t gap;
@@ -44,11 +47,14 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  -l, --list            list the differing ranges: START LENGTH DIFFERING\n"
-            "      --max N           list at most N ranges\n"
+            "      --max N           list at most N ranges (with -l, -v or --format json)\n"
             "      --gap N           merge differences at most N equal bytes apart (default %d)\n"
             "      --ignore S:E      do not compare offsets S up to E (exclusive); repeatable\n"
+            "  -v, --verbose         list every differing range after the summary\n"
             "  -o, --output FILE     three or more reads: write the majority image to FILE\n"
-            "      --json            print one JSON object\n"
+            "      --format FORMAT   text (default), json (one JSON object) or export\n"
+            "                        (KEY=value lines for the shell)\n"
+            "      --json            the same as --format json\n"
             "      --no-diagnose     skip the read fault diagnoses\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
@@ -237,13 +243,49 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
     return 0;
 }
 
+/* One range as the -l listing prints it (START LENGTH DIFFERING [READS UNRESOLVED]). */
+static void print_range(FILE *f, const ecu_cmp_range *g, size_t n)
+{
+    char buf[READS_TEXT_MAX + 128 + FMT_SPARE], *p = buf;
+    p = tool_put_hex(p, g->start);
+    *p++ = ' ';
+    p = tool_put_dec(p, g->length);
+    *p++ = ' ';
+    p = tool_put_dec(p, g->differing);
+    if (n > 2) {
+        char *list;
+        *p++ = ' ';
+        list = p;
+        p = put_reads(p, g->reads, n);
+        if (p == list)
+            *p++ = '-';
+        *p++ = ' ';
+        p = tool_put_dec(p, g->unresolved);
+    }
+    *p++ = '\n';
+    fwrite(buf, 1, (size_t)(p - buf), f);
+}
+
+/* A line that names read @p name after @p head: the backslash of an escaped name first. */
+static void name_line(FILE *f, const char *head, const char *name)
+{
+    if (tool_name_escaped(name))
+        fputc('\\', f);
+    fputs(head, f);
+    tool_put_name(f, name);
+}
+
 static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     if (o->list) /* listed during the run (list_ranges, list_finish) */
         return;
     if (reads_identical(c, r, n)) {
-        fprintf(f, "identical: %zu reads of %zu bytes\n", n, ecu_image_size(r[0].img));
+        fprintf(f, "identical: %zu reads of %zu bytes", n, ecu_image_size(r[0].img));
+        if (o->nignore) /* the fingerprints below are those of the whole files */
+            fprintf(f, " outside the --ignore area%s (the fingerprints cover the ignored bytes too)",
+                    o->nignore == 1 ? "" : "s");
+        fputc('\n', f);
     } else {
         const ecu_cmp_range *g = ecu_cmp_range_at(c, 0);
         if (g)
@@ -274,34 +316,97 @@ static void print_text(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
                    ecu_cmp_unresolved(c) == 1 ? "" : "s");
         fputc('\n', f);
     }
-    for (i = 0; i < n; i++)
-        fprintf(f, "%s  %s\n", r[i].fp, r[i].name);
+    for (i = 0; i < n; i++) {
+        if (tool_name_escaped(r[i].name))
+            fputc('\\', f);
+        fprintf(f, "%s  ", r[i].fp);
+        tool_put_name(f, r[i].name);
+        fputc('\n', f);
+    }
+    if (o->verbose) { /* -v: every range (--max: the first N) */
+        uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
+        for (i = 0; i < shown; i++)
+            print_range(f, ecu_cmp_range_at(c, i), n);
+        if (shown < nr)
+            fprintf(f, "... %" PRIu64 " more range%s not listed\n", (uint64_t)nr - shown,
+                    nr - shown == 1 ? "" : "s");
+    }
     if (n > 2)
         for (i = 0; i < n; i++)
-            if (ecu_cmp_read_differing(c, i))
-                fprintf(f, "disagrees: %s: %" PRIu64 " byte%s from the majority\n", r[i].name,
-                       ecu_cmp_read_differing(c, i),
-                       ecu_cmp_read_differing(c, i) == 1 ? " differs" : "s differ");
+            if (ecu_cmp_read_differing(c, i)) {
+                name_line(f, "disagrees: ", r[i].name);
+                fprintf(f, ": %" PRIu64 " byte%s from the majority\n", ecu_cmp_read_differing(c, i),
+                        ecu_cmp_read_differing(c, i) == 1 ? " differs" : "s differ");
+            }
     for (i = 0; i < nd; i++) {
         const ecu_cmp_diag *d = ecu_cmp_diag_at(c, i);
+        const char *ref = ref_name(r, d->ref);
         char text[256];
         ecu_cmp_diag_describe(d, text, sizeof text);
-        fprintf(f, "diagnosis: %s: %s (against %s)\n", r[d->read].name, text, ref_name(r, d->ref));
+        if (tool_name_escaped(r[d->read].name) || tool_name_escaped(ref))
+            fputc('\\', f);
+        fputs("diagnosis: ", f);
+        tool_put_name(f, r[d->read].name);
+        fprintf(f, ": %s (against ", text);
+        tool_put_name(f, ref);
+        fputs(")\n", f);
     }
 }
 
+static void print_export(FILE *f, const ecu_cmp *c, const struct read *r, size_t n,
+                         const struct opts *o, int status, int consensus_written, size_t consensus_size)
+{
+    size_t nr = ecu_cmp_range_count(c), i;
+    char key[32], val[160];
+    for (i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "FILE%zu", i + 1);
+        export_str(f, key, r[i].name);
+        snprintf(key, sizeof key, "SIZE%zu", i + 1);
+        export_u64(f, key, ecu_image_size(r[i].img));
+        snprintf(key, sizeof key, "XXH3_128_%zu", i + 1);
+        snprintf(val, sizeof val, "0x%s", r[i].fp);
+        export_str(f, key, val);
+    }
+    export_str(f, "STATUS", reads_identical(c, r, n) ? "identical" : "different");
+    export_u64(f, "EXIT", (uint64_t)status);
+    export_u64(f, "COMPARED", ecu_cmp_compared(c));
+    export_u64(f, "DIFFERING", ecu_cmp_differing(c));
+    export_u64(f, "UNRESOLVED", ecu_cmp_unresolved(c));
+    export_u64(f, "RANGES", nr);
+    if (nr)
+        export_hex(f, "FIRST", ecu_cmp_range_at(c, 0)->start, 1);
+    if (o->nignore)
+        export_str(f, "FINGERPRINTS", "whole-files"); /* the --ignore areas included */
+    if (o->output) {
+        export_str(f, "CONSENSUS", o->output);
+        export_u64(f, "CONSENSUS_WRITTEN", consensus_written ? 1 : 0);
+        export_u64(f, "CONSENSUS_SIZE", consensus_written ? consensus_size : 0);
+    }
+    if (o->verbose || o->list) {
+        uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
+        for (i = 0; i < shown; i++) {
+            const ecu_cmp_range *g = ecu_cmp_range_at(c, i);
+            snprintf(key, sizeof key, "RANGE%zu", i + 1);
+            snprintf(val, sizeof val, "0x%" PRIX64 " %" PRIu64 " %" PRIu64, g->start, g->length,
+                     g->differing);
+            export_str(f, key, val);
+        }
+    }
+    fputc('\n', f);
+}
+
 static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n, const struct opts *o,
-                       int consensus_written, size_t consensus_size)
+                       int status, int consensus_written, size_t consensus_size)
 {
     size_t nr = ecu_cmp_range_count(c), i, nd = ecu_cmp_diag_count(c);
     uint64_t shown = o->max_set && o->max < nr ? o->max : nr;
-    fprintf(f, "{\"verdict\":\"%s\",\"reads\":[", reads_identical(c, r, n) ? "identical" : "different");
+    fprintf(f, "{\"files\":[");
     for (i = 0; i < n; i++) {
         uint64_t entry;
         fprintf(f, "%s{\"file\":", i ? "," : "");
         json_string(f, r[i].name);
         fprintf(f, ",\"size\":%zu,\"base\":%" PRIu64 ",\"format\":\"%s\",\"compressed\":%s,"
-               "\"xxh3_128\":\"%s\",\"differing\":%" PRIu64,
+               "\"xxh3_128\":\"0x%s\",\"differing\":%" PRIu64,
                ecu_image_size(r[i].img), ecu_image_base(r[i].img),
                ecu_format_name(ecu_image_format(r[i].img)),
                ecu_image_compressed(r[i].img) ? "true" : "false", r[i].fp,
@@ -310,7 +415,11 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
             fprintf(f, ",\"entry\":%" PRIu64, entry);
         fputc('}', f);
     }
-    fprintf(f, "],\"bases_differ\":%s", bases_differ(r, n) ? "true" : "false");
+    fprintf(f, "],\"status\":\"%s\",\"exit\":%d", reads_identical(c, r, n) ? "identical" : "different",
+            status);
+    if (o->nignore) /* the fingerprints are those of the whole files, ignored areas included */
+        fprintf(f, ",\"fingerprints_cover_ignored\":true");
+    fprintf(f, ",\"bases_differ\":%s", bases_differ(r, n) ? "true" : "false");
     fprintf(f, ",\"compared\":%" PRIu64 ",\"differing\":%" PRIu64 ",\"unresolved\":%" PRIu64
            ",\"ranges_total\":%zu,\"ranges\":[",
            ecu_cmp_compared(c), ecu_cmp_differing(c), ecu_cmp_unresolved(c), nr);
@@ -372,15 +481,52 @@ static int output_is_input(const char *out, const struct read *r, size_t n)
     return 0;
 }
 
+/* The record of a comparison that could not be made: read @p file could not be loaded. */
+static void load_error(const struct opts *o, const struct read *r, size_t n, const char *file,
+                       const char *why)
+{
+    FILE *f = o->output && strcmp(o->output, "-") == 0 ? stderr : stdout;
+    size_t i, len = strlen(file) + strlen(why) + 3;
+    char key[32], *m;
+    if (o->quiet || o->fmt == TOOL_TEXT)
+        return; /* text: the message on standard error says it */
+    if (!(m = malloc(len)))
+        return;
+    snprintf(m, len, "%s: %s", file, why); /* the error names the file */
+    if (o->fmt == TOOL_JSON) {
+        fprintf(f, "{\"files\":[");
+        for (i = 0; i < n; i++) {
+            fprintf(f, "%s{\"file\":", i ? "," : "");
+            json_string(f, r[i].name);
+            fputc('}', f);
+        }
+        fprintf(f, "],\"status\":\"error\",\"exit\":2,\"error\":");
+        json_string(f, m);
+        fprintf(f, "}\n");
+    } else {
+        for (i = 0; i < n; i++) {
+            snprintf(key, sizeof key, "FILE%zu", i + 1);
+            export_str(f, key, r[i].name);
+        }
+        export_str(f, "STATUS", "error");
+        export_u64(f, "EXIT", EXIT_TROUBLE);
+        export_str(f, "ERROR", m);
+        fputc('\n', f);
+    }
+    free(m);
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_MAX = 256, OPT_GAP, OPT_IGNORE, OPT_JSON, OPT_NODIAG, OPT_MAXSPAN };
+    enum { OPT_MAX = 256, OPT_GAP, OPT_IGNORE, OPT_JSON, OPT_NODIAG, OPT_MAXSPAN, OPT_FORMAT };
     static const struct option longopts[] = {
         {"list", no_argument, NULL, 'l'},
         {"max", required_argument, NULL, OPT_MAX},
         {"gap", required_argument, NULL, OPT_GAP},
         {"ignore", required_argument, NULL, OPT_IGNORE},
+        {"verbose", no_argument, NULL, 'v'},
         {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
         {"no-diagnose", no_argument, NULL, OPT_NODIAG},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
@@ -390,7 +536,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    static const char shortopts[] = ":lo:qhV";
+    static const char shortopts[] = ":lvo:qhV";
     struct opts o = {0};
     struct read *r = NULL;
     /* the --ignore arguments as given, and their starts, for the warning after loading */
@@ -403,6 +549,7 @@ int main(int argc, char **argv)
     struct lister *lister = NULL;
     FILE *rep = stdout;
     int ch, status = EXIT_TROUBLE, rc, written = 0;
+    char msg[512];
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     tool_init(argv[0]);
@@ -420,7 +567,12 @@ int main(int argc, char **argv)
         case 'l': o.list = 1; break;
         case 'q': o.quiet = 1; break;
         case 'o': o.output = optarg; break;
-        case OPT_JSON: o.json = 1; break;
+        case 'v': o.verbose = 1; break;
+        case OPT_JSON: o.fmt = TOOL_JSON; break;
+        case OPT_FORMAT:
+            if (tool_parse_format(optarg, &o.fmt))
+                goto out;
+            break;
         case OPT_NODIAG: o.diagnose = 0; break;
         case OPT_MAX:
             if (tool_parse_u64(optarg, &o.max)) {
@@ -452,6 +604,7 @@ int main(int argc, char **argv)
             }
             ign_arg[nign] = optarg; /* at most one per argument word: argc entries suffice */
             ign_start[nign++] = s;
+            o.nignore = nign;
             break;
         case 'h':
             usage(stdout);
@@ -470,6 +623,11 @@ int main(int argc, char **argv)
         }
     }
     n = (size_t)(argc - optind);
+    if (o.max_set && !o.list && !o.verbose && o.fmt != TOOL_JSON) {
+        /* it limits a listing: without one it would be silently ignored */
+        tool_usage_error("--max goes with -l, -v or --format json (it limits the ranges listed)");
+        goto out;
+    }
     if (n < 2) {
         tool_usage_error("two or more reads are needed");
         goto out;
@@ -502,11 +660,13 @@ int main(int argc, char **argv)
             tool_error(NULL, "out of memory");
             goto out;
         }
-        if (tool_load(r[i].img, r[i].name, o.max_span))
+        if (tool_load_to(stderr, r[i].img, r[i].name, o.max_span, msg, sizeof msg)) {
+            load_error(&o, r, n, r[i].name, msg);
             goto out;
+        }
         data[i] = ecu_image_data(r[i].img);
         size[i] = ecu_image_size(r[i].img);
-        if (!o.quiet && (o.json || !o.list)) /* -l lists ranges only */
+        if (!o.quiet && (o.fmt != TOOL_TEXT || !o.list)) /* -l lists ranges only */
             ecu_fingerprint_hex(data[i], size[i], r[i].fp);
         if (size[i] > largest)
             largest = size[i];
@@ -516,11 +676,11 @@ int main(int argc, char **argv)
         if (ign_start[i] >= largest)
             tool_error(NULL, "warning: --ignore %s lies beyond every read", ign_arg[i]);
     ecu_cmp_set_gap(c, o.gap);
-    ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.json || !o.list));
+    ecu_cmp_set_diagnose(c, o.diagnose && !o.quiet && (o.fmt != TOOL_TEXT || !o.list));
     /* with -o - the image owns stdout: the report goes to stderr */
     if (o.output && strcmp(o.output, "-") == 0)
         rep = stderr;
-    if (o.list && !o.json && !o.quiet) {
+    if (o.list && o.fmt == TOOL_TEXT && !o.quiet) {
         if (!(lister = calloc(1, sizeof *lister))) {
             tool_error(NULL, "out of memory");
             goto out;
@@ -566,8 +726,10 @@ int main(int argc, char **argv)
         }
     }
     if (!o.quiet) {
-        if (o.json)
-            print_json(rep, c, r, n, &o, written, cons_size);
+        if (o.fmt == TOOL_JSON)
+            print_json(rep, c, r, n, &o, status, written, cons_size);
+        else if (o.fmt == TOOL_EXPORT)
+            print_export(rep, c, r, n, &o, status, written, cons_size);
         else
             print_text(rep, c, r, n, &o);
     }

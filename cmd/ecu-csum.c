@@ -11,15 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "contract.h"
 #include "rsakey.h"
 #include "tool.h"
-
-/* where reports go: stdout, or stderr when the corrected image itself goes to stdout */
-static FILE *rep;
-
-/* --resign: the key pair given to the checksum handle (read from --key at the start, or
-   generated at the first image that needs it, then used for every image of the run) */
-static int key_set;
 
 /* The size and public exponent of the keys --resign generates: those of the only signature
    checked with a key in the image, Bosch ME7.1.1's (RSA_MODULUS_SIZE 1024, exponent 3:
@@ -28,9 +22,19 @@ static int key_set;
 #define RESIGN_E 3ul
 
 struct opts {
-    int verbose, quiet, json, fix, in_place, no_backup, resign;
+    int verbose, quiet, fix, in_place, no_backup, resign;
+    enum tool_format fmt;
     const char *output, *family, *layout, *reference, *key, *save_key;
     uint64_t max_span;
+};
+
+/* What one_file() works with: the options, and a checksum handle of its own (one per thread).
+   --resign's key pair is given to the handle (read from --key at the start, or generated at
+   the first image that needs it, then used for every image the handle checks). */
+struct csum_ctx {
+    const struct opts *o;
+    ecu_csum *cs;
+    int key_set;
 };
 
 static void usage(FILE *f)
@@ -58,9 +62,11 @@ static void usage(FILE *f)
             "      --key FILE        with --resign: sign with the key pair in FILE (PKCS#1,\n"
             "                        PEM or DER) instead of a new one\n"
             "      --save-key FILE   with --resign: write the new key pair to FILE (PEM)\n"
-            "      --json            print one JSON object per file, one per line\n"
+            "      --format FORMAT   text (default), json (one object per file, one per line)\n"
+            "                        or export (KEY=value lines for the shell)\n"
+            "      --json            the same as --format json\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
-            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
             "\n"
@@ -71,12 +77,12 @@ static void usage(FILE *f)
             tool_name());
 }
 
-static void list_families(int json)
+static void list_families(enum tool_format fmt)
 {
     size_t i;
     for (i = 0; i < ecu_family_count(); i++) {
         const ecu_family_info *f = ecu_family_at(i);
-        if (json) {
+        if (fmt == TOOL_JSON) {
             printf("{\"family\":");
             json_string(stdout, f->name);
             printf(",\"manufacturer\":");
@@ -90,6 +96,14 @@ static void list_families(int json)
             printf(",\"sources\":");
             json_string(stdout, f->sources);
             printf("}\n");
+        } else if (fmt == TOOL_EXPORT) {
+            export_str(stdout, "FAMILY", f->name);
+            export_str(stdout, "MANUFACTURER", f->manufacturer);
+            export_str(stdout, "DESCRIPTION", f->description);
+            export_str(stdout, "VERIFIES", f->verifies);
+            export_str(stdout, "CORRECTS", f->corrects);
+            export_str(stdout, "SOURCES", f->sources);
+            putchar('\n');
         } else {
             printf("%s\n  %s %s\n  verifies: %s\n  corrects: %s\n  sources: %s\n", f->name,
                    f->manufacturer, f->description, f->verifies,
@@ -109,13 +123,6 @@ static int exit_for(ecu_verdict v)
     default:
         return EXIT_UNKNOWN;
     }
-}
-
-/* Folds the status of one file into the overall one: 2, then 1, then 3, then 0. */
-static int worse(int a, int b)
-{
-    static const int rank[4] = {0, 2, 3, 1}; /* by exit status: 0, 1, 2, 3 */
-    return rank[b] > rank[a] ? b : a;
 }
 
 /* Why the image has no layout, in @p buf: the reference's refusal when --reference was given
@@ -151,128 +158,222 @@ static size_t size_of(const ecu_csum *cs)
     return n;
 }
 
-static void report_text(const char *file, const ecu_csum *cs, const struct opts *o,
-                        size_t fixed, const char *written)
+/*
+ * What one file's report needs beyond the analysis: the blocks a correction changed (any
+ * block whose stored bytes differ afterwards, also one rewritten as the knock-on effect of
+ * another's correction), the file written, and the exit status and status word.
+ */
+struct report {
+    const unsigned char *changed; /* per block, or NULL */
+    size_t fixed;                 /* blocks changed by the correction */
+    const char *written;
+    int exit;
+    const char *status;
+    const char *error; /* exit 2 after the analysis: why, or NULL */
+};
+
+/* A block's status word: "fixed" for one the correction changed though it verified before. */
+static const char *block_status(const ecu_block *b, const struct report *rp, size_t i)
+{
+    if (rp->changed && rp->changed[i] && b->status == ECU_BLOCK_OK)
+        return "fixed";
+    if (rp->changed && rp->changed[i] && b->status == ECU_BLOCK_SIGNATURE)
+        return "resigned";
+    return ecu_block_status_name(b->status);
+}
+
+static void report_text(FILE *out, const char *file, const ecu_csum *cs, const struct opts *o,
+                        const struct report *rp)
 {
     const ecu_family_info *f = ecu_csum_family(cs);
     ecu_verdict v = ecu_csum_verdict(cs);
     size_t nb = ecu_csum_block_count(cs), i;
     char why[192];
-    fprintf(rep, "%s: %s", file, ecu_verdict_name(v));
+    if (tool_name_escaped(file) || (rp->written && tool_name_escaped(rp->written)))
+        fputc('\\', out);
+    tool_put_name(out, file);
+    fprintf(out, ": %s", ecu_verdict_name(v));
     switch (v) {
     case ECU_VERDICT_OK:
-        fprintf(rep, " (%s, %zu checksum block%s)", f->name, nb, nb == 1 ? "" : "s");
+        fprintf(out, " (%s, %zu checksum block%s)", f->name, nb, nb == 1 ? "" : "s");
         break;
     case ECU_VERDICT_BAD:
-        fprintf(rep, " (%s, %zu of %zu checksum blocks bad", f->name, ecu_csum_bad_count(cs), nb);
+        fprintf(out, " (%s, %zu of %zu checksum blocks bad", f->name, ecu_csum_bad_count(cs), nb);
         if (ecu_csum_extent(cs) == ECU_EXTENT_TRUNCATED)
-            fprintf(rep, "; truncated: expected 0x%" PRIX64 " bytes, read 0x%zX",
+            fprintf(out, "; truncated: expected 0x%" PRIX64 " bytes, read 0x%zX",
                     ecu_csum_expected_size(cs), size_of(cs));
-        fputc(')', rep);
+        fputc(')', out);
         break;
     case ECU_VERDICT_FIXED:
-        fprintf(rep, " (%s, %zu of %zu checksum blocks corrected)", f->name, fixed, nb);
+        fprintf(out, " (%s, %zu of %zu checksum blocks corrected)", f->name, rp->fixed, nb);
         break;
     case ECU_VERDICT_NO_LAYOUT:
-        fprintf(rep, " (%s: %s)", f->name,
+        fprintf(out, " (%s: %s)", f->name,
                 no_layout_reason(cs, "no known checksum layout for this image", why,
                                  sizeof why));
         break;
     case ECU_VERDICT_AMBIGUOUS:
-        fprintf(rep, ":");
+        fprintf(out, ":");
         for (i = 0; i < ecu_csum_candidate_count(cs); i++)
-            fprintf(rep, "%s %s", i ? "," : "", ecu_csum_candidate_at(cs, i, NULL)->name);
+            fprintf(out, "%s %s", i ? "," : "", ecu_csum_candidate_at(cs, i, NULL)->name);
         break;
     case ECU_VERDICT_UNKNOWN:
         if (o->layout)
-            fprintf(rep, " (%s)", ecu_csum_evidence(cs));
+            fprintf(out, " (%s)", ecu_csum_evidence(cs));
         else
-            fprintf(rep, " (no family recognises this image)");
+            fprintf(out, " (no family recognises this image)");
         break;
     }
-    if (written)
-        fprintf(rep, " -> %s", written);
-    fputc('\n', rep);
+    if (rp->written) {
+        fputs(" -> ", out);
+        tool_put_name(out, rp->written);
+    }
+    fputc('\n', out);
     if (!o->verbose)
         return;
     if (f || v == ECU_VERDICT_AMBIGUOUS)
-        fprintf(rep, "  %s%s\n", o->layout ? "" : "detected: ", ecu_csum_evidence(cs));
+        fprintf(out, "  %s%s\n", o->layout ? "" : "detected: ", ecu_csum_evidence(cs));
     for (i = 0; i < nb; i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
-        fprintf(rep, "  %-6s %s: %s over ", ecu_block_status_name(b->status), b->name, b->algorithm);
-        print_ranges(rep, b, 0);
-        fprintf(rep, ", stored 0x%" PRIX64 " at 0x%" PRIX64 ", computed 0x%" PRIX64 "\n", b->stored,
-               b->store_offset, b->computed);
+        fprintf(out, "  %-6s %s: %s over ", block_status(b, rp, i), b->name, b->algorithm);
+        print_ranges(out, b, 0);
+        fprintf(out, ", stored 0x%" PRIX64 " at 0x%" PRIX64 ", computed 0x%" PRIX64 "\n", b->stored,
+                b->store_offset, b->computed);
     }
 }
 
-static void report_json(const char *file, const ecu_csum *cs, const char *written)
+static unsigned block_digits(const ecu_block *b)
+{
+    return tool_value_digits(b->algorithm, b->store_bytes, b->stored, b->computed);
+}
+
+static void report_json(FILE *out, const char *file, const ecu_csum *cs, const struct report *rp)
 {
     const ecu_family_info *f = ecu_csum_family(cs);
     size_t nb = ecu_csum_block_count(cs), i;
-    fprintf(rep, "{\"file\":");
-    json_string(rep, file);
-    fprintf(rep, ",\"verdict\":\"%s\",\"family\":", ecu_verdict_name(ecu_csum_verdict(cs)));
+    fprintf(out, "{\"file\":");
+    json_string(out, file);
+    fprintf(out, ",\"status\":\"%s\",\"exit\":%d", rp->status, rp->exit);
+    if (rp->error) {
+        fprintf(out, ",\"error\":");
+        json_string(out, rp->error);
+    }
+    fprintf(out, ",\"family\":");
     if (f)
-        json_string(rep, f->name);
+        json_string(out, f->name);
     else
-        fprintf(rep, "null");
-    fprintf(rep, ",\"score\":%u,\"evidence\":", ecu_csum_score(cs));
-    json_string(rep, ecu_csum_evidence(cs));
-    fprintf(rep, ",\"candidates\":[");
+        fprintf(out, "null");
+    fprintf(out, ",\"score\":%u,\"evidence\":", ecu_csum_score(cs));
+    json_string(out, ecu_csum_evidence(cs));
+    fprintf(out, ",\"candidates\":[");
     for (i = 0; i < ecu_csum_candidate_count(cs); i++) {
         unsigned score;
         const ecu_family_info *c = ecu_csum_candidate_at(cs, i, &score);
-        fprintf(rep, "%s{\"family\":", i ? "," : "");
-        json_string(rep, c->name);
-        fprintf(rep, ",\"score\":%u}", score);
+        fprintf(out, "%s{\"family\":", i ? "," : "");
+        json_string(out, c->name);
+        fprintf(out, ",\"score\":%u}", score);
     }
-    fprintf(rep, "],\"expected_size\":");
+    fprintf(out, "],\"expected_size\":");
     if (ecu_csum_expected_size(cs))
-        fprintf(rep, "%" PRIu64, ecu_csum_expected_size(cs));
+        fprintf(out, "%" PRIu64, ecu_csum_expected_size(cs));
     else
-        fprintf(rep, "null");
-    fprintf(rep, ",\"extent\":\"%s\"", ecu_extent_name(ecu_csum_extent(cs)));
-    fprintf(rep, ",\"bad\":%zu,\"blocks\":[", ecu_csum_bad_count(cs));
+        fprintf(out, "null");
+    fprintf(out, ",\"extent\":\"%s\"", ecu_extent_name(ecu_csum_extent(cs)));
+    fprintf(out, ",\"bad\":%zu", ecu_csum_bad_count(cs));
+    if (ecu_csum_verdict(cs) == ECU_VERDICT_FIXED)
+        fprintf(out, ",\"fixed\":%zu", rp->fixed);
+    fprintf(out, ",\"blocks\":[");
     for (i = 0; i < nb; i++) {
         const ecu_block *b = ecu_csum_block_at(cs, i);
-        fprintf(rep, "%s{\"name\":", i ? "," : "");
-        json_string(rep, b->name);
-        fprintf(rep, ",\"algorithm\":");
-        json_string(rep, b->algorithm);
-        fprintf(rep, ",\"ranges\":[");
-        print_ranges(rep, b, 1);
-        fprintf(rep, "],\"offset\":%" PRIu64 ",\"bytes\":%u,\"stored\":%" PRIu64 ",\"computed\":%" PRIu64
-               ",\"status\":\"%s\"}",
-               b->store_offset, b->store_bytes, b->stored, b->computed,
-               ecu_block_status_name(b->status));
+        unsigned digits = block_digits(b);
+        fprintf(out, "%s{\"name\":", i ? "," : "");
+        json_string(out, b->name);
+        fprintf(out, ",\"algorithm\":");
+        json_string(out, b->algorithm);
+        fprintf(out, ",\"ranges\":[");
+        print_ranges(out, b, 1);
+        fprintf(out, "],\"offset\":%" PRIu64 ",\"bytes\":%u,\"stored\":", b->store_offset,
+                b->store_bytes);
+        json_hex(out, b->stored, digits);
+        fprintf(out, ",\"computed\":");
+        json_hex(out, b->computed, digits);
+        fprintf(out, ",\"status\":\"%s\"}", block_status(b, rp, i));
     }
-    fprintf(rep, "]");
-    if (written) {
-        fprintf(rep, ",\"written\":");
-        json_string(rep, written);
+    fprintf(out, "]");
+    if (rp->written) {
+        fprintf(out, ",\"written\":");
+        json_string(out, rp->written);
     }
-    fprintf(rep, "}\n");
+    fprintf(out, "}\n");
 }
 
-/* Whether FILE can be replaced in place: a raw, uncompressed regular file. */
-static int in_place_ok(const char *file, const ecu_image *img)
+static void report_export(FILE *out, const char *file, const ecu_csum *cs, const struct opts *o,
+                          const struct report *rp)
+{
+    const ecu_family_info *f = ecu_csum_family(cs);
+    size_t nb = ecu_csum_block_count(cs), i;
+    char key[48];
+    export_str(out, "FILE", file);
+    export_str(out, "STATUS", rp->status);
+    export_u64(out, "EXIT", (uint64_t)rp->exit);
+    if (rp->error)
+        export_str(out, "ERROR", rp->error);
+    if (f)
+        export_str(out, "FAMILY", f->name);
+    export_u64(out, "BLOCKS", nb);
+    export_u64(out, "BAD", ecu_csum_bad_count(cs));
+    if (ecu_csum_verdict(cs) == ECU_VERDICT_FIXED)
+        export_u64(out, "FIXED", rp->fixed);
+    if (rp->written)
+        export_str(out, "WRITTEN", rp->written);
+    for (i = 0; o->verbose && i < nb; i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        unsigned digits = block_digits(b);
+        snprintf(key, sizeof key, "BLOCK_%zu_NAME", i + 1);
+        export_str(out, key, b->name);
+        snprintf(key, sizeof key, "BLOCK_%zu_STATUS", i + 1);
+        export_str(out, key, block_status(b, rp, i));
+        snprintf(key, sizeof key, "BLOCK_%zu_STORED", i + 1);
+        export_hex(out, key, b->stored, digits);
+        snprintf(key, sizeof key, "BLOCK_%zu_COMPUTED", i + 1);
+        export_hex(out, key, b->computed, digits);
+    }
+    fputc('\n', out);
+}
+
+/* The record of an input that could not be read or analysed. */
+static void report_error(FILE *out, const char *file, const struct opts *o, const char *msg)
+{
+    if (o->quiet)
+        return;
+    if (o->fmt == TOOL_JSON) {
+        json_error_record(out, file, msg);
+    } else if (o->fmt == TOOL_EXPORT) {
+        export_str(out, "FILE", file);
+        export_str(out, "STATUS", "error");
+        export_u64(out, "EXIT", EXIT_TROUBLE);
+        export_str(out, "ERROR", msg);
+        fputc('\n', out);
+    }
+    /* text: the message on standard error says it */
+}
+
+/* Whether FILE can be replaced in place: a raw, uncompressed regular file; else says why
+   on @p err and in @p why. */
+static int in_place_ok(FILE *err, const char *file, const ecu_image *img, char *why, size_t whysz)
 {
     struct stat st;
-    if (strcmp(file, "-") == 0) {
-        tool_error(file, "standard input cannot be corrected in place; use -o");
-        return 0;
-    }
-    if (ecu_image_format(img) != ECU_FORMAT_RAW || ecu_image_compressed(img)) {
-        tool_error(file, "only raw binary files are corrected in place (this is %s%s); use -o",
-                   ecu_format_name(ecu_image_format(img)), ecu_image_compressed(img) ? ", gzip'ed" : "");
-        return 0;
-    }
-    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
-        tool_error(file, "not a regular file");
-        return 0;
-    }
-    return 1;
+    if (strcmp(file, "-") == 0)
+        snprintf(why, whysz, "standard input cannot be corrected in place; use -o");
+    else if (ecu_image_format(img) != ECU_FORMAT_RAW || ecu_image_compressed(img))
+        snprintf(why, whysz, "only raw binary files are corrected in place (this is %s%s); use -o",
+                 ecu_format_name(ecu_image_format(img)), ecu_image_compressed(img) ? ", gzip'ed" : "");
+    else if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(why, whysz, "not a regular file");
+    else
+        return 1;
+    tool_error_to(err, file, "%s", why);
+    return 0;
 }
 
 /* Whether the analysis holds a bad signature that re-signing can make anew. */
@@ -286,164 +387,331 @@ static int needs_key(const ecu_csum *cs)
     return 0;
 }
 
-/* A new key pair for --resign, given to @p cs (and written to --save-key's file); 0, or -1
-   after saying why. */
-static int new_key(ecu_csum *cs, const struct opts *o)
+/* A new key pair for --resign, given to the context's handle (and written to --save-key's
+   file); 0, or -1 after saying why. */
+static int new_key(struct csum_ctx *x)
 {
     uint8_t *der = NULL;
     size_t len = 0;
     int rc = -1;
     if (rsakey_generate(RESIGN_BITS, RESIGN_E, &der, &len))
         return -1;
-    if (o->save_key && rsakey_write_pem(o->save_key, der, len))
+    if (x->o->save_key && rsakey_write_pem(x->o->save_key, der, len))
         goto out;
-    if (ecu_csum_set_resign_key(cs, der, len) != ECU_OK) {
+    if (ecu_csum_set_resign_key(x->cs, der, len) != ECU_OK) {
         tool_error(NULL, "the new key pair is not accepted by the library");
         goto out;
     }
-    key_set = 1;
+    x->key_set = 1;
     rc = 0;
 out:
     free(der);
     return rc;
 }
 
-/* Why ecu_csum_fix refused @p file: a signature only --resign can make, one that cannot be
-   re-signed at all or not with the key, or blocks that stay bad. */
-static void refusal(const char *file, const ecu_csum *cs, const struct opts *o)
+static int is_signature(const ecu_block *b)
 {
-    size_t i, sig = 0, resignable = 0, other = 0, bad = ecu_csum_bad_count(cs);
-    for (i = 0; i < ecu_csum_block_count(cs); i++) {
-        if (!ecu_csum_block_unfixable(cs, i))
-            continue;
-        if (ecu_csum_block_at(cs, i)->status == ECU_BLOCK_SIGNATURE_BAD) {
-            sig++;
-            resignable += ecu_csum_block_resignable(cs, i) != 0;
-        } else {
-            other++;
-        }
-    }
-    if (ecu_csum_extent(cs) == ECU_EXTENT_TRUNCATED)
-        tool_error(file, "not written: the image is truncated (expected 0x%" PRIX64 " bytes, "
-                   "read 0x%zX): correction cannot make the missing bytes", ecu_csum_expected_size(cs),
-                   size_of(cs));
-    else if (other || !sig)
-        tool_error(file, "not written: %zu checksum block%s cannot be corrected", bad,
-                   bad == 1 ? "" : "s");
-    else if (resignable < sig)
-        tool_error(file, "not written: the signature does not verify and cannot be made anew: "
-                   "its public key is not in the image");
-    else if (o->resign)
-        tool_error(file, "not written: the signature could not be made with the key (its size "
-                   "or public exponent is not the one the image checks with)");
-    else if (bad > sig)
-        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
-                   "makes it anew (a new key pair written into the image; see ecu-csum(1)); "
-                   "the %zu other bad block%s can be corrected", bad - sig, bad - sig == 1 ? "" : "s");
-    else
-        tool_error(file, "not written: the RSA signature does not verify, and only --resign "
-                   "makes it anew (a new key pair written into the image; see ecu-csum(1))");
+    return b->status == ECU_BLOCK_SIGNATURE || b->status == ECU_BLOCK_SIGNATURE_BAD ||
+           b->status == ECU_BLOCK_RESIGNED;
 }
 
-/* Checks, corrects (when asked) and reports one file; returns its exit status. */
-static int one_file(const char *file, ecu_csum *cs, const struct opts *o)
+/* What stood in the way of ecu_csum_fix: the blocks that stayed bad, split into signatures
+   (resignable or not; verifying before the attempt or not) and ordinary checksums. */
+struct left {
+    size_t sig, sig_resignable, sig_was_ok, other;
+    size_t other_idx[3]; /* the first ordinary ones, to name them */
+};
+
+static void count_left(const ecu_csum *cs, struct left *l)
 {
-    ecu_image *img = ecu_image_new();
-    int status = EXIT_TROUBLE, rc;
-    size_t fixed = 0, i, size;
+    size_t i;
+    memset(l, 0, sizeof *l);
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        if (!ecu_csum_block_unfixable(cs, i))
+            continue;
+        if (is_signature(b)) {
+            l->sig++;
+            l->sig_resignable += ecu_csum_block_resignable(cs, i) != 0;
+            l->sig_was_ok += b->status == ECU_BLOCK_SIGNATURE;
+        } else {
+            if (l->other < sizeof l->other_idx / sizeof *l->other_idx)
+                l->other_idx[l->other] = i;
+            l->other++;
+        }
+    }
+}
+
+/* Bad blocks of the analysis that are ordinary checksums (no signature). */
+static size_t bad_checksums(const ecu_csum *cs)
+{
+    size_t i, n = 0;
+    for (i = 0; i < ecu_csum_block_count(cs); i++)
+        n += ecu_csum_block_at(cs, i)->status == ECU_BLOCK_BAD;
+    return n;
+}
+
+/* Why ecu_csum_fix refused @p file, on @p err and in @p why: the blocks that cannot be
+   corrected, named and counted; a signature only --resign can make (bad already, or made bad
+   by correcting checksums inside the bytes it covers), one that cannot be re-signed at all
+   or not with the key. */
+static void refusal(FILE *err, const char *file, const struct csum_ctx *x, char *why, size_t whysz)
+{
+    const ecu_csum *cs = x->cs;
+    struct left l;
+    size_t n = 0, i, ok_ones = bad_checksums(cs);
+    count_left(cs, &l);
+    if (ecu_csum_extent(cs) == ECU_EXTENT_TRUNCATED) {
+        snprintf(why, whysz, "not written: the image is truncated (expected 0x%" PRIX64 " bytes, "
+                 "read 0x%zX): correction cannot make the missing bytes",
+                 ecu_csum_expected_size(cs), size_of(cs));
+    } else if (l.other) {
+        n = (size_t)snprintf(why, whysz, "not written: %zu checksum block%s cannot be corrected (",
+                             l.other, l.other == 1 ? "" : "s");
+        for (i = 0; i < l.other && i < 3 && n < whysz; i++)
+            n += (size_t)snprintf(why + n, whysz - n, "%s%s", i ? "; " : "",
+                                  ecu_csum_block_at(cs, l.other_idx[i])->name);
+        if (n < whysz)
+            n += (size_t)snprintf(why + n, whysz - n, "%s)%s", l.other > 3 ? "; ..." : "",
+                                  l.sig ? "; nor can the RSA signature" : "");
+    } else if (!l.sig) {
+        size_t bad = ecu_csum_bad_count(cs);
+        snprintf(why, whysz, "not written: %zu checksum block%s cannot be corrected", bad,
+                 bad == 1 ? "" : "s");
+    } else if (l.sig_resignable < l.sig) {
+        snprintf(why, whysz, "not written: the RSA signature is the only block that cannot be "
+                 "corrected: it %s and cannot be made anew: its public key is not in the image",
+                 l.sig_was_ok ? "covers bytes the correction changes" : "does not verify");
+    } else if (x->o->resign && x->key_set) {
+        snprintf(why, whysz, "not written: the signature could not be made with the key (its "
+                 "size or public exponent is not the one the image checks with)");
+    } else if (l.sig_was_ok) {
+        snprintf(why, whysz, "not written: the RSA signature is the only block that cannot be "
+                 "corrected: it verifies, but correcting the %zu bad checksum block%s changes "
+                 "bytes it covers, and only --resign makes it anew (a new key pair written into "
+                 "the image; see ecu-csum(1))", ok_ones, ok_ones == 1 ? "" : "s");
+    } else if (ok_ones) {
+        snprintf(why, whysz, "not written: the RSA signature does not verify, and only --resign "
+                 "makes it anew (a new key pair written into the image; see ecu-csum(1)); "
+                 "the %zu other bad block%s can be corrected", ok_ones, ok_ones == 1 ? "" : "s");
+    } else {
+        snprintf(why, whysz, "not written: the RSA signature does not verify, and only --resign "
+                 "makes it anew (a new key pair written into the image; see ecu-csum(1))");
+    }
+    tool_error_to(err, file, "%s", why);
+}
+
+/* Marks in @p changed the blocks whose stored bytes differ between @p before and @p after
+   (the image before and after the correction); returns how many blocks the correction
+   changed (those, and any re-signed or reported fixed). */
+static size_t mark_changed(const ecu_csum *cs, const uint8_t *before, const uint8_t *after,
+                           size_t size, unsigned char *changed)
+{
+    size_t i, n = 0;
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        changed[i] = b->status == ECU_BLOCK_FIXED || b->status == ECU_BLOCK_RESIGNED;
+        if (!changed[i] && b->store_offset < size && b->store_bytes <= size - b->store_offset)
+            changed[i] = memcmp(before + b->store_offset, after + b->store_offset,
+                                b->store_bytes) != 0;
+        n += changed[i];
+    }
+    return n;
+}
+
+/* The reason of a result that is not 0, from the analysis. */
+static void set_reason(struct tool_result *res, const ecu_csum *cs)
+{
     char why[192];
-    const char *written = NULL;
+    const ecu_family_info *f = ecu_csum_family(cs);
+    switch (ecu_csum_verdict(cs)) {
+    case ECU_VERDICT_BAD:
+        snprintf(res->reason, sizeof res->reason, "%s: %zu of %zu checksum blocks bad", f->name,
+                 ecu_csum_bad_count(cs), ecu_csum_block_count(cs));
+        break;
+    case ECU_VERDICT_NO_LAYOUT:
+        snprintf(res->reason, sizeof res->reason, "%s: %s", f->name,
+                 no_layout_reason(cs, "no known checksum layout for this image", why, sizeof why));
+        break;
+    case ECU_VERDICT_AMBIGUOUS:
+        snprintf(res->reason, sizeof res->reason, "the family is ambiguous");
+        break;
+    case ECU_VERDICT_UNKNOWN:
+        snprintf(res->reason, sizeof res->reason, "no family recognises this image");
+        break;
+    default:
+        res->reason[0] = '\0';
+    }
+}
+
+/*
+ * Checks, corrects (when asked) and reports one file: the report (text, json or export) on
+ * @p out, the messages on @p err. Reads nothing global that changes (the batch runner's
+ * per-file function).
+ */
+static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE *err)
+{
+    struct csum_ctx *x = ctx;
+    const struct opts *o = x->o;
+    ecu_csum *cs = x->cs;
+    ecu_image *img = ecu_image_new();
+    struct tool_result res;
+    struct report rp;
+    int rc;
+    size_t size;
+    char why[512] = "";
+    unsigned char *changed = NULL;
     char *orig_path = NULL;
+    memset(&res, 0, sizeof res);
+    memset(&rp, 0, sizeof rp);
+    tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
     if (!img) {
-        tool_error(NULL, "out of memory");
-        return EXIT_TROUBLE;
+        tool_error_to(err, NULL, "out of memory");
+        report_error(out, file, o, "out of memory");
+        return res;
     }
-    if (tool_load(img, file, o->max_span))
+    if (tool_load_to(err, img, file, o->max_span, why, sizeof why)) {
+        tool_result_set(&res, EXIT_TROUBLE, "error", "%s", why);
+        report_error(out, file, o, why);
         goto out;
+    }
     if ((rc = ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img))) != ECU_OK) {
-        tool_error(file, "%s", ecu_strerror(rc));
+        tool_error_to(err, file, "%s", ecu_strerror(rc));
+        tool_result_set(&res, EXIT_TROUBLE, "error", "%s", ecu_strerror(rc));
+        report_error(out, file, o, ecu_strerror(rc));
         goto out;
     }
-    status = exit_for(ecu_csum_verdict(cs));
+    rp.exit = exit_for(ecu_csum_verdict(cs));
     if (o->fix && (o->output || o->in_place)) {
         ecu_verdict v = ecu_csum_verdict(cs);
+        char nl[192];
         if (v == ECU_VERDICT_UNKNOWN || v == ECU_VERDICT_AMBIGUOUS || v == ECU_VERDICT_NO_LAYOUT) {
-            tool_error(file, "not written: %s", v == ECU_VERDICT_NO_LAYOUT
-                                                     ? no_layout_reason(cs,
-                                                                        "no known checksum layout for its family",
-                                                                        why, sizeof why)
-                                                 : v == ECU_VERDICT_AMBIGUOUS
-                                                     ? "the family is ambiguous (use --family)"
-                                                 : o->layout ? "the layout does not apply to it"
-                                                             : "unknown family (use --family)");
-        } else if (o->in_place && !in_place_ok(file, img)) {
-            status = EXIT_TROUBLE;
+            tool_error_to(err, file, "not written: %s",
+                          v == ECU_VERDICT_NO_LAYOUT
+                              ? no_layout_reason(cs, "no known checksum layout for its family", nl,
+                                                 sizeof nl)
+                          : v == ECU_VERDICT_AMBIGUOUS ? "the family is ambiguous (use --family)"
+                          : o->layout                  ? "the layout does not apply to it"
+                                                       : "unknown family (use --family)");
+        } else if (o->in_place && !in_place_ok(err, file, img, why, sizeof why)) {
+            rp.exit = EXIT_TROUBLE;
+            rp.error = why;
         } else {
             int was_bad = v == ECU_VERDICT_BAD;
-            if (o->resign && !key_set && needs_key(cs) && new_key(cs, o)) {
-                status = EXIT_TROUBLE;
-                goto out;
+            if (o->resign && !x->key_set && needs_key(cs) && new_key(x)) {
+                rp.exit = EXIT_TROUBLE;
+                rp.error = "no key pair for --resign";
+                goto report;
             }
             rc = ecu_csum_fix(cs);
+            if (rc == ECU_ERR_UNFIXABLE && o->resign && !x->key_set) {
+                /* a signature that verified, made bad by correcting checksums inside the
+                   bytes it covers: with --resign it is made anew too */
+                struct left l;
+                count_left(cs, &l);
+                if (!l.other && l.sig && l.sig == l.sig_resignable) {
+                    if (new_key(x)) {
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = "no key pair for --resign";
+                        goto report;
+                    }
+                    rc = ecu_csum_fix(cs);
+                }
+            }
             if (rc == ECU_ERR_UNFIXABLE) {
-                refusal(file, cs, o);
-                status = EXIT_NO;
+                refusal(err, file, x, why, sizeof why);
+                rp.exit = EXIT_NO;
             } else if (rc != ECU_OK) {
-                tool_error(file, "%s", ecu_strerror(rc));
-                status = EXIT_TROUBLE;
+                tool_error_to(err, file, "%s", ecu_strerror(rc));
+                snprintf(why, sizeof why, "%s", ecu_strerror(rc));
+                rp.exit = EXIT_TROUBLE;
+                rp.error = why;
             } else {
-                const uint8_t *out = ecu_csum_image(cs, &size);
-                for (i = 0; i < ecu_csum_block_count(cs); i++)
-                    fixed += ecu_csum_block_at(cs, i)->status == ECU_BLOCK_FIXED ||
-                             ecu_csum_block_at(cs, i)->status == ECU_BLOCK_RESIGNED;
+                const uint8_t *fixed_img = ecu_csum_image(cs, &size);
+                if (!(changed = calloc(ecu_csum_block_count(cs) + 1, 1))) {
+                    tool_error_to(err, NULL, "out of memory");
+                    rp.exit = EXIT_TROUBLE;
+                    rp.error = "out of memory";
+                    goto report;
+                }
+                if (size == ecu_image_size(img))
+                    rp.fixed = mark_changed(cs, ecu_image_data(img), fixed_img, size, changed);
+                rp.changed = changed;
                 if (o->output) {
-                    if (tool_write_file(o->output, out, size) == 0) {
-                        written = o->output;
-                        status = EXIT_YES;
+                    if (tool_write_file(o->output, fixed_img, size) == 0) {
+                        rp.written = o->output;
+                        rp.exit = EXIT_YES;
                     } else {
-                        status = EXIT_TROUBLE;
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = "the corrected image could not be written";
                     }
                 } else if (!was_bad) {
-                    status = EXIT_YES; /* valid already: the file is left alone */
+                    rp.exit = EXIT_YES; /* valid already: the file is left alone */
                 } else {
                     size_t len = strlen(file) + 6;
                     struct stat st;
                     if (!(orig_path = malloc(len))) {
-                        tool_error(NULL, "out of memory");
-                        goto out;
+                        tool_error_to(err, NULL, "out of memory");
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = "out of memory";
+                        goto report;
                     }
                     snprintf(orig_path, len, "%s.orig", file);
                     if (!o->no_backup && lstat(orig_path, &st) == 0) {
-                        tool_error(file, "not written: %s exists; move it away or use --no-backup",
-                                   orig_path);
-                        status = EXIT_TROUBLE;
+                        snprintf(why, sizeof why, "not written: %s exists; move it away or use "
+                                 "--no-backup", orig_path);
+                        tool_error_to(err, file, "%s", why);
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = why;
                     } else if (!o->no_backup &&
                                tool_write_file(orig_path, ecu_image_data(img), ecu_image_size(img))) {
-                        status = EXIT_TROUBLE;
-                    } else if (tool_write_file(file, out, size) != 0) {
-                        status = EXIT_TROUBLE;
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = "the backup could not be written";
+                    } else if (tool_write_file(file, fixed_img, size) != 0) {
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = "the corrected image could not be written";
                     } else {
-                        written = file;
-                        status = EXIT_YES;
+                        rp.written = file;
+                        rp.exit = EXIT_YES;
                     }
                 }
             }
         }
     }
+report:
     /* corrected in memory but not written: report the file as it still is */
-    if (!written && ecu_csum_verdict(cs) == ECU_VERDICT_FIXED &&
-        ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img)) != ECU_OK)
-        status = EXIT_TROUBLE;
+    if (!rp.written && ecu_csum_verdict(cs) == ECU_VERDICT_FIXED) {
+        rp.changed = NULL;
+        rp.fixed = 0;
+        if (ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img)) != ECU_OK) {
+            rp.exit = EXIT_TROUBLE;
+            if (!rp.error)
+                rp.error = "out of memory";
+        }
+    }
+    rp.status = rp.exit == EXIT_TROUBLE ? "error" : ecu_verdict_name(ecu_csum_verdict(cs));
+    if (rp.exit == EXIT_TROUBLE)
+        tool_result_set(&res, rp.exit, rp.status, "%s", rp.error ? rp.error : "trouble");
+    else if (rp.exit == EXIT_NO && why[0])
+        tool_result_set(&res, rp.exit, rp.status, "%s", why);
+    else {
+        tool_result_set(&res, rp.exit, rp.status, "%s", "");
+        if (rp.exit != EXIT_YES)
+            set_reason(&res, cs);
+    }
     if (!o->quiet) {
-        if (o->json)
-            report_json(file, cs, written);
+        if (o->fmt == TOOL_JSON)
+            report_json(out, file, cs, &rp);
+        else if (o->fmt == TOOL_EXPORT)
+            report_export(out, file, cs, o, &rp);
         else
-            report_text(file, cs, o, fixed, written);
+            report_text(out, file, cs, o, &rp);
     }
 out:
+    free(changed);
     free(orig_path);
     ecu_image_free(img);
-    return status;
+    return res;
 }
 
 /* Reads and parses the layout file @p path into @p cs; EXIT_YES, or EXIT_TROUBLE after saying
@@ -536,7 +804,7 @@ out:
 int main(int argc, char **argv)
 {
     enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN,
-           OPT_REFERENCE, OPT_RESIGN, OPT_KEY, OPT_SAVEKEY };
+           OPT_REFERENCE, OPT_RESIGN, OPT_KEY, OPT_SAVEKEY, OPT_FORMAT };
     static const struct option longopts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"family", required_argument, NULL, OPT_FAMILY},
@@ -550,15 +818,20 @@ int main(int argc, char **argv)
         {"resign", no_argument, NULL, OPT_RESIGN},
         {"key", required_argument, NULL, OPT_KEY},
         {"save-key", required_argument, NULL, OPT_SAVEKEY},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
         {"quiet", no_argument, NULL, 'q'},
+        {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct opts o;
+    struct csum_ctx x;
+    int key_set = 0;
     ecu_csum *cs = NULL;
+    FILE *rep;
     int ch, status = EXIT_TROUBLE, list = 0, i;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
@@ -580,7 +853,11 @@ int main(int argc, char **argv)
         case OPT_RESIGN: o.resign = 1; break;
         case OPT_KEY: o.key = optarg; break;
         case OPT_SAVEKEY: o.save_key = optarg; break;
-        case OPT_JSON: o.json = 1; break;
+        case OPT_JSON: o.fmt = TOOL_JSON; break;
+        case OPT_FORMAT:
+            if (tool_parse_format(optarg, &o.fmt))
+                return EXIT_TROUBLE;
+            break;
         case OPT_MAXSPAN:
             if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
                 tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
@@ -601,9 +878,10 @@ int main(int argc, char **argv)
             return EXIT_TROUBLE;
         }
     }
+    /* where reports go: stdout, or stderr when the corrected image itself goes to stdout */
     rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
     if (list) {
-        list_families(o.json);
+        list_families(o.fmt);
         return tool_close_stdout(EXIT_YES);
     }
     if (optind >= argc) {
@@ -691,9 +969,12 @@ int main(int argc, char **argv)
         }
         key_set = 1;
     }
+    x.o = &o;
+    x.cs = cs;
+    x.key_set = key_set;
     status = EXIT_YES;
     for (i = optind; i < argc; i++)
-        status = worse(status, one_file(argv[i], cs, &o));
+        status = tool_exit_worse(status, one_file(&x, argv[i], rep, stderr).exit);
     ecu_csum_free(cs);
     return tool_close_stdout(status);
 }

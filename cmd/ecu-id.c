@@ -5,6 +5,7 @@
 #include <ecu/ecu.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,12 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "contract.h"
 #include "tool.h"
 
-enum { OUT_TEXT, OUT_EXPORT, OUT_JSON };
-
 struct opts {
-    int out, verbose, quiet;
+    enum tool_format fmt;
+    int verbose, quiet;
     uint64_t max_span;
 };
 
@@ -33,28 +34,34 @@ static void usage(FILE *f)
             "read, each optionally gzip'ed; '-' is standard input.\n"
             "\n"
             "Options:\n"
-            "  -o, --output FORMAT   text (default) or export (KEY=value lines for the shell)\n"
-            "      --json            print one JSON object per file, one per line\n"
+            "      --format FORMAT   text (default), json (one object per record, one per\n"
+            "                        line) or export (KEY=value lines for the shell)\n"
+            "      --json            the same as --format json\n"
             "  -v, --verbose         list every candidate of each field, with how it was found\n"
+            "                        (--match: every key of both; --find-original: the files\n"
+            "                        passed over, and why)\n"
             "      --match           tell whether FILE1 and FILE2 come from the same ECU\n"
             "      --find-original   rank the candidates that share TUNED's identity by their\n"
             "                        share of equal bytes (folders are read one level deep)\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
-            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
             "\n"
             "Exit status: 0 identified (--match: same ECU; --find-original: found), 1 --match:\n"
             "different ECU, --find-original: none fits, 2 trouble, 3 nothing identified\n"
-            "(--match, --find-original: not enough identity to decide). See ecu-id(1).\n",
+            "(--match, --find-original: not enough identity to decide). With several files\n"
+            "the most serious wins: 2, then 1, then 3. See ecu-id(1).\n",
             tool_name(), tool_name(), tool_name());
 }
 
-static int analyze(ecu_id *id, const ecu_image *img, const char *file)
+static int analyze(FILE *err, ecu_id *id, const ecu_image *img, const char *file, char *msg,
+                   size_t msgsz)
 {
     int rc = ecu_id_analyze(id, ecu_image_data(img), ecu_image_size(img));
     if (rc != ECU_OK) {
-        tool_error(file, "%s", ecu_strerror(rc));
+        tool_error_to(err, file, "%s", ecu_strerror(rc));
+        snprintf(msg, msgsz, "%s", ecu_strerror(rc));
         return -1;
     }
     return 0;
@@ -66,126 +73,161 @@ static int best_of_key(const ecu_id *id, size_t i)
     return i == 0 || strcmp(ecu_id_field_at(id, i - 1)->key, ecu_id_field_at(id, i)->key) != 0;
 }
 
-/* A word the shell reads back unchanged: bare when safe, else single-quoted. */
-static void shell_word(FILE *f, const char *s)
-{
-    const char *p;
-    int safe = *s != '\0';
-    for (p = s; *p && safe; p++)
-        safe = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+,:@%-",
-                      *p) != NULL;
-    if (safe) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (p = s; *p; p++) {
-        if (*p == '\'')
-            fputs("'\\''", f);
-        else
-            fputc(*p, f);
-    }
-    fputc('\'', f);
-}
-
-static void print_offset(const ecu_id_field *fl)
+static void print_offset(FILE *out, const ecu_id_field *fl)
 {
     if (fl->offset == ECU_ID_NO_OFFSET)
-        printf("(confidence %u", fl->confidence);
+        fprintf(out, "(confidence %u", fl->confidence);
     else
-        printf("(at 0x%" PRIX64 ", confidence %u", fl->offset, fl->confidence);
+        fprintf(out, "(at 0x%" PRIX64 ", confidence %u", fl->offset, fl->confidence);
 }
 
-static void report(const char *file, const ecu_id *id, const struct opts *o)
+/* A text line that starts with file name @p file: the backslash of an escaped name first. */
+static void put_line_name(FILE *out, const char *file)
+{
+    if (tool_name_escaped(file))
+        fputc('\\', out);
+    tool_put_name(out, file);
+}
+
+static void report(FILE *out, const char *file, const ecu_id *id, const struct opts *o,
+                   const char *status, int exit)
 {
     size_t i, n = ecu_id_field_count(id);
     if (o->quiet)
         return;
-    if (o->out == OUT_JSON) {
-        printf("{\"file\":");
-        json_string(stdout, file);
-        printf(",\"identified\":%s,\"fields\":[", n ? "true" : "false");
+    if (o->fmt == TOOL_JSON) {
+        fprintf(out, "{\"file\":");
+        json_string(out, file);
+        fprintf(out, ",\"status\":\"%s\",\"exit\":%d,\"fields\":[", status, exit);
         for (i = 0; i < n; i++) {
             const ecu_id_field *fl = ecu_id_field_at(id, i);
-            printf("%s{\"key\":", i ? "," : "");
-            json_string(stdout, fl->key);
-            printf(",\"value\":");
-            json_string(stdout, fl->value);
+            fprintf(out, "%s{\"key\":", i ? "," : "");
+            json_string(out, fl->key);
+            fprintf(out, ",\"value\":");
+            json_string(out, fl->value);
             if (fl->offset == ECU_ID_NO_OFFSET)
-                printf(",\"offset\":null");
+                fprintf(out, ",\"offset\":null");
             else
-                printf(",\"offset\":%" PRIu64, fl->offset);
-            printf(",\"confidence\":%u,\"best\":%s,\"source\":", fl->confidence,
-                   best_of_key(id, i) ? "true" : "false");
-            json_string(stdout, fl->source);
-            printf("}");
+                fprintf(out, ",\"offset\":%" PRIu64, fl->offset);
+            fprintf(out, ",\"confidence\":%u,\"best\":%s,\"source\":", fl->confidence,
+                    best_of_key(id, i) ? "true" : "false");
+            json_string(out, fl->source);
+            fprintf(out, "}");
         }
-        printf("]}\n");
+        fprintf(out, "]}\n");
         return;
     }
-    if (o->out == OUT_EXPORT) {
-        printf("FILE=");
-        shell_word(stdout, file);
-        putchar('\n');
+    if (o->fmt == TOOL_EXPORT) {
+        export_str(out, "FILE", file);
+        export_str(out, "STATUS", status);
+        export_u64(out, "EXIT", (uint64_t)exit);
         for (i = 0; i < n; i++) {
             const ecu_id_field *fl = ecu_id_field_at(id, i);
-            const char *k;
+            char num[32];
             if (!best_of_key(id, i))
                 continue;
-            for (k = fl->key; *k; k++)
-                putchar(*k >= 'a' && *k <= 'z' ? *k - 'a' + 'A' : *k);
-            putchar('=');
-            shell_word(stdout, fl->value);
-            putchar('\n');
+            export_field(out, NULL, fl->key, fl->value);
+            if (!o->verbose)
+                continue;
+            /* -v: where each best value was found, and how sure it is */
+            if (fl->offset != ECU_ID_NO_OFFSET) {
+                snprintf(num, sizeof num, "0x%" PRIX64, fl->offset);
+                export_field(out, "OFFSET_", fl->key, num);
+            }
+            snprintf(num, sizeof num, "%u", fl->confidence);
+            export_field(out, "CONFIDENCE_", fl->key, num);
+            export_field(out, "SOURCE_", fl->key, fl->source);
         }
-        putchar('\n');
+        fputc('\n', out);
         return;
     }
+    put_line_name(out, file);
     if (!n) {
-        printf("%s: nothing identified\n", file);
+        fprintf(out, ": nothing identified\n");
         return;
     }
-    printf("%s:\n", file);
+    fprintf(out, ":\n");
     for (i = 0; i < n; i++) {
         const ecu_id_field *fl = ecu_id_field_at(id, i);
         if (!o->verbose && !best_of_key(id, i))
             continue;
-        printf("  %-12s %s ", fl->key, fl->value);
-        print_offset(fl);
+        fprintf(out, "  %-12s %s ", fl->key, fl->value);
+        print_offset(out, fl);
         if (o->verbose)
-            printf(": %s", fl->source);
+            fprintf(out, ": %s", fl->source);
         else if (strcmp(fl->key, "vin") == 0 && fl->confidence < 50)
-            printf(", check digit wrong");
-        printf(")\n");
+            fprintf(out, ", check digit wrong");
+        fprintf(out, ")\n");
     }
+}
+
+/* The record of a file that could not be read or analysed (text: the message says it). */
+static void report_error(FILE *out, const char *file, const struct opts *o, const char *msg)
+{
+    if (o->quiet)
+        return;
+    if (o->fmt == TOOL_JSON) {
+        json_error_record(out, file, msg);
+    } else if (o->fmt == TOOL_EXPORT) {
+        export_str(out, "FILE", file);
+        export_str(out, "STATUS", "error");
+        export_u64(out, "EXIT", EXIT_TROUBLE);
+        export_str(out, "ERROR", msg);
+        fputc('\n', out);
+    }
+}
+
+/* What identify_file() works with: the options and an identification handle of its own. */
+struct id_ctx {
+    const struct opts *o;
+    ecu_id *id;
+};
+
+/*
+ * Identifies and reports one file: the report on @p out, the messages on @p err. Reads
+ * nothing global that changes (the batch runner's per-file function).
+ */
+static struct tool_result identify_file(void *ctx, const char *file, FILE *out, FILE *err)
+{
+    struct id_ctx *x = ctx;
+    ecu_image *img = ecu_image_new();
+    struct tool_result res;
+    char msg[256];
+    memset(&res, 0, sizeof res);
+    if (!img) {
+        tool_error_to(err, NULL, "out of memory");
+        tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
+        report_error(out, file, x->o, res.reason);
+        return res;
+    }
+    if (tool_load_to(err, img, file, x->o->max_span, msg, sizeof msg) ||
+        analyze(err, x->id, img, file, msg, sizeof msg)) {
+        tool_result_set(&res, EXIT_TROUBLE, "error", "%s", msg);
+        report_error(out, file, x->o, msg);
+    } else if (ecu_id_field_count(x->id)) {
+        tool_result_set(&res, EXIT_YES, "identified", "%s", "");
+        report(out, file, x->id, x->o, res.status, res.exit);
+    } else {
+        tool_result_set(&res, EXIT_UNKNOWN, "unidentified", "nothing identified");
+        report(out, file, x->id, x->o, res.status, res.exit);
+    }
+    ecu_image_free(img);
+    return res;
 }
 
 static int identify(char **files, int nfiles, const struct opts *o)
 {
-    ecu_id *id = ecu_id_new();
-    ecu_image *img = ecu_image_new();
-    int i, status = -1;
-    if (!id || !img) {
+    struct id_ctx x;
+    int i, status = EXIT_YES;
+    x.o = o;
+    if (!(x.id = ecu_id_new())) {
         tool_error(NULL, "out of memory");
-        ecu_id_free(id);
-        ecu_image_free(img);
         return EXIT_TROUBLE;
     }
-    for (i = 0; i < nfiles; i++) {
-        int st;
-        if (tool_load(img, files[i], o->max_span) || analyze(id, img, files[i])) {
-            st = EXIT_TROUBLE;
-        } else {
-            st = ecu_id_field_count(id) ? EXIT_YES : EXIT_UNKNOWN;
-            report(files[i], id, o);
-        }
-        /* several files: 2 wins, then 3, then 0 */
-        if (status < 0 || st == EXIT_TROUBLE || (st == EXIT_UNKNOWN && status == EXIT_YES))
-            status = st;
-    }
-    ecu_id_free(id);
-    ecu_image_free(img);
-    return status < 0 ? EXIT_TROUBLE : status;
+    for (i = 0; i < nfiles; i++) /* several files: 2, then 1, then 3, then 0 */
+        status = tool_exit_worse(status, identify_file(&x, files[i], stdout, stderr).exit);
+    ecu_id_free(x.id);
+    return status;
 }
 
 static const char *value_of(const ecu_id *id, const char *key)
@@ -194,32 +236,92 @@ static const char *value_of(const ecu_id *id, const char *key)
     return f ? f->value : "";
 }
 
+/* The "files" array of a record about several inputs; @p role may be NULL. */
+static void json_files(FILE *out, char *const *files, size_t n, const char *const *roles)
+{
+    size_t i;
+    fprintf(out, "\"files\":[");
+    for (i = 0; i < n; i++) {
+        fprintf(out, "%s{\"file\":", i ? "," : "");
+        json_string(out, files[i]);
+        if (roles) {
+            fprintf(out, ",\"role\":");
+            json_string(out, roles[i]);
+        }
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+/* The record of a multi-input mode that ran into trouble: "files", status error, the message
+   naming the file. */
+static void multi_error(const struct opts *o, char *const *files, size_t n,
+                        const char *const *roles, const char *msg)
+{
+    if (o->quiet)
+        return;
+    if (o->fmt == TOOL_JSON) {
+        putchar('{');
+        json_files(stdout, files, n, roles);
+        printf(",\"status\":\"error\",\"exit\":2,\"error\":");
+        json_string(stdout, msg);
+        printf("}\n");
+    } else if (o->fmt == TOOL_EXPORT) {
+        size_t i;
+        char key[32];
+        for (i = 0; i < n; i++) {
+            snprintf(key, sizeof key, "FILE%zu", i + 1);
+            export_str(stdout, key, files[i]);
+        }
+        export_str(stdout, "STATUS", "error");
+        export_u64(stdout, "EXIT", EXIT_TROUBLE);
+        export_str(stdout, "ERROR", msg);
+        putchar('\n');
+    }
+}
+
+/* Loads and identifies @p file; 0, or -1 with the message ("FILE: why") in @p msg. */
+static int load_id(ecu_image *img, ecu_id *id, const char *file, const struct opts *o, char *msg,
+                   size_t msgsz)
+{
+    char why[256];
+    if (tool_load_to(stderr, img, file, o->max_span, why, sizeof why) ||
+        analyze(stderr, id, img, file, why, sizeof why)) {
+        snprintf(msg, msgsz, "%s: %s", file, why);
+        return -1;
+    }
+    return 0;
+}
+
 static int match(char **files, const struct opts *o)
 {
     ecu_id *id[2] = {ecu_id_new(), ecu_id_new()};
     ecu_image *img = ecu_image_new();
     const char *keys[ECU_ID_MAX_KEYS];
+    const char *word;
     size_t nk = 0, i;
     int k, status = EXIT_TROUBLE;
+    char msg[600];
     ecu_id_match m;
     if (!id[0] || !id[1] || !img) {
         tool_error(NULL, "out of memory");
+        multi_error(o, files, 2, NULL, "out of memory");
         goto out;
     }
     for (k = 0; k < 2; k++)
-        if (tool_load(img, files[k], o->max_span) || analyze(id[k], img, files[k]))
+        if (load_id(img, id[k], files[k], o, msg, sizeof msg)) {
+            multi_error(o, files, 2, NULL, msg);
             goto out;
+        }
     m = ecu_id_compare(id[0], id[1], keys, &nk);
     status = m == ECU_ID_SAME ? EXIT_YES : m == ECU_ID_DIFFERENT ? EXIT_NO : EXIT_UNKNOWN;
+    word = m == ECU_ID_SAME ? "same" : m == ECU_ID_DIFFERENT ? "different" : "undecided";
     if (o->quiet)
         goto out;
-    if (o->out == OUT_JSON) {
-        printf("{\"files\":[");
-        json_string(stdout, files[0]);
-        putchar(',');
-        json_string(stdout, files[1]);
-        printf("],\"match\":\"%s\",\"keys\":[",
-               m == ECU_ID_SAME ? "same" : m == ECU_ID_DIFFERENT ? "different" : "undecided");
+    if (o->fmt == TOOL_JSON) {
+        putchar('{');
+        json_files(stdout, files, 2, NULL);
+        printf(",\"status\":\"%s\",\"exit\":%d,\"keys\":[", word, status);
         for (i = 0; i < nk; i++) {
             printf("%s{\"key\":", i ? "," : "");
             json_string(stdout, keys[i]);
@@ -230,8 +332,11 @@ static int match(char **files, const struct opts *o)
             printf("]}");
         }
         printf("]}\n");
-    } else if (o->out == OUT_EXPORT) {
-        printf("MATCH=%s\n", m == ECU_ID_SAME ? "same" : m == ECU_ID_DIFFERENT ? "different" : "undecided");
+    } else if (o->fmt == TOOL_EXPORT) {
+        export_str(stdout, "FILE1", files[0]);
+        export_str(stdout, "FILE2", files[1]);
+        export_str(stdout, "STATUS", word);
+        export_u64(stdout, "EXIT", (uint64_t)status);
         printf("KEYS=");
         if (nk) {
             for (i = 0; i < nk; i++)
@@ -240,20 +345,30 @@ static int match(char **files, const struct opts *o)
             printf("''");
         }
         putchar('\n');
-    } else if (m == ECU_ID_SAME) {
-        printf("same ECU:");
-        for (i = 0; i < nk; i++)
-            printf("%s %s %s", i ? "," : "", keys[i], value_of(id[0], keys[i]));
-        putchar('\n');
-    } else if (m == ECU_ID_DIFFERENT) {
-        printf("different ECU:");
-        for (i = 0; i < nk; i++)
-            printf("%s %s %s / %s", i ? "," : "", keys[i], value_of(id[0], keys[i]),
-                   value_of(id[1], keys[i]));
+        for (i = 0; o->verbose && i < nk; i++) {
+            export_field(stdout, "VALUE1_", keys[i], value_of(id[0], keys[i]));
+            export_field(stdout, "VALUE2_", keys[i], value_of(id[1], keys[i]));
+        }
         putchar('\n');
     } else {
-        printf("undecided: not enough identity in both files (hardware and software number, "
-               "part number and software version or number, or calibration ID)\n");
+        if (m == ECU_ID_SAME) {
+            printf("same ECU:");
+            for (i = 0; i < nk; i++)
+                printf("%s %s %s", i ? "," : "", keys[i], value_of(id[0], keys[i]));
+            putchar('\n');
+        } else if (m == ECU_ID_DIFFERENT) {
+            printf("different ECU:");
+            for (i = 0; i < nk; i++)
+                printf("%s %s %s / %s", i ? "," : "", keys[i], value_of(id[0], keys[i]),
+                       value_of(id[1], keys[i]));
+            putchar('\n');
+        } else {
+            printf("undecided: not enough identity in both files (hardware and software number, "
+                   "part number and software version or number, or calibration ID)\n");
+        }
+        if (o->verbose) /* -v: each file's identification */
+            for (k = 0; k < 2; k++)
+                report(stdout, files[k], id[k], o, "", 0);
     }
 out:
     ecu_id_free(id[0]);
@@ -296,47 +411,166 @@ static int names_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Appends the candidate paths of @p arg (a file, or the regular files of a folder). */
-static int collect(const char *arg, char ***paths, size_t *n)
+/* Appends @p p (taken over) to the paths; -1 when memory runs out. */
+static int add_path(char ***paths, size_t *n, char *p)
+{
+    char **v;
+    if (!p || !(v = realloc(*paths, (*n + 1) * sizeof *v))) {
+        free(p);
+        return -1;
+    }
+    *paths = v;
+    (*paths)[(*n)++] = p;
+    return 0;
+}
+
+/*
+ * Appends the candidate paths of @p arg (a file, or the regular files of a folder, joined
+ * without a doubled slash). A folder or file that does not exist or cannot be read is
+ * trouble: -1 after saying why (in @p msg too, "ARG: why").
+ */
+static int collect(const char *arg, char ***paths, size_t *n, char *msg, size_t msgsz)
 {
     struct stat st;
-    char **v;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (strcmp(arg, "-") == 0)
+        return add_path(paths, n, strdup(arg)) ? (snprintf(msg, msgsz, "out of memory"), -1) : 0;
+    if (stat(arg, &st) != 0) {
+        snprintf(msg, msgsz, "%s: cannot open: %s", arg, strerror(errno));
+        tool_error(arg, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
         DIR *dir = opendir(arg);
         struct dirent *e;
         size_t first = *n;
         if (!dir) {
-            tool_error(arg, "cannot read the folder");
+            snprintf(msg, msgsz, "%s: cannot read the folder: %s", arg, strerror(errno));
+            tool_error(arg, "cannot read the folder: %s", strerror(errno));
             return -1;
         }
         while ((e = readdir(dir)) != NULL) {
             char *p;
             struct stat fs;
-            size_t len = strlen(arg) + strlen(e->d_name) + 2;
             if (e->d_name[0] == '.')
                 continue;
-            if (!(p = malloc(len)))
-                break;
-            snprintf(p, len, "%s/%s", arg, e->d_name);
-            if (stat(p, &fs) != 0 || !S_ISREG(fs.st_mode) ||
-                !(v = realloc(*paths, (*n + 1) * sizeof *v))) {
+            if (!(p = tool_join_path(arg, e->d_name))) {
+                closedir(dir);
+                snprintf(msg, msgsz, "out of memory");
+                tool_error(NULL, "out of memory");
+                return -1;
+            }
+            if (stat(p, &fs) != 0 || !S_ISREG(fs.st_mode)) {
                 free(p);
                 continue;
             }
-            *paths = v;
-            (*paths)[(*n)++] = p;
+            if (add_path(paths, n, p)) {
+                closedir(dir);
+                snprintf(msg, msgsz, "out of memory");
+                tool_error(NULL, "out of memory");
+                return -1;
+            }
         }
         closedir(dir);
         qsort(*paths + first, *n - first, sizeof **paths, names_cmp);
         return 0;
     }
-    if (!(v = realloc(*paths, (*n + 1) * sizeof *v)))
+    if (add_path(paths, n, strdup(arg))) {
+        snprintf(msg, msgsz, "out of memory");
+        tool_error(NULL, "out of memory");
         return -1;
-    *paths = v;
-    if (!((*paths)[*n] = strdup(arg)))
-        return -1;
-    (*n)++;
+    }
     return 0;
+}
+
+/* A file passed over (-v), and why. */
+struct skipped {
+    const char *path;
+    const char *why;
+};
+
+static void find_report(const struct opts *o, const char *tuned, const struct cand *c, size_t nc,
+                        const struct skipped *sk, size_t nsk, const char *status, int exit,
+                        const char *error)
+{
+    size_t i;
+    char key[32];
+    if (o->quiet)
+        return;
+    if (o->fmt == TOOL_JSON) {
+        printf("{\"files\":[{\"file\":");
+        json_string(stdout, tuned);
+        printf(",\"role\":\"tuned\"}");
+        for (i = 0; i < nc; i++) {
+            printf(",{\"file\":");
+            json_string(stdout, c[i].path);
+            printf(",\"role\":\"candidate\",\"rank\":%zu,\"equal\":%.6f}", i + 1, c[i].score);
+        }
+        printf("],\"status\":\"%s\",\"exit\":%d", status, exit);
+        if (error) {
+            printf(",\"error\":");
+            json_string(stdout, error);
+        }
+        if (o->verbose) {
+            printf(",\"skipped\":[");
+            for (i = 0; i < nsk; i++) {
+                printf("%s{\"file\":", i ? "," : "");
+                json_string(stdout, sk[i].path);
+                printf(",\"why\":");
+                json_string(stdout, sk[i].why);
+                putchar('}');
+            }
+            putchar(']');
+        }
+        printf("}\n");
+        return;
+    }
+    if (o->fmt == TOOL_EXPORT) {
+        export_str(stdout, "TUNED", tuned);
+        export_str(stdout, "STATUS", status);
+        export_u64(stdout, "EXIT", (uint64_t)exit);
+        if (error)
+            export_str(stdout, "ERROR", error);
+        export_u64(stdout, "CANDIDATES", nc);
+        for (i = 0; i < nc; i++) {
+            char share[32];
+            snprintf(key, sizeof key, "CANDIDATE%zu", i + 1);
+            export_str(stdout, key, c[i].path);
+            snprintf(key, sizeof key, "EQUAL%zu", i + 1);
+            snprintf(share, sizeof share, "%.6f", c[i].score);
+            export_str(stdout, key, share);
+        }
+        for (i = 0; o->verbose && i < nsk; i++) {
+            snprintf(key, sizeof key, "SKIPPED%zu", i + 1);
+            export_str(stdout, key, sk[i].path);
+            snprintf(key, sizeof key, "SKIPPED%zu_WHY", i + 1);
+            export_str(stdout, key, sk[i].why);
+        }
+        putchar('\n');
+        return;
+    }
+    for (i = 0; i < nc; i++) {
+        if (tool_name_escaped(c[i].path))
+            putchar('\\');
+        printf("%9.5f%%  ", c[i].score * 100.0);
+        tool_put_name(stdout, c[i].path);
+        putchar('\n');
+    }
+    for (i = 0; o->verbose && i < nsk; i++) {
+        if (tool_name_escaped(sk[i].path))
+            putchar('\\');
+        printf("skipped: ");
+        tool_put_name(stdout, sk[i].path);
+        printf(": %s\n", sk[i].why);
+    }
+    if (exit == EXIT_UNKNOWN) {
+        put_line_name(stdout, tuned);
+        printf(": not enough identity to find its original (hardware and software number, part "
+               "number and software version or number, or calibration ID)\n");
+    } else if (!nc && exit == EXIT_NO) {
+        put_line_name(stdout, tuned);
+        printf(": no candidate has the same identity\n");
+    }
+    /* trouble: the messages on standard error say it */
 }
 
 static int find_original(char **args, int nargs, const struct opts *o)
@@ -345,75 +579,78 @@ static int find_original(char **args, int nargs, const struct opts *o)
     ecu_image *tuned = ecu_image_new(), *img = ecu_image_new();
     char **paths = NULL;
     struct cand *c = NULL;
-    size_t np = 0, nc = 0, i;
-    int k, status = EXIT_TROUBLE, trouble = 0;
+    struct skipped *sk = NULL;
+    size_t np = 0, nc = 0, nsk = 0, i;
+    int k, status = EXIT_TROUBLE;
     struct stat ts;
     int have_ts;
+    char msg[600] = "", first_err[600] = "";
     if (!tuned_id || !id || !tuned || !img) {
         tool_error(NULL, "out of memory");
+        find_report(o, args[0], NULL, 0, NULL, 0, "error", EXIT_TROUBLE, "out of memory");
         goto out;
     }
-    if (tool_load(tuned, args[0], o->max_span) || analyze(tuned_id, tuned, args[0]))
-        goto out;
-    if (ecu_id_compare(tuned_id, tuned_id, NULL, NULL) != ECU_ID_SAME) {
-        status = EXIT_UNKNOWN;
-        if (!o->quiet && o->out == OUT_TEXT)
-            printf("%s: not enough identity to find its original (hardware and software "
-                   "number, part number and software version or number, or calibration ID)\n",
-                   args[0]);
+    if (load_id(tuned, tuned_id, args[0], o, msg, sizeof msg)) {
+        find_report(o, args[0], NULL, 0, NULL, 0, "error", EXIT_TROUBLE, msg);
         goto out;
     }
     have_ts = strcmp(args[0], "-") != 0 && stat(args[0], &ts) == 0;
+    /* every candidate argument is checked, also when the tuned file decides nothing: a
+       missing folder is trouble, never "no candidate" */
     for (k = 1; k < nargs; k++)
-        if (collect(args[k], &paths, &np)) {
-            trouble = 1;
-        }
-    if (!(c = calloc(np ? np : 1, sizeof *c))) {
+        if (collect(args[k], &paths, &np, msg, sizeof msg) && !first_err[0])
+            snprintf(first_err, sizeof first_err, "%s", msg);
+    if (ecu_id_compare(tuned_id, tuned_id, NULL, NULL) != ECU_ID_SAME) {
+        status = first_err[0] ? EXIT_TROUBLE : EXIT_UNKNOWN;
+        find_report(o, args[0], NULL, 0, NULL, 0, first_err[0] ? "error" : "undecided", status,
+                    first_err[0] ? first_err : NULL);
+        goto out;
+    }
+    if (!(c = calloc(np ? np : 1, sizeof *c)) || !(sk = calloc(np ? np : 1, sizeof *sk))) {
         tool_error(NULL, "out of memory");
+        find_report(o, args[0], NULL, 0, NULL, 0, "error", EXIT_TROUBLE, "out of memory");
         goto out;
     }
     for (i = 0; i < np; i++) {
         struct stat ps;
         if (have_ts && stat(paths[i], &ps) == 0 && ps.st_dev == ts.st_dev && ps.st_ino == ts.st_ino)
             continue; /* the tuned file itself */
-        if (tool_load(img, paths[i], o->max_span) || analyze(id, img, paths[i])) {
-            trouble = 1;
+        if (load_id(img, id, paths[i], o, msg, sizeof msg)) {
+            if (!first_err[0])
+                snprintf(first_err, sizeof first_err, "%s", msg);
+            sk[nsk].path = paths[i];
+            sk[nsk++].why = "cannot be read";
             continue;
         }
-        if (ecu_id_compare(tuned_id, id, NULL, NULL) != ECU_ID_SAME)
+        if (ecu_id_compare(tuned_id, id, NULL, NULL) != ECU_ID_SAME) {
+            sk[nsk].path = paths[i];
+            sk[nsk++].why = ecu_id_compare(id, id, NULL, NULL) != ECU_ID_SAME
+                                ? "not enough identity"
+                                : "another identity";
             continue;
+        }
         c[nc].path = paths[i];
         c[nc].score = equal_share(ecu_image_data(tuned), ecu_image_size(tuned),
                                   ecu_image_data(img), ecu_image_size(img));
         if (c[nc].score < 0) {
             tool_error(NULL, "out of memory");
-            trouble = 1;
+            if (!first_err[0])
+                snprintf(first_err, sizeof first_err, "out of memory");
             continue;
         }
         nc++;
     }
     qsort(c, nc, sizeof *c, cand_cmp);
-    status = nc ? EXIT_YES : trouble ? EXIT_TROUBLE : EXIT_NO;
-    if (o->quiet)
-        goto out;
-    for (i = 0; i < nc; i++) {
-        if (o->out == OUT_JSON) {
-            printf("{\"tuned\":");
-            json_string(stdout, args[0]);
-            printf(",\"candidate\":");
-            json_string(stdout, c[i].path);
-            printf(",\"rank\":%zu,\"equal\":%.6f}\n", i + 1, c[i].score);
-        } else {
-            printf("%9.5f%%  %s\n", c[i].score * 100.0, c[i].path);
-        }
-    }
-    if (!nc && o->out == OUT_TEXT)
-        printf("%s: no candidate has the same identity\n", args[0]);
+    /* the worst wins: trouble (a candidate or folder not read), then none, then found */
+    status = first_err[0] ? EXIT_TROUBLE : nc ? EXIT_YES : EXIT_NO;
+    find_report(o, args[0], c, nc, sk, nsk, first_err[0] ? "error" : nc ? "found" : "none", status,
+                first_err[0] ? first_err : NULL);
 out:
     for (i = 0; i < np; i++)
         free(paths[i]);
     free(paths);
     free(c);
+    free(sk);
     ecu_id_free(tuned_id);
     ecu_id_free(id);
     ecu_image_free(tuned);
@@ -423,15 +660,17 @@ out:
 
 int main(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_MATCH, OPT_FIND, OPT_MAXSPAN };
+    enum { OPT_JSON = 256, OPT_MATCH, OPT_FIND, OPT_MAXSPAN, OPT_FORMAT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
         {"verbose", no_argument, NULL, 'v'},
         {"match", no_argument, NULL, OPT_MATCH},
         {"find-original", no_argument, NULL, OPT_FIND},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
         {"quiet", no_argument, NULL, 'q'},
+        {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -445,19 +684,14 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":o:vqhV", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'o':
-            if (strcmp(optarg, "export") == 0)
-                o.out = OUT_EXPORT;
-            else if (strcmp(optarg, "text") == 0)
-                o.out = OUT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                o.out = OUT_JSON;
-            else {
-                tool_error(NULL, "-o: unknown format '%s' (text, export or json)", optarg);
+        case 'o': /* an output file in the ecu tools: ecu-id writes none */
+            tool_refuse_output_option(optarg);
+            return EXIT_TROUBLE;
+        case OPT_FORMAT:
+            if (tool_parse_format(optarg, &o.fmt))
                 return EXIT_TROUBLE;
-            }
             break;
-        case OPT_JSON: o.out = OUT_JSON; break;
+        case OPT_JSON: o.fmt = TOOL_JSON; break;
         case 'v': o.verbose = 1; break;
         case 'q': o.quiet = 1; break;
         case OPT_MATCH:

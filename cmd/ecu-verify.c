@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contract.h"
 #include "tool.h"
 
 /* ---- checks ------------------------------------------------------------------------------- */
@@ -35,6 +36,8 @@
 enum { ST_OK, ST_FAIL, ST_UNDECIDED, ST_SKIP };
 static const char *const status_text[] = {"ok", "FAIL", "undecided", "skip"};
 static const char *const status_json[] = {"ok", "fail", "undecided", "skip"};
+/* The record's status (the verdict), as JSON and export give it: ecu-verify's vocabulary. */
+static const char *const verdict_word[] = {"pass", "fail", "undecided", "skip"};
 
 /* One changed region, for the listing a check may carry (the structure diff's). */
 struct region {
@@ -75,10 +78,14 @@ struct run {
     ecu_id *id;         /* the identity reported (ORIGINAL's in the pre-flash gate) */
     struct check ck[MAX_CHECKS];
     size_t nck;
+    FILE *err;       /* where the messages go */
+    int verbose;     /* -v: every check's detail (each bad block) */
+    char error[600]; /* the trouble that stopped the run ("FILE: why"), "" when none */
 };
 
 struct opts {
-    int read_gate, json, quiet, allow_code;
+    int read_gate, quiet, allow_code, verbose;
+    enum tool_format fmt;
     uint64_t gap; /* the diff's gap (ECU_DIFF_DEFAULT_GAP unless --gap) */
     const char *readback, *audit, *audit_check;
     const char *technician, *vehicle, *vin;
@@ -112,9 +119,12 @@ static void usage(FILE *f)
             "      --vehicle TEXT    the vehicle (registration, model...)\n"
             "      --vin VIN         its VIN, 17 characters with a valid ISO 3779 check digit\n"
             "      --audit-check LOG read LOG back and report malformed lines\n"
-            "      --json            print one JSON object with every check\n"
+            "  -v, --verbose         every check's detail (each bad checksum block)\n"
+            "      --format FORMAT   text (default), json (one JSON object with every check)\n"
+            "                        or export (KEY=value lines for the shell)\n"
+            "      --json            the same as --format json\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
-            "  -q, --quiet           print nothing; the exit status tells\n"
+            "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
             "\n"
@@ -260,22 +270,24 @@ static const pair_check_fn preflash_plugins[] = {check_diff};
 
 /* ---- the checks --------------------------------------------------------------------------- */
 
-/* Analyses @p data with @p cs; 0, or -1 after saying why. */
-static int csum_analyze(ecu_csum *cs, const char *file, const uint8_t *data, size_t size)
+/* Analyses @p data with @p cs; 0, or -1 after saying why (on r->err, and in r->error). */
+static int csum_analyze(struct run *r, ecu_csum *cs, const char *file, const uint8_t *data, size_t size)
 {
     int rc = ecu_csum_analyze(cs, data, size);
     if (rc != ECU_OK) {
-        tool_error(file, "%s", ecu_strerror(rc));
+        tool_error_to(r->err, file, "%s", ecu_strerror(rc));
+        snprintf(r->error, sizeof r->error, "%s: %s", file, ecu_strerror(rc));
         return -1;
     }
     return 0;
 }
 
-static int id_analyze(ecu_id *id, const char *file, const uint8_t *data, size_t size)
+static int id_analyze(struct run *r, ecu_id *id, const char *file, const uint8_t *data, size_t size)
 {
     int rc = ecu_id_analyze(id, data, size);
     if (rc != ECU_OK) {
-        tool_error(file, "%s", ecu_strerror(rc));
+        tool_error_to(r->err, file, "%s", ecu_strerror(rc));
+        snprintf(r->error, sizeof r->error, "%s: %s", file, ecu_strerror(rc));
         return -1;
     }
     return 0;
@@ -332,6 +344,20 @@ static void csum_summary(const ecu_csum *cs, char *buf, size_t bufsz, int *statu
     }
 }
 
+/* -v: each bad block of an analysis, its values and where it is stored, into @p c's detail. */
+static void add_bad_blocks(struct check *c, const ecu_csum *cs)
+{
+    size_t i, k = 0;
+    for (i = 0; i < ecu_csum_block_count(cs); i++) {
+        const ecu_block *b = ecu_csum_block_at(cs, i);
+        if (b->status != ECU_BLOCK_BAD && b->status != ECU_BLOCK_SIGNATURE_BAD)
+            continue;
+        detail_add(c, "%s%s (%s, stored 0x%" PRIX64 " at 0x%" PRIX64 ", computed 0x%" PRIX64 ")",
+                   k++ ? "; " : "; bad: ", b->name, b->algorithm, b->stored, b->store_offset,
+                   b->computed);
+    }
+}
+
 /* The checksum check of one image (a file, or the stock read of the read gate). */
 static void check_checksums(struct run *r, const ecu_csum *cs, int stock_read)
 {
@@ -342,6 +368,8 @@ static void check_checksums(struct run *r, const ecu_csum *cs, int stock_read)
     c = add_check(r, "checksums", st, "%s", text);
     if (st == ST_FAIL && stock_read)
         detail_add(c, ": a stock read with a bad checksum is a bad read; read the ECU again");
+    if (r->verbose)
+        add_bad_blocks(c, cs);
 }
 
 /* The size check of one image: against the family's expected size when it is known. */
@@ -521,7 +549,7 @@ static int check_one_image(struct run *r, const char *file, const uint8_t *data,
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (csum_analyze(cs, file, data, size) || id_analyze(r->id, file, data, size))
+    if (csum_analyze(r, cs, file, data, size) || id_analyze(r, r->id, file, data, size))
         goto out;
     check_family(r, cs);
     check_size_one(r, cs, size);
@@ -551,9 +579,9 @@ static int check_preflash(struct run *r, const struct opts *o)
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (csum_analyze(cso, orig->name, orig->data, orig->size) ||
-        id_analyze(r->id, orig->name, orig->data, orig->size) ||
-        id_analyze(idm, mod->name, mod->data, mod->size))
+    if (csum_analyze(r, cso, orig->name, orig->data, orig->size) ||
+        id_analyze(r, r->id, orig->name, orig->data, orig->size) ||
+        id_analyze(r, idm, mod->name, mod->data, mod->size))
         goto out;
     /* MODIFIED's checksums with ORIGINAL's layout when ORIGINAL verifies: layouts found from
        the data (ecu_csum_set_reference) are then those of the stock software */
@@ -563,7 +591,7 @@ static int check_preflash(struct run *r, const struct opts *o)
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (csum_analyze(csm, mod->name, mod->data, mod->size))
+    if (csum_analyze(r, csm, mod->name, mod->data, mod->size))
         goto out;
     fm = ecu_csum_family(csm);
 
@@ -620,7 +648,7 @@ static int check_preflash(struct run *r, const struct opts *o)
     if (fo && (!fm || strcmp(fm->name, fo->name) != 0)) {
         if (ecu_csum_set_family(csm, fo->name) != ECU_OK)
             goto out;
-        if (csum_analyze(csm, mod->name, mod->data, mod->size))
+        if (csum_analyze(r, csm, mod->name, mod->data, mod->size))
             goto out;
     }
     csum_summary(csm, text, sizeof text, &st);
@@ -628,6 +656,8 @@ static int check_preflash(struct run *r, const struct opts *o)
     c = add_check(r, "checksums", st, "MODIFIED: %s", text);
     if (st == ST_FAIL)
         detail_add(c, " (correct them with ecu-csum --fix)");
+    if (r->verbose)
+        add_bad_blocks(c, csm);
     detail_add(c, "; ORIGINAL: %s", otext);
 
     /* what the library adds (the structure diff) */
@@ -671,14 +701,23 @@ static void print_text(FILE *f, const struct run *r)
 {
     size_t i;
     int v = verdict_of(r);
-    for (i = 0; i < r->nin; i++)
-        fprintf(f, "%s  %s\n", r->in[i].fp, r->in[i].name);
+    for (i = 0; i < r->nin; i++) {
+        if (tool_name_escaped(r->in[i].name))
+            fputc('\\', f);
+        fprintf(f, "%s  ", r->in[i].fp);
+        tool_put_name(f, r->in[i].name);
+        fputc('\n', f);
+    }
     if (r->majority)
         fprintf(f, "%s  (the majority image)\n", r->maj_fp);
     for (i = 0; i < r->nck; i++) {
         const struct check *c = &r->ck[i];
         size_t k;
-        fprintf(f, "%-9s %-9s %s\n", status_text[c->status], c->name, c->detail);
+        if (tool_name_escaped(c->detail)) /* a file name in it holds a newline or a backslash */
+            fputc('\\', f);
+        fprintf(f, "%-9s %-9s ", status_text[c->status], c->name);
+        tool_put_name(f, c->detail);
+        fputc('\n', f);
         for (k = 0; k < c->nregions; k++) {
             const struct region *g = &c->regions[k];
             fprintf(f, "          0x%" PRIX64 " %" PRIu64 " %" PRIu64 " %s%s%s\n", g->start,
@@ -691,6 +730,7 @@ static void print_text(FILE *f, const struct run *r)
 /* The run as one JSON object (no line end); with @p audit, the audit line's own fields first. */
 static void print_json(FILE *f, const struct run *r, const struct opts *o, const char *time_utc)
 {
+    int v = verdict_of(r);
     size_t i, n = r->id ? ecu_id_field_count(r->id) : 0;
     int first = 1;
     fputc('{', f);
@@ -715,8 +755,13 @@ static void print_json(FILE *f, const struct run *r, const struct opts *o, const
         json_string(f, o->vin);
         fputc(',', f);
     }
-    fprintf(f, "\"mode\":\"%s\",\"verdict\":\"%s\",\"family\":", r->mode,
-            status_json[verdict_of(r)]);
+    fprintf(f, "\"mode\":\"%s\",", r->mode);
+    if (strcmp(r->mode, "file") == 0) { /* a record about one file: its name under "file" */
+        fprintf(f, "\"file\":");
+        json_string(f, r->in[0].name);
+        fputc(',', f);
+    }
+    fprintf(f, "\"status\":\"%s\",\"exit\":%d,\"family\":", verdict_word[v], exit_for(v));
     if (r->family)
         json_string(f, r->family);
     else
@@ -738,10 +783,10 @@ static void print_json(FILE *f, const struct run *r, const struct opts *o, const
     for (i = 0; i < r->nin; i++) {
         fprintf(f, "%s{\"role\":\"%s\",\"file\":", i ? "," : "", r->in[i].role);
         json_string(f, r->in[i].name);
-        fprintf(f, ",\"size\":%zu,\"xxh3_128\":\"%s\"}", r->in[i].size, r->in[i].fp);
+        fprintf(f, ",\"size\":%zu,\"xxh3_128\":\"0x%s\"}", r->in[i].size, r->in[i].fp);
     }
     if (r->majority)
-        fprintf(f, ",{\"role\":\"majority\",\"file\":null,\"size\":%zu,\"xxh3_128\":\"%s\"}",
+        fprintf(f, ",{\"role\":\"majority\",\"file\":null,\"size\":%zu,\"xxh3_128\":\"0x%s\"}",
                 r->maj_size, r->maj_fp);
     fprintf(f, "],\"checks\":[");
     for (i = 0; i < r->nck; i++) {
@@ -766,6 +811,95 @@ static void print_json(FILE *f, const struct run *r, const struct opts *o, const
         fputc('}', f);
     }
     fprintf(f, "]}");
+}
+
+/* The run as KEY=value lines, and an empty line. */
+static void print_export(FILE *f, const struct run *r)
+{
+    size_t i, n = r->id ? ecu_id_field_count(r->id) : 0;
+    int v = verdict_of(r);
+    char key[64], val[64];
+    export_str(f, "MODE", r->mode);
+    if (strcmp(r->mode, "file") == 0)
+        export_str(f, "FILE", r->in[0].name);
+    else
+        for (i = 0; i < r->nin; i++) {
+            snprintf(key, sizeof key, "FILE%zu", i + 1);
+            export_str(f, key, r->in[i].name);
+            snprintf(key, sizeof key, "ROLE%zu", i + 1);
+            export_str(f, key, r->in[i].role);
+        }
+    export_str(f, "STATUS", verdict_word[v]);
+    export_u64(f, "EXIT", (uint64_t)exit_for(v));
+    if (r->family)
+        export_str(f, "FAMILY", r->family);
+    for (i = 0; i < r->nin; i++) {
+        snprintf(key, sizeof key, "XXH3_128_%zu", i + 1);
+        snprintf(val, sizeof val, "0x%s", r->in[i].fp);
+        export_str(f, key, val);
+    }
+    for (i = 0; i < n; i++) { /* the identity: the best value of each key */
+        const ecu_id_field *fl = ecu_id_field_at(r->id, i);
+        if (i && strcmp(ecu_id_field_at(r->id, i - 1)->key, fl->key) == 0)
+            continue;
+        export_field(f, "ID_", fl->key, fl->value);
+    }
+    for (i = 0; i < r->nck; i++) {
+        export_field(f, "CHECK_", r->ck[i].name, status_json[r->ck[i].status]);
+        export_field(f, "DETAIL_", r->ck[i].name, r->ck[i].detail);
+    }
+    fputc('\n', f);
+}
+
+/* The error of the record: in FILE mode without the file's name (the record names it), else
+   "FILE: why". */
+static const char *file_error(const struct run *r)
+{
+    size_t len = strlen(r->in[0].name);
+    if (strcmp(r->mode, "file") == 0 && strncmp(r->error, r->in[0].name, len) == 0 &&
+        r->error[len] == ':' && r->error[len + 1] == ' ')
+        return r->error + len + 2;
+    return r->error;
+}
+
+/* The record of a run stopped by trouble (an input not read or analysed): r->error names the
+   file. Text: the message on standard error says it. */
+static void print_error(FILE *f, const struct run *r, const struct opts *o)
+{
+    size_t i;
+    char key[32];
+    if (o->quiet || o->fmt == TOOL_TEXT)
+        return;
+    if (o->fmt == TOOL_JSON) {
+        fprintf(f, "{\"mode\":\"%s\",", r->mode);
+        if (strcmp(r->mode, "file") == 0) {
+            fprintf(f, "\"file\":");
+            json_string(f, r->in[0].name);
+            fputc(',', f);
+        }
+        fprintf(f, "\"files\":[");
+        for (i = 0; i < r->nin; i++) {
+            fprintf(f, "%s{\"role\":\"%s\",\"file\":", i ? "," : "", r->in[i].role);
+            json_string(f, r->in[i].name);
+            fputc('}', f);
+        }
+        fprintf(f, "],\"status\":\"error\",\"exit\":2,\"error\":");
+        json_string(f, file_error(r));
+        fprintf(f, "}\n");
+    } else {
+        export_str(f, "MODE", r->mode);
+        if (strcmp(r->mode, "file") == 0)
+            export_str(f, "FILE", r->in[0].name);
+        else
+            for (i = 0; i < r->nin; i++) {
+                snprintf(key, sizeof key, "FILE%zu", i + 1);
+                export_str(f, key, r->in[i].name);
+            }
+        export_str(f, "STATUS", "error");
+        export_u64(f, "EXIT", EXIT_TROUBLE);
+        export_str(f, "ERROR", file_error(r));
+        fputc('\n', f);
+    }
 }
 
 /* ---- the audit log ------------------------------------------------------------------------ */
@@ -1092,6 +1226,10 @@ static size_t jvalue(struct jparse *j)
                     q++;
             }
             me = jnew(j, J_NUM);
+            if (!j->err) { /* its text, for num_is() */
+                j->n[me].s = j->p;
+                j->n[me].len = (size_t)(q - j->p);
+            }
             j->p = q;
         } else {
             j->err = "not a JSON value";
@@ -1131,6 +1269,35 @@ static int jchars(const struct jparse *j, size_t node, size_t len, const char *s
         if (!strchr(set, j->n[node].s[i]) || !j->n[node].s[i])
             return 0;
     return 1;
+}
+
+/* Whether a fingerprint node is 32 lower-case hex digits, "0x"-prefixed (the records since
+   issue 13) or bare (older records). */
+static int fingerprint_ok(const struct jparse *j, size_t node)
+{
+    static const char hex[] = "0123456789abcdef";
+    struct jnode n;
+    size_t i;
+    if (!node || j->n[node].type != J_STR)
+        return 0;
+    n = j->n[node];
+    if (n.len == 34 && n.s[0] == '0' && n.s[1] == 'x') {
+        n.s += 2;
+        n.len -= 2;
+    }
+    if (n.len != 32)
+        return 0;
+    for (i = 0; i < 32; i++)
+        if (!strchr(hex, n.s[i]) || !n.s[i])
+            return 0;
+    return 1;
+}
+
+/* Whether number node @p node is written exactly @p text. */
+static int num_is(const struct jparse *j, size_t node, const char *text)
+{
+    return j->n[node].type == J_NUM && j->n[node].s && j->n[node].len == strlen(text) &&
+           memcmp(j->n[node].s, text, j->n[node].len) == 0;
 }
 
 /* Why line @p s (@p len bytes, no line end) is not an audit record, or NULL when it is one. */
@@ -1202,7 +1369,7 @@ static const char *bad_record(const char *s, size_t len, char *why, size_t whysz
         if (j.n[c].type != J_OBJ || !(fl = jget(&j, c, "file")) ||
             (j.n[fl].type != J_STR && j.n[fl].type != J_NULL) ||
             !(fl = jget(&j, c, "size")) || j.n[fl].type != J_NUM ||
-            !jchars(&j, jget(&j, c, "xxh3_128"), 32, "0123456789abcdef")) {
+            !fingerprint_ok(&j, jget(&j, c, "xxh3_128"))) {
             err = "a file without its name, size or xxh3_128 fingerprint";
             goto out;
         }
@@ -1234,16 +1401,38 @@ static const char *bad_record(const char *s, size_t len, char *why, size_t whysz
             worst = ST_UNDECIDED;
         nchecks++;
     }
-    node = jget(&j, root, "verdict");
-    if (!jis(&j, node, "ok") && !jis(&j, node, "fail") && !jis(&j, node, "undecided")) {
-        err = "\"verdict\" missing or not ok, fail or undecided";
-        goto out;
-    }
-    if (!jis(&j, node, status_json[worst])) {
-        snprintf(why, whysz, "the verdict is not the one its checks make (%s)",
-                 status_json[worst]);
-        err = why;
-        goto out;
+    /* the outcome: "status" (pass, fail, undecided) and "exit" since the command-line contract
+       of issue 13; "verdict" (ok, fail, undecided) in the records written before it */
+    if ((node = jget(&j, root, "status")) != 0) {
+        size_t ex = jget(&j, root, "exit");
+        static const char *const exits[] = {"0", "1", "3"};
+        if (!jis(&j, node, "pass") && !jis(&j, node, "fail") && !jis(&j, node, "undecided")) {
+            err = "\"status\" not pass, fail or undecided";
+            goto out;
+        }
+        if (!jis(&j, node, verdict_word[worst])) {
+            snprintf(why, whysz, "the status is not the one its checks make (%s)",
+                     verdict_word[worst]);
+            err = why;
+            goto out;
+        }
+        if (!ex || !num_is(&j, ex, exits[worst])) {
+            snprintf(why, whysz, "\"exit\" missing or not the status's (%s)", exits[worst]);
+            err = why;
+            goto out;
+        }
+    } else {
+        node = jget(&j, root, "verdict");
+        if (!jis(&j, node, "ok") && !jis(&j, node, "fail") && !jis(&j, node, "undecided")) {
+            err = "\"status\" (or an older record's \"verdict\") missing";
+            goto out;
+        }
+        if (!jis(&j, node, status_json[worst])) {
+            snprintf(why, whysz, "the verdict is not the one its checks make (%s)",
+                     status_json[worst]);
+            err = why;
+            goto out;
+        }
     }
 out:
     free(j.n);
@@ -1323,10 +1512,110 @@ static void run_free(struct run *r)
     ecu_id_free(r->id);
 }
 
+/*
+ * Runs the gate of @p files (FILE, READ..., or ORIGINAL MODIFIED with o->readback): loads,
+ * checks, reports on @p out (text, json or export), writes the audit record; messages on
+ * @p err. Reads nothing global that changes: in FILE mode, the batch runner's per-file
+ * function (verify_file()).
+ */
+static struct tool_result run_gate(const struct opts *o, char *const *files, size_t nfiles,
+                                   FILE *out, FILE *err)
+{
+    struct run r;
+    struct tool_result res;
+    const uint8_t *data = NULL, *majority = NULL;
+    size_t size = 0, i;
+    int v;
+    char why[512];
+    memset(&r, 0, sizeof r);
+    memset(&res, 0, sizeof res);
+    tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
+    r.err = err;
+    r.verbose = o->verbose;
+    /* the inputs, in order: FILE | READ... | ORIGINAL MODIFIED [READ] */
+    r.nin = nfiles + (o->readback ? 1 : 0);
+    r.mode = o->read_gate ? "read" : nfiles == 2 ? "pre-flash" : "file";
+    if (!(r.in = calloc(r.nin, sizeof *r.in))) {
+        tool_error_to(err, NULL, "out of memory");
+        return res;
+    }
+    for (i = 0; i < r.nin; i++) {
+        r.in[i].name = i < nfiles ? files[i] : o->readback;
+        r.in[i].role = o->read_gate ? "read" : nfiles == 1 ? "file"
+                       : i == 0 ? "original" : i == 1 ? "modified" : "readback";
+    }
+    snprintf(r.error, sizeof r.error, "out of memory");
+    for (i = 0; i < r.nin; i++) {
+        if (!(r.in[i].img = ecu_image_new())) {
+            tool_error_to(err, NULL, "out of memory");
+            goto trouble;
+        }
+        if (tool_load_to(err, r.in[i].img, r.in[i].name, o->max_span, why, sizeof why)) {
+            snprintf(r.error, sizeof r.error, "%s: %s", r.in[i].name, why);
+            goto trouble;
+        }
+        r.in[i].data = ecu_image_data(r.in[i].img);
+        r.in[i].size = ecu_image_size(r.in[i].img);
+        ecu_fingerprint_hex(r.in[i].data, r.in[i].size, r.in[i].fp);
+    }
+    r.error[0] = '\0';
+    if (o->read_gate) {
+        if (check_reads(&r, &data, &size))
+            goto trouble;
+        if (r.majority)
+            majority = data;
+        if (check_one_image(&r, r.majority ? "the majority image" : r.in[0].name, data, size, 1))
+            goto trouble;
+    } else if (nfiles == 1) {
+        if (check_one_image(&r, r.in[0].name, r.in[0].data, r.in[0].size, 0))
+            goto trouble;
+    } else if (check_preflash(&r, o)) {
+        goto trouble;
+    }
+
+    v = verdict_of(&r);
+    tool_result_set(&res, exit_for(v), verdict_word[v], "%s", "");
+    for (i = 0; v != ST_OK && i < r.nck; i++) /* the reason: the first check that decides */
+        if (r.ck[i].status == v) {
+            tool_result_set(&res, res.exit, res.status, "%s: %s", r.ck[i].name, r.ck[i].detail);
+            break;
+        }
+    if (!o->quiet) {
+        if (o->fmt == TOOL_JSON) {
+            print_json(out, &r, o, NULL);
+            fputc('\n', out);
+        } else if (o->fmt == TOOL_EXPORT) {
+            print_export(out, &r);
+        } else {
+            print_text(out, &r);
+        }
+    }
+    if (o->audit && write_audit(&r, o))
+        tool_result_set(&res, EXIT_TROUBLE, "error", "the audit record was not written");
+    goto out;
+trouble:
+    if (!r.error[0])
+        snprintf(r.error, sizeof r.error, "the checks could not run");
+    tool_result_set(&res, EXIT_TROUBLE, "error", "%s", r.error);
+    print_error(out, &r, o);
+out:
+    free((void *)majority);
+    run_free(&r);
+    return res;
+}
+
+/* FILE mode, one file: the batch runner's per-file function (@p ctx: the options). */
+static struct tool_result verify_file(void *ctx, const char *file, FILE *out, FILE *err)
+{
+    char *files[1];
+    files[0] = (char *)file;
+    return run_gate(ctx, files, 1, out, err);
+}
+
 int main(int argc, char **argv)
 {
     enum { OPT_READ = 256, OPT_READBACK, OPT_AUDIT, OPT_TECH, OPT_VEHICLE, OPT_VIN,
-           OPT_AUDITCHECK, OPT_JSON, OPT_MAXSPAN, OPT_ALLOWCODE, OPT_GAP };
+           OPT_AUDITCHECK, OPT_JSON, OPT_MAXSPAN, OPT_ALLOWCODE, OPT_GAP, OPT_FORMAT };
     static const struct option longopts[] = {
         {"read", no_argument, NULL, OPT_READ},
         {"readback", required_argument, NULL, OPT_READBACK},
@@ -1335,28 +1624,29 @@ int main(int argc, char **argv)
         {"vehicle", required_argument, NULL, OPT_VEHICLE},
         {"vin", required_argument, NULL, OPT_VIN},
         {"audit-check", required_argument, NULL, OPT_AUDITCHECK},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"verbose", no_argument, NULL, 'v'},
+        {"output", required_argument, NULL, 'o'},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
         {"allow-code", no_argument, NULL, OPT_ALLOWCODE},
         {"gap", required_argument, NULL, OPT_GAP},
         {"quiet", no_argument, NULL, 'q'},
+        {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    static const char shortopts[] = ":qhV";
+    static const char shortopts[] = ":vo:qhV";
     struct opts o;
-    struct run r;
-    const uint8_t *data = NULL, *majority = NULL;
-    size_t size = 0, i, nfiles;
-    int ch, status = EXIT_TROUBLE;
+    size_t i, nfiles;
+    int ch;
     char **files;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     tool_init(argv[0]);
     memset(&o, 0, sizeof o);
     o.gap = ECU_DIFF_DEFAULT_GAP;
-    memset(&r, 0, sizeof r);
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         switch (ch) {
@@ -1367,7 +1657,15 @@ int main(int argc, char **argv)
         case OPT_VEHICLE: o.vehicle = optarg; break;
         case OPT_VIN: o.vin = optarg; break;
         case OPT_AUDITCHECK: o.audit_check = optarg; break;
-        case OPT_JSON: o.json = 1; break;
+        case OPT_JSON: o.fmt = TOOL_JSON; break;
+        case OPT_FORMAT:
+            if (tool_parse_format(optarg, &o.fmt))
+                return EXIT_TROUBLE;
+            break;
+        case 'v': o.verbose = 1; break;
+        case 'o': /* an output file in the ecu tools: ecu-verify writes none */
+            tool_refuse_output_option(optarg);
+            return EXIT_TROUBLE;
         case 'q': o.quiet = 1; break;
         case OPT_ALLOWCODE: o.allow_code = 1; break;
         case OPT_GAP:
@@ -1399,8 +1697,8 @@ int main(int argc, char **argv)
     files = argv + optind;
     nfiles = (size_t)(argc - optind);
     if (o.audit_check) {
-        if (nfiles || o.read_gate || o.readback || o.audit || o.json || o.technician ||
-            o.vehicle || o.vin) {
+        if (nfiles || o.read_gate || o.readback || o.audit || o.fmt != TOOL_TEXT || o.technician ||
+            o.vehicle || o.vin || o.verbose) {
             tool_usage_error("--audit-check takes the log alone");
             return EXIT_TROUBLE;
         }
@@ -1430,7 +1728,7 @@ int main(int argc, char **argv)
         tool_usage_error("--readback goes with ORIGINAL MODIFIED");
         return EXIT_TROUBLE;
     }
-    if ((o.technician || o.vehicle || o.vin) && !o.audit && !o.json) {
+    if ((o.technician || o.vehicle || o.vin) && !o.audit && o.fmt != TOOL_JSON) {
         tool_usage_error("--technician, --vehicle and --vin are recorded with --audit or --json");
         return EXIT_TROUBLE;
     }
@@ -1439,65 +1737,17 @@ int main(int argc, char **argv)
     if (o.audit && !o.technician)
         o.technician = getenv("USER");
 
-    /* the inputs, in order: FILE | READ... | ORIGINAL MODIFIED [READ] */
-    r.nin = nfiles + (o.readback ? 1 : 0);
-    r.mode = o.read_gate ? "read" : nfiles == 2 ? "pre-flash" : "file";
-    if (!(r.in = calloc(r.nin, sizeof *r.in))) {
-        tool_error(NULL, "out of memory");
-        return EXIT_TROUBLE;
-    }
-    for (i = 0; i < r.nin; i++) {
-        r.in[i].name = i < nfiles ? files[i] : o.readback;
-        r.in[i].role = o.read_gate ? "read" : nfiles == 1 ? "file"
-                       : i == 0 ? "original" : i == 1 ? "modified" : "readback";
-    }
     {
         char *names[ECU_CMP_MAX_READS + 1];
-        for (i = 0; i < r.nin; i++)
-            names[i] = (char *)r.in[i].name;
-        if (tool_stdin_once(names, (int)r.nin))
-            goto out;
+        size_t n = 0;
+        for (i = 0; i < nfiles; i++)
+            names[n++] = files[i];
+        if (o.readback)
+            names[n++] = (char *)o.readback;
+        if (tool_stdin_once(names, (int)n))
+            return EXIT_TROUBLE;
     }
-    for (i = 0; i < r.nin; i++) {
-        if (!(r.in[i].img = ecu_image_new())) {
-            tool_error(NULL, "out of memory");
-            goto out;
-        }
-        if (tool_load(r.in[i].img, r.in[i].name, o.max_span))
-            goto out;
-        r.in[i].data = ecu_image_data(r.in[i].img);
-        r.in[i].size = ecu_image_size(r.in[i].img);
-        ecu_fingerprint_hex(r.in[i].data, r.in[i].size, r.in[i].fp);
-    }
-
-    if (o.read_gate) {
-        if (check_reads(&r, &data, &size))
-            goto out;
-        if (r.majority)
-            majority = data;
-        if (check_one_image(&r, r.majority ? "the majority image" : r.in[0].name, data, size, 1))
-            goto out;
-    } else if (nfiles == 1) {
-        if (check_one_image(&r, r.in[0].name, r.in[0].data, r.in[0].size, 0))
-            goto out;
-    } else if (check_preflash(&r, &o)) {
-        goto out;
-    }
-
-    status = exit_for(verdict_of(&r));
-    if (!o.quiet) {
-        if (o.json) {
-            print_json(stdout, &r, &o, NULL);
-            putchar('\n');
-        } else {
-            print_text(stdout, &r);
-        }
-    }
-    if (o.audit && write_audit(&r, &o))
-        status = EXIT_TROUBLE;
-    status = tool_close_stdout(status);
-out:
-    free((void *)majority);
-    run_free(&r);
-    return status;
+    if (!o.read_gate && nfiles == 1) /* FILE mode: one file, through the per-file function */
+        return tool_close_stdout(verify_file(&o, files[0], stdout, stderr).exit);
+    return tool_close_stdout(run_gate(&o, files, nfiles, stdout, stderr).exit);
 }

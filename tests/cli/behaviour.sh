@@ -79,7 +79,7 @@ done
 usage_error "--max-span ' 1M'" --max-span ' 1M' reads/base.bin reads/same.bin
 usage_error "--ignore ' 1:5'" --ignore ' 1:5' reads/base.bin reads/same.bin
 usage_error "--ignore '1:+5'" --ignore '1:+5' reads/base.bin reads/same.bin
-run --gap 0x10 --max 2K --max-span 1M reads/base.bin reads/same.bin
+run -l --gap 0x10 --max 2K --max-span 1M reads/base.bin reads/same.bin  # --max goes with -l
 check "numbers with a digit first are still taken (got $st)" is "$st" 0
 usage_error "'-' twice" - -
 usage_error "-o with two reads" -o "$tmp/two.bin" reads/base.bin reads/same.bin

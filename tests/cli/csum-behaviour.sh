@@ -67,7 +67,7 @@ run --json --fix -o "$tmp/o/fixed2.bin" "$EDC"
 check "--json --fix -o over a file: exit status 0 (got $st)" is "$st" 0
 check "--json --fix -o over a file: replaced with the corrected image" \
     same_file "$tmp/o/fixed2.bin" "$tmp/o/fixed.bin"
-check "--json --fix -o: verdict fixed" has "$tmp/out" '"verdict":"fixed"'
+check "--json --fix -o: status fixed" has "$tmp/out" '"status":"fixed","exit":0'
 check "--json --fix -o: the block reported fixed" has "$tmp/out" '"status":"fixed"'
 check "--json --fix -o: written named" has "$tmp/out" "\"written\":\"$tmp/o/fixed2.bin\"}"
 # the other family

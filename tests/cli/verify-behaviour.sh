@@ -76,7 +76,7 @@ check "--audit: one line" is "$(lines "$log")" 1
 check "--audit: the report still on stdout" has "$tmp/out" "verdict: ok"
 rec=$(cat "$log")
 for want in '"technician":"jo"' '"vehicle":"Audi A4 \"B5\""' '"vin":"1M8GDM9AXKP042788"' \
-    '"mode":"pre-flash","verdict":"ok","family":"bosch-m3x-m5x"' '"hw_number":"0261204000"' \
+    '"mode":"pre-flash","status":"pass","exit":0,"family":"bosch-m3x-m5x"' '"hw_number":"0261204000"' \
     '"sw_number":"1037350000"' '"role":"original"' '"role":"modified"' '"role":"readback"' \
     '"name":"identity","status":"ok"' '"name":"size","status":"ok"' \
     '"name":"checksums","status":"ok"' '"name":"readback","status":"ok"' '"tool":"ecu-verify '; do
@@ -87,7 +87,7 @@ check "the audit record's time comes first, UTC, to the second" utc_first "$rec"
 fp=$(zcat "$fixtures/verify/read1.bin.gz" | xxhsum -H2 2>/dev/null | cut -d' ' -f1)
 if [ -n "$fp" ]; then
     check "the audit record holds ORIGINAL's size and XXH3-128 (xxhsum $fp)" \
-        has "$log" "\"file\":\"verify/read1.bin.gz\",\"size\":131072,\"xxh3_128\":\"$fp\""
+        has "$log" "\"file\":\"verify/read1.bin.gz\",\"size\":131072,\"xxh3_128\":\"0x$fp\""
 fi
 cp "$log" "$tmp/first"
 USER=alice run --audit "$log" verify/read1.bin.gz verify/tuned.bin.gz
@@ -95,7 +95,7 @@ check "--audit on a failing gate: exit 1 (got $st)" is "$st" 1
 check "--audit: a second line appended" is "$(lines "$log")" 2
 check "--audit: the first line is left as it was" is "$(head -n 1 "$log")" "$(cat "$tmp/first")"
 check "--audit: the technician is \$USER by default" has "$log" '"technician":"alice"'
-check "--audit: the failing run's verdict is recorded" has "$log" '"verdict":"fail"'
+check "--audit: the failing run's verdict is recorded" has "$log" '"status":"fail","exit":1'
 check "--audit: the failing check is recorded" has "$log" '"name":"checksums","status":"fail"'
 (unset USER; cd "$fixtures" && "$tool" -q --audit "$log" verify/read1.bin.gz)
 check "--audit without \$USER nor --technician: technician null" has "$log" '"technician":null'

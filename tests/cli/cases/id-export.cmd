@@ -1,1 +1,1 @@
-ecu-id -o export id/me7-a.bin.gz id/edc15.bin.gz
+ecu-id --format export id/me7-a.bin.gz id/edc15.bin.gz

@@ -1,1 +1,1 @@
-ecu-id -o export - < id/vin.bin.gz
+ecu-id --format export - < id/vin.bin.gz

@@ -1,0 +1,1 @@
+ecu-cmp --max 1 reads/base.bin reads/few.bin

@@ -1,0 +1,1 @@
+ecu-cmp -v reads/base.bin reads/few.bin

@@ -1,0 +1,1 @@
+ecu-csum --json csum/missing.bin csum/edc16-512k.bin.gz

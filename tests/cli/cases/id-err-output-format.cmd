@@ -1,0 +1,1 @@
+ecu-id -o export id/me7-a.bin.gz

@@ -1,0 +1,1 @@
+ecu-verify --json verify/no-such.bin
