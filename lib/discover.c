@@ -4,11 +4,13 @@
  * of the image, and ranges whose sum reaches a constant, found with no family knowledge.
  *
  * A run has three steps.
- * 1. Candidates. Table records: every 4-aligned pair of 32-bit words (little- and big-endian)
+ * 1. Candidates. Table records: every 2-aligned pair of 32-bit words (little- and big-endian)
  *    that reads as a start below an end, both inside the image once a base is taken off (the
  *    fixed bases below, and up to four inferred from the image: the most frequent windows,
  *    aligned to the image size rounded up to a power of two, that such pairs point into). The
- *    range is [start, end] and [start, end); its value is looked for right after the pair.
+ *    range is [start, end] and [start, end); its value is looked for right after the pair. At
+ *    most MAX_RECORDS are kept: those in a table, then those with word-aligned bounds, then
+ *    the others; each group has classes of its own.
  *    Aligned blocks: the boundaries at every multiple of L (the image size rounded up to a
  *    power of two, divided by 64, at least 1 KiB) and the image's end; a range runs from one
  *    boundary to a later one, its value in the last bytes before that one. Erased runs: the 16
@@ -133,14 +135,16 @@ static const uint64_t fixed_bases[] = {0, 0x00800000, 0x80000000, 0xA0000000,
 #define NFIXED_BASES (sizeof fixed_bases / sizeof fixed_bases[0])
 #define MAX_INFERRED_BASES 4
 
-#define MAX_RECORDS 4096 /* table records kept, in offset order */
+#define MAX_RECORDS 16384 /* table records kept: those in tables first, then in offset order */
+#define MAX_RAW_RECORDS (1u << 20) /* address pairs looked at */
 #define MAX_RUNS 16      /* erased runs kept: the longest */
 #define MIN_RUN 16       /* an erased run has at least this many bytes */
 #define MIN_RANGE 16     /* a candidate range has at least this many bytes */
 #define MAX_HITS 65536   /* matches kept before the bound is applied */
 #define MAX_FINDINGS 1024
 
-#define NTIER 3
+/* classes: the tiers, the table tier split by record score (in a table; word-aligned; other) */
+#define NTIER 5
 #define NFORM 4
 #define NCLASS ((size_t)NTIER * NFORM * NALG * 2 * NCONST)
 
@@ -325,6 +329,7 @@ struct cand {
     uint64_t s, e;     /* TABLE: the range [s, e); ALIGNED/ERASED: the block [s, e) */
     uint64_t table;    /* TABLE: the record's offset */
     uint8_t tier, be;  /* TABLE: the record's byte order */
+    uint8_t ctier;     /* the tier of its classes: TABLE's records by score are 0, 3, 4 */
 };
 
 struct run {
@@ -363,6 +368,7 @@ static int push_cand(struct run *r, uint64_t s, uint64_t e, uint64_t table, int 
     r->cands[r->ncands].table = table;
     r->cands[r->ncands].tier = (uint8_t)tier;
     r->cands[r->ncands].be = (uint8_t)be;
+    r->cands[r->ncands].ctier = (uint8_t)tier;
     r->ncands++;
     return 0;
 }
@@ -451,7 +457,7 @@ static int table_candidates(struct run *r)
     for (i = 0; i < NFIXED_BASES; i++)
         bases[nb++] = fixed_bases[i];
     /* inferred bases: the windows that address pairs point into most often */
-    for (q = 0; q + 8 <= n; q += 4)
+    for (q = 0; q + 8 <= n; q += 2)
         for (be = 0; be < 2; be++) {
             uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
             if (a < b && b - a >= MIN_RANGE && (a ^ b) < win && a != 0 && b != 0xFFFFFFFF) {
@@ -494,26 +500,70 @@ static int table_candidates(struct run *r)
         }
     }
     free(pref);
-    for (q = 0; q + 12 <= n && kept < MAX_RECORDS; q += 4)
-        for (be = 0; be < 2 && kept < MAX_RECORDS; be++) {
-            uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
-            if (a >= b || b - a < MIN_RANGE || a == 0xFFFFFFFF || b == 0xFFFFFFFF)
-                continue;
-            for (i = 0; i < nb; i++) {
-                uint64_t s, t;
-                if (a < bases[i])
+    /* every record on a 2-byte boundary; kept first: those in a table (another record of the
+       same byte order and base 8 to 32 bytes before or after it: tables are runs of fixed-size
+       records), then those with word-aligned bounds, each in offset order */
+    {
+        struct rec {
+            uint64_t q, s, t;
+            uint8_t be, base, member;
+        } *recs = NULL;
+        size_t nrecs = 0, caprecs = 0, pass;
+        for (q = 0; q + 12 <= n && nrecs < MAX_RAW_RECORDS; q += 2)
+            for (be = 0; be < 2; be++) {
+                uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
+                if (a >= b || b - a < MIN_RANGE || a == 0xFFFFFFFF || b == 0xFFFFFFFF)
                     continue;
-                s = a - bases[i];
-                t = b - bases[i];
-                if (t >= n)
+                for (i = 0; i < nb; i++) {
+                    if (a < bases[i] || b - bases[i] >= n)
+                        continue;
+                    if (nrecs == caprecs) {
+                        size_t c2 = caprecs ? 2 * caprecs : 1024;
+                        struct rec *nr = realloc(recs, c2 * sizeof *nr);
+                        if (!nr) {
+                            free(recs);
+                            return -1;
+                        }
+                        recs = nr;
+                        caprecs = c2;
+                    }
+                    recs[nrecs].q = q;
+                    recs[nrecs].s = a - bases[i];
+                    recs[nrecs].t = b - bases[i];
+                    recs[nrecs].be = (uint8_t)be;
+                    recs[nrecs].base = (uint8_t)i;
+                    recs[nrecs].member = 0;
+                    nrecs++;
+                }
+            }
+        for (i = 0; i < nrecs; i++) {
+            size_t j;
+            for (j = i + 1; j < nrecs && recs[j].q - recs[i].q <= 32; j++)
+                if (recs[j].q - recs[i].q >= 8 && recs[j].be == recs[i].be && recs[j].base == recs[i].base)
+                    recs[i].member = recs[j].member = 1;
+        }
+        /* score: 2 for a table member, 1 for word-aligned bounds (a start on a 4-byte boundary,
+           an end on one or just before one); the highest scores first */
+        for (i = 0; i < nrecs; i++)
+            recs[i].member = (uint8_t)(2 * recs[i].member +
+                                       (recs[i].s % 4 == 0 && (recs[i].t % 4 == 0 || recs[i].t % 4 == 3)));
+        for (pass = 0; pass < 4; pass++)
+            for (i = 0; i < nrecs && kept < MAX_RECORDS; i++) {
+                if (recs[i].member != 3 - pass)
                     continue;
                 /* [s, t] and [s, t) */
-                if (push_cand(r, s, t + 1, q, ECU_DISCOVER_TABLE, be) ||
-                    push_cand(r, s, t, q, ECU_DISCOVER_TABLE, be))
+                if (push_cand(r, recs[i].s, recs[i].t + 1, recs[i].q, ECU_DISCOVER_TABLE, recs[i].be) ||
+                    push_cand(r, recs[i].s, recs[i].t, recs[i].q, ECU_DISCOVER_TABLE, recs[i].be)) {
+                    free(recs);
                     return -1;
+                }
+                /* members (score 2, 3) class apart from word-aligned (1) and other (0) records */
+                r->cands[r->ncands - 1].ctier = r->cands[r->ncands - 2].ctier =
+                    (uint8_t)(recs[i].member >= 2 ? 0 : recs[i].member == 1 ? 3 : 4);
                 kept++;
             }
-        }
+        free(recs);
+    }
     return 0;
 }
 
@@ -813,21 +863,21 @@ static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t 
                         size_t nc = r->nconsts[!accs];
                         for (ci = 0; ci < nc; ci++) {
                             uint64_t cst = r->consts[!accs][ci];
-                            if (!try_one(r, class_of(c->tier, form, alg, (int)be, (int)ci)))
+                            if (!try_one(r, class_of(c->ctier, form, alg, (int)be, (int)ci)))
                                 return;
                             if (((cst - v) & mask) == stored)
-                                add_hit(r, class_of(c->tier, form, alg, (int)be, (int)ci), c, form, alg,
+                                add_hit(r, class_of(c->ctier, form, alg, (int)be, (int)ci), c, form, alg,
                                         (int)be, (int)ci, s, e, p, stored, cst);
                         }
                         continue;
                     }
-                    if (!try_one(r, class_of(c->tier, form, alg, (int)be, 0)))
+                    if (!try_one(r, class_of(c->ctier, form, alg, (int)be, 0)))
                         return;
                     if (stored != v)
                         continue;
                     if (form == ECU_DISCOVER_COMPLEMENT && rd(img + p + bytes, bytes, (int)be) != (~v & mask))
                         continue;
-                    add_hit(r, class_of(c->tier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p,
+                    add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p,
                             stored, 0);
                 }
             }
@@ -849,10 +899,10 @@ static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t 
             for (be = 0; be < 2; be++) {
                 if (!(bes & (1u << be)))
                     continue;
-                if (!try_one(r, class_of(c->tier, form, alg, (int)be, 0)))
+                if (!try_one(r, class_of(c->ctier, form, alg, (int)be, 0)))
                     return;
                 if (rd(img + p, bytes, (int)be) == v)
-                    add_hit(r, class_of(c->tier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p, v, 0);
+                    add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p, v, 0);
             }
         }
     }
@@ -881,7 +931,7 @@ static void eval_selfsum(struct run *r, const struct cand *c, uint64_t s, uint64
             continue;
         v = range_sum(r, is, ie, sk) & mask;
         for (ci = 0; ci < r->nconsts[w32]; ci++) {
-            size_t cls = class_of(c->tier, ECU_DISCOVER_SELFSUM, alg, sk->be, (int)ci);
+            size_t cls = class_of(c->ctier, ECU_DISCOVER_SELFSUM, alg, sk->be, (int)ci);
             if (!try_one(r, cls))
                 return;
             if (v == r->consts[w32][ci])

@@ -13,7 +13,8 @@
  *
  * Candidate ranges come from three sources (tiers): pairs of 32-bit words of the image that
  * read as a start and an end address inside it (a table record; the value is looked for right
- * after the pair); ranges between aligned block boundaries; ranges that start after or end
+ * after the pair; records in tables first, then those with word-aligned bounds, each group
+ * counted apart); ranges between aligned block boundaries; ranges that start after or end
  * before an erased run (0xFF or 0x00). Each candidate is computed in constant time after one
  * pass over the image (prefix sums; CRCs combined in GF(2)).
  *
