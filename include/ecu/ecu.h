@@ -11,4 +11,5 @@
 #include "ecu/csum.h"
 #include "ecu/id.h"
 #include "ecu/diff.h"
+#include "ecu/discover.h"
 #endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file ecu/discover.h
+ * Checksum discovery: searches one image, with no family knowledge, for stored values that
+ * equal a checksum of a range of the image, and for ranges whose sum reaches a constant.
+ *
+ * Algorithms: sums of 8-, 16- and 32-bit words (little- and big-endian) into 16 or 32 bits;
+ * the CRC-16 and CRC-32 models of the CRC catalogue. Forms: a value stored alone, a value
+ * followed by its one's complement, a balance word outside the range (the range's sum plus the
+ * word reaches a constant), and a self-sum (the range's words, its compensation word included,
+ * add up to a constant). Constants: 0, 0xFFFF and 0x5AA5 (16 bits); 0, 0xFFFFFFFF, 0x5AA5A55A,
+ * 0x5AA55AA5, 0xD01FE500 and 0xCAFEAFFE (32 bits); and those the caller adds.
+ *
+ * Candidate ranges come from three sources (tiers): pairs of 32-bit words of the image that
+ * read as a start and an end address inside it (a table record; the value is looked for right
+ * after the pair; records in tables first, then those with word-aligned bounds, each group
+ * counted apart); ranges between aligned block boundaries; ranges that start after or end
+ * before an erased run (0xFF or 0x00). Each candidate is computed in constant time after one
+ * pass over the image (prefix sums; CRCs combined in GF(2)).
+ *
+ * Chance matches: a w-bit checksum of a random range equals a given stored value with
+ * probability 2^-w (2^-2w for a value and its complement). Every finding carries the number of
+ * candidates tried in its class (one algorithm, form, slot type and constant, in one tier) and
+ * the expected number of chance matches in that class (candidates * 2^-w); only findings whose
+ * expected count is below the bound are reported. With the default bound (1e-6) a 16-bit value
+ * stored alone is never reported (2^-16 > 1e-6); a 16-bit value with its complement is
+ * reported only from a class of at most 4294 candidates.
+ */
+#ifndef ECU_DISCOVER_H
+#define ECU_DISCOVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecu/common.h"
+#include "ecu/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Algorithm kinds to try (a mask). */
+#define ECU_DISCOVER_SUMS 1u     /**< stored sums: alone, with complement, balance words */
+#define ECU_DISCOVER_SELFSUMS 2u /**< ranges whose words add up to a constant */
+#define ECU_DISCOVER_CRCS 4u     /**< CRC-16 and CRC-32 models */
+#define ECU_DISCOVER_ALL 7u
+
+/** Default bound on the expected number of chance matches of a finding's class. */
+#define ECU_DISCOVER_DEFAULT_BOUND 1e-6
+/** Default budget of candidates (range, slot, algorithm) tested in one run. */
+#define ECU_DISCOVER_DEFAULT_BUDGET ((uint64_t)1 << 28)
+
+/** How a finding's value is stored. Values are pinned. */
+typedef enum ecu_discover_form {
+    ECU_DISCOVER_PLAIN = 0,      /**< the checksum alone */
+    ECU_DISCOVER_COMPLEMENT = 1, /**< the checksum, then its one's complement */
+    ECU_DISCOVER_BALANCE = 2,    /**< a word outside the range: sum + word = constant */
+    ECU_DISCOVER_SELFSUM = 3,    /**< the range, its last word included, sums to a constant */
+} ecu_discover_form;
+
+/** Where a finding's range came from. Values are pinned. */
+typedef enum ecu_discover_source {
+    ECU_DISCOVER_TABLE = 0,   /**< a start/end address pair stored in the image */
+    ECU_DISCOVER_ALIGNED = 1, /**< aligned block boundaries */
+    ECU_DISCOVER_ERASED = 2,  /**< after or before an erased run */
+} ecu_discover_source;
+
+/** One finding. Strings are owned by the handle. */
+typedef struct ecu_finding {
+    const char *algorithm;  /**< the algorithm statement of ecu-layout(5): "sum u16le acc 32",
+                                 "selfsum u32be target 0xD01FE500", "crc crc32", "crc width 16
+                                 poly 0x8005 init 0xFFFF refin yes refout yes xorout 0"; for
+                                 forms ecu-layout(5) cannot express, the same words
+                                 ("selfsum u16be acc 16 target 0x5AA5") */
+    const char *model;      /**< the CRC catalogue name ("CRC-32/ISO-HDLC"), "" for sums */
+    unsigned kind;          /**< ECU_DISCOVER_SUMS, _SELFSUMS or _CRCS */
+    ecu_discover_form form;
+    ecu_discover_source source;
+    unsigned word_bytes;    /**< sums: 1, 2 or 4 */
+    int word_big_endian;    /**< sums: words are big-endian */
+    unsigned acc_bits;      /**< sums: 16 or 32; CRCs: the width */
+    uint64_t start, end;    /**< the range, end included (as ecu-layout(5) writes it) */
+    uint64_t store_offset;  /**< the slot (self-sum: the range's last word) */
+    unsigned store_bytes;   /**< 2 or 4 (the complement, when there is one, follows) */
+    int store_big_endian;
+    uint64_t stored;        /**< the value in the slot */
+    uint64_t constant;      /**< balance and self-sum: the constant reached */
+    uint64_t table_offset;  /**< TABLE: where the address pair is */
+    uint64_t candidates;    /**< candidates tried in the finding's class */
+    double expected;        /**< expected chance matches in that class */
+} ecu_finding;
+
+/** Opaque discovery handle: options in, findings out. */
+typedef struct ecu_discover ecu_discover;
+
+/** A new handle with the default bound, budget and all kinds; NULL when out of memory. */
+ECU_API ecu_discover *ecu_discover_new(void);
+/** Frees the handle and its findings. ecu_discover_free(NULL) does nothing. */
+ECU_API void ecu_discover_free(ecu_discover *d);
+/** Sets the bound (0 < bound <= 1; ECU_DISCOVER_DEFAULT_BOUND by default). */
+ECU_API int ecu_discover_set_bound(ecu_discover *d, double bound);
+/** Sets the kinds to try (a non-zero mask of ECU_DISCOVER_*; all by default). */
+ECU_API int ecu_discover_set_kinds(ecu_discover *d, unsigned kinds);
+/**
+ * Sets the budget of candidates tested (0 restores ECU_DISCOVER_DEFAULT_BUDGET). A run that
+ * reaches it stops searching and says so through ecu_discover_truncated().
+ */
+ECU_API int ecu_discover_set_budget(ecu_discover *d, uint64_t max_candidates);
+/**
+ * Adds a constant that balance words and self-sums may reach, for sums kept to @p bits (16 or
+ * 32), besides the built-in ones (at most 16 added; the hook for constants learnt from several
+ * images). Returns ECU_OK, ECU_ERR_INVALID or ECU_ERR_TOO_MANY.
+ */
+ECU_API int ecu_discover_add_constant(ecu_discover *d, uint64_t value, unsigned bits);
+/**
+ * Searches @p data. Earlier findings are dropped. Returns ECU_OK (whatever was found),
+ * ECU_ERR_INVALID (no handle, NULL data with a size) or ECU_ERR_NOMEM.
+ */
+ECU_API int ecu_discover_run(ecu_discover *d, const uint8_t *data, size_t size);
+/** Number of findings of the last run, by tier (table, aligned, erased), then by offset. */
+ECU_API size_t ecu_discover_finding_count(const ecu_discover *d);
+/** Finding @p i, or NULL when out of range. */
+ECU_API const ecu_finding *ecu_discover_finding_at(const ecu_discover *d, size_t i);
+/** Candidates tested by the last run, in all classes. */
+ECU_API uint64_t ecu_discover_tried(const ecu_discover *d);
+/** Non-zero when the last run stopped at the budget (some candidates were not tried). */
+ECU_API int ecu_discover_truncated(const ecu_discover *d);
+/**
+ * Expected number of chance findings in the last run's report: the sum of the expected counts
+ * of every class whose count is below the bound.
+ */
+ECU_API double ecu_discover_expected_false(const ecu_discover *d);
+/**
+ * Writes @p f as a block of ecu-layout(5) named @p name into @p buf (NUL-terminated). Returns
+ * ECU_OK; ECU_ERR_INVALID when the form has no ecu-layout(5) statement (a balance word or
+ * self-sum of other than 32-bit words) or @p buf is too small.
+ */
+ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
+                                      size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

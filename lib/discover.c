@@ -1,0 +1,1231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checksum discovery (include/ecu/discover.h): stored values that equal a checksum of a range
+ * of the image, and ranges whose sum reaches a constant, found with no family knowledge.
+ *
+ * A run has three steps.
+ * 1. Candidates. Table records: every 2-aligned pair of 32-bit words (little- and big-endian)
+ *    that reads as a start below an end, both inside the image once a base is taken off (the
+ *    fixed bases below, and up to four inferred from the image: the most frequent windows,
+ *    aligned to the image size rounded up to a power of two, that such pairs point into). The
+ *    range is [start, end] and [start, end); its value is looked for right after the pair. At
+ *    most MAX_RECORDS are kept: those in a table, then those with word-aligned bounds, then
+ *    the others; each group has classes of its own.
+ *    Aligned blocks: the boundaries at every multiple of L (the image size rounded up to a
+ *    power of two, divided by 64, at least 1 KiB) and the image's end; a range runs from one
+ *    boundary to a later one, its value in the last bytes before that one. Erased runs: the 16
+ *    longest runs of at least 16 bytes of 0xFF or 0x00; a range starts where one ends, or ends
+ *    where one starts, and runs from or to a boundary or another run.
+ * 2. One pass over the image records, at every candidate start and end, the sums of the bytes
+ *    at offsets 0, 1, 2 and 3 modulo 4 (any word sum of a range follows from these four, each
+ *    byte weighted by its place in the word) and, for every CRC polynomial and reflection, the
+ *    register after the image's prefix, fed from a zero register (the core's CRC engine). A
+ *    CRC register is affine in GF(2): the register after [s, e) from init I is
+ *    A(e) + x^(8(e-s)) * (A(s) + I) mod P, where A(p) is the prefix register. x^(8p) and
+ *    x^(-8p) are kept per point (P has a constant term, so x is invertible mod P), so one
+ *    range's register costs two multiplications mod P whatever its length.
+ * 3. Every candidate is compared with its slot. The candidates of each class (one algorithm,
+ *    form, slot type and constant, in one tier) are counted; a hit is reported when its class's
+ *    expected count of chance matches (candidates * 2^-bits) is below the bound. Ranges and
+ *    slots that are all filler (every byte 0x00 or 0xFF) are never candidates: an erased range
+ *    sums to whatever its length says.
+ *
+ * The CRC models are those of the CRC catalogue (reveng "Catalogue of parametrised CRC
+ * algorithms", as listed in madler/crcany allcrcs-abbrev.txt): every CRC-16 and CRC-32 model.
+ * The constants: 0x5AA5A55A (Denso Subaru record sums, RomRaider RomChecksum.java, and Mazda NC,
+ * cdufresne81/nc-flash src/ecu/checksum.py), 0x5AA55AA5 (Mazdaspeed6 and Mitsubishi Evo X:
+ * LibreTuner definitions, colecrouter/vscode-ecu-explorer specs), 0xD01FE500 (Bosch EDC16 region
+ * sums, LeZed97/ZedSuite edc16-checksum.ts), 0xCAFEAFFE (Bosch EDC17 checksum structures,
+ * ConnorHowell/medc17-checksum-tool main.py), 0x5AA5 (Hitachi Subaru SH72543R, miikasyvanen/
+ * FastECU checksum_ecu_subaru_hitachi_sh72543r.cpp), 0, 0xFFFF and 0xFFFFFFFF.
+ * The bases: 0x00800000 (C167 flash, nyetwurk/ME7Sum me7sum.c), 0x80000000 and 0xA0000000
+ * (TriCore cached and uncached flash, ConnorHowell/medc17-checksum-tool main.py; bri3d/VW_Flash
+ * lib/modules/simos18.py), 0x00400000, 0x01000000 and 0x00080000 (MS43 bus addresses,
+ * v-arapidis/openremap-core ms43.py).
+ */
+#include "ecu/discover.h"
+
+#include "ecu/checksum.h"
+
+#include "discover_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fixed tables ---------------------------------------------------------------------------- */
+
+struct model {
+    const char *name, *preset; /* catalogue name; ecu-layout(5) preset or NULL */
+    unsigned width;
+    uint64_t poly, init;
+    int refin; /* refout is the same for every CRC-16 and CRC-32 of the catalogue */
+    uint64_t xorout, check;
+};
+
+/* madler/crcany allcrcs-abbrev.txt (the reveng catalogue): width, poly, init, refin=refout,
+   xorout, check value of "123456789" */
+static const struct model models[] = {
+    {"CRC-16/ARC", "crc16-arc", 16, 0x8005, 0, 1, 0, 0xBB3D},
+    {"CRC-16/CDMA2000", NULL, 16, 0xC867, 0xFFFF, 0, 0, 0x4C06},
+    {"CRC-16/CMS", NULL, 16, 0x8005, 0xFFFF, 0, 0, 0xAEE7},
+    {"CRC-16/DDS-110", NULL, 16, 0x8005, 0x800D, 0, 0, 0x9ECF},
+    {"CRC-16/DECT-R", NULL, 16, 0x0589, 0, 0, 0x0001, 0x007E},
+    {"CRC-16/DECT-X", NULL, 16, 0x0589, 0, 0, 0, 0x007F},
+    {"CRC-16/DNP", NULL, 16, 0x3D65, 0, 1, 0xFFFF, 0xEA82},
+    {"CRC-16/EN-13757", NULL, 16, 0x3D65, 0, 0, 0xFFFF, 0xC2B7},
+    {"CRC-16/GENIBUS", NULL, 16, 0x1021, 0xFFFF, 0, 0xFFFF, 0xD64E},
+    {"CRC-16/GSM", NULL, 16, 0x1021, 0, 0, 0xFFFF, 0xCE3C},
+    {"CRC-16/IBM-3740", "crc16-ccitt-false", 16, 0x1021, 0xFFFF, 0, 0, 0x29B1},
+    {"CRC-16/IBM-SDLC", NULL, 16, 0x1021, 0xFFFF, 1, 0xFFFF, 0x906E},
+    {"CRC-16/ISO-IEC-14443-3-A", NULL, 16, 0x1021, 0xC6C6, 1, 0, 0xBF05},
+    {"CRC-16/KERMIT", "crc16-kermit", 16, 0x1021, 0, 1, 0, 0x2189},
+    {"CRC-16/LJ1200", NULL, 16, 0x6F63, 0, 0, 0, 0xBDF4},
+    {"CRC-16/MAXIM-DOW", NULL, 16, 0x8005, 0, 1, 0xFFFF, 0x44C2},
+    {"CRC-16/MCRF4XX", NULL, 16, 0x1021, 0xFFFF, 1, 0, 0x6F91},
+    {"CRC-16/MODBUS", NULL, 16, 0x8005, 0xFFFF, 1, 0, 0x4B37},
+    {"CRC-16/NRSC-5", NULL, 16, 0x080B, 0xFFFF, 1, 0, 0xA066},
+    {"CRC-16/OPENSAFETY-A", NULL, 16, 0x5935, 0, 0, 0, 0x5D38},
+    {"CRC-16/OPENSAFETY-B", NULL, 16, 0x755B, 0, 0, 0, 0x20FE},
+    {"CRC-16/PROFIBUS", NULL, 16, 0x1DCF, 0xFFFF, 0, 0xFFFF, 0xA819},
+    {"CRC-16/RIELLO", NULL, 16, 0x1021, 0xB2AA, 1, 0, 0x63D0},
+    {"CRC-16/SPI-FUJITSU", NULL, 16, 0x1021, 0x1D0F, 0, 0, 0xE5CC},
+    {"CRC-16/T10-DIF", NULL, 16, 0x8BB7, 0, 0, 0, 0xD0DB},
+    {"CRC-16/TELEDISK", NULL, 16, 0xA097, 0, 0, 0, 0x0FB3},
+    {"CRC-16/TMS37157", NULL, 16, 0x1021, 0x89EC, 1, 0, 0x26B1},
+    {"CRC-16/UMTS", NULL, 16, 0x8005, 0, 0, 0, 0xFEE8},
+    {"CRC-16/USB", NULL, 16, 0x8005, 0xFFFF, 1, 0xFFFF, 0xB4C8},
+    {"CRC-16/XMODEM", "crc16-xmodem", 16, 0x1021, 0, 0, 0, 0x31C3},
+    {"CRC-32/AIXM", NULL, 32, 0x814141AB, 0, 0, 0, 0x3010BF7F},
+    {"CRC-32/AUTOSAR", NULL, 32, 0xF4ACFB13, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0x1697D06A},
+    {"CRC-32/BASE91-D", NULL, 32, 0xA833982B, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0x87315576},
+    {"CRC-32/BZIP2", "crc32-bzip2", 32, 0x04C11DB7, 0xFFFFFFFF, 0, 0xFFFFFFFF, 0xFC891918},
+    {"CRC-32/CD-ROM-EDC", NULL, 32, 0x8001801B, 0, 1, 0, 0x6EC2EDC4},
+    {"CRC-32/CKSUM", NULL, 32, 0x04C11DB7, 0, 0, 0xFFFFFFFF, 0x765E7680},
+    {"CRC-32/ISCSI", NULL, 32, 0x1EDC6F41, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0xE3069283},
+    {"CRC-32/ISO-HDLC", "crc32", 32, 0x04C11DB7, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0xCBF43926},
+    {"CRC-32/JAMCRC", NULL, 32, 0x04C11DB7, 0xFFFFFFFF, 1, 0, 0x340BC6D9},
+    {"CRC-32/MEF", NULL, 32, 0x741B8CD7, 0xFFFFFFFF, 1, 0, 0xD2C22F51},
+    {"CRC-32/MPEG-2", "crc32-mpeg2", 32, 0x04C11DB7, 0xFFFFFFFF, 0, 0, 0x0376E6E7},
+    {"CRC-32/XFER", NULL, 32, 0x000000AF, 0, 0, 0, 0xBD0BE338},
+};
+#define NMODELS (sizeof models / sizeof models[0])
+
+/* sum kinds: word size and order; each into 32 then 16 bits */
+struct sumkind {
+    const char *name;
+    unsigned wb;
+    int be;
+};
+static const struct sumkind sumkinds[] = {
+    {"u8", 1, 0}, {"u16le", 2, 0}, {"u16be", 2, 1}, {"u32le", 4, 0}, {"u32be", 4, 1}};
+#define NSUMKINDS 5
+/* algorithm index: sums 0..9 (kind * 2 + (acc == 16)), CRC models from 10 */
+#define NALG (2 * NSUMKINDS + NMODELS)
+
+#define MAX_ADDED 16
+static const uint64_t builtin16[] = {0, 0xFFFF, 0x5AA5};
+static const uint64_t builtin32[] = {0, 0xFFFFFFFF, 0x5AA5A55A, 0x5AA55AA5, 0xD01FE500, 0xCAFEAFFE};
+#define NB16 (sizeof builtin16 / sizeof builtin16[0])
+#define NB32 (sizeof builtin32 / sizeof builtin32[0])
+#define NCONST (NB32 + MAX_ADDED)
+
+static const uint64_t fixed_bases[] = {0, 0x00800000, 0x80000000, 0xA0000000,
+                                       0x00400000, 0x01000000, 0x00080000};
+#define NFIXED_BASES (sizeof fixed_bases / sizeof fixed_bases[0])
+#define MAX_INFERRED_BASES 4
+
+#define MAX_RECORDS 16384 /* table records kept: those in tables first, then in offset order */
+#define MAX_RAW_RECORDS (1u << 20) /* address pairs looked at */
+#define MAX_RUNS 16      /* erased runs kept: the longest */
+#define MIN_RUN 16       /* an erased run has at least this many bytes */
+#define MIN_RANGE 16     /* a candidate range has at least this many bytes */
+#define MAX_HITS 65536   /* matches kept before the bound is applied */
+#define MAX_FINDINGS 1024
+
+/* classes: the tiers, the table tier split by record score (in a table; word-aligned; other) */
+#define NTIER 5
+#define NFORM 4
+#define NCLASS ((size_t)NTIER * NFORM * NALG * 2 * NCONST)
+
+/* ---- the handle ------------------------------------------------------------------------------ */
+
+struct item {
+    ecu_finding f;
+    char alg[160];
+};
+
+struct hit {
+    uint32_t cls;
+    uint8_t tier, form, be, alg;
+    uint8_t ci;
+    uint64_t s, e, p, stored, constant, table;
+};
+
+struct ecu_discover {
+    double bound;
+    unsigned kinds;
+    uint64_t budget;
+    uint64_t added[2][MAX_ADDED]; /* [0] 16-bit, [1] 32-bit */
+    size_t nadded[2];
+    unsigned brute;
+    /* results */
+    struct item *items;
+    size_t nitems;
+    uint64_t tried, ranges;
+    int truncated;
+    double expected_false;
+};
+
+ecu_discover *ecu_discover_new(void)
+{
+    ecu_discover *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->bound = ECU_DISCOVER_DEFAULT_BOUND;
+    d->kinds = ECU_DISCOVER_ALL;
+    d->budget = ECU_DISCOVER_DEFAULT_BUDGET;
+    return d;
+}
+
+void ecu_discover_free(ecu_discover *d)
+{
+    if (!d)
+        return;
+    free(d->items);
+    free(d);
+}
+
+int ecu_discover_set_bound(ecu_discover *d, double bound)
+{
+    if (!d || !(bound > 0 && bound <= 1))
+        return ECU_ERR_INVALID;
+    d->bound = bound;
+    return ECU_OK;
+}
+
+int ecu_discover_set_kinds(ecu_discover *d, unsigned kinds)
+{
+    if (!d || !kinds || (kinds & ~ECU_DISCOVER_ALL))
+        return ECU_ERR_INVALID;
+    d->kinds = kinds;
+    return ECU_OK;
+}
+
+int ecu_discover_set_budget(ecu_discover *d, uint64_t max_candidates)
+{
+    if (!d)
+        return ECU_ERR_INVALID;
+    d->budget = max_candidates ? max_candidates : ECU_DISCOVER_DEFAULT_BUDGET;
+    return ECU_OK;
+}
+
+int ecu_discover_add_constant(ecu_discover *d, uint64_t value, unsigned bits)
+{
+    int w;
+    size_t i;
+    if (!d || (bits != 16 && bits != 32) || (bits == 16 && value > 0xFFFF) || value > 0xFFFFFFFFu)
+        return ECU_ERR_INVALID;
+    w = bits == 32;
+    for (i = 0; i < (w ? NB32 : NB16); i++)
+        if ((w ? builtin32 : builtin16)[i] == value)
+            return ECU_OK;
+    for (i = 0; i < d->nadded[w]; i++)
+        if (d->added[w][i] == value)
+            return ECU_OK;
+    if (d->nadded[w] == MAX_ADDED)
+        return ECU_ERR_TOO_MANY;
+    d->added[w][d->nadded[w]++] = value;
+    return ECU_OK;
+}
+
+void ecu__discover_set_brute(ecu_discover *d, unsigned stride)
+{
+    if (d)
+        d->brute = stride;
+}
+
+uint64_t ecu__discover_ranges(const ecu_discover *d) { return d ? d->ranges : 0; }
+
+size_t ecu_discover_finding_count(const ecu_discover *d) { return d ? d->nitems : 0; }
+
+const ecu_finding *ecu_discover_finding_at(const ecu_discover *d, size_t i)
+{
+    return d && i < d->nitems ? &d->items[i].f : NULL;
+}
+
+uint64_t ecu_discover_tried(const ecu_discover *d) { return d ? d->tried : 0; }
+
+int ecu_discover_truncated(const ecu_discover *d) { return d ? d->truncated : 0; }
+
+double ecu_discover_expected_false(const ecu_discover *d) { return d ? d->expected_false : 0; }
+
+/* ---- GF(2) arithmetic mod P in a CRC register's orientation ----------------------------------- */
+
+/* A polynomial and reflection: the registers of every model that shares them. */
+struct combo {
+    unsigned w;
+    uint64_t poly, rpoly, mask, one;
+    int refl;
+    ecu_crc *eng;  /* init 0, no xorout: the prefix registers */
+    uint64_t *A;   /* prefix register at each point */
+    uint64_t *T;   /* x^(8p) mod P at each point */
+    uint64_t *Ti;  /* x^(-8p) mod P at each point */
+};
+
+static uint64_t reflect(uint64_t v, unsigned bits)
+{
+    uint64_t r = 0;
+    unsigned i;
+    for (i = 0; i < bits; i++, v >>= 1)
+        r = (r << 1) | (v & 1);
+    return r;
+}
+
+/* a * b mod P. Normal registers hold x^k at bit k; reflected ones at bit w-1-k. */
+static uint64_t mulmod(const struct combo *c, uint64_t a, uint64_t b)
+{
+    uint64_t r = 0;
+    unsigned i, w = c->w;
+    if (c->refl) {
+        for (i = 0; i < w; i++) { /* b's coefficients from x^(w-1) (bit 0) down */
+            r = (r & 1) ? (r >> 1) ^ c->rpoly : r >> 1;
+            if ((b >> i) & 1)
+                r ^= a;
+        }
+    } else {
+        for (i = w; i-- > 0;) {
+            r = (r >> (w - 1)) & 1 ? ((r << 1) ^ c->poly) & c->mask : (r << 1) & c->mask;
+            if ((b >> i) & 1)
+                r ^= a;
+        }
+    }
+    return r;
+}
+
+/* r / x mod P */
+static uint64_t divx(const struct combo *c, uint64_t r)
+{
+    unsigned w = c->w;
+    if (c->refl) /* the constant term is bit w-1 */
+        return (r >> (w - 1)) & 1 ? (((r ^ c->rpoly) << 1) | 1) & c->mask : (r << 1) & c->mask;
+    return (r & 1) ? ((r ^ c->poly) >> 1) | ((uint64_t)1 << (w - 1)) : r >> 1;
+}
+
+/* base^n from the squares sq[k] = base^(2^k) */
+static uint64_t powmod(const struct combo *c, const uint64_t *sq, uint64_t n)
+{
+    uint64_t r = c->one;
+    unsigned k;
+    for (k = 0; n; k++, n >>= 1)
+        if (n & 1)
+            r = mulmod(c, r, sq[k]);
+    return r;
+}
+
+/* ---- a run ----------------------------------------------------------------------------------- */
+
+struct cand {
+    uint64_t s, e;     /* TABLE: the range [s, e); ALIGNED/ERASED: the block [s, e) */
+    uint64_t table;    /* TABLE: the record's offset */
+    uint8_t tier, be;  /* TABLE: the record's byte order */
+    uint8_t ctier;     /* the tier of its classes: TABLE's records by score are 0, 3, 4 */
+};
+
+struct run {
+    ecu_discover *d;
+    const uint8_t *p;
+    size_t n;
+    struct cand *cands;
+    size_t ncands, capcands;
+    uint64_t *pts;
+    size_t npts, cappts;
+    uint64_t (*bs)[4];
+    struct combo combos[NMODELS]; /* at most one per model */
+    size_t ncombos;
+    int8_t model_combo[NMODELS];
+    ecu_crc *model_eng[NMODELS]; /* brute force only */
+    uint64_t *tries;             /* per class */
+    struct hit *hits;
+    size_t nhits;
+    uint64_t consts[2][NCONST];
+    size_t nconsts[2];
+    int stop;
+};
+
+static int push_cand(struct run *r, uint64_t s, uint64_t e, uint64_t table, int tier, int be)
+{
+    if (r->ncands == r->capcands) {
+        size_t cap = r->capcands ? 2 * r->capcands : 1024;
+        struct cand *c = realloc(r->cands, cap * sizeof *c);
+        if (!c)
+            return -1;
+        r->cands = c;
+        r->capcands = cap;
+    }
+    r->cands[r->ncands].s = s;
+    r->cands[r->ncands].e = e;
+    r->cands[r->ncands].table = table;
+    r->cands[r->ncands].tier = (uint8_t)tier;
+    r->cands[r->ncands].be = (uint8_t)be;
+    r->cands[r->ncands].ctier = (uint8_t)tier;
+    r->ncands++;
+    return 0;
+}
+
+static int push_pt(struct run *r, uint64_t x)
+{
+    if (r->npts == r->cappts) {
+        size_t cap = r->cappts ? 2 * r->cappts : 4096;
+        uint64_t *p = realloc(r->pts, cap * sizeof *p);
+        if (!p)
+            return -1;
+        r->pts = p;
+        r->cappts = cap;
+    }
+    r->pts[r->npts++] = x;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t pt_index(const struct run *r, uint64_t x)
+{
+    size_t lo = 0, hi = r->npts;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->pts[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo; /* every queried offset is a point */
+}
+
+static uint64_t rd(const uint8_t *p, unsigned bytes, int be)
+{
+    uint64_t v = 0;
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        v |= (uint64_t)p[be ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
+    return v;
+}
+
+/* every byte 0x00 or 0xFF */
+static int filler_bytes(const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (p[i] != 0 && p[i] != 0xFF)
+            return 0;
+    return 1;
+}
+
+/* 2^-b, without libm */
+static double pow2neg(unsigned b)
+{
+    double v = 1;
+    while (b--)
+        v *= 0.5;
+    return v;
+}
+
+static uint64_t pow2ceil(uint64_t n)
+{
+    uint64_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+/* -- candidates -- */
+
+static int table_candidates(struct run *r)
+{
+    const uint8_t *p = r->p;
+    uint64_t n = r->n, win = pow2ceil(n), bases[NFIXED_BASES + MAX_INFERRED_BASES];
+    size_t nb = 0, q, i, kept = 0;
+    uint64_t *pref = NULL;
+    size_t npref = 0, cap = 0;
+    int be;
+    if (n < 16)
+        return 0;
+    for (i = 0; i < NFIXED_BASES; i++)
+        bases[nb++] = fixed_bases[i];
+    /* inferred bases: the windows that address pairs point into most often */
+    for (q = 0; q + 8 <= n; q += 2)
+        for (be = 0; be < 2; be++) {
+            uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
+            if (a < b && b - a >= MIN_RANGE && (a ^ b) < win && a != 0 && b != 0xFFFFFFFF) {
+                if (npref == cap) {
+                    size_t c2 = cap ? 2 * cap : 1024;
+                    uint64_t *np = realloc(pref, c2 * sizeof *np);
+                    if (!np) {
+                        free(pref);
+                        return -1;
+                    }
+                    pref = np;
+                    cap = c2;
+                }
+                pref[npref++] = a & ~(win - 1);
+            }
+        }
+    if (npref) {
+        uint64_t best[MAX_INFERRED_BASES] = {0};
+        size_t bestn[MAX_INFERRED_BASES] = {0}, k, run;
+        qsort(pref, npref, sizeof *pref, cmp_u64);
+        for (i = 0; i < npref; i += run) {
+            for (run = 1; i + run < npref && pref[i + run] == pref[i]; run++)
+                ;
+            if (run < 8)
+                continue;
+            for (k = 0; k < MAX_INFERRED_BASES; k++)
+                if (run > bestn[k]) {
+                    memmove(best + k + 1, best + k, (MAX_INFERRED_BASES - 1 - k) * sizeof *best);
+                    memmove(bestn + k + 1, bestn + k, (MAX_INFERRED_BASES - 1 - k) * sizeof *bestn);
+                    best[k] = pref[i];
+                    bestn[k] = run;
+                    break;
+                }
+        }
+        for (k = 0; k < MAX_INFERRED_BASES && bestn[k]; k++) {
+            for (i = 0; i < nb && bases[i] != best[k]; i++)
+                ;
+            if (i == nb)
+                bases[nb++] = best[k];
+        }
+    }
+    free(pref);
+    /* every record on a 2-byte boundary; kept first: those in a table (another record of the
+       same byte order and base 8 to 32 bytes before or after it: tables are runs of fixed-size
+       records), then those with word-aligned bounds, each in offset order */
+    {
+        struct rec {
+            uint64_t q, s, t;
+            uint8_t be, base, member;
+        } *recs = NULL;
+        size_t nrecs = 0, caprecs = 0, pass;
+        for (q = 0; q + 12 <= n && nrecs < MAX_RAW_RECORDS; q += 2)
+            for (be = 0; be < 2; be++) {
+                uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
+                if (a >= b || b - a < MIN_RANGE || a == 0xFFFFFFFF || b == 0xFFFFFFFF)
+                    continue;
+                for (i = 0; i < nb; i++) {
+                    if (a < bases[i] || b - bases[i] >= n)
+                        continue;
+                    if (nrecs == caprecs) {
+                        size_t c2 = caprecs ? 2 * caprecs : 1024;
+                        struct rec *nr = realloc(recs, c2 * sizeof *nr);
+                        if (!nr) {
+                            free(recs);
+                            return -1;
+                        }
+                        recs = nr;
+                        caprecs = c2;
+                    }
+                    recs[nrecs].q = q;
+                    recs[nrecs].s = a - bases[i];
+                    recs[nrecs].t = b - bases[i];
+                    recs[nrecs].be = (uint8_t)be;
+                    recs[nrecs].base = (uint8_t)i;
+                    recs[nrecs].member = 0;
+                    nrecs++;
+                }
+            }
+        for (i = 0; i < nrecs; i++) {
+            size_t j;
+            for (j = i + 1; j < nrecs && recs[j].q - recs[i].q <= 32; j++)
+                if (recs[j].q - recs[i].q >= 8 && recs[j].be == recs[i].be && recs[j].base == recs[i].base)
+                    recs[i].member = recs[j].member = 1;
+        }
+        /* score: 2 for a table member, 1 for word-aligned bounds (a start on a 4-byte boundary,
+           an end on one or just before one); the highest scores first */
+        for (i = 0; i < nrecs; i++)
+            recs[i].member = (uint8_t)(2 * recs[i].member +
+                                       (recs[i].s % 4 == 0 && (recs[i].t % 4 == 0 || recs[i].t % 4 == 3)));
+        for (pass = 0; pass < 4; pass++)
+            for (i = 0; i < nrecs && kept < MAX_RECORDS; i++) {
+                if (recs[i].member != 3 - pass)
+                    continue;
+                /* [s, t] and [s, t) */
+                if (push_cand(r, recs[i].s, recs[i].t + 1, recs[i].q, ECU_DISCOVER_TABLE, recs[i].be) ||
+                    push_cand(r, recs[i].s, recs[i].t, recs[i].q, ECU_DISCOVER_TABLE, recs[i].be)) {
+                    free(recs);
+                    return -1;
+                }
+                /* members (score 2, 3) class apart from word-aligned (1) and other (0) records */
+                r->cands[r->ncands - 1].ctier = r->cands[r->ncands - 2].ctier =
+                    (uint8_t)(recs[i].member >= 2 ? 0 : recs[i].member == 1 ? 3 : 4);
+                kept++;
+            }
+        free(recs);
+    }
+    return 0;
+}
+
+struct erun {
+    uint64_t s, e;
+};
+
+static int cmp_run_len(const void *a, const void *b)
+{
+    const struct erun *x = a, *y = b;
+    uint64_t lx = x->e - x->s, ly = y->e - y->s;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int block_candidates(struct run *r)
+{
+    uint64_t n = r->n, L = pow2ceil(n) / 64, *bd = NULL;
+    size_t nbd = 0, i, j, nruns = 0;
+    struct erun runs[MAX_RUNS + 1];
+    size_t k;
+    if (L < 1024)
+        L = 1024;
+    if (n < MIN_RANGE)
+        return 0;
+    bd = malloc((n / L + 2) * sizeof *bd);
+    if (!bd)
+        return -1;
+    for (i = 0; (uint64_t)i * L < n; i++)
+        bd[nbd++] = (uint64_t)i * L;
+    bd[nbd++] = n;
+    for (i = 0; i < nbd; i++)
+        for (j = i + 1; j < nbd; j++)
+            if (push_cand(r, bd[i], bd[j], 0, ECU_DISCOVER_ALIGNED, 0)) {
+                free(bd);
+                return -1;
+            }
+    /* the longest erased runs */
+    for (k = 0; k < n;) {
+        size_t e = k + 1;
+        if (r->p[k] != 0x00 && r->p[k] != 0xFF) {
+            k++;
+            continue;
+        }
+        while (e < n && r->p[e] == r->p[k])
+            e++;
+        if (e - k >= MIN_RUN) {
+            /* keep the MAX_RUNS longest: the new one in the scratch entry, then sorted */
+            runs[nruns].s = k;
+            runs[nruns].e = e;
+            qsort(runs, nruns + 1, sizeof *runs, cmp_run_len);
+            if (nruns < MAX_RUNS)
+                nruns++;
+        }
+        k = e;
+    }
+    for (i = 0; i < nruns; i++) {
+        uint64_t re = runs[i].e, rs = runs[i].s;
+        int re_al = re % L == 0 || re == n, rs_al = rs % L == 0;
+        /* from the run's end to a boundary or the start of another run */
+        if (re < n && !re_al) {
+            for (j = 0; j < nbd; j++)
+                if (bd[j] >= re + MIN_RANGE && push_cand(r, re, bd[j], 0, ECU_DISCOVER_ERASED, 0))
+                    goto nomem;
+            for (j = 0; j < nruns; j++)
+                if (runs[j].s >= re + MIN_RANGE && runs[j].s % L != 0 &&
+                    push_cand(r, re, runs[j].s, 0, ECU_DISCOVER_ERASED, 0))
+                    goto nomem;
+        }
+        /* from a boundary or the end of another run to the run's start */
+        if (rs > 0 && !rs_al) {
+            for (j = 0; j < nbd; j++)
+                if (bd[j] + MIN_RANGE <= rs && push_cand(r, bd[j], rs, 0, ECU_DISCOVER_ERASED, 0))
+                    goto nomem;
+            /* run end to run start pairs are added from the other side */
+        }
+    }
+    free(bd);
+    return 0;
+nomem:
+    free(bd);
+    return -1;
+}
+
+/* -- prefix sums and registers at the points -- */
+
+static int prefixes(struct run *r)
+{
+    size_t i, k;
+    uint64_t acc[4] = {0, 0, 0, 0}, pos = 0;
+    r->bs = malloc(r->npts * sizeof *r->bs);
+    if (!r->bs)
+        return -1;
+    for (k = 0; k < r->npts; k++) {
+        uint64_t to = r->pts[k];
+        for (; pos < to && pos % 4; pos++)
+            acc[pos % 4] += r->p[pos];
+        for (; pos + 4 <= to; pos += 4) {
+            acc[0] += r->p[pos];
+            acc[1] += r->p[pos + 1];
+            acc[2] += r->p[pos + 2];
+            acc[3] += r->p[pos + 3];
+        }
+        for (; pos < to; pos++)
+            acc[pos % 4] += r->p[pos];
+        memcpy(r->bs[k], acc, sizeof acc);
+    }
+    if (!(r->d->kinds & ECU_DISCOVER_CRCS))
+        return 0;
+    for (i = 0; i < NMODELS; i++) {
+        const struct model *m = &models[i];
+        size_t c;
+        r->model_combo[i] = -1;
+        if (!(pow2neg(m->width) < r->d->bound)) /* never reportable: not computed */
+            continue;
+        for (c = 0; c < r->ncombos; c++)
+            if (r->combos[c].w == m->width && r->combos[c].poly == m->poly &&
+                r->combos[c].refl == m->refin)
+                break;
+        if (c == r->ncombos) {
+            struct combo *cb = &r->combos[r->ncombos++];
+            ecu_crc_params prm;
+            uint64_t sq[64], sqi[64], one, st;
+            unsigned b;
+            cb->w = m->width;
+            cb->poly = m->poly;
+            cb->refl = m->refin;
+            cb->mask = m->width == 64 ? UINT64_MAX : ((uint64_t)1 << m->width) - 1;
+            cb->rpoly = reflect(m->poly, m->width);
+            cb->one = one = m->refin ? (uint64_t)1 << (m->width - 1) : 1;
+            prm.width = m->width;
+            prm.poly = m->poly;
+            prm.init = 0;
+            prm.refin = prm.refout = m->refin;
+            prm.xorout = 0;
+            cb->eng = ecu_crc_new(&prm);
+            cb->A = malloc(r->npts * sizeof *cb->A);
+            cb->T = malloc(r->npts * sizeof *cb->T);
+            cb->Ti = malloc(r->npts * sizeof *cb->Ti);
+            if (!cb->eng || !cb->A || !cb->T || !cb->Ti)
+                return -1;
+            /* x^8 and x^-8, then their squares */
+            sq[0] = m->refin ? one >> 8 : one << 8;
+            sqi[0] = one;
+            for (b = 0; b < 8; b++)
+                sqi[0] = divx(cb, sqi[0]);
+            for (b = 1; b < 64; b++) {
+                sq[b] = mulmod(cb, sq[b - 1], sq[b - 1]);
+                sqi[b] = mulmod(cb, sqi[b - 1], sqi[b - 1]);
+            }
+            st = 0;
+            pos = 0;
+            for (k = 0; k < r->npts; k++) {
+                st = ecu_crc_update(cb->eng, st, r->p + pos, r->pts[k] - pos);
+                pos = r->pts[k];
+                cb->A[k] = st;
+                cb->T[k] = powmod(cb, sq, pos);
+                cb->Ti[k] = powmod(cb, sqi, pos);
+            }
+        }
+        r->model_combo[i] = (int8_t)c;
+    }
+    return 0;
+}
+
+/* -- evaluation -- */
+
+/* sum of the words of kind @p sk over [s, e), (e - s) a multiple of the word size */
+static uint64_t range_sum(const struct run *r, size_t is, size_t ie, const struct sumkind *sk)
+{
+    uint64_t s = r->pts[is], t = 0;
+    unsigned res;
+    if (r->d->brute)
+        return ecu_sum_words(r->p + s, r->pts[ie] - s, sk->wb, sk->be, 0, 64);
+    for (res = 0; res < 4; res++) {
+        uint64_t v = r->bs[ie][res] - r->bs[is][res];
+        unsigned o = (unsigned)((res + 4 - s % 4) % sk->wb); /* place in the word */
+        unsigned sh = 8 * (sk->be ? sk->wb - 1 - o : o);
+        t += v << sh;
+    }
+    return t;
+}
+
+/* CRC model @p mi of [s, e); *have: the combo whose x^(8(e-s)) is in *xcache, or -1 */
+static uint64_t range_crc(const struct run *r, size_t is, size_t ie, size_t mi, uint64_t *xcache,
+                          int *have)
+{
+    const struct model *m = &models[mi];
+    const struct combo *c = &r->combos[r->model_combo[mi]];
+    uint64_t init, reg;
+    if (r->d->brute)
+        return ecu_crc_compute(r->model_eng[mi], r->p + r->pts[is], r->pts[ie] - r->pts[is]);
+    if (*have != r->model_combo[mi]) {
+        *xcache = mulmod(c, c->T[ie], c->Ti[is]);
+        *have = r->model_combo[mi];
+    }
+    init = m->refin ? reflect(m->init, m->width) : m->init;
+    reg = c->A[ie] ^ mulmod(c, *xcache, c->A[is] ^ init);
+    return (reg ^ m->xorout) & c->mask;
+}
+
+static size_t class_of(int tier, int form, int alg, int be, int ci)
+{
+    return ((((size_t)tier * NFORM + (size_t)form) * NALG + (size_t)alg) * 2 + (size_t)be) * NCONST + (size_t)ci;
+}
+
+/* counts a try; 0 when the budget is spent */
+static int try_one(struct run *r, size_t cls)
+{
+    if (r->d->tried >= r->d->budget) {
+        r->d->truncated = 1;
+        r->stop = 1;
+        return 0;
+    }
+    r->d->tried++;
+    r->tries[cls]++;
+    return 1;
+}
+
+static void add_hit(struct run *r, size_t cls, const struct cand *c, int form, int alg, int be, int ci,
+                    uint64_t s, uint64_t e, uint64_t p, uint64_t stored, uint64_t constant)
+{
+    struct hit *h;
+    if (r->nhits == MAX_HITS) {
+        r->d->truncated = 1;
+        return;
+    }
+    h = &r->hits[r->nhits++];
+    h->cls = (uint32_t)cls;
+    h->tier = c->tier;
+    h->form = (uint8_t)form;
+    h->alg = (uint8_t)alg;
+    h->be = (uint8_t)be;
+    h->ci = (uint8_t)ci;
+    h->s = s;
+    h->e = e;
+    h->p = p;
+    h->stored = stored;
+    h->constant = constant;
+    h->table = c->table;
+}
+
+static int range_filler(const struct run *r, size_t is, size_t ie)
+{
+    uint64_t t = 0, len = r->pts[ie] - r->pts[is];
+    unsigned k;
+    for (k = 0; k < 4; k++)
+        t += r->bs[ie][k] - r->bs[is][k];
+    return t == 0 || t == 255 * len;
+}
+
+/*
+ * The sums and CRCs of the range [s, e) against a slot at @p p (the record's value, or the
+ * block's last bytes), in the slot byte orders of @p bes (bit 0 LE, bit 1 BE); @p only: the
+ * slot's width when it is fixed (a block's last bytes), else 0.
+ */
+static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t e, uint64_t p, int form,
+                      unsigned bes, unsigned only)
+{
+    const uint8_t *img = r->p;
+    size_t is, ie, k, ci;
+    int accs;
+    uint64_t xc = 0;
+    int have = -1;
+    if (e < s + MIN_RANGE || e > r->n)
+        return;
+    is = pt_index(r, s);
+    ie = pt_index(r, e);
+    if (range_filler(r, is, ie))
+        return;
+    if (r->d->kinds & ECU_DISCOVER_SUMS) {
+        for (k = 0; k < NSUMKINDS && !r->stop; k++) {
+            const struct sumkind *sk = &sumkinds[k];
+            uint64_t sum;
+            if ((e - s) % sk->wb)
+                continue;
+            sum = range_sum(r, is, ie, sk);
+            for (accs = 0; accs < 2 && !r->stop; accs++) { /* 32 bits, then 16 */
+                unsigned bytes = accs ? 2 : 4, be;
+                uint64_t mask = accs ? 0xFFFF : 0xFFFFFFFF, v = sum & mask;
+                int alg = (int)(2 * k) + accs;
+                if (only && (form == ECU_DISCOVER_COMPLEMENT ? 2 * bytes : bytes) != only)
+                    continue;
+                if (!(pow2neg(form == ECU_DISCOVER_COMPLEMENT ? 16 * bytes : 8 * bytes) < r->d->bound))
+                    continue; /* never reportable */
+                if (p + (form == ECU_DISCOVER_COMPLEMENT ? 2 * bytes : bytes) > r->n)
+                    continue;
+                for (be = 0; be < 2; be++) {
+                    uint64_t stored;
+                    if (!(bes & (1u << be)) || (sk->wb > 1 && (unsigned)sk->be != be))
+                        continue;
+                    if (filler_bytes(img + p, bytes))
+                        continue;
+                    stored = rd(img + p, bytes, (int)be);
+                    if (form == ECU_DISCOVER_BALANCE) {
+                        size_t nc = r->nconsts[!accs];
+                        for (ci = 0; ci < nc; ci++) {
+                            uint64_t cst = r->consts[!accs][ci];
+                            if (!try_one(r, class_of(c->ctier, form, alg, (int)be, (int)ci)))
+                                return;
+                            if (((cst - v) & mask) == stored)
+                                add_hit(r, class_of(c->ctier, form, alg, (int)be, (int)ci), c, form, alg,
+                                        (int)be, (int)ci, s, e, p, stored, cst);
+                        }
+                        continue;
+                    }
+                    if (!try_one(r, class_of(c->ctier, form, alg, (int)be, 0)))
+                        return;
+                    if (stored != v)
+                        continue;
+                    if (form == ECU_DISCOVER_COMPLEMENT && rd(img + p + bytes, bytes, (int)be) != (~v & mask))
+                        continue;
+                    add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p,
+                            stored, 0);
+                }
+            }
+        }
+    }
+    if ((r->d->kinds & ECU_DISCOVER_CRCS) && form == ECU_DISCOVER_PLAIN) {
+        for (k = 0; k < NMODELS && !r->stop; k++) {
+            const struct model *m = &models[k];
+            unsigned bytes = m->width / 8, be;
+            uint64_t v;
+            int alg = 2 * NSUMKINDS + (int)k;
+            if (r->model_combo[k] < 0)
+                continue;
+            if (p + bytes > r->n || filler_bytes(img + p, bytes))
+                continue;
+            if (only && bytes != only)
+                continue;
+            v = range_crc(r, is, ie, k, &xc, &have);
+            for (be = 0; be < 2; be++) {
+                if (!(bes & (1u << be)))
+                    continue;
+                if (!try_one(r, class_of(c->ctier, form, alg, (int)be, 0)))
+                    return;
+                if (rd(img + p, bytes, (int)be) == v)
+                    add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p, v, 0);
+            }
+        }
+    }
+}
+
+/* self-sums: the words of [s, e) reach a constant; the slot is the last word */
+static void eval_selfsum(struct run *r, const struct cand *c, uint64_t s, uint64_t e)
+{
+    static const int kinds[] = {1, 2, 3, 4}; /* u16le, u16be into 16 bits; u32le, u32be into 32 */
+    size_t is, ie, k, ci;
+    if (e < s + MIN_RANGE || e > r->n)
+        return;
+    is = pt_index(r, s);
+    ie = pt_index(r, e);
+    if (range_filler(r, is, ie))
+        return;
+    for (k = 0; k < 4 && !r->stop; k++) {
+        const struct sumkind *sk = &sumkinds[kinds[k]];
+        int w32 = sk->wb == 4, alg = 2 * kinds[k] + !w32;
+        uint64_t mask = w32 ? 0xFFFFFFFF : 0xFFFF, v;
+        if ((e - s) % sk->wb || !(pow2neg(w32 ? 32 : 16) < r->d->bound))
+            continue;
+        if (c->tier == ECU_DISCOVER_TABLE && sk->be != c->be)
+            continue;
+        if (filler_bytes(r->p + e - sk->wb, sk->wb))
+            continue;
+        v = range_sum(r, is, ie, sk) & mask;
+        for (ci = 0; ci < r->nconsts[w32]; ci++) {
+            size_t cls = class_of(c->ctier, ECU_DISCOVER_SELFSUM, alg, sk->be, (int)ci);
+            if (!try_one(r, cls))
+                return;
+            if (v == r->consts[w32][ci])
+                add_hit(r, cls, c, ECU_DISCOVER_SELFSUM, alg, sk->be, (int)ci, s, e, e - sk->wb,
+                        rd(r->p + e - sk->wb, sk->wb, sk->be), v);
+        }
+    }
+}
+
+static void eval_cand(struct run *r, const struct cand *c)
+{
+    unsigned kinds = r->d->kinds;
+    if (c->tier == ECU_DISCOVER_TABLE) {
+        uint64_t slot = c->table + 8;
+        unsigned bes = 1u << c->be;
+        if (kinds & (ECU_DISCOVER_SUMS | ECU_DISCOVER_CRCS)) {
+            eval_slot(r, c, c->s, c->e, slot, ECU_DISCOVER_COMPLEMENT, bes, 0);
+            eval_slot(r, c, c->s, c->e, slot, ECU_DISCOVER_PLAIN, bes, 0);
+            if (kinds & ECU_DISCOVER_SUMS)
+                eval_slot(r, c, c->s, c->e, slot, ECU_DISCOVER_BALANCE, bes, 0);
+        }
+        if (kinds & ECU_DISCOVER_SELFSUMS)
+            eval_selfsum(r, c, c->s, c->e);
+        return;
+    }
+    if (kinds & (ECU_DISCOVER_SUMS | ECU_DISCOVER_CRCS)) {
+        /* the value (and its complement) in the block's last bytes, the range before it */
+        static const unsigned off[] = {8, 4, 2};
+        size_t k;
+        for (k = 0; k < 3 && !r->stop; k++)
+            if (c->e >= off[k]) {
+                uint64_t p = c->e - off[k];
+                if (off[k] != 2) /* a 32-bit pair in the last 8, a 16-bit one in the last 4 */
+                    eval_slot(r, c, c->s, p, p, ECU_DISCOVER_COMPLEMENT, 3, off[k]);
+                if (off[k] != 8) /* a 32-bit value in the last 4, a 16-bit one in the last 2 */
+                    eval_slot(r, c, c->s, p, p, ECU_DISCOVER_PLAIN, 3, off[k]);
+            }
+    }
+    if (kinds & ECU_DISCOVER_SELFSUMS)
+        eval_selfsum(r, c, c->s, c->e);
+}
+
+/* -- results -- */
+
+static void alg_text(const struct hit *h, char *buf, size_t n, const char **model)
+{
+    *model = "";
+    if (h->alg >= 2 * NSUMKINDS) {
+        const struct model *m = &models[h->alg - 2 * NSUMKINDS];
+        *model = m->name;
+        if (m->preset)
+            snprintf(buf, n, "crc %s", m->preset);
+        else
+            snprintf(buf, n, "crc width %u poly 0x%llX init 0x%llX refin %s refout %s xorout 0x%llX",
+                     m->width, (unsigned long long)m->poly, (unsigned long long)m->init,
+                     m->refin ? "yes" : "no", m->refin ? "yes" : "no", (unsigned long long)m->xorout);
+        return;
+    }
+    {
+        const struct sumkind *sk = &sumkinds[h->alg / 2];
+        unsigned acc = h->alg % 2 ? 16 : 32;
+        if (h->form == ECU_DISCOVER_SELFSUM || h->form == ECU_DISCOVER_BALANCE) {
+            if (sk->wb == 4 && acc == 32)
+                snprintf(buf, n, "selfsum %s target 0x%llX", sk->name, (unsigned long long)h->constant);
+            else
+                snprintf(buf, n, "selfsum %s acc %u target 0x%llX", sk->name, acc,
+                         (unsigned long long)h->constant);
+        } else {
+            snprintf(buf, n, "sum %s acc %u", sk->name, acc);
+        }
+    }
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+    const ecu_finding *x = &((const struct item *)a)->f, *y = &((const struct item *)b)->f;
+    if (x->source != y->source)
+        return x->source < y->source ? -1 : 1;
+    if (x->store_offset != y->store_offset)
+        return x->store_offset < y->store_offset ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return strcmp(x->algorithm, y->algorithm);
+}
+
+static int collect(struct run *r)
+{
+    ecu_discover *d = r->d;
+    size_t i, j, ncls = NCLASS;
+    struct item *items;
+    size_t nitems = 0;
+    items = calloc(MAX_FINDINGS, sizeof *items);
+    if (!items)
+        return -1;
+    for (i = 0; i < r->nhits; i++) {
+        const struct hit *h = &r->hits[i];
+        unsigned bits = h->alg >= 2 * NSUMKINDS ? models[h->alg - 2 * NSUMKINDS].width : (h->alg % 2 ? 16 : 32);
+        double expected;
+        struct item *it;
+        int dup = 0;
+        if (h->form == ECU_DISCOVER_COMPLEMENT)
+            bits *= 2;
+        expected = (double)r->tries[h->cls] * pow2neg(bits);
+        if (!(expected < d->bound))
+            continue;
+        /* one finding per algorithm family and slot: the first (table before aligned before
+           erased; a complement before the value alone; 32 bits before 16) */
+        for (j = 0; j < nitems && !dup; j++) {
+            const struct item *o = &items[j];
+            int same_family = h->alg >= 2 * NSUMKINDS
+                                  ? o->f.kind == ECU_DISCOVER_CRCS && o->f.acc_bits == models[h->alg - 2 * NSUMKINDS].width
+                                  : o->f.kind != ECU_DISCOVER_CRCS && o->f.word_bytes == sumkinds[h->alg / 2].wb &&
+                                        o->f.word_big_endian == sumkinds[h->alg / 2].be;
+            dup = same_family && o->f.store_offset == h->p;
+        }
+        if (dup)
+            continue;
+        if (nitems == MAX_FINDINGS) {
+            d->truncated = 1;
+            break;
+        }
+        it = &items[nitems++];
+        alg_text(h, it->alg, sizeof it->alg, &it->f.model);
+        it->f.algorithm = it->alg;
+        it->f.form = (ecu_discover_form)h->form;
+        it->f.source = (ecu_discover_source)h->tier;
+        if (h->alg >= 2 * NSUMKINDS) {
+            it->f.kind = ECU_DISCOVER_CRCS;
+            it->f.acc_bits = models[h->alg - 2 * NSUMKINDS].width;
+            it->f.store_bytes = it->f.acc_bits / 8;
+        } else {
+            const struct sumkind *sk = &sumkinds[h->alg / 2];
+            it->f.kind = h->form == ECU_DISCOVER_SELFSUM ? ECU_DISCOVER_SELFSUMS : ECU_DISCOVER_SUMS;
+            it->f.word_bytes = sk->wb;
+            it->f.word_big_endian = sk->be;
+            it->f.acc_bits = h->alg % 2 ? 16 : 32;
+            it->f.store_bytes = h->form == ECU_DISCOVER_SELFSUM ? sk->wb : it->f.acc_bits / 8;
+        }
+        it->f.start = h->s;
+        it->f.end = h->e - 1;
+        it->f.store_offset = h->p;
+        it->f.store_big_endian = h->be;
+        it->f.stored = h->stored;
+        it->f.constant = h->constant;
+        it->f.table_offset = h->tier == ECU_DISCOVER_TABLE ? h->table : 0;
+        it->f.candidates = r->tries[h->cls];
+        it->f.expected = expected;
+    }
+    /* every class that can report: its expected chance matches */
+    for (i = 0; i < ncls; i++)
+        if (r->tries[i]) {
+            size_t alg = i / NCONST / 2 % NALG, form = i / NCONST / 2 / NALG % NFORM;
+            unsigned bits = alg >= 2 * NSUMKINDS ? models[alg - 2 * NSUMKINDS].width : (alg % 2 ? 16 : 32);
+            double e;
+            if (form == ECU_DISCOVER_COMPLEMENT)
+                bits *= 2;
+            e = (double)r->tries[i] * pow2neg(bits);
+            if (e < d->bound)
+                d->expected_false += e;
+        }
+    qsort(items, nitems, sizeof *items, cmp_items);
+    for (i = 0; i < nitems; i++) /* the strings move with the items */
+        items[i].f.algorithm = items[i].alg;
+    d->items = items;
+    d->nitems = nitems;
+    return 0;
+}
+
+static void run_free(struct run *r)
+{
+    size_t i;
+    free(r->cands);
+    free(r->pts);
+    free(r->bs);
+    free(r->tries);
+    free(r->hits);
+    for (i = 0; i < r->ncombos; i++) {
+        ecu_crc_free(r->combos[i].eng);
+        free(r->combos[i].A);
+        free(r->combos[i].T);
+        free(r->combos[i].Ti);
+    }
+    for (i = 0; i < NMODELS; i++)
+        ecu_crc_free(r->model_eng[i]);
+}
+
+int ecu_discover_run(ecu_discover *d, const uint8_t *data, size_t size)
+{
+    struct run r;
+    size_t i, k;
+    int rc = ECU_ERR_NOMEM;
+    if (!d)
+        return ECU_ERR_INVALID;
+    free(d->items);
+    d->items = NULL;
+    d->nitems = 0;
+    d->tried = d->ranges = 0;
+    d->truncated = 0;
+    d->expected_false = 0;
+    if (!data && size)
+        return ECU_ERR_INVALID;
+    if (!data || size < MIN_RANGE)
+        return ECU_OK;
+    memset(&r, 0, sizeof r);
+    r.d = d;
+    r.p = data;
+    r.n = size;
+    for (i = 0; i < NB16; i++)
+        r.consts[0][r.nconsts[0]++] = builtin16[i];
+    for (i = 0; i < d->nadded[0]; i++)
+        r.consts[0][r.nconsts[0]++] = d->added[0][i];
+    for (i = 0; i < NB32; i++)
+        r.consts[1][r.nconsts[1]++] = builtin32[i];
+    for (i = 0; i < d->nadded[1]; i++)
+        r.consts[1][r.nconsts[1]++] = d->added[1][i];
+    if (table_candidates(&r) || block_candidates(&r))
+        goto out;
+    /* the points: every start and end a candidate may use */
+    for (i = 0; i < r.ncands; i++) {
+        const struct cand *c = &r.cands[i];
+        if (push_pt(&r, c->s) || push_pt(&r, c->e))
+            goto out;
+        if (c->tier != ECU_DISCOVER_TABLE)
+            for (k = 2; k <= 8; k *= 2)
+                if (c->e >= k && push_pt(&r, c->e - k))
+                    goto out;
+    }
+    qsort(r.pts, r.npts, sizeof *r.pts, cmp_u64);
+    for (i = k = 0; i < r.npts; i++)
+        if (r.pts[i] <= size && (k == 0 || r.pts[i] != r.pts[k - 1]))
+            r.pts[k++] = r.pts[i];
+    r.npts = k;
+    if (!r.npts || prefixes(&r))
+        goto out;
+    if (d->brute)
+        for (i = 0; i < NMODELS; i++) {
+            ecu_crc_params prm = {models[i].width, models[i].poly, models[i].init, models[i].refin,
+                                  models[i].refin, models[i].xorout};
+            if (!(r.model_eng[i] = ecu_crc_new(&prm)))
+                goto out;
+        }
+    r.tries = calloc(NCLASS, sizeof *r.tries);
+    r.hits = malloc(MAX_HITS * sizeof *r.hits);
+    if (!r.tries || !r.hits)
+        goto out;
+    for (i = 0; i < r.ncands && !r.stop; i++) {
+        if (d->brute && i % d->brute)
+            continue;
+        d->ranges++;
+        eval_cand(&r, &r.cands[i]);
+    }
+    if (collect(&r))
+        goto out;
+    rc = ECU_OK;
+out:
+    run_free(&r);
+    return rc;
+}
+
+/* ---- layout text ------------------------------------------------------------------------------ */
+
+int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf, size_t size)
+{
+    static const char *types[2][2] = {{"u16le", "u16be"}, {"u32le", "u32be"}};
+    const char *st;
+    int n;
+    if (!f || !name || !buf || !size || (f->store_bytes != 2 && f->store_bytes != 4))
+        return ECU_ERR_INVALID;
+    st = types[f->store_bytes == 4][f->store_big_endian != 0];
+    switch (f->form) {
+    case ECU_DISCOVER_PLAIN:
+    case ECU_DISCOVER_COMPLEMENT:
+        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s%s\n", name,
+                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
+                     (unsigned long long)f->store_offset, st,
+                     f->form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+        break;
+    case ECU_DISCOVER_SELFSUM:
+        if (f->word_bytes != 4 || f->acc_bits != 32)
+            return ECU_ERR_INVALID;
+        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s\n", name,
+                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
+                     (unsigned long long)f->store_offset, st);
+        break;
+    case ECU_DISCOVER_BALANCE:
+        if (f->word_bytes != 4 || f->acc_bits != 32 || f->store_big_endian != f->word_big_endian)
+            return ECU_ERR_INVALID;
+        n = snprintf(buf, size,
+                     "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  range 0x%llX +4\n  store 0x%llX %s\n",
+                     name, f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
+                     (unsigned long long)f->store_offset, (unsigned long long)f->store_offset, st);
+        break;
+    default:
+        return ECU_ERR_INVALID;
+    }
+    return n > 0 && (size_t)n < size ? ECU_OK : ECU_ERR_INVALID;
+}

@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checksum discovery (ecu/discover.h) on synthetic images: random data with a planted
+ * checksum of every kind the engine knows, each planted value computed here with a plain loop
+ * (sums, a bitwise CRC) or zlib's crc32, never with the library. Each must be found at its
+ * slot with its range; a wrong value, a damaged complement or an erased range must not be;
+ * random images give nothing; brute force and the fast method agree; a finding written as an
+ * ecu-layout(5) block verifies with the checksum engine, and fails once a byte of its range
+ * changes. CRC parameters and check values: the reveng CRC catalogue (madler/crcany
+ * allcrcs-abbrev.txt), transcribed here apart from the library's table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include <ecu/csum.h>
+#include <ecu/discover.h>
+#include <ecu/layout.h>
+
+#include "discover_private.h"
+
+/* ---- independent reference computations ------------------------------------------------------ */
+
+static uint8_t *random_image(size_t n, uint64_t seed)
+{
+    uint8_t *p = malloc(n);
+    uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 7;
+    size_t i;
+    assert_non_null(p);
+    for (i = 0; i < n; i++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        p[i] = (uint8_t)((x * 0x2545F4914F6CDD1DULL) >> 56);
+    }
+    return p;
+}
+
+/* words of @p wb bytes over [s, e), a plain loop */
+static uint64_t ref_sum(const uint8_t *p, size_t s, size_t e, unsigned wb, int be)
+{
+    uint64_t t = 0;
+    size_t i;
+    unsigned k;
+    for (i = s; i + wb <= e; i += wb)
+        for (k = 0; k < wb; k++)
+            t += (uint64_t)p[i + k] << (8 * (be ? wb - 1 - k : k));
+    return t;
+}
+
+static void put(uint8_t *p, size_t at, uint64_t v, unsigned bytes, int be)
+{
+    unsigned k;
+    for (k = 0; k < bytes; k++)
+        p[at + k] = (uint8_t)(v >> (8 * (be ? bytes - 1 - k : k)));
+}
+
+struct model {
+    const char *name;
+    unsigned width;
+    uint64_t poly, init;
+    int refl;
+    uint64_t xorout, check;
+};
+
+/* every CRC-16 and CRC-32 of the catalogue */
+static const struct model models[] = {
+    {"CRC-16/ARC", 16, 0x8005, 0x0000, 1, 0x0000, 0xBB3D},
+    {"CRC-16/CDMA2000", 16, 0xC867, 0xFFFF, 0, 0x0000, 0x4C06},
+    {"CRC-16/CMS", 16, 0x8005, 0xFFFF, 0, 0x0000, 0xAEE7},
+    {"CRC-16/DDS-110", 16, 0x8005, 0x800D, 0, 0x0000, 0x9ECF},
+    {"CRC-16/DECT-R", 16, 0x0589, 0x0000, 0, 0x0001, 0x007E},
+    {"CRC-16/DECT-X", 16, 0x0589, 0x0000, 0, 0x0000, 0x007F},
+    {"CRC-16/DNP", 16, 0x3D65, 0x0000, 1, 0xFFFF, 0xEA82},
+    {"CRC-16/EN-13757", 16, 0x3D65, 0x0000, 0, 0xFFFF, 0xC2B7},
+    {"CRC-16/GENIBUS", 16, 0x1021, 0xFFFF, 0, 0xFFFF, 0xD64E},
+    {"CRC-16/GSM", 16, 0x1021, 0x0000, 0, 0xFFFF, 0xCE3C},
+    {"CRC-16/IBM-3740", 16, 0x1021, 0xFFFF, 0, 0x0000, 0x29B1},
+    {"CRC-16/IBM-SDLC", 16, 0x1021, 0xFFFF, 1, 0xFFFF, 0x906E},
+    {"CRC-16/ISO-IEC-14443-3-A", 16, 0x1021, 0xC6C6, 1, 0x0000, 0xBF05},
+    {"CRC-16/KERMIT", 16, 0x1021, 0x0000, 1, 0x0000, 0x2189},
+    {"CRC-16/LJ1200", 16, 0x6F63, 0x0000, 0, 0x0000, 0xBDF4},
+    {"CRC-16/MAXIM-DOW", 16, 0x8005, 0x0000, 1, 0xFFFF, 0x44C2},
+    {"CRC-16/MCRF4XX", 16, 0x1021, 0xFFFF, 1, 0x0000, 0x6F91},
+    {"CRC-16/MODBUS", 16, 0x8005, 0xFFFF, 1, 0x0000, 0x4B37},
+    {"CRC-16/NRSC-5", 16, 0x080B, 0xFFFF, 1, 0x0000, 0xA066},
+    {"CRC-16/OPENSAFETY-A", 16, 0x5935, 0x0000, 0, 0x0000, 0x5D38},
+    {"CRC-16/OPENSAFETY-B", 16, 0x755B, 0x0000, 0, 0x0000, 0x20FE},
+    {"CRC-16/PROFIBUS", 16, 0x1DCF, 0xFFFF, 0, 0xFFFF, 0xA819},
+    {"CRC-16/RIELLO", 16, 0x1021, 0xB2AA, 1, 0x0000, 0x63D0},
+    {"CRC-16/SPI-FUJITSU", 16, 0x1021, 0x1D0F, 0, 0x0000, 0xE5CC},
+    {"CRC-16/T10-DIF", 16, 0x8BB7, 0x0000, 0, 0x0000, 0xD0DB},
+    {"CRC-16/TELEDISK", 16, 0xA097, 0x0000, 0, 0x0000, 0x0FB3},
+    {"CRC-16/TMS37157", 16, 0x1021, 0x89EC, 1, 0x0000, 0x26B1},
+    {"CRC-16/UMTS", 16, 0x8005, 0x0000, 0, 0x0000, 0xFEE8},
+    {"CRC-16/USB", 16, 0x8005, 0xFFFF, 1, 0xFFFF, 0xB4C8},
+    {"CRC-16/XMODEM", 16, 0x1021, 0x0000, 0, 0x0000, 0x31C3},
+    {"CRC-32/AIXM", 32, 0x814141AB, 0x00000000, 0, 0x00000000, 0x3010BF7F},
+    {"CRC-32/AUTOSAR", 32, 0xF4ACFB13, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0x1697D06A},
+    {"CRC-32/BASE91-D", 32, 0xA833982B, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0x87315576},
+    {"CRC-32/BZIP2", 32, 0x04C11DB7, 0xFFFFFFFF, 0, 0xFFFFFFFF, 0xFC891918},
+    {"CRC-32/CD-ROM-EDC", 32, 0x8001801B, 0x00000000, 1, 0x00000000, 0x6EC2EDC4},
+    {"CRC-32/CKSUM", 32, 0x04C11DB7, 0x00000000, 0, 0xFFFFFFFF, 0x765E7680},
+    {"CRC-32/ISCSI", 32, 0x1EDC6F41, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0xE3069283},
+    {"CRC-32/ISO-HDLC", 32, 0x04C11DB7, 0xFFFFFFFF, 1, 0xFFFFFFFF, 0xCBF43926},
+    {"CRC-32/JAMCRC", 32, 0x04C11DB7, 0xFFFFFFFF, 1, 0x00000000, 0x340BC6D9},
+    {"CRC-32/MEF", 32, 0x741B8CD7, 0xFFFFFFFF, 1, 0x00000000, 0xD2C22F51},
+    {"CRC-32/MPEG-2", 32, 0x04C11DB7, 0xFFFFFFFF, 0, 0x00000000, 0x0376E6E7},
+    {"CRC-32/XFER", 32, 0x000000AF, 0x00000000, 0, 0x00000000, 0xBD0BE338},
+};
+#define NMODELS (sizeof models / sizeof models[0])
+
+/* bit by bit, the textbook way: bytes enter at the top of a w-bit register, or reflected */
+static uint64_t ref_crc(const struct model *m, const uint8_t *p, size_t n)
+{
+    uint64_t mask = ((uint64_t)1 << m->width) - 1, top = (uint64_t)1 << (m->width - 1), r = m->init;
+    size_t i;
+    unsigned b;
+    for (i = 0; i < n; i++) {
+        uint8_t byte = p[i];
+        for (b = 0; b < 8; b++) {
+            unsigned bit = m->refl ? (byte >> b) & 1 : (byte >> (7 - b)) & 1;
+            unsigned fb = ((r & top) != 0) ^ bit;
+            r = (r << 1) & mask;
+            if (fb)
+                r ^= m->poly;
+        }
+    }
+    if (m->refl) { /* reflect the register */
+        uint64_t v = 0;
+        for (b = 0; b < m->width; b++)
+            v |= ((r >> b) & 1) << (m->width - 1 - b);
+        r = v;
+    }
+    return (r ^ m->xorout) & mask;
+}
+
+/* ---- helpers --------------------------------------------------------------------------------- */
+
+static ecu_discover *run(const uint8_t *p, size_t n, double bound)
+{
+    ecu_discover *d = ecu_discover_new();
+    assert_non_null(d);
+    assert_int_equal(ecu_discover_set_bound(d, bound), ECU_OK);
+    assert_int_equal(ecu_discover_run(d, p, n), ECU_OK);
+    return d;
+}
+
+/* the finding with this algorithm (prefix) and slot, or NULL */
+static const ecu_finding *find(const ecu_discover *d, const char *alg, uint64_t slot)
+{
+    size_t i;
+    for (i = 0; i < ecu_discover_finding_count(d); i++) {
+        const ecu_finding *f = ecu_discover_finding_at(d, i);
+        if (f->store_offset == slot && strncmp(f->algorithm, alg, strlen(alg)) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+static void dump(const ecu_discover *d)
+{
+    size_t i;
+    for (i = 0; i < ecu_discover_finding_count(d); i++) {
+        const ecu_finding *f = ecu_discover_finding_at(d, i);
+        print_message("  %s 0x%llX-0x%llX slot 0x%llX form %d source %d expected %.2g\n", f->algorithm,
+                      (unsigned long long)f->start, (unsigned long long)f->end,
+                      (unsigned long long)f->store_offset, f->form, f->source, f->expected);
+    }
+}
+
+/* the finding as an ecu-layout(5) block verifies with the checksum engine; one byte changed in
+   its range, it does not */
+static void layout_verifies(const ecu_finding *f, uint8_t *p, size_t n)
+{
+    char text[1024];
+    size_t off;
+    int len;
+    ecu_layout *l = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    assert_non_null(l);
+    assert_non_null(cs);
+    len = snprintf(text, sizeof text, "layout found\n");
+    assert_int_equal(ecu_discover_layout_block(f, "found", text + len, sizeof text - (size_t)len), ECU_OK);
+    if (ecu_layout_parse(l, text, strlen(text)) != ECU_OK)
+        fail_msg("layout refused: %s\n%s", ecu_layout_error(l), text);
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("layout does not verify:\n%s", text);
+    off = (size_t)f->start + 5 == f->store_offset ? (size_t)f->start + 6 : (size_t)f->start + 5;
+    p[off] ^= 0x40;
+    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    p[off] ^= 0x40;
+    ecu_csum_free(cs);
+    ecu_layout_free(l);
+}
+
+#define N256K ((size_t)256 * 1024)
+
+/* ---- tests ------------------------------------------------------------------------------------ */
+
+static void test_reference_crcs(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NMODELS; i++)
+        if (ref_crc(&models[i], (const uint8_t *)"123456789", 9) != models[i].check)
+            fail_msg("%s: the test's own CRC is wrong", models[i].name);
+    /* and zlib agrees with ISO-HDLC */
+    assert_int_equal(crc32(0, (const Bytef *)"123456789", 9), 0xCBF43926);
+}
+
+/* a sum of each word kind into 32 bits, stored alone in the block's last 4 bytes */
+static void test_plain_sums(void **state)
+{
+    static const struct {
+        const char *alg;
+        unsigned wb;
+        int be, store_be;
+    } k[] = {{"sum u8 acc 32", 1, 0, 1}, {"sum u8 acc 32", 1, 0, 0}, {"sum u16le acc 32", 2, 0, 0},
+             {"sum u16be acc 32", 2, 1, 1}, {"sum u32le acc 32", 4, 0, 0}, {"sum u32be acc 32", 4, 1, 1}};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof k / sizeof k[0]; i++) {
+        uint8_t *p = random_image(N256K, 10 + i);
+        size_t s = 0x10000, slot = 0x1FFFC;
+        uint32_t v = (uint32_t)ref_sum(p, s, slot, k[i].wb, k[i].be);
+        ecu_discover *d;
+        const ecu_finding *f;
+        put(p, slot, v, 4, k[i].store_be);
+        d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+        f = find(d, k[i].alg, slot);
+        if (!f) {
+            dump(d);
+            fail_msg("%s not found", k[i].alg);
+        }
+        assert_int_equal(f->start, s);
+        assert_int_equal(f->end, slot - 1);
+        assert_int_equal(f->form, ECU_DISCOVER_PLAIN);
+        assert_int_equal(f->source, ECU_DISCOVER_ALIGNED);
+        assert_int_equal(f->stored, v);
+        assert_int_equal(f->store_big_endian, k[i].store_be);
+        assert_true(f->expected < 1e-6 && f->candidates > 0);
+        assert_true(f->expected == (double)f->candidates / 4294967296.0);
+        layout_verifies(f, p, N256K);
+        /* one off: nothing of the kind at that slot */
+        put(p, slot, v + 1, 4, k[i].store_be);
+        ecu_discover_free(d);
+        d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+        assert_null(find(d, k[i].alg, slot));
+        ecu_discover_free(d);
+        free(p);
+    }
+}
+
+/* 16-bit sums: alone they are never reported at the default bound; with their complement they
+   are (2^-32 a candidate); the C167 form (16-bit words into 32 bits, value and complement) too */
+static void test_complement_sums(void **state)
+{
+    uint8_t *p = random_image(N256K, 21);
+    size_t s = 0x8000, slot16 = 0xFFFC, slot32 = 0x2FFF8;
+    uint16_t v16 = (uint16_t)ref_sum(p, s, slot16, 1, 0);
+    uint32_t v32 = (uint32_t)ref_sum(p, 0x20000, slot32, 2, 0);
+    ecu_discover *d;
+    const ecu_finding *f;
+    (void)state;
+    put(p, slot16, v16, 2, 1);
+    put(p, slot16 + 2, (uint16_t)~v16, 2, 1);
+    put(p, slot32, v32, 4, 0);
+    put(p, slot32 + 4, ~v32, 4, 0);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u8 acc 16", slot16);
+    assert_non_null(f);
+    assert_int_equal(f->form, ECU_DISCOVER_COMPLEMENT);
+    assert_int_equal(f->start, s);
+    assert_int_equal(f->end, slot16 - 1);
+    assert_true(f->store_big_endian);
+    layout_verifies(f, p, N256K);
+    f = find(d, "sum u16le acc 32", slot32);
+    assert_non_null(f);
+    assert_int_equal(f->form, ECU_DISCOVER_COMPLEMENT);
+    assert_int_equal(f->start, 0x20000);
+    layout_verifies(f, p, N256K);
+    ecu_discover_free(d);
+    /* a damaged complement: no complement finding, and the 16-bit value alone is not reported */
+    p[slot16 + 3] ^= 1;
+    p[slot32 + 7] ^= 1;
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u8 acc 16", slot16));
+    assert_null(find(d, "sum u16le acc 32", slot32));
+    ecu_discover_free(d);
+    /* a 16-bit value alone in a block's last 2 bytes: reported only with the bound raised */
+    put(p, 0x17FFE, (uint16_t)ref_sum(p, 0x10000, 0x17FFE, 1, 0), 2, 1);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u8 acc 16", 0x17FFE));
+    ecu_discover_free(d);
+    d = run(p, N256K, 1.0);
+    f = find(d, "sum u8 acc 16", 0x17FFE);
+    assert_non_null(f);
+    assert_int_equal(f->form, ECU_DISCOVER_PLAIN);
+    assert_int_equal(f->start, 0x10000);
+    assert_true(f->expected >= 1e-6);
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* a region whose 32-bit words, its last one included, reach each listed constant */
+static void test_selfsums(void **state)
+{
+    static const uint32_t consts[] = {0, 0xFFFFFFFF, 0x5AA5A55A, 0x5AA55AA5, 0xD01FE500, 0xCAFEAFFE};
+    size_t i;
+    int be;
+    char alg[64];
+    (void)state;
+    for (i = 0; i < sizeof consts / sizeof consts[0]; i++)
+        for (be = 0; be < 2; be++) {
+            uint8_t *p = random_image(N256K, 30 + 2 * i + (size_t)be);
+            size_t s = 0x4000, e = 0x30000;
+            uint32_t rest = (uint32_t)ref_sum(p, s, e - 4, 4, be);
+            ecu_discover *d;
+            const ecu_finding *f;
+            put(p, e - 4, (uint32_t)(consts[i] - rest), 4, be);
+            d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+            snprintf(alg, sizeof alg, "selfsum %s target 0x%X", be ? "u32be" : "u32le", consts[i]);
+            f = find(d, alg, e - 4);
+            if (!f) {
+                dump(d);
+                fail_msg("%s not found", alg);
+            }
+            assert_int_equal(f->form, ECU_DISCOVER_SELFSUM);
+            assert_int_equal(f->start, s);
+            assert_int_equal(f->end, e - 1);
+            assert_int_equal(f->constant, consts[i]);
+            layout_verifies(f, p, N256K);
+            ecu_discover_free(d);
+            free(p);
+        }
+}
+
+/* 16-bit self-sums (0, 0xFFFF, 0x5AA5) exist only above the default bound */
+static void test_selfsums16(void **state)
+{
+    static const uint16_t consts[] = {0, 0xFFFF, 0x5AA5};
+    size_t i;
+    char alg[64];
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        uint8_t *p = random_image(N256K, 50 + i);
+        size_t s = 0x6000, e = 0x40000;
+        uint16_t rest = (uint16_t)ref_sum(p, s, e - 2, 2, 1);
+        ecu_discover *d;
+        const ecu_finding *f;
+        put(p, e - 2, (uint16_t)(consts[i] - rest), 2, 1);
+        snprintf(alg, sizeof alg, "selfsum u16be acc 16 target 0x%X", consts[i]);
+        d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+        assert_null(find(d, alg, e - 2));
+        ecu_discover_free(d);
+        d = run(p, N256K, 0.5);
+        f = find(d, alg, e - 2);
+        assert_non_null(f);
+        assert_int_equal(f->start, s);
+        assert_int_equal(f->end, e - 1);
+        assert_int_equal(ecu_discover_layout_block(f, "x", alg, sizeof alg), ECU_ERR_INVALID);
+        ecu_discover_free(d);
+        free(p);
+    }
+}
+
+/* every CRC-32 model at the default bound, every CRC-16 model above it; both byte orders */
+static void test_crcs(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NMODELS; i++) {
+        const struct model *m = &models[i];
+        int be = (int)(i % 2);
+        unsigned bytes = m->width / 8;
+        uint8_t *p = random_image(N256K, 100 + i);
+        size_t s = 0x4000, slot = 0xC000 - bytes;
+        uint64_t v = ref_crc(m, p + s, slot - s);
+        ecu_discover *d;
+        size_t k;
+        const ecu_finding *f = NULL;
+        if (strcmp(m->name, "CRC-32/ISO-HDLC") == 0) /* zlib, the second reference */
+            assert_int_equal(v, crc32(0, p + s, (uInt)(slot - s)));
+        put(p, slot, v, bytes, be);
+        d = run(p, N256K, m->width == 16 ? 1.0 : ECU_DISCOVER_DEFAULT_BOUND);
+        for (k = 0; k < ecu_discover_finding_count(d); k++) {
+            const ecu_finding *g = ecu_discover_finding_at(d, k);
+            if (g->store_offset == slot && strcmp(g->model, m->name) == 0)
+                f = g;
+        }
+        if (!f) {
+            dump(d);
+            fail_msg("%s not found", m->name);
+        }
+        assert_int_equal(f->kind, ECU_DISCOVER_CRCS);
+        assert_int_equal(f->start, s);
+        assert_int_equal(f->end, slot - 1);
+        assert_int_equal(f->stored, v);
+        assert_int_equal(f->store_big_endian, be);
+        if (m->width == 32) {
+            assert_true(f->expected < 1e-6);
+            layout_verifies(f, p, N256K);
+        }
+        ecu_discover_free(d);
+        free(p);
+    }
+}
+
+/* table records: ME7 multipoint style (LE start, end, 16-bit-word sum into 32 bits, complement;
+   CPU base 0x800000), Denso Subaru style (BE start, end, balance word to 0x5AA5A55A), and
+   records with a base the engine has to infer */
+static void test_table_records(void **state)
+{
+    uint8_t *p = random_image(N256K, 200);
+    size_t q = 0x1F810, s = 0x12346, t = 0x1B001; /* [s, t], end included */
+    uint32_t v = (uint32_t)ref_sum(p, s, t + 1, 2, 0), sub;
+    ecu_discover *d;
+    const ecu_finding *f;
+    size_t k, qb = 0x3F000, sb = 0x20404, tb = 0x2A3FF;
+    (void)state;
+    put(p, q, 0x800000 + s, 4, 0);
+    put(p, q + 4, 0x800000 + t, 4, 0);
+    put(p, q + 8, v, 4, 0);
+    put(p, q + 12, ~v, 4, 0);
+    sub = (uint32_t)ref_sum(p, sb, tb + 1, 4, 1);
+    put(p, qb, sb, 4, 1);
+    put(p, qb + 4, tb, 4, 1);
+    put(p, qb + 8, (uint32_t)(0x5AA5A55Au - sub), 4, 1);
+    /* ten records of CRC-32 (zlib) values with the base 0x3C000000 */
+    for (k = 0; k < 10; k++) {
+        size_t r = 0x38000 + 16 * k, rs = 0x30000 + 0x400 * k + 2 * k, rt = rs + 0x300 + 3;
+        put(p, r, 0x3C000000 + rs, 4, 0);
+        put(p, r + 4, 0x3C000000 + rt, 4, 0);
+        put(p, r + 8, crc32(0, p + rs, (uInt)(rt + 1 - rs)), 4, 0);
+    }
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u16le acc 32", q + 8);
+    if (!f) {
+        dump(d);
+        fail_msg("multipoint record not found");
+    }
+    assert_int_equal(f->source, ECU_DISCOVER_TABLE);
+    assert_int_equal(f->form, ECU_DISCOVER_COMPLEMENT);
+    assert_int_equal(f->table_offset, q);
+    assert_int_equal(f->start, s);
+    assert_int_equal(f->end, t);
+    layout_verifies(f, p, N256K);
+    f = find(d, "selfsum u32be target 0x5AA5A55A", qb + 8);
+    assert_non_null(f);
+    assert_int_equal(f->form, ECU_DISCOVER_BALANCE);
+    assert_int_equal(f->start, sb);
+    assert_int_equal(f->end, tb);
+    layout_verifies(f, p, N256K);
+    for (k = 0; k < 10; k++) {
+        size_t r = 0x38000 + 16 * k, rs = 0x30000 + 0x400 * k + 2 * k;
+        f = find(d, "crc crc32", r + 8);
+        assert_non_null(f);
+        assert_int_equal(f->start, rs);
+        assert_int_equal(f->end, rs + 0x303);
+        assert_int_equal(f->table_offset, r);
+    }
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* a range that starts where an erased run ends, its sum before the block end */
+static void test_after_erased_run(void **state)
+{
+    uint8_t *p = random_image(N256K, 300);
+    size_t s = 0x5322, slot = 0x1FFFC;
+    uint32_t v;
+    ecu_discover *d;
+    const ecu_finding *f;
+    (void)state;
+    memset(p + 0x3000, 0xFF, s - 0x3000);
+    v = (uint32_t)ref_sum(p, s, slot, 2, 1);
+    put(p, slot, v, 4, 1);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u16be acc 32", slot);
+    if (!f) {
+        dump(d);
+        fail_msg("not found");
+    }
+    assert_int_equal(f->source, ECU_DISCOVER_ERASED);
+    assert_int_equal(f->start, s);
+    layout_verifies(f, p, N256K);
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* erased ranges and slots are no findings, even with a "matching" value */
+static void test_filler(void **state)
+{
+    uint8_t *p = random_image(N256K, 400);
+    ecu_discover *d;
+    size_t i;
+    (void)state;
+    memset(p + 0x10000, 0xFF, 0x10000);
+    put(p, 0x1FFFC, (uint32_t)(0xFFu * 0xFFFCu), 4, 1); /* the byte sum of the erased range */
+    d = run(p, N256K, 1.0);
+    for (i = 0; i < ecu_discover_finding_count(d); i++)
+        assert_true(ecu_discover_finding_at(d, i)->store_offset != 0x1FFFC);
+    ecu_discover_free(d);
+    memset(p, 0xFF, N256K);
+    d = run(p, N256K, 1.0);
+    assert_int_equal(ecu_discover_finding_count(d), 0);
+    ecu_discover_free(d);
+    memset(p, 0x00, N256K);
+    d = run(p, N256K, 1.0);
+    assert_int_equal(ecu_discover_finding_count(d), 0);
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* random 1 MiB images: nothing at the default bound, and the report's chance total is small */
+static void test_random_images(void **state)
+{
+    uint64_t seed;
+    (void)state;
+    for (seed = 1; seed <= 4; seed++) {
+        uint8_t *p = random_image((size_t)1 << 20, 1000 + seed);
+        ecu_discover *d = run(p, (size_t)1 << 20, ECU_DISCOVER_DEFAULT_BOUND);
+        if (ecu_discover_finding_count(d)) {
+            dump(d);
+            fail_msg("seed %llu: a finding in random data", (unsigned long long)seed);
+        }
+        assert_true(ecu_discover_tried(d) > 10000);
+        assert_true(ecu_discover_expected_false(d) > 0 && ecu_discover_expected_false(d) < 1e-3);
+        assert_false(ecu_discover_truncated(d));
+        ecu_discover_free(d);
+        free(p);
+    }
+}
+
+static int same_findings(const ecu_discover *a, const ecu_discover *b)
+{
+    size_t i;
+    if (ecu_discover_finding_count(a) != ecu_discover_finding_count(b) ||
+        ecu_discover_tried(a) != ecu_discover_tried(b))
+        return 0;
+    for (i = 0; i < ecu_discover_finding_count(a); i++) {
+        const ecu_finding *x = ecu_discover_finding_at(a, i), *y = ecu_discover_finding_at(b, i);
+        if (strcmp(x->algorithm, y->algorithm) || x->start != y->start || x->end != y->end ||
+            x->store_offset != y->store_offset || x->stored != y->stored || x->candidates != y->candidates)
+            return 0;
+    }
+    return 1;
+}
+
+/* the fast method and brute force (each range summed and CRC'ed over its bytes) agree, hit for
+   hit and candidate for candidate, with everything reportable */
+static void test_brute_force_agrees(void **state)
+{
+    size_t n = 0x10000, i;
+    uint8_t *p = random_image(n, 500);
+    ecu_discover *fast = ecu_discover_new(), *brute = ecu_discover_new();
+    (void)state;
+    put(p, 0x7FFC, (uint32_t)ref_sum(p, 0x1000, 0x7FFC, 1, 0), 4, 1);
+    put(p, 0xBFFC, crc32(0, p + 0x8000, 0x3FFC), 4, 0);
+    memset(p + 0xD000, 0xFF, 0x123);
+    assert_int_equal(ecu_discover_set_bound(fast, 1.0), ECU_OK);
+    assert_int_equal(ecu_discover_set_bound(brute, 1.0), ECU_OK);
+    ecu__discover_set_brute(brute, 1);
+    assert_int_equal(ecu_discover_run(fast, p, n), ECU_OK);
+    assert_int_equal(ecu_discover_run(brute, p, n), ECU_OK);
+    assert_true(ecu_discover_finding_count(fast) >= 2);
+    assert_true(same_findings(fast, brute));
+    for (i = 0; i < ecu_discover_finding_count(fast); i++)
+        assert_true(ecu_discover_finding_at(fast, i)->expected < 1.0);
+    ecu_discover_free(fast);
+    ecu_discover_free(brute);
+    free(p);
+}
+
+static void test_api(void **state)
+{
+    ecu_discover *d = ecu_discover_new();
+    uint8_t *p = random_image(N256K, 600);
+    size_t e = 0x20000;
+    char buf[16];
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(ecu_discover_set_bound(d, 0), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_set_bound(d, 1.5), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_set_bound(NULL, 0.1), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_set_kinds(d, 0), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_set_kinds(d, 8), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_add_constant(d, 0x10000, 16), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_add_constant(d, 1, 8), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_run(NULL, p, 1), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_run(d, NULL, 1), ECU_ERR_INVALID);
+    assert_int_equal(ecu_discover_run(d, NULL, 0), ECU_OK);
+    assert_int_equal(ecu_discover_finding_count(d), 0);
+    assert_null(ecu_discover_finding_at(d, 0));
+    assert_int_equal(ecu_discover_layout_block(NULL, "x", buf, sizeof buf), ECU_ERR_INVALID);
+    /* a constant of the caller's: found only once added */
+    put(p, e - 4, (uint32_t)(0x12345678u - (uint32_t)ref_sum(p, 0x8000, e - 4, 4, 1)), 4, 1);
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_null(find(d, "selfsum u32be target 0x12345678", e - 4));
+    assert_int_equal(ecu_discover_add_constant(d, 0x12345678, 32), ECU_OK);
+    assert_int_equal(ecu_discover_add_constant(d, 0x12345678, 32), ECU_OK); /* once */
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_non_null(find(d, "selfsum u32be target 0x12345678", e - 4));
+    /* only the kinds asked for */
+    assert_int_equal(ecu_discover_set_kinds(d, ECU_DISCOVER_CRCS), ECU_OK);
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_null(find(d, "selfsum", e - 4));
+    assert_int_equal(ecu_discover_set_kinds(d, ECU_DISCOVER_ALL), ECU_OK);
+    /* the budget stops the search, and says so */
+    assert_int_equal(ecu_discover_set_budget(d, 100), ECU_OK);
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_true(ecu_discover_truncated(d));
+    assert_int_equal(ecu_discover_tried(d), 100);
+    assert_int_equal(ecu_discover_set_budget(d, 0), ECU_OK);
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_false(ecu_discover_truncated(d));
+    ecu_discover_free(d);
+    ecu_discover_free(NULL);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_crcs),   cmocka_unit_test(test_plain_sums),
+        cmocka_unit_test(test_complement_sums),  cmocka_unit_test(test_selfsums),
+        cmocka_unit_test(test_selfsums16),       cmocka_unit_test(test_crcs),
+        cmocka_unit_test(test_table_records),    cmocka_unit_test(test_after_erased_run),
+        cmocka_unit_test(test_filler),           cmocka_unit_test(test_random_images),
+        cmocka_unit_test(test_brute_force_agrees), cmocka_unit_test(test_api),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
