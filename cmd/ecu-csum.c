@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch.h"
 #include "contract.h"
 #include "rsakey.h"
 #include "tool.h"
@@ -28,9 +29,20 @@ struct opts {
     uint64_t max_span;
 };
 
-/* What one_file() works with: the options, and a checksum handle of its own (one per thread).
-   --resign's key pair is given to the handle (read from --key at the start, or generated at
-   the first image that needs it, then used for every image the handle checks). */
+/* What every checksum handle is set up with, read once in main() and then only read: the
+   layout of --layout, the reference read of --reference, the key pair of --key. */
+struct csum_setup {
+    const struct opts *o;
+    ecu_layout *layout;
+    ecu_image *reference;
+    uint8_t *key_der;
+    size_t key_len;
+};
+
+/* What one_file() works with: the options, and a checksum handle of its own (one per worker
+   thread, never shared). --resign's key pair is given to the handle (read from --key at the
+   start, or generated at the first image that needs it, then used for every image the handle
+   checks; --resign runs on one worker). */
 struct csum_ctx {
     const struct opts *o;
     ecu_csum *cs;
@@ -41,6 +53,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: %s [options] FILE...\n"
+            "       %s [options] -r FOLDER... | --files-from LIST\n"
             "\n"
             "Detect the ECU family of each image, verify its checksums and, when asked, correct\n"
             "them. Raw binary, Intel HEX and S-record files are read, each optionally gzip'ed.\n"
@@ -66,6 +79,13 @@ static void usage(FILE *f)
             "                        or export (KEY=value lines for the shell)\n"
             "      --json            the same as --format json\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
+            "  -r, --recursive       walk the folders named (bytewise order, depth first)\n"
+            "      --files-from LIST also check the files named in LIST ('-': standard input),\n"
+            "                        one a line\n"
+            "  -0, --null            the names in LIST end with a NUL byte (find -print0)\n"
+            "  -j, --jobs N          check N files at a time (default: one per processor;\n"
+            "                        --fix: one); the reports keep the input order\n"
+            "      --junit FILE      also write a JUnit XML report to FILE\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
@@ -74,7 +94,7 @@ static void usage(FILE *f)
             "or not correctable, 2 trouble, 3 family unknown, ambiguous or without a checksum\n"
             "layout. With several files the most serious wins: 2, then 1, then 3.\n"
             "See ecu-csum(1).\n",
-            tool_name());
+            tool_name(), tool_name());
 }
 
 static void list_families(enum tool_format fmt)
@@ -389,7 +409,7 @@ static int needs_key(const ecu_csum *cs)
 
 /* A new key pair for --resign, given to the context's handle (and written to --save-key's
    file); 0, or -1 after saying why. */
-static int new_key(struct csum_ctx *x)
+static int new_key(struct csum_ctx *x, FILE *err)
 {
     uint8_t *der = NULL;
     size_t len = 0;
@@ -399,7 +419,7 @@ static int new_key(struct csum_ctx *x)
     if (x->o->save_key && rsakey_write_pem(x->o->save_key, der, len))
         goto out;
     if (ecu_csum_set_resign_key(x->cs, der, len) != ECU_OK) {
-        tool_error(NULL, "the new key pair is not accepted by the library");
+        tool_error_to(err, NULL, "the new key pair is not accepted by the library");
         goto out;
     }
     x->key_set = 1;
@@ -598,7 +618,7 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
             rp.error = why;
         } else {
             int was_bad = v == ECU_VERDICT_BAD;
-            if (o->resign && !x->key_set && needs_key(cs) && new_key(x)) {
+            if (o->resign && !x->key_set && needs_key(cs) && new_key(x, err)) {
                 rp.exit = EXIT_TROUBLE;
                 rp.error = "no key pair for --resign";
                 goto report;
@@ -610,7 +630,7 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                 struct left l;
                 count_left(cs, &l);
                 if (!l.other && l.sig && l.sig == l.sig_resignable) {
-                    if (new_key(x)) {
+                    if (new_key(x, err)) {
                         rp.exit = EXIT_TROUBLE;
                         rp.error = "no key pair for --resign";
                         goto report;
@@ -714,9 +734,10 @@ out:
     return res;
 }
 
-/* Reads and parses the layout file @p path into @p cs; EXIT_YES, or EXIT_TROUBLE after saying
-   why (a parse error as FILE:LINE:COL: message). */
-static int load_layout(ecu_csum *cs, const char *path)
+/* Reads and parses the layout file @p path into @p cs (and keeps it in @p setup for the other
+   workers' handles); EXIT_YES, or EXIT_TROUBLE after saying why (a parse error as
+   FILE:LINE:COL: message). */
+static int load_layout(ecu_csum *cs, const char *path, struct csum_setup *setup)
 {
     enum { MAX_LAYOUT = 1 << 20 };
     FILE *f = fopen(path, "rb");
@@ -753,6 +774,8 @@ static int load_layout(ecu_csum *cs, const char *path)
         goto out;
     }
     status = EXIT_YES;
+    setup->layout = l;
+    l = NULL;
 out:
     ecu_layout_free(l);
     free(text);
@@ -761,8 +784,9 @@ out:
 }
 
 /* Loads the reference read of --reference, checks that its checksums verify (with --family's
-   family, when given), and hands it to @p cs; EXIT_YES, or EXIT_TROUBLE after saying why. */
-static int load_reference(ecu_csum *cs, const struct opts *o)
+   family, when given), and hands it to @p cs (and keeps it in @p setup for the other workers'
+   handles); EXIT_YES, or EXIT_TROUBLE after saying why. */
+static int load_reference(ecu_csum *cs, const struct opts *o, struct csum_setup *setup)
 {
     ecu_image *img = ecu_image_new();
     ecu_csum *check = ecu_csum_new();
@@ -795,10 +819,60 @@ static int load_reference(ecu_csum *cs, const struct opts *o)
         goto out;
     }
     status = EXIT_YES;
+    setup->reference = img;
+    img = NULL;
 out:
     ecu_csum_free(check);
     ecu_image_free(img);
     return status;
+}
+
+/* A checksum handle set up as main() set up the first one (worker 0's), for another worker:
+   the same family, layout, reference and key pair. NULL when memory runs out. */
+static ecu_csum *worker_handle(const struct csum_setup *setup)
+{
+    const struct opts *o = setup->o;
+    ecu_csum *cs = ecu_csum_new();
+    if (!cs)
+        return NULL;
+    if ((o->family && ecu_csum_set_family(cs, o->family) != ECU_OK) ||
+        (setup->layout && ecu_csum_set_layout(cs, setup->layout) != ECU_OK) ||
+        (setup->reference &&
+         ecu_csum_set_reference(cs, ecu_image_data(setup->reference),
+                                ecu_image_size(setup->reference)) != ECU_OK) ||
+        (setup->key_der && ecu_csum_set_resign_key(cs, setup->key_der, setup->key_len) != ECU_OK)) {
+        ecu_csum_free(cs);
+        return NULL;
+    }
+    return cs;
+}
+
+/* The workers' contexts: worker 0's made by main(), the others' at their first file (each
+   worker makes its own: a handle is never shared between threads). */
+struct csum_workers {
+    const struct csum_setup *setup;
+    struct csum_ctx *ctx;
+};
+
+/* The batch runner's per-file function: one_file() with the worker's own handle. */
+static struct tool_result csum_file(void *arg, unsigned worker, const char *file, FILE *out,
+                                    FILE *err)
+{
+    struct csum_workers *w = arg;
+    struct csum_ctx *x = &w->ctx[worker];
+    if (!x->cs) {
+        x->o = w->setup->o;
+        x->key_set = w->setup->key_der != NULL;
+        if (!(x->cs = worker_handle(w->setup))) {
+            struct tool_result res;
+            memset(&res, 0, sizeof res);
+            tool_error_to(err, NULL, "out of memory");
+            tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
+            report_error(out, file, x->o, res.reason);
+            return res;
+        }
+    }
+    return one_file(x, file, out, err);
 }
 
 int main(int argc, char **argv)
@@ -825,20 +899,34 @@ int main(int argc, char **argv)
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        BATCH_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
+    static const char shortopts[] = ":vo:qhV" BATCH_SHORTOPTS;
     struct opts o;
-    struct csum_ctx x;
-    int key_set = 0;
+    struct csum_setup setup;
+    struct csum_workers w;
+    struct batch_opts bo;
     ecu_csum *cs = NULL;
     FILE *rep;
-    int ch, status = EXIT_TROUBLE, list = 0, i;
+    int ch, status = EXIT_TROUBLE, list = 0, jobs_given = 0, batch_given = 0, nfiles;
+    unsigned i, nworkers;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
+    memset(&setup, 0, sizeof setup);
+    batch_opts_init(&bo);
     tool_init(argv[0]);
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":vo:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
+        if (taken < 0)
+            return EXIT_TROUBLE;
+        if (taken) {
+            jobs_given |= ch == 'j';
+            batch_given = 1;
+            continue;
+        }
         switch (ch) {
         case 'v': o.verbose = 1; break;
         case 'q': o.quiet = 1; break;
@@ -874,19 +962,20 @@ int main(int argc, char **argv)
             tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
-            tool_bad_option(argv, optind, optopt, ":vo:qhV", longopts); /* as above */
+            tool_bad_option(argv, optind, optopt, shortopts, longopts);
             return EXIT_TROUBLE;
         }
     }
     /* where reports go: stdout, or stderr when the corrected image itself goes to stdout */
     rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
+    nfiles = argc - optind;
     if (list) {
+        if (batch_given || nfiles) {
+            tool_usage_error("--list-families takes no file");
+            return EXIT_TROUBLE;
+        }
         list_families(o.fmt);
         return tool_close_stdout(EXIT_YES);
-    }
-    if (optind >= argc) {
-        tool_usage_error("no file given");
-        return EXIT_TROUBLE;
     }
     if ((o.output || o.in_place) && !o.fix) {
         tool_error(NULL, "-o and --in-place go with --fix");
@@ -924,11 +1013,19 @@ int main(int argc, char **argv)
         tool_error(NULL, "--reference and --layout exclude each other");
         return EXIT_TROUBLE;
     }
-    if (o.output && argc - optind != 1) {
-        tool_error(NULL, "-o takes exactly one FILE");
+    if (o.output && (nfiles != 1 || bo.recursive || bo.files_from)) {
+        tool_error(NULL, "-o takes exactly one FILE (-r and --files-from go with --in-place)");
         return EXIT_TROUBLE;
     }
-    if (tool_stdin_once(argv + optind, argc - optind))
+    /* the modes that write files run on one worker, in input order: -j N is refused */
+    if (o.fix && jobs_given && bo.jobs != 1) {
+        tool_usage_error("--fix writes files one at a time: -j %d does not apply (leave -j out, "
+                         "or -j 1)", bo.jobs);
+        return EXIT_TROUBLE;
+    }
+    if (o.fix)
+        bo.jobs = 1;
+    if (batch_check(&bo, argv + optind, nfiles, 1))
         return EXIT_TROUBLE;
     if (o.output && strcmp(o.output, "-") != 0 && strcmp(argv[optind], "-") != 0) {
         struct stat so, si;
@@ -947,34 +1044,41 @@ int main(int argc, char **argv)
         ecu_csum_free(cs);
         return EXIT_TROUBLE;
     }
-    if (o.layout && load_layout(cs, o.layout) != EXIT_YES) {
-        ecu_csum_free(cs);
-        return EXIT_TROUBLE;
-    }
-    if (o.reference && load_reference(cs, &o) != EXIT_YES) {
-        ecu_csum_free(cs);
-        return EXIT_TROUBLE;
-    }
+    setup.o = &o;
+    if (o.layout && load_layout(cs, o.layout, &setup) != EXIT_YES)
+        goto out;
+    if (o.reference && load_reference(cs, &o, &setup) != EXIT_YES)
+        goto out;
     if (o.key) {
-        uint8_t *der = NULL;
-        size_t len = 0;
-        int rc = rsakey_read(o.key, &der, &len) ? ECU_ERR_INVALID : ECU_OK;
-        if (rc == ECU_OK && (rc = ecu_csum_set_resign_key(cs, der, len)) != ECU_OK)
+        int rc = rsakey_read(o.key, &setup.key_der, &setup.key_len) ? ECU_ERR_INVALID : ECU_OK;
+        if (rc == ECU_OK &&
+            (rc = ecu_csum_set_resign_key(cs, setup.key_der, setup.key_len)) != ECU_OK)
             tool_error(o.key, "not a PKCS#1 RSA key pair, or its parts do not make one (%s; "
                        "a PKCS#8 key converts with openssl rsa -traditional)", ecu_strerror(rc));
-        free(der);
-        if (rc != ECU_OK) {
-            ecu_csum_free(cs);
-            return EXIT_TROUBLE;
-        }
-        key_set = 1;
+        if (rc != ECU_OK)
+            goto out;
     }
-    x.o = &o;
-    x.cs = cs;
-    x.key_set = key_set;
-    status = EXIT_YES;
-    for (i = optind; i < argc; i++)
-        status = tool_exit_worse(status, one_file(&x, argv[i], rep, stderr).exit);
+    /* worker 0's context holds the handle set up here; the others make theirs alike */
+    nworkers = batch_workers(&bo);
+    w.setup = &setup;
+    if (!(w.ctx = calloc(nworkers, sizeof *w.ctx))) {
+        tool_error(NULL, "out of memory");
+        goto out;
+    }
+    w.ctx[0].o = &o;
+    w.ctx[0].cs = cs;
+    w.ctx[0].key_set = setup.key_der != NULL;
+    bo.quiet = o.quiet;
+    bo.format = (int)o.fmt;
+    bo.records = rep;
+    status = batch_run(&bo, argv + optind, nfiles, csum_file, &w);
+    for (i = 1; i < nworkers; i++)
+        ecu_csum_free(w.ctx[i].cs);
+    free(w.ctx);
+out:
     ecu_csum_free(cs);
+    ecu_layout_free(setup.layout);
+    ecu_image_free(setup.reference);
+    free(setup.key_der);
     return tool_close_stdout(status);
 }

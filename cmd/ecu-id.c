@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch.h"
 #include "contract.h"
 #include "tool.h"
 
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: %s [options] FILE...\n"
+            "       %s [options] -r FOLDER... | --files-from LIST\n"
             "       %s --match [options] FILE1 FILE2\n"
             "       %s --find-original [options] TUNED DIR|FILE...\n"
             "\n"
@@ -44,6 +46,13 @@ static void usage(FILE *f)
             "      --find-original   rank the candidates that share TUNED's identity by their\n"
             "                        share of equal bytes (folders are read one level deep)\n"
             "      --max-span N      refuse images spanning more than N bytes (default 64M)\n"
+            "  -r, --recursive       walk the folders named (bytewise order, depth first)\n"
+            "      --files-from LIST also identify the files named in LIST ('-': standard\n"
+            "                        input), one a line\n"
+            "  -0, --null            the names in LIST end with a NUL byte (find -print0)\n"
+            "  -j, --jobs N          identify N files at a time (default: one per processor);\n"
+            "                        the reports keep the input order\n"
+            "      --junit FILE      also write a JUnit XML report to FILE\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
@@ -52,7 +61,7 @@ static void usage(FILE *f)
             "different ECU, --find-original: none fits, 2 trouble, 3 nothing identified\n"
             "(--match, --find-original: not enough identity to decide). With several files\n"
             "the most serious wins: 2, then 1, then 3. See ecu-id(1).\n",
-            tool_name(), tool_name(), tool_name());
+            tool_name(), tool_name(), tool_name(), tool_name());
 }
 
 static int analyze(FILE *err, ecu_id *id, const ecu_image *img, const char *file, char *msg,
@@ -177,7 +186,8 @@ static void report_error(FILE *out, const char *file, const struct opts *o, cons
     }
 }
 
-/* What identify_file() works with: the options and an identification handle of its own. */
+/* What identify_file() works with: the options and an identification handle of its own (one
+   per worker thread, never shared). */
 struct id_ctx {
     const struct opts *o;
     ecu_id *id;
@@ -215,18 +225,45 @@ static struct tool_result identify_file(void *ctx, const char *file, FILE *out, 
     return res;
 }
 
-static int identify(char **files, int nfiles, const struct opts *o)
+/* The batch runner's per-file function: identify_file() with the worker's own handle, made
+   at the worker's first file. */
+static struct tool_result identify_worker(void *arg, unsigned worker, const char *file, FILE *out,
+                                          FILE *err)
 {
-    struct id_ctx x;
-    int i, status = EXIT_YES;
-    x.o = o;
-    if (!(x.id = ecu_id_new())) {
+    struct id_ctx *x = (struct id_ctx *)arg + worker;
+    if (!x->id && !(x->id = ecu_id_new())) {
+        struct tool_result res;
+        memset(&res, 0, sizeof res);
+        tool_error_to(err, NULL, "out of memory");
+        tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
+        report_error(out, file, x->o, res.reason);
+        return res;
+    }
+    return identify_file(x, file, out, err);
+}
+
+/* Identifies the files, folders (-r) and --files-from lists of @p bo, on its workers; the
+   worst exit status (2, then 1, then 3, then 0). */
+static int identify(char **files, int nfiles, const struct opts *o, struct batch_opts *bo)
+{
+    struct id_ctx *x;
+    unsigned i, n = batch_workers(bo);
+    int status;
+    if (!(x = calloc(n, sizeof *x))) {
         tool_error(NULL, "out of memory");
         return EXIT_TROUBLE;
     }
-    for (i = 0; i < nfiles; i++) /* several files: 2, then 1, then 3, then 0 */
-        status = tool_exit_worse(status, identify_file(&x, files[i], stdout, stderr).exit);
-    ecu_id_free(x.id);
+    for (i = 0; i < n; i++)
+        x[i].o = o;
+    bo->quiet = o->quiet;
+    bo->format = (int)o->fmt;
+    bo->words[0] = "identified";
+    bo->words[1] = ""; /* plain identification gives no negative answer */
+    bo->words[3] = "unidentified";
+    status = batch_run(bo, files, nfiles, identify_worker, x);
+    for (i = 0; i < n; i++)
+        ecu_id_free(x[i].id);
+    free(x);
     return status;
 }
 
@@ -673,16 +710,27 @@ int main(int argc, char **argv)
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        BATCH_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
+    static const char shortopts[] = ":o:vqhV" BATCH_SHORTOPTS;
     struct opts o;
-    int ch, mode = 0, nfiles;
+    struct batch_opts bo;
+    int ch, mode = 0, nfiles, batch_given = 0;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
+    batch_opts_init(&bo);
     tool_init(argv[0]);
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":o:vqhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
+        if (taken < 0)
+            return EXIT_TROUBLE;
+        if (taken) {
+            batch_given = 1;
+            continue;
+        }
         switch (ch) {
         case 'o': /* an output file in the ecu tools: ecu-id writes none */
             tool_refuse_output_option(optarg);
@@ -718,11 +766,21 @@ int main(int argc, char **argv)
             tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
-            tool_bad_option(argv, optind, optopt, ":o:vqhV", longopts);
+            tool_bad_option(argv, optind, optopt, shortopts, longopts);
             return EXIT_TROUBLE;
         }
     }
     nfiles = argc - optind;
+    if (mode && batch_given) {
+        tool_usage_error("-r, --files-from, -0, -j and --junit go with the identification of "
+                         "files, not with %s", mode == OPT_MATCH ? "--match" : "--find-original");
+        return EXIT_TROUBLE;
+    }
+    if (!mode) { /* identification: the files, folders and lists of the batch runner */
+        if (batch_check(&bo, argv + optind, nfiles, 1))
+            return EXIT_TROUBLE;
+        return tool_close_stdout(identify(argv + optind, nfiles, &o, &bo));
+    }
     if (nfiles < 1) {
         tool_usage_error("no file given");
         return EXIT_TROUBLE;
@@ -739,7 +797,5 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
     if (mode == OPT_MATCH)
         return tool_close_stdout(match(argv + optind, &o));
-    if (mode == OPT_FIND)
-        return tool_close_stdout(find_original(argv + optind, nfiles, &o));
-    return tool_close_stdout(identify(argv + optind, nfiles, &o));
+    return tool_close_stdout(find_original(argv + optind, nfiles, &o));
 }

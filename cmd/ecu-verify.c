@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "contract.h"
 #include "tool.h"
 
@@ -96,6 +97,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: %s [options] FILE\n"
+            "       %s [options] -r FOLDER... | --files-from LIST\n"
             "       %s --read [options] READ1 READ2 [READ3...]\n"
             "       %s [options] ORIGINAL MODIFIED [--readback READ]\n"
             "       %s --audit-check LOG\n"
@@ -119,6 +121,14 @@ static void usage(FILE *f)
             "      --vehicle TEXT    the vehicle (registration, model...)\n"
             "      --vin VIN         its VIN, 17 characters with a valid ISO 3779 check digit\n"
             "      --audit-check LOG read LOG back and report malformed lines\n"
+            "  -r, --recursive       FILE mode over the files of the folders named (bytewise\n"
+            "                        order, depth first), each file checked alone\n"
+            "      --files-from LIST FILE mode over the files named in LIST ('-': standard\n"
+            "                        input), one a line, each checked alone\n"
+            "  -0, --null            the names in LIST end with a NUL byte (find -print0)\n"
+            "  -j, --jobs N          check N files at a time (default: one per processor;\n"
+            "                        --audit: one); the reports keep the input order\n"
+            "      --junit FILE      also write a JUnit XML report to FILE\n"
             "  -v, --verbose         every check's detail (each bad checksum block)\n"
             "      --format FORMAT   text (default), json (one JSON object with every check)\n"
             "                        or export (KEY=value lines for the shell)\n"
@@ -131,7 +141,7 @@ static void usage(FILE *f)
             "Exit status: 0 every check passes, 1 a check fails, 2 trouble, 3 cannot decide\n"
             "(unknown family, no checksum layout, not enough identity). --audit-check: 0 every\n"
             "line well-formed, 1 malformed lines, 2 trouble. See ecu-verify(1).\n",
-            tool_name(), tool_name(), tool_name(), tool_name());
+            tool_name(), tool_name(), tool_name(), tool_name(), tool_name());
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -546,7 +556,7 @@ static int check_one_image(struct run *r, const char *file, const uint8_t *data,
     ecu_csum *cs = ecu_csum_new();
     int rc = -1;
     if (!cs || !(r->id = ecu_id_new())) {
-        tool_error(NULL, "out of memory");
+        tool_error_to(r->err, NULL, "out of memory");
         goto out;
     }
     if (csum_analyze(r, cs, file, data, size) || id_analyze(r, r->id, file, data, size))
@@ -911,7 +921,7 @@ static void print_error(FILE *f, const struct run *r, const struct opts *o)
  * one), a last line left without its line end (a run killed mid-write, or a full disk) gets
  * one first, so that the new record stands on a line of its own. 0, or -1 after saying why.
  */
-static int audit_append(const char *path, const char *line, size_t n)
+static int audit_append(FILE *err, const char *path, const char *line, size_t n)
 {
     struct stat st;
     struct flock lk;
@@ -928,11 +938,11 @@ static int audit_append(const char *path, const char *line, size_t n)
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     }
     if (fd < 0) {
-        tool_error(path, "cannot open the audit log: %s", strerror(errno));
+        tool_error_to(err, path, "cannot open the audit log: %s", strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        tool_error(path, "the audit log is not a regular file");
+        tool_error_to(err, path, "the audit log is not a regular file");
         close(fd);
         return -1;
     }
@@ -944,7 +954,7 @@ static int audit_append(const char *path, const char *line, size_t n)
     if (readable && fstat(fd, &st) == 0 && st.st_size > 0 &&
         pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
         if (!(buf = malloc(n + 1))) {
-            tool_error(NULL, "out of memory");
+            tool_error_to(err, NULL, "out of memory");
             close(fd);
             return -1;
         }
@@ -959,30 +969,30 @@ static int audit_append(const char *path, const char *line, size_t n)
     free(buf);
     if (w < 0 || (size_t)w != len) {
         if (w < 0)
-            tool_error(path, "audit record not written: %s", strerror(errno));
+            tool_error_to(err, path, "audit record not written: %s", strerror(errno));
         else
-            tool_error(path, "audit record cut short: %zd of %zu bytes written", w, len);
+            tool_error_to(err, path, "audit record cut short: %zd of %zu bytes written", w, len);
         close(fd);
         return -1;
     }
     if (fsync(fd) != 0) {
-        tool_error(path, "audit record written, but not flushed to disk: %s", strerror(errno));
+        tool_error_to(err, path, "audit record written, but not flushed to disk: %s", strerror(errno));
         close(fd);
         return -1;
     }
     if (close(fd) != 0) {
-        tool_error(path, "audit record not written: %s", strerror(errno));
+        tool_error_to(err, path, "audit record not written: %s", strerror(errno));
         return -1;
     }
     if (created && tool_sync_parent(path) != 0) {
-        tool_error(path, "audit log created, but its folder could not be synced: %s",
+        tool_error_to(err, path, "audit log created, but its folder could not be synced: %s",
                    strerror(errno));
         return -1;
     }
     return 0;
 }
 
-/* Writes the run's audit line to o->audit; 0, or -1 after saying why. */
+/* Writes the run's audit line to o->audit; 0, or -1 after saying why (on r->err). */
 static int write_audit(const struct run *r, const struct opts *o)
 {
     char when[32], *line = NULL;
@@ -992,21 +1002,21 @@ static int write_audit(const struct run *r, const struct opts *o)
     FILE *mem;
     int rc;
     if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-        tool_error(NULL, "cannot read the clock");
+        tool_error_to(r->err, NULL, "cannot read the clock");
         return -1;
     }
     if (!(mem = open_memstream(&line, &len))) {
-        tool_error(NULL, "out of memory");
+        tool_error_to(r->err, NULL, "out of memory");
         return -1;
     }
     print_json(mem, r, o, when);
     fputc('\n', mem);
     if (fclose(mem) != 0 || !line) {
-        tool_error(NULL, "out of memory");
+        tool_error_to(r->err, NULL, "out of memory");
         free(line);
         return -1;
     }
-    rc = audit_append(o->audit, line, len);
+    rc = audit_append(r->err, o->audit, line, len);
     free(line);
     return rc;
 }
@@ -1604,10 +1614,13 @@ out:
     return res;
 }
 
-/* FILE mode, one file: the batch runner's per-file function (@p ctx: the options). */
-static struct tool_result verify_file(void *ctx, const char *file, FILE *out, FILE *err)
+/* FILE mode, one file: the batch runner's per-file function (@p ctx: the options). Every
+   file gets handles of its own (check_one_image()): nothing is shared between workers. */
+static struct tool_result verify_file(void *ctx, unsigned worker, const char *file, FILE *out,
+                                      FILE *err)
 {
     char *files[1];
+    (void)worker;
     files[0] = (char *)file;
     return run_gate(ctx, files, 1, out, err);
 }
@@ -1635,20 +1648,31 @@ int main(int argc, char **argv)
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        BATCH_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    static const char shortopts[] = ":vo:qhV";
+    static const char shortopts[] = ":vo:qhV" BATCH_SHORTOPTS;
     struct opts o;
+    struct batch_opts bo;
     size_t i, nfiles;
-    int ch;
+    int ch, library, jobs_given = 0, batch_given = 0;
     char **files;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     tool_init(argv[0]);
     memset(&o, 0, sizeof o);
+    batch_opts_init(&bo);
     o.gap = ECU_DIFF_DEFAULT_GAP;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
+        if (taken < 0)
+            return EXIT_TROUBLE;
+        if (taken) {
+            jobs_given |= ch == 'j';
+            batch_given = 1;
+            continue;
+        }
         switch (ch) {
         case OPT_READ: o.read_gate = 1; break;
         case OPT_READBACK: o.readback = optarg; break;
@@ -1696,15 +1720,28 @@ int main(int argc, char **argv)
     }
     files = argv + optind;
     nfiles = (size_t)(argc - optind);
+    /* a library: every FILE checked alone (FILE mode), entered only with -r or --files-from,
+       never by the number of files (two files are the pre-flash gate) */
+    library = bo.recursive || bo.files_from;
     if (o.audit_check) {
         if (nfiles || o.read_gate || o.readback || o.audit || o.fmt != TOOL_TEXT || o.technician ||
-            o.vehicle || o.vin || o.verbose) {
+            o.vehicle || o.vin || o.verbose || batch_given) {
             tool_usage_error("--audit-check takes the log alone");
             return EXIT_TROUBLE;
         }
         return tool_close_stdout(audit_check(o.audit_check, o.quiet));
     }
-    if (nfiles < 1) {
+    if (library && (o.read_gate || o.readback)) {
+        tool_usage_error("-r and --files-from check each file alone (FILE mode), not with %s",
+                         o.read_gate ? "--read" : "--readback");
+        return EXIT_TROUBLE;
+    }
+    if (!library && batch_given && (o.read_gate || nfiles != 1)) {
+        tool_usage_error("-0, -j and --junit go with FILE mode (one FILE, -r or --files-from), "
+                         "not with %s", o.read_gate ? "--read" : "ORIGINAL MODIFIED");
+        return EXIT_TROUBLE;
+    }
+    if (nfiles < 1 && !library) {
         tool_usage_error("no file given");
         return EXIT_TROUBLE;
     }
@@ -1720,8 +1757,9 @@ int main(int argc, char **argv)
         tool_usage_error("--readback goes with ORIGINAL MODIFIED, not with --read");
         return EXIT_TROUBLE;
     }
-    if (!o.read_gate && nfiles > 2) {
-        tool_usage_error("too many files: FILE, or ORIGINAL MODIFIED (several reads go with --read)");
+    if (!o.read_gate && !library && nfiles > 2) {
+        tool_usage_error("too many files: FILE, or ORIGINAL MODIFIED (several reads go with "
+                         "--read; many files, each alone, with -r or --files-from)");
         return EXIT_TROUBLE;
     }
     if (o.readback && nfiles != 2) {
@@ -1736,6 +1774,24 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
     if (o.audit && !o.technician)
         o.technician = getenv("USER");
+    /* the audit log is written one record at a time, in input order: -j N is refused */
+    if (o.audit && jobs_given && bo.jobs != 1) {
+        tool_usage_error("--audit writes its records one at a time: -j %d does not apply "
+                         "(leave -j out, or -j 1)", bo.jobs);
+        return EXIT_TROUBLE;
+    }
+    if (o.audit)
+        bo.jobs = 1;
+    if (library || (!o.read_gate && nfiles == 1)) {
+        /* FILE mode: each file through the per-file function, on the batch runner's workers */
+        if (batch_check(&bo, files, (int)nfiles, 0))
+            return EXIT_TROUBLE;
+        bo.quiet = o.quiet;
+        bo.format = (int)o.fmt;
+        bo.words[0] = "pass";
+        bo.words[1] = "fail";
+        return tool_close_stdout(batch_run(&bo, files, (int)nfiles, verify_file, &o));
+    }
 
     {
         char *names[ECU_CMP_MAX_READS + 1];
@@ -1747,7 +1803,5 @@ int main(int argc, char **argv)
         if (tool_stdin_once(names, (int)n))
             return EXIT_TROUBLE;
     }
-    if (!o.read_gate && nfiles == 1) /* FILE mode: one file, through the per-file function */
-        return tool_close_stdout(verify_file(&o, files[0], stdout, stderr).exit);
     return tool_close_stdout(run_gate(&o, files, nfiles, stdout, stderr).exit);
 }

@@ -41,18 +41,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Rank of an exit status in the precedence 2 > 1 > 3 > 0. */
-static int rank(int e)
-{
-    switch (e) {
-    case 0: return 0;
-    case 3: return 1;
-    case 1: return 2;
-    default: return 3;
-    }
-}
-
-int batch_worse(int a, int b) { return rank(b) > rank(a) ? b : a; }
+int batch_worse(int a, int b) { return tool_exit_worse(a, b); }
 
 __attribute__((format(printf, 1, 2)))
 static char *xprintf(const char *fmt, ...)
@@ -502,26 +491,6 @@ static void xml_escape(FILE *f, const char *s)
     }
 }
 
-/* An export value, shell-quoted when it holds anything but [A-Za-z0-9_./:,+@%=-].
-   TODO(merge): the contract's export writer (cmd/common/contract.c) replaces this. */
-static void export_value(FILE *f, const char *s)
-{
-    static const char plain[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:,+@%=-";
-    const char *p;
-    if (*s && strspn(s, plain) == strlen(s)) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (p = s; *p; p++)
-        if (*p == '\'')
-            fputs("'\\''", f);
-        else
-            fputc(*p, f);
-    fputc('\'', f);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* the run */
 
@@ -552,7 +521,7 @@ struct run {
     size_t files, count[4];
     uint64_t bytes;
     int worst;
-    int any_out; /* a record was printed (BATCH_EXPORT separates the next one) */
+    FILE *out;   /* where the records go: o->records, or stdout */
     FILE *junit; /* the test cases, until the end */
     double t0;
     int progress;
@@ -663,29 +632,21 @@ static void runner_record(struct run *R, struct slot *s)
 {
     const char *msg = s->it.error ? s->it.error : "out of memory";
     const char *name = s->it.name ? s->it.name : "?";
-    fflush(stdout);
-    fprintf(stderr, "%s: %s: %s\n", R->tool, name, msg);
+    fflush(R->out);
+    tool_error_to(stderr, name, "%s", msg);
     s->r.exit = 2;
     s->r.status = "error";
     snprintf(s->r.reason, sizeof s->r.reason, "%s", msg);
     if (R->o->quiet)
         return;
     if (R->o->format == BATCH_JSON) {
-        fputs("{\"file\":", stdout);
-        json_string(stdout, name);
-        fputs(",\"status\":\"error\",\"exit\":2,\"error\":", stdout);
-        json_string(stdout, msg);
-        fputs("}\n", stdout);
-        R->any_out = 1;
+        json_error_record(R->out, name, msg);
     } else if (R->o->format == BATCH_EXPORT) {
-        if (R->any_out)
-            putchar('\n');
-        fputs("FILE=", stdout);
-        export_value(stdout, name);
-        fputs("\nSTATUS=error\nEXIT=2\nERROR=", stdout);
-        export_value(stdout, msg);
-        putchar('\n');
-        R->any_out = 1;
+        export_str(R->out, "FILE", name);
+        export_str(R->out, "STATUS", "error");
+        export_u64(R->out, "EXIT", 2);
+        export_str(R->out, "ERROR", msg);
+        fputc('\n', R->out);
     }
 }
 
@@ -735,15 +696,11 @@ static void emit(struct run *R, struct slot *s)
         runner_record(R, s);
     } else {
         if (s->err_len) {
-            fflush(stdout); /* the message after the records before it */
+            fflush(R->out); /* the message after the records before it */
             fwrite(s->err, 1, s->err_len, stderr);
         }
-        if (s->out_len && !R->o->quiet) {
-            if (R->o->format == BATCH_EXPORT && R->any_out)
-                putchar('\n');
-            fwrite(s->out, 1, s->out_len, stdout);
-            R->any_out = 1;
-        }
+        if (s->out_len && !R->o->quiet)
+            fwrite(s->out, 1, s->out_len, R->out);
     }
     R->files++;
     R->count[s->r.exit]++;
@@ -844,10 +801,18 @@ static void summary(const struct run *R, const struct input *in, double secs)
     int i;
     for (i = 0; i < 4; i++)
         w[i] = R->o->words[i] ? R->o->words[i] : dflt[i];
-    fflush(stdout);
-    fprintf(stderr, "%s: %zu file%s: %zu %s, %zu %s, %zu %s, %zu %s in %.2f s", R->tool, R->files,
-            R->files == 1 ? "" : "s", R->count[0], w[0], R->count[1], w[1], R->count[3], w[3],
-            R->count[2], w[2], secs);
+    static const int order[4] = {0, 1, 3, 2}; /* ok, bad, undecided, errors */
+    int first = 1;
+    fflush(R->out);
+    fprintf(stderr, "%s: %zu file%s:", R->tool, R->files, R->files == 1 ? "" : "s");
+    for (i = 0; i < 4; i++) {
+        int k = order[i];
+        if (!*w[k] && !R->count[k]) /* an outcome this tool never gives */
+            continue;
+        fprintf(stderr, "%s %zu %s", first ? "" : ",", R->count[k], *w[k] ? w[k] : dflt[k]);
+        first = 0;
+    }
+    fprintf(stderr, " in %.2f s", secs);
     if (R->bytes && secs > 0)
         fprintf(stderr, " (%.1f MiB, %.1f MiB/s)", (double)R->bytes / 1048576.0,
                 (double)R->bytes / 1048576.0 / secs);
@@ -879,6 +844,7 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
     memset(&in, 0, sizeof in);
     R.o = o;
     R.tool = o->tool ? o->tool : tool_name();
+    R.out = o->records ? o->records : stdout;
     R.fn = fn;
     R.ctx = ctx;
     R.t0 = now_s();
@@ -974,7 +940,7 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
     }
     secs = now_s() - R.t0;
     progress_clear(&R);
-    fflush(stdout);
+    fflush(R.out);
     if (R.junit) {
         if (junit_write(&R, o->junit, secs) != 0)
             R.worst = batch_worse(R.worst, EXIT_TROUBLE);

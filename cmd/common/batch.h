@@ -17,18 +17,10 @@
 
 #include <stdio.h>
 
-#ifndef ECU_TOOL_RESULT
-#define ECU_TOOL_RESULT
-/* What one file gave (the contract, notes/contract.md). It moves to cmd/common/contract.h when
-   the contract's branch is merged; then this definition goes and batch.h includes contract.h. */
-struct tool_result {
-    int exit;           /* 0..3 for this file */
-    const char *status; /* the record's status word (static string) */
-    char reason[256];   /* one line: why not 0 (the JUnit failure message); "" when exit is 0 */
-};
-#endif
+#include "contract.h" /* struct tool_result, enum tool_format */
 
-enum batch_format { BATCH_TEXT = 0, BATCH_JSON, BATCH_EXPORT };
+/* The formats of the contract (enum tool_format), under the runner's names. */
+enum batch_format { BATCH_TEXT = TOOL_TEXT, BATCH_JSON = TOOL_JSON, BATCH_EXPORT = TOOL_EXPORT };
 
 struct batch_opts {
     int jobs;               /* -j N: workers; 0 = the number of online processors */
@@ -36,10 +28,13 @@ struct batch_opts {
     int null_sep;           /* -0: the --files-from list is NUL-separated */
     int quiet;              /* -q: nothing on stdout, no summary, no progress */
     int format;             /* enum batch_format: how the runner writes its own error records */
+    FILE *records;          /* where the records go; NULL: stdout (ecu-csum -o - writes the
+                               image to stdout and its reports to stderr) */
     const char *files_from; /* --files-from FILE, "-" for standard input; NULL: none */
     const char *junit;      /* --junit FILE; NULL: none */
-    /* The summary's word for exit 0, 1, 2, 3 (e.g. ecu-id: identified, unidentified, errors,
-       undecided); a NULL entry takes the default: ok, bad, errors, undecided. */
+    /* The summary's word for exit 0, 1, 2, 3 (e.g. ecu-verify: pass, fail, errors, undecided);
+       a NULL entry takes the default: ok, bad, errors, undecided; an empty word ("") leaves
+       that count out of the summary (an outcome the tool never gives). */
     const char *words[4];
     /* -1 (the default set by batch_opts_init): a summary unless -q, when more than one file was
        named or -r / --files-from was given; 0: never; 1: always (unless -q). */
@@ -69,8 +64,9 @@ unsigned batch_workers(const struct batch_opts *o);
  * Runs @p fn over the @p n command-line names, then over the names in o->files_from, in that
  * order (folders walked with o->recursive), on batch_workers(o) workers (1: in the calling
  * thread, no thread is made), and prints each file's out and err to stdout and stderr in input
- * order. In BATCH_EXPORT the runner separates the records with an empty line (the function
- * writes its group of KEY=value lines without it). An input the runner cannot hand to @p fn
+ * order (to o->records). In BATCH_EXPORT each group of KEY=value lines ends with an empty
+ * line (the function writes it after its group, as the runner does after its own records,
+ * the contract's "an empty line after each group"). An input the runner cannot hand to @p fn
  * (a folder without -r, a folder that cannot be read, an empty name in the list) gets the
  * runner's own error record (exit 2) in o->format. Then the JUnit file, the summary.
  * Returns the worst exit status, with the precedence 2 > 1 > 3 > 0 (2 as well when the list

@@ -59,7 +59,7 @@ static void record(const struct ctx *c, FILE *out, const char *file, int exit_st
         json_string(out, detail);
         fputs("}\n", out);
     } else if (c->format == BATCH_EXPORT) {
-        fprintf(out, "FILE=%s\nSTATUS=%s\nEXIT=%d\n", file, words[exit_status], exit_status);
+        fprintf(out, "FILE=%s\nSTATUS=%s\nEXIT=%d\n\n", file, words[exit_status], exit_status);
     } else {
         fprintf(out, "%s: %s %s\n", file, words[exit_status], detail);
     }

@@ -263,9 +263,9 @@ def formats():
     write("fmt/b", b"exit=1\n")
     rc, out, err = run(["--format", "export", "fmt/a", "fmt", "fmt/b"])
     groups = out.decode().split("\n\n")
-    check(len(groups) == 3 and groups[1] == "FILE=fmt\nSTATUS=error\nEXIT=2\nERROR='is a folder (use -r)'"
-          and groups[2].startswith("FILE=fmt/b\n") and out.endswith(b"\n") and
-          not out.endswith(b"\n\n"), "export: groups separated by one empty line (%r)" % out)
+    check(len(groups) == 4 and groups[1] == "FILE=fmt\nSTATUS=error\nEXIT=2\nERROR='is a folder (use -r)'"
+          and groups[2].startswith("FILE=fmt/b\n") and groups[3] == "" and
+          not out.endswith(b"\n\n\n"), "export: an empty line after each group (%r)" % out)
     rc, out, err = run(["--json", "fmt/a", "fmt", "fmt/b"])
     lines = out.splitlines()
     check(len(lines) == 3 and all(json.loads(l)["file"] for l in lines), "json: one line per file")
