@@ -1606,7 +1606,7 @@ static struct tool_result run_gate(const struct opts *o, char *const *files, siz
 trouble:
     if (!r.error[0])
         snprintf(r.error, sizeof r.error, "the checks could not run");
-    tool_result_set(&res, EXIT_TROUBLE, "error", "%s", r.error);
+    tool_result_set(&res, EXIT_TROUBLE, "error", "%s", file_error(&r));
     print_error(out, &r, o);
 out:
     free((void *)majority);
