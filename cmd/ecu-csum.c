@@ -396,6 +396,13 @@ static int in_place_ok(FILE *err, const char *file, const ecu_image *img, char *
     return 0;
 }
 
+/* Whether @p file is named as --in-place names its backups (FILE.orig). */
+static int is_backup(const char *file)
+{
+    size_t n = strlen(file);
+    return n > 5 && strcmp(file + n - 5, ".orig") == 0;
+}
+
 /* Whether the analysis holds a bad signature that re-signing can make anew. */
 static int needs_key(const ecu_csum *cs)
 {
@@ -613,6 +620,13 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                           : v == ECU_VERDICT_AMBIGUOUS ? "the family is ambiguous (use --family)"
                           : o->layout                  ? "the layout does not apply to it"
                                                        : "unknown family (use --family)");
+        } else if (o->in_place && v == ECU_VERDICT_BAD && is_backup(file)) {
+            /* a walk with -r meets the backups of an earlier --in-place run: a backup is
+               never corrected (its original would be lost but for a .orig.orig) */
+            snprintf(why, sizeof why, "not written: a backup kept by --in-place (its name ends "
+                     "in .orig) is never corrected in place; use -o");
+            tool_error_to(err, file, "%s", why);
+            rp.exit = EXIT_NO;
         } else if (o->in_place && !in_place_ok(err, file, img, why, sizeof why)) {
             rp.exit = EXIT_TROUBLE;
             rp.error = why;

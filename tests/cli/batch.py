@@ -221,6 +221,18 @@ try:
           % [r["status"] for r in recs])
     rc, out, err = run("ecu-csum", ["-q", "fixlib/a.bin", "fixlib/s/b.bin", "fixlib/s/c.bin"])
     check(rc == 0, "ecu-csum: the corrected files verify")
+    with open(os.path.join(fixlib, "a.bin.orig"), "rb") as f:
+        backup = f.read()
+    rc, out, err = run("ecu-csum", ["--json", "--fix", "--in-place", "-r", "fixlib"])
+    recs = records(out)
+    with open(os.path.join(fixlib, "a.bin.orig"), "rb") as f:
+        kept = f.read()
+    check(rc == 1 and [r["file"] for r in recs if r["status"] == "bad"] ==
+          ["fixlib/a.bin.orig", "fixlib/s/b.bin.orig"] and kept == backup and
+          not os.path.exists(os.path.join(fixlib, "a.bin.orig.orig")) and
+          b"a backup kept by --in-place" in err,
+          "ecu-csum --fix --in-place -r again: the .orig backups are left alone, exit 1 (%r)"
+          % [(r["file"], r["status"]) for r in recs])
 
     # ---- ecu-id: --match and --find-original take no batch option ----------------------------
     for args in (["--match", "-r", GOOD, GOOD], ["--find-original", "-j", "2", GOOD, "lib"]):
