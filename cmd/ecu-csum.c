@@ -984,8 +984,9 @@ int main(int argc, char **argv)
     rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
     nfiles = argc - optind;
     if (list) {
-        if (batch_given || nfiles) {
-            tool_usage_error("--list-families takes no file");
+        if (batch_given) {
+            tool_usage_error("-r, --files-from, -0, -j and --junit do not go with "
+                             "--list-families");
             return EXIT_TROUBLE;
         }
         list_families(o.fmt);
