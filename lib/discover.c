@@ -1245,6 +1245,7 @@ struct litem {
     uint64_t maxcand; /* the largest class count among the runs that found it */
     int model;        /* CRC: index into models[], else -1 */
     int drop;
+    int abe;          /* from_table: the record's byte order */
 };
 
 struct ecu_learn {
@@ -1353,12 +1354,26 @@ static unsigned finding_bits(const ecu_finding *f)
 /* whether finding @p f holds in @p p; its stored value in *stored */
 static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uint64_t *stored)
 {
-    const ecu_finding *f = &it->pub.f;
+    ecu_finding fr = it->pub.f;
+    const ecu_finding *f = &fr;
     uint64_t len, mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1, v;
     unsigned sb = f->store_bytes;
     if (f->end >= n || f->start > f->end || f->store_offset > n ||
         n - f->store_offset < (uint64_t)sb * (f->form == ECU_DISCOVER_COMPLEMENT ? 2 : 1))
         return 0;
+    if (it->pub.from_table) { /* the range from this image's record */
+        uint64_t q = f->table_offset, a, b;
+        if (q > n || n - q < 8)
+            return 0;
+        a = rd(p + q, 4, it->abe);
+        b = rd(p + q + 4, 4, it->abe);
+        if (a < it->pub.base || b < it->pub.base || b - it->pub.base >= n)
+            return 0;
+        fr.start = a - it->pub.base;
+        fr.end = b - it->pub.base - (it->pub.end_included ? 0 : 1);
+        if (b - it->pub.base + (uint64_t)it->pub.end_included <= fr.start + 1 || fr.end >= n)
+            return 0;
+    }
     len = f->end - f->start + 1;
     *stored = rd(p + f->store_offset, sb, f->store_big_endian);
     if (f->kind == ECU_DISCOVER_CRCS) {
@@ -1385,12 +1400,20 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
     return 0;
 }
 
-static int same_place(const ecu_finding *a, const ecu_finding *b)
+static int same_place(const struct litem *it, const ecu_finding *b, uint64_t base, int incl)
 {
+    const ecu_finding *a = &it->pub.f;
+    if (it->pub.from_table != (b->source == ECU_DISCOVER_TABLE))
+        return 0;
+    if (it->pub.from_table)
+        return a->form == b->form && a->table_offset == b->table_offset && it->pub.base == base &&
+               it->pub.end_included == incl && a->store_offset == b->store_offset &&
+               a->store_bytes == b->store_bytes && a->store_big_endian == b->store_big_endian &&
+               a->constant == b->constant && strcmp(it->alg, b->algorithm) == 0;
     return a->form == b->form && a->start == b->start && a->end == b->end &&
            a->store_offset == b->store_offset && a->store_bytes == b->store_bytes &&
            a->store_big_endian == b->store_big_endian && a->constant == b->constant &&
-           strcmp(a->algorithm, b->algorithm) == 0;
+           strcmp(it->alg, b->algorithm) == 0;
 }
 
 /* the slot bytes of a finding: [lo, hi) */
@@ -1449,7 +1472,15 @@ int ecu_learn_run(ecu_learn *l)
         for (j = 0; j < ecu_discover_finding_count(d); j++) {
             const ecu_finding *f = ecu_discover_finding_at(d, j);
             struct litem *it;
-            for (k = 0; k < l->nitems && !same_place(&l->items[k].pub.f, f); k++)
+            uint64_t base = 0;
+            int incl = 1;
+            if (f->source == ECU_DISCOVER_TABLE) { /* the record's base and end convention */
+                const uint8_t *q = l->imgs[i].p + f->table_offset;
+                uint64_t a = rd(q, 4, f->store_big_endian), b = rd(q + 4, 4, f->store_big_endian);
+                base = a - f->start;
+                incl = b - base == f->end;
+            }
+            for (k = 0; k < l->nitems && !same_place(&l->items[k], f, base, incl); k++)
                 ;
             if (k < l->nitems) {
                 if (f->candidates > l->items[k].maxcand)
@@ -1471,6 +1502,12 @@ int ecu_learn_run(ecu_learn *l)
             it->model = f->kind == ECU_DISCOVER_CRCS ? model_index(f->model) : -1;
             it->pub.f.model = it->model >= 0 ? models[it->model].name : "";
             it->maxcand = f->candidates;
+            if (f->source == ECU_DISCOVER_TABLE) {
+                it->pub.from_table = 1;
+                it->pub.base = base;
+                it->pub.end_included = incl;
+                it->abe = f->store_big_endian;
+            }
             if (f->kind == ECU_DISCOVER_CRCS && it->model < 0)
                 it->drop = 1;
         }
@@ -1518,9 +1555,12 @@ int ecu_learn_run(ecu_learn *l)
                 continue;
             slot_span(&l->items[k].pub.f, &a0, &a1);
             slot_span(&l->items[j].pub.f, &b0, &b1);
+            /* a table record before fixed addresses, then the least likely */
             if (a0 < b1 && b0 < a1 &&
-                (l->items[j].pub.chance < l->items[k].pub.chance ||
-                 (l->items[j].pub.chance == l->items[k].pub.chance && j < k)))
+                (l->items[j].pub.from_table > l->items[k].pub.from_table ||
+                 (l->items[j].pub.from_table == l->items[k].pub.from_table &&
+                  (l->items[j].pub.chance < l->items[k].pub.chance ||
+                   (l->items[j].pub.chance == l->items[k].pub.chance && j < k)))))
                 l->items[k].drop = 1;
         }
     for (j = k = 0; k < l->nitems; k++)
@@ -1557,6 +1597,34 @@ static void app(char *buf, size_t size, size_t *at, const char *fmt, ...)
     va_end(ap);
     if (n > 0)
         *at += (size_t)n;
+}
+
+/* the table records of one table: one kind, one convention */
+static int rec_same_kind(const struct litem *x, const struct litem *y)
+{
+    return x->pub.f.form == y->pub.f.form && x->pub.f.store_bytes == y->pub.f.store_bytes &&
+           x->pub.f.store_big_endian == y->pub.f.store_big_endian && x->abe == y->abe &&
+           x->pub.base == y->pub.base && x->pub.end_included == y->pub.end_included &&
+           x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset &&
+           x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
+}
+
+static int rec_cmp(const struct litem *x, const struct litem *y)
+{
+    int c = strcmp(x->alg, y->alg);
+    if (c)
+        return c;
+    if (x->pub.f.form != y->pub.f.form)
+        return x->pub.f.form < y->pub.f.form ? -1 : 1;
+    if (x->abe != y->abe)
+        return x->abe - y->abe;
+    if (x->pub.base != y->pub.base)
+        return x->pub.base < y->pub.base ? -1 : 1;
+    if (x->pub.end_included != y->pub.end_included)
+        return x->pub.end_included - y->pub.end_included;
+    if (x->pub.f.table_offset != y->pub.f.table_offset)
+        return x->pub.f.table_offset < y->pub.f.table_offset ? -1 : 1;
+    return 0;
 }
 
 static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum"};
@@ -1599,9 +1667,75 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             app(buf, size, &at, " 0x%llX", (unsigned long long)sizes[k]);
         app(buf, size, &at, "\n");
     }
+    /* the table records: runs of records of one kind at a constant stride, as tables */
+    {
+        size_t *ix = malloc((l->nitems + 1) * sizeof *ix), nix = 0, a, z, ntab = 0;
+        if (!ix)
+            return ECU_ERR_NOMEM;
+        for (i = 0; i < l->nitems; i++)
+            if (l->items[i].pub.from_table)
+                ix[nix++] = i;
+        /* insertion sort by kind, then record place (few records) */
+        for (a = 1; a < nix; a++)
+            for (z = a; z > 0 && rec_cmp(&l->items[ix[z - 1]], &l->items[ix[z]]) > 0; z--) {
+                size_t t = ix[z];
+                ix[z] = ix[z - 1];
+                ix[z - 1] = t;
+            }
+        for (a = 0; a < nix; a = z) {
+            const struct litem *f0 = &l->items[ix[a]];
+            const ecu_learned *b = &f0->pub;
+            uint64_t stride = 0;
+            double worst = 0;
+            size_t mind = SIZE_MAX, r;
+            for (z = a + 1; z < nix && rec_same_kind(f0, &l->items[ix[z]]); z++) {
+                uint64_t step = l->items[ix[z]].pub.f.table_offset - l->items[ix[z - 1]].pub.f.table_offset;
+                if (z == a + 1) {
+                    if (step < 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1) ||
+                        step > 4096)
+                        break;
+                    stride = step;
+                } else if (step != stride) {
+                    break;
+                }
+            }
+            if (!stride)
+                stride = 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1);
+            for (r = a; r < z; r++) {
+                if (l->items[ix[r]].pub.chance > worst)
+                    worst = l->items[ix[r]].pub.chance;
+                if (l->items[ix[r]].pub.distinct < mind)
+                    mind = l->items[ix[r]].pub.distinct;
+            }
+            if (b->f.form != ECU_DISCOVER_PLAIN && b->f.form != ECU_DISCOVER_COMPLEMENT) {
+                app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
+                    z - a, learn_form[b->f.form], z - a == 1 ? "" : "s", b->f.algorithm,
+                    (unsigned long long)b->f.table_offset);
+                continue;
+            }
+            app(buf, size, &at, "\n# %zu table record%s, %s%s; each in %zu of %zu images, at least %zu "
+                "distinct values; N %llu, w %u: chance at most %.3g each\n", z - a, z - a == 1 ? "" : "s",
+                b->f.model[0] ? b->f.model : b->f.algorithm,
+                b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "", b->files, l->nimgs, mind,
+                (unsigned long long)b->candidates, finding_bits(&b->f), worst);
+            app(buf, size, &at, "table \"t%zu-0x%llX\"\n  %s\n  records 0x%llX count %zu stride %llu\n"
+                "  address u32%s%s end %s", ++ntab, (unsigned long long)b->f.table_offset, b->f.algorithm,
+                (unsigned long long)b->f.table_offset, z - a, (unsigned long long)stride,
+                f0->abe ? "be" : "le", "", b->end_included ? "included" : "excluded");
+            if (b->base)
+                app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+            app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
+                (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
+                b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+            written++;
+        }
+        free(ix);
+    }
     for (i = 0; i < l->nitems; i++) {
         const ecu_learned *b = &l->items[i].pub;
         char bname[32], text[512];
+        if (b->from_table)
+            continue;
         app(buf, size, &at, "\n# %s %s, %s; in %zu of %zu images, %zu distinct values; N %llu, "
             "w %u: chance %.3g\n", b->f.model[0] ? b->f.model : b->f.algorithm,
             learn_form[b->f.form], learn_source[b->f.source], b->files, l->nimgs, b->distinct,

@@ -142,8 +142,10 @@ ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, ch
 
 /**
  * Learning runs discovery on each of k images of one family with a relaxed per-file bound,
- * checks every finding of any image in all the others (the same algorithm, form, range and
- * slot: fixed addresses), and keeps those that hold in all k.
+ * checks every finding of any image in all the others, and keeps those that hold in all k:
+ * the same algorithm, form, range and slot (fixed addresses), or, for a range found through
+ * a table record, the same record place, address base and end convention, the range read
+ * from the record in each image (written as an ecu-layout(5) table).
  *
  * The rule for the chance of a kept block: under the hypothesis that a block's value is not a
  * checksum, its computed value equals the stored one in an image with probability 2^-w (w the
@@ -165,6 +167,10 @@ typedef struct ecu_learned {
     size_t distinct;     /**< distinct stored values among them (d) */
     uint64_t candidates; /**< the hypotheses of its class tested (N) */
     double chance;       /**< N * 2^-(w * d): expected chance blocks like it */
+    int from_table;      /**< a table record: the range is read from the record at
+                              f.table_offset in each image (f's range: the first image's) */
+    uint64_t base;       /**< from_table: subtracted from the record's addresses */
+    int end_included;    /**< from_table: the record's end address is the range's last byte */
 } ecu_learned;
 
 /** A new learning handle (bound ECU_DISCOVER_DEFAULT_BOUND); NULL when out of memory. */
