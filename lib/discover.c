@@ -1707,7 +1707,9 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
                 if (l->items[ix[r]].pub.distinct < mind)
                     mind = l->items[ix[r]].pub.distinct;
             }
-            if (b->f.form != ECU_DISCOVER_PLAIN && b->f.form != ECU_DISCOVER_COMPLEMENT) {
+            if (b->f.form == ECU_DISCOVER_SELFSUM ||
+                (b->f.form == ECU_DISCOVER_BALANCE &&
+                 (b->f.word_bytes != 4 || b->f.acc_bits != 32 || b->f.store_big_endian != b->f.word_big_endian))) {
                 app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
                     z - a, learn_form[b->f.form], z - a == 1 ? "" : "s", b->f.algorithm,
                     (unsigned long long)b->f.table_offset);

@@ -167,6 +167,11 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
             b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
             b.nranges = 1;
             b.store_off = q + t->proto.store_off;
+            if (b.kind == BK_SELFSUM) { /* the compensation word in the record, added */
+                b.ranges[1].start = b.store_off;
+                b.ranges[1].end = b.store_off + 4;
+                b.nranges = 2;
+            }
             snprintf(b.name, sizeof b.name, "%.48s[%u]", t->proto.name, (unsigned)(r % 10000));
             if (ecu__blk_add(out, &b) != ECU_OK)
                 return ECU_ERR_NOMEM;
@@ -822,9 +827,9 @@ static int end_block(struct parser *p)
                        "block '%s' has no algorithm (sum, selfsum, crc or crc-target)", b->name);
     if (!b->nranges && !pb->is_table)
         return fail_at(p, pb->line, pb->col, "block '%s' has no range", b->name);
-    if (pb->is_table && b->kind != BK_SUM && b->kind != BK_CRC)
+    if (pb->is_table && b->kind != BK_SUM && b->kind != BK_CRC && b->kind != BK_SELFSUM)
         return fail_at(p, pb->algo_line, pb->algo_col,
-                       "table '%s': a table's algorithm is sum or crc", b->name);
+                       "table '%s': a table's algorithm is sum, selfsum or crc", b->name);
     if (!pb->have_store)
         return fail_at(p, pb->line, pb->col, "block '%s' has no store line", b->name);
     if (b->pair && b->kind != BK_SUM)
@@ -858,12 +863,12 @@ static int end_block(struct parser *p)
         if (b->kind == BK_CRC_TARGET && b->nranges != 1)
             return fail_at(p, pb->algo_line, pb->algo_col,
                            "block '%s': crc-target covers exactly one range", b->name);
-        for (i = 0; i < b->nranges; i++)
+        for (i = 0; i < b->nranges; i++) /* a table's selfsum: the slot is a range of its own */
             if (b->store_off >= b->ranges[i].start && b->ranges[i].end > b->store_off &&
                 b->ranges[i].end - b->store_off >= 4 &&
                 (b->kind == BK_CRC_TARGET || (b->store_off - b->ranges[i].start) % 4 == 0))
                 in = 1;
-        if (!in)
+        if (!in && !pb->is_table)
             return fail_at(p, pb->store_line, pb->store_col,
                            b->kind == BK_SELFSUM
                                ? "block '%s': the compensation word must lie in a range, a whole "
