@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "contract.h"
+#include "csum_learn.h"
 #include "rsakey.h"
 #include "tool.h"
 
@@ -86,6 +87,12 @@ static void usage(FILE *f)
             "  -j, --jobs N          check N files at a time (default: one per processor;\n"
             "                        --fix: one); the reports keep the input order\n"
             "      --junit FILE      also write a JUnit XML report to FILE\n"
+            "      --discover        search each FILE for stored checksums of its ranges, with\n"
+            "                        no family knowledge (exit 0 found, 3 nothing found)\n"
+            "      --learn           with -o LAYOUT: write the checksum blocks that hold in\n"
+            "                        every FILE (dumps of one family) as an ecu-layout(5) file\n"
+            "      --bound P         --discover, --learn: the bound on chance findings (1e-6)\n"
+            "  -f, --force           --learn: overwrite an existing LAYOUT\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
@@ -889,10 +896,56 @@ static struct tool_result csum_file(void *arg, unsigned worker, const char *file
     return one_file(x, file, out, err);
 }
 
+/* --discover and --learn (cmd/csum_learn.c): the options they take, then the mode. */
+static int learn_modes(const struct opts *o, int discover, int learn, int force, double bound,
+                       char *const files[], int n)
+{
+    struct csum_learn_opts lo;
+    const char *mode = learn ? "--learn" : "--discover";
+    if (discover && learn) {
+        tool_usage_error("--discover and --learn exclude each other");
+        return EXIT_TROUBLE;
+    }
+    if (!discover && !learn) {
+        tool_usage_error("%s goes with --learn%s", force ? "-f" : "--bound", force ? "" : " or --discover");
+        return EXIT_TROUBLE;
+    }
+    if (force && !learn) {
+        tool_usage_error("-f goes with --learn (or --fix -o)");
+        return EXIT_TROUBLE;
+    }
+    if (o->fix || o->in_place || o->no_backup || o->resign || o->key || o->save_key || o->family ||
+        o->layout || o->reference) {
+        tool_usage_error("%s takes none of --fix, --in-place, --no-backup, --resign, --key, "
+                         "--save-key, --family, --layout, --reference", mode);
+        return EXIT_TROUBLE;
+    }
+    if (discover && o->output) {
+        tool_usage_error("--discover writes no file (-o goes with --learn or --fix)");
+        return EXIT_TROUBLE;
+    }
+    if (learn && !o->output) {
+        tool_usage_error("--learn needs -o LAYOUT: the layout file to write");
+        return EXIT_TROUBLE;
+    }
+    if (tool_stdin_once(files, n))
+        return EXIT_TROUBLE;
+    memset(&lo, 0, sizeof lo);
+    lo.fmt = o->fmt;
+    lo.quiet = o->quiet;
+    lo.verbose = o->verbose;
+    lo.force = force;
+    lo.bound = bound > 0 ? bound : ECU_DISCOVER_DEFAULT_BOUND;
+    lo.output = o->output;
+    lo.max_span = o->max_span;
+    return learn ? csum_learn(&lo, files, n) : csum_discover(&lo, files, n);
+}
+
 int main(int argc, char **argv)
 {
     enum { OPT_FAMILY = 256, OPT_LAYOUT, OPT_LIST, OPT_FIX, OPT_INPLACE, OPT_NOBACKUP, OPT_JSON, OPT_MAXSPAN,
-           OPT_REFERENCE, OPT_RESIGN, OPT_KEY, OPT_SAVEKEY, OPT_FORMAT };
+           OPT_REFERENCE, OPT_RESIGN, OPT_KEY, OPT_SAVEKEY, OPT_FORMAT, OPT_DISCOVER, OPT_LEARN,
+           OPT_BOUND };
     static const struct option longopts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"family", required_argument, NULL, OPT_FAMILY},
@@ -909,6 +962,10 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"json", no_argument, NULL, OPT_JSON},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
+        {"discover", no_argument, NULL, OPT_DISCOVER},
+        {"learn", no_argument, NULL, OPT_LEARN},
+        {"bound", required_argument, NULL, OPT_BOUND},
+        {"force", no_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -916,7 +973,7 @@ int main(int argc, char **argv)
         BATCH_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    static const char shortopts[] = ":vo:qhV" BATCH_SHORTOPTS;
+    static const char shortopts[] = ":vo:qhVf" BATCH_SHORTOPTS;
     struct opts o;
     struct csum_setup setup;
     struct csum_workers w;
@@ -924,7 +981,9 @@ int main(int argc, char **argv)
     ecu_csum *cs = NULL;
     FILE *rep;
     int ch, status = EXIT_TROUBLE, list = 0, jobs_given = 0, batch_given = 0, nfiles;
+    int discover = 0, learn = 0, force = 0;
     unsigned i, nworkers;
+    double bound = 0;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
@@ -956,6 +1015,13 @@ int main(int argc, char **argv)
         case OPT_KEY: o.key = optarg; break;
         case OPT_SAVEKEY: o.save_key = optarg; break;
         case OPT_JSON: o.fmt = TOOL_JSON; break;
+        case OPT_DISCOVER: discover = 1; break;
+        case OPT_LEARN: learn = 1; break;
+        case 'f': force = 1; break;
+        case OPT_BOUND:
+            if (csum_parse_bound(optarg, &bound))
+                return EXIT_TROUBLE;
+            break;
         case OPT_FORMAT:
             if (tool_parse_format(optarg, &o.fmt))
                 return EXIT_TROUBLE;
@@ -991,6 +1057,18 @@ int main(int argc, char **argv)
         }
         list_families(o.fmt);
         return tool_close_stdout(EXIT_YES);
+    }
+    if (discover || learn || bound > 0 || force) {
+        if (batch_given) {
+            tool_usage_error("-r, --files-from, -0, -j and --junit do not go with --discover "
+                             "or --learn");
+            return EXIT_TROUBLE;
+        }
+        if (nfiles == 0) {
+            tool_usage_error("no file given");
+            return EXIT_TROUBLE;
+        }
+        return learn_modes(&o, discover, learn, force, bound, argv + optind, nfiles);
     }
     if ((o.output || o.in_place) && !o.fix) {
         tool_error(NULL, "-o and --in-place go with --fix");

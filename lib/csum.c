@@ -424,7 +424,6 @@ static void extent_check(ecu_csum *cs, const struct family *f)
 /* The analysis with the caller's layout: its conditions, then its blocks as listed. */
 static int analyze_layout(ecu_csum *cs)
 {
-    const struct blk_list *l = ecu__layout_blocks(cs->layout);
     const struct family *f = ecu__layout_family(cs->layout);
     char why[120];
     size_t i, oob = 0, first = 0;
@@ -435,14 +434,13 @@ static int analyze_layout(ecu_csum *cs)
                  ecu_layout_name(cs->layout), why);
         return ECU_OK;
     }
-    for (i = 0; i < l->n; i++) {
-        if (ecu__blk_add(&cs->blocks, &l->v[i]) != ECU_OK) {
-            clear(cs);
-            return ECU_ERR_NOMEM;
-        }
-        if (!block_in_bounds(&l->v[i], cs->size) && !oob++)
-            first = i;
+    if (ecu__layout_expand(cs->layout, cs->img, cs->size, &cs->blocks) != ECU_OK) {
+        clear(cs);
+        return ECU_ERR_NOMEM;
     }
+    for (i = 0; i < cs->blocks.n; i++)
+        if (!block_in_bounds(&cs->blocks.v[i], cs->size) && !oob++)
+            first = i;
     cs->family = f;
     cs->score = 100;
     cs->cand[0].f = f;
@@ -452,7 +450,7 @@ static int analyze_layout(ecu_csum *cs)
         snprintf(cs->evidence, sizeof cs->evidence,
                  "layout %s given by the caller; %zu block%s past the end of the "
                  "0x%zX-byte image (first: %s)", ecu_layout_name(cs->layout), oob,
-                 oob == 1 ? " lies" : "s lie", cs->size, l->v[first].name);
+                 oob == 1 ? " lies" : "s lie", cs->size, cs->blocks.v[first].name);
     else
         snprintf(cs->evidence, sizeof cs->evidence, "layout %s given by the caller (%s)",
                  ecu_layout_name(cs->layout), why);

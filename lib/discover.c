@@ -49,6 +49,7 @@
 
 #include "discover_private.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1228,4 +1229,533 @@ int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
         return ECU_ERR_INVALID;
     }
     return n > 0 && (size_t)n < size ? ECU_OK : ECU_ERR_INVALID;
+}
+
+/* ---- learning -------------------------------------------------------------------------------- */
+
+struct limage {
+    uint8_t *p;
+    size_t n;
+    char *label;
+};
+
+struct litem {
+    ecu_learned pub;
+    char alg[160];
+    uint64_t maxcand; /* the largest class count among the runs that found it */
+    int model;        /* CRC: index into models[], else -1 */
+    int drop;
+    int abe;          /* from_table: the record's byte order */
+};
+
+struct ecu_learn {
+    double bound, file_bound;
+    int file_bound_set;
+    struct limage *imgs;
+    size_t nimgs, capimgs;
+    struct litem *items;
+    size_t nitems, capitems;
+    int truncated;
+};
+
+ecu_learn *ecu_learn_new(void)
+{
+    ecu_learn *l = calloc(1, sizeof *l);
+    if (l)
+        l->bound = ECU_DISCOVER_DEFAULT_BOUND;
+    return l;
+}
+
+void ecu_learn_free(ecu_learn *l)
+{
+    size_t i;
+    if (!l)
+        return;
+    for (i = 0; i < l->nimgs; i++) {
+        free(l->imgs[i].p);
+        free(l->imgs[i].label);
+    }
+    free(l->imgs);
+    free(l->items);
+    free(l);
+}
+
+int ecu_learn_set_bound(ecu_learn *l, double bound)
+{
+    if (!l || !(bound > 0 && bound <= 1))
+        return ECU_ERR_INVALID;
+    l->bound = bound;
+    return ECU_OK;
+}
+
+int ecu_learn_set_file_bound(ecu_learn *l, double bound)
+{
+    if (!l || !(bound > 0 && bound <= 1))
+        return ECU_ERR_INVALID;
+    l->file_bound = bound;
+    l->file_bound_set = 1;
+    return ECU_OK;
+}
+
+int ecu_learn_add(ecu_learn *l, const uint8_t *data, size_t size, const char *label)
+{
+    struct limage *im;
+    if (!l || (!data && size))
+        return ECU_ERR_INVALID;
+    if (l->nimgs == l->capimgs) {
+        size_t cap = l->capimgs ? 2 * l->capimgs : 8;
+        struct limage *v = realloc(l->imgs, cap * sizeof *v);
+        if (!v)
+            return ECU_ERR_NOMEM;
+        l->imgs = v;
+        l->capimgs = cap;
+    }
+    im = &l->imgs[l->nimgs];
+    im->n = size;
+    im->p = malloc(size ? size : 1);
+    im->label = label ? malloc(strlen(label) + 1) : NULL;
+    if (!im->p || (label && !im->label)) {
+        free(im->p);
+        free(im->label);
+        return ECU_ERR_NOMEM;
+    }
+    if (size)
+        memcpy(im->p, data, size);
+    if (label)
+        memcpy(im->label, label, strlen(label) + 1);
+    l->nimgs++;
+    return ECU_OK;
+}
+
+size_t ecu_learn_count(const ecu_learn *l) { return l ? l->nitems : 0; }
+
+const ecu_learned *ecu_learn_at(const ecu_learn *l, size_t i)
+{
+    return l && i < l->nitems ? &l->items[i].pub : NULL;
+}
+
+int ecu_learn_truncated(const ecu_learn *l) { return l ? l->truncated : 0; }
+
+static int model_index(const char *name)
+{
+    size_t k;
+    for (k = 0; name && name[0] && k < NMODELS; k++)
+        if (strcmp(models[k].name, name) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* the bits a finding compares in one image */
+static unsigned finding_bits(const ecu_finding *f)
+{
+    return f->form == ECU_DISCOVER_COMPLEMENT ? 2 * f->acc_bits : f->acc_bits;
+}
+
+/* whether finding @p f holds in @p p; its stored value in *stored */
+static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uint64_t *stored)
+{
+    ecu_finding fr = it->pub.f;
+    const ecu_finding *f = &fr;
+    uint64_t len, mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1, v;
+    unsigned sb = f->store_bytes;
+    if (f->end >= n || f->start > f->end || f->store_offset > n ||
+        n - f->store_offset < (uint64_t)sb * (f->form == ECU_DISCOVER_COMPLEMENT ? 2 : 1))
+        return 0;
+    if (it->pub.from_table) { /* the range from this image's record */
+        uint64_t q = f->table_offset, a, b;
+        if (q > n || n - q < 8)
+            return 0;
+        a = rd(p + q, 4, it->abe);
+        b = rd(p + q + 4, 4, it->abe);
+        if (a < it->pub.base || b < it->pub.base || b - it->pub.base >= n)
+            return 0;
+        fr.start = a - it->pub.base;
+        fr.end = b - it->pub.base - (it->pub.end_included ? 0 : 1);
+        if (b - it->pub.base + (uint64_t)it->pub.end_included <= fr.start + 1 || fr.end >= n)
+            return 0;
+    }
+    len = f->end - f->start + 1;
+    *stored = rd(p + f->store_offset, sb, f->store_big_endian);
+    if (f->kind == ECU_DISCOVER_CRCS) {
+        const struct model *m = &models[it->model];
+        ecu_crc_params prm = {m->width, m->poly, m->init, m->refin, m->refin, m->xorout};
+        ecu_crc *c = ecu_crc_new(&prm);
+        if (!c)
+            return -1;
+        v = ecu_crc_compute(c, p + f->start, (size_t)len);
+        ecu_crc_free(c);
+        return v == *stored;
+    }
+    v = ecu_sum_words(p + f->start, (size_t)len, f->word_bytes, f->word_big_endian, 0, 64) & mask;
+    switch (f->form) {
+    case ECU_DISCOVER_PLAIN:
+        return v == *stored;
+    case ECU_DISCOVER_COMPLEMENT:
+        return v == *stored && rd(p + f->store_offset + sb, sb, f->store_big_endian) == (~v & mask);
+    case ECU_DISCOVER_BALANCE:
+        return ((f->constant - v) & mask) == *stored;
+    case ECU_DISCOVER_SELFSUM:
+        return v == f->constant;
+    }
+    return 0;
+}
+
+static int same_place(const struct litem *it, const ecu_finding *b, uint64_t base, int incl)
+{
+    const ecu_finding *a = &it->pub.f;
+    if (it->pub.from_table != (b->source == ECU_DISCOVER_TABLE))
+        return 0;
+    if (it->pub.from_table)
+        return a->form == b->form && a->table_offset == b->table_offset && it->pub.base == base &&
+               it->pub.end_included == incl && a->store_offset == b->store_offset &&
+               a->store_bytes == b->store_bytes && a->store_big_endian == b->store_big_endian &&
+               a->constant == b->constant && strcmp(it->alg, b->algorithm) == 0;
+    return a->form == b->form && a->start == b->start && a->end == b->end &&
+           a->store_offset == b->store_offset && a->store_bytes == b->store_bytes &&
+           a->store_big_endian == b->store_big_endian && a->constant == b->constant &&
+           strcmp(it->alg, b->algorithm) == 0;
+}
+
+/* the slot bytes of a finding: [lo, hi) */
+static void slot_span(const ecu_finding *f, uint64_t *lo, uint64_t *hi)
+{
+    *lo = f->store_offset;
+    *hi = f->store_offset + (uint64_t)f->store_bytes * (f->form == ECU_DISCOVER_COMPLEMENT ? 2 : 1);
+}
+
+/* slots of other kept blocks that the ranges of @p i cover */
+static size_t slots_inside(const ecu_learn *l, size_t i)
+{
+    size_t j, k = 0;
+    const ecu_finding *f = &l->items[i].pub.f;
+    for (j = 0; j < l->nitems; j++) {
+        uint64_t lo, hi;
+        if (j == i)
+            continue;
+        slot_span(&l->items[j].pub.f, &lo, &hi);
+        k += lo <= f->end && hi > f->start;
+    }
+    return k;
+}
+
+static int cmp_learned(const void *a, const void *b)
+{
+    const struct litem *x = a, *y = b;
+    /* inner first: fewer slots of others covered (drop set to that count by the caller) */
+    if (x->drop != y->drop)
+        return x->drop < y->drop ? -1 : 1;
+    if (x->pub.f.store_offset != y->pub.f.store_offset)
+        return x->pub.f.store_offset < y->pub.f.store_offset ? -1 : 1;
+    return x->pub.f.start < y->pub.f.start ? -1 : x->pub.f.start > y->pub.f.start;
+}
+
+int ecu_learn_run(ecu_learn *l)
+{
+    ecu_discover *d;
+    size_t i, j, k;
+    uint64_t *vals = NULL;
+    int rc = ECU_ERR_NOMEM;
+    if (!l || !l->nimgs)
+        return ECU_ERR_INVALID;
+    l->nitems = 0;
+    l->truncated = 0;
+    if (!(d = ecu_discover_new()))
+        return ECU_ERR_NOMEM;
+    ecu_discover_set_bound(d, l->file_bound_set ? l->file_bound
+                              : l->nimgs > 1 ? ECU_LEARN_DEFAULT_FILE_BOUND
+                                             : l->bound);
+    /* 1. the union of every image's findings, by place */
+    for (i = 0; i < l->nimgs; i++) {
+        if (ecu_discover_run(d, l->imgs[i].p, l->imgs[i].n) != ECU_OK)
+            goto out;
+        l->truncated |= ecu_discover_truncated(d);
+        for (j = 0; j < ecu_discover_finding_count(d); j++) {
+            const ecu_finding *f = ecu_discover_finding_at(d, j);
+            struct litem *it;
+            uint64_t base = 0;
+            int incl = 1;
+            if (f->source == ECU_DISCOVER_TABLE) { /* the record's base and end convention */
+                const uint8_t *q = l->imgs[i].p + f->table_offset;
+                uint64_t a = rd(q, 4, f->store_big_endian), b = rd(q + 4, 4, f->store_big_endian);
+                base = a - f->start;
+                incl = b - base == f->end;
+            }
+            for (k = 0; k < l->nitems && !same_place(&l->items[k], f, base, incl); k++)
+                ;
+            if (k < l->nitems) {
+                if (f->candidates > l->items[k].maxcand)
+                    l->items[k].maxcand = f->candidates;
+                continue;
+            }
+            if (l->nitems == l->capitems) {
+                size_t cap = l->capitems ? 2 * l->capitems : 64;
+                struct litem *v = realloc(l->items, cap * sizeof *v);
+                if (!v)
+                    goto out;
+                l->items = v;
+                l->capitems = cap;
+            }
+            it = &l->items[l->nitems++];
+            memset(it, 0, sizeof *it);
+            it->pub.f = *f;
+            snprintf(it->alg, sizeof it->alg, "%s", f->algorithm);
+            it->model = f->kind == ECU_DISCOVER_CRCS ? model_index(f->model) : -1;
+            it->pub.f.model = it->model >= 0 ? models[it->model].name : "";
+            it->maxcand = f->candidates;
+            if (f->source == ECU_DISCOVER_TABLE) {
+                it->pub.from_table = 1;
+                it->pub.base = base;
+                it->pub.end_included = incl;
+                it->abe = f->store_big_endian;
+            }
+            if (f->kind == ECU_DISCOVER_CRCS && it->model < 0)
+                it->drop = 1;
+        }
+    }
+    for (k = 0; k < l->nitems; k++) /* the strings move with the items */
+        l->items[k].pub.f.algorithm = l->items[k].alg;
+    /* 2. each checked in every image: d distinct stored values, N, the chance */
+    if (!(vals = malloc(l->nimgs * sizeof *vals)))
+        goto out;
+    for (k = 0; k < l->nitems; k++) {
+        struct litem *it = &l->items[k];
+        size_t dist = 0;
+        unsigned bits = finding_bits(&it->pub.f);
+        double chance;
+        if (it->drop)
+            continue;
+        for (i = 0; i < l->nimgs; i++) {
+            int h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, &vals[i]);
+            if (h < 0)
+                goto out;
+            if (!h)
+                break;
+            for (j = 0; j < i && vals[j] != vals[i]; j++)
+                ;
+            dist += j == i;
+        }
+        if (i < l->nimgs) {
+            it->drop = 1;
+            continue;
+        }
+        chance = (double)it->maxcand * (double)l->nimgs * pow2neg(bits * (unsigned)(dist > 64 ? 64 : dist));
+        it->pub.files = l->nimgs;
+        it->pub.distinct = dist;
+        it->pub.candidates = it->maxcand * l->nimgs;
+        it->pub.chance = chance;
+        it->pub.f.stored = vals[0];
+        if (!(chance < l->bound))
+            it->drop = 1;
+    }
+    /* 3. one block per slot byte: of blocks whose slots overlap, the least likely by chance */
+    for (k = 0; k < l->nitems; k++)
+        for (j = 0; j < l->nitems && !l->items[k].drop; j++) {
+            uint64_t a0, a1, b0, b1;
+            if (j == k || l->items[j].drop)
+                continue;
+            slot_span(&l->items[k].pub.f, &a0, &a1);
+            slot_span(&l->items[j].pub.f, &b0, &b1);
+            /* a table record before fixed addresses, then the least likely */
+            if (a0 < b1 && b0 < a1 &&
+                (l->items[j].pub.from_table > l->items[k].pub.from_table ||
+                 (l->items[j].pub.from_table == l->items[k].pub.from_table &&
+                  (l->items[j].pub.chance < l->items[k].pub.chance ||
+                   (l->items[j].pub.chance == l->items[k].pub.chance && j < k)))))
+                l->items[k].drop = 1;
+        }
+    for (j = k = 0; k < l->nitems; k++)
+        if (!l->items[k].drop)
+            l->items[j++] = l->items[k];
+    l->nitems = j;
+    /* 4. inner blocks first: a block whose ranges hold other slots comes after them */
+    for (k = 0; k < l->nitems; k++)
+        l->items[k].drop = (int)slots_inside(l, k);
+    qsort(l->items, l->nitems, sizeof *l->items, cmp_learned);
+    for (k = 0; k < l->nitems; k++) {
+        l->items[k].pub.f.algorithm = l->items[k].alg;
+        l->items[k].drop = 0;
+    }
+    rc = ECU_OK;
+out:
+    free(vals);
+    ecu_discover_free(d);
+    if (rc != ECU_OK)
+        l->nitems = 0;
+    return rc;
+}
+
+/* appends printf output to buf, counting what it needs */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void app(char *buf, size_t size, size_t *at, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(buf && *at < size ? buf + *at : NULL, buf && *at < size ? size - *at : 0, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *at += (size_t)n;
+}
+
+/* the table records of one table: one kind, one convention */
+static int rec_same_kind(const struct litem *x, const struct litem *y)
+{
+    return x->pub.f.form == y->pub.f.form && x->pub.f.store_bytes == y->pub.f.store_bytes &&
+           x->pub.f.store_big_endian == y->pub.f.store_big_endian && x->abe == y->abe &&
+           x->pub.base == y->pub.base && x->pub.end_included == y->pub.end_included &&
+           x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset &&
+           x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
+}
+
+static int rec_cmp(const struct litem *x, const struct litem *y)
+{
+    int c = strcmp(x->alg, y->alg);
+    if (c)
+        return c;
+    if (x->pub.f.form != y->pub.f.form)
+        return x->pub.f.form < y->pub.f.form ? -1 : 1;
+    if (x->abe != y->abe)
+        return x->abe - y->abe;
+    if (x->pub.base != y->pub.base)
+        return x->pub.base < y->pub.base ? -1 : 1;
+    if (x->pub.end_included != y->pub.end_included)
+        return x->pub.end_included - y->pub.end_included;
+    if (x->pub.f.table_offset != y->pub.f.table_offset)
+        return x->pub.f.table_offset < y->pub.f.table_offset ? -1 : 1;
+    return 0;
+}
+
+static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum"};
+static const char *const learn_source[] = {"table record", "aligned block", "erased run"};
+
+int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t size, size_t *needed)
+{
+    size_t at = 0, i, k, nsizes = 0, written = 0;
+    uint64_t sizes[16];
+    const char *s;
+    if (needed)
+        *needed = 0;
+    if (!l || !name || !name[0] || strlen(name) > 48 || !l->nitems)
+        return ECU_ERR_INVALID;
+    for (s = name; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return ECU_ERR_INVALID;
+    app(buf, size, &at, "# Learnt by checksum discovery (ecu_learn_run) from %zu image%s:\n",
+        l->nimgs, l->nimgs == 1 ? "" : "s");
+    for (i = 0; i < l->nimgs; i++) {
+        const char *lab = l->imgs[i].label ? l->imgs[i].label : "(no name)";
+        app(buf, size, &at, "#   ");
+        for (s = lab; *s; s++) /* a comment line: no line breaks */
+            app(buf, size, &at, "%c", *s == '\n' || *s == '\r' ? '?' : *s);
+        app(buf, size, &at, " (0x%zX bytes)\n", l->imgs[i].n);
+        for (k = 0; k < nsizes && sizes[k] != l->imgs[i].n; k++)
+            ;
+        if (k == nsizes && nsizes < 16)
+            sizes[nsizes++] = l->imgs[i].n;
+    }
+    app(buf, size, &at,
+        "# Each block holds in every image. Its chance: N * 2^-(w * d), N the hypotheses of its\n"
+        "# class tested, w the bits compared, d the distinct stored values (ecu/discover.h).\n"
+        "# Bound: %g.\n", l->bound);
+    app(buf, size, &at, "layout %s\n", name);
+    if (nsizes) {
+        app(buf, size, &at, "size");
+        for (k = 0; k < nsizes; k++)
+            app(buf, size, &at, " 0x%llX", (unsigned long long)sizes[k]);
+        app(buf, size, &at, "\n");
+    }
+    /* the table records: runs of records of one kind at a constant stride, as tables */
+    {
+        size_t *ix = malloc((l->nitems + 1) * sizeof *ix), nix = 0, a, z, ntab = 0;
+        if (!ix)
+            return ECU_ERR_NOMEM;
+        for (i = 0; i < l->nitems; i++)
+            if (l->items[i].pub.from_table)
+                ix[nix++] = i;
+        /* insertion sort by kind, then record place (few records) */
+        for (a = 1; a < nix; a++)
+            for (z = a; z > 0 && rec_cmp(&l->items[ix[z - 1]], &l->items[ix[z]]) > 0; z--) {
+                size_t t = ix[z];
+                ix[z] = ix[z - 1];
+                ix[z - 1] = t;
+            }
+        for (a = 0; a < nix; a = z) {
+            const struct litem *f0 = &l->items[ix[a]];
+            const ecu_learned *b = &f0->pub;
+            uint64_t stride = 0;
+            double worst = 0;
+            size_t mind = SIZE_MAX, r;
+            for (z = a + 1; z < nix && rec_same_kind(f0, &l->items[ix[z]]); z++) {
+                uint64_t step = l->items[ix[z]].pub.f.table_offset - l->items[ix[z - 1]].pub.f.table_offset;
+                if (z == a + 1) {
+                    if (step < 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1) ||
+                        step > 4096)
+                        break;
+                    stride = step;
+                } else if (step != stride) {
+                    break;
+                }
+            }
+            if (!stride)
+                stride = 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1);
+            for (r = a; r < z; r++) {
+                if (l->items[ix[r]].pub.chance > worst)
+                    worst = l->items[ix[r]].pub.chance;
+                if (l->items[ix[r]].pub.distinct < mind)
+                    mind = l->items[ix[r]].pub.distinct;
+            }
+            if (b->f.form == ECU_DISCOVER_SELFSUM ||
+                (b->f.form == ECU_DISCOVER_BALANCE &&
+                 (b->f.word_bytes != 4 || b->f.acc_bits != 32 || b->f.store_big_endian != b->f.word_big_endian))) {
+                app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
+                    z - a, learn_form[b->f.form], z - a == 1 ? "" : "s", b->f.algorithm,
+                    (unsigned long long)b->f.table_offset);
+                continue;
+            }
+            app(buf, size, &at, "\n# %zu table record%s, %s%s; each in %zu of %zu images, at least %zu "
+                "distinct values; N %llu, w %u: chance at most %.3g each\n", z - a, z - a == 1 ? "" : "s",
+                b->f.model[0] ? b->f.model : b->f.algorithm,
+                b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "", b->files, l->nimgs, mind,
+                (unsigned long long)b->candidates, finding_bits(&b->f), worst);
+            app(buf, size, &at, "table \"t%zu-0x%llX\"\n  %s\n  records 0x%llX count %zu stride %llu\n"
+                "  address u32%s%s end %s", ++ntab, (unsigned long long)b->f.table_offset, b->f.algorithm,
+                (unsigned long long)b->f.table_offset, z - a, (unsigned long long)stride,
+                f0->abe ? "be" : "le", "", b->end_included ? "included" : "excluded");
+            if (b->base)
+                app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+            app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
+                (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
+                b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+            written++;
+        }
+        free(ix);
+    }
+    for (i = 0; i < l->nitems; i++) {
+        const ecu_learned *b = &l->items[i].pub;
+        char bname[32], text[512];
+        if (b->from_table)
+            continue;
+        app(buf, size, &at, "\n# %s %s, %s; in %zu of %zu images, %zu distinct values; N %llu, "
+            "w %u: chance %.3g\n", b->f.model[0] ? b->f.model : b->f.algorithm,
+            learn_form[b->f.form], learn_source[b->f.source], b->files, l->nimgs, b->distinct,
+            (unsigned long long)b->candidates, finding_bits(&b->f), b->chance);
+        snprintf(bname, sizeof bname, "b%zu-0x%llX", i + 1, (unsigned long long)b->f.store_offset);
+        if (ecu_discover_layout_block(&b->f, bname, text, sizeof text) == ECU_OK) {
+            app(buf, size, &at, "%s", text);
+            written++;
+        } else {
+            app(buf, size, &at, "# no ecu-layout(5) statement for it: %s over 0x%llX-0x%llX, "
+                "slot 0x%llX\n", b->f.algorithm, (unsigned long long)b->f.start,
+                (unsigned long long)b->f.end, (unsigned long long)b->f.store_offset);
+        }
+    }
+    at++; /* the NUL */
+    if (needed)
+        *needed = at;
+    if (!written || !buf || at > size)
+        return ECU_ERR_INVALID;
+    return ECU_OK;
 }

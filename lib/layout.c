@@ -18,6 +18,23 @@
 #define MAX_SIZES 16
 #define MAX_EXPECTS 32
 #define MAX_EXPECT_BYTES 64
+#define MAX_TABLES 64
+
+/* A table of checksum records: COUNT records of STRIDE bytes from OFFSET, each a start and an
+   end address (minus BASE; the end included or not) followed somewhere by the value. */
+struct ltable {
+    struct blk proto; /* its name, algorithm and store type; store_off: the value's place in a
+                         record */
+    uint64_t off, count, stride, base;
+    unsigned abytes;
+    int abe, incl;
+};
+
+/* the blocks and tables in the order they are listed */
+struct lentry {
+    uint8_t is_table;
+    uint32_t idx;
+};
 
 struct expect {
     int anywhere; /* a "contains" line: the bytes anywhere in the image */
@@ -38,6 +55,11 @@ struct ecu_layout {
     struct expect expects[MAX_EXPECTS];
     size_t nexpects;
     struct blk_list blocks;
+    struct ltable tables[MAX_TABLES];
+    size_t ntables;
+    uint64_t table_records; /* the records of all tables */
+    struct lentry entries[MAX_BLOCKS + MAX_TABLES];
+    size_t nentries;
     /* the last parse error */
     size_t err_line, err_col;
     char err[192];
@@ -65,15 +87,18 @@ const char *ecu_layout_error(const ecu_layout *l) { return l ? l->err : ""; }
 size_t ecu_layout_error_line(const ecu_layout *l) { return l ? l->err_line : 0; }
 size_t ecu_layout_error_column(const ecu_layout *l) { return l ? l->err_col : 0; }
 const char *ecu_layout_name(const ecu_layout *l) { return l && l->parsed ? l->name : NULL; }
-size_t ecu_layout_block_count(const ecu_layout *l) { return l && l->parsed ? l->blocks.n : 0; }
+size_t ecu_layout_block_count(const ecu_layout *l)
+{
+    return l && l->parsed ? l->blocks.n + (size_t)l->table_records : 0;
+}
 
 /* Points the pseudo-family's strings at the handle's own buffers. */
 static void set_info(ecu_layout *l)
 {
     snprintf(l->family_name, sizeof l->family_name, "layout:%s", l->name);
     snprintf(l->description, sizeof l->description, "user-defined layout %s", l->name);
-    snprintf(l->verifies, sizeof l->verifies, "the %zu block%s of the layout", l->blocks.n,
-             l->blocks.n == 1 ? "" : "s");
+    snprintf(l->verifies, sizeof l->verifies, "the %zu block%s of the layout",
+             ecu_layout_block_count(l), ecu_layout_block_count(l) == 1 ? "" : "s");
     memset(&l->fam, 0, sizeof l->fam);
     l->fam.info.name = l->family_name;
     l->fam.info.manufacturer = "user";
@@ -105,7 +130,55 @@ ecu_layout *ecu__layout_dup(const ecu_layout *l)
 }
 
 const struct family *ecu__layout_family(const ecu_layout *l) { return &l->fam; }
-const struct blk_list *ecu__layout_blocks(const ecu_layout *l) { return &l->blocks; }
+static uint64_t rd_addr(const uint8_t *p, unsigned bytes, int be)
+{
+    uint64_t v = 0;
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        v |= (uint64_t)p[be ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
+    return v;
+}
+
+int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct blk_list *out)
+{
+    size_t i;
+    uint64_t r;
+    for (i = 0; i < l->nentries; i++) {
+        const struct ltable *t;
+        if (!l->entries[i].is_table) {
+            if (ecu__blk_add(out, &l->blocks.v[l->entries[i].idx]) != ECU_OK)
+                return ECU_ERR_NOMEM;
+            continue;
+        }
+        t = &l->tables[l->entries[i].idx];
+        for (r = 0; r < t->count; r++) {
+            struct blk b = t->proto;
+            uint64_t q = t->off + r * t->stride, s = 0, e = 0;
+            int ok = q <= n && n - q >= 2 * (uint64_t)t->abytes;
+            if (ok) {
+                s = rd_addr(d + q, t->abytes, t->abe);
+                e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
+                ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
+                     e - t->base < UINT64_MAX - 1;
+            }
+            /* a record that does not read as a range: a range that ends before it starts, so
+               the block is reported bad (out of bounds), never skipped */
+            b.ranges[0].start = ok ? s - t->base : UINT64_MAX;
+            b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
+            b.nranges = 1;
+            b.store_off = q + t->proto.store_off;
+            if (b.kind == BK_SELFSUM) { /* the compensation word in the record, added */
+                b.ranges[1].start = b.store_off;
+                b.ranges[1].end = b.store_off + 4;
+                b.nranges = 2;
+            }
+            snprintf(b.name, sizeof b.name, "%.48s[%u]", t->proto.name, (unsigned)(r % 10000));
+            if (ecu__blk_add(out, &b) != ECU_OK)
+                return ECU_ERR_NOMEM;
+        }
+    }
+    return ECU_OK;
+}
 
 int ecu__layout_applies(const ecu_layout *l, const uint8_t *d, size_t n, char *why, size_t whysz)
 {
@@ -167,6 +240,9 @@ struct pblock {
     size_t line, col, algo_line, algo_col, store_line, store_col;
     int have_algo, have_store, acc_given;
     char crc_label[24];
+    /* a table: its records and address statements */
+    int is_table, have_records, have_address;
+    struct ltable tab;
 };
 
 struct parser {
@@ -558,6 +634,8 @@ static int do_range(struct parser *p)
     int rc;
     if ((rc = need_block(p)))
         return rc;
+    if (p->blk->is_table)
+        return FAIL(p, p->t[0].col, "a table's ranges come from its records (no range line)");
     b = &p->blk->b;
     if (b->nranges == ECU_LAYOUT_MAX_RANGES)
         return FAIL(p, p->t[0].col, "more than %d ranges in block '%s'", ECU_LAYOUT_MAX_RANGES,
@@ -609,8 +687,23 @@ static int do_store(struct parser *p)
     if (pb->have_store)
         return FAIL(p, p->t[0].col, "block '%s' has a store line already (line %zu)", b->name,
                     pb->store_line);
-    if ((rc = num(p, 1, "store offset", &b->store_off)) ||
-        (rc = wtype(p, 2, "store", 8, &b->store_bytes, &b->store_be)))
+    if (pb->is_table) {
+        /* +N: the value's place in each record */
+        struct tok save;
+        if (p->nt < 2 || p->t[1].quoted || p->t[1].s[0] != '+')
+            return FAIL(p, p->nt < 2 ? p->line_len + 1 : p->t[1].col,
+                        "store: in a table the value's place in the record is written +N");
+        save = p->t[1];
+        p->t[1].s++;
+        p->t[1].col++;
+        rc = num(p, 1, "store offset", &b->store_off);
+        p->t[1] = save;
+        if (rc)
+            return rc;
+    } else if ((rc = num(p, 1, "store offset", &b->store_off))) {
+        return rc;
+    }
+    if ((rc = wtype(p, 2, "store", 8, &b->store_bytes, &b->store_be)))
         return rc;
     if (b->store_off > UINT64_MAX - 16)
         return FAIL(p, p->t[1].col, "store offset: too large");
@@ -627,6 +720,98 @@ static int do_store(struct parser *p)
     return ECU_OK;
 }
 
+static int need_table(struct parser *p)
+{
+    int rc;
+    if ((rc = need_block(p)))
+        return rc;
+    if (!p->blk->is_table)
+        return FAIL(p, p->t[0].col, "'%s' belongs in a table (start one with 'table NAME')",
+                    p->t[0].s);
+    return ECU_OK;
+}
+
+/* records OFFSET count N stride S */
+static int do_records(struct parser *p)
+{
+    struct ltable *t;
+    uint64_t v;
+    size_t i = 2;
+    int rc, have_count = 0, have_stride = 0;
+    if ((rc = need_table(p)))
+        return rc;
+    if (p->blk->have_records)
+        return FAIL(p, p->t[0].col, "table '%s' has a records line already", p->blk->b.name);
+    t = &p->blk->tab;
+    if ((rc = num(p, 1, "records offset", &t->off)))
+        return rc;
+    while (i < p->nt) {
+        const struct tok *k = &p->t[i];
+        if ((rc = num(p, i + 1, k->s, &v)))
+            return rc;
+        if (is_word(k, "count")) {
+            if (v == 0 || v > MAX_BLOCKS)
+                return FAIL(p, p->t[i + 1].col, "count: 1 to %d records", MAX_BLOCKS);
+            t->count = v;
+            have_count = 1;
+        } else if (is_word(k, "stride")) {
+            if (v == 0 || v > 4096)
+                return FAIL(p, p->t[i + 1].col, "stride: 1 to 4096 bytes");
+            t->stride = v;
+            have_stride = 1;
+        } else {
+            return FAIL(p, k->col, "unknown records option '%s' (count, stride)", k->s);
+        }
+        i += 2;
+    }
+    if (!have_count || !have_stride)
+        return FAIL(p, p->line_len + 1, "records: 'count N' and 'stride S' are needed");
+    if (t->off > UINT64_MAX - t->count * t->stride)
+        return FAIL(p, p->t[1].col, "records: the table does not fit in 64 bits");
+    p->blk->have_records = 1;
+    return ECU_OK;
+}
+
+/* address TYPE [base N] [end included|excluded] */
+static int do_address(struct parser *p)
+{
+    struct ltable *t;
+    size_t i = 2;
+    int rc;
+    if ((rc = need_table(p)))
+        return rc;
+    if (p->blk->have_address)
+        return FAIL(p, p->t[0].col, "table '%s' has an address line already", p->blk->b.name);
+    t = &p->blk->tab;
+    if ((rc = wtype(p, 1, "address", 4, &t->abytes, &t->abe)))
+        return rc;
+    if (t->abytes < 2)
+        return FAIL(p, p->t[1].col, "address: u16le, u16be, u32le or u32be, not %s", p->t[1].s);
+    t->incl = 1;
+    while (i < p->nt) {
+        const struct tok *k = &p->t[i];
+        if (is_word(k, "base")) {
+            if ((rc = num(p, i + 1, "base", &t->base)))
+                return rc;
+        } else if (is_word(k, "end")) {
+            if (i + 1 >= p->nt)
+                return FAIL(p, p->line_len + 1, "end: included or excluded is missing");
+            if (is_word(&p->t[i + 1], "included"))
+                t->incl = 1;
+            else if (is_word(&p->t[i + 1], "excluded"))
+                t->incl = 0;
+            else
+                return FAIL(p, p->t[i + 1].col, "end: '%s' is not included or excluded",
+                            p->t[i + 1].s);
+        } else {
+            return FAIL(p, k->col, "unknown address option '%s' (base, end)", k->s);
+        }
+        i += 2;
+    }
+    p->blk->have_address = 1;
+    return ECU_OK;
+}
+
 /* The checks a block gets once all its lines are read; then it joins the layout. */
 static int end_block(struct parser *p)
 {
@@ -640,8 +825,11 @@ static int end_block(struct parser *p)
     if (!pb->have_algo)
         return fail_at(p, pb->line, pb->col,
                        "block '%s' has no algorithm (sum, selfsum, crc or crc-target)", b->name);
-    if (!b->nranges)
+    if (!b->nranges && !pb->is_table)
         return fail_at(p, pb->line, pb->col, "block '%s' has no range", b->name);
+    if (pb->is_table && b->kind != BK_SUM && b->kind != BK_CRC && b->kind != BK_SELFSUM)
+        return fail_at(p, pb->algo_line, pb->algo_col,
+                       "table '%s': a table's algorithm is sum, selfsum or crc", b->name);
     if (!pb->have_store)
         return fail_at(p, pb->line, pb->col, "block '%s' has no store line", b->name);
     if (b->pair && b->kind != BK_SUM)
@@ -675,12 +863,12 @@ static int end_block(struct parser *p)
         if (b->kind == BK_CRC_TARGET && b->nranges != 1)
             return fail_at(p, pb->algo_line, pb->algo_col,
                            "block '%s': crc-target covers exactly one range", b->name);
-        for (i = 0; i < b->nranges; i++)
+        for (i = 0; i < b->nranges; i++) /* a table's selfsum: the slot is a range of its own */
             if (b->store_off >= b->ranges[i].start && b->ranges[i].end > b->store_off &&
                 b->ranges[i].end - b->store_off >= 4 &&
                 (b->kind == BK_CRC_TARGET || (b->store_off - b->ranges[i].start) % 4 == 0))
                 in = 1;
-        if (!in)
+        if (!in && !pb->is_table)
             return fail_at(p, pb->store_line, pb->store_col,
                            b->kind == BK_SELFSUM
                                ? "block '%s': the compensation word must lie in a range, a whole "
@@ -704,10 +892,35 @@ static int end_block(struct parser *p)
     default:
         break;
     }
-    if (p->l->blocks.n == MAX_BLOCKS)
+    if (pb->is_table) {
+        struct ltable *t = &p->l->tables[p->l->ntables];
+        unsigned slot = b->store_bytes * (b->pair ? 2u : 1u);
+        if (!pb->have_records)
+            return fail_at(p, pb->line, pb->col, "table '%s' has no records line", b->name);
+        if (!pb->have_address)
+            return fail_at(p, pb->line, pb->col, "table '%s' has no address line", b->name);
+        *t = pb->tab;
+        if (b->store_off < 2 * (uint64_t)t->abytes || b->store_off > t->stride ||
+            t->stride - b->store_off < slot)
+            return fail_at(p, pb->store_line, pb->store_col,
+                           "table '%s': the value lies in the record, after its two addresses",
+                           b->name);
+        if (t->count > MAX_BLOCKS - p->l->blocks.n - p->l->table_records)
+            return fail_at(p, pb->line, pb->col, "more than %d blocks", MAX_BLOCKS);
+        t->proto = *b;
+        p->l->entries[p->l->nentries].is_table = 1;
+        p->l->entries[p->l->nentries++].idx = (uint32_t)p->l->ntables++;
+        p->l->table_records += t->count;
+        free(pb);
+        p->blk = NULL;
+        return ECU_OK;
+    }
+    if (p->l->blocks.n + p->l->table_records >= MAX_BLOCKS)
         return fail_at(p, pb->line, pb->col, "more than %d blocks", MAX_BLOCKS);
     if (ecu__blk_add(&p->l->blocks, b) != ECU_OK)
         return ECU_ERR_NOMEM;
+    p->l->entries[p->l->nentries].is_table = 0;
+    p->l->entries[p->l->nentries++].idx = (uint32_t)(p->l->blocks.n - 1);
     free(pb);
     p->blk = NULL;
     return ECU_OK;
@@ -819,23 +1032,30 @@ static int do_line(struct parser *p)
         }
         return ECU_OK;
     }
-    if (is_word(k, "block")) {
+    if (is_word(k, "block") || is_word(k, "table")) {
         struct pblock *pb;
+        int table = is_word(k, "table");
         if ((rc = end_block(p)))
             return rc;
         if (p->nt < 2)
             return FAIL(p, p->line_len + 1, "block: the name is missing");
-        if (p->t[1].len == 0 || p->t[1].len >= sizeof pb->b.name)
-            return FAIL(p, p->t[1].col, "block: the name is 1 to %zu bytes",
-                        sizeof pb->b.name - 1);
+        if (p->t[1].len == 0 || p->t[1].len >= (table ? 49 : sizeof pb->b.name))
+            return FAIL(p, p->t[1].col, "%s: the name is 1 to %zu bytes", k->s,
+                        table ? (size_t)48 : sizeof pb->b.name - 1);
         if ((rc = no_more(p, 2)))
             return rc;
         for (i = 0; i < l->blocks.n; i++)
             if (strcmp(l->blocks.v[i].name, p->t[1].s) == 0)
-                return FAIL(p, p->t[1].col, "block: a second block named '%s'", p->t[1].s);
+                return FAIL(p, p->t[1].col, "%s: a second block named '%s'", k->s, p->t[1].s);
+        for (i = 0; i < l->ntables; i++)
+            if (strcmp(l->tables[i].proto.name, p->t[1].s) == 0)
+                return FAIL(p, p->t[1].col, "%s: a second table named '%s'", k->s, p->t[1].s);
+        if (table && l->ntables == MAX_TABLES)
+            return FAIL(p, k->col, "more than %d tables", MAX_TABLES);
         pb = calloc(1, sizeof *pb);
         if (!pb)
             return ECU_ERR_NOMEM;
+        pb->is_table = table;
         memcpy(pb->b.name, p->t[1].s, p->t[1].len + 1);
         pb->line = p->line;
         pb->col = k->col;
@@ -854,6 +1074,10 @@ static int do_line(struct parser *p)
         return do_range(p);
     if (is_word(k, "store"))
         return do_store(p);
+    if (is_word(k, "records"))
+        return do_records(p);
+    if (is_word(k, "address"))
+        return do_address(p);
     return FAIL(p, k->col, "unknown keyword '%s'", k->s);
 }
 
@@ -892,7 +1116,7 @@ int ecu_layout_parse(ecu_layout *l, const char *text, size_t len)
         rc = end_block(p);
     if (rc == ECU_OK && !p->have_name)
         rc = fail_at(p, p->line ? p->line : 1, 1, "no 'layout NAME' line");
-    if (rc == ECU_OK && !l->blocks.n)
+    if (rc == ECU_OK && !l->blocks.n && !l->ntables)
         rc = fail_at(p, p->name_line, 1, "the layout has no block");
     free(p->blk);
     free(p);

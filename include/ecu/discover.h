@@ -138,6 +138,78 @@ ECU_API double ecu_discover_expected_false(const ecu_discover *d);
 ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
                                       size_t size);
 
+/* ---- learning: the blocks that hold in several images of one family ---------------------- */
+
+/**
+ * Learning runs discovery on each of k images of one family with a relaxed per-file bound,
+ * checks every finding of any image in all the others, and keeps those that hold in all k:
+ * the same algorithm, form, range and slot (fixed addresses), or, for a range found through
+ * a table record, the same record place, address base and end convention, the range read
+ * from the record in each image (written as an ecu-layout(5) table).
+ *
+ * The rule for the chance of a kept block: under the hypothesis that a block's value is not a
+ * checksum, its computed value equals the stored one in an image with probability 2^-w (w the
+ * bits compared: the width, twice that with a complement). Images whose slot holds the same
+ * value may hold the same bytes, and then repeat a chance match; images whose stored values
+ * differ hold different bytes, and each is a new trial. With d distinct stored values among
+ * the k images and N the hypotheses tested (k times the largest candidate count of the
+ * block's class among the runs that found it), the expected number of chance blocks of the class is
+ * N * 2^-(w * d). With the per-file count p = N_i * 2^-w this is at most p^d: the evidence of
+ * d differing images multiplies. A block is kept when N * 2^-(w * d) is below the bound; d = 1
+ * (every image the same there) is the evidence of one image.
+ */
+typedef struct ecu_learn ecu_learn;
+
+/** A block learnt from the images. */
+typedef struct ecu_learned {
+    ecu_finding f;       /**< as found in the first image that found it (stored: its value) */
+    size_t files;        /**< images it holds in (all of them) */
+    size_t distinct;     /**< distinct stored values among them (d) */
+    uint64_t candidates; /**< the hypotheses of its class tested (N) */
+    double chance;       /**< N * 2^-(w * d): expected chance blocks like it */
+    int from_table;      /**< a table record: the range is read from the record at
+                              f.table_offset in each image (f's range: the first image's) */
+    uint64_t base;       /**< from_table: subtracted from the record's addresses */
+    int end_included;    /**< from_table: the record's end address is the range's last byte */
+} ecu_learned;
+
+/** A new learning handle (bound ECU_DISCOVER_DEFAULT_BOUND); NULL when out of memory. */
+ECU_API ecu_learn *ecu_learn_new(void);
+/** Frees the handle, its images and its blocks. ecu_learn_free(NULL) does nothing. */
+ECU_API void ecu_learn_free(ecu_learn *l);
+/** Sets the bound on a kept block's chance (0 < bound <= 1). */
+ECU_API int ecu_learn_set_bound(ecu_learn *l, double bound);
+/**
+ * Sets the bound of each image's discovery run (0 < bound <= 1). Default: the bound itself
+ * with one image, ECU_LEARN_DEFAULT_FILE_BOUND with more.
+ */
+ECU_API int ecu_learn_set_file_bound(ecu_learn *l, double bound);
+/** Default per-image bound with two images or more: 2^-4. */
+#define ECU_LEARN_DEFAULT_FILE_BOUND 0.0625
+/**
+ * Adds an image (copied) and its label (the file name written in the layout's comments; may
+ * be NULL). Returns ECU_OK, ECU_ERR_INVALID or ECU_ERR_NOMEM.
+ */
+ECU_API int ecu_learn_add(ecu_learn *l, const uint8_t *data, size_t size, const char *label);
+/** Learns from the images added. Returns ECU_OK (whatever was kept), ECU_ERR_INVALID (no
+    image) or ECU_ERR_NOMEM. */
+ECU_API int ecu_learn_run(ecu_learn *l);
+/** Number of blocks kept by the last run, in the order of the layout (inner slots first). */
+ECU_API size_t ecu_learn_count(const ecu_learn *l);
+/** Block @p i, or NULL when out of range. */
+ECU_API const ecu_learned *ecu_learn_at(const ecu_learn *l, size_t i);
+/** Non-zero when a discovery run of the last learning stopped at its budget or cap. */
+ECU_API int ecu_learn_truncated(const ecu_learn *l);
+/**
+ * Writes the kept blocks as an ecu-layout(5) file named @p name into @p buf (NUL-terminated):
+ * a size condition (the images' sizes), each block with its evidence in comments (the images,
+ * d, N and the chance), blocks without an ecu-layout(5) statement as comments. *@p needed
+ * (when not NULL) gets the bytes needed, NUL included. Returns ECU_OK, ECU_ERR_INVALID (bad
+ * name, nothing learnt, or @p buf too small: call again with *needed bytes).
+ */
+ECU_API int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t size,
+                             size_t *needed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -630,6 +630,121 @@ static void test_api(void **state)
     free(p);
 }
 
+
+/* ---- learning from several images -------------------------------------------------------------- */
+
+/* a 64 KiB image of seed @p seed: a 16-bit LE word sum into 32 bits with its complement at the
+   end of the block 0x0000-0x3FFF (fixed addresses), and a table of two records at 0x8000 (LE
+   start and end included, base 0, the sum u16le/32 and its complement), whose second range
+   depends on the seed; with @p plant 0, the fixed block's value is left random */
+static uint8_t *learn_image(uint64_t seed, int plant)
+{
+    uint8_t *p = random_image(0x10000, seed);
+    uint64_t v;
+    size_t e2 = 0x6000 + 0x100 * (size_t)(seed % 8);
+    if (plant) {
+        v = ref_sum(p, 0, 0x3FF8, 2, 0) & 0xFFFFFFFF;
+        put(p, 0x3FF8, v, 4, 0);
+        put(p, 0x3FFC, ~v & 0xFFFFFFFF, 4, 0);
+    }
+    put(p, 0x8000, 0x4000, 4, 0);
+    put(p, 0x8004, 0x4FFF, 4, 0);
+    put(p, 0x8010, 0x5000, 4, 0);
+    put(p, 0x8014, e2 - 1, 4, 0);
+    v = ref_sum(p, 0x4000, 0x5000, 2, 0) & 0xFFFFFFFF;
+    put(p, 0x8008, v, 4, 0);
+    put(p, 0x800C, ~v & 0xFFFFFFFF, 4, 0);
+    v = ref_sum(p, 0x5000, e2, 2, 0) & 0xFFFFFFFF;
+    put(p, 0x8018, v, 4, 0);
+    put(p, 0x801C, ~v & 0xFFFFFFFF, 4, 0);
+    return p;
+}
+
+static void test_learn(void **state)
+{
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[4];
+    size_t i, need = 0, fixed = 0, table = 0;
+    char *text;
+    (void)state;
+    assert_non_null(l);
+    assert_int_equal(ecu_learn_run(l), ECU_ERR_INVALID); /* no image */
+    for (i = 0; i < 4; i++)
+        img[i] = learn_image(100 + i, 1);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], 0x10000, "synthetic"), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        assert_int_equal(b->files, 3);
+        assert_true(b->chance < ECU_DISCOVER_DEFAULT_BOUND);
+        if (b->from_table) {
+            assert_int_equal(b->f.table_offset, b->f.store_offset - 8);
+            assert_int_equal(b->end_included, 1);
+            assert_int_equal(b->base, 0);
+            table++;
+        } else if (b->f.store_offset == 0x3FF8 && b->f.start == 0 && b->f.end == 0x3FF7) {
+            assert_int_equal(b->distinct, 3);
+            fixed++;
+        }
+    }
+    assert_int_equal(fixed, 1);
+    assert_int_equal(table, 2);
+    assert_null(ecu_learn_at(l, ecu_learn_count(l)));
+    assert_int_equal(ecu_learn_layout(l, "bad name", NULL, 0, &need), ECU_ERR_INVALID);
+    assert_int_equal(ecu_learn_layout(l, "syn", NULL, 0, &need), ECU_ERR_INVALID);
+    assert_true(need > 0);
+    text = malloc(need);
+    assert_non_null(text);
+    assert_int_equal(ecu_learn_layout(l, "syn", text, need - 1, NULL), ECU_ERR_INVALID);
+    assert_int_equal(ecu_learn_layout(l, "syn", text, need, NULL), ECU_OK);
+    assert_non_null(strstr(text, "table "));
+    assert_non_null(strstr(text, "records 0x8000 count 2 stride 16"));
+    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    /* the fourth image, not learnt from, verifies (its second record's range differs) */
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    img[3][0x100] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[3][0x100] ^= 1;
+    img[3][0x5800] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(text);
+    /* a block planted in only two of three images is not kept */
+    ecu_learn_free(l);
+    l = ecu_learn_new();
+    free(img[2]);
+    img[2] = learn_image(102, 0);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], 0x10000, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++)
+        assert_int_not_equal(ecu_learn_at(l, i)->f.store_offset, 0x3FF8);
+    /* the same image three times: d = 1, the evidence of one image (a 16-bit value alone is
+       then never kept) */
+    ecu_learn_free(l);
+    l = ecu_learn_new();
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[0], 0x10000, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++)
+        assert_int_equal(ecu_learn_at(l, i)->distinct, 1);
+    assert_int_equal(ecu_learn_set_bound(l, 0), ECU_ERR_INVALID);
+    assert_int_equal(ecu_learn_set_file_bound(l, 2), ECU_ERR_INVALID);
+    assert_int_equal(ecu_learn_add(NULL, img[0], 1, NULL), ECU_ERR_INVALID);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+    ecu_learn_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_table_records),    cmocka_unit_test(test_after_erased_run),
         cmocka_unit_test(test_filler),           cmocka_unit_test(test_random_images),
         cmocka_unit_test(test_brute_force_agrees), cmocka_unit_test(test_api),
+        cmocka_unit_test(test_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -860,6 +860,152 @@ static void test_builtin_fix_gives_good(void **state)
 }
 
 /* Every example of ecu-layout(5) (each .nf/.fi block that holds a "layout" line) parses. */
+
+/* ---- tables: records read from the image ---------------------------------------------------- */
+
+static void wr(uint8_t *d, size_t off, uint64_t v, unsigned bytes, int be)
+{
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        d[off + (be ? bytes - 1 - i : i)] = (uint8_t)(v >> (8 * i));
+}
+
+/* a 64 KiB image with a table of 3 records of 16 bytes at 0xF000: start, end (included, BE,
+   base 0x80000), a 16-bit BE word sum into 32 bits with its complement; each computed here */
+static uint8_t *table_image(void)
+{
+    static const uint32_t rs[3][2] = {{0x0000, 0x0FFF}, {0x1000, 0x4FFF}, {0x6000, 0x6FFF}};
+    uint8_t *d = malloc(0x10000);
+    size_t i, r;
+    assert_non_null(d);
+    for (i = 0; i < 0x10000; i++)
+        d[i] = (uint8_t)(i * 7 + (i >> 8) * 13 + 1);
+    for (r = 0; r < 3; r++) {
+        size_t q = 0xF000 + 16 * r;
+        uint32_t v = (uint32_t)word_sum(d, rs[r][0], rs[r][1] + 1, 2, 1, 0);
+        wr(d, q, 0x80000 + rs[r][0], 4, 1);
+        wr(d, q + 4, 0x80000 + rs[r][1], 4, 1);
+        wr(d, q + 8, v, 4, 1);
+        wr(d, q + 12, ~v & 0xFFFFFFFFu, 4, 1);
+    }
+    return d;
+}
+
+static const char table_text[] = "layout tab\n"
+                                 "table t\n"
+                                 "  sum u16be acc 32\n"
+                                 "  records 0xF000 count 3 stride 16\n"
+                                 "  address u32be base 0x80000 end included\n"
+                                 "  store +8 u32be complement\n";
+
+static ecu_verdict verdict_of(const ecu_layout *l, const uint8_t *d, size_t n)
+{
+    ecu_csum *cs = ecu_csum_new();
+    ecu_verdict v;
+    assert_non_null(cs);
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, d, n), ECU_OK);
+    v = ecu_csum_verdict(cs);
+    ecu_csum_free(cs);
+    return v;
+}
+
+static void test_tables(void **state)
+{
+    uint8_t *d = table_image(), *m = malloc(0x10000);
+    ecu_layout *l = parse_ok(table_text);
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(m);
+    assert_int_equal(ecu_layout_block_count(l), 3);
+    assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_OK);
+    /* a byte of each record's range flipped: bad, and fixed back */
+    {
+        static const size_t at[] = {0x0800, 0x3000, 0x6800};
+        size_t k;
+        for (k = 0; k < 3; k++) {
+            memcpy(m, d, 0x10000);
+            m[at[k]] ^= 1;
+            assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+        }
+        assert_non_null(cs);
+        assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+        assert_int_equal(ecu_csum_analyze(cs, m, 0x10000), ECU_OK);
+        assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_FIXED);
+    }
+    /* a byte outside the ranges (0x5000-0x5FFF) changes nothing */
+    memcpy(m, d, 0x10000);
+    m[0x5800] ^= 1;
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_OK);
+    /* a record that does not read as a range is bad, never skipped: end before start, below
+       the base, past the image */
+    memcpy(m, d, 0x10000);
+    wr(m, 0xF014, 0x80000, 4, 1); /* record 1's end before its start */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    memcpy(m, d, 0x10000);
+    wr(m, 0xF020, 0x1000, 4, 1); /* record 2's start below the base */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    memcpy(m, d, 0x10000);
+    wr(m, 0xF024, 0x80000 + 0x20000, 4, 1); /* past the image */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    /* the table itself past the image's end */
+    assert_int_equal(verdict_of(l, d, 0xF010), ECU_VERDICT_BAD);
+    ecu_layout_free(l);
+    /* end excluded: the same records read one byte shorter no longer verify */
+    {
+        char t[512];
+        snprintf(t, sizeof t, "%s", table_text);
+        memcpy(strstr(t, "included"), "excluded", 8);
+        l = parse_ok(t);
+        assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_BAD);
+        ecu_layout_free(l);
+    }
+    /* a self-sum table: the words of the range and the record's compensation word reach the
+       target */
+    {
+        static const char st[] = "layout st\n"
+                                 "table s\n"
+                                 "  selfsum u32be target 0x5AA5A55A\n"
+                                 "  records 0xF000 count 1 stride 12\n"
+                                 "  address u32be\n"
+                                 "  store +8 u32be\n";
+        memcpy(m, d, 0x10000);
+        wr(m, 0xF000, 0x100, 4, 1);
+        wr(m, 0xF004, 0x4FF, 4, 1);
+        wr(m, 0xF008, (0x5AA5A55Au - (uint32_t)word_sum(m, 0x100, 0x500, 4, 1, 0)) & 0xFFFFFFFFu, 4, 1);
+        l = parse_ok(st);
+        assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_OK);
+        m[0x200] ^= 0x10;
+        assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+        ecu_layout_free(l);
+    }
+    /* errors */
+    expect_error("layout x\ntable t\n  sum u8\n  range 0 1\n", 4, 3, "come from its records");
+    expect_error("layout x\ntable t\n  sum u8\n  address u32le\n  store +8 u16le\n", 2, 1,
+                 "no records line");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  store +8 u16le\n", 2,
+                 1, "no address line");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  address u32le\n"
+                 "  store 8 u16le\n", 6, 9, "written +N");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  address u32le\n"
+                 "  store +4 u16le\n", 6, 3, "after its two addresses");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 10\n  address u32le\n"
+                 "  store +8 u32le\n", 6, 3, "after its two addresses");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 0 stride 16\n", 4, 19, "count");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2\n", 4, 20, "stride");
+    expect_error("layout x\ntable t\n  sum u8\n  address u8\n", 4, 11, "not u8");
+    expect_error("layout x\ntable t\n  sum u8\n  address u32le end both\n", 4, 21, "included or excluded");
+    expect_error("layout x\nblock b\n  records 0 count 1 stride 16\n", 3, 3, "belongs in a table");
+    expect_error("layout x\ntable t\n  crc-target crc32 target 0\n  records 0 count 1 stride 16\n"
+                 "  address u32le\n  store +8 u32le\n", 3, 3, "sum, selfsum or crc");
+    expect_error("layout x\nblock t\n  sum u8\n  range 0 1\n  store 2 u8\ntable t\n", 6, 7,
+                 "a second block named");
+    ecu_csum_free(cs);
+    free(m);
+    free(d);
+}
+
 static void test_man_examples(void **state)
 {
     size_t n, found = 0;
@@ -910,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_builtin_equivalent),
         cmocka_unit_test(test_builtin_fix_gives_good),
         cmocka_unit_test(test_man_examples),
+        cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
