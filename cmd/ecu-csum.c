@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "contract.h"
 #include "rsakey.h"
@@ -22,7 +23,7 @@
 #define RESIGN_E 3ul
 
 struct opts {
-    int verbose, quiet, fix, in_place, no_backup, resign;
+    int verbose, quiet, fix, in_place, no_backup, resign, force;
     enum tool_format fmt;
     const char *output, *family, *layout, *reference, *key, *save_key;
     uint64_t max_span;
@@ -56,6 +57,7 @@ static void usage(FILE *f)
             "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
             "      --in-place        replace FILE (raw binary only), keeping FILE.orig\n"
             "      --no-backup       with --in-place: do not keep FILE.orig\n"
+            "  -f, --force           replace an existing OUT (or FILE.orig with --in-place)\n"
             "      --resign          with --fix: make a bad RSA signature anew where the image\n"
             "                        holds its own public key (ME7.1.1): a new key pair is\n"
             "                        written into the image and the signature made with it\n"
@@ -561,7 +563,6 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
     size_t size;
     char why[512] = "";
     unsigned char *changed = NULL;
-    char *orig_path = NULL;
     memset(&res, 0, sizeof res);
     memset(&rp, 0, sizeof rp);
     tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
@@ -638,7 +639,8 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                     rp.fixed = mark_changed(cs, ecu_image_data(img), fixed_img, size, changed);
                 rp.changed = changed;
                 if (o->output) {
-                    if (tool_write_file(o->output, fixed_img, size) == 0) {
+                    if (tool_write_file(o->output, fixed_img, size,
+                                        o->force ? TOOL_WRITE_REPLACE : 0) == 0) {
                         rp.written = o->output;
                         rp.exit = EXIT_YES;
                     } else {
@@ -647,33 +649,13 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                     }
                 } else if (!was_bad) {
                     rp.exit = EXIT_YES; /* valid already: the file is left alone */
+                } else if (tool_replace_in_place(file, ecu_image_data(img), ecu_image_size(img),
+                                                 fixed_img, size, !o->no_backup, o->force) != 0) {
+                    rp.exit = EXIT_TROUBLE;
+                    rp.error = "the corrected image could not be written";
                 } else {
-                    size_t len = strlen(file) + 6;
-                    struct stat st;
-                    if (!(orig_path = malloc(len))) {
-                        tool_error_to(err, NULL, "out of memory");
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "out of memory";
-                        goto report;
-                    }
-                    snprintf(orig_path, len, "%s.orig", file);
-                    if (!o->no_backup && lstat(orig_path, &st) == 0) {
-                        snprintf(why, sizeof why, "not written: %s exists; move it away or use "
-                                 "--no-backup", orig_path);
-                        tool_error_to(err, file, "%s", why);
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = why;
-                    } else if (!o->no_backup &&
-                               tool_write_file(orig_path, ecu_image_data(img), ecu_image_size(img))) {
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "the backup could not be written";
-                    } else if (tool_write_file(file, fixed_img, size) != 0) {
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "the corrected image could not be written";
-                    } else {
-                        rp.written = file;
-                        rp.exit = EXIT_YES;
-                    }
+                    rp.written = file;
+                    rp.exit = EXIT_YES;
                 }
             }
         }
@@ -709,7 +691,6 @@ report:
     }
 out:
     free(changed);
-    free(orig_path);
     ecu_image_free(img);
     return res;
 }
@@ -815,6 +796,7 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"in-place", no_argument, NULL, OPT_INPLACE},
         {"no-backup", no_argument, NULL, OPT_NOBACKUP},
+        {"force", no_argument, NULL, 'f'},
         {"resign", no_argument, NULL, OPT_RESIGN},
         {"key", required_argument, NULL, OPT_KEY},
         {"save-key", required_argument, NULL, OPT_SAVEKEY},
@@ -838,11 +820,12 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     tool_init(argv[0]);
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":vo:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":vo:fqhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'v': o.verbose = 1; break;
         case 'q': o.quiet = 1; break;
         case 'o': o.output = optarg; break;
+        case 'f': o.force = 1; break;
         case OPT_FAMILY: o.family = optarg; break;
         case OPT_LAYOUT: o.layout = optarg; break;
         case OPT_REFERENCE: o.reference = optarg; break;
@@ -874,7 +857,7 @@ int main(int argc, char **argv)
             tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
-            tool_bad_option(argv, optind, optopt, ":vo:qhV", longopts); /* as above */
+            tool_bad_option(argv, optind, optopt, ":vo:fqhV", longopts); /* as above */
             return EXIT_TROUBLE;
         }
     }
@@ -930,13 +913,21 @@ int main(int argc, char **argv)
     }
     if (tool_stdin_once(argv + optind, argc - optind))
         return EXIT_TROUBLE;
-    if (o.output && strcmp(o.output, "-") != 0 && strcmp(argv[optind], "-") != 0) {
-        struct stat so, si;
-        if (stat(o.output, &so) == 0 && stat(argv[optind], &si) == 0 && so.st_dev == si.st_dev &&
-            so.st_ino == si.st_ino) {
-            tool_error(o.output, "is the input; use --in-place to replace it");
-            return EXIT_TROUBLE;
-        }
+    if (o.force && !o.output && (!o.in_place || o.no_backup)) {
+        tool_error(NULL, "-f goes with -o or --in-place (where it replaces FILE.orig; with "
+                   "--no-backup there is none)");
+        return EXIT_TROUBLE;
+    }
+    if (o.output && tool_output_is_input(o.output, argv + optind, 1)) {
+        tool_error(o.output, "is the input; use --in-place to replace it");
+        return EXIT_TROUBLE;
+    }
+    /* before anything is read: nothing is done */
+    if (o.output && tool_output_check(o.output, o.force))
+        return EXIT_TROUBLE;
+    if (o.save_key && access(o.save_key, F_OK) == 0) {
+        tool_error(o.save_key, "exists; a key file is never replaced, not even with -f");
+        return EXIT_TROUBLE;
     }
     if (!(cs = ecu_csum_new())) {
         tool_error(NULL, "out of memory");

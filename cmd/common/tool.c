@@ -320,15 +320,202 @@ int tool_sync_parent(const char *path)
     return rc;
 }
 
-int tool_write_file(const char *path, const void *data, size_t n)
+/* The folder part of @p path with its trailing slash ("" when it has none), malloc'd. */
+static char *folder_of(const char *path)
 {
-    char *tmp;
-    size_t len;
-    int fd, e;
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+    char *dir = malloc(n + 1);
+    if (dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/*
+ * The path that @p path names once its symbolic links are followed (malloc'd), with lstat()
+ * of it in @p st and in @p exists whether it exists (a dangling link names the path of the
+ * file it would create). NULL with errno set when a link cannot be read or there are more
+ * than 40 of them (the kernel's own limit, ELOOP).
+ */
+static char *follow_links(const char *path, struct stat *st, int *exists)
+{
+    char *p = strdup(path);
+    int hops;
+    for (hops = 0; p; hops++) {
+        char *target, *dir = NULL, *joined;
+        ssize_t got = -1;
+        size_t size;
+        if (lstat(p, st) != 0) {
+            if (errno != ENOENT) {
+                free(p);
+                return NULL;
+            }
+            *exists = 0;
+            return p;
+        }
+        if (!S_ISLNK(st->st_mode)) {
+            *exists = 1;
+            return p;
+        }
+        if (hops == 40) {
+            free(p);
+            errno = ELOOP;
+            return NULL;
+        }
+        size = st->st_size > 0 ? (size_t)st->st_size + 1 : PATH_MAX;
+        errno = ENOMEM;
+        if (!(target = malloc(size)) || (got = readlink(p, target, size)) < 0 ||
+            (size_t)got >= size) {
+            int e = target && got >= 0 ? ENAMETOOLONG : errno; /* the link grew meanwhile */
+            free(target);
+            free(p);
+            errno = e;
+            return NULL;
+        }
+        target[got] = '\0';
+        /* a relative target is relative to the link's folder */
+        if (target[0] == '/' || !(dir = folder_of(p)) || !dir[0]) {
+            if (target[0] != '/')
+                free(dir);
+            free(p);
+            p = target;
+            continue;
+        }
+        joined = malloc(strlen(dir) + (size_t)got + 1);
+        if (joined) {
+            strcpy(joined, dir);
+            strcat(joined, target);
+        }
+        free(dir);
+        free(target);
+        free(p);
+        p = joined;
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* Says why an existing output @p path (lstat in @p st, links followed) cannot be written:
+   -1, or 0 when it can. @p force: 1 with -f, 0 without, -1 for a file never replaced. */
+static int refuse_existing(const char *path, const struct stat *st, int force)
+{
+    if (S_ISDIR(st->st_mode)) {
+        tool_error(path, "is a directory; not replaced");
+        return -1;
+    }
+    if (S_ISLNK(st->st_mode)) {
+        tool_error(path, "is a symbolic link to a file that does not exist; not written "
+                   "there%s", force < 0 ? "" : " (-f writes it)");
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        tool_error(path, "not a regular file; not replaced");
+        return -1;
+    }
+    if (force < 0) {
+        tool_error(path, "exists; a key file is never replaced, not even with -f");
+        return -1;
+    }
+    if (!force) {
+        tool_error(path, "exists; not replaced (-f replaces it)");
+        return -1;
+    }
+    if (st->st_nlink > 1) {
+        /* the new file is renamed over the old: the other names would keep the old content */
+        tool_error(path, "has %lu hard links; not replaced, since the other names would keep "
+                   "the old content (remove it first, or write elsewhere)",
+                   (unsigned long)st->st_nlink);
+        return -1;
+    }
+    return 0;
+}
+
+int tool_output_check(const char *path, int force)
+{
+    struct stat st;
+    int exists, rc = 0;
+    char *real;
+    if (strcmp(path, "-") == 0)
+        return 0;
+    if (!(real = follow_links(path, &st, &exists))) {
+        tool_error(path, "cannot follow: %s", strerror(errno));
+        return -1;
+    }
+    if (exists)
+        rc = refuse_existing(path, &st, force);
+    else if (!force && lstat(path, &st) == 0) /* a dangling link: it exists itself */
+        rc = refuse_existing(path, &st, 0);
+    free(real);
+    return rc;
+}
+
+int tool_output_is_input(const char *out, char *const inputs[], size_t n)
+{
+    struct stat so, si;
+    size_t i;
+    if (strcmp(out, "-") == 0 || stat(out, &so) != 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        int got = strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &si) : stat(inputs[i], &si);
+        if (got == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return 1;
+    }
+    return 0;
+}
+
+/* Moves @p tmp to @p path unless @p path exists (atomically where the system can). */
+static int rename_new(const char *tmp, const char *path)
+{
+    struct stat st;
+#if defined(RENAME_NOREPLACE)
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+#endif
+    /* a file system without RENAME_NOREPLACE: a second name cannot replace either */
+    if (link(tmp, path) == 0) {
+        unlink(tmp);
+        return 0;
+    }
+    if (errno == EEXIST || (errno != EPERM && errno != ENOTSUP && errno != ENOSYS))
+        return -1;
+    /* nor hard links (FAT): look, then rename */
+    if (lstat(path, &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(tmp, path);
+}
+
+/*
+ * Gives the new file @p fd the owner and group of @p like (when permitted: root may give any,
+ * an owner may give a group they belong to) and then its permission bits; the set-user-ID,
+ * set-group-ID and sticky bits only when owner and group were both kept.
+ */
+static int take_attributes(int fd, const struct stat *like)
+{
+    int kept = 1;
+    if (like->st_uid != geteuid() || like->st_gid != getegid()) {
+        if (fchown(fd, like->st_uid, like->st_gid) != 0) {
+            kept = 0;
+            if (like->st_gid != getegid())
+                (void)fchown(fd, (uid_t)-1, like->st_gid); /* the group, where allowed */
+        }
+    }
+    return fchmod(fd, like->st_mode & (kept ? 07777 : 0777));
+}
+
+int tool_write_file_as(const char *path, const void *data, size_t n, unsigned flags,
+                       const struct stat *like)
+{
+    char *real = NULL, *dir = NULL, *tmp = NULL;
+    int fd = -1, e, exists, force, rc = -1;
     struct stat st;
     mode_t um = umask(0), mode;
     umask(um);
-    mode = 0666 & ~um; /* a new file gets what the user's umask allows */
     if (strcmp(path, "-") == 0) {
         if (isatty(STDOUT_FILENO)) {
             tool_error(NULL, "refusing to write binary data to a terminal");
@@ -341,50 +528,142 @@ int tool_write_file(const char *path, const void *data, size_t n)
         }
         return 0;
     }
-    if (stat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            tool_error(path, "not a regular file; not replaced");
-            return -1;
-        }
-        mode = st.st_mode & 07777;
+    /* a symbolic link stays: the file it names is written, beside that file */
+    if (!(real = follow_links(path, &st, &exists))) {
+        tool_error(path, "cannot follow: %s", strerror(errno));
+        return -1;
     }
-    len = strlen(path);
-    if (!(tmp = malloc(len + 16))) {
+    force = (flags & TOOL_WRITE_REPLACE) ? 1 : (flags & TOOL_WRITE_PRIVATE) ? -1 : 0;
+    if (exists && refuse_existing(path, &st, force))
+        goto out;
+    if (!exists && force <= 0 && lstat(path, &st) == 0) {
+        refuse_existing(path, &st, force); /* a dangling link without -f */
+        goto out;
+    }
+    if (!like && exists)
+        like = &st; /* a replaced file keeps its mode, owner and group */
+    mode = (flags & TOOL_WRITE_PRIVATE) ? 0600 : 0666 & ~um; /* a new file: the umask's */
+    /* a short name of its own in the same folder: the output's name may already be as long
+       as a name can be (NAME_MAX), and the rename must not cross file systems */
+    if (!(dir = folder_of(real)) || !(tmp = malloc(strlen(dir) + sizeof ".ecuXXXXXX"))) {
         tool_error(path, "out of memory");
-        return -1;
+        goto out;
     }
-    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    strcpy(tmp, dir);
+    strcat(tmp, ".ecuXXXXXX");
     if ((fd = mkstemp(tmp)) < 0) {
-        tool_error(path, "cannot create a temporary file beside it: %s", strerror(errno));
-        free(tmp);
-        return -1;
+        tool_error(path, "cannot create a temporary file in %s: %s", dir[0] ? dir : "./",
+                   strerror(errno));
+        goto out;
     }
     pending_tmp = tmp;
-    if (write_all(fd, data, n) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+    if (write_all(fd, data, n) != 0 ||
+        (like ? take_attributes(fd, like) : fchmod(fd, mode)) != 0 || fsync(fd) != 0) {
         e = errno;
-        close(fd);
-        unlink(tmp);
-        pending_tmp = NULL;
         tool_error(path, "write error: %s", strerror(e));
-        free(tmp);
-        return -1;
+        goto out;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    e = close(fd);
+    fd = -1;
+    if (e != 0) {
+        tool_error(path, "write error: %s", strerror(errno));
+        goto out;
+    }
+    if ((flags & TOOL_WRITE_REPLACE) ? rename(tmp, real) != 0 : rename_new(tmp, real) != 0) {
         e = errno;
-        unlink(tmp);
-        pending_tmp = NULL;
-        tool_error(path, "cannot write: %s", strerror(e));
-        free(tmp);
-        return -1;
+        if (e == EEXIST && lstat(real, &st) == 0) /* it came meanwhile */
+            refuse_existing(path, &st, force < 0 ? -1 : 0);
+        else
+            tool_error(path, "cannot write: %s", strerror(e));
+        goto out;
     }
     pending_tmp = NULL; /* renamed: nothing left to remove */
-    free(tmp);
     /* the new name is only durable once the folder is synced too */
-    if (tool_sync_parent(path) != 0) {
+    if (tool_sync_parent(real) != 0) {
         tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (pending_tmp) {
+        unlink(tmp);
+        pending_tmp = NULL;
+    }
+    free(tmp);
+    free(dir);
+    free(real);
+    return rc;
+}
+
+int tool_write_file(const char *path, const void *data, size_t n, unsigned flags)
+{
+    return tool_write_file_as(path, data, n, flags, NULL);
+}
+
+int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, const void *data,
+                          size_t n, int backup, int force)
+{
+    struct stat st;
+    int exists, rc = -1;
+    char *real, *orig_path = NULL;
+    if (!(real = follow_links(file, &st, &exists))) {
+        tool_error(file, "cannot follow: %s", strerror(errno));
         return -1;
     }
-    return 0;
+    if (!exists || !S_ISREG(st.st_mode)) {
+        tool_error(file, exists ? "not a regular file" : "no longer exists");
+        goto out;
+    }
+    if (st.st_nlink > 1) {
+        tool_error(file, "not written: it has %lu hard links, and replacing it would leave the "
+                   "other names on the old content; use -o to write the corrected image "
+                   "elsewhere", (unsigned long)st.st_nlink);
+        goto out;
+    }
+    if (backup) {
+        size_t len = strlen(real) + sizeof ".orig";
+        struct stat ost;
+        if (!(orig_path = malloc(len))) {
+            tool_error(NULL, "out of memory");
+            goto out;
+        }
+        snprintf(orig_path, len, "%s.orig", real);
+        if (strlen(base_name(orig_path)) > NAME_MAX) {
+            tool_error(file, "not written: the name of its backup, FILE.orig, would be longer "
+                       "than a file name can be (%d bytes); use --no-backup, or -o", NAME_MAX);
+            goto out;
+        }
+        if (!force && lstat(orig_path, &ost) == 0) {
+            tool_error(file, "not written: %s exists; move it away, or use -f to replace it "
+                       "or --no-backup", orig_path);
+            goto out;
+        }
+        /* the backup is the original as it was read, with its mode, owner and group */
+        if (tool_write_file_as(orig_path, orig, orig_n,
+                               force ? TOOL_WRITE_REPLACE : 0, &st) != 0) {
+            tool_error(file, "not written: its backup could not be made");
+            goto out;
+        }
+    }
+    if (tool_write_file_as(real, data, n, TOOL_WRITE_REPLACE, &st) != 0) {
+        if (orig_path) {
+            /* FILE is as it was: its backup would only stop the next run */
+            if (unlink(orig_path) == 0)
+                tool_error(file, "not corrected; the backup %s made for it was removed",
+                           orig_path);
+            else
+                tool_error(file, "not corrected; the backup %s made for it could not be "
+                           "removed: %s", orig_path, strerror(errno));
+        }
+        goto out;
+    }
+    rc = 0;
+out:
+    free(orig_path);
+    free(real);
+    return rc;
 }
 
 int tool_close_stdout(int status)
