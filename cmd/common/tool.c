@@ -19,12 +19,16 @@ static const char *progname = "ecu";
 
 /* The temporary file tool_write_file is writing, removed if a signal ends the tool first. */
 static char *volatile pending_tmp;
+/* The backup --in-place made, removed too while the file it saves is not yet replaced. */
+static char *volatile pending_backup;
 
 static void remove_pending(void)
 {
-    char *t = pending_tmp;
+    char *t = pending_tmp, *b = pending_backup;
     if (t)
         unlink(t); /* async-signal-safe */
+    if (b)
+        unlink(b);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: remove a half-written output, then die of the signal as usual. */
@@ -348,7 +352,7 @@ static char *follow_links(const char *path, struct stat *st, int *exists)
         ssize_t got = -1;
         size_t size;
         if (lstat(p, st) != 0) {
-            if (errno != ENOENT) {
+            if (errno != ENOENT && errno != ENOTDIR) {
                 free(p);
                 return NULL;
             }
@@ -440,7 +444,7 @@ int tool_output_check(const char *path, int force)
     if (strcmp(path, "-") == 0)
         return 0;
     if (!(real = follow_links(path, &st, &exists))) {
-        tool_error(path, "cannot follow: %s", strerror(errno));
+        tool_error(path, "%s", strerror(errno));
         return -1;
     }
     if (exists)
@@ -512,7 +516,8 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
                        const struct stat *like)
 {
     char *real = NULL, *dir = NULL, *tmp = NULL;
-    int fd = -1, e, exists, force, rc = -1;
+    int fd = -1, e, exists, force, renamed, rc = -1;
+    sigset_t block, was;
     struct stat st;
     mode_t um = umask(0), mode;
     umask(um);
@@ -530,7 +535,7 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
     }
     /* a symbolic link stays: the file it names is written, beside that file */
     if (!(real = follow_links(path, &st, &exists))) {
-        tool_error(path, "cannot follow: %s", strerror(errno));
+        tool_error(path, "%s", strerror(errno));
         return -1;
     }
     force = (flags & TOOL_WRITE_REPLACE) ? 1 : (flags & TOOL_WRITE_PRIVATE) ? -1 : 0;
@@ -569,15 +574,27 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
         tool_error(path, "write error: %s", strerror(errno));
         goto out;
     }
-    if ((flags & TOOL_WRITE_REPLACE) ? rename(tmp, real) != 0 : rename_new(tmp, real) != 0) {
-        e = errno;
+    /* the rename and forgetting what a signal would remove are one step: a signal between
+       them would remove the backup of a file already replaced */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &was);
+    renamed = (flags & TOOL_WRITE_REPLACE) ? rename(tmp, real) == 0 : rename_new(tmp, real) == 0;
+    e = errno;
+    if (renamed) {
+        pending_tmp = NULL; /* renamed: nothing left to remove */
+        pending_backup = NULL; /* the file it saved is replaced: the backup stays */
+    }
+    sigprocmask(SIG_SETMASK, &was, NULL);
+    if (!renamed) {
         if (e == EEXIST && lstat(real, &st) == 0) /* it came meanwhile */
             refuse_existing(path, &st, force < 0 ? -1 : 0);
         else
             tool_error(path, "cannot write: %s", strerror(e));
         goto out;
     }
-    pending_tmp = NULL; /* renamed: nothing left to remove */
     /* the new name is only durable once the folder is synced too */
     if (tool_sync_parent(real) != 0) {
         tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
@@ -609,7 +626,7 @@ int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, con
     int exists, rc = -1;
     char *real, *orig_path = NULL;
     if (!(real = follow_links(file, &st, &exists))) {
-        tool_error(file, "cannot follow: %s", strerror(errno));
+        tool_error(file, "%s", strerror(errno));
         return -1;
     }
     if (!exists || !S_ISREG(st.st_mode)) {
@@ -646,8 +663,13 @@ int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, con
             tool_error(file, "not written: its backup could not be made");
             goto out;
         }
+        pending_backup = orig_path; /* a signal before FILE is replaced removes it */
     }
     if (tool_write_file_as(real, data, n, TOOL_WRITE_REPLACE, &st) != 0) {
+        /* replaced, but its folder not synced (said already): the backup stays */
+        if (orig_path && !pending_backup)
+            goto out;
+        pending_backup = NULL;
         if (orig_path) {
             /* FILE is as it was: its backup would only stop the next run */
             if (unlink(orig_path) == 0)

@@ -302,7 +302,9 @@ if [ -f "$shim" ] && with_shim true 2>/dev/null; then
     # kill -9 in the middle of the write: FILE is whole (old), at most the temporary file stays
     mkdir "$tmp/kill"
     cp "$tmp/bad.bin" "$tmp/kill/img.bin"
-    with_shim ECU_SHIM_STALL="$tmp/stalled" "$tool" --fix --in-place --no-backup "$tmp/kill/img.bin" \
+    # started by env itself, so that $! is the tool (env execs it), not a subshell
+    env ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" LD_PRELOAD="$shim" \
+        ECU_SHIM_STALL="$tmp/stalled" "$tool" --fix --in-place --no-backup "$tmp/kill/img.bin" \
         >/dev/null 2>&1 &
     pid=$!
     i=0
@@ -317,6 +319,24 @@ if [ -f "$shim" ] && with_shim true 2>/dev/null; then
     left=$(cd "$tmp/kill" && ls -A | grep -v '^img\.bin$' | grep -c '^\.ecu......$')
     check "kill -9 during --in-place: only the temporary .ecuXXXXXX left beside it" \
         is "$(names_in "$tmp/kill" | wc -w | tr -d ' '):$left" "2:1"
+    # SIGTERM while FILE is written, after its backup: FILE whole, backup and temporary removed
+    rm -f "$tmp/stalled" "$tmp"/kill/.ecu??????
+    env ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" LD_PRELOAD="$shim" \
+        ECU_SHIM_STALL="$tmp/stalled" ECU_SHIM_STALL_SKIP="$size" "$tool" --fix --in-place \
+        "$tmp/kill/img.bin" >/dev/null 2>&1 &
+    pid=$!
+    i=0
+    while [ ! -e "$tmp/stalled" ] && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    check "SIGTERM during --in-place: it was stopped in the write of FILE" test -e "$tmp/stalled"
+    check "SIGTERM during --in-place: the backup was made" test -e "$tmp/kill/img.bin.orig"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    check "SIGTERM during --in-place: FILE is the whole original" same_file "$tmp/kill/img.bin" "$tmp/bad.bin"
+    check "SIGTERM during --in-place: the backup and the temporary file removed" \
+        is "$(names_in "$tmp/kill")" "img.bin "
 else
     echo "skip: the LD_PRELOAD shim cannot be used here"
 fi

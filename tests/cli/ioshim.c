@@ -8,7 +8,9 @@
  *                       ENOSPC (a disk that fills up)
  *   ECU_SHIM_RENAME=N   the N-th rename(2) of a temporary file fails with EACCES (1-based)
  *   ECU_SHIM_STALL=PATH the first write to a temporary file writes half its bytes, creates
- *                       PATH and waits for ever (for kill -9)
+ *                       PATH and waits for ever (for kill -9, or a signal the tool handles)
+ *   ECU_SHIM_STALL_SKIP=N  with ECU_SHIM_STALL: the first N bytes written to temporary files
+ *                       pass (a backup of N bytes), the write after them stalls
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -49,6 +51,13 @@ __attribute__((visibility("default"))) ssize_t write(int fd, const void *buf, si
     if (!real_write)
         real_write = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
     if ((budget || stall) && is_temp_fd(fd)) {
+        const char *skip = getenv("ECU_SHIM_STALL_SKIP");
+        if (stall && skip && written < strtoull(skip, NULL, 10)) {
+            ssize_t w = real_write(fd, buf, n);
+            if (w > 0)
+                written += (unsigned long long)w;
+            return w;
+        }
         if (stall) {
             int mark;
             ssize_t w = real_write(fd, buf, n / 2);
