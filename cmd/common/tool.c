@@ -348,7 +348,7 @@ static char *follow_links(const char *path, struct stat *st, int *exists)
     char *p = strdup(path);
     int hops;
     for (hops = 0; p; hops++) {
-        char *target, *dir = NULL, *joined;
+        char *target, *dir, *joined;
         ssize_t got = -1;
         size_t size;
         if (lstat(p, st) != 0) {
@@ -379,15 +379,14 @@ static char *follow_links(const char *path, struct stat *st, int *exists)
             return NULL;
         }
         target[got] = '\0';
-        /* a relative target is relative to the link's folder */
-        if (target[0] == '/' || !(dir = folder_of(p)) || !dir[0]) {
-            if (target[0] != '/')
-                free(dir);
+        /* a relative target is relative to the link's folder ("" for the current one) */
+        if (target[0] == '/') {
             free(p);
             p = target;
             continue;
         }
-        joined = malloc(strlen(dir) + (size_t)got + 1);
+        dir = folder_of(p);
+        joined = dir ? malloc(strlen(dir) + (size_t)got + 1) : NULL;
         if (joined) {
             strcpy(joined, dir);
             strcat(joined, target);
