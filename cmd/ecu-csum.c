@@ -639,23 +639,28 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                     rp.fixed = mark_changed(cs, ecu_image_data(img), fixed_img, size, changed);
                 rp.changed = changed;
                 if (o->output) {
-                    if (tool_write_file(o->output, fixed_img, size,
-                                        o->force ? TOOL_WRITE_REPLACE : 0) == 0) {
+                    why[0] = '\0';
+                    if (tool_write_file_to(err, why, sizeof why, o->output, fixed_img, size,
+                                           o->force ? TOOL_WRITE_REPLACE : 0) == 0) {
                         rp.written = o->output;
                         rp.exit = EXIT_YES;
                     } else {
                         rp.exit = EXIT_TROUBLE;
-                        rp.error = "the corrected image could not be written";
+                        rp.error = why;
                     }
                 } else if (!was_bad) {
                     rp.exit = EXIT_YES; /* valid already: the file is left alone */
-                } else if (tool_replace_in_place(file, ecu_image_data(img), ecu_image_size(img),
-                                                 fixed_img, size, !o->no_backup, o->force) != 0) {
-                    rp.exit = EXIT_TROUBLE;
-                    rp.error = "the corrected image could not be written";
                 } else {
-                    rp.written = file;
-                    rp.exit = EXIT_YES;
+                    why[0] = '\0';
+                    if (tool_replace_in_place(err, why, sizeof why, file, ecu_image_data(img),
+                                              ecu_image_size(img), fixed_img, size,
+                                              !o->no_backup, o->force) != 0) {
+                        rp.exit = EXIT_TROUBLE;
+                        rp.error = why;
+                    } else {
+                        rp.written = file;
+                        rp.exit = EXIT_YES;
+                    }
                 }
             }
         }

@@ -400,34 +400,67 @@ static char *follow_links(const char *path, struct stat *st, int *exists)
     return NULL;
 }
 
+/* Where the write path's messages go: a stream (stderr, or the batch runner's per-file
+   one), and optionally a buffer that collects them for the record's "error". */
+struct wout {
+    FILE *err;
+    char *why;
+    size_t whysz;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void say(const struct wout *w, const char *file, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    FILE *err = w && w->err ? w->err : stderr;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (err == stderr)
+        fflush(stdout);
+    fprintf(err, "%s: ", progname);
+    if (file)
+        fprintf(err, "%s: ", file);
+    fprintf(err, "%s\n", msg);
+    if (w && w->why && w->whysz) {
+        size_t used = strlen(w->why);
+        if (used + 2 < w->whysz)
+            snprintf(w->why + used, w->whysz - used, "%s%s", used ? "; " : "", msg);
+    }
+}
+
 /* Says why an existing output @p path (lstat in @p st, links followed) cannot be written:
    -1, or 0 when it can. @p force: 1 with -f, 0 without, -1 for a file never replaced. */
-static int refuse_existing(const char *path, const struct stat *st, int force)
+static int refuse_existing(const struct wout *w, const char *path, const struct stat *st,
+                           int force)
 {
     if (S_ISDIR(st->st_mode)) {
-        tool_error(path, "is a directory; not replaced");
+        say(w, path, "is a directory; not replaced");
         return -1;
     }
     if (S_ISLNK(st->st_mode)) {
-        tool_error(path, "is a symbolic link to a file that does not exist; not written "
+        say(w, path, "is a symbolic link to a file that does not exist; not written "
                    "there%s", force < 0 ? "" : " (-f writes it)");
         return -1;
     }
     if (!S_ISREG(st->st_mode)) {
-        tool_error(path, "not a regular file; not replaced");
+        say(w, path, "not a regular file; not replaced");
         return -1;
     }
     if (force < 0) {
-        tool_error(path, "exists; a key file is never replaced, not even with -f");
+        say(w, path, "exists; a key file is never replaced, not even with -f");
         return -1;
     }
     if (!force) {
-        tool_error(path, "exists; not replaced (-f replaces it)");
+        say(w, path, "exists; not replaced (-f replaces it)");
         return -1;
     }
     if (st->st_nlink > 1) {
         /* the new file is renamed over the old: the other names would keep the old content */
-        tool_error(path, "has %lu hard links; not replaced, since the other names would keep "
+        say(w, path, "has %lu hard links; not replaced, since the other names would keep "
                    "the old content (remove it first, or write elsewhere)",
                    (unsigned long)st->st_nlink);
         return -1;
@@ -437,19 +470,20 @@ static int refuse_existing(const char *path, const struct stat *st, int force)
 
 int tool_output_check(const char *path, int force)
 {
+    const struct wout *w = NULL; /* stderr */
     struct stat st;
     int exists, rc = 0;
     char *real;
     if (strcmp(path, "-") == 0)
         return 0;
     if (!(real = follow_links(path, &st, &exists))) {
-        tool_error(path, "%s", strerror(errno));
+        say(w, path, "%s", strerror(errno));
         return -1;
     }
     if (exists)
-        rc = refuse_existing(path, &st, force);
+        rc = refuse_existing(w, path, &st, force);
     else if (!force && lstat(path, &st) == 0) /* a dangling link: it exists itself */
-        rc = refuse_existing(path, &st, 0);
+        rc = refuse_existing(w, path, &st, 0);
     free(real);
     return rc;
 }
@@ -511,8 +545,8 @@ static int take_attributes(int fd, const struct stat *like)
     return fchmod(fd, like->st_mode & (kept ? 07777 : 0777));
 }
 
-int tool_write_file_as(const char *path, const void *data, size_t n, unsigned flags,
-                       const struct stat *like)
+static int write_file_as(const struct wout *w, const char *path, const void *data, size_t n,
+                         unsigned flags, const struct stat *like)
 {
     char *real = NULL, *dir = NULL, *tmp = NULL;
     int fd = -1, e, exists, force, renamed, rc = -1;
@@ -522,26 +556,26 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
     umask(um);
     if (strcmp(path, "-") == 0) {
         if (isatty(STDOUT_FILENO)) {
-            tool_error(NULL, "refusing to write binary data to a terminal");
+            say(w, NULL, "refusing to write binary data to a terminal");
             return -1;
         }
         fflush(stdout);
         if (write_all(STDOUT_FILENO, data, n) != 0) {
-            tool_error("-", "write error: %s", strerror(errno));
+            say(w, "-", "write error: %s", strerror(errno));
             return -1;
         }
         return 0;
     }
     /* a symbolic link stays: the file it names is written, beside that file */
     if (!(real = follow_links(path, &st, &exists))) {
-        tool_error(path, "%s", strerror(errno));
+        say(w, path, "%s", strerror(errno));
         return -1;
     }
     force = (flags & TOOL_WRITE_REPLACE) ? 1 : (flags & TOOL_WRITE_PRIVATE) ? -1 : 0;
-    if (exists && refuse_existing(path, &st, force))
+    if (exists && refuse_existing(w, path, &st, force))
         goto out;
     if (!exists && force <= 0 && lstat(path, &st) == 0) {
-        refuse_existing(path, &st, force); /* a dangling link without -f */
+        refuse_existing(w, path, &st, force); /* a dangling link without -f */
         goto out;
     }
     if (!like && exists)
@@ -550,13 +584,13 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
     /* a short name of its own in the same folder: the output's name may already be as long
        as a name can be (NAME_MAX), and the rename must not cross file systems */
     if (!(dir = folder_of(real)) || !(tmp = malloc(strlen(dir) + sizeof ".ecuXXXXXX"))) {
-        tool_error(path, "out of memory");
+        say(w, path, "out of memory");
         goto out;
     }
     strcpy(tmp, dir);
     strcat(tmp, ".ecuXXXXXX");
     if ((fd = mkstemp(tmp)) < 0) {
-        tool_error(path, "cannot create a temporary file in %s: %s", dir[0] ? dir : "./",
+        say(w, path, "cannot create a temporary file in %s: %s", dir[0] ? dir : "./",
                    strerror(errno));
         goto out;
     }
@@ -564,13 +598,13 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
     if (write_all(fd, data, n) != 0 ||
         (like ? take_attributes(fd, like) : fchmod(fd, mode)) != 0 || fsync(fd) != 0) {
         e = errno;
-        tool_error(path, "write error: %s", strerror(e));
+        say(w, path, "write error: %s", strerror(e));
         goto out;
     }
     e = close(fd);
     fd = -1;
     if (e != 0) {
-        tool_error(path, "write error: %s", strerror(errno));
+        say(w, path, "write error: %s", strerror(errno));
         goto out;
     }
     /* the rename and forgetting what a signal would remove are one step: a signal between
@@ -589,14 +623,14 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
     sigprocmask(SIG_SETMASK, &was, NULL);
     if (!renamed) {
         if (e == EEXIST && lstat(real, &st) == 0) /* it came meanwhile */
-            refuse_existing(path, &st, force < 0 ? -1 : 0);
+            refuse_existing(w, path, &st, force < 0 ? -1 : 0);
         else
-            tool_error(path, "cannot write: %s", strerror(e));
+            say(w, path, "cannot write: %s", strerror(e));
         goto out;
     }
     /* the new name is only durable once the folder is synced too */
     if (tool_sync_parent(real) != 0) {
-        tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
+        say(w, path, "written, but its folder could not be synced: %s", strerror(errno));
         goto out;
     }
     rc = 0;
@@ -615,25 +649,39 @@ out:
 
 int tool_write_file(const char *path, const void *data, size_t n, unsigned flags)
 {
-    return tool_write_file_as(path, data, n, flags, NULL);
+    return write_file_as(NULL, path, data, n, flags, NULL);
 }
 
-int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, const void *data,
-                          size_t n, int backup, int force)
+int tool_write_file_to(FILE *err, char *why, size_t whysz, const char *path, const void *data,
+                       size_t n, unsigned flags)
 {
+    struct wout w;
+    w.err = err;
+    w.why = why;
+    w.whysz = whysz;
+    return write_file_as(&w, path, data, n, flags, NULL);
+}
+
+int tool_replace_in_place(FILE *err, char *why, size_t whysz, const char *file, const void *orig,
+                          size_t orig_n, const void *data, size_t n, int backup, int force)
+{
+    struct wout wo, *w = &wo;
     struct stat st;
     int exists, rc = -1;
     char *real, *orig_path = NULL;
+    wo.err = err;
+    wo.why = why;
+    wo.whysz = whysz;
     if (!(real = follow_links(file, &st, &exists))) {
-        tool_error(file, "%s", strerror(errno));
+        say(w, file, "%s", strerror(errno));
         return -1;
     }
     if (!exists || !S_ISREG(st.st_mode)) {
-        tool_error(file, exists ? "not a regular file" : "no longer exists");
+        say(w, file, exists ? "not a regular file" : "no longer exists");
         goto out;
     }
     if (st.st_nlink > 1) {
-        tool_error(file, "not written: it has %lu hard links, and replacing it would leave the "
+        say(w, file, "not written: it has %lu hard links, and replacing it would leave the "
                    "other names on the old content; use -o to write the corrected image "
                    "elsewhere", (unsigned long)st.st_nlink);
         goto out;
@@ -642,29 +690,29 @@ int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, con
         size_t len = strlen(real) + sizeof ".orig";
         struct stat ost;
         if (!(orig_path = malloc(len))) {
-            tool_error(NULL, "out of memory");
+            say(w, NULL, "out of memory");
             goto out;
         }
         snprintf(orig_path, len, "%s.orig", real);
         if (strlen(base_name(orig_path)) > NAME_MAX) {
-            tool_error(file, "not written: the name of its backup, FILE.orig, would be longer "
+            say(w, file, "not written: the name of its backup, FILE.orig, would be longer "
                        "than a file name can be (%d bytes); use --no-backup, or -o", NAME_MAX);
             goto out;
         }
         if (!force && lstat(orig_path, &ost) == 0) {
-            tool_error(file, "not written: %s exists; move it away, or use -f to replace it "
+            say(w, file, "not written: %s exists; move it away, or use -f to replace it "
                        "or --no-backup", orig_path);
             goto out;
         }
         /* the backup is the original as it was read, with its mode, owner and group */
-        if (tool_write_file_as(orig_path, orig, orig_n,
+        if (write_file_as(w, orig_path, orig, orig_n,
                                force ? TOOL_WRITE_REPLACE : 0, &st) != 0) {
-            tool_error(file, "not written: its backup could not be made");
+            say(w, file, "not written: its backup could not be made");
             goto out;
         }
         pending_backup = orig_path; /* a signal before FILE is replaced removes it */
     }
-    if (tool_write_file_as(real, data, n, TOOL_WRITE_REPLACE, &st) != 0) {
+    if (write_file_as(w, real, data, n, TOOL_WRITE_REPLACE, &st) != 0) {
         /* replaced, but its folder not synced (said already): the backup stays */
         if (orig_path && !pending_backup)
             goto out;
@@ -672,10 +720,10 @@ int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, con
         if (orig_path) {
             /* FILE is as it was: its backup would only stop the next run */
             if (unlink(orig_path) == 0)
-                tool_error(file, "not corrected; the backup %s made for it was removed",
+                say(w, file, "not corrected; the backup %s made for it was removed",
                            orig_path);
             else
-                tool_error(file, "not corrected; the backup %s made for it could not be "
+                say(w, file, "not corrected; the backup %s made for it could not be "
                            "removed: %s", orig_path, strerror(errno));
         }
         goto out;

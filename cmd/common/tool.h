@@ -121,11 +121,10 @@ int tool_output_is_input(const char *out, char *const inputs[], size_t n);
  */
 int tool_write_file(const char *path, const void *data, size_t n, unsigned flags);
 
-/* The same, giving the new file the permission bits, owner and group of @p like (when not
-   NULL) instead of those of the replaced file or the umask's. */
-struct stat;
-int tool_write_file_as(const char *path, const void *data, size_t n, unsigned flags,
-                       const struct stat *like);
+/* The same with the messages on @p err (NULL: stderr), also collected in @p why (@p whysz
+   bytes, "; " between them; NULL: not collected) for the record's "error". */
+int tool_write_file_to(FILE *err, char *why, size_t whysz, const char *path, const void *data,
+                       size_t n, unsigned flags);
 
 /*
  * --in-place: replaces the regular file @p file (through symbolic links: the file they name,
@@ -134,10 +133,11 @@ int tool_write_file_as(const char *path, const void *data, size_t n, unsigned fl
  * the same mode, owner and group; an existing FILE.orig is refused unless @p force. A file
  * with more than one hard link is refused (the rename would leave the other names on the old
  * content). When FILE cannot be replaced after the backup was made, the backup is removed
- * again. Returns 0, or -1 after printing why.
+ * again. Returns 0, or -1 after printing why on @p err (NULL: stderr), also collected in
+ * @p why as tool_write_file_to does.
  */
-int tool_replace_in_place(const char *file, const void *orig, size_t orig_n, const void *data,
-                          size_t n, int backup, int force);
+int tool_replace_in_place(FILE *err, char *why, size_t whysz, const char *file, const void *orig,
+                          size_t orig_n, const void *data, size_t n, int backup, int force);
 
 /* Flushes stdout and reports a write error; returns the exit status to use. */
 int tool_close_stdout(int status);
