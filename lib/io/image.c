@@ -500,7 +500,7 @@ static int parse_srec(struct parser *p)
     }
     /* Without a termination record, a count record that ends the file and counts every data
        record before it vouches for the data (srec(5): the S5/S6 record holds the number of
-       S1/S2/S3 records; srecord's srec_cat can write files that end with it); the file just
+       S1/S2/S3 records; tools that leave out the start address end files with it); the file just
        gives no start address. */
     if (counted)
         return ECU_OK;

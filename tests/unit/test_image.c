@@ -980,7 +980,7 @@ static void test_srec_missing_termination(void **state)
 }
 
 /* srec(5): S5/S6 hold the number of S1/S2/S3 records. A file that ends with a count record
-   matching every data record is complete without S7/S8/S9 (srec_cat writes such files); it
+   matching every data record is complete without S7/S8/S9 (written without a start address); it
    just has no start address. */
 static void test_srec_ends_with_count(void **state)
 {
