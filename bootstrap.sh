@@ -2,11 +2,14 @@
 # Installs what libecu needs on Debian 12 (as root, or through sudo), builds it, runs its
 # tests, then runs the job of a workshop on the bundled fixtures (see the end).
 #   ./bootstrap.sh            everything
-#   ./bootstrap.sh --deps     only install the packages (used by .ci/run)
+#   ./bootstrap.sh --deps     only install the packages, with clang for the fuzz preset
+#                             (used by .ci/run)
 set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential cmake pkg-config libxxhash-dev zlib1g-dev nettle-dev libgmp-dev libcmocka-dev groff-base"
+# CI (.ci/run) also builds the fuzz preset: clang with libFuzzer's runtime (Debian 12: clang 14)
+[ "${1:-}" = "--deps" ] && packages="$packages clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "csum_learn.h"
 #include "tool.h"
@@ -206,16 +205,13 @@ int csum_learn(const struct csum_learn_opts *o, char *const files[], int n)
     char *text = NULL, name[49];
     size_t need = 0, i, nb;
     int k, rc, status = EXIT_TROUBLE;
-    struct stat st;
     const char *base, *s;
     if (!l || !img) {
         tool_error(NULL, "out of memory");
         goto out;
     }
-    if (!o->force && strcmp(o->output, "-") != 0 && lstat(o->output, &st) == 0) {
-        tool_error(o->output, "exists; use -f to overwrite it");
+    if (tool_output_check(o->output, o->force))
         goto out;
-    }
     ecu_learn_set_bound(l, o->bound);
     for (k = 0; k < n; k++) {
         if (tool_load(img, files[k], o->max_span))
@@ -247,7 +243,8 @@ int csum_learn(const struct csum_learn_opts *o, char *const files[], int n)
         }
         if (ecu_learn_layout(l, name, text, need, NULL) != ECU_OK) {
             nb = 0; /* no block has an ecu-layout(5) statement */
-        } else if (tool_write_file(o->output, text, strlen(text)) != 0) {
+        } else if (tool_write_file(o->output, text, strlen(text),
+                                   o->force ? TOOL_WRITE_REPLACE : 0) != 0) {
             goto out;
         }
     }

@@ -34,6 +34,7 @@ struct opts {
     uint64_t gap;
     uint64_t max_span;
     const char *output;
+    int force; /* -f: -o may replace an existing file */
     int diagnose;
 };
 
@@ -52,6 +53,7 @@ static void usage(FILE *f)
             "      --ignore S:E      do not compare offsets S up to E (exclusive); repeatable\n"
             "  -v, --verbose         list every differing range after the summary\n"
             "  -o, --output FILE     three or more reads: write the majority image to FILE\n"
+            "  -f, --force           replace FILE when it exists\n"
             "      --format FORMAT   text (default), json (one JSON object) or export\n"
             "                        (KEY=value lines for the shell)\n"
             "      --json            the same as --format json\n"
@@ -465,22 +467,6 @@ static void print_json(FILE *f, const ecu_cmp *c, const struct read *r, size_t n
     fprintf(f, "}\n");
 }
 
-/* Refuses an output path that names one of the inputs: writing it would destroy a read.
-   A read from standard input counts as the file standard input is (ecu-cmp -o f - < f). */
-static int output_is_input(const char *out, const struct read *r, size_t n)
-{
-    struct stat so, si;
-    size_t i;
-    if (strcmp(out, "-") == 0 || stat(out, &so) != 0)
-        return 0;
-    for (i = 0; i < n; i++) {
-        int got = strcmp(r[i].name, "-") == 0 ? fstat(STDIN_FILENO, &si) : stat(r[i].name, &si);
-        if (got == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-            return 1;
-    }
-    return 0;
-}
-
 /* The record of a comparison that could not be made: read @p file could not be loaded. */
 static void load_error(const struct opts *o, const struct read *r, size_t n, const char *file,
                        const char *why)
@@ -527,6 +513,7 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"force", no_argument, NULL, 'f'},
         {"json", no_argument, NULL, OPT_JSON},
         {"no-diagnose", no_argument, NULL, OPT_NODIAG},
         {"max-span", required_argument, NULL, OPT_MAXSPAN},
@@ -536,7 +523,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    static const char shortopts[] = ":lvo:qhV";
+    static const char shortopts[] = ":lvo:fqhV";
     struct opts o = {0};
     struct read *r = NULL;
     /* the --ignore arguments as given, and their starts, for the warning after loading */
@@ -567,6 +554,7 @@ int main(int argc, char **argv)
         case 'l': o.list = 1; break;
         case 'q': o.quiet = 1; break;
         case 'o': o.output = optarg; break;
+        case 'f': o.force = 1; break;
         case 'v': o.verbose = 1; break;
         case OPT_JSON: o.fmt = TOOL_JSON; break;
         case OPT_FORMAT:
@@ -640,6 +628,10 @@ int main(int argc, char **argv)
         tool_error(NULL, "-o needs three or more reads: a majority of two decides nothing");
         goto out;
     }
+    if (o.force && !o.output) {
+        tool_error(NULL, "-f goes with -o");
+        goto out;
+    }
     r = calloc(n, sizeof *r);
     data = calloc(n, sizeof *data);
     size = calloc(n, sizeof *size);
@@ -651,10 +643,14 @@ int main(int argc, char **argv)
         goto out;
     for (i = 0; i < n; i++)
         r[i].name = argv[optind + (int)i];
-    if (o.output && output_is_input(o.output, r, n)) {
+    /* an output that names one of the reads would destroy it (a read from standard input
+       counts as the file standard input is: ecu-cmp -o f - < f) */
+    if (o.output && tool_output_is_input(o.output, argv + optind, n)) {
         tool_error(o.output, "is one of the reads; refusing to overwrite it");
         goto out;
     }
+    if (o.output && tool_output_check(o.output, o.force))
+        goto out; /* before anything is read: nothing is done */
     for (i = 0; i < n; i++) {
         if (!(r[i].img = ecu_image_new())) {
             tool_error(NULL, "out of memory");
@@ -718,7 +714,8 @@ int main(int argc, char **argv)
             tool_error(o.output, "not written: no strict majority at %" PRIu64 " byte%s",
                        ecu_cmp_unresolved(c), ecu_cmp_unresolved(c) == 1 ? "" : "s");
             status = EXIT_NO;
-        } else if (tool_write_file(o.output, cons, cons_size) != 0) {
+        } else if (tool_write_file(o.output, cons, cons_size,
+                                   o.force ? TOOL_WRITE_REPLACE : 0) != 0) {
             status = EXIT_TROUBLE;
         } else {
             written = 1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "contract.h"
@@ -24,7 +25,7 @@
 #define RESIGN_E 3ul
 
 struct opts {
-    int verbose, quiet, fix, in_place, no_backup, resign;
+    int verbose, quiet, fix, in_place, no_backup, resign, force;
     enum tool_format fmt;
     const char *output, *family, *layout, *reference, *key, *save_key;
     uint64_t max_span;
@@ -70,6 +71,8 @@ static void usage(FILE *f)
             "  -o, --output OUT      write the corrected image to OUT (raw binary; one FILE)\n"
             "      --in-place        replace FILE (raw binary only), keeping FILE.orig\n"
             "      --no-backup       with --in-place: do not keep FILE.orig\n"
+            "  -f, --force           replace an existing OUT (or FILE.orig with --in-place;\n"
+            "                        with --learn, an existing LAYOUT)\n"
             "      --resign          with --fix: make a bad RSA signature anew where the image\n"
             "                        holds its own public key (ME7.1.1): a new key pair is\n"
             "                        written into the image and the signature made with it\n"
@@ -92,7 +95,6 @@ static void usage(FILE *f)
             "      --learn           with -o LAYOUT: write the checksum blocks that hold in\n"
             "                        every FILE (dumps of one family) as an ecu-layout(5) file\n"
             "      --bound P         --discover, --learn: the bound on chance findings (1e-6)\n"
-            "  -f, --force           --learn: overwrite an existing LAYOUT\n"
             "  -q, --quiet, --silent print nothing; the exit status tells\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
@@ -595,7 +597,6 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
     size_t size;
     char why[512] = "";
     unsigned char *changed = NULL;
-    char *orig_path = NULL;
     memset(&res, 0, sizeof res);
     memset(&rp, 0, sizeof rp);
     tool_result_set(&res, EXIT_TROUBLE, "error", "out of memory");
@@ -679,38 +680,24 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
                     rp.fixed = mark_changed(cs, ecu_image_data(img), fixed_img, size, changed);
                 rp.changed = changed;
                 if (o->output) {
-                    if (tool_write_file(o->output, fixed_img, size) == 0) {
+                    why[0] = '\0';
+                    if (tool_write_file_to(err, why, sizeof why, o->output, fixed_img, size,
+                                           o->force ? TOOL_WRITE_REPLACE : 0) == 0) {
                         rp.written = o->output;
                         rp.exit = EXIT_YES;
                     } else {
                         rp.exit = EXIT_TROUBLE;
-                        rp.error = "the corrected image could not be written";
+                        rp.error = why;
                     }
                 } else if (!was_bad) {
                     rp.exit = EXIT_YES; /* valid already: the file is left alone */
                 } else {
-                    size_t len = strlen(file) + 6;
-                    struct stat st;
-                    if (!(orig_path = malloc(len))) {
-                        tool_error_to(err, NULL, "out of memory");
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "out of memory";
-                        goto report;
-                    }
-                    snprintf(orig_path, len, "%s.orig", file);
-                    if (!o->no_backup && lstat(orig_path, &st) == 0) {
-                        snprintf(why, sizeof why, "not written: %s exists; move it away or use "
-                                 "--no-backup", orig_path);
-                        tool_error_to(err, file, "%s", why);
+                    why[0] = '\0';
+                    if (tool_replace_in_place(err, why, sizeof why, file, ecu_image_data(img),
+                                              ecu_image_size(img), fixed_img, size,
+                                              !o->no_backup, o->force) != 0) {
                         rp.exit = EXIT_TROUBLE;
                         rp.error = why;
-                    } else if (!o->no_backup &&
-                               tool_write_file(orig_path, ecu_image_data(img), ecu_image_size(img))) {
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "the backup could not be written";
-                    } else if (tool_write_file(file, fixed_img, size) != 0) {
-                        rp.exit = EXIT_TROUBLE;
-                        rp.error = "the corrected image could not be written";
                     } else {
                         rp.written = file;
                         rp.exit = EXIT_YES;
@@ -750,7 +737,6 @@ report:
     }
 out:
     free(changed);
-    free(orig_path);
     ecu_image_free(img);
     return res;
 }
@@ -907,7 +893,7 @@ static int learn_modes(const struct opts *o, int discover, int learn, int force,
         return EXIT_TROUBLE;
     }
     if (!discover && !learn) {
-        tool_usage_error("%s goes with --learn%s", force ? "-f" : "--bound", force ? "" : " or --discover");
+        tool_usage_error("--bound goes with --discover or --learn");
         return EXIT_TROUBLE;
     }
     if (force && !learn) {
@@ -956,6 +942,7 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"in-place", no_argument, NULL, OPT_INPLACE},
         {"no-backup", no_argument, NULL, OPT_NOBACKUP},
+        {"force", no_argument, NULL, 'f'},
         {"resign", no_argument, NULL, OPT_RESIGN},
         {"key", required_argument, NULL, OPT_KEY},
         {"save-key", required_argument, NULL, OPT_SAVEKEY},
@@ -965,7 +952,6 @@ int main(int argc, char **argv)
         {"discover", no_argument, NULL, OPT_DISCOVER},
         {"learn", no_argument, NULL, OPT_LEARN},
         {"bound", required_argument, NULL, OPT_BOUND},
-        {"force", no_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"silent", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -981,7 +967,7 @@ int main(int argc, char **argv)
     ecu_csum *cs = NULL;
     FILE *rep;
     int ch, status = EXIT_TROUBLE, list = 0, jobs_given = 0, batch_given = 0, nfiles;
-    int discover = 0, learn = 0, force = 0;
+    int discover = 0, learn = 0;
     unsigned i, nworkers;
     double bound = 0;
 
@@ -1004,6 +990,7 @@ int main(int argc, char **argv)
         case 'v': o.verbose = 1; break;
         case 'q': o.quiet = 1; break;
         case 'o': o.output = optarg; break;
+        case 'f': o.force = 1; break;
         case OPT_FAMILY: o.family = optarg; break;
         case OPT_LAYOUT: o.layout = optarg; break;
         case OPT_REFERENCE: o.reference = optarg; break;
@@ -1017,7 +1004,6 @@ int main(int argc, char **argv)
         case OPT_JSON: o.fmt = TOOL_JSON; break;
         case OPT_DISCOVER: discover = 1; break;
         case OPT_LEARN: learn = 1; break;
-        case 'f': force = 1; break;
         case OPT_BOUND:
             if (csum_parse_bound(optarg, &bound))
                 return EXIT_TROUBLE;
@@ -1058,7 +1044,7 @@ int main(int argc, char **argv)
         list_families(o.fmt);
         return tool_close_stdout(EXIT_YES);
     }
-    if (discover || learn || bound > 0 || force) {
+    if (discover || learn || bound > 0) {
         if (batch_given) {
             tool_usage_error("-r, --files-from, -0, -j and --junit do not go with --discover "
                              "or --learn");
@@ -1068,7 +1054,7 @@ int main(int argc, char **argv)
             tool_usage_error("no file given");
             return EXIT_TROUBLE;
         }
-        return learn_modes(&o, discover, learn, force, bound, argv + optind, nfiles);
+        return learn_modes(&o, discover, learn, o.force, bound, argv + optind, nfiles);
     }
     if ((o.output || o.in_place) && !o.fix) {
         tool_error(NULL, "-o and --in-place go with --fix");
@@ -1120,13 +1106,21 @@ int main(int argc, char **argv)
         bo.jobs = 1;
     if (batch_check(&bo, argv + optind, nfiles, 1))
         return EXIT_TROUBLE;
-    if (o.output && strcmp(o.output, "-") != 0 && strcmp(argv[optind], "-") != 0) {
-        struct stat so, si;
-        if (stat(o.output, &so) == 0 && stat(argv[optind], &si) == 0 && so.st_dev == si.st_dev &&
-            so.st_ino == si.st_ino) {
-            tool_error(o.output, "is the input; use --in-place to replace it");
-            return EXIT_TROUBLE;
-        }
+    if (o.force && !o.output && (!o.in_place || o.no_backup)) {
+        tool_error(NULL, "-f goes with -o or --in-place (where it replaces FILE.orig; with "
+                   "--no-backup there is none)");
+        return EXIT_TROUBLE;
+    }
+    if (o.output && tool_output_is_input(o.output, argv + optind, 1)) {
+        tool_error(o.output, "is the input; use --in-place to replace it");
+        return EXIT_TROUBLE;
+    }
+    /* before anything is read: nothing is done */
+    if (o.output && tool_output_check(o.output, o.force))
+        return EXIT_TROUBLE;
+    if (o.save_key && access(o.save_key, F_OK) == 0) {
+        tool_error(o.save_key, "exists; a key file is never replaced, not even with -f");
+        return EXIT_TROUBLE;
     }
     if (!(cs = ecu_csum_new())) {
         tool_error(NULL, "out of memory");

@@ -29,7 +29,7 @@ awk '/^\.SH EXAMPLES/{f=1;next} /^\.SH/{f=0} f' "$src/man/libecu.3" | grep -v '^
     sed 's/\\e/\\/g' >"$tmp/example.c"
 # shellcheck disable=SC2086 # $extra holds several flags
 if ! "$cc" -std=c11 -Wall -Wextra -Werror $extra -I"$src/include" "$tmp/example.c" \
-        "$build/lib/libecu_static.a" -lz -lxxhash -o "$tmp/example"; then
+        "$build/lib/libecu.a" -lz -lxxhash -o "$tmp/example"; then
     echo "the libecu.3 example does not compile"
     fail=1
 else

@@ -257,25 +257,16 @@ int rsakey_write_pem(const char *path, const uint8_t *der, size_t len)
 {
     char *pem = rsakey_pem(der, len);
     size_t n;
-    int fd, rc = -1;
+    int rc;
     if (!pem) {
         tool_error(NULL, "out of memory");
         return -1;
     }
     n = strlen(pem);
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
-        tool_error(path, "%s", errno == EEXIST ? "exists; the key is never written over a file"
-                                               : strerror(errno));
-    } else {
-        if (write(fd, pem, n) != (ssize_t)n)
-            tool_error(path, "%s", strerror(errno));
-        else
-            rc = 0;
-        if (close(fd) != 0 && rc == 0) {
-            tool_error(path, "%s", strerror(errno));
-            rc = -1;
-        }
-    }
+    /* written whole or not at all (a temporary file renamed to the name), mode 0600, and
+       never over an existing file, not even with -f: a key that signed images already
+       flashed cannot be made again */
+    rc = tool_write_file(path, pem, n, TOOL_WRITE_PRIVATE);
     free(pem);
     return rc;
 }

@@ -19,12 +19,16 @@ static const char *progname = "ecu";
 
 /* The temporary file tool_write_file is writing, removed if a signal ends the tool first. */
 static char *volatile pending_tmp;
+/* The backup --in-place made, removed too while the file it saves is not yet replaced. */
+static char *volatile pending_backup;
 
 static void remove_pending(void)
 {
-    char *t = pending_tmp;
+    char *t = pending_tmp, *b = pending_backup;
     if (t)
         unlink(t); /* async-signal-safe */
+    if (b)
+        unlink(b);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: remove a half-written output, then die of the signal as usual. */
@@ -320,71 +324,415 @@ int tool_sync_parent(const char *path)
     return rc;
 }
 
-int tool_write_file(const char *path, const void *data, size_t n)
+/* The folder part of @p path with its trailing slash ("" when it has none), malloc'd. */
+static char *folder_of(const char *path)
 {
-    char *tmp;
-    size_t len;
-    int fd, e;
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+    char *dir = malloc(n + 1);
+    if (dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/*
+ * The path that @p path names once its symbolic links are followed (malloc'd), with lstat()
+ * of it in @p st and in @p exists whether it exists (a dangling link names the path of the
+ * file it would create). NULL with errno set when a link cannot be read or there are more
+ * than 40 of them (the kernel's own limit, ELOOP).
+ */
+static char *follow_links(const char *path, struct stat *st, int *exists)
+{
+    char *p = strdup(path);
+    int hops;
+    for (hops = 0; p; hops++) {
+        char *target, *dir, *joined;
+        ssize_t got = -1;
+        size_t size;
+        if (lstat(p, st) != 0) {
+            if (errno != ENOENT && errno != ENOTDIR) {
+                free(p);
+                return NULL;
+            }
+            *exists = 0;
+            return p;
+        }
+        if (!S_ISLNK(st->st_mode)) {
+            *exists = 1;
+            return p;
+        }
+        if (hops == 40) {
+            free(p);
+            errno = ELOOP;
+            return NULL;
+        }
+        size = st->st_size > 0 ? (size_t)st->st_size + 1 : PATH_MAX;
+        errno = ENOMEM;
+        if (!(target = malloc(size)) || (got = readlink(p, target, size)) < 0 ||
+            (size_t)got >= size) {
+            int e = target && got >= 0 ? ENAMETOOLONG : errno; /* the link grew meanwhile */
+            free(target);
+            free(p);
+            errno = e;
+            return NULL;
+        }
+        target[got] = '\0';
+        /* a relative target is relative to the link's folder ("" for the current one) */
+        if (target[0] == '/') {
+            free(p);
+            p = target;
+            continue;
+        }
+        dir = folder_of(p);
+        joined = dir ? malloc(strlen(dir) + (size_t)got + 1) : NULL;
+        if (joined) {
+            strcpy(joined, dir);
+            strcat(joined, target);
+        }
+        free(dir);
+        free(target);
+        free(p);
+        p = joined;
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* Where the write path's messages go: a stream (stderr, or the batch runner's per-file
+   one), and optionally a buffer that collects them for the record's "error". */
+struct wout {
+    FILE *err;
+    char *why;
+    size_t whysz;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void say(const struct wout *w, const char *file, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    FILE *err = w && w->err ? w->err : stderr;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (err == stderr)
+        fflush(stdout);
+    fprintf(err, "%s: ", progname);
+    if (file)
+        fprintf(err, "%s: ", file);
+    fprintf(err, "%s\n", msg);
+    if (w && w->why && w->whysz) {
+        size_t used = strlen(w->why);
+        if (used + 2 < w->whysz)
+            snprintf(w->why + used, w->whysz - used, "%s%s", used ? "; " : "", msg);
+    }
+}
+
+/* Says why an existing output @p path (lstat in @p st, links followed) cannot be written:
+   -1, or 0 when it can. @p force: 1 with -f, 0 without, -1 for a file never replaced. */
+static int refuse_existing(const struct wout *w, const char *path, const struct stat *st,
+                           int force)
+{
+    if (S_ISDIR(st->st_mode)) {
+        say(w, path, "is a directory; not replaced");
+        return -1;
+    }
+    if (S_ISLNK(st->st_mode)) {
+        say(w, path, "is a symbolic link to a file that does not exist; not written "
+                   "there%s", force < 0 ? "" : " (-f writes it)");
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        say(w, path, "not a regular file; not replaced");
+        return -1;
+    }
+    if (force < 0) {
+        say(w, path, "exists; a key file is never replaced, not even with -f");
+        return -1;
+    }
+    if (!force) {
+        say(w, path, "exists; not replaced (-f replaces it)");
+        return -1;
+    }
+    if (st->st_nlink > 1) {
+        /* the new file is renamed over the old: the other names would keep the old content */
+        say(w, path, "has %lu hard links; not replaced, since the other names would keep "
+                   "the old content (remove it first, or write elsewhere)",
+                   (unsigned long)st->st_nlink);
+        return -1;
+    }
+    return 0;
+}
+
+int tool_output_check(const char *path, int force)
+{
+    const struct wout *w = NULL; /* stderr */
+    struct stat st;
+    int exists, rc = 0;
+    char *real;
+    if (strcmp(path, "-") == 0)
+        return 0;
+    if (!(real = follow_links(path, &st, &exists))) {
+        say(w, path, "%s", strerror(errno));
+        return -1;
+    }
+    if (exists)
+        rc = refuse_existing(w, path, &st, force);
+    else if (!force && lstat(path, &st) == 0) /* a dangling link: it exists itself */
+        rc = refuse_existing(w, path, &st, 0);
+    free(real);
+    return rc;
+}
+
+int tool_output_is_input(const char *out, char *const inputs[], size_t n)
+{
+    struct stat so, si;
+    size_t i;
+    if (strcmp(out, "-") == 0 || stat(out, &so) != 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        int got = strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &si) : stat(inputs[i], &si);
+        if (got == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return 1;
+    }
+    return 0;
+}
+
+/* Moves @p tmp to @p path unless @p path exists (atomically where the system can). */
+static int rename_new(const char *tmp, const char *path)
+{
+    struct stat st;
+#if defined(RENAME_NOREPLACE)
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+#endif
+    /* a file system without RENAME_NOREPLACE: a second name cannot replace either */
+    if (link(tmp, path) == 0) {
+        unlink(tmp);
+        return 0;
+    }
+    if (errno == EEXIST || (errno != EPERM && errno != ENOTSUP && errno != ENOSYS))
+        return -1;
+    /* nor hard links (FAT): look, then rename */
+    if (lstat(path, &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(tmp, path);
+}
+
+/*
+ * Gives the new file @p fd the owner and group of @p like (when permitted: root may give any,
+ * an owner may give a group they belong to) and then its permission bits; the set-user-ID,
+ * set-group-ID and sticky bits only when owner and group were both kept.
+ */
+static int take_attributes(int fd, const struct stat *like)
+{
+    int kept = 1;
+    if (like->st_uid != geteuid() || like->st_gid != getegid()) {
+        if (fchown(fd, like->st_uid, like->st_gid) != 0) {
+            kept = 0;
+            if (like->st_gid != getegid())
+                (void)fchown(fd, (uid_t)-1, like->st_gid); /* the group, where allowed */
+        }
+    }
+    return fchmod(fd, like->st_mode & (kept ? 07777 : 0777));
+}
+
+static int write_file_as(const struct wout *w, const char *path, const void *data, size_t n,
+                         unsigned flags, const struct stat *like)
+{
+    char *real = NULL, *dir = NULL, *tmp = NULL;
+    int fd = -1, e, exists, force, renamed, rc = -1;
+    sigset_t block, was;
     struct stat st;
     mode_t um = umask(0), mode;
     umask(um);
-    mode = 0666 & ~um; /* a new file gets what the user's umask allows */
     if (strcmp(path, "-") == 0) {
         if (isatty(STDOUT_FILENO)) {
-            tool_error(NULL, "refusing to write binary data to a terminal");
+            say(w, NULL, "refusing to write binary data to a terminal");
             return -1;
         }
         fflush(stdout);
         if (write_all(STDOUT_FILENO, data, n) != 0) {
-            tool_error("-", "write error: %s", strerror(errno));
+            say(w, "-", "write error: %s", strerror(errno));
             return -1;
         }
         return 0;
     }
-    if (stat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            tool_error(path, "not a regular file; not replaced");
-            return -1;
-        }
-        mode = st.st_mode & 07777;
-    }
-    len = strlen(path);
-    if (!(tmp = malloc(len + 16))) {
-        tool_error(path, "out of memory");
+    /* a symbolic link stays: the file it names is written, beside that file */
+    if (!(real = follow_links(path, &st, &exists))) {
+        say(w, path, "%s", strerror(errno));
         return -1;
     }
-    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    force = (flags & TOOL_WRITE_REPLACE) ? 1 : (flags & TOOL_WRITE_PRIVATE) ? -1 : 0;
+    if (exists && refuse_existing(w, path, &st, force))
+        goto out;
+    if (!exists && force <= 0 && lstat(path, &st) == 0) {
+        refuse_existing(w, path, &st, force); /* a dangling link without -f */
+        goto out;
+    }
+    if (!like && exists)
+        like = &st; /* a replaced file keeps its mode, owner and group */
+    mode = (flags & TOOL_WRITE_PRIVATE) ? 0600 : 0666 & ~um; /* a new file: the umask's */
+    /* a short name of its own in the same folder: the output's name may already be as long
+       as a name can be (NAME_MAX), and the rename must not cross file systems */
+    if (!(dir = folder_of(real)) || !(tmp = malloc(strlen(dir) + sizeof ".ecuXXXXXX"))) {
+        say(w, path, "out of memory");
+        goto out;
+    }
+    strcpy(tmp, dir);
+    strcat(tmp, ".ecuXXXXXX");
     if ((fd = mkstemp(tmp)) < 0) {
-        tool_error(path, "cannot create a temporary file beside it: %s", strerror(errno));
-        free(tmp);
-        return -1;
+        say(w, path, "cannot create a temporary file in %s: %s", dir[0] ? dir : "./",
+                   strerror(errno));
+        goto out;
     }
     pending_tmp = tmp;
-    if (write_all(fd, data, n) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+    if (write_all(fd, data, n) != 0 ||
+        (like ? take_attributes(fd, like) : fchmod(fd, mode)) != 0 || fsync(fd) != 0) {
         e = errno;
-        close(fd);
-        unlink(tmp);
-        pending_tmp = NULL;
-        tool_error(path, "write error: %s", strerror(e));
-        free(tmp);
-        return -1;
+        say(w, path, "write error: %s", strerror(e));
+        goto out;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        pending_tmp = NULL;
-        tool_error(path, "cannot write: %s", strerror(e));
-        free(tmp);
-        return -1;
+    e = close(fd);
+    fd = -1;
+    if (e != 0) {
+        say(w, path, "write error: %s", strerror(errno));
+        goto out;
     }
-    pending_tmp = NULL; /* renamed: nothing left to remove */
-    free(tmp);
+    /* the rename and forgetting what a signal would remove are one step: a signal between
+       them would remove the backup of a file already replaced */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &was);
+    renamed = (flags & TOOL_WRITE_REPLACE) ? rename(tmp, real) == 0 : rename_new(tmp, real) == 0;
+    e = errno;
+    if (renamed) {
+        pending_tmp = NULL; /* renamed: nothing left to remove */
+        pending_backup = NULL; /* the file it saved is replaced: the backup stays */
+    }
+    sigprocmask(SIG_SETMASK, &was, NULL);
+    if (!renamed) {
+        if (e == EEXIST && lstat(real, &st) == 0) /* it came meanwhile */
+            refuse_existing(w, path, &st, force < 0 ? -1 : 0);
+        else
+            say(w, path, "cannot write: %s", strerror(e));
+        goto out;
+    }
     /* the new name is only durable once the folder is synced too */
-    if (tool_sync_parent(path) != 0) {
-        tool_error(path, "written, but its folder could not be synced: %s", strerror(errno));
+    if (tool_sync_parent(real) != 0) {
+        say(w, path, "written, but its folder could not be synced: %s", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (pending_tmp) {
+        unlink(tmp);
+        pending_tmp = NULL;
+    }
+    free(tmp);
+    free(dir);
+    free(real);
+    return rc;
+}
+
+int tool_write_file(const char *path, const void *data, size_t n, unsigned flags)
+{
+    return write_file_as(NULL, path, data, n, flags, NULL);
+}
+
+int tool_write_file_to(FILE *err, char *why, size_t whysz, const char *path, const void *data,
+                       size_t n, unsigned flags)
+{
+    struct wout w;
+    w.err = err;
+    w.why = why;
+    w.whysz = whysz;
+    return write_file_as(&w, path, data, n, flags, NULL);
+}
+
+int tool_replace_in_place(FILE *err, char *why, size_t whysz, const char *file, const void *orig,
+                          size_t orig_n, const void *data, size_t n, int backup, int force)
+{
+    struct wout wo, *w = &wo;
+    struct stat st;
+    int exists, rc = -1;
+    char *real, *orig_path = NULL;
+    wo.err = err;
+    wo.why = why;
+    wo.whysz = whysz;
+    if (!(real = follow_links(file, &st, &exists))) {
+        say(w, file, "%s", strerror(errno));
         return -1;
     }
-    return 0;
+    if (!exists || !S_ISREG(st.st_mode)) {
+        say(w, file, exists ? "not a regular file" : "no longer exists");
+        goto out;
+    }
+    if (st.st_nlink > 1) {
+        say(w, file, "not written: it has %lu hard links, and replacing it would leave the "
+                   "other names on the old content; use -o to write the corrected image "
+                   "elsewhere", (unsigned long)st.st_nlink);
+        goto out;
+    }
+    if (backup) {
+        size_t len = strlen(real) + sizeof ".orig";
+        struct stat ost;
+        if (!(orig_path = malloc(len))) {
+            say(w, NULL, "out of memory");
+            goto out;
+        }
+        snprintf(orig_path, len, "%s.orig", real);
+        if (strlen(base_name(orig_path)) > NAME_MAX) {
+            say(w, file, "not written: the name of its backup, FILE.orig, would be longer "
+                       "than a file name can be (%d bytes); use --no-backup, or -o", NAME_MAX);
+            goto out;
+        }
+        if (!force && lstat(orig_path, &ost) == 0) {
+            say(w, file, "not written: %s exists; move it away, or use -f to replace it "
+                       "or --no-backup", orig_path);
+            goto out;
+        }
+        /* the backup is the original as it was read, with its mode, owner and group */
+        if (write_file_as(w, orig_path, orig, orig_n,
+                               force ? TOOL_WRITE_REPLACE : 0, &st) != 0) {
+            say(w, file, "not written: its backup could not be made");
+            goto out;
+        }
+        pending_backup = orig_path; /* a signal before FILE is replaced removes it */
+    }
+    if (write_file_as(w, real, data, n, TOOL_WRITE_REPLACE, &st) != 0) {
+        /* replaced, but its folder not synced (said already): the backup stays */
+        if (orig_path && !pending_backup)
+            goto out;
+        pending_backup = NULL;
+        if (orig_path) {
+            /* FILE is as it was: its backup would only stop the next run */
+            if (unlink(orig_path) == 0)
+                say(w, file, "not corrected; the backup %s made for it was removed",
+                           orig_path);
+            else
+                say(w, file, "not corrected; the backup %s made for it could not be "
+                           "removed: %s", orig_path, strerror(errno));
+        }
+        goto out;
+    }
+    rc = 0;
+out:
+    free(orig_path);
+    free(real);
+    return rc;
 }
 
 int tool_close_stdout(int status)

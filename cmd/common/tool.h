@@ -85,12 +85,59 @@ void json_string(FILE *f, const char *s);
  */
 int tool_sync_parent(const char *path);
 
+/* How tool_write_file treats a file that exists at the path. */
+enum {
+    /* replace it (-f, and --in-place): a regular file with one name, not a folder, a device
+       or a file with other hard links; through a symbolic link, the file it names */
+    TOOL_WRITE_REPLACE = 1,
+    /* a new file gets mode 0600 instead of the umask's (a private key) */
+    TOOL_WRITE_PRIVATE = 2,
+};
+
 /*
- * Writes @p n bytes to @p path atomically: a temporary file in the same folder, flushed
- * and fsync'ed, then renamed over, and the folder fsync'ed. "-" writes to stdout, refused
- * when it is a terminal. Returns 0, or -1 after printing a message.
+ * Checks, before anything is read or computed, that @p path can be written: without
+ * @p force an existing file (or symbolic link) is refused, with it only one that
+ * tool_write_file would refuse to replace. "-" (stdout) passes. Returns 0, or -1 after
+ * printing why.
  */
-int tool_write_file(const char *path, const void *data, size_t n);
+int tool_output_check(const char *path, int force);
+
+/*
+ * Whether the output @p out is the same file (device and inode) as one of the @p n inputs;
+ * an input "-" counts as the file standard input is (tool -o f - < f). "-" as output and an
+ * output that does not exist are never an input.
+ */
+int tool_output_is_input(const char *out, char *const inputs[], size_t n);
+
+/*
+ * Writes @p n bytes to @p path atomically: a temporary file with a short name of its own
+ * (".ecuXXXXXX") in the same folder, flushed and fsync'ed, then renamed to the path, and the
+ * folder fsync'ed. Without TOOL_WRITE_REPLACE in @p flags an existing path is refused (the
+ * rename itself refuses it: RENAME_NOREPLACE, or link(2)); with it, a symbolic link is
+ * followed and the file it names replaced, the link kept; the replaced file's mode, owner and
+ * group are kept where permitted. "-" writes to stdout, refused when it is a terminal.
+ * Returns 0, or -1 after printing a message; nothing is left behind on failure (a SIGKILL
+ * can leave the temporary file, never a partial output).
+ */
+int tool_write_file(const char *path, const void *data, size_t n, unsigned flags);
+
+/* The same with the messages on @p err (NULL: stderr), also collected in @p why (@p whysz
+   bytes, "; " between them; NULL: not collected) for the record's "error". */
+int tool_write_file_to(FILE *err, char *why, size_t whysz, const char *path, const void *data,
+                       size_t n, unsigned flags);
+
+/*
+ * --in-place: replaces the regular file @p file (through symbolic links: the file they name,
+ * the links kept) by @p n bytes at @p data, keeping its mode, owner and group. With @p backup,
+ * first writes @p orig (the file as it was read) to FILE.orig beside the file replaced, with
+ * the same mode, owner and group; an existing FILE.orig is refused unless @p force. A file
+ * with more than one hard link is refused (the rename would leave the other names on the old
+ * content). When FILE cannot be replaced after the backup was made, the backup is removed
+ * again. Returns 0, or -1 after printing why on @p err (NULL: stderr), also collected in
+ * @p why as tool_write_file_to does.
+ */
+int tool_replace_in_place(FILE *err, char *why, size_t whysz, const char *file, const void *orig,
+                          size_t orig_n, const void *data, size_t n, int backup, int force);
 
 /* Flushes stdout and reports a write error; returns the exit status to use. */
 int tool_close_stdout(int status);

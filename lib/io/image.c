@@ -437,6 +437,7 @@ static int parse_srec(struct parser *p)
     static const unsigned addr_len[10] = {2, 2, 3, 4, 0, 2, 3, 4, 3, 2};
     const uint8_t *s, *e;
     size_t data_records = 0;
+    int counted = 0; /* the last record so far is an S5/S6 whose count matched */
     while (next_line(p, &s, &e)) {
         long ndig;
         unsigned type, cnt, alen, i, sum = 0, dlen;
@@ -471,6 +472,7 @@ static int parse_srec(struct parser *p)
         for (i = 0; i < alen; i++)
             addr = addr << 8 | p->rec[1 + i];
         dlen = cnt - alen - 1;
+        counted = 0;
         switch (type) {
         case 0:
             break; /* header: free text, not image data */
@@ -488,6 +490,7 @@ static int parse_srec(struct parser *p)
                 return fail(p->img, ECU_ERR_RECORD_COUNT, p->line, p->line_off,
                             "line %zu: S%u record counts %llu data records, the file has %zu",
                             p->line, type, (unsigned long long)addr, data_records);
+            counted = 1;
             break;
         default: /* 7, 8, 9: termination with the start address */
             p->img->has_entry = 1;
@@ -495,8 +498,15 @@ static int parse_srec(struct parser *p)
             return check_after_end(p, "termination");
         }
     }
+    /* Without a termination record, a count record that ends the file and counts every data
+       record before it vouches for the data (srec(5): the S5/S6 record holds the number of
+       S1/S2/S3 records; tools that leave out the start address end files with it); the file just
+       gives no start address. */
+    if (counted)
+        return ECU_OK;
     return fail(p->img, ECU_ERR_TRUNCATED, p->line, p->n,
-                "line %zu: no termination record (S7, S8 or S9): the file is truncated", p->line);
+                "line %zu: no termination record (S7, S8 or S9) and no record count (S5 or S6) "
+                "at the end: the file is truncated", p->line);
 }
 
 /* Pass 2: one buffer over the span, 0xFF in the gaps, conflicting overlaps refused. */
@@ -766,10 +776,31 @@ static int io_fail(ecu_image *img, int code, int errnum, const char *what)
     return code;
 }
 
+/* How many bytes of a stream are looked at before its bound is narrowed (load_read). */
+#define SNIFF_WINDOW 512
+
+/*
+ * Whether the first @p n bytes of a stream (n >= SNIFF_WINDOW) are certainly raw data: not
+ * gzip, and not text that the rest of the stream could still make a HEX or S-record file
+ * (ecu__sniff_format looks at the first non-blank byte, its successor and the first 256).
+ */
+static int surely_raw(const uint8_t *d, size_t n)
+{
+    size_t i = bom_length(d, n);
+    while (i < n && is_blank(d[i]))
+        i++;
+    if (i + 1 >= n) /* blank so far, or one byte that may start a record */
+        return 0;
+    return !is_gzip(d, n) && ecu__sniff_format(d, n) == ECU_FORMAT_RAW;
+}
+
 /*
  * Reads @p fd from its current position to its end into a new buffer and loads that. The
- * input may hold at most decompressed_limit() bytes; @p hint is the expected size (0 when
- * unknown), checked against the limit before anything is allocated.
+ * input may hold at most decompressed_limit() bytes (a text format spends up to four
+ * characters per data byte; gzip data is bounded by what it decompresses to), and once its
+ * first bytes show raw data, at most the span limit: a stream that never ends (a pipe,
+ * /dev/zero as standard input) is refused after that many bytes. @p hint is the expected size
+ * (0 when unknown), checked against the limit before anything is allocated.
  */
 static int load_read(ecu_image *img, int fd, uint64_t hint)
 {
@@ -778,20 +809,24 @@ static int load_read(ecu_image *img, int fd, uint64_t hint)
     size_t most = limit < SIZE_MAX ? (size_t)limit + 1 : SIZE_MAX;
     size_t cap, len = 0;
     uint8_t *buf;
+    int sniffed = 0, raw = 0;
     if (hint > limit)
         return fail(img, ECU_ERR_TOO_LARGE, 0, 0, "input of %llu bytes is larger than %llu bytes",
                     (unsigned long long)hint, (unsigned long long)limit);
     cap = hint ? (size_t)hint + 1 : (size_t)1 << 16; /* + 1: the read that sees the end */
     if (cap > most)
         cap = most;
+    if (cap < SNIFF_WINDOW)
+        cap = SNIFF_WINDOW;
     if (!(buf = malloc(cap)))
         return fail(img, ECU_ERR_NOMEM, 0, 0, "out of memory");
     for (;;) {
         ssize_t r;
+        size_t end;
+        if (len >= most)
+            break;
         if (len == cap) {
             uint8_t *q;
-            if (cap >= most)
-                break;
             cap = cap > most / 2 ? most : cap * 2;
             if (!(q = realloc(buf, cap))) {
                 free(buf);
@@ -799,7 +834,10 @@ static int load_read(ecu_image *img, int fd, uint64_t hint)
             }
             buf = q;
         }
-        r = read(fd, buf + len, cap - len);
+        end = cap < most ? cap : most;
+        if (!sniffed && end > SNIFF_WINDOW && len < SNIFF_WINDOW)
+            end = SNIFF_WINDOW; /* stop at the window: the bound may narrow there */
+        r = read(fd, buf + len, end - len);
         if (r < 0) {
             int e = errno;
             if (e == EINTR)
@@ -810,6 +848,20 @@ static int load_read(ecu_image *img, int fd, uint64_t hint)
         if (r == 0)
             break; /* the end (a regular file that shrank meanwhile: what is there) */
         len += (size_t)r;
+        if (!sniffed && len >= SNIFF_WINDOW) {
+            sniffed = 1;
+            if (surely_raw(buf, len) && img->max_span < (uint64_t)most - 1) {
+                most = (size_t)img->max_span + 1;
+                raw = 1;
+            }
+        }
+    }
+    if (raw && (uint64_t)len > img->max_span) {
+        free(buf);
+        return fail(img, ECU_ERR_TOO_LARGE, 0, img->max_span,
+                    "more than %llu bytes of raw data, over the limit of %llu bytes (reading "
+                    "stopped there)", (unsigned long long)img->max_span,
+                    (unsigned long long)img->max_span);
     }
     if ((uint64_t)len > limit) {
         free(buf);
@@ -817,6 +869,30 @@ static int load_read(ecu_image *img, int fd, uint64_t hint)
                     (unsigned long long)limit);
     }
     return load_from(img, buf, len, OWN_MALLOC, 0);
+}
+
+/* What kind of file @p mode is, for the refusal of anything but a regular file or a block
+   device. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "FIFO";
+    if (S_ISSOCK(mode))
+        return "socket";
+    if (S_ISCHR(mode))
+        return "character device";
+    return "special file";
+}
+
+/* A named input must be a regular file or a block device: opening a FIFO waits for a writer,
+   a socket cannot be opened, and a character device may never end (/dev/zero) or be changed
+   by reading (a tape, a terminal). Standard input ('-') may be anything but a directory. */
+static int refuse_kind(ecu_image *img, mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return fail(img, ECU_ERR_ISDIR, 0, 0, "is a directory");
+    return fail(img, ECU_ERR_IO, 0, 0, "not a regular file (%s); give it as standard input "
+                "('-') to read it", file_kind(mode));
 }
 
 int ecu_image_load_file(ecu_image *img, const char *path)
@@ -830,10 +906,24 @@ int ecu_image_load_file(ecu_image *img, const char *path)
     reset(img);
     if (!path)
         return fail(img, ECU_ERR_INVALID, 0, 0, "no path");
-    if (strcmp(path, "-") == 0)
+    if (strcmp(path, "-") == 0) {
         fd = STDIN_FILENO;
-    else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return io_fail(img, ECU_ERR_IO, errno, "cannot open");
+    } else {
+        int flags;
+        /* the kind is checked before the open (opening a FIFO waits for a writer, opening a
+           device may act on it), and again on what was opened: O_NONBLOCK keeps the open of
+           a FIFO put there meanwhile from waiting */
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+            return refuse_kind(img, st.st_mode);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+            return io_fail(img, ECU_ERR_IO, errno, "cannot open");
+        if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+            close(fd);
+            return refuse_kind(img, st.st_mode);
+        }
+        if ((flags = fcntl(fd, F_GETFL)) != -1)
+            (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    }
     if (fstat(fd, &st) != 0) {
         int e = errno;
         if (fd != STDIN_FILENO)
@@ -850,7 +940,8 @@ int ecu_image_load_file(ecu_image *img, const char *path)
            what follows the current position, not the whole file */
         rc = load_read(img, fd, pos > 0 && pos < st.st_size ? (uint64_t)(st.st_size - pos) : 0);
     } else if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-        /* pipes, devices; and files that report size 0 but may have content (procfs) */
+        /* standard input that is a pipe, a socket or a device; block devices; and files that
+           report size 0 but may have content (procfs) */
         rc = load_read(img, fd, 0);
     } else if ((uint64_t)st.st_size > SIZE_MAX) {
         rc = fail(img, ECU_ERR_TOO_LARGE, 0, 0, "a file of %llu bytes cannot be loaded here",

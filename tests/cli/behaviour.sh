@@ -95,10 +95,10 @@ check "-o majority: output identical to base.bin" same_file "$tmp/w/cons.bin" "$
 check "-o majority: no other file left in the folder" is "$(names_in "$tmp/w")" cons.bin
 check "-o majority: nothing on stderr" empty "$tmp/err"
 check "-o majority: the report on stdout" has "$tmp/out" "differ: 6 of 65536 bytes"
-# replacing an existing file keeps its permissions
+# replacing an existing file (-f) keeps its permissions
 printf 'old' >"$tmp/w/cons.bin"
 chmod 600 "$tmp/w/cons.bin"
-run -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+run -f -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
 check "-o majority over an existing file: exit status 0 (got $st)" is "$st" 0
 check "-o majority over an existing file: replaced" same_file "$tmp/w/cons.bin" "$fixtures/reads/base.bin"
 # shellcheck disable=SC2012 # one known file name; ls -l is the portable way to see its mode
@@ -106,7 +106,7 @@ check "-o majority over an existing file: mode 600 kept" \
     is "$(ls -l "$tmp/w/cons.bin" | cut -c 1-10)" "-rw-------"
 check "-o majority over an existing file: no other file left" is "$(names_in "$tmp/w")" cons.bin
 # --json says it was written
-run --json -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
+run --json -f -o "$tmp/w/cons.bin" reads/base.bin reads/vote_a.bin reads/vote_b.bin
 check "-o --json: consensus reported written" \
     has "$tmp/out" "\"consensus\":{\"file\":\"$tmp/w/cons.bin\",\"written\":true,\"size\":65536}}"
 
@@ -122,7 +122,7 @@ case $(first_line "$tmp/err") in
 esac
 printf 'keep me\n' >"$tmp/n/cons.bin"
 cp "$tmp/n/cons.bin" "$tmp/keep.ref"
-run -o "$tmp/n/cons.bin" reads/base.bin reads/vote_b.bin reads/vote_c.bin
+run -f -o "$tmp/n/cons.bin" reads/base.bin reads/vote_b.bin reads/vote_c.bin
 check "-o no majority, existing output: exit status 1 (got $st)" is "$st" 1
 check "-o no majority, existing output: left untouched" same_file "$tmp/n/cons.bin" "$tmp/keep.ref"
 check "-o no majority, existing output: no other file left" is "$(names_in "$tmp/n")" cons.bin

@@ -61,9 +61,9 @@ check "--fix -o: the output differs from the input only in the bad block's slot"
     only_bytes_differ "$tmp/edc-bad.bin" "$tmp/o/fixed.bin" $SLOT_FIRST $SLOT_LAST
 check "--fix -o: the gzip'ed input untouched" same_file "$fixtures/$EDC" "$tmp/edc-bad.gz.ref"
 check "--fix -o: the input is still bad" is "$(cd "$fixtures" && "$tool" -q "$EDC"; echo $?)" 1
-# over an existing file, with --json
+# over an existing file (-f), with --json
 printf 'old' >"$tmp/o/fixed2.bin"
-run --json --fix -o "$tmp/o/fixed2.bin" "$EDC"
+run --json --fix -f -o "$tmp/o/fixed2.bin" "$EDC"
 check "--json --fix -o over a file: exit status 0 (got $st)" is "$st" 0
 check "--json --fix -o over a file: replaced with the corrected image" \
     same_file "$tmp/o/fixed2.bin" "$tmp/o/fixed.bin"

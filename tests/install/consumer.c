@@ -17,6 +17,22 @@ int main(void)
         fprintf(stderr, "load failed: %s\n", ecu_strerror(rc));
         return 1;
     }
+    {
+        /* the checksum engine (every family, Nettle's RSA among them) and the fingerprint
+           (libxxhash): a static link needs all of libecu.pc's Requires.private */
+        char fp[33];
+        ecu_csum *cs = ecu_csum_new();
+        if (!cs || ecu_csum_analyze(cs, ecu_image_data(img), ecu_image_size(img)) != ECU_OK) {
+            fprintf(stderr, "checksum analysis failed\n");
+            return 1;
+        }
+        ecu_csum_free(cs);
+        ecu_fingerprint_hex(ecu_image_data(img), ecu_image_size(img), fp);
+        if (strlen(fp) != 32) {
+            fprintf(stderr, "bad fingerprint\n");
+            return 1;
+        }
+    }
     ecu_image_free(img);
     printf("consumer ok: libecu %s\n", ecu_version_string());
     return 0;

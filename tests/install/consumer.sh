@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs the build into a temporary prefix and builds a small program against it twice:
-# with find_package(ecu) (ecu::ecu) and with pkg-config (libecu.pc). Both must run.
+# Installs the build into a temporary prefix and builds a small program against it three times:
+# with find_package(ecu) (ecu::ecu), with pkg-config (libecu.pc), and statically with
+# pkg-config --static against libecu.a alone. All must run.
 # usage: consumer.sh BUILD_DIR HERE CC [EXTRA_FLAGS]  (the sanitizer flags of an ASan build)
 set -eu
 build=$1
@@ -15,6 +16,7 @@ for f in bin/ecu-cmp bin/ecu-csum bin/ecu-id bin/ecu-verify include/ecu/ecu.h in
 done
 libdir=$(ls -d "$prefix"/lib* | head -n 1)
 [ -f "$libdir/pkgconfig/libecu.pc" ] || { echo "no libecu.pc"; exit 1; }
+[ -f "$libdir/libecu.a" ] || { echo "no libecu.a (libecu.pc advertises a static link)"; exit 1; }
 [ -f "$libdir/cmake/ecu/ecuConfig.cmake" ] || { echo "no ecuConfig.cmake"; exit 1; }
 "$prefix/bin/ecu-cmp" --version >/dev/null
 
@@ -27,3 +29,20 @@ PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists libecu
 # shellcheck disable=SC2046,SC2086
 "$cc" $extra -o "$prefix/consumer-pc" "$here/consumer.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs libecu)
 LD_LIBRARY_PATH="$libdir" "$prefix/consumer-pc"
+
+# static: a copy of the prefix without the shared library, so that -lecu can only be libecu.a
+static=$prefix/static
+mkdir -p "$static/lib/pkgconfig"
+cp -R "$prefix/include" "$static/include"
+cp "$libdir/libecu.a" "$static/lib/"
+sed -e "s|^prefix=.*|prefix=$static|" -e "s|^libdir=.*|libdir=\${prefix}/lib|" \
+    -e "s|^includedir=.*|includedir=\${prefix}/include|" \
+    "$libdir/pkgconfig/libecu.pc" >"$static/lib/pkgconfig/libecu.pc"
+# shellcheck disable=SC2046,SC2086
+"$cc" $extra -o "$prefix/consumer-static" "$here/consumer.c" \
+    $(PKG_CONFIG_PATH="$static/lib/pkgconfig" pkg-config --static --cflags --libs libecu)
+if readelf -d "$prefix/consumer-static" | grep -q 'NEEDED.*libecu'; then
+    echo "the static consumer needs libecu.so"
+    exit 1
+fi
+"$prefix/consumer-static"

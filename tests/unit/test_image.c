@@ -25,7 +25,10 @@
 #include <string.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +91,8 @@
 #define S_S5_3        "S5030003F9"             /* count 3 */
 #define S_S6_2        "S604000002F9"           /* count 2 (24-bit) */
 #define S_S6_1        "S604000001FA"           /* count 1 (24-bit) */
+#define S_S5_1        "S5030001FB"             /* count 1 */
+#define S_S5_0        "S5030000FC"             /* count 0 */
 #define S_S7          "S70508000131C0"         /* entry 0x08000131 */
 #define S_S8          "S8041234565F"           /* entry 0x123456 */
 #define S_S9          "S9031000EC"             /* entry 0x1000 */
@@ -269,6 +274,9 @@ static int load_stdin_from(ecu_image *img, int fd)
     return rc;
 }
 
+/* How the writer of the last load_from_pipe() ended (waitpid's status). */
+static int pipe_writer_status;
+
 /* Loads "-" with @p n bytes written into a pipe by a child process (a real stream). */
 static int load_from_pipe(ecu_image *img, const void *data, size_t n)
 {
@@ -293,6 +301,7 @@ static int load_from_pipe(ecu_image *img, const void *data, size_t n)
     close(fds[1]);
     rc = load_stdin_from(img, fds[0]);
     assert_true(waitpid(pid, &status, 0) == pid);
+    pipe_writer_status = status;
     return rc;
 }
 
@@ -967,6 +976,68 @@ static void test_srec_missing_termination(void **state)
     int rc = load_str(img, S_S0 "\n" S_S1 "\n" S_S1B "\n");
 
     ASSERT_FAIL(img, rc, ECU_ERR_TRUNCATED);
+    assert_non_null(strstr(ecu_image_error_detail(img), "truncated"));
+}
+
+/* srec(5): S5/S6 hold the number of S1/S2/S3 records. A file that ends with a count record
+   matching every data record is complete without S7/S8/S9 (written without a start address); it
+   just has no start address. */
+static void test_srec_ends_with_count(void **state)
+{
+    ecu_image *img = *state;
+    uint8_t expect[0x12];
+    int rc;
+
+    memset(expect, 0xFF, sizeof expect);
+    expect[0] = 1; expect[1] = 2; expect[2] = 3; expect[3] = 4;
+    expect[0x10] = 5; expect[0x11] = 6;
+    rc = load_str(img, S_S0 "\n" S_S1 "\n" S_S1B "\n" S_S5_2 "\n");
+    ASSERT_OK(img, rc);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_SREC);
+    assert_true(ecu_image_base(img) == 0x1000);
+    assert_bytes(img, expect, sizeof expect);
+    assert_int_equal(ecu_image_record_count(img), 2);
+    assert_no_entry(img);
+    /* the 24-bit count, blank lines and CR LF after it */
+    rc = load_str(img, S_S1 "\r\n" S_S1B "\r\n" S_S6_2 "\r\n\r\n  \r\n");
+    ASSERT_OK(img, rc);
+    assert_bytes(img, expect, sizeof expect);
+    assert_no_entry(img);
+}
+
+static void test_srec_ends_with_wrong_count(void **state)
+{
+    ecu_image *img = *state;
+    int rc;
+
+    /* too many */
+    rc = load_str(img, S_S0 "\n" S_S1 "\n" S_S1B "\n" S_S5_3 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_RECORD_COUNT);
+    ASSERT_LINE(img, 4);
+    assert_non_null(strstr(ecu_image_error_detail(img), "counts 3 data records, the file has 2"));
+    /* too few (24-bit) */
+    rc = load_str(img, S_S1 "\n" S_S1B "\n" S_S6_1 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_RECORD_COUNT);
+    ASSERT_LINE(img, 3);
+    assert_no_entry(img);
+}
+
+static void test_srec_count_not_at_end(void **state)
+{
+    ecu_image *img = *state;
+    int rc;
+
+    /* a matching count, then more data and the file ends: truncated after the count */
+    rc = load_str(img, S_S1 "\n" S_S5_1 "\n" S_S1B "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_TRUNCATED);
+    assert_int_equal(ecu_image_size(img), 0);
+    /* a count of no data record ends a file that has none: empty, not valid */
+    rc = load_str(img, S_S0 "\n" S_S5_0 "\n");
+    ASSERT_FAIL(img, rc, ECU_ERR_EMPTY);
+    /* the count before the termination record still works as before */
+    rc = load_str(img, S_S1 "\n" S_S5_1 "\n" S_S9 "\n");
+    ASSERT_OK(img, rc);
+    assert_entry(img, 0x1000u);
 }
 
 static void test_srec_overlap_same_data(void **state)
@@ -1710,14 +1781,100 @@ static void test_load_file_pipe(void **state)
     assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
     assert_bytes(img, raw, n);
     assert_int_equal(ecu_image_set_max_span(img, 16), ECU_OK);
+    /* raw data: read up to the span limit (16 bytes, after the first 512 that show it is
+       raw), not up to the bound of text (4 * 16 + 1 MiB): the writer is left unfinished */
     rc = load_from_pipe(img, raw, over);
     ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
-    assert_non_null(strstr(ecu_image_error_detail(img), "larger than"));
-    /* exactly the bound is read whole (and then refused as raw data over the span) */
-    rc = load_from_pipe(img, raw, over - 1);
-    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
-    assert_null(strstr(ecu_image_error_detail(img), "larger than"));
+    assert_non_null(strstr(ecu_image_error_detail(img), "more than 16 bytes of raw data"));
+    assert_false(WIFEXITED(pipe_writer_status) && WEXITSTATUS(pipe_writer_status) == 0);
     free(raw);
+}
+
+/* Text read from a pipe: up to 4 characters per byte of the span, plus 1 MiB. */
+static void test_load_file_pipe_text_bound(void **state)
+{
+    ecu_image *img = *state;
+    const size_t bound = ((size_t)1 << 20) + 4 * 16; /* the most that is read */
+    char *text = malloc(bound + 1);
+    int rc;
+
+    assert_non_null(text);
+    /* one data record, then blank lines: no termination record */
+    memset(text, '\n', bound + 1);
+    memcpy(text, S_S1 "\n", strlen(S_S1) + 1);
+    assert_int_equal(ecu_image_set_max_span(img, 16), ECU_OK);
+    rc = load_from_pipe(img, text, bound);
+    ASSERT_FAIL(img, rc, ECU_ERR_TRUNCATED); /* read whole, then parsed */
+    rc = load_from_pipe(img, text, bound + 1);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    assert_non_null(strstr(ecu_image_error_detail(img), "larger than"));
+    free(text);
+}
+
+/* Standard input that never ends (/dev/zero): refused once the span limit is passed. */
+static void test_load_file_stdin_endless(void **state)
+{
+    ecu_image *img = *state;
+    char *zeros;
+    int fd = open("/dev/zero", O_RDONLY), rc;
+
+    if (fd < 0) {
+        skip();
+        return;
+    }
+    alarm(20); /* a loader that reads on would be stopped here */
+    assert_int_equal(ecu_image_set_max_span(img, (uint64_t)1 << 20), ECU_OK);
+    rc = load_stdin_from(img, fd);
+    alarm(0);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    assert_non_null(strstr(ecu_image_error_detail(img), "more than 1048576 bytes of raw data"));
+    /* a pipe of zeros: the same (4 MiB is within the bound of text, 5 MiB) */
+    zeros = calloc((size_t)4 << 20, 1);
+    assert_non_null(zeros);
+    rc = load_from_pipe(img, zeros, (size_t)4 << 20);
+    ASSERT_FAIL(img, rc, ECU_ERR_TOO_LARGE);
+    assert_false(WIFEXITED(pipe_writer_status) && WEXITSTATUS(pipe_writer_status) == 0);
+    free(zeros);
+}
+
+/* Named inputs that are no regular file or block device: refused at once, never opened for
+   reading (a FIFO would wait for a writer, /dev/zero never ends). */
+static void test_load_file_not_regular(void **state)
+{
+    ecu_image *img = *state;
+    char dir_tmpl[] = "/tmp/ecu_test_special_XXXXXX";
+    char *dir = mkdtemp(dir_tmpl), path[64];
+    struct sockaddr_un sa;
+    int rc, sock;
+
+    assert_non_null(dir);
+    alarm(20); /* today's loader waited for ever on the FIFO */
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    rc = ecu_image_load_file(img, path);
+    ASSERT_FAIL(img, rc, ECU_ERR_IO);
+    assert_non_null(strstr(ecu_image_error_detail(img), "not a regular file (FIFO)"));
+    unlink(path);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/sock", dir);
+    sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(sock >= 0);
+    assert_int_equal(bind(sock, (struct sockaddr *)&sa, sizeof sa), 0);
+    rc = ecu_image_load_file(img, sa.sun_path);
+    ASSERT_FAIL(img, rc, ECU_ERR_IO);
+    assert_non_null(strstr(ecu_image_error_detail(img), "not a regular file (socket)"));
+    close(sock);
+    unlink(sa.sun_path);
+    rmdir(dir);
+
+    rc = ecu_image_load_file(img, "/dev/zero");
+    ASSERT_FAIL(img, rc, ECU_ERR_IO);
+    assert_non_null(strstr(ecu_image_error_detail(img), "not a regular file (character device)"));
+    rc = ecu_image_load_file(img, "/dev/null");
+    ASSERT_FAIL(img, rc, ECU_ERR_IO);
+    alarm(0);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1834,6 +1991,9 @@ int main(void)
         T(test_srec_too_long_line),
         T(test_srec_bad_checksum),
         T(test_srec_missing_termination),
+        T(test_srec_ends_with_count),
+        T(test_srec_ends_with_wrong_count),
+        T(test_srec_count_not_at_end),
         T(test_srec_overlap_same_data),
         T(test_srec_overlap_conflict),
         T(test_srec_no_data),
@@ -1882,6 +2042,9 @@ int main(void)
         T(test_load_file_stdin),
         T(test_load_file_stdin_at_offset),
         T(test_load_file_pipe),
+        T(test_load_file_pipe_text_bound),
+        T(test_load_file_stdin_endless),
+        T(test_load_file_not_regular),
         /* misc */
         cmocka_unit_test(test_strerror_all_codes),
         cmocka_unit_test(test_format_name),
