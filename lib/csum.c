@@ -3,6 +3,7 @@
  * The checksum engine: detection over the family registry, verification of a block list,
  * and correction to a fixed point with a check that only checksum bytes changed.
  */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_POPULATE_WRITE */
 #include "checksum_private.h"
 #include "csum_private.h"
 #include "layout_private.h"
@@ -12,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define MAX_FIX_PASSES 16
 
@@ -30,6 +34,7 @@ struct ecu_csum {
        files with one handle: no allocation and no fresh pages per file) */
     uint8_t *buf;
     size_t cap;
+    int buf_mapped; /* buf is an anonymous mapping of cap bytes (else malloc'd) */
     /* last analysis */
     uint8_t *img; /* buf while an analysis is held, else NULL */
     size_t size;
@@ -71,6 +76,51 @@ static uint64_t mask_bits(unsigned bits)
 
 /* ---- handle -------------------------------------------------------------------------------- */
 
+/* From this size on the copy's memory is mapped and its pages made at once (Linux): a tool
+   that checks one file per process otherwise takes a page fault for every 4 KiB of the
+   copy, which cost more than the copy itself (bench/me7sum.sh). */
+#define BUF_MAP_MIN ((size_t)256 << 10)
+
+static void buf_release(ecu_csum *cs)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    if (cs->buf_mapped) {
+        munmap(cs->buf, cs->cap);
+        cs->buf = NULL;
+    }
+#endif
+    free(cs->buf);
+    cs->buf = NULL;
+    cs->cap = 0;
+    cs->buf_mapped = 0;
+}
+
+/* The handle's memory for a copy of @p size bytes: whether it is there. */
+static int buf_reserve(ecu_csum *cs, size_t size)
+{
+    if (cs->buf && size <= cs->cap)
+        return 1;
+    buf_release(cs);
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    if (size >= BUF_MAP_MIN) {
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) {
+#ifdef MADV_POPULATE_WRITE
+            (void)madvise(m, size, MADV_POPULATE_WRITE); /* (older kernels: faults instead) */
+#endif
+            cs->buf = m;
+            cs->cap = size;
+            cs->buf_mapped = 1;
+            return 1;
+        }
+    }
+#endif
+    if (!(cs->buf = malloc(size ? size : 1)))
+        return 0;
+    cs->cap = size;
+    return 1;
+}
+
 ecu_csum *ecu_csum_new(void) { return calloc(1, sizeof(ecu_csum)); }
 
 static void clear(ecu_csum *cs)
@@ -98,7 +148,7 @@ void ecu_csum_free(ecu_csum *cs)
     if (!cs)
         return;
     clear(cs);
-    free(cs->buf);
+    buf_release(cs);
     free(cs->ref);
     free(cs->ref_blocks.v);
     ecu_layout_free(cs->layout);
@@ -554,13 +604,8 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     if (!cs || (!data && size))
         return ECU_ERR_INVALID;
     clear(cs);
-    if (size > cs->cap || !cs->buf) {
-        free(cs->buf);
-        cs->cap = 0;
-        if (!(cs->buf = malloc(size ? size : 1)))
-            return ECU_ERR_NOMEM;
-        cs->cap = size;
-    }
+    if (!buf_reserve(cs, size))
+        return ECU_ERR_NOMEM;
     cs->img = cs->buf;
     if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
         memmove(cs->img, data, size);
