@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_POPULATE_WRITE */
 #include "checksum_private.h"
 #include "csum_private.h"
+#include "hold.h"
 #include "layout_private.h"
 #include "registry.h"
 #include "rsa_private.h"
@@ -36,7 +37,9 @@ struct ecu_csum {
     size_t cap;
     int buf_mapped; /* buf is an anonymous mapping of cap bytes (else malloc'd) */
     /* last analysis */
-    uint8_t *img; /* buf while an analysis is held, else NULL */
+    uint8_t *img; /* buf, or the loaded bytes held, while an analysis is held, else NULL */
+    struct ecu__hold *hold; /* the hold on a loaded image's bytes when img is they (not buf):
+                               read only, copied to buf before ecu_csum_fix writes */
     size_t size;
     ecu_verdict verdict;
     const struct family *family;
@@ -127,6 +130,8 @@ static void clear(ecu_csum *cs)
 {
     free(cs->blocks.v);
     free(cs->info);
+    ecu__hold_drop(cs->hold);
+    cs->hold = NULL;
     cs->img = NULL;
     cs->size = 0;
     memset(&cs->blocks, 0, sizeof cs->blocks);
@@ -600,15 +605,25 @@ static int analyze_reference(ecu_csum *cs)
 
 int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
+    struct ecu__hold *h;
     long bad;
     if (!cs || (!data && size))
         return ECU_ERR_INVALID;
+    /* the bytes of a loaded image (lib/io/image.c) are held, not copied: they never change,
+       and stay as long as the hold (taken before clear drops the last analysis's own hold,
+       which may be on the same bytes) */
+    h = size ? ecu__hold_take(data, size) : NULL;
     clear(cs);
-    if (!buf_reserve(cs, size))
-        return ECU_ERR_NOMEM;
-    cs->img = cs->buf;
-    if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
-        memmove(cs->img, data, size);
+    if (h) {
+        cs->hold = h;
+        cs->img = (uint8_t *)(uintptr_t)data; /* (never written through: see own_copy) */
+    } else {
+        if (!buf_reserve(cs, size))
+            return ECU_ERR_NOMEM;
+        cs->img = cs->buf;
+        if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
+            memmove(cs->img, data, size);
+    }
     cs->size = size;
     if (cs->layout)
         return analyze_layout(cs);
@@ -687,6 +702,20 @@ static int resign(ecu_csum *cs, const struct blk *b)
     return changed;
 }
 
+/* Before the image is written: held bytes (of a loaded image) copied to the handle's own. */
+static int own_copy(ecu_csum *cs)
+{
+    if (!cs->hold)
+        return ECU_OK;
+    if (!buf_reserve(cs, cs->size))
+        return ECU_ERR_NOMEM;
+    memcpy(cs->buf, cs->img, cs->size);
+    cs->img = cs->buf;
+    ecu__hold_drop(cs->hold);
+    cs->hold = NULL;
+    return ECU_OK;
+}
+
 int ecu_csum_fix(ecu_csum *cs)
 {
     uint8_t *orig, *allowed;
@@ -701,6 +730,8 @@ int ecu_csum_fix(ecu_csum *cs)
     cs->left = NULL;
     if (cs->verdict == ECU_VERDICT_OK)
         return ECU_OK;
+    if (own_copy(cs) != ECU_OK)
+        return ECU_ERR_NOMEM;
     orig = malloc(cs->size);
     allowed = calloc(cs->size, 1);
     before = malloc(cs->blocks.n * sizeof *before);
