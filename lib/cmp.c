@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cpu.h"
 #include "vec_private.h"
 
 #define BLOCK 4096
@@ -269,10 +270,7 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 /*
  * The pair diff is built twice on x86-64 with GCC: for x86-64-v3 (hardware popcnt, tzcnt,
  * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked by the CPUID
- * bits at the first diff (cpu_is_v3). Not with target_clones: its resolver pulls libgcc's
- * CPU model constructor into the library, whose CPUID queries every program that loads
- * libecu paid at start-up (about 60 us per process on a virtual machine, where CPUID traps;
- * bench/me7sum.sh), whether it compares anything or not. Sanitizer builds keep one version.
+ * bits at the first diff (core/cpu.h). Sanitizer builds keep one version.
  */
 /* what the cloned diff calls must be compiled into each clone, or it runs the baseline code */
 #if defined(__GNUC__)
@@ -280,15 +278,7 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 #else
 #define ECU_ALWAYS_INLINE
 #endif
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__) &&                       \
-    !defined(__SANITIZE_THREAD__)
-#define ECU_HAVE_CLONES 1
-#include <cpuid.h>
-#include <stdatomic.h>
-#else
-#define ECU_HAVE_CLONES 0
-#endif
+#define ECU_HAVE_CLONES ECU_HAVE_V3
 
 ECU_ALWAYS_INLINE
 static inline unsigned popcount64(uint64_t x)
@@ -464,47 +454,20 @@ static inline uint64_t diff_pair_body(const uint8_t *a, size_t na, const uint8_t
 }
 
 #if ECU_HAVE_CLONES
-__attribute__((target("arch=x86-64-v3")))
+ECU_V3
 static uint64_t diff_pair_v3(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
                              const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
 {
     return diff_pair_body(a, na, b, nb, seg, nseg, mask, r);
 }
 
-/* Whether the CPU runs x86-64-v3 code (the features GCC's -march=x86-64-v3 may use, after
-   the x86-64 psABI's level table: v2's CMPXCHG16B, LAHF-SAHF, POPCNT, SSE3, SSE4.1, SSE4.2,
-   SSSE3; v3's AVX, AVX2, BMI1, BMI2, F16C, FMA, LZCNT, MOVBE, OSXSAVE with the SSE and AVX
-   states enabled), asked once. */
-static int cpu_is_v3(void)
-{
-    static atomic_int known; /* 0: not asked yet, 1: no, 2: yes */
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (!k) {
-        unsigned a, b, c, d, c1, d1 = 0, b7 = 0, ce = 0, lo, hi;
-        int ok = __get_cpuid(1, &a, &b, &c1, &d1) != 0;
-        ok = ok && __get_cpuid_count(7, 0, &a, &b7, &c, &d);
-        ok = ok && __get_cpuid(0x80000001u, &a, &b, &ce, &d);
-        /* leaf 1 ECX: SSE3 0, SSSE3 9, FMA 12, CX16 13, SSE4.1 19, SSE4.2 20, MOVBE 22,
-           POPCNT 23, OSXSAVE 27, AVX 28, F16C 29 */
-        ok = ok && (c1 & 0x38D83201u) == 0x38D83201u;
-        ok = ok && (b7 & 0x128u) == 0x128u; /* leaf 7 EBX: BMI1 3, AVX2 5, BMI2 8 */
-        ok = ok && (ce & 0x21u) == 0x21u;   /* 0x80000001 ECX: LAHF-SAHF 0, LZCNT 5 */
-        if (ok) { /* XCR0: the OS saves the SSE (bit 1) and AVX (bit 2) states */
-            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-            ok = (lo & 6u) == 6u;
-        }
-        k = ok ? 2 : 1;
-        atomic_store_explicit(&known, k, memory_order_relaxed);
-    }
-    return k == 2;
-}
 #endif
 
 static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
                           const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
 {
 #if ECU_HAVE_CLONES
-    if (cpu_is_v3())
+    if (ecu__cpu_v3())
         return diff_pair_v3(a, na, b, nb, seg, nseg, mask, r);
 #endif
     return diff_pair_body(a, na, b, nb, seg, nseg, mask, r);

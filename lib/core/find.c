@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Pattern search in image bytes (core/find.h). */
+#include "cpu.h"
 #include "find.h"
 
 #include <stdint.h>
@@ -7,6 +8,9 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if ECU_HAVE_V3
+#include <immintrin.h>
 #endif
 
 /* Whether anchor_of may choose pattern byte k: a literal byte that is not fill. */
@@ -138,11 +142,42 @@ const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_
     return ecu__memfind_at(hay, n, pat, m, ecu__anchor(hay, n, pat, NULL, m));
 }
 
+#if ECU_HAVE_V3
+/* ecu__find_pair with AVX2: 64 places a step in two 32-byte compares */
+ECU_V3
+static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
+{
+    const __m256i va = _mm256_set1_epi8((char)a), vb = _mm256_set1_epi8((char)b);
+    size_t i = 0;
+    for (; n - i >= 65; i += 64) {
+        const uint8_t *p = hay + i;
+        __m256i m0 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
+        __m256i m1 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
+        uint64_t m = (uint32_t)_mm256_movemask_epi8(m0) |
+                     (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+        if (m)
+            return i + (size_t)__builtin_ctzll(m);
+    }
+    for (; i + 1 < n; i++)
+        if (hay[i] == a && hay[i + 1] == b)
+            return i;
+    return n;
+}
+#endif
+
 size_t ecu__find_pair(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
     size_t i = 0;
     if (n < 2)
         return n;
+#if ECU_HAVE_V3
+    if (ecu__cpu_v3())
+        return find_pair_v3(hay, n, a, b);
+#endif
 #ifdef __SSE2__
     {
         const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
