@@ -603,7 +603,7 @@ static int analyze_reference(ecu_csum *cs)
     return ECU_OK;
 }
 
-int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
+static int analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
     struct ecu__hold *h;
     long bad;
@@ -658,6 +658,15 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
     extent_check(cs, cs->family);
     return ECU_OK;
+}
+
+int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
+{
+    int rc;
+    ecu__analysis_begin(); /* (families may keep what detection found for the layout) */
+    rc = analyze(cs, data, size);
+    ecu__analysis_end();
+    return rc;
 }
 
 /* ---- correction ----------------------------------------------------------------------------- */

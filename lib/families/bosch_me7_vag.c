@@ -1012,6 +1012,43 @@ static int unknown_layouts(const uint8_t *d, size_t len, unsigned copies, struct
     return 0;
 }
 
+/* unknown_layouts as detect found it, for the layout of the same image in the same analysis
+   (core/family.h, ecu__analysis_id): the multipoint search is the costliest part of both */
+static _Thread_local struct {
+    uint64_t analysis; /* 0: nothing kept */
+    const uint8_t *d;
+    size_t len;
+    unsigned copies;
+    int unknown;
+    struct mp_tables t[2];
+    char why[96];
+} kept;
+
+static int unknown_layouts_kept(const uint8_t *d, size_t len, unsigned copies,
+                                struct mp_tables t[2], char *why, size_t whysz)
+{
+    uint64_t id = ecu__analysis_id();
+    if (id && kept.analysis == id && kept.d == d && kept.len == len && kept.copies == copies) {
+        memcpy(t, kept.t, sizeof kept.t);
+        if (kept.unknown)
+            snprintf(why, whysz, "%s", kept.why);
+        return kept.unknown;
+    }
+    memset(t, 0, 2 * sizeof *t);
+    kept.analysis = 0;
+    kept.unknown = unknown_layouts(d, len, copies, t, kept.why, sizeof kept.why);
+    if (kept.unknown)
+        snprintf(why, whysz, "%s", kept.why);
+    if (id) {
+        kept.analysis = id;
+        kept.d = d;
+        kept.len = len;
+        kept.copies = copies;
+        memcpy(kept.t, t, sizeof kept.t);
+    }
+    return kept.unknown;
+}
+
 /* ---- the family ----------------------------------------------------------------------------- */
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
@@ -1022,7 +1059,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     struct mp_tables t[2];
     if (!len)
         return 0;
-    if (unknown_layouts(d, len, copies, t, why, sizeof why)) {
+    if (unknown_layouts_kept(d, len, copies, t, why, sizeof why)) {
         /* claimed (it is an ME7), with nothing to check: the verdict is no-layout */
         snprintf(ev, evsz, "ROMSYS at 0x8000, ZZ at 0x10000; no public checksum layout: %s "
                  "(known: VAG ME7.1/7.1.1/7.5)", why);
@@ -1073,7 +1110,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     size_t len = image_len(d, n, &copies), first, i, k;
     char why[96];
     struct mp_tables t[2];
-    if (!len || unknown_layouts(d, len, copies, t, why, sizeof why))
+    if (!len || unknown_layouts_kept(d, len, copies, t, why, sizeof why))
         return ECU_OK; /* no layout to check (detect says why) */
     if ((rc = layout_image(d, len, &t[0], out)) || copies < 2)
         return rc;
