@@ -86,6 +86,7 @@
  * cover (DoMainCRCs, fallback blocks 0x10000-0x1FBFF): the calibration. Each 512 KiB image of
  * a file that holds two has its own areas.
  */
+#include "cpu.h"
 #include "family.h"
 #include "find.h"
 #include "read.h"
@@ -101,6 +102,9 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if ECU_HAVE_V3
+#include <immintrin.h>
 #endif
 
 #define BASE ECU_C167_FLASH
@@ -224,11 +228,42 @@ static int seg_add(struct seg_loads *L, size_t *cap, size_t at)
     return ECU_OK;
 }
 
+#if ECU_HAVE_V3
+/* index_seg_loads' first steps with AVX2: sixteen words at a time; returns where it stopped,
+   or SIZE_MAX when out of memory */
+ECU_V3
+static size_t index_seg_loads_v3(const uint8_t *d, size_t len, struct seg_loads *L, size_t *cap)
+{
+    const __m256i m0 = _mm256_set1_epi16((short)0xF0FF), v0 = _mm256_set1_epi16((short)0xF0E6);
+    const __m256i m1 = _mm256_set1_epi16((short)0xFFF0), v1 = _mm256_set1_epi16((short)0x0080);
+    size_t i = 0;
+    for (; i + 34 <= len; i += 32) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(d + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(d + i + 2));
+        __m256i hit = _mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(a, m0), v0),
+                                       _mm256_cmpeq_epi16(_mm256_and_si256(b, m1), v1));
+        unsigned bits = (unsigned)_mm256_movemask_epi8(hit);
+        while (bits) {
+            unsigned k = (unsigned)__builtin_ctz(bits);
+            if (seg_add(L, cap, i + k))
+                return SIZE_MAX;
+            bits &= bits - 1;
+            bits &= bits - 1; /* each word sets two bits */
+        }
+    }
+    return i;
+}
+#endif
+
 static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
 {
     size_t i = 0, cap = 0;
     L->at = NULL;
     L->n = 0;
+#if ECU_HAVE_V3
+    if (ecu__cpu_v3() && (i = index_seg_loads_v3(d, len, L, &cap)) == SIZE_MAX)
+        return ECU_ERR_NOMEM;
+#endif
 #ifdef __SSE2__
     /* eight words at a time: word k is E6 Fn and word k + 1 is 8x 00 */
     {
