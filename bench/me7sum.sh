@@ -14,12 +14,15 @@
 # round of each command counts, by wall time and separately by CPU time (user + system of the
 # children, from wait4: the steadier figure on a loaded machine). Prints files/s, MiB/s and
 # the ratios against ME7Sum (above 1: faster than ME7Sum). Never asserts a time.
-#   bench/me7sum.sh [BUILD_DIR]          (default: build)
+#   bench/me7sum.sh [BUILD_DIR]          (default: build; relative to the source tree, or absolute)
 #   ECU_ME7SUM=/path/to/me7sum ECU_CORPUS=DIR ROUNDS=5 bench/me7sum.sh
 # The dumps: $ECU_CORPUS/vag_me7/* (default corpus: ../shared/corpus next to the repository).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-build="$here/${1:-build}"
+case ${1:-build} in
+/*) build=$1 ;;
+*) build="$here/${1:-build}" ;;
+esac
 corpus=${ECU_CORPUS:-$here/../shared/corpus}
 rounds=${ROUNDS:-5}
 for t in bin/ecu-csum bin/ecu-id bench/floor_crc; do
