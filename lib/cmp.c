@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cpu.h"
 #include "vec_private.h"
 
 #define BLOCK 4096
@@ -268,9 +269,8 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 
 /*
  * The pair diff is built twice on x86-64 with GCC: for x86-64-v3 (hardware popcnt, tzcnt,
- * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked when the library
- * is loaded. Sanitizer builds keep one version (their runtime and ifuncs do not mix well: under
- * ThreadSanitizer the resolver runs before the runtime is set up and the program dies loading).
+ * lzcnt, AVX2 encodings; most CPUs since 2013) and for the baseline, picked by the CPUID
+ * bits at the first diff (core/cpu.h). Sanitizer builds keep one version.
  */
 /* what the cloned diff calls must be compiled into each clone, or it runs the baseline code */
 #if defined(__GNUC__)
@@ -278,15 +278,7 @@ static inline int ranger_put(struct ranger *r, uint64_t start, uint64_t last, ui
 #else
 #define ECU_ALWAYS_INLINE
 #endif
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__) &&                       \
-    !defined(__SANITIZE_THREAD__)
-#define ECU_DIFF_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#define ECU_HAVE_CLONES 1
-#else
-#define ECU_DIFF_CLONES
-#define ECU_HAVE_CLONES 0
-#endif
+#define ECU_HAVE_CLONES ECU_HAVE_V3
 
 ECU_ALWAYS_INLINE
 static inline unsigned popcount64(uint64_t x)
@@ -409,9 +401,10 @@ static inline int merge_mask(struct ranger *r, struct open_range *or_, uint64_t 
  * Equal data costs one memcmp per block; differing blocks are turned into 64-bit masks of
  * differing bytes, and ranges are cut where a run of equal bytes exceeds the gap.
  */
-ECU_DIFF_CLONES
-static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
-                          const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
+ECU_ALWAYS_INLINE
+static inline uint64_t diff_pair_body(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                                      const struct span *seg, long nseg, uint64_t mask,
+                                      struct ranger *r)
 {
     /* offsets are below 2^62: a larger gap merges as much, and gap + 1 cannot wrap to 0 */
     uint64_t total = 0, gap = r->gap < ((uint64_t)1 << 62) ? r->gap : (uint64_t)1 << 62;
@@ -458,6 +451,26 @@ static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t 
     if (o.open && ranger_put(r, o.start, o.last, o.count, mask))
         return UINT64_MAX;
     return total;
+}
+
+#if ECU_HAVE_CLONES
+ECU_V3
+static uint64_t diff_pair_v3(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                             const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
+{
+    return diff_pair_body(a, na, b, nb, seg, nseg, mask, r);
+}
+
+#endif
+
+static uint64_t diff_pair(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                          const struct span *seg, long nseg, uint64_t mask, struct ranger *r)
+{
+#if ECU_HAVE_CLONES
+    if (ecu__cpu_v3())
+        return diff_pair_v3(a, na, b, nb, seg, nseg, mask, r);
+#endif
+    return diff_pair_body(a, na, b, nb, seg, nseg, mask, r);
 }
 
 /* ---- diagnoses ---------------------------------------------------------------------------- */

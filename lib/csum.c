@@ -3,8 +3,10 @@
  * The checksum engine: detection over the family registry, verification of a block list,
  * and correction to a fixed point with a check that only checksum bytes changed.
  */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_POPULATE_WRITE */
 #include "checksum_private.h"
 #include "csum_private.h"
+#include "hold.h"
 #include "layout_private.h"
 #include "registry.h"
 #include "rsa_private.h"
@@ -12,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define MAX_FIX_PASSES 16
 
@@ -30,8 +35,11 @@ struct ecu_csum {
        files with one handle: no allocation and no fresh pages per file) */
     uint8_t *buf;
     size_t cap;
+    int buf_mapped; /* buf is an anonymous mapping of cap bytes (else malloc'd) */
     /* last analysis */
-    uint8_t *img; /* buf while an analysis is held, else NULL */
+    uint8_t *img; /* buf, or the loaded bytes held, while an analysis is held, else NULL */
+    struct ecu__hold *hold; /* the hold on a loaded image's bytes when img is they (not buf):
+                               read only, copied to buf before ecu_csum_fix writes */
     size_t size;
     ecu_verdict verdict;
     const struct family *family;
@@ -71,12 +79,59 @@ static uint64_t mask_bits(unsigned bits)
 
 /* ---- handle -------------------------------------------------------------------------------- */
 
+/* From this size on the copy's memory is mapped and its pages made at once (Linux): a tool
+   that checks one file per process otherwise takes a page fault for every 4 KiB of the
+   copy, which cost more than the copy itself (bench/me7sum.sh). */
+#define BUF_MAP_MIN ((size_t)256 << 10)
+
+static void buf_release(ecu_csum *cs)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    if (cs->buf_mapped) {
+        munmap(cs->buf, cs->cap);
+        cs->buf = NULL;
+    }
+#endif
+    free(cs->buf);
+    cs->buf = NULL;
+    cs->cap = 0;
+    cs->buf_mapped = 0;
+}
+
+/* The handle's memory for a copy of @p size bytes: whether it is there. */
+static int buf_reserve(ecu_csum *cs, size_t size)
+{
+    if (cs->buf && size <= cs->cap)
+        return 1;
+    buf_release(cs);
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    if (size >= BUF_MAP_MIN) {
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) {
+#ifdef MADV_POPULATE_WRITE
+            (void)madvise(m, size, MADV_POPULATE_WRITE); /* (older kernels: faults instead) */
+#endif
+            cs->buf = m;
+            cs->cap = size;
+            cs->buf_mapped = 1;
+            return 1;
+        }
+    }
+#endif
+    if (!(cs->buf = malloc(size ? size : 1)))
+        return 0;
+    cs->cap = size;
+    return 1;
+}
+
 ecu_csum *ecu_csum_new(void) { return calloc(1, sizeof(ecu_csum)); }
 
 static void clear(ecu_csum *cs)
 {
     free(cs->blocks.v);
     free(cs->info);
+    ecu__hold_drop(cs->hold);
+    cs->hold = NULL;
     cs->img = NULL;
     cs->size = 0;
     memset(&cs->blocks, 0, sizeof cs->blocks);
@@ -98,7 +153,7 @@ void ecu_csum_free(ecu_csum *cs)
     if (!cs)
         return;
     clear(cs);
-    free(cs->buf);
+    buf_release(cs);
     free(cs->ref);
     free(cs->ref_blocks.v);
     ecu_layout_free(cs->layout);
@@ -546,22 +601,27 @@ static int analyze_reference(ecu_csum *cs)
     return ECU_OK;
 }
 
-int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
+static int analyze(ecu_csum *cs, const uint8_t *data, size_t size)
 {
+    struct ecu__hold *h;
     long bad;
     if (!cs || (!data && size))
         return ECU_ERR_INVALID;
+    /* the bytes of a loaded image (lib/io/image.c) are held, not copied: they never change,
+       and stay as long as the hold (taken before clear drops the last analysis's own hold,
+       which may be on the same bytes) */
+    h = size ? ecu__hold_take(data, size) : NULL;
     clear(cs);
-    if (size > cs->cap || !cs->buf) {
-        free(cs->buf);
-        cs->cap = 0;
-        if (!(cs->buf = malloc(size ? size : 1)))
+    if (h) {
+        cs->hold = h;
+        cs->img = (uint8_t *)(uintptr_t)data; /* (never written through: see own_copy) */
+    } else {
+        if (!buf_reserve(cs, size))
             return ECU_ERR_NOMEM;
-        cs->cap = size;
+        cs->img = cs->buf;
+        if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
+            memmove(cs->img, data, size);
     }
-    cs->img = cs->buf;
-    if (size && data != cs->img) /* (re-analysing the handle's own image needs no copy) */
-        memmove(cs->img, data, size);
     cs->size = size;
     if (cs->layout)
         return analyze_layout(cs);
@@ -596,6 +656,15 @@ int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
     cs->verdict = bad ? ECU_VERDICT_BAD : ECU_VERDICT_OK;
     extent_check(cs, cs->family);
     return ECU_OK;
+}
+
+int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size)
+{
+    int rc;
+    ecu__analysis_begin(); /* (families may keep what detection found for the layout) */
+    rc = analyze(cs, data, size);
+    ecu__analysis_end();
+    return rc;
 }
 
 /* ---- correction ----------------------------------------------------------------------------- */
@@ -640,6 +709,20 @@ static int resign(ecu_csum *cs, const struct blk *b)
     return changed;
 }
 
+/* Before the image is written: held bytes (of a loaded image) copied to the handle's own. */
+static int own_copy(ecu_csum *cs)
+{
+    if (!cs->hold)
+        return ECU_OK;
+    if (!buf_reserve(cs, cs->size))
+        return ECU_ERR_NOMEM;
+    memcpy(cs->buf, cs->img, cs->size);
+    cs->img = cs->buf;
+    ecu__hold_drop(cs->hold);
+    cs->hold = NULL;
+    return ECU_OK;
+}
+
 int ecu_csum_fix(ecu_csum *cs)
 {
     uint8_t *orig, *allowed;
@@ -654,6 +737,8 @@ int ecu_csum_fix(ecu_csum *cs)
     cs->left = NULL;
     if (cs->verdict == ECU_VERDICT_OK)
         return ECU_OK;
+    if (own_copy(cs) != ECU_OK)
+        return ECU_ERR_NOMEM;
     orig = malloc(cs->size);
     allowed = calloc(cs->size, 1);
     before = malloc(cs->blocks.n * sizeof *before);

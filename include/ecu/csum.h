@@ -115,8 +115,12 @@ ECU_API int ecu_csum_set_layout(ecu_csum *cs, const ecu_layout *layout);
 ECU_API int ecu_csum_set_reference(ecu_csum *cs, const uint8_t *data, size_t size);
 
 /**
- * Copies the image, detects its family (unless one was set) and verifies every block.
- * Returns ECU_OK (whatever the verdict) or ECU_ERR_NOMEM / ECU_ERR_INVALID.
+ * Keeps the image, detects its family (unless one was set) and verifies every block. The
+ * handle keeps a copy of the bytes, or, for the bytes of an ecu_image (ecu_image_data(), or
+ * a leading part of them), a hold on them that keeps them after ecu_image_free() or the
+ * image's next load, and that ecu_csum_fix() copies before it writes; either way the caller
+ * may free or reuse its bytes at once. Returns ECU_OK (whatever the verdict) or
+ * ECU_ERR_NOMEM / ECU_ERR_INVALID.
  */
 ECU_API int ecu_csum_analyze(ecu_csum *cs, const uint8_t *data, size_t size);
 
@@ -203,7 +207,7 @@ ECU_API ecu_extent ecu_csum_extent(const ecu_csum *cs);
 /** Stable names: "unknown", "exact", "truncated", "overlong". */
 ECU_API const char *ecu_extent_name(ecu_extent e);
 
-/** The analysed (and possibly corrected) copy of the image. */
+/** The analysed (and possibly corrected) image: the handle's copy, or the loaded bytes it holds. */
 ECU_API const uint8_t *ecu_csum_image(const ecu_csum *cs, size_t *size);
 
 /** Stable names: "ok", "bad", "unknown", "ambiguous", "no-layout", "fixed"; and for blocks. */

@@ -9,10 +9,15 @@
 
 #include "ecu/error.h"
 
+#define BLK_LIST_FIRST 128
+
 int ecu__blk_add(struct blk_list *l, const struct blk *b)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
+        /* a block is over 2 KiB (its ranges): the list starts large enough for a whole ME7
+           layout, in memory that is mapped (not copied from smaller lists, whose pages a
+           one-file process would fault in once more); pages no block reaches stay untouched */
+        size_t cap = l->cap ? l->cap * 2 : BLK_LIST_FIRST;
         void *q = realloc(l->v, cap * sizeof *l->v);
         if (!q)
             return ECU_ERR_NOMEM;

@@ -2,7 +2,20 @@
 /* What the engines and the families share of the family descriptor (core/family.h). */
 #include "family.h"
 
+#include <stdatomic.h>
 #include <string.h>
+
+static _Thread_local uint64_t analysis; /* the id of the analysis under way here, or 0 */
+static atomic_uint_fast64_t analyses;   /* the last id given */
+
+uint64_t ecu__analysis_id(void) { return analysis; }
+
+void ecu__analysis_begin(void)
+{
+    analysis = atomic_fetch_add_explicit(&analyses, 1, memory_order_relaxed) + 1;
+}
+
+void ecu__analysis_end(void) { analysis = 0; }
 
 unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t evsz)
 {

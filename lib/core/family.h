@@ -127,4 +127,15 @@ unsigned ecu__detect_never(const uint8_t *d, size_t n, char *evidence, size_t ev
 /* Whether the image meets @p f's magics (a family without magics always does). */
 int ecu__magics_ok(const struct family *f, const uint8_t *d, size_t n);
 
+/*
+ * The checksum analysis under way on this thread (ecu_csum_analyze, from detection to
+ * verification): an id no other analysis had, 0 outside one. During one analysis the bytes
+ * the families see do not change, so a family may keep what its `detect` found in an image
+ * for its `layout` of the same image (same bytes at the same place) in that analysis, keyed
+ * by this id; outside an analysis (0) it keeps nothing. The engine begins and ends it.
+ */
+uint64_t ecu__analysis_id(void);
+void ecu__analysis_begin(void);
+void ecu__analysis_end(void);
+
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Pattern search in image bytes (core/find.h). */
+#include "cpu.h"
 #include "find.h"
 
 #include <stdint.h>
@@ -8,16 +9,63 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if ECU_HAVE_V3
+#include <immintrin.h>
+#endif
 
-/* Counts of the bytes of four samples spread over the haystack (at most 4 KiB). */
-static void sample(const uint8_t *hay, size_t n, uint32_t count[256])
+/* Whether anchor_of may choose pattern byte k: a literal byte that is not fill. */
+static int rare_candidate(const uint8_t *pat, const uint8_t *mask, size_t k)
 {
-    size_t k, j, piece = n < 4096 ? n / 4 : 1024;
-    memset(count, 0, 256 * sizeof *count);
-    for (j = 0; j < 4 && piece; j++) {
-        size_t from = (n - piece) / 3 * j;
-        for (k = 0; k < piece; k++)
-            count[hay[from + k]]++;
+    return (!mask || mask[k] == 0xFF) && pat[k] != 0x00 && pat[k] != 0xFF;
+}
+
+/* How often each of the @p nv bytes @p v occurs in [p, p + len), added to @p count[]: one
+   load of the samples per sixteen bytes of them, compared with every value. */
+static void count_values(const uint8_t *p, size_t len, const uint8_t *v, size_t nv,
+                         uint32_t count[256])
+{
+    size_t i = 0, k;
+#ifdef __SSE2__
+    /* 16 per-lane tallies per value, at most 255 steps of 16 bytes before they are summed */
+    while (len - i >= 16) {
+        __m128i acc[16], zero = _mm_setzero_si128();
+        size_t steps = (len - i) / 16 < 255 ? (len - i) / 16 : 255;
+        for (k = 0; k < nv; k++)
+            acc[k] = zero;
+        for (; steps; steps--, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            for (k = 0; k < nv; k++) /* (a lane equal to the value is -1: subtracted, +1) */
+                acc[k] = _mm_sub_epi8(acc[k], _mm_cmpeq_epi8(x, _mm_set1_epi8((char)v[k])));
+        }
+        for (k = 0; k < nv; k++) {
+            __m128i s = _mm_sad_epu8(acc[k], zero);
+            count[v[k]] += (uint32_t)(_mm_cvtsi128_si32(s) + _mm_extract_epi16(s, 4));
+        }
+    }
+#endif
+    for (; i < len; i++)
+        for (k = 0; k < nv; k++)
+            count[v[k]] += p[i] == v[k];
+}
+
+/* The counts, in four samples spread over the haystack (at most 4 KiB), of the bytes of the
+   pattern that anchor_of reads (the others are left as they are). */
+static void sample(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask,
+                   size_t m, uint32_t count[256])
+{
+    uint8_t v[16];
+    uint64_t seen[4] = {0, 0, 0, 0};
+    size_t k = 0, j, nv, piece = n < 4096 ? n / 4 : 1024;
+    while (k < m) {
+        /* the next (up to) sixteen distinct values, counted in one pass over the samples */
+        for (nv = 0; k < m && nv < 16; k++)
+            if (rare_candidate(pat, mask, k) && !(seen[pat[k] >> 6] >> (pat[k] & 63) & 1)) {
+                seen[pat[k] >> 6] |= (uint64_t)1 << (pat[k] & 63);
+                count[pat[k]] = 0;
+                v[nv++] = pat[k];
+            }
+        for (j = 0; j < 4 && piece && nv; j++)
+            count_values(hay + (n - piece) / 3 * j, piece, v, nv, count);
     }
 }
 
@@ -28,8 +76,7 @@ static size_t anchor_of(const uint32_t count[256], const uint8_t *pat, const uin
     /* 0x00 and 0xFF fill whole erased areas, so they anchor only a pattern with no other
        literal byte */
     for (k = 0; k < m; k++)
-        if ((!mask || mask[k] == 0xFF) && pat[k] != 0x00 && pat[k] != 0xFF &&
-            (a == m || count[pat[k]] < count[pat[a]]))
+        if (rare_candidate(pat, mask, k) && (a == m || count[pat[k]] < count[pat[a]]))
             a = k;
     for (k = 0; a == m && k < m; k++)
         if (!mask || mask[k] == 0xFF)
@@ -39,8 +86,8 @@ static size_t anchor_of(const uint32_t count[256], const uint8_t *pat, const uin
 
 size_t ecu__anchor(const uint8_t *hay, size_t n, const uint8_t *pat, const uint8_t *mask, size_t m)
 {
-    uint32_t count[256];
-    sample(hay, n, count);
+    uint32_t count[256]; /* (only the pattern's candidate bytes are counted and read) */
+    sample(hay, n, pat, mask, m, count);
     return anchor_of(count, pat, mask, m);
 }
 
@@ -95,11 +142,42 @@ const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_
     return ecu__memfind_at(hay, n, pat, m, ecu__anchor(hay, n, pat, NULL, m));
 }
 
+#if ECU_HAVE_V3
+/* ecu__find_pair with AVX2: 64 places a step in two 32-byte compares */
+ECU_V3
+static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
+{
+    const __m256i va = _mm256_set1_epi8((char)a), vb = _mm256_set1_epi8((char)b);
+    size_t i = 0;
+    for (; n - i >= 65; i += 64) {
+        const uint8_t *p = hay + i;
+        __m256i m0 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
+        __m256i m1 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
+        uint64_t m = (uint32_t)_mm256_movemask_epi8(m0) |
+                     (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+        if (m)
+            return i + (size_t)__builtin_ctzll(m);
+    }
+    for (; i + 1 < n; i++)
+        if (hay[i] == a && hay[i + 1] == b)
+            return i;
+    return n;
+}
+#endif
+
 size_t ecu__find_pair(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
     size_t i = 0;
     if (n < 2)
         return n;
+#if ECU_HAVE_V3
+    if (ecu__cpu_v3())
+        return find_pair_v3(hay, n, a, b);
+#endif
 #ifdef __SSE2__
     {
         const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);

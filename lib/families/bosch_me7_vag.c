@@ -86,6 +86,7 @@
  * cover (DoMainCRCs, fallback blocks 0x10000-0x1FBFF): the calibration. Each 512 KiB image of
  * a file that holds two has its own areas.
  */
+#include "cpu.h"
 #include "family.h"
 #include "find.h"
 #include "read.h"
@@ -101,6 +102,9 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if ECU_HAVE_V3
+#include <immintrin.h>
 #endif
 
 #define BASE ECU_C167_FLASH
@@ -224,11 +228,42 @@ static int seg_add(struct seg_loads *L, size_t *cap, size_t at)
     return ECU_OK;
 }
 
+#if ECU_HAVE_V3
+/* index_seg_loads' first steps with AVX2: sixteen words at a time; returns where it stopped,
+   or SIZE_MAX when out of memory */
+ECU_V3
+static size_t index_seg_loads_v3(const uint8_t *d, size_t len, struct seg_loads *L, size_t *cap)
+{
+    const __m256i m0 = _mm256_set1_epi16((short)0xF0FF), v0 = _mm256_set1_epi16((short)0xF0E6);
+    const __m256i m1 = _mm256_set1_epi16((short)0xFFF0), v1 = _mm256_set1_epi16((short)0x0080);
+    size_t i = 0;
+    for (; i + 34 <= len; i += 32) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(d + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(d + i + 2));
+        __m256i hit = _mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(a, m0), v0),
+                                       _mm256_cmpeq_epi16(_mm256_and_si256(b, m1), v1));
+        unsigned bits = (unsigned)_mm256_movemask_epi8(hit);
+        while (bits) {
+            unsigned k = (unsigned)__builtin_ctz(bits);
+            if (seg_add(L, cap, i + k))
+                return SIZE_MAX;
+            bits &= bits - 1;
+            bits &= bits - 1; /* each word sets two bits */
+        }
+    }
+    return i;
+}
+#endif
+
 static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
 {
     size_t i = 0, cap = 0;
     L->at = NULL;
     L->n = 0;
+#if ECU_HAVE_V3
+    if (ecu__cpu_v3() && (i = index_seg_loads_v3(d, len, L, &cap)) == SIZE_MAX)
+        return ECU_ERR_NOMEM;
+#endif
 #ifdef __SSE2__
     /* eight words at a time: word k is E6 Fn and word k + 1 is 8x 00 */
     {
@@ -1012,6 +1047,43 @@ static int unknown_layouts(const uint8_t *d, size_t len, unsigned copies, struct
     return 0;
 }
 
+/* unknown_layouts as detect found it, for the layout of the same image in the same analysis
+   (core/family.h, ecu__analysis_id): the multipoint search is the costliest part of both */
+static _Thread_local struct {
+    uint64_t analysis; /* 0: nothing kept */
+    const uint8_t *d;
+    size_t len;
+    unsigned copies;
+    int unknown;
+    struct mp_tables t[2];
+    char why[96];
+} kept;
+
+static int unknown_layouts_kept(const uint8_t *d, size_t len, unsigned copies,
+                                struct mp_tables t[2], char *why, size_t whysz)
+{
+    uint64_t id = ecu__analysis_id();
+    if (id && kept.analysis == id && kept.d == d && kept.len == len && kept.copies == copies) {
+        memcpy(t, kept.t, sizeof kept.t);
+        if (kept.unknown)
+            snprintf(why, whysz, "%s", kept.why);
+        return kept.unknown;
+    }
+    memset(t, 0, 2 * sizeof *t);
+    kept.analysis = 0;
+    kept.unknown = unknown_layouts(d, len, copies, t, kept.why, sizeof kept.why);
+    if (kept.unknown)
+        snprintf(why, whysz, "%s", kept.why);
+    if (id) {
+        kept.analysis = id;
+        kept.d = d;
+        kept.len = len;
+        kept.copies = copies;
+        memcpy(kept.t, t, sizeof kept.t);
+    }
+    return kept.unknown;
+}
+
 /* ---- the family ----------------------------------------------------------------------------- */
 
 static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
@@ -1022,7 +1094,7 @@ static unsigned detect(const uint8_t *d, size_t n, char *ev, size_t evsz)
     struct mp_tables t[2];
     if (!len)
         return 0;
-    if (unknown_layouts(d, len, copies, t, why, sizeof why)) {
+    if (unknown_layouts_kept(d, len, copies, t, why, sizeof why)) {
         /* claimed (it is an ME7), with nothing to check: the verdict is no-layout */
         snprintf(ev, evsz, "ROMSYS at 0x8000, ZZ at 0x10000; no public checksum layout: %s "
                  "(known: VAG ME7.1/7.1.1/7.5)", why);
@@ -1073,7 +1145,7 @@ static int layout(const uint8_t *d, size_t n, struct blk_list *out)
     size_t len = image_len(d, n, &copies), first, i, k;
     char why[96];
     struct mp_tables t[2];
-    if (!len || unknown_layouts(d, len, copies, t, why, sizeof why))
+    if (!len || unknown_layouts_kept(d, len, copies, t, why, sizeof why))
         return ECU_OK; /* no layout to check (detect says why) */
     if ((rc = layout_image(d, len, &t[0], out)) || copies < 2)
         return rc;

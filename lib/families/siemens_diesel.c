@@ -81,18 +81,31 @@ static int triple_at(const uint8_t *d, size_t n, size_t at, const char *pfx)
     return memcmp(d + at, d + at + REC, REC) == 0 && memcmp(d + at, d + at + 2 * REC, REC) == 0;
 }
 
-/* The first triple of "111" + @p pfx records in [from, to), or ID_NONE. */
-static size_t find_triple(const uint8_t *d, size_t n, size_t from, size_t to, const char *pfx)
+/* The first triples of "111" + each of the @p nk prefixes @p pfx[] in the image, into @p out[]
+   (ID_NONE where there is none): of each key's first MAX_HITS places, the first that holds a
+   triple. The keys share their first @p common bytes ("111" and more), whose places are found
+   once for all of them. */
+static void find_triples(const uint8_t *d, size_t n, const char *const *pfx, size_t nk,
+                         size_t common, size_t *out)
 {
-    char key[8];
-    size_t at = from, h, hits = 0;
-    snprintf(key, sizeof key, "111%s", pfx);
-    while (hits++ < MAX_HITS && (h = id_find(d, n, at, to, key, strlen(key))) != ID_NONE) {
-        if (triple_at(d, n, h, pfx))
-            return h;
-        at = h + 1;
+    char key[4][8];
+    size_t at = 0, h, k, hits[4] = {0, 0, 0, 0}, open = nk;
+    for (k = 0; k < nk; k++) {
+        snprintf(key[k], sizeof key[k], "111%s", pfx[k]);
+        out[k] = ID_NONE;
     }
-    return ID_NONE;
+    while (open && (h = id_find(d, n, at, n, key[0], common)) != ID_NONE) {
+        at = h + 1;
+        for (k = 0; k < nk; k++) {
+            if (out[k] != ID_NONE || hits[k] == MAX_HITS ||
+                !id_at(d, n, h, key[k], strlen(key[k])))
+                continue;
+            if (triple_at(d, n, h, pfx[k]))
+                out[k] = h;
+            if (out[k] != ID_NONE || ++hits[k] == MAX_HITS)
+                open--;
+        }
+    }
 }
 
 /* The first of the NULL-terminated @p s found anywhere in the image, or NULL. */
@@ -447,8 +460,13 @@ static void sid_find(const uint8_t *d, size_t n, struct sid *r)
     r->hw = r->dataset = r->srec = ID_NONE;
     r->c167 = n == SID801_SIZE && (id_at(d, n, 0, hdr_a, 4) || id_at(d, n, 0, hdr_b, 4)) &&
               vector_table(d, n);
-    r->pm3 = find_triple(d, n, 0, n, "PM3");
-    r->po = find_triple(d, n, 0, n, "PO");
+    {
+        static const char *const pfx[2] = {"PM3", "PO"};
+        size_t t[2];
+        find_triples(d, n, pfx, 2, 4, t); /* both keys start "111P" */
+        r->pm3 = t[0];
+        r->po = t[1];
+    }
     while (hits++ < MAX_HITS && (h = id_find(d, n, at, SID_IDENT_AREA, "5WS4", 4)) != ID_NONE) {
         if (hw_ident_at(d, n, h, r))
             break;

@@ -12,6 +12,7 @@
  * the data, checking overlaps against a coverage bitmap.
  */
 #define _GNU_SOURCE /* MAP_POPULATE */
+#include "hold.h"
 #include "image_private.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@ struct ecu_image {
     size_t size;
     enum data_owner owner;
     size_t map_size;
+    struct ecu__hold *hold; /* the data, registered for engines to hold (core/hold.h), or NULL */
     uint64_t base;
     ecu_format format;
     int compressed;
@@ -60,7 +62,9 @@ ecu_image *ecu_image_new(void)
 
 static void drop_data(ecu_image *img)
 {
-    if (img->owner == OWN_MALLOC)
+    if (img->hold) /* (released by the last holder) */
+        ecu__hold_drop(img->hold);
+    else if (img->owner == OWN_MALLOC)
         free(img->data);
     else if (img->owner == OWN_MMAP)
         munmap(img->data, img->map_size);
@@ -68,6 +72,17 @@ static void drop_data(ecu_image *img)
     img->size = 0;
     img->owner = OWN_NONE;
     img->map_size = 0;
+    img->hold = NULL;
+}
+
+/* After a load: its data registered for the engines to hold instead of copying it (when
+   that fails, the data stays the image's own and is copied). */
+static int hold_data(ecu_image *img, int rc)
+{
+    if (rc == ECU_OK && img->data && img->owner != OWN_NONE)
+        img->hold = ecu__hold_new(img->data, img->size, img->data,
+                                  img->owner == OWN_MMAP ? img->map_size : 0);
+    return rc;
 }
 
 static void reset(ecu_image *img)
@@ -764,7 +779,7 @@ int ecu_image_load_buffer(ecu_image *img, const void *data, size_t size)
     reset(img);
     if (!data && size)
         return fail(img, ECU_ERR_INVALID, 0, 0, "no buffer");
-    return load_from(img, (uint8_t *)(uintptr_t)data, size, OWN_NONE, 0);
+    return hold_data(img, load_from(img, (uint8_t *)(uintptr_t)data, size, OWN_NONE, 0));
 }
 
 /* ---- files ------------------------------------------------------------------------------ */
@@ -959,5 +974,5 @@ int ecu_image_load_file(ecu_image *img, const char *path)
     }
     if (fd != STDIN_FILENO)
         close(fd);
-    return rc;
+    return hold_data(img, rc);
 }

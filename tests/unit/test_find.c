@@ -4,7 +4,9 @@
  * ecu__memfind_at with every anchor and ecu__find_pair give the first occurrence, on
  * haystacks where the pattern's bytes are rare (memchr all the way), frequent (the search
  * goes on by pairs) and mixed, with matches at the very start and end, overlapping matches,
- * and haystacks shorter than the pattern.
+ * and haystacks shorter than the pattern. ecu__anchor against its definition: of the literal
+ * pattern bytes (mask 0xFF) other than 0x00 and 0xFF, the first one rarest in the four samples
+ * (a full byte histogram here), else the first literal byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,10 +97,60 @@ static void test_against_naive(void **state)
     print_message("%zu searches checked\n", checked);
 }
 
+/* ecu__anchor by its definition (lib/core/find.h), counted with a whole histogram. */
+static size_t naive_anchor(const uint8_t *h, size_t n, const uint8_t *p, const uint8_t *mask,
+                           size_t m)
+{
+    uint32_t count[256] = {0};
+    size_t j, k, a = m, piece = n < 4096 ? n / 4 : 1024;
+    for (j = 0; j < 4 && piece; j++)
+        for (k = 0; k < piece; k++)
+            count[h[(n - piece) / 3 * j + k]]++;
+    for (k = 0; k < m; k++)
+        if ((!mask || mask[k] == 0xFF) && p[k] != 0x00 && p[k] != 0xFF &&
+            (a == m || count[p[k]] < count[p[a]]))
+            a = k;
+    for (k = 0; a == m && k < m; k++)
+        if (!mask || mask[k] == 0xFF)
+            a = k;
+    return a;
+}
+
+/* Haystacks of 0 to 20,000 bytes from small and full alphabets with fill runs, patterns of 1
+   to 40 bytes (more than 16 distinct values: counted in two passes) with fill bytes, repeated
+   bytes and masks. */
+static void test_anchor(void **state)
+{
+    static uint8_t h[20000];
+    uint8_t p[40], mask[40];
+    int round;
+    (void)state;
+    for (round = 0; round < 3000; round++) {
+        size_t n = round < 40 ? (size_t)round : next() % sizeof h, m = 1 + next() % 40, i;
+        unsigned k = next() % 3 == 0 ? 256 : 1 + next() % 40;
+        int masked = next() % 2;
+        for (i = 0; i < n; i++)
+            h[i] = (uint8_t)(k >= 256 ? next() : 'A' + next() % k);
+        for (i = 0; n && i < 4; i++) { /* runs of fill */
+            size_t at = next() % n, len = next() % 600;
+            memset(h + at, next() % 2 ? 0xFF : 0x00, len < n - at ? len : n - at);
+        }
+        for (i = 0; i < m; i++) {
+            unsigned r = next() % 10;
+            p[i] = (uint8_t)(r == 0 ? 0x00 : r == 1 ? 0xFF : r < 5 && i ? p[next() % i]
+                             : k >= 256 ? next() : 'A' + next() % (k + 2));
+            mask[i] = next() % 4 == 0 ? (uint8_t)(next() % 2 ? 0x00 : 0xF0) : 0xFF;
+        }
+        assert_int_equal(ecu__anchor(h, n, p, masked ? mask : NULL, m),
+                         naive_anchor(h, n, p, masked ? mask : NULL, m));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_naive),
+        cmocka_unit_test(test_anchor),
     };
     return cmocka_run_group_tests_name("find", tests, NULL, NULL);
 }

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared holds on loaded image bytes (core/hold.h): a list under a spin lock. */
+#define _POSIX_C_SOURCE 200809L /* munmap */
+#include "hold.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+struct ecu__hold {
+    const uint8_t *data;
+    size_t size;
+    void *mem;
+    size_t map_size;
+    size_t holds;
+    struct ecu__hold *next;
+};
+
+/* the registered bytes; the list and every count are changed under the lock (a few pointer
+   moves, so a spin lock: no thread library is needed) */
+static struct ecu__hold *all;
+static atomic_flag lock = ATOMIC_FLAG_INIT;
+
+static void take_lock(void)
+{
+    while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire))
+        ;
+}
+
+static void give_lock(void) { atomic_flag_clear_explicit(&lock, memory_order_release); }
+
+struct ecu__hold *ecu__hold_new(const uint8_t *data, size_t size, void *mem, size_t map_size)
+{
+    struct ecu__hold *h = malloc(sizeof *h);
+    if (!h)
+        return NULL;
+    h->data = data;
+    h->size = size;
+    h->mem = mem;
+    h->map_size = map_size;
+    h->holds = 1;
+    take_lock();
+    h->next = all;
+    all = h;
+    give_lock();
+    return h;
+}
+
+struct ecu__hold *ecu__hold_take(const uint8_t *data, size_t size)
+{
+    struct ecu__hold *h;
+    take_lock();
+    for (h = all; h && !(h->data == data && size <= h->size); h = h->next)
+        ;
+    if (h)
+        h->holds++;
+    give_lock();
+    return h;
+}
+
+void ecu__hold_drop(struct ecu__hold *h)
+{
+    struct ecu__hold **p;
+    int last;
+    if (!h)
+        return;
+    take_lock();
+    last = --h->holds == 0;
+    if (last) {
+        for (p = &all; *p != h; p = &(*p)->next)
+            ;
+        *p = h->next;
+    }
+    give_lock();
+    if (!last)
+        return;
+    if (h->map_size)
+        munmap(h->mem, h->map_size);
+    else
+        free(h->mem);
+    free(h);
+}
