@@ -47,6 +47,7 @@
 
 #include "ecu/checksum.h"
 
+#include "core/find.h"
 #include "discover_private.h"
 
 #include <stdarg.h>
@@ -1246,6 +1247,10 @@ struct litem {
     int model;        /* CRC: index into models[], else -1 */
     int drop;
     int abe;          /* from_table: the record's byte order */
+    uint8_t mark[8];  /* from_table: the record's two addresses as stored (its marker) */
+    uint64_t *pos;    /* from_table: where the marker first occurs in each image */
+    uint8_t dis[64];  /* from_table: the disabled record's bytes */
+    size_t ndis;
 };
 
 struct ecu_learn {
@@ -1276,6 +1281,8 @@ void ecu_learn_free(ecu_learn *l)
         free(l->imgs[i].label);
     }
     free(l->imgs);
+    for (i = 0; i < l->nitems; i++)
+        free(l->items[i].pos);
     free(l->items);
     free(l);
 }
@@ -1351,20 +1358,68 @@ static unsigned finding_bits(const ecu_finding *f)
     return f->form == ECU_DISCOVER_COMPLEMENT ? 2 * f->acc_bits : f->acc_bits;
 }
 
-/* whether finding @p f holds in @p p; its stored value in *stored */
-static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uint64_t *stored)
+/* the slot bytes of a finding after its start */
+static unsigned slot_len(const ecu_finding *f)
+{
+    return f->store_bytes * (f->form == ECU_DISCOVER_COMPLEMENT ? 2u : 1u);
+}
+
+/* the value of @p f over [s, e) of @p p, masked to its width */
+static int finding_value(const struct litem *it, const uint8_t *p, uint64_t s, uint64_t e, uint64_t *v)
+{
+    const ecu_finding *f = &it->pub.f;
+    uint64_t mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1;
+    if (f->kind == ECU_DISCOVER_CRCS) {
+        const struct model *m = &models[it->model];
+        ecu_crc_params prm = {m->width, m->poly, m->init, m->refin, m->refin, m->xorout};
+        ecu_crc *c = ecu_crc_new(&prm);
+        if (!c)
+            return -1;
+        *v = ecu_crc_compute(c, p + s, (size_t)(e - s));
+        ecu_crc_free(c);
+        return 0;
+    }
+    *v = ecu_sum_words(p + s, (size_t)(e - s), f->word_bytes, f->word_big_endian, 0, 64) & mask;
+    return 0;
+}
+
+/* whether the value @p v of a range checks against the slot at @p so; the stored value in
+   *stored */
+static int slot_checks(const struct litem *it, const uint8_t *p, uint64_t so, uint64_t v, uint64_t *stored)
+{
+    const ecu_finding *f = &it->pub.f;
+    uint64_t mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1;
+    unsigned sb = f->store_bytes;
+    *stored = rd(p + so, sb, f->store_big_endian);
+    switch (f->form) {
+    case ECU_DISCOVER_PLAIN:
+        return v == *stored;
+    case ECU_DISCOVER_COMPLEMENT:
+        return v == *stored && rd(p + so + sb, sb, f->store_big_endian) == (~v & mask);
+    case ECU_DISCOVER_BALANCE:
+        return ((f->constant - v) & mask) == *stored;
+    case ECU_DISCOVER_SELFSUM: /* the slot is the range's last word: added once */
+        return v == f->constant;
+    }
+    return 0;
+}
+
+/*
+ * Whether finding @p it holds in @p p; its stored value in *stored. A table record is read at
+ * @p q (its record's offset in this image; the slot at the same place in the record); a fixed
+ * block (@p q ignored) at its addresses.
+ */
+static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uint64_t q, uint64_t *stored)
 {
     ecu_finding fr = it->pub.f;
     const ecu_finding *f = &fr;
-    uint64_t len, mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1, v;
-    unsigned sb = f->store_bytes;
-    if (f->end >= n || f->start > f->end || f->store_offset > n ||
-        n - f->store_offset < (uint64_t)sb * (f->form == ECU_DISCOVER_COMPLEMENT ? 2 : 1))
-        return 0;
+    uint64_t v;
+    int rc;
     if (it->pub.from_table) { /* the range from this image's record */
-        uint64_t q = f->table_offset, a, b;
+        uint64_t a, b;
         if (q > n || n - q < 8)
             return 0;
+        fr.store_offset = q + (it->pub.f.store_offset - it->pub.f.table_offset);
         a = rd(p + q, 4, it->abe);
         b = rd(p + q + 4, 4, it->abe);
         if (a < it->pub.base || b < it->pub.base || b - it->pub.base >= n)
@@ -1374,40 +1429,38 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
         if (b - it->pub.base + (uint64_t)it->pub.end_included <= fr.start + 1 || fr.end >= n)
             return 0;
     }
-    len = f->end - f->start + 1;
-    *stored = rd(p + f->store_offset, sb, f->store_big_endian);
-    if (f->kind == ECU_DISCOVER_CRCS) {
-        const struct model *m = &models[it->model];
-        ecu_crc_params prm = {m->width, m->poly, m->init, m->refin, m->refin, m->xorout};
-        ecu_crc *c = ecu_crc_new(&prm);
-        if (!c)
-            return -1;
-        v = ecu_crc_compute(c, p + f->start, (size_t)len);
-        ecu_crc_free(c);
-        return v == *stored;
-    }
-    v = ecu_sum_words(p + f->start, (size_t)len, f->word_bytes, f->word_big_endian, 0, 64) & mask;
-    switch (f->form) {
-    case ECU_DISCOVER_PLAIN:
-        return v == *stored;
-    case ECU_DISCOVER_COMPLEMENT:
-        return v == *stored && rd(p + f->store_offset + sb, sb, f->store_big_endian) == (~v & mask);
-    case ECU_DISCOVER_BALANCE:
-        return ((f->constant - v) & mask) == *stored;
-    case ECU_DISCOVER_SELFSUM:
-        return v == f->constant;
-    }
-    return 0;
+    if (f->end >= n || f->start > f->end || f->store_offset > n || n - f->store_offset < slot_len(f))
+        return 0;
+    if ((rc = finding_value(it, p, f->start, f->end + 1, &v)) < 0)
+        return rc;
+    return slot_checks(it, p, f->store_offset, v, stored);
 }
 
-static int same_place(const struct litem *it, const ecu_finding *b, uint64_t base, int incl)
+/* whether the record at @p q of @p p, read as an empty range, checks */
+static int empty_checks(const struct litem *it, const uint8_t *p, size_t n, uint64_t q)
+{
+    const ecu_finding *f = &it->pub.f;
+    uint64_t so = q + (f->store_offset - f->table_offset), v = 0, stored;
+    if (so > n || n - so < slot_len(f))
+        return 0;
+    if (f->form == ECU_DISCOVER_SELFSUM) /* the compensation word alone reaches the target */
+        return rd(p + so, f->store_bytes, f->store_big_endian) == f->constant;
+    if (f->kind == ECU_DISCOVER_CRCS && finding_value(it, p, 0, 0, &v) < 0)
+        return -1;
+    return slot_checks(it, p, so, v, &stored);
+}
+
+static int same_place(const struct litem *it, const ecu_finding *b, uint64_t base, int incl,
+                      const uint8_t *mark)
 {
     const ecu_finding *a = &it->pub.f;
     if (it->pub.from_table != (b->source == ECU_DISCOVER_TABLE))
         return 0;
-    if (it->pub.from_table)
-        return a->form == b->form && a->table_offset == b->table_offset && it->pub.base == base &&
-               it->pub.end_included == incl && a->store_offset == b->store_offset &&
+    if (it->pub.from_table) /* the same kind of record, at the same place or the same addresses */
+        return a->form == b->form &&
+               (memcmp(it->mark, mark, 8) == 0 || a->table_offset == b->table_offset) && it->pub.base == base &&
+               it->pub.end_included == incl &&
+               a->store_offset - a->table_offset == b->store_offset - b->table_offset &&
                a->store_bytes == b->store_bytes && a->store_big_endian == b->store_big_endian &&
                a->constant == b->constant && strcmp(it->alg, b->algorithm) == 0;
     return a->form == b->form && a->start == b->start && a->end == b->end &&
@@ -1416,11 +1469,13 @@ static int same_place(const struct litem *it, const ecu_finding *b, uint64_t bas
            strcmp(it->alg, b->algorithm) == 0;
 }
 
-/* the slot bytes of a finding: [lo, hi) */
-static void slot_span(const ecu_finding *f, uint64_t *lo, uint64_t *hi)
+/* the slot bytes of a learnt block (a table: from its first slot to its last): [lo, hi) */
+static void slot_span(const ecu_learned *b, uint64_t *lo, uint64_t *hi)
 {
-    *lo = f->store_offset;
-    *hi = f->store_offset + (uint64_t)f->store_bytes * (f->form == ECU_DISCOVER_COMPLEMENT ? 2 : 1);
+    *lo = b->f.store_offset;
+    *hi = b->f.store_offset + slot_len(&b->f);
+    if (b->from_table && b->records > 1)
+        *hi += (uint64_t)(b->records - 1) * b->stride;
 }
 
 /* slots of other kept blocks that the ranges of @p i cover */
@@ -1432,7 +1487,7 @@ static size_t slots_inside(const ecu_learn *l, size_t i)
         uint64_t lo, hi;
         if (j == i)
             continue;
-        slot_span(&l->items[j].pub.f, &lo, &hi);
+        slot_span(&l->items[j].pub, &lo, &hi);
         k += lo <= f->end && hi > f->start;
     }
     return k;
@@ -1449,6 +1504,149 @@ static int cmp_learned(const void *a, const void *b)
     return x->pub.f.start < y->pub.f.start ? -1 : x->pub.f.start > y->pub.f.start;
 }
 
+/* the table records of one table: one kind, one convention */
+static int rec_same_kind(const struct litem *x, const struct litem *y)
+{
+    return x->pub.f.form == y->pub.f.form && x->pub.f.store_bytes == y->pub.f.store_bytes &&
+           x->pub.f.store_big_endian == y->pub.f.store_big_endian && x->abe == y->abe &&
+           x->pub.base == y->pub.base && x->pub.end_included == y->pub.end_included &&
+           x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset &&
+           x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
+}
+
+#define LEARN_MAX_RECORDS 1024 /* records of one table, and places a table extension tries */
+
+/* the records of the table from @p t at @p stride (t->pos: its first record in each image);
+   the disabled record's bytes into t->dis; -1 when out of memory */
+static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64_t *vals, int *ended)
+{
+    const ecu_finding *f = &t->pub.f;
+    uint64_t rel = f->store_offset - f->table_offset, k;
+    unsigned bits = finding_bits(f), minrec = (unsigned)(rel + slot_len(f));
+    size_t i, m;
+    long count = 1;
+    t->ndis = 0;
+    memset(ended, 0, l->nimgs * sizeof *ended);
+    for (k = 1; k < LEARN_MAX_RECORDS; k++) {
+        size_t nended = 0, nhold = 0, dist = 0;
+        int fail = 0;
+        for (i = 0; i < l->nimgs && !fail; i++) {
+            const uint8_t *p = l->imgs[i].p;
+            size_t n = l->imgs[i].n;
+            uint64_t q = t->pos[i] + k * stride;
+            int h;
+            if (ended[i]) {
+                nended++;
+                continue;
+            }
+            if (q > n || n - q < minrec) {
+                fail = 1;
+                break;
+            }
+            if (rd(p + q, 4, t->abe) == 0xFFFFFFFFu) { /* erased: this image's table ends */
+                ended[i] = 1;
+                nended++;
+                continue;
+            }
+            h = finding_holds(t, p, n, q, &vals[nhold]);
+            if (h < 0)
+                return -1;
+            if (h) {
+                for (m = 0; m < nhold && vals[m] != vals[nhold]; m++)
+                    ;
+                dist += m == nhold;
+                nhold++;
+                continue;
+            }
+            /* a disabled record: one byte pattern, valid as an empty range */
+            if (t->ndis) {
+                fail = memcmp(p + q, t->dis, t->ndis) != 0;
+                continue;
+            }
+            if ((h = empty_checks(t, p, n, q)) < 0)
+                return -1;
+            if (!h) {
+                fail = 1;
+                break;
+            }
+            t->ndis = minrec;
+            memcpy(t->dis, p + q, minrec);
+        }
+        if (fail || nended == l->nimgs)
+            break;
+        /* a record whose images hold it: the chance of a place tried */
+        if (nhold && !((double)LEARN_MAX_RECORDS * pow2neg(bits * (unsigned)(dist > 64 ? 64 : dist)) < l->bound))
+            break;
+        count = (long)k + 1;
+    }
+    return count;
+}
+
+/*
+ * Extends the table whose first kept record is @p ti (its marker's place in each image in
+ * pos) record by record, at the stride that gives the most records among the distances to the
+ * other records of its kind found in any image and the record's own length; absorbs the kept
+ * records of its kind it passes (drop = 2). Returns 0, or -1 when out of memory.
+ */
+static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
+{
+    struct litem *t = &l->items[ti];
+    const ecu_finding *f = &t->pub.f;
+    uint64_t rel = f->store_offset - f->table_offset, best = 0, cand[66];
+    unsigned minrec = (unsigned)(rel + slot_len(f));
+    size_t j, nc = 0, c;
+    long most = 0, got;
+    uint8_t bestdis[64];
+    size_t bestndis = 0;
+    int *ended = calloc(l->nimgs, sizeof *ended);
+    if (!ended)
+        return -1;
+    cand[nc++] = minrec;
+    if (minrec % 4)
+        cand[nc++] = minrec + 4 - minrec % 4;
+    for (j = 0; j < l->nitems && nc < 66; j++) {
+        const struct litem *o = &l->items[j];
+        uint64_t step;
+        if (j == ti || !o->pub.from_table || !rec_same_kind(t, o) || o->pub.f.table_offset <= f->table_offset)
+            continue;
+        step = o->pub.f.table_offset - f->table_offset;
+        if (step < minrec || step > 4096)
+            continue;
+        for (c = 0; c < nc && cand[c] != step; c++)
+            ;
+        if (c == nc)
+            cand[nc++] = step;
+    }
+    for (c = 0; c < nc; c++) {
+        if ((got = table_records(l, t, cand[c], vals, ended)) < 0) {
+            free(ended);
+            return -1;
+        }
+        if (got > most || (got == most && cand[c] < best)) {
+            most = got;
+            best = cand[c];
+            bestndis = t->ndis;
+            memcpy(bestdis, t->dis, sizeof bestdis);
+        }
+    }
+    free(ended);
+    t->pub.records = (size_t)most;
+    t->pub.stride = best;
+    t->ndis = most > 1 ? bestndis : 0;
+    memcpy(t->dis, bestdis, sizeof bestdis);
+    t->pub.has_disabled = t->ndis > 0;
+    /* the kept records it holds */
+    for (j = 0; j < l->nitems; j++) {
+        struct litem *o = &l->items[j];
+        if (j != ti && !o->drop && o->pub.from_table && rec_same_kind(t, o) &&
+            o->pub.f.table_offset > f->table_offset &&
+            o->pub.f.table_offset < f->table_offset + t->pub.records * t->pub.stride &&
+            (o->pub.f.table_offset - f->table_offset) % t->pub.stride == 0)
+            o->drop = 2;
+    }
+    return 0;
+}
+
 int ecu_learn_run(ecu_learn *l)
 {
     ecu_discover *d;
@@ -1457,6 +1655,8 @@ int ecu_learn_run(ecu_learn *l)
     int rc = ECU_ERR_NOMEM;
     if (!l || !l->nimgs)
         return ECU_ERR_INVALID;
+    for (k = 0; k < l->nitems; k++)
+        free(l->items[k].pos);
     l->nitems = 0;
     l->truncated = 0;
     if (!(d = ecu_discover_new()))
@@ -1464,7 +1664,7 @@ int ecu_learn_run(ecu_learn *l)
     ecu_discover_set_bound(d, l->file_bound_set ? l->file_bound
                               : l->nimgs > 1 ? ECU_LEARN_DEFAULT_FILE_BOUND
                                              : l->bound);
-    /* 1. the union of every image's findings, by place */
+    /* 1. the union of every image's findings, by place (table records: by their addresses) */
     for (i = 0; i < l->nimgs; i++) {
         if (ecu_discover_run(d, l->imgs[i].p, l->imgs[i].n) != ECU_OK)
             goto out;
@@ -1474,13 +1674,15 @@ int ecu_learn_run(ecu_learn *l)
             struct litem *it;
             uint64_t base = 0;
             int incl = 1;
+            uint8_t mark[8] = {0};
             if (f->source == ECU_DISCOVER_TABLE) { /* the record's base and end convention */
                 const uint8_t *q = l->imgs[i].p + f->table_offset;
                 uint64_t a = rd(q, 4, f->store_big_endian), b = rd(q + 4, 4, f->store_big_endian);
                 base = a - f->start;
                 incl = b - base == f->end;
+                memcpy(mark, q, 8);
             }
-            for (k = 0; k < l->nitems && !same_place(&l->items[k], f, base, incl); k++)
+            for (k = 0; k < l->nitems && !same_place(&l->items[k], f, base, incl, mark); k++)
                 ;
             if (k < l->nitems) {
                 if (f->candidates > l->items[k].maxcand)
@@ -1502,11 +1704,15 @@ int ecu_learn_run(ecu_learn *l)
             it->model = f->kind == ECU_DISCOVER_CRCS ? model_index(f->model) : -1;
             it->pub.f.model = it->model >= 0 ? models[it->model].name : "";
             it->maxcand = f->candidates;
+            it->pub.records = 1;
             if (f->source == ECU_DISCOVER_TABLE) {
                 it->pub.from_table = 1;
                 it->pub.base = base;
                 it->pub.end_included = incl;
                 it->abe = f->store_big_endian;
+                memcpy(it->mark, mark, 8);
+                if (!(it->pos = malloc(l->nimgs * sizeof *it->pos)))
+                    goto out;
             }
             if (f->kind == ECU_DISCOVER_CRCS && it->model < 0)
                 it->drop = 1;
@@ -1514,7 +1720,8 @@ int ecu_learn_run(ecu_learn *l)
     }
     for (k = 0; k < l->nitems; k++) /* the strings move with the items */
         l->items[k].pub.f.algorithm = l->items[k].alg;
-    /* 2. each checked in every image: d distinct stored values, N, the chance */
+    /* 2. each checked in every image (a table record where its addresses first occur): d
+       distinct stored values, N, the chance */
     if (!(vals = malloc(l->nimgs * sizeof *vals)))
         goto out;
     for (k = 0; k < l->nitems; k++) {
@@ -1525,15 +1732,34 @@ int ecu_learn_run(ecu_learn *l)
         if (it->drop)
             continue;
         for (i = 0; i < l->nimgs; i++) {
-            int h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, &vals[i]);
-            if (h < 0)
+            uint64_t q = 0;
+            int h;
+            if (it->pub.from_table) { /* where it was found, else where its marker first is */
+                const uint8_t *m;
+                q = it->pos[i] = it->pub.f.table_offset;
+                if ((h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, q, &vals[i])) < 0)
+                    goto out;
+                if (!h) {
+                    if (!(m = ecu__memfind(l->imgs[i].p, l->imgs[i].n, it->mark, 8)))
+                        break;
+                    q = it->pos[i] = (uint64_t)(m - l->imgs[i].p);
+                    if ((h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, q, &vals[i])) < 0)
+                        goto out;
+                }
+                it->pub.moves |= it->pos[i] != it->pos[0];
+            } else if ((h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, q, &vals[i])) < 0) {
                 goto out;
+            }
             if (!h)
                 break;
             for (j = 0; j < i && vals[j] != vals[i]; j++)
                 ;
             dist += j == i;
         }
+        /* a table that moves is found by its marker: its first place in every image */
+        for (j = 0; i == l->nimgs && it->pub.moves && j < l->nimgs; j++)
+            if (ecu__memfind(l->imgs[j].p, l->imgs[j].n, it->mark, 8) != l->imgs[j].p + it->pos[j])
+                i = 0;
         if (i < l->nimgs) {
             it->drop = 1;
             continue;
@@ -1544,30 +1770,59 @@ int ecu_learn_run(ecu_learn *l)
         it->pub.candidates = it->maxcand * l->nimgs;
         it->pub.chance = chance;
         it->pub.f.stored = vals[0];
+        if (it->pub.from_table) { /* the first image's place and range */
+            uint64_t rel = it->pub.f.store_offset - it->pub.f.table_offset;
+            const uint8_t *q = l->imgs[0].p + it->pos[0];
+            uint64_t a = rd(q, 4, it->abe), b = rd(q + 4, 4, it->abe);
+            it->pub.f.table_offset = it->pos[0];
+            it->pub.f.store_offset = it->pos[0] + rel;
+            it->pub.f.start = a - it->pub.base;
+            it->pub.f.end = b - it->pub.base - (it->pub.end_included ? 0 : 1);
+        }
         if (!(chance < l->bound))
             it->drop = 1;
     }
-    /* 3. one block per slot byte: of blocks whose slots overlap, the least likely by chance */
+    /* 3. tables: from the first kept record of each kind, record by record */
+    for (;;) {
+        size_t first = SIZE_MAX;
+        for (k = 0; k < l->nitems; k++) {
+            const struct litem *it = &l->items[k];
+            if (it->drop || !it->pub.from_table || it->pub.records != 1 || it->pub.stride)
+                continue;
+            if (first == SIZE_MAX || it->pub.f.table_offset < l->items[first].pub.f.table_offset)
+                first = k;
+        }
+        if (first == SIZE_MAX)
+            break;
+        if (extend_table(l, first, vals))
+            goto out;
+    }
+    /* 4. one block per slot byte: of blocks whose slots overlap, the least likely by chance */
     for (k = 0; k < l->nitems; k++)
         for (j = 0; j < l->nitems && !l->items[k].drop; j++) {
             uint64_t a0, a1, b0, b1;
             if (j == k || l->items[j].drop)
                 continue;
-            slot_span(&l->items[k].pub.f, &a0, &a1);
-            slot_span(&l->items[j].pub.f, &b0, &b1);
-            /* a table record before fixed addresses, then the least likely */
+            slot_span(&l->items[k].pub, &a0, &a1);
+            slot_span(&l->items[j].pub, &b0, &b1);
+            /* a table before fixed addresses, the longer table, then the least likely */
             if (a0 < b1 && b0 < a1 &&
                 (l->items[j].pub.from_table > l->items[k].pub.from_table ||
                  (l->items[j].pub.from_table == l->items[k].pub.from_table &&
-                  (l->items[j].pub.chance < l->items[k].pub.chance ||
-                   (l->items[j].pub.chance == l->items[k].pub.chance && j < k)))))
+                  (l->items[j].pub.records > l->items[k].pub.records ||
+                   (l->items[j].pub.records == l->items[k].pub.records &&
+                    (l->items[j].pub.chance < l->items[k].pub.chance ||
+                     (l->items[j].pub.chance == l->items[k].pub.chance && j < k)))))))
                 l->items[k].drop = 1;
         }
-    for (j = k = 0; k < l->nitems; k++)
+    for (j = k = 0; k < l->nitems; k++) {
         if (!l->items[k].drop)
             l->items[j++] = l->items[k];
+        else
+            free(l->items[k].pos);
+    }
     l->nitems = j;
-    /* 4. inner blocks first: a block whose ranges hold other slots comes after them */
+    /* 5. inner blocks first: a block whose ranges hold other slots comes after them */
     for (k = 0; k < l->nitems; k++)
         l->items[k].drop = (int)slots_inside(l, k);
     qsort(l->items, l->nitems, sizeof *l->items, cmp_learned);
@@ -1579,8 +1834,11 @@ int ecu_learn_run(ecu_learn *l)
 out:
     free(vals);
     ecu_discover_free(d);
-    if (rc != ECU_OK)
+    if (rc != ECU_OK) {
+        for (k = 0; k < l->nitems; k++)
+            free(l->items[k].pos);
         l->nitems = 0;
+    }
     return rc;
 }
 
@@ -1597,34 +1855,6 @@ static void app(char *buf, size_t size, size_t *at, const char *fmt, ...)
     va_end(ap);
     if (n > 0)
         *at += (size_t)n;
-}
-
-/* the table records of one table: one kind, one convention */
-static int rec_same_kind(const struct litem *x, const struct litem *y)
-{
-    return x->pub.f.form == y->pub.f.form && x->pub.f.store_bytes == y->pub.f.store_bytes &&
-           x->pub.f.store_big_endian == y->pub.f.store_big_endian && x->abe == y->abe &&
-           x->pub.base == y->pub.base && x->pub.end_included == y->pub.end_included &&
-           x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset &&
-           x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
-}
-
-static int rec_cmp(const struct litem *x, const struct litem *y)
-{
-    int c = strcmp(x->alg, y->alg);
-    if (c)
-        return c;
-    if (x->pub.f.form != y->pub.f.form)
-        return x->pub.f.form < y->pub.f.form ? -1 : 1;
-    if (x->abe != y->abe)
-        return x->abe - y->abe;
-    if (x->pub.base != y->pub.base)
-        return x->pub.base < y->pub.base ? -1 : 1;
-    if (x->pub.end_included != y->pub.end_included)
-        return x->pub.end_included - y->pub.end_included;
-    if (x->pub.f.table_offset != y->pub.f.table_offset)
-        return x->pub.f.table_offset < y->pub.f.table_offset ? -1 : 1;
-    return 0;
 }
 
 static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum"};
@@ -1667,71 +1897,53 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             app(buf, size, &at, " 0x%llX", (unsigned long long)sizes[k]);
         app(buf, size, &at, "\n");
     }
-    /* the table records: runs of records of one kind at a constant stride, as tables */
-    {
-        size_t *ix = malloc((l->nitems + 1) * sizeof *ix), nix = 0, a, z, ntab = 0;
-        if (!ix)
-            return ECU_ERR_NOMEM;
-        for (i = 0; i < l->nitems; i++)
-            if (l->items[i].pub.from_table)
-                ix[nix++] = i;
-        /* insertion sort by kind, then record place (few records) */
-        for (a = 1; a < nix; a++)
-            for (z = a; z > 0 && rec_cmp(&l->items[ix[z - 1]], &l->items[ix[z]]) > 0; z--) {
-                size_t t = ix[z];
-                ix[z] = ix[z - 1];
-                ix[z - 1] = t;
-            }
-        for (a = 0; a < nix; a = z) {
-            const struct litem *f0 = &l->items[ix[a]];
-            const ecu_learned *b = &f0->pub;
-            uint64_t stride = 0;
-            double worst = 0;
-            size_t mind = SIZE_MAX, r;
-            for (z = a + 1; z < nix && rec_same_kind(f0, &l->items[ix[z]]); z++) {
-                uint64_t step = l->items[ix[z]].pub.f.table_offset - l->items[ix[z - 1]].pub.f.table_offset;
-                if (z == a + 1) {
-                    if (step < 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1) ||
-                        step > 4096)
-                        break;
-                    stride = step;
-                } else if (step != stride) {
-                    break;
-                }
-            }
-            if (!stride)
-                stride = 8 + (uint64_t)b->f.store_bytes * (b->f.form == ECU_DISCOVER_COMPLEMENT ? 2 : 1);
-            for (r = a; r < z; r++) {
-                if (l->items[ix[r]].pub.chance > worst)
-                    worst = l->items[ix[r]].pub.chance;
-                if (l->items[ix[r]].pub.distinct < mind)
-                    mind = l->items[ix[r]].pub.distinct;
-            }
-            if (b->f.form == ECU_DISCOVER_SELFSUM ||
-                (b->f.form == ECU_DISCOVER_BALANCE &&
-                 (b->f.word_bytes != 4 || b->f.acc_bits != 32 || b->f.store_big_endian != b->f.word_big_endian))) {
-                app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
-                    z - a, learn_form[b->f.form], z - a == 1 ? "" : "s", b->f.algorithm,
-                    (unsigned long long)b->f.table_offset);
-                continue;
-            }
-            app(buf, size, &at, "\n# %zu table record%s, %s%s; each in %zu of %zu images, at least %zu "
-                "distinct values; N %llu, w %u: chance at most %.3g each\n", z - a, z - a == 1 ? "" : "s",
-                b->f.model[0] ? b->f.model : b->f.algorithm,
-                b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "", b->files, l->nimgs, mind,
-                (unsigned long long)b->candidates, finding_bits(&b->f), worst);
-            app(buf, size, &at, "table \"t%zu-0x%llX\"\n  %s\n  records 0x%llX count %zu stride %llu\n"
-                "  address u32%s%s end %s", ++ntab, (unsigned long long)b->f.table_offset, b->f.algorithm,
-                (unsigned long long)b->f.table_offset, z - a, (unsigned long long)stride,
-                f0->abe ? "be" : "le", "", b->end_included ? "included" : "excluded");
-            if (b->base)
-                app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
-            app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
-                (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
-                b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
-            written++;
+    /* the tables */
+    for (i = 0, k = 0; i < l->nitems; i++) {
+        const struct litem *t = &l->items[i];
+        const ecu_learned *b = &t->pub;
+        size_t z;
+        if (!b->from_table)
+            continue;
+        k++;
+        if (b->f.form == ECU_DISCOVER_SELFSUM ||
+            (b->f.form == ECU_DISCOVER_BALANCE &&
+             (b->f.word_bytes != 4 || b->f.acc_bits != 32 || b->f.store_big_endian != b->f.word_big_endian))) {
+            app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
+                b->records, learn_form[b->f.form], b->records == 1 ? "" : "s", b->f.algorithm,
+                (unsigned long long)b->f.table_offset);
+            continue;
         }
-        free(ix);
+        app(buf, size, &at, "\n# a table of %zu record%s, %s%s, from its first record (%s in %zu of %zu "
+            "images, %zu distinct values; N %llu, w %u: chance %.3g); each further record holds in "
+            "every image%s%s\n", b->records, b->records == 1 ? "" : "s",
+            b->f.model[0] ? b->f.model : b->f.algorithm,
+            b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "", learn_source[0], b->files,
+            l->nimgs, b->distinct, (unsigned long long)b->candidates, finding_bits(&b->f), b->chance,
+            b->has_disabled ? " or is the disabled record" : "",
+            b->moves ? "; it lies at different offsets: found by its first record's addresses" : "");
+        app(buf, size, &at, "table \"t%zu-0x%llX\"\n  %s\n", k, (unsigned long long)b->f.table_offset,
+            b->f.algorithm);
+        if (b->moves) {
+            app(buf, size, &at, "  records at ");
+            for (z = 0; z < 8; z++)
+                app(buf, size, &at, "%02X", t->mark[z]);
+        } else {
+            app(buf, size, &at, "  records 0x%llX", (unsigned long long)b->f.table_offset);
+        }
+        app(buf, size, &at, " count %zu stride %llu stop 0xFFFFFFFF\n  address u32%s end %s", b->records,
+            (unsigned long long)b->stride, t->abe ? "be" : "le", b->end_included ? "included" : "excluded");
+        if (b->base)
+            app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+        app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
+            (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
+            b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+        if (t->ndis) {
+            app(buf, size, &at, "  disabled ");
+            for (z = 0; z < t->ndis; z++)
+                app(buf, size, &at, "%02X", t->dis[z]);
+            app(buf, size, &at, "\n");
+        }
+        written++;
     }
     for (i = 0; i < l->nitems; i++) {
         const ecu_learned *b = &l->items[i].pub;

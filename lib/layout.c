@@ -20,14 +20,20 @@
 #define MAX_EXPECT_BYTES 64
 #define MAX_TABLES 64
 
-/* A table of checksum records: COUNT records of STRIDE bytes from OFFSET, each a start and an
-   end address (minus BASE; the end included or not) followed somewhere by the value. */
+#define MAX_MARKER 64 /* bytes of a table's marker and of its disabled record */
+
+/* A table of checksum records: COUNT records of STRIDE bytes from OFFSET (or from the first
+   place the MARKER bytes occur), each a start and an end address (minus BASE; the end included
+   or not) followed somewhere by the value. With STOP, a record whose start address reads STOP
+   ends the table; a record whose first bytes are DISABLED has an empty range. */
 struct ltable {
     struct blk proto; /* its name, algorithm and store type; store_off: the value's place in a
                          record */
-    uint64_t off, count, stride, base;
+    uint64_t off, count, stride, base, stop;
     unsigned abytes;
-    int abe, incl;
+    int abe, incl, has_stop;
+    uint8_t marker[MAX_MARKER], disabled[MAX_MARKER];
+    size_t nmarker, ndisabled;
 };
 
 /* the blocks and tables in the order they are listed */
@@ -151,30 +157,53 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
             continue;
         }
         t = &l->tables[l->entries[i].idx];
-        for (r = 0; r < t->count; r++) {
-            struct blk b = t->proto;
-            uint64_t q = t->off + r * t->stride, s = 0, e = 0;
-            int ok = q <= n && n - q >= 2 * (uint64_t)t->abytes;
-            if (ok) {
-                s = rd_addr(d + q, t->abytes, t->abe);
-                e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
-                ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
-                     e - t->base < UINT64_MAX - 1;
+        {
+            uint64_t off = t->off;
+            if (t->nmarker) { /* the table starts where its marker first occurs */
+                const uint8_t *m = ecu__memfind(d, n, t->marker, t->nmarker);
+                if (!m) { /* not found: one bad block, never a skipped table */
+                    struct blk b = t->proto;
+                    b.ranges[0].start = UINT64_MAX;
+                    b.ranges[0].end = 0;
+                    b.nranges = 1;
+                    b.store_off = UINT64_MAX;
+                    snprintf(b.name, sizeof b.name, "%.48s[marker]", t->proto.name);
+                    if (ecu__blk_add(out, &b) != ECU_OK)
+                        return ECU_ERR_NOMEM;
+                    continue;
+                }
+                off = (uint64_t)(m - d);
             }
-            /* a record that does not read as a range: a range that ends before it starts, so
-               the block is reported bad (out of bounds), never skipped */
-            b.ranges[0].start = ok ? s - t->base : UINT64_MAX;
-            b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
-            b.nranges = 1;
-            b.store_off = q + t->proto.store_off;
-            if (b.kind == BK_SELFSUM) { /* the compensation word in the record, added */
-                b.ranges[1].start = b.store_off;
-                b.ranges[1].end = b.store_off + 4;
-                b.nranges = 2;
+            for (r = 0; r < t->count; r++) {
+                struct blk b = t->proto;
+                uint64_t q = off + r * t->stride, s = 0, e = 0;
+                int ok = q <= n && n - q >= 2 * (uint64_t)t->abytes, empty;
+                if (ok) {
+                    s = rd_addr(d + q, t->abytes, t->abe);
+                    e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
+                    if (t->has_stop && s == t->stop)
+                        break; /* the table ends here */
+                    ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
+                         e - t->base < UINT64_MAX - 1;
+                }
+                empty = t->ndisabled && q <= n && n - q >= t->ndisabled &&
+                        memcmp(d + q, t->disabled, t->ndisabled) == 0;
+                /* a record that does not read as a range: a range that ends before it starts, so
+                   the block is reported bad (out of bounds), never skipped; a disabled record: an
+                   empty range, its value that of no bytes */
+                b.ranges[0].start = ok ? s - t->base : UINT64_MAX;
+                b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
+                b.nranges = empty ? 0 : 1;
+                b.store_off = q + t->proto.store_off;
+                if (b.kind == BK_SELFSUM) { /* the compensation word in the record, added */
+                    b.ranges[b.nranges].start = b.store_off;
+                    b.ranges[b.nranges].end = b.store_off + 4;
+                    b.nranges++;
+                }
+                snprintf(b.name, sizeof b.name, "%.48s[%u]", t->proto.name, (unsigned)(r % 10000));
+                if (ecu__blk_add(out, &b) != ECU_OK)
+                    return ECU_ERR_NOMEM;
             }
-            snprintf(b.name, sizeof b.name, "%.48s[%u]", t->proto.name, (unsigned)(r % 10000));
-            if (ecu__blk_add(out, &b) != ECU_OK)
-                return ECU_ERR_NOMEM;
         }
     }
     return ECU_OK;
@@ -731,7 +760,10 @@ static int need_table(struct parser *p)
     return ECU_OK;
 }
 
-/* records OFFSET count N stride S */
+static int hex_token(struct parser *p, size_t i, const char *what, uint8_t *buf, size_t max,
+                     size_t *n);
+
+/* records (OFFSET | at MARKER) count N stride S [stop V] */
 static int do_records(struct parser *p)
 {
     struct ltable *t;
@@ -743,8 +775,15 @@ static int do_records(struct parser *p)
     if (p->blk->have_records)
         return FAIL(p, p->t[0].col, "table '%s' has a records line already", p->blk->b.name);
     t = &p->blk->tab;
-    if ((rc = num(p, 1, "records offset", &t->off)))
+    if (p->nt > 1 && is_word(&p->t[1], "at")) {
+        if ((rc = hex_token(p, 2, "records at", t->marker, MAX_MARKER, &t->nmarker)))
+            return rc;
+        if (t->nmarker < 4)
+            return FAIL(p, p->t[2].col, "records at: a marker of 4 to %d bytes", MAX_MARKER);
+        i = 3;
+    } else if ((rc = num(p, 1, "records offset", &t->off))) {
         return rc;
+    }
     while (i < p->nt) {
         const struct tok *k = &p->t[i];
         if ((rc = num(p, i + 1, k->s, &v)))
@@ -759,8 +798,11 @@ static int do_records(struct parser *p)
                 return FAIL(p, p->t[i + 1].col, "stride: 1 to 4096 bytes");
             t->stride = v;
             have_stride = 1;
+        } else if (is_word(k, "stop")) {
+            t->stop = v;
+            t->has_stop = 1;
         } else {
-            return FAIL(p, k->col, "unknown records option '%s' (count, stride)", k->s);
+            return FAIL(p, k->col, "unknown records option '%s' (count, stride, stop)", k->s);
         }
         i += 2;
     }
@@ -770,6 +812,19 @@ static int do_records(struct parser *p)
         return FAIL(p, p->t[1].col, "records: the table does not fit in 64 bits");
     p->blk->have_records = 1;
     return ECU_OK;
+}
+
+/* disabled BYTES: a record that starts with these bytes has an empty range */
+static int do_disabled(struct parser *p)
+{
+    int rc;
+    if ((rc = need_table(p)))
+        return rc;
+    if (p->blk->tab.ndisabled)
+        return FAIL(p, p->t[0].col, "table '%s' has a disabled line already", p->blk->b.name);
+    if ((rc = hex_token(p, 1, "disabled", p->blk->tab.disabled, MAX_MARKER, &p->blk->tab.ndisabled)))
+        return rc;
+    return no_more(p, 2);
 }
 
 /* address TYPE [base N] [end included|excluded] */
@@ -905,6 +960,10 @@ static int end_block(struct parser *p)
             return fail_at(p, pb->store_line, pb->store_col,
                            "table '%s': the value lies in the record, after its two addresses",
                            b->name);
+        if (t->ndisabled && (t->ndisabled < b->store_off + slot || t->ndisabled > t->stride))
+            return fail_at(p, pb->line, pb->col,
+                           "table '%s': a disabled record's bytes run from the addresses to the "
+                           "value's end, within the record", b->name);
         if (t->count > MAX_BLOCKS - p->l->blocks.n - p->l->table_records)
             return fail_at(p, pb->line, pb->col, "more than %d blocks", MAX_BLOCKS);
         t->proto = *b;
@@ -941,6 +1000,30 @@ static int hexval(char c)
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
            : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                   : -1;
+}
+
+/* one token of hex digit pairs into @p buf (1 to @p max bytes) */
+static int hex_token(struct parser *p, size_t i, const char *what, uint8_t *buf, size_t max,
+                     size_t *n)
+{
+    const struct tok *t;
+    size_t k;
+    *n = 0;
+    if (i >= p->nt)
+        return FAIL(p, p->line_len + 1, "%s: the bytes are missing (hex digits)", what);
+    t = &p->t[i];
+    if (t->quoted || !t->len || t->len % 2)
+        return FAIL(p, t->col, "%s: '%s' is not an even number of hex digits", what, t->s);
+    for (k = 0; k < t->len; k += 2) {
+        int hi = hexval(t->s[k]), lo = hexval(t->s[k + 1]);
+        if (hi < 0 || lo < 0)
+            return FAIL(p, t->col + k + (hi < 0 ? 0 : 1), "%s: '%c' is not a hex digit", what,
+                        hi < 0 ? t->s[k] : t->s[k + 1]);
+        if (*n == max)
+            return FAIL(p, t->col + k, "%s: more than %zu bytes", what, max);
+        buf[(*n)++] = (uint8_t)(hi << 4 | lo);
+    }
+    return ECU_OK;
 }
 
 /* expect OFFSET BYTES... | contains BYTES..., the bytes hex digit pairs or "text" */
@@ -1078,6 +1161,8 @@ static int do_line(struct parser *p)
         return do_records(p);
     if (is_word(k, "address"))
         return do_address(p);
+    if (is_word(k, "disabled"))
+        return do_disabled(p);
     return FAIL(p, k->col, "unknown keyword '%s'", k->s);
 }
 

@@ -157,6 +157,15 @@ ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, ch
  * N * 2^-(w * d). With the per-file count p = N_i * 2^-w this is at most p^d: the evidence of
  * d differing images multiplies. A block is kept when N * 2^-(w * d) is below the bound; d = 1
  * (every image the same there) is the evidence of one image.
+ *
+ * Tables. A table record is matched among the images by its two addresses (the first place
+ * they occur in each image), so a table that lies at different offsets in different images is
+ * still learnt (and written with "records at MARKER"). From its first kept record a table is
+ * extended record by record, at the stride of its kept records, while in every image the next
+ * record holds, or the image's table has ended (a start address of 0xFFFFFFFF, erased flash),
+ * or it is a disabled record: the same bytes in every image that holds one there, valid as the
+ * checksum of an empty range (the Denso record 0/0/0x5AA5A55A). A record is taken only when
+ * 1024 * 2^-(w * d) is below the bound (d: the distinct values of the images that hold it).
  */
 typedef struct ecu_learn ecu_learn;
 
@@ -171,6 +180,12 @@ typedef struct ecu_learned {
                               f.table_offset in each image (f's range: the first image's) */
     uint64_t base;       /**< from_table: subtracted from the record's addresses */
     int end_included;    /**< from_table: the record's end address is the range's last byte */
+    size_t records;      /**< from_table: the table's records (f: the first one's) */
+    uint64_t stride;     /**< from_table: bytes from one record to the next */
+    int moves;           /**< from_table: the table lies at different offsets in the images; it
+                              is found by its first record's addresses (a marker) */
+    int has_disabled;    /**< from_table: some images hold a disabled record (one byte pattern,
+                              valid as an empty range) in place of a checksum record */
 } ecu_learned;
 
 /** A new learning handle (bound ECU_DISCOVER_DEFAULT_BOUND); NULL when out of memory. */

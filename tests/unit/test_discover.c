@@ -684,6 +684,9 @@ static void test_learn(void **state)
             assert_int_equal(b->f.table_offset, b->f.store_offset - 8);
             assert_int_equal(b->end_included, 1);
             assert_int_equal(b->base, 0);
+            assert_int_equal(b->records, 2);
+            assert_int_equal(b->stride, 16);
+            assert_false(b->moves);
             table++;
         } else if (b->f.store_offset == 0x3FF8 && b->f.start == 0 && b->f.end == 0x3FF7) {
             assert_int_equal(b->distinct, 3);
@@ -691,7 +694,7 @@ static void test_learn(void **state)
         }
     }
     assert_int_equal(fixed, 1);
-    assert_int_equal(table, 2);
+    assert_int_equal(table, 1);
     assert_null(ecu_learn_at(l, ecu_learn_count(l)));
     assert_int_equal(ecu_learn_layout(l, "bad name", NULL, 0, &need), ECU_ERR_INVALID);
     assert_int_equal(ecu_learn_layout(l, "syn", NULL, 0, &need), ECU_ERR_INVALID);
@@ -701,7 +704,7 @@ static void test_learn(void **state)
     assert_int_equal(ecu_learn_layout(l, "syn", text, need - 1, NULL), ECU_ERR_INVALID);
     assert_int_equal(ecu_learn_layout(l, "syn", text, need, NULL), ECU_OK);
     assert_non_null(strstr(text, "table "));
-    assert_non_null(strstr(text, "records 0x8000 count 2 stride 16"));
+    assert_non_null(strstr(text, "records 0x8000 count 2 stride 16 stop 0xFFFFFFFF"));
     assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
     assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
     /* the fourth image, not learnt from, verifies (its second record's range differs) */
@@ -745,6 +748,191 @@ static void test_learn(void **state)
     ecu_learn_free(NULL);
 }
 
+/*
+ * A multipoint-like table (LE start, end included, base 0x800000, a u16le sum into 32 bits and
+ * its complement, 16-byte records) of @p nrec records at @p at in a 256 KiB image of seed
+ * @p seed; the range of record k is [0x1000 * (k + 1), + 0x1000 - 0x10 * (seed % 4)), so the
+ * record addresses differ among images except the first record's; an erased record follows.
+ */
+static uint8_t *moving_image(uint64_t seed, size_t at, size_t nrec)
+{
+    uint8_t *p = random_image(N256K, seed);
+    size_t k;
+    for (k = 0; k < nrec; k++) {
+        size_t s = 0x1000 * (k + 1), e = s + 0x1000 - (k ? 0x10 * (size_t)(seed % 4) : 0);
+        uint64_t v = ref_sum(p, s, e, 2, 0) & 0xFFFFFFFF;
+        put(p, at + 16 * k, 0x800000 + s, 4, 0);
+        put(p, at + 16 * k + 4, 0x800000 + e - 1, 4, 0);
+        put(p, at + 16 * k + 8, v, 4, 0);
+        put(p, at + 16 * k + 12, ~v & 0xFFFFFFFF, 4, 0);
+    }
+    memset(p + at + 16 * nrec, 0xFF, 16);
+    return p;
+}
+
+static char *learnt_layout(ecu_learn *l)
+{
+    size_t need = 0;
+    char *text;
+    assert_int_equal(ecu_learn_layout(l, "syn", NULL, 0, &need), ECU_ERR_INVALID);
+    text = malloc(need);
+    assert_non_null(text);
+    assert_int_equal(ecu_learn_layout(l, "syn", text, need, NULL), ECU_OK);
+    return text;
+}
+
+static void test_learn_moving_table(void **state)
+{
+    static const size_t at[] = {0x30000, 0x30040, 0x31230, 0x30010, 0x30800};
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[5];
+    size_t i, tables = 0;
+    char *text, marker[17];
+    (void)state;
+    for (i = 0; i < 5; i++)
+        img[i] = moving_image(200 + i, at[i], i == 4 ? 5 : 12);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], N256K, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        if (!b->from_table)
+            continue;
+        tables++;
+        assert_true(b->moves);
+        assert_int_equal(b->records, 12);
+        assert_int_equal(b->stride, 16);
+        assert_int_equal(b->base, 0x800000);
+        assert_int_equal(b->f.table_offset, at[0]);
+    }
+    assert_int_equal(tables, 1);
+    text = learnt_layout(l);
+    /* the marker: the first record's two addresses as stored, LE */
+    snprintf(marker, sizeof marker, "%02X%02X%02X%02X%02X%02X%02X%02X", 0x00, 0x10, 0x80, 0x00, 0xFF,
+             0x1F, 0x80, 0x00);
+    assert_non_null(strstr(text, marker));
+    assert_non_null(strstr(text, "records at "));
+    assert_non_null(strstr(text, " count 12 stride 16 stop 0xFFFFFFFF"));
+    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    /* the fourth image: elsewhere again, all 12 records */
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 12);
+    /* the fifth: a table of 5 records, then an erased record: ok, 5 blocks */
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 5);
+    /* a record neither valid nor erased is bad, never the table's end */
+    img[4][at[4] + 16 * 5] = 0x00;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[4][at[4] + 16 * 5] = 0xFF;
+    /* a byte of a range flipped, a record's address flipped */
+    img[3][0x3000] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[3][0x3000] ^= 1;
+    img[3][at[3] + 16 * 7 + 1] ^= 0x40;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[3][at[3] + 16 * 7 + 1] ^= 0x40;
+    /* the marker gone: the table is not found, bad */
+    img[3][at[3] + 1] ^= 0x01;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(text);
+    for (i = 0; i < 5; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+}
+
+/*
+ * A Denso-like table at 0x3FB80 of a 256 KiB image: 8 records of 12 bytes (BE start, end
+ * included, a balance word: the BE32 word sum of the range plus it is 0x5AA5A55A); the records
+ * in @p off (a bit mask) are disabled: 0, 0, 0x5AA5A55A.
+ */
+static uint8_t *denso_image(uint64_t seed, unsigned off)
+{
+    uint8_t *p = random_image(N256K, seed);
+    size_t k;
+    for (k = 0; k < 8; k++) {
+        size_t q = 0x3FB80 + 12 * k, s = 0x4000 * (k + 1), e = s + 0x2000 + 0x100 * (size_t)(seed % 8);
+        if (off >> k & 1) {
+            put(p, q, 0, 4, 1);
+            put(p, q + 4, 0, 4, 1);
+            put(p, q + 8, 0x5AA5A55A, 4, 1);
+            continue;
+        }
+        put(p, q, s, 4, 1);
+        put(p, q + 4, e - 1, 4, 1);
+        put(p, q + 8, (0x5AA5A55A - ref_sum(p, s, e, 4, 1)) & 0xFFFFFFFF, 4, 1);
+    }
+    memset(p + 0x3FB80 + 12 * 8, 0xFF, 12);
+    return p;
+}
+
+static void test_learn_disabled_records(void **state)
+{
+    static const unsigned off[] = {0x00, 0xF0, 0x0E, 0x60, 0xFE};
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[5];
+    size_t i, tables = 0;
+    char *text;
+    (void)state;
+    for (i = 0; i < 5; i++)
+        img[i] = denso_image(300 + i, off[i]);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], N256K, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        if (!b->from_table)
+            continue;
+        tables++;
+        assert_false(b->moves);
+        assert_true(b->has_disabled);
+        assert_int_equal(b->records, 8);
+        assert_int_equal(b->stride, 12);
+        assert_int_equal(b->f.table_offset, 0x3FB80);
+    }
+    assert_int_equal(tables, 1);
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "records 0x3FB80 count 8 stride 12 stop 0xFFFFFFFF"));
+    assert_non_null(strstr(text, "disabled 00000000000000005AA5A55A"));
+    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    for (i = 3; i < 5; i++) {
+        assert_int_equal(ecu_csum_analyze(cs, img[i], N256K), ECU_OK);
+        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+        assert_int_equal(ecu_csum_block_count(cs), 8);
+    }
+    /* a disabled record's value changed; a disabled record's address changed; an active range */
+    img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
+    img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
+    img[4][0x4000 + 0x10] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(text);
+    for (i = 0; i < 5; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,7 +942,8 @@ int main(void)
         cmocka_unit_test(test_table_records),    cmocka_unit_test(test_after_erased_run),
         cmocka_unit_test(test_filler),           cmocka_unit_test(test_random_images),
         cmocka_unit_test(test_brute_force_agrees), cmocka_unit_test(test_api),
-        cmocka_unit_test(test_learn),
+        cmocka_unit_test(test_learn),            cmocka_unit_test(test_learn_moving_table),
+        cmocka_unit_test(test_learn_disabled_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

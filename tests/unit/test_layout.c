@@ -1040,6 +1040,113 @@ static void test_man_examples(void **state)
     free(text);
 }
 
+/* records at MARKER, stop, disabled: on the image of test_tables (3 records at 0xF000) */
+static void test_table_marker_stop_disabled(void **state)
+{
+    uint8_t *d = table_image(), *m = malloc(0x10000);
+    ecu_layout *l;
+    ecu_csum *cs = ecu_csum_new();
+    char t[1024];
+    (void)state;
+    assert_non_null(m);
+    assert_non_null(cs);
+    /* the marker: record 0's start and end as stored (BE, base 0x80000) */
+    snprintf(t, sizeof t, "layout at\ntable t\n  sum u16be acc 32\n"
+             "  records at %02X%02X%02X%02X%02X%02X%02X%02X count 3 stride 16\n"
+             "  address u32be base 0x80000 end included\n  store +8 u32be complement\n",
+             d[0xF000], d[0xF001], d[0xF002], d[0xF003], d[0xF004], d[0xF005], d[0xF006], d[0xF007]);
+    l = parse_ok(t);
+    assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_OK);
+    /* the table moved to 0xE800 (nothing of it left at 0xF000): still found, ok */
+    memcpy(m, d, 0x10000);
+    memcpy(m + 0xE800, d + 0xF000, 48);
+    memset(m + 0xF000, 0x5A, 48);
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_OK);
+    m[0x3000] ^= 1; /* record 1's range */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    /* no marker: one bad block, never a skipped table */
+    memcpy(m, d, 0x10000);
+    m[0xF003] ^= 1;
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, m, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(ecu_csum_block_count(cs), 1);
+    assert_non_null(strstr(ecu_csum_block_at(cs, 0)->name, "[marker]"));
+    ecu_layout_free(l);
+    /* stop: count 5, the fourth record erased: 3 blocks, ok; the fourth neither a range nor
+       erased: bad */
+    l = parse_ok("layout st\ntable t\n  sum u16be acc 32\n  records 0xF000 count 5 stride 16 stop 0xFFFFFFFF\n"
+                 "  address u32be base 0x80000 end included\n  store +8 u32be complement\n");
+    memcpy(m, d, 0x10000);
+    memset(m + 0xF030, 0xFF, 16);
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, m, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 3);
+    m[0xF030] = 0x00; /* start 0x00FFFFFF: no range (end below the start), not the stop */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    m[0xF030] = 0xFF;
+    m[0xF001] ^= 0x01; /* record 0's start: bad, never the end */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    /* without stop, the erased record is bad */
+    ecu_layout_free(l);
+    l = parse_ok("layout st\ntable t\n  sum u16be acc 32\n  records 0xF000 count 4 stride 16\n"
+                 "  address u32be base 0x80000 end included\n  store +8 u32be complement\n");
+    memcpy(m, d, 0x10000);
+    memset(m + 0xF030, 0xFF, 16);
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    ecu_layout_free(l);
+    /* disabled: record 1 made 0, 0, the empty sum 0 and its complement */
+    l = parse_ok("layout dis\ntable t\n  sum u16be acc 32\n  records 0xF000 count 3 stride 16\n"
+                 "  address u32be base 0x80000 end included\n  store +8 u32be complement\n"
+                 "  disabled 000000000000000000000000FFFFFFFF\n");
+    memcpy(m, d, 0x10000);
+    memset(m + 0xF010, 0, 12);
+    memset(m + 0xF01C, 0xFF, 4);
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, m, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 3);
+    assert_int_equal(ecu_csum_block_at(cs, 1)->nranges, 0);
+    assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_OK); /* all three active */
+    m[0x3000] ^= 1; /* record 1's old range: no longer checked */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_OK);
+    m[0x3000] ^= 1;
+    m[0xF01B] = 1; /* the disabled record's value: no longer the pattern, read as a record: bad */
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    ecu_layout_free(l);
+    /* a selfsum table's disabled record: the compensation word alone reaches the target */
+    l = parse_ok("layout sd\ntable s\n  selfsum u32be target 0x5AA5A55A\n  records 0xF000 count 2 stride 12\n"
+                 "  address u32be\n  store +8 u32be\n  disabled 00000000000000005AA5A55A\n");
+    memcpy(m, d, 0x10000);
+    wr(m, 0xF000, 0x100, 4, 1);
+    wr(m, 0xF004, 0x4FF, 4, 1);
+    wr(m, 0xF008, (0x5AA5A55Au - (uint32_t)word_sum(m, 0x100, 0x500, 4, 1, 0)) & 0xFFFFFFFFu, 4, 1);
+    wr(m, 0xF00C, 0, 4, 1);
+    wr(m, 0xF010, 0, 4, 1);
+    wr(m, 0xF014, 0x5AA5A55A, 4, 1);
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_OK);
+    m[0xF017] ^= 1;
+    assert_int_equal(verdict_of(l, m, 0x10000), ECU_VERDICT_BAD);
+    ecu_layout_free(l);
+    /* errors */
+    expect_error("layout x\ntable t\n  sum u8\n  records at 0011 count 1 stride 16\n", 4, 14, "4 to 64");
+    expect_error("layout x\ntable t\n  sum u8\n  records at 001 count 1 stride 16\n", 4, 14, "hex digits");
+    expect_error("layout x\ntable t\n  sum u8\n  records at 0011223G count 1 stride 16\n", 4, 21,
+                 "not a hex digit");
+    expect_error("layout x\ntable t\n  sum u8\n  records at\n", 4, 13, "missing");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 1 stride 16 stop\n", 4, 35, "");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 1 stride 16\n  address u32le\n"
+                 "  store +8 u32le\n  disabled 0000\n", 2, 1, "disabled record");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 1 stride 16\n  address u32le\n"
+                 "  store +8 u32le\n  disabled 000000000000000000000000\n  disabled 00\n", 8, 3,
+                 "disabled line already");
+    expect_error("layout x\nblock b\n  disabled 00\n", 3, 3, "belongs in a table");
+    ecu_csum_free(cs);
+    free(m);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1057,6 +1164,7 @@ int main(void)
         cmocka_unit_test(test_builtin_fix_gives_good),
         cmocka_unit_test(test_man_examples),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_table_marker_stop_disabled),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }

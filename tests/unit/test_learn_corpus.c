@@ -80,7 +80,7 @@ static void family_size(const char *folder, struct file **g, size_t ng)
     ecu_learn *l = ecu_learn_new();
     ecu_layout *lay = ecu_layout_new();
     ecu_csum *cs = ecu_csum_new(), *ref = ecu_csum_new();
-    size_t i, k, na = 0, nb, ndoc = 0, found = 0, covered = 0, flips = 0;
+    size_t i, k, na = 0, nb, ndoc = 0, found = 0, covered = 0, flips = 0, nblocks = 0;
     char *text = NULL;
     size_t need = 0;
     uint8_t *cov, *mut;
@@ -156,12 +156,16 @@ static void family_size(const char *folder, struct file **g, size_t ng)
     /* a byte flipped in each covered range is flagged */
     mut = malloc(b0->n);
     assert_non_null(mut);
-    for (k = 0; k < ecu_layout_block_count(lay); k++) {
+    assert_int_equal(ecu_csum_analyze(cs, b0->p, b0->n), ECU_OK);
+    nblocks = ecu_csum_block_count(cs); /* tables with a stop or a marker: per image */
+    for (k = 0; k < nblocks; k++) {
         const ecu_block *b;
         uint64_t at;
         assert_int_equal(ecu_csum_analyze(cs, b0->p, b0->n), ECU_OK);
         b = ecu_csum_block_at(cs, k);
         assert_non_null(b);
+        if (!b->nranges)
+            continue; /* a disabled table record: its value is checked, no range */
         at = b->ranges[0].start + (b->ranges[0].end - b->ranges[0].start) / 2;
         if (at >= b->store_offset && at < b->store_offset + b->store_bytes)
             at = b->ranges[0].start; /* not the slot */
@@ -176,7 +180,7 @@ static void family_size(const char *folder, struct file **g, size_t ng)
     free(mut);
     printf("  %-13s 0x%06zX: %zu+%zu dumps: %zu blocks learnt; documented blocks found %zu/%zu "
            "(%.0f%%); image covered %.1f%%; %zu flips flagged\n", folder, g[0]->n, na, nb,
-           ecu_layout_block_count(lay), found, ndoc, ndoc ? 100.0 * (double)found / (double)ndoc : 0.0,
+           nblocks, found, ndoc, ndoc ? 100.0 * (double)found / (double)ndoc : 0.0,
            100.0 * (double)covered / (double)b0->n, flips);
 out:
     free(text);
