@@ -35,21 +35,33 @@ int csum_parse_bound(const char *s, double *out)
 
 static unsigned digits_of(const ecu_finding *f) { return f->acc_bits <= 16 ? 4 : f->acc_bits <= 32 ? 8 : 16; }
 
+/* the ranges after the first (a sum over consecutive table records): ",0xS-0xE" each */
+static void more_ranges(FILE *out, const ecu_finding *f)
+{
+    unsigned k;
+    for (k = 1; k < f->nranges && k < ECU_DISCOVER_MAX_RANGES; k++)
+        fprintf(out, ",0x%" PRIX64 "-0x%" PRIX64, f->starts[k], f->ends[k]);
+}
+
 static void text_finding(FILE *out, const char *file, const ecu_finding *f, int verbose)
 {
     if (tool_name_escaped(file))
         fputc('\\', out);
     tool_put_name(out, file);
-    fprintf(out, ": %s%s%s over 0x%" PRIX64 "-0x%" PRIX64 ", slot 0x%" PRIX64 " %s%u%s%s = 0x%0*" PRIX64
-            ", %s, chance %.3g (%" PRIu64 " tried)",
-            f->algorithm, f->model[0] ? " " : "", f->model, f->start, f->end, f->store_offset,
+    fprintf(out, ": %s%s%s over 0x%" PRIX64 "-0x%" PRIX64, f->algorithm, f->model[0] ? " " : "", f->model,
+            f->start, f->end);
+    more_ranges(out, f);
+    fprintf(out, ", slot 0x%" PRIX64 " %s%u%s%s = 0x%0*" PRIX64 ", %s, chance %.3g (%" PRIu64 " tried)",
+            f->store_offset,
             "u", f->store_bytes * 8, f->store_bytes == 1 ? "" : f->store_big_endian ? "be" : "le",
             f->form == ECU_DISCOVER_COMPLEMENT ? " complement" : "", (int)digits_of(f), f->stored,
             source_name[f->source], f->expected, f->candidates);
     if (f->form == ECU_DISCOVER_BALANCE || f->form == ECU_DISCOVER_SELFSUM)
         fprintf(out, ", %s to 0x%0*" PRIX64, form_name[f->form], (int)digits_of(f), f->constant);
     if (f->source == ECU_DISCOVER_TABLE)
-        fprintf(out, ", record at 0x%" PRIX64, f->table_offset);
+        fprintf(out, ", record%s at 0x%" PRIX64, f->nranges > 1 ? "s" : "", f->table_offset);
+    if (f->free_slot)
+        fprintf(out, ", any value-complement pair");
     fputc('\n', out);
     if (verbose) {
         char buf[512];
@@ -85,6 +97,15 @@ static void json_finding(FILE *out, const ecu_finding *f, const ecu_learned *b)
     }
     if (f->source == ECU_DISCOVER_TABLE)
         fprintf(out, ",\"record\":%" PRIu64, f->table_offset);
+    if (f->nranges > 1) {
+        unsigned k;
+        fprintf(out, ",\"ranges\":[");
+        for (k = 0; k < f->nranges && k < ECU_DISCOVER_MAX_RANGES; k++)
+            fprintf(out, "%s[%" PRIu64 ",%" PRIu64 "]", k ? "," : "", f->starts[k], f->ends[k]);
+        fputc(']', out);
+    }
+    if (f->free_slot)
+        fprintf(out, ",\"free_slot\":true");
     if (b)
         fprintf(out, ",\"files\":%zu,\"distinct\":%zu,\"candidates\":%" PRIu64 ",\"chance\":%.6g}",
                 b->files, b->distinct, b->candidates, b->chance);
@@ -290,9 +311,10 @@ int csum_learn(const struct csum_learn_opts *o, char *const files[], int n)
             }
             for (i = 0; o->verbose && i < nb; i++) {
                 const ecu_learned *b = ecu_learn_at(l, i);
-                fprintf(rep, "  %s over 0x%" PRIX64 "-0x%" PRIX64 ", slot 0x%" PRIX64
-                        ": %zu distinct values, chance %.3g\n", b->f.algorithm, b->f.start,
-                        b->f.end, b->f.store_offset, b->distinct, b->chance);
+                fprintf(rep, "  %s over 0x%" PRIX64 "-0x%" PRIX64, b->f.algorithm, b->f.start, b->f.end);
+                more_ranges(rep, &b->f);
+                fprintf(rep, ", slot 0x%" PRIX64 ": %zu distinct values, chance %.3g\n", b->f.store_offset,
+                        b->distinct, b->chance);
             }
         }
     }

@@ -145,8 +145,21 @@ static const uint64_t fixed_bases[] = {0, 0x00800000, 0x80000000, 0xA0000000,
 #define MAX_HITS 65536   /* matches kept before the bound is applied */
 #define MAX_FINDINGS 1024
 
-/* classes: the tiers, the table tier split by record score (in a table; word-aligned; other) */
-#define NTIER 5
+/* classes: the tiers, the table tier split by record score (in a table; word-aligned; other),
+   and the two slot kinds of sums over consecutive records (a free value-complement pair; a
+   value near the records, from a seed) */
+#define NTIER 7
+#define TIER_UNION_FREE 5
+#define TIER_UNION_NEAR 6
+#define MAX_UNIONS 4096   /* chains of consecutive records kept */
+#define NEAR_SLOT 32      /* a seeded sum's slot: up to this many bytes before or after the records */
+/* the seeds of a sum over consecutive records stored near them: constants, then the words
+   before and after the slot (0xA5A5A5A5: the BMW MS43 monitor sums, emdzej/nfsx
+   packages/flash-data/src/ms4x-checksum.ts) */
+static const uint64_t seeds32[] = {0, 0xFFFFFFFF, 0xA5A5A5A5, 0x5AA5A55A, 0x5AA55AA5};
+#define NSEEDS (sizeof seeds32 / sizeof seeds32[0])
+#define SEED_AFTER NSEEDS
+#define SEED_BEFORE (NSEEDS + 1)
 #define NFORM 4
 #define NCLASS ((size_t)NTIER * NFORM * NALG * 2 * NCONST)
 
@@ -158,7 +171,7 @@ struct item {
 };
 
 struct hit {
-    uint32_t cls;
+    uint32_t cls, cand;
     uint8_t tier, form, be, alg;
     uint8_t ci;
     uint64_t s, e, p, stored, constant, table;
@@ -332,6 +345,12 @@ struct cand {
     uint64_t table;    /* TABLE: the record's offset */
     uint8_t tier, be;  /* TABLE: the record's byte order */
     uint8_t ctier;     /* the tier of its classes: TABLE's records by score are 0, 3, 4 */
+    uint8_t nr;        /* ranges: [s, e), then [xs[k], xe[k]) (a chain of records) */
+    uint64_t xs[ECU_DISCOVER_MAX_RANGES - 1], xe[ECU_DISCOVER_MAX_RANGES - 1];
+};
+
+struct fslot {
+    uint64_t v, p; /* a value followed by its complement, at p */
 };
 
 struct run {
@@ -352,6 +371,8 @@ struct run {
     size_t nhits;
     uint64_t consts[2][NCONST];
     size_t nconsts[2];
+    struct fslot *fs[2]; /* value-complement pairs, LE and BE, by value */
+    size_t nfs[2];
     int stop;
 };
 
@@ -371,6 +392,7 @@ static int push_cand(struct run *r, uint64_t s, uint64_t e, uint64_t table, int 
     r->cands[r->ncands].tier = (uint8_t)tier;
     r->cands[r->ncands].be = (uint8_t)be;
     r->cands[r->ncands].ctier = (uint8_t)tier;
+    r->cands[r->ncands].nr = 1;
     r->ncands++;
     return 0;
 }
@@ -445,6 +467,103 @@ static uint64_t pow2ceil(uint64_t n)
 }
 
 /* -- candidates -- */
+
+/*
+ * Chains of 2 to ECU_DISCOVER_MAX_RANGES consecutive address pairs (a table of ranges with
+ * no value in its records: the value of their union is stored elsewhere): at a 2-aligned
+ * place, pairs 8 bytes apart of one byte order and base, each range of whole 16-bit words
+ * (an even start; an end that makes an even length when included or excluded), after the
+ * previous one, inside the image. Each chain length and end convention is a candidate.
+ */
+static int union_candidates(struct run *r, const uint64_t *bases, size_t nb)
+{
+    const uint8_t *p = r->p;
+    uint64_t n = r->n, q;
+    size_t kept = 0, i;
+    int be;
+    for (q = 0; q + 16 <= n && kept < MAX_UNIONS; q += 2)
+        for (be = 0; be < 2 && kept < MAX_UNIONS; be++) {
+            uint64_t a0 = rd(p + q, 4, be), b0 = rd(p + q + 4, 4, be);
+            if (a0 >= b0 || a0 % 2 || b0 == 0xFFFFFFFF)
+                continue;
+            for (i = 0; i < nb && kept < MAX_UNIONS; i++) {
+                uint64_t base = bases[i], s[ECU_DISCOVER_MAX_RANGES], t[ECU_DISCOVER_MAX_RANGES];
+                unsigned m = 0, incl;
+                while (m < ECU_DISCOVER_MAX_RANGES && q + 8 * m + 8 <= n) {
+                    uint64_t a = rd(p + q + 8 * m, 4, be), b = rd(p + q + 8 * m + 4, 4, be);
+                    if (a >= b || a % 2 || a < base || b - base >= n || b == 0xFFFFFFFF ||
+                        (m && a - base <= t[m - 1]))
+                        break;
+                    s[m] = a - base;
+                    t[m] = b - base;
+                    m++;
+                }
+                if (m < 2)
+                    continue;
+                for (incl = 0; incl < 2; incl++) {
+                    unsigned len, k;
+                    for (k = 0; k < m && (t[k] + incl - s[k]) % 2 == 0; k++)
+                        ;
+                    for (len = 2; len <= k; len++) {
+                        struct cand *c;
+                        uint64_t total = 0;
+                        for (k = 0; k < len; k++)
+                            total += t[k] + incl - s[k];
+                        if (total < MIN_RANGE)
+                            continue;
+                        if (push_cand(r, s[0], t[0] + incl, q, ECU_DISCOVER_TABLE, be))
+                            return -1;
+                        c = &r->cands[r->ncands - 1];
+                        c->ctier = TIER_UNION_FREE;
+                        c->nr = (uint8_t)len;
+                        for (k = 1; k < len; k++) {
+                            c->xs[k - 1] = s[k];
+                            c->xe[k - 1] = t[k] + incl;
+                        }
+                    }
+                }
+                kept++;
+            }
+        }
+    return 0;
+}
+
+/* the value-complement pairs of the image (32-bit, 2-aligned, not all filler), by value */
+static int cmp_fslot(const void *a, const void *b)
+{
+    const struct fslot *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+static int free_slots(struct run *r)
+{
+    uint64_t q;
+    int be;
+    size_t cap[2] = {0, 0};
+    for (q = 0; q + 8 <= r->n; q += 2)
+        for (be = 0; be < 2; be++) {
+            uint64_t v = rd(r->p + q, 4, be);
+            if (rd(r->p + q + 4, 4, be) != (~v & 0xFFFFFFFF) || filler_bytes(r->p + q, 8))
+                continue;
+            if (r->nfs[be] == cap[be]) {
+                size_t c2 = cap[be] ? 2 * cap[be] : 256;
+                struct fslot *v2 = realloc(r->fs[be], c2 * sizeof *v2);
+                if (!v2)
+                    return -1;
+                r->fs[be] = v2;
+                cap[be] = c2;
+            }
+            r->fs[be][r->nfs[be]].v = v;
+            r->fs[be][r->nfs[be]].p = q;
+            r->nfs[be]++;
+        }
+    for (be = 0; be < 2; be++)
+        if (r->nfs[be])
+            qsort(r->fs[be], r->nfs[be], sizeof *r->fs[be], cmp_fslot);
+    return 0;
+}
 
 static int table_candidates(struct run *r)
 {
@@ -566,7 +685,7 @@ static int table_candidates(struct run *r)
             }
         free(recs);
     }
-    return 0;
+    return (r->d->kinds & ECU_DISCOVER_SUMS) ? union_candidates(r, bases, nb) : 0;
 }
 
 struct erun {
@@ -773,6 +892,8 @@ static size_t class_of(int tier, int form, int alg, int be, int ci)
     return ((((size_t)tier * NFORM + (size_t)form) * NALG + (size_t)alg) * 2 + (size_t)be) * NCONST + (size_t)ci;
 }
 
+static size_t class_tier(size_t cls) { return cls / ((size_t)NFORM * NALG * 2 * NCONST); }
+
 /* counts a try; 0 when the budget is spent */
 static int try_one(struct run *r, size_t cls)
 {
@@ -783,6 +904,19 @@ static int try_one(struct run *r, size_t cls)
     }
     r->d->tried++;
     r->tries[cls]++;
+    return 1;
+}
+
+/* counts @p k tries of one class; 0 when the budget is spent */
+static int try_n(struct run *r, size_t cls, uint64_t k)
+{
+    if (r->d->tried + k > r->d->budget) {
+        r->d->truncated = 1;
+        r->stop = 1;
+        return 0;
+    }
+    r->d->tried += k;
+    r->tries[cls] += k;
     return 1;
 }
 
@@ -807,6 +941,7 @@ static void add_hit(struct run *r, size_t cls, const struct cand *c, int form, i
     h->stored = stored;
     h->constant = constant;
     h->table = c->table;
+    h->cand = (uint32_t)(c - r->cands);
 }
 
 static int range_filler(const struct run *r, size_t is, size_t ie)
@@ -943,9 +1078,100 @@ static void eval_selfsum(struct run *r, const struct cand *c, uint64_t s, uint64
     }
 }
 
+/*
+ * A chain of records: the word sums of its ranges' union into 32 bits, against every
+ * value-complement pair of the image (TIER_UNION_FREE), and against the 32-bit values up to
+ * NEAR_SLOT bytes before or after the records with each seed added (TIER_UNION_NEAR).
+ */
+static void eval_union(struct run *r, const struct cand *c)
+{
+    size_t k, is[ECU_DISCOVER_MAX_RANGES], ie[ECU_DISCOVER_MAX_RANGES];
+    uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES], tend = c->table + 8 * (uint64_t)c->nr;
+    unsigned m, nr = c->nr;
+    int filler = 1;
+    s[0] = c->s;
+    e[0] = c->e;
+    for (m = 1; m < nr; m++) {
+        s[m] = c->xs[m - 1];
+        e[m] = c->xe[m - 1];
+    }
+    for (m = 0; m < nr; m++) {
+        if (e[m] > r->n)
+            return;
+        is[m] = pt_index(r, s[m]);
+        ie[m] = pt_index(r, e[m]);
+        filler &= range_filler(r, is[m], ie[m]);
+    }
+    if (filler || !(pow2neg(32) < r->d->bound))
+        return;
+    for (k = 0; k < NSUMKINDS && !r->stop; k++) {
+        const struct sumkind *sk = &sumkinds[k];
+        uint64_t v = 0, p;
+        int alg = (int)(2 * k), be;
+        for (m = 0; m < nr && (e[m] - s[m]) % sk->wb == 0; m++)
+            v += range_sum(r, is[m], ie[m], sk);
+        if (m < nr)
+            continue;
+        v &= 0xFFFFFFFF;
+        for (be = 0; be < 2 && !r->stop; be++) {
+            size_t cls, lo = 0, hi = r->nfs[be], ci;
+            if (sk->wb > 1 && sk->be != be)
+                continue;
+            /* a free value-complement pair */
+            cls = class_of(TIER_UNION_FREE, ECU_DISCOVER_COMPLEMENT, alg, be, 0);
+            if (hi && !try_n(r, cls, hi))
+                return;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (r->fs[be][mid].v < v)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (; lo < r->nfs[be] && r->fs[be][lo].v == v; lo++)
+                add_hit(r, cls, c, ECU_DISCOVER_COMPLEMENT, alg, be, 0, c->s, c->e, r->fs[be][lo].p, v, 0);
+            /* a value near the records, from a seed */
+            for (p = c->table >= NEAR_SLOT ? c->table - NEAR_SLOT : 0; p < tend + NEAR_SLOT && !r->stop; p += 2) {
+                uint64_t stored;
+                if (p + 4 > c->table && p < tend)
+                    continue;
+                if (p + 4 > r->n)
+                    break;
+                if (filler_bytes(r->p + p, 4))
+                    continue;
+                stored = rd(r->p + p, 4, be);
+                for (ci = 0; ci < NSEEDS + 2; ci++) {
+                    uint64_t seed;
+                    if (ci == SEED_AFTER) {
+                        if (p + 8 > r->n)
+                            continue;
+                        seed = rd(r->p + p + 4, 4, be);
+                    } else if (ci == SEED_BEFORE) {
+                        if (p < 4)
+                            continue;
+                        seed = rd(r->p + p - 4, 4, be);
+                    } else {
+                        seed = seeds32[ci];
+                    }
+                    cls = class_of(TIER_UNION_NEAR, ECU_DISCOVER_PLAIN, alg, be, (int)ci);
+                    if (!try_one(r, cls))
+                        return;
+                    if (((v + seed) & 0xFFFFFFFF) == stored)
+                        add_hit(r, cls, c, ECU_DISCOVER_PLAIN, alg, be, (int)ci, c->s, c->e, p, stored, seed);
+                }
+            }
+        }
+    }
+}
+
 static void eval_cand(struct run *r, const struct cand *c)
 {
     unsigned kinds = r->d->kinds;
+    if (c->nr > 1) {
+        if (kinds & ECU_DISCOVER_SUMS)
+            eval_union(r, c);
+        return;
+    }
     if (c->tier == ECU_DISCOVER_TABLE) {
         uint64_t slot = c->table + 8;
         unsigned bes = 1u << c->be;
@@ -1034,7 +1260,9 @@ static int collect(struct run *r)
         double expected;
         struct item *it;
         int dup = 0;
-        if (h->form == ECU_DISCOVER_COMPLEMENT)
+        const struct cand *hc = &r->cands[h->cand];
+        unsigned m;
+        if (h->form == ECU_DISCOVER_COMPLEMENT && class_tier(h->cls) != TIER_UNION_FREE)
             bits *= 2;
         expected = (double)r->tries[h->cls] * pow2neg(bits);
         if (!(expected < d->bound))
@@ -1074,6 +1302,21 @@ static int collect(struct run *r)
         }
         it->f.start = h->s;
         it->f.end = h->e - 1;
+        it->f.nranges = hc->nr;
+        it->f.starts[0] = h->s;
+        it->f.ends[0] = h->e - 1;
+        for (m = 1; m < hc->nr; m++) {
+            it->f.starts[m] = hc->xs[m - 1];
+            it->f.ends[m] = hc->xe[m - 1] - 1;
+        }
+        it->f.free_slot = class_tier(h->cls) == TIER_UNION_FREE;
+        if (class_tier(h->cls) == TIER_UNION_NEAR) {
+            it->f.init = h->constant;
+            it->f.constant = 0;
+            if (h->constant)
+                snprintf(it->alg + strlen(it->alg), sizeof it->alg - strlen(it->alg), " init 0x%llX",
+                         (unsigned long long)h->constant);
+        }
         it->f.store_offset = h->p;
         it->f.store_big_endian = h->be;
         it->f.stored = h->stored;
@@ -1088,7 +1331,7 @@ static int collect(struct run *r)
             size_t alg = i / NCONST / 2 % NALG, form = i / NCONST / 2 / NALG % NFORM;
             unsigned bits = alg >= 2 * NSUMKINDS ? models[alg - 2 * NSUMKINDS].width : (alg % 2 ? 16 : 32);
             double e;
-            if (form == ECU_DISCOVER_COMPLEMENT)
+            if (form == ECU_DISCOVER_COMPLEMENT && class_tier(i) != TIER_UNION_FREE)
                 bits *= 2;
             e = (double)r->tries[i] * pow2neg(bits);
             if (e < d->bound)
@@ -1110,6 +1353,8 @@ static void run_free(struct run *r)
     free(r->bs);
     free(r->tries);
     free(r->hits);
+    free(r->fs[0]);
+    free(r->fs[1]);
     for (i = 0; i < r->ncombos; i++) {
         ecu_crc_free(r->combos[i].eng);
         free(r->combos[i].A);
@@ -1149,13 +1394,16 @@ int ecu_discover_run(ecu_discover *d, const uint8_t *data, size_t size)
         r.consts[1][r.nconsts[1]++] = builtin32[i];
     for (i = 0; i < d->nadded[1]; i++)
         r.consts[1][r.nconsts[1]++] = d->added[1][i];
-    if (table_candidates(&r) || block_candidates(&r))
+    if (table_candidates(&r) || block_candidates(&r) || free_slots(&r))
         goto out;
     /* the points: every start and end a candidate may use */
     for (i = 0; i < r.ncands; i++) {
         const struct cand *c = &r.cands[i];
         if (push_pt(&r, c->s) || push_pt(&r, c->e))
             goto out;
+        for (k = 1; k < c->nr; k++)
+            if (push_pt(&r, c->xs[k - 1]) || push_pt(&r, c->xe[k - 1]))
+                goto out;
         if (c->tier != ECU_DISCOVER_TABLE)
             for (k = 2; k <= 8; k *= 2)
                 if (c->e >= k && push_pt(&r, c->e - k))
@@ -1205,12 +1453,25 @@ int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
     st = types[f->store_bytes == 4][f->store_big_endian != 0];
     switch (f->form) {
     case ECU_DISCOVER_PLAIN:
-    case ECU_DISCOVER_COMPLEMENT:
-        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s%s\n", name,
-                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
-                     (unsigned long long)f->store_offset, st,
-                     f->form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+    case ECU_DISCOVER_COMPLEMENT: {
+        size_t at;
+        unsigned k;
+        n = snprintf(buf, size, "block \"%s\"\n  %s\n", name, f->algorithm);
+        for (k = 0; n > 0 && (size_t)n < size && k < (f->nranges > 1 ? f->nranges : 1); k++) {
+            at = (size_t)n;
+            n = snprintf(buf + at, size - at, "  range 0x%llX 0x%llX\n",
+                         (unsigned long long)(k ? f->starts[k] : f->start),
+                         (unsigned long long)(k ? f->ends[k] : f->end));
+            n = n < 0 ? n : (int)(at + (size_t)n);
+        }
+        if (n > 0 && (size_t)n < size) {
+            at = (size_t)n;
+            n = snprintf(buf + at, size - at, "  store 0x%llX %s%s\n", (unsigned long long)f->store_offset, st,
+                         f->form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+            n = n < 0 ? n : (int)(at + (size_t)n);
+        }
         break;
+    }
     case ECU_DISCOVER_SELFSUM:
         if (f->word_bytes != 4 || f->acc_bits != 32)
             return ECU_ERR_INVALID;
@@ -1352,10 +1613,17 @@ static int model_index(const char *name)
     return -1;
 }
 
-/* the bits a finding compares in one image */
+/* the bits a finding compares in one image (a free slot's complement was a filter: not
+   counted) */
 static unsigned finding_bits(const ecu_finding *f)
 {
-    return f->form == ECU_DISCOVER_COMPLEMENT ? 2 * f->acc_bits : f->acc_bits;
+    return f->form == ECU_DISCOVER_COMPLEMENT && !f->free_slot ? 2 * f->acc_bits : f->acc_bits;
+}
+
+/* a finding read from one table record (a chain of records is learnt as a fixed block) */
+static int is_record(const ecu_finding *f)
+{
+    return f->source == ECU_DISCOVER_TABLE && f->nranges <= 1;
 }
 
 /* the slot bytes of a finding after its start */
@@ -1431,8 +1699,19 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
     }
     if (f->end >= n || f->start > f->end || f->store_offset > n || n - f->store_offset < slot_len(f))
         return 0;
-    if ((rc = finding_value(it, p, f->start, f->end + 1, &v)) < 0)
+    if (f->nranges > 1) { /* a sum over several ranges, from its seed */
+        unsigned k;
+        uint64_t t = f->init;
+        for (k = 0; k < f->nranges; k++) {
+            if (f->ends[k] >= n || f->starts[k] > f->ends[k])
+                return 0;
+            t += ecu_sum_words(p + f->starts[k], (size_t)(f->ends[k] + 1 - f->starts[k]), f->word_bytes,
+                               f->word_big_endian, 0, 64);
+        }
+        v = t & (f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1);
+    } else if ((rc = finding_value(it, p, f->start, f->end + 1, &v)) < 0) {
         return rc;
+    }
     return slot_checks(it, p, f->store_offset, v, stored);
 }
 
@@ -1454,8 +1733,14 @@ static int same_place(const struct litem *it, const ecu_finding *b, uint64_t bas
                       const uint8_t *mark)
 {
     const ecu_finding *a = &it->pub.f;
-    if (it->pub.from_table != (b->source == ECU_DISCOVER_TABLE))
+    unsigned k;
+    if (it->pub.from_table != is_record(b))
         return 0;
+    if (a->nranges != b->nranges || a->init != b->init || a->free_slot != b->free_slot)
+        return 0;
+    for (k = 1; k < a->nranges && k < ECU_DISCOVER_MAX_RANGES; k++)
+        if (a->starts[k] != b->starts[k] || a->ends[k] != b->ends[k])
+            return 0;
     if (it->pub.from_table) /* the same kind of record, at the same place or the same addresses */
         return a->form == b->form &&
                (memcmp(it->mark, mark, 8) == 0 || a->table_offset == b->table_offset) && it->pub.base == base &&
@@ -1485,10 +1770,15 @@ static size_t slots_inside(const ecu_learn *l, size_t i)
     const ecu_finding *f = &l->items[i].pub.f;
     for (j = 0; j < l->nitems; j++) {
         uint64_t lo, hi;
+        unsigned m;
         if (j == i)
             continue;
         slot_span(&l->items[j].pub, &lo, &hi);
-        k += lo <= f->end && hi > f->start;
+        for (m = 0; m < (f->nranges > 1 ? f->nranges : 1); m++)
+            if (lo <= (m ? f->ends[m] : f->end) && hi > (m ? f->starts[m] : f->start)) {
+                k++;
+                break;
+            }
     }
     return k;
 }
@@ -1580,6 +1870,88 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
         count = (long)k + 1;
     }
     return count;
+}
+
+/*
+ * A kept sum over consecutive records (a fixed block so far) as a union table: in every image
+ * the chain is where its first record's addresses (it->mark) first occur, its ranges read from
+ * its records (one byte order, base and end convention), and its value checks at one slot:
+ * the same distance before the end of the last range (tried first when the slot lies within
+ * 4 KiB of that end), or the same place. Left a fixed block when neither holds everywhere.
+ * Returns 0, or -1 when out of memory.
+ */
+static int promote_union(ecu_learn *l, struct litem *it)
+{
+    const ecu_finding *f = &it->pub.f;
+    unsigned nr = f->nranges, m, mode;
+    int abe;
+    uint64_t lastend = f->ends[nr - 1] + 1;
+    for (abe = 0; abe < 2; abe++) {
+        uint64_t base = rd(it->mark, 4, abe) - f->starts[0], b0 = rd(it->mark + 4, 4, abe);
+        int incl;
+        if (rd(it->mark, 4, abe) < f->starts[0] || b0 < base)
+            continue;
+        incl = b0 - base == f->ends[0];
+        if (!incl && b0 - base != f->ends[0] + 1)
+            continue;
+        for (mode = 0; mode < 2; mode++) { /* 0: from the end; 1: the same place */
+            size_t i;
+            uint64_t back = lastend - f->store_offset;
+            if (mode == 0 && (f->store_offset > lastend || back > 4096))
+                continue;
+            for (i = 0; i < l->nimgs; i++) {
+                const uint8_t *p = l->imgs[i].p, *q = ecu__memfind(p, l->imgs[i].n, it->mark, 8);
+                size_t n = l->imgs[i].n;
+                struct litem t = *it;
+                uint64_t at, stored;
+                int h;
+                if (!q)
+                    break;
+                at = (uint64_t)(q - p);
+                if (at + 8 * (uint64_t)nr > n)
+                    break;
+                for (m = 0; m < nr; m++) {
+                    uint64_t a = rd(p + at + 8 * m, 4, abe), b = rd(p + at + 8 * m + 4, 4, abe);
+                    if (a < base || b < base || b - base + (uint64_t)incl <= a - base || b - base >= n)
+                        break;
+                    t.pub.f.starts[m] = a - base;
+                    t.pub.f.ends[m] = b - base - (incl ? 0 : 1);
+                }
+                if (m < nr)
+                    break;
+                t.pub.f.start = t.pub.f.starts[0];
+                t.pub.f.end = t.pub.f.ends[0];
+                if (mode == 0) {
+                    if (t.pub.f.ends[nr - 1] + 1 < back)
+                        break;
+                    t.pub.f.store_offset = t.pub.f.ends[nr - 1] + 1 - back;
+                }
+                if ((h = finding_holds(&t, p, n, 0, &stored)) < 0)
+                    return -1;
+                if (!h)
+                    break;
+            }
+            if (i < l->nimgs)
+                continue;
+            it->pub.union_table = 1;
+            it->pub.slot_from_end = mode == 0;
+            it->pub.slot_back = mode == 0 ? back : 0;
+            it->pub.base = base;
+            it->pub.end_included = incl;
+            it->pub.records = nr;
+            it->pub.stride = 8;
+            it->abe = abe;
+            {
+                const uint8_t *q0 = ecu__memfind(l->imgs[0].p, l->imgs[0].n, it->mark, 8);
+                for (i = 1; i < l->nimgs; i++)
+                    it->pub.moves |= ecu__memfind(l->imgs[i].p, l->imgs[i].n, it->mark, 8) - l->imgs[i].p !=
+                                     q0 - l->imgs[0].p;
+                it->pub.f.table_offset = (uint64_t)(q0 - l->imgs[0].p); /* the first image's */
+            }
+            return 0;
+        }
+    }
+    return 0;
 }
 
 /*
@@ -1675,7 +2047,7 @@ int ecu_learn_run(ecu_learn *l)
             uint64_t base = 0;
             int incl = 1;
             uint8_t mark[8] = {0};
-            if (f->source == ECU_DISCOVER_TABLE) { /* the record's base and end convention */
+            if (is_record(f)) { /* the record's base and end convention */
                 const uint8_t *q = l->imgs[i].p + f->table_offset;
                 uint64_t a = rd(q, 4, f->store_big_endian), b = rd(q + 4, 4, f->store_big_endian);
                 base = a - f->start;
@@ -1705,7 +2077,7 @@ int ecu_learn_run(ecu_learn *l)
             it->pub.f.model = it->model >= 0 ? models[it->model].name : "";
             it->maxcand = f->candidates;
             it->pub.records = 1;
-            if (f->source == ECU_DISCOVER_TABLE) {
+            if (is_record(f)) {
                 it->pub.from_table = 1;
                 it->pub.base = base;
                 it->pub.end_included = incl;
@@ -1714,6 +2086,8 @@ int ecu_learn_run(ecu_learn *l)
                 if (!(it->pos = malloc(l->nimgs * sizeof *it->pos)))
                     goto out;
             }
+            if (f->nranges > 1 && f->table_offset + 8 <= l->imgs[i].n) /* a chain's first record */
+                memcpy(it->mark, l->imgs[i].p + f->table_offset, 8);
             if (f->kind == ECU_DISCOVER_CRCS && it->model < 0)
                 it->drop = 1;
         }
@@ -1782,6 +2156,10 @@ int ecu_learn_run(ecu_learn *l)
         if (!(chance < l->bound))
             it->drop = 1;
     }
+    /* 2b. sums over consecutive records: read from the records in each image */
+    for (k = 0; k < l->nitems; k++)
+        if (!l->items[k].drop && l->items[k].pub.f.nranges > 1 && promote_union(l, &l->items[k]) < 0)
+            goto out;
     /* 3. tables: from the first kept record of each kind, record by record */
     for (;;) {
         size_t first = SIZE_MAX;
@@ -1948,8 +2326,40 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
     for (i = 0; i < l->nitems; i++) {
         const ecu_learned *b = &l->items[i].pub;
         char bname[32], text[512];
+        size_t z;
         if (b->from_table)
             continue;
+        if (b->union_table) {
+            app(buf, size, &at, "\n# %s%s over the ranges of %zu consecutive records, one value for "
+                "them (%s in %zu of %zu images, %zu distinct values; N %llu, w %u: chance %.3g); "
+                "the slot %s%s\n", b->f.algorithm, b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "",
+                b->records, learn_source[0], b->files, l->nimgs, b->distinct,
+                (unsigned long long)b->candidates, finding_bits(&b->f), b->chance,
+                b->slot_from_end ? "lies the same distance before the end of the last range" : "is fixed",
+                b->moves ? "; the records lie at different offsets: found by the first one's addresses" : "");
+            snprintf(bname, sizeof bname, "u%zu-0x%llX", i + 1, (unsigned long long)b->f.table_offset);
+            app(buf, size, &at, "table \"%s\"\n  %s\n", bname, b->f.algorithm);
+            if (b->moves) {
+                app(buf, size, &at, "  records at ");
+                for (z = 0; z < 8; z++)
+                    app(buf, size, &at, "%02X", l->items[i].mark[z]);
+            } else {
+                app(buf, size, &at, "  records 0x%llX", (unsigned long long)b->f.table_offset);
+            }
+            app(buf, size, &at, " count %zu stride 8\n  address u32%s end %s", b->records,
+                l->items[i].abe ? "be" : "le", b->end_included ? "included" : "excluded");
+            if (b->base)
+                app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+            app(buf, size, &at, "\n  union\n");
+            if (b->slot_from_end)
+                app(buf, size, &at, "  store end-0x%llX", (unsigned long long)b->slot_back);
+            else
+                app(buf, size, &at, "  store 0x%llX", (unsigned long long)b->f.store_offset);
+            app(buf, size, &at, " u%u%s%s\n", b->f.store_bytes * 8, b->f.store_big_endian ? "be" : "le",
+                b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+            written++;
+            continue;
+        }
         app(buf, size, &at, "\n# %s %s, %s; in %zu of %zu images, %zu distinct values; N %llu, "
             "w %u: chance %.3g\n", b->f.model[0] ? b->f.model : b->f.algorithm,
             learn_form[b->f.form], learn_source[b->f.source], b->files, l->nimgs, b->distinct,

@@ -25,7 +25,10 @@
 /* A table of checksum records: COUNT records of STRIDE bytes from OFFSET (or from the first
    place the MARKER bytes occur), each a start and an end address (minus BASE; the end included
    or not) followed somewhere by the value. With STOP, a record whose start address reads STOP
-   ends the table; a record whose first bytes are DISABLED has an empty range. */
+   ends the table; a record whose first bytes are DISABLED has an empty range. A UNION table
+   is one block: the ranges of its records together, the value at one slot (SLOT_REC: +N from
+   the first record; SLOT_ABS: offset N; SLOT_END: N bytes before the end of the last range). */
+enum { SLOT_REC, SLOT_ABS, SLOT_END };
 struct ltable {
     struct blk proto; /* its name, algorithm and store type; store_off: the value's place in a
                          record */
@@ -34,6 +37,7 @@ struct ltable {
     int abe, incl, has_stop;
     uint8_t marker[MAX_MARKER], disabled[MAX_MARKER];
     size_t nmarker, ndisabled;
+    int is_union, slot_mode;
 };
 
 /* the blocks and tables in the order they are listed */
@@ -173,6 +177,43 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                     continue;
                 }
                 off = (uint64_t)(m - d);
+            }
+            if (t->is_union) { /* one block: the records' ranges, its slot */
+                struct blk b = t->proto;
+                int ok = 1;
+                b.nranges = 0;
+                for (r = 0; r < t->count && ok; r++) {
+                    uint64_t q = off + r * t->stride, s, e;
+                    ok = q <= n && n - q >= 2 * (uint64_t)t->abytes;
+                    if (!ok)
+                        break;
+                    s = rd_addr(d + q, t->abytes, t->abe);
+                    e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
+                    if (t->has_stop && s == t->stop && r > 0)
+                        break; /* the table ends here */
+                    ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
+                         e - t->base < UINT64_MAX - 1;
+                    if (ok) {
+                        b.ranges[b.nranges].start = s - t->base;
+                        b.ranges[b.nranges].end = e - t->base + (uint64_t)t->incl;
+                        b.nranges++;
+                    }
+                }
+                /* a record that does not read as a range: one range that ends before it starts,
+                   so the block is reported bad (out of bounds), never skipped */
+                if (!ok) {
+                    b.ranges[0].start = UINT64_MAX;
+                    b.ranges[0].end = 0;
+                    b.nranges = 1;
+                }
+                b.store_off = t->slot_mode == SLOT_ABS ? t->proto.store_off
+                              : t->slot_mode == SLOT_REC ? off + t->proto.store_off
+                              : ok && b.ranges[b.nranges - 1].end >= t->proto.store_off
+                                  ? b.ranges[b.nranges - 1].end - t->proto.store_off
+                                  : UINT64_MAX;
+                if (ecu__blk_add(out, &b) != ECU_OK)
+                    return ECU_ERR_NOMEM;
+                continue;
             }
             for (r = 0; r < t->count; r++) {
                 struct blk b = t->proto;
@@ -716,7 +757,22 @@ static int do_store(struct parser *p)
     if (pb->have_store)
         return FAIL(p, p->t[0].col, "block '%s' has a store line already (line %zu)", b->name,
                     pb->store_line);
-    if (pb->is_table) {
+    if (pb->is_table && p->nt >= 2 && !p->t[1].quoted && strncmp(p->t[1].s, "end-", 4) == 0) {
+        /* end-N (a union table): N bytes before the end of its last range */
+        struct tok save = p->t[1];
+        p->t[1].s += 4;
+        p->t[1].col += 4;
+        rc = num(p, 1, "store offset", &b->store_off);
+        p->t[1] = save;
+        if (rc)
+            return rc;
+        pb->tab.slot_mode = SLOT_END;
+    } else if (pb->is_table && p->nt >= 2 && !p->t[1].quoted && p->t[1].s[0] != '+') {
+        /* OFFSET (a union table): a fixed slot */
+        if ((rc = num(p, 1, "store offset", &b->store_off)))
+            return rc;
+        pb->tab.slot_mode = SLOT_ABS;
+    } else if (pb->is_table) {
         /* +N: the value's place in each record */
         struct tok save;
         if (p->nt < 2 || p->t[1].quoted || p->t[1].s[0] != '+')
@@ -729,6 +785,7 @@ static int do_store(struct parser *p)
         p->t[1] = save;
         if (rc)
             return rc;
+        pb->tab.slot_mode = SLOT_REC;
     } else if ((rc = num(p, 1, "store offset", &b->store_off))) {
         return rc;
     }
@@ -812,6 +869,18 @@ static int do_records(struct parser *p)
         return FAIL(p, p->t[1].col, "records: the table does not fit in 64 bits");
     p->blk->have_records = 1;
     return ECU_OK;
+}
+
+/* union: the records' ranges make one block */
+static int do_union(struct parser *p)
+{
+    int rc;
+    if ((rc = need_table(p)))
+        return rc;
+    if (p->blk->tab.is_union)
+        return FAIL(p, p->t[0].col, "table '%s' has a union line already", p->blk->b.name);
+    p->blk->tab.is_union = 1;
+    return no_more(p, 1);
 }
 
 /* disabled BYTES: a record that starts with these bytes has an empty range */
@@ -955,6 +1024,31 @@ static int end_block(struct parser *p)
         if (!pb->have_address)
             return fail_at(p, pb->line, pb->col, "table '%s' has no address line", b->name);
         *t = pb->tab;
+        if (t->is_union) {
+            if (b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET)
+                return fail_at(p, pb->algo_line, pb->algo_col,
+                               "table '%s': a union's value is stored (sum or crc)", b->name);
+            if (t->ndisabled)
+                return fail_at(p, pb->line, pb->col, "table '%s': a union has no disabled records",
+                               b->name);
+            if (t->count > ECU_LAYOUT_MAX_RANGES)
+                return fail_at(p, pb->line, pb->col, "table '%s': a union of 1 to %d records",
+                               b->name, ECU_LAYOUT_MAX_RANGES);
+            if (p->l->blocks.n + p->l->table_records >= MAX_BLOCKS)
+                return fail_at(p, pb->line, pb->col, "more than %d blocks", MAX_BLOCKS);
+            (void)slot;
+            t->proto = *b;
+            p->l->entries[p->l->nentries].is_table = 1;
+            p->l->entries[p->l->nentries++].idx = (uint32_t)p->l->ntables++;
+            p->l->table_records += 1;
+            free(pb);
+            p->blk = NULL;
+            return ECU_OK;
+        }
+        if (t->slot_mode != SLOT_REC)
+            return fail_at(p, pb->store_line, pb->store_col,
+                           "table '%s': the value's place in the record is written +N (end-N and "
+                           "an offset are for a union)", b->name);
         if (b->store_off < 2 * (uint64_t)t->abytes || b->store_off > t->stride ||
             t->stride - b->store_off < slot)
             return fail_at(p, pb->store_line, pb->store_col,
@@ -1163,6 +1257,8 @@ static int do_line(struct parser *p)
         return do_address(p);
     if (is_word(k, "disabled"))
         return do_disabled(p);
+    if (is_word(k, "union"))
+        return do_union(p);
     return FAIL(p, k->col, "unknown keyword '%s'", k->s);
 }
 

@@ -45,6 +45,9 @@ extern "C" {
 #define ECU_DISCOVER_CRCS 4u     /**< CRC-16 and CRC-32 models */
 #define ECU_DISCOVER_ALL 7u
 
+/** The most ranges of one finding (a sum over consecutive table records). */
+#define ECU_DISCOVER_MAX_RANGES 4
+
 /** Default bound on the expected number of chance matches of a finding's class. */
 #define ECU_DISCOVER_DEFAULT_BOUND 1e-6
 /** Default budget of candidates (range, slot, algorithm) tested in one run. */
@@ -88,6 +91,15 @@ typedef struct ecu_finding {
     uint64_t table_offset;  /**< TABLE: where the address pair is */
     uint64_t candidates;    /**< candidates tried in the finding's class */
     double expected;        /**< expected chance matches in that class */
+    /* a sum over the union of consecutive table records (ECU_DISCOVER_TABLE, nranges > 1) */
+    unsigned nranges;       /**< its ranges: 1 (start, end), or 2 to ECU_DISCOVER_MAX_RANGES */
+    uint64_t starts[ECU_DISCOVER_MAX_RANGES], ends[ECU_DISCOVER_MAX_RANGES]; /**< the ranges,
+                                 ends included; [0] is start, end */
+    int free_slot;          /**< the value (with its complement) was matched against every
+                                 value-complement pair of the image, not a slot of the record's:
+                                 its class counts each pair as a candidate and w is the value's
+                                 width alone */
+    uint64_t init;          /**< sums: the value the sum starts from (0 but for seeded sums) */
 } ecu_finding;
 
 /** Opaque discovery handle: options in, findings out. */
@@ -186,6 +198,13 @@ typedef struct ecu_learned {
                               is found by its first record's addresses (a marker) */
     int has_disabled;    /**< from_table: some images hold a disabled record (one byte pattern,
                               valid as an empty range) in place of a checksum record */
+    int union_table;     /**< a sum over consecutive records (f.nranges of them, stride 8): the
+                              ranges are read from the records in each image (found by the first
+                              one's addresses when it moves), one value for them all (written as
+                              an ecu-layout(5) table with "union") */
+    int slot_from_end;   /**< union_table: the slot lies slot_back bytes before the end of the
+                              last range, in each image (else at f.store_offset) */
+    uint64_t slot_back;  /**< union_table with slot_from_end */
 } ecu_learned;
 
 /** A new learning handle (bound ECU_DISCOVER_DEFAULT_BOUND); NULL when out of memory. */
