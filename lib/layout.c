@@ -307,7 +307,7 @@ struct tok {
 /* A block being read, with where each of its lines was, for the checks at its end. */
 struct pblock {
     struct blk b;
-    size_t line, col, algo_line, algo_col, store_line, store_col;
+    size_t line, col, algo_line, algo_col, store_line, store_col, store_off_col;
     int have_algo, have_store, acc_given;
     char crc_label[24];
     /* a table: its records and address statements */
@@ -803,6 +803,7 @@ static int do_store(struct parser *p)
     pb->have_store = 1;
     pb->store_line = p->line;
     pb->store_col = p->t[0].col;
+    pb->store_off_col = p->t[1].col;
     return ECU_OK;
 }
 
@@ -1046,9 +1047,9 @@ static int end_block(struct parser *p)
             return ECU_OK;
         }
         if (t->slot_mode != SLOT_REC)
-            return fail_at(p, pb->store_line, pb->store_col,
-                           "table '%s': the value's place in the record is written +N (end-N and "
-                           "an offset are for a union)", b->name);
+            return fail_at(p, pb->store_line, pb->store_off_col,
+                           "store: in a table the value's place in the record is written +N (end-N and "
+                           "an offset are for a union table)");
         if (b->store_off < 2 * (uint64_t)t->abytes || b->store_off > t->stride ||
             t->stride - b->store_off < slot)
             return fail_at(p, pb->store_line, pb->store_col,

@@ -16,7 +16,13 @@
  * after the pair; records in tables first, then those with word-aligned bounds, each group
  * counted apart); ranges between aligned block boundaries; ranges that start after or end
  * before an erased run (0xFF or 0x00). Each candidate is computed in constant time after one
- * pass over the image (prefix sums; CRCs combined in GF(2)).
+ * pass over the image (prefix sums; CRCs combined in GF(2)). And chains of 2 to 4 consecutive
+ * address pairs (8 bytes apart, one byte order and base, ranges of whole 16-bit words, each
+ * after the previous one): the word sums of their ranges' union into 32 bits, compared with
+ * every value-complement pair of the image (a free slot: its class counts each pair as a
+ * candidate, and only the value's 32 bits as evidence), and, plus a seed (0, 0xFFFFFFFF,
+ * 0xA5A5A5A5, 0x5AA5A55A, 0x5AA55AA5, or the 32-bit word stored after or before the slot),
+ * with the 32-bit values up to 32 bytes before or after the pairs.
  *
  * Chance matches: a w-bit checksum of a random range equals a given stored value with
  * probability 2^-w (2^-2w for a value and its complement). Every finding carries the number of

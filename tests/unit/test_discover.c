@@ -933,6 +933,184 @@ static void test_learn_disabled_records(void **state)
     ecu_learn_free(l);
 }
 
+/* ---- sums over consecutive table records ---------------------------------------------------------- */
+
+/*
+ * A chain of two address pairs at @p q (LE, base 0x800000, ends included): [0x4000, 0x7FFF]
+ * and [0x20000, @p end2]; their u16le sum into 32 bits and its complement at @p slot, which
+ * lies inside the second range (as the ME7 main program sum): the pair v, ~v adds 0x1FFFE to
+ * a u16le sum whatever v is, so v is the sum with the slot holding 0, ~0, plus nothing more.
+ */
+static void plant_union(uint8_t *p, size_t q, size_t end2, size_t slot)
+{
+    uint64_t v;
+    put(p, q, 0x804000, 4, 0);
+    put(p, q + 4, 0x807FFF, 4, 0);
+    put(p, q + 8, 0x820000, 4, 0);
+    put(p, q + 12, 0x800000 + end2, 4, 0);
+    put(p, slot, 0, 4, 0);
+    put(p, slot + 4, 0xFFFFFFFF, 4, 0);
+    v = (ref_sum(p, 0x4000, 0x8000, 2, 0) + ref_sum(p, 0x20000, end2 + 1, 2, 0)) & 0xFFFFFFFF;
+    put(p, slot, v, 4, 0);
+    put(p, slot + 4, ~v & 0xFFFFFFFF, 4, 0);
+    /* the fixed point: the sum with the value in place is the value */
+    assert_int_equal((ref_sum(p, 0x4000, 0x8000, 2, 0) + ref_sum(p, 0x20000, end2 + 1, 2, 0)) & 0xFFFFFFFF, v);
+}
+
+static void test_union_free_slot(void **state)
+{
+    uint8_t *p = random_image(N256K, 500);
+    size_t q = 0x12346, slot = 0x3FFE0;
+    ecu_discover *d;
+    const ecu_finding *f;
+    (void)state;
+    plant_union(p, q, 0x3FFFF, slot);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u16le acc 32", slot);
+    if (!f) {
+        dump(d);
+        fail_msg("the sum over two records' ranges is not found");
+    }
+    assert_int_equal(f->source, ECU_DISCOVER_TABLE);
+    assert_int_equal(f->form, ECU_DISCOVER_COMPLEMENT);
+    assert_true(f->free_slot);
+    assert_int_equal(f->table_offset, q);
+    assert_int_equal(f->nranges, 2);
+    assert_int_equal(f->starts[0], 0x4000);
+    assert_int_equal(f->ends[0], 0x7FFF);
+    assert_int_equal(f->starts[1], 0x20000);
+    assert_int_equal(f->ends[1], 0x3FFFF);
+    assert_int_equal(f->start, 0x4000);
+    assert_int_equal(f->end, 0x7FFF);
+    layout_verifies(f, p, N256K);
+    /* w is the value's width: the complement only chose the pairs */
+    assert_true(f->expected > (double)f->candidates * 2.3e-10 && f->expected < (double)f->candidates * 2.4e-10);
+    ecu_discover_free(d);
+    /* a byte of the second range changed, or the complement damaged: nothing there */
+    p[0x30001] ^= 0x10;
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u16le", slot));
+    ecu_discover_free(d);
+    p[0x30001] ^= 0x10;
+    p[slot + 5] ^= 0x01;
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u16le", slot));
+    ecu_discover_free(d);
+    p[slot + 5] ^= 0x01;
+    /* ranges that overlap are no chain */
+    put(p, q + 8, 0x807000, 4, 0);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u16le", slot));
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* a u32be sum of two records' ranges (BE, no base, ends excluded) from a seed, stored alone
+   near the records: a constant seed, then the word after the slot */
+static void test_union_seeded(void **state)
+{
+    uint8_t *p = random_image(N256K, 600);
+    size_t q = 0x21000, slot = q - 16;
+    uint64_t sum;
+    ecu_discover *d;
+    const ecu_finding *f;
+    (void)state;
+    put(p, q, 0x8000, 4, 1);
+    put(p, q + 4, 0x9000, 4, 1);
+    put(p, q + 8, 0x30000, 4, 1);
+    put(p, q + 12, 0x30004, 4, 1); /* one word */
+    sum = ref_sum(p, 0x8000, 0x9000, 4, 1) + ref_sum(p, 0x30000, 0x30004, 4, 1);
+    put(p, slot, (sum + 0xA5A5A5A5u) & 0xFFFFFFFF, 4, 1);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u32be acc 32 init 0xA5A5A5A5", slot);
+    if (!f) {
+        dump(d);
+        fail_msg("the seeded sum is not found");
+    }
+    assert_int_equal(f->form, ECU_DISCOVER_PLAIN);
+    assert_false(f->free_slot);
+    assert_int_equal(f->init, 0xA5A5A5A5);
+    assert_int_equal(f->nranges, 2);
+    assert_int_equal(f->ends[0], 0x8FFF);
+    assert_int_equal(f->starts[1], 0x30000);
+    assert_int_equal(f->ends[1], 0x30003);
+    layout_verifies(f, p, N256K);
+    ecu_discover_free(d);
+    /* another seed: not found; the seed stored after the slot: found with it */
+    put(p, slot, (sum + 0x12345678u) & 0xFFFFFFFF, 4, 1);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_null(find(d, "sum u32be", slot));
+    ecu_discover_free(d);
+    put(p, slot + 4, 0x12345678u, 4, 1);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    f = find(d, "sum u32be acc 32 init 0x12345678", slot);
+    assert_non_null(f);
+    assert_int_equal(f->init, 0x12345678);
+    ecu_discover_free(d);
+    free(p);
+}
+
+/* learnt from three images whose chain lies at different offsets (the same ranges), the
+   union table finds the chain by its first record and the slot from the last range's end: a
+   fourth image whose second range ends earlier (its slot with it) verifies */
+static void test_learn_union(void **state)
+{
+    static const size_t q[] = {0x12346, 0x12400, 0x11F00, 0x10002};
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[4];
+    size_t i, unions = 0;
+    char *text;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        img[i] = random_image(N256K, 700 + i);
+        if (i < 3)
+            plant_union(img[i], q[i], 0x3FFFF, 0x3FFE0);
+        else
+            plant_union(img[i], q[i], 0x2FFFF, 0x2FFE0);
+    }
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], N256K, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        if (!b->union_table)
+            continue;
+        unions++;
+        assert_int_equal(b->records, 2);
+        assert_true(b->slot_from_end);
+        assert_int_equal(b->slot_back, 0x20);
+        assert_int_equal(b->base, 0x800000);
+        assert_true(b->end_included);
+        assert_true(b->moves);
+        assert_int_equal(b->distinct, 3);
+    }
+    assert_int_equal(unions, 1);
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "records at 00408000FF7F8000 count 2 stride 8"));
+    assert_non_null(strstr(text, "  union\n  store end-0x20 u32le complement"));
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
+    img[3][0x25000] ^= 1;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[3][0x25000] ^= 1;
+    img[3][0x3FFE0] ^= 1; /* past the fourth image's ranges: not covered */
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    free(text);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -944,6 +1122,8 @@ int main(void)
         cmocka_unit_test(test_brute_force_agrees), cmocka_unit_test(test_api),
         cmocka_unit_test(test_learn),            cmocka_unit_test(test_learn_moving_table),
         cmocka_unit_test(test_learn_disabled_records),
+        cmocka_unit_test(test_union_free_slot),  cmocka_unit_test(test_union_seeded),
+        cmocka_unit_test(test_learn_union),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1041,6 +1041,78 @@ static void test_man_examples(void **state)
 }
 
 /* records at MARKER, stop, disabled: on the image of test_tables (3 records at 0xF000) */
+/* a union table: the ranges of its records make one block; the slot at end-N, an offset or +N */
+static uint8_t union_verdict(const char *store, const uint8_t *img, size_t n)
+{
+    char text[512];
+    ecu_layout *l = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t v;
+    assert_non_null(l);
+    assert_non_null(cs);
+    snprintf(text, sizeof text, "layout u\ntable t\n  sum u16le acc 32\n  records at 00100000 count 2 "
+             "stride 8\n  address u32le end excluded\n  union\n  store %s u32le complement\n", store);
+    if (ecu_layout_parse(l, text, strlen(text)) != ECU_OK)
+        fail_msg("%s: %s", store, ecu_layout_error(l));
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, img, n), ECU_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 1);
+    v = (uint8_t)ecu_csum_verdict(cs);
+    ecu_csum_free(cs);
+    ecu_layout_free(l);
+    return v;
+}
+
+static void test_table_union(void **state)
+{
+    enum { N = 0x4000 };
+    static uint8_t img[N];
+    uint32_t v = 0;
+    size_t i;
+    (void)state;
+    for (i = 0; i < N; i++)
+        img[i] = (uint8_t)(i * 7 + (i >> 8));
+    /* records at 0x200: [0x1000, 0x1800), [0x2000, 0x2100); the value at 0x2100 - 0x20 */
+    memcpy(img + 0x1F0, "\xFF\xFF\xFF\xFF", 4);
+    memcpy(img + 0x200, "\x00\x10\x00\x00\x00\x18\x00\x00\x00\x20\x00\x00\x00\x21\x00\x00", 16);
+    memset(img + 0x20E0, 0, 4);
+    memset(img + 0x20E4, 0xFF, 4);
+    for (i = 0x1000; i < 0x1800; i += 2)
+        v += (uint32_t)(img[i] | img[i + 1] << 8);
+    for (i = 0x2000; i < 0x2100; i += 2)
+        v += (uint32_t)(img[i] | img[i + 1] << 8);
+    for (i = 0; i < 4; i++) {
+        img[0x20E0 + i] = (uint8_t)(v >> (8 * i));
+        img[0x20E4 + i] = (uint8_t)(~v >> (8 * i));
+    }
+    assert_int_equal(union_verdict("end-0x20", img, N), ECU_VERDICT_OK);
+    assert_int_equal(union_verdict("0x20E0", img, N), ECU_VERDICT_OK);
+    assert_int_equal(union_verdict("+0x1EE0", img, N), ECU_VERDICT_OK);
+    assert_int_equal(union_verdict("end-0x24", img, N), ECU_VERDICT_BAD);
+    assert_int_equal(union_verdict("0x20E4", img, N), ECU_VERDICT_BAD);
+    img[0x2010] ^= 1; /* in the second range */
+    assert_int_equal(union_verdict("end-0x20", img, N), ECU_VERDICT_BAD);
+    img[0x2010] ^= 1;
+    img[0x1900] ^= 1; /* between the ranges */
+    assert_int_equal(union_verdict("end-0x20", img, N), ECU_VERDICT_OK);
+    img[0x1900] ^= 1;
+    img[0x20C] = 0x18; /* the second record no range (end before start): bad, never skipped */
+    assert_int_equal(union_verdict("end-0x20", img, N), ECU_VERDICT_BAD);
+    img[0x20C] = 0x21;
+    /* errors */
+    expect_error("layout x\ntable t\n  selfsum u32le target 0\n  records 0 count 2 stride 8\n"
+                 "  address u32le\n  union\n  store end-4 u32le\n", 3, 3, "a union's value is stored");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 8\n  address u32le\n"
+                 "  union\n  disabled 00\n  store end-4 u32le\n", 2, 1, "no disabled records");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 17 stride 8\n  address u32le\n"
+                 "  union\n  store end-4 u32le\n", 2, 1, "a union of 1 to 16 records");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  address u32le\n"
+                 "  store end-4 u16le\n", 6, 9, "for a union table");
+    expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  address u32le\n"
+                 "  union\n  union\n  store end-4 u16le\n", 7, 3, "a union line already");
+    expect_error("layout x\nblock b\n  sum u8\n  union\n", 4, 3, "belongs in a table");
+}
+
 static void test_table_marker_stop_disabled(void **state)
 {
     uint8_t *d = table_image(), *m = malloc(0x10000);
@@ -1165,6 +1237,7 @@ int main(void)
         cmocka_unit_test(test_man_examples),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_table_marker_stop_disabled),
+        cmocka_unit_test(test_table_union),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
