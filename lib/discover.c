@@ -1517,6 +1517,8 @@ struct litem {
 struct ecu_learn {
     double bound, file_bound;
     int file_bound_set;
+    unsigned brute;  /* the discovery runs' brute-force stride (ecu__learn_set_brute) */
+    uint64_t ranges; /* candidate ranges evaluated by the last run's discovery runs */
     struct limage *imgs;
     size_t nimgs, capimgs;
     struct litem *items;
@@ -1594,6 +1596,14 @@ int ecu_learn_add(ecu_learn *l, const uint8_t *data, size_t size, const char *la
     l->nimgs++;
     return ECU_OK;
 }
+
+void ecu__learn_set_brute(ecu_learn *l, unsigned stride)
+{
+    if (l)
+        l->brute = stride;
+}
+
+uint64_t ecu__learn_ranges(const ecu_learn *l) { return l ? l->ranges : 0; }
 
 size_t ecu_learn_count(const ecu_learn *l) { return l ? l->nitems : 0; }
 
@@ -2031,8 +2041,10 @@ int ecu_learn_run(ecu_learn *l)
         free(l->items[k].pos);
     l->nitems = 0;
     l->truncated = 0;
+    l->ranges = 0;
     if (!(d = ecu_discover_new()))
         return ECU_ERR_NOMEM;
+    ecu__discover_set_brute(d, l->brute);
     ecu_discover_set_bound(d, l->file_bound_set ? l->file_bound
                               : l->nimgs > 1 ? ECU_LEARN_DEFAULT_FILE_BOUND
                                              : l->bound);
@@ -2040,6 +2052,7 @@ int ecu_learn_run(ecu_learn *l)
     for (i = 0; i < l->nimgs; i++) {
         if (ecu_discover_run(d, l->imgs[i].p, l->imgs[i].n) != ECU_OK)
             goto out;
+        l->ranges += ecu__discover_ranges(d);
         l->truncated |= ecu_discover_truncated(d);
         for (j = 0; j < ecu_discover_finding_count(d); j++) {
             const ecu_finding *f = ecu_discover_finding_at(d, j);

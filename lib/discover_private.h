@@ -14,5 +14,11 @@
 void ecu__discover_set_brute(ecu_discover *d, unsigned stride);
 /* Candidate ranges evaluated by the last run (each with all its slots and algorithms). */
 uint64_t ecu__discover_ranges(const ecu_discover *d);
+/*
+ * The same for learning: the discovery run of each image (ecu_learn_run) uses @p stride as
+ * above; ecu__learn_ranges() is the candidate ranges those runs evaluated, summed.
+ */
+void ecu__learn_set_brute(ecu_learn *l, unsigned stride);
+uint64_t ecu__learn_ranges(const ecu_learn *l);
 
 #endif
