@@ -247,8 +247,10 @@ int csum_learn(const struct csum_learn_opts *o, char *const files[], int n)
         goto out;
     }
     nb = ecu_learn_count(l);
-    /* the layout's name: the output file's base name, cut to the allowed characters */
-    base = strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
+    /* the layout's name: the output file's base name, cut to the allowed characters
+       ("learnt" for standard output) */
+    base = strcmp(o->output, "-") == 0 ? "learnt"
+           : strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
     for (i = 0, s = base; *s && *s != '.' && i < sizeof name - 1; s++)
         if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
             *s == '-' || *s == '_')

@@ -1,0 +1,1 @@
+ecu-csum --discover --bound 2 csum/discover-found.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --discover --json csum/discover-found.bin.gz

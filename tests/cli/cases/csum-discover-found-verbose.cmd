@@ -1,0 +1,1 @@
+ecu-csum --discover -v csum/discover-found.bin.gz

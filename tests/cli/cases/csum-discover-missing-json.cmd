@@ -1,0 +1,1 @@
+ecu-csum --discover --json csum/no-such-image.bin csum/discover-found.bin.gz

@@ -1,0 +1,1 @@
+ecu-csum --discover -q csum/discover-none.bin.gz

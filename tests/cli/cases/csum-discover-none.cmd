@@ -1,0 +1,1 @@
+ecu-csum --discover csum/discover-none.bin.gz
