@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define ECU_VERSION_MAJOR 0
-#define ECU_VERSION_MINOR 1
+#define ECU_VERSION_MINOR 2
 #define ECU_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH, comparable with ecu_version_number(). */
 #define ECU_VERSION_NUMBER \
