@@ -149,6 +149,25 @@ static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
     const __m256i va = _mm256_set1_epi8((char)a), vb = _mm256_set1_epi8((char)b);
     size_t i = 0;
+    /* 128 places a step while no pair is there (one test of the four masks together) */
+    for (; n - i >= 129; i += 128) {
+        const uint8_t *p = hay + i;
+        __m256i m0 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
+        __m256i m1 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
+        __m256i m2 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 64)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 65)), vb));
+        __m256i m3 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 96)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 97)), vb));
+        __m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m2, m3));
+        if (!_mm256_testz_si256(any, any))
+            break; /* the 64-place loop below finds it */
+    }
     for (; n - i >= 65; i += 64) {
         const uint8_t *p = hay + i;
         __m256i m0 = _mm256_and_si256(
