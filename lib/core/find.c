@@ -116,13 +116,16 @@ static const uint8_t *memfind_pair(const uint8_t *hay, size_t n, const uint8_t *
 const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
 {
     const uint8_t *p = pat, *at, *end, *hit, *first;
-    size_t misses = 0;
+    size_t misses = 0, b;
     if (!m || m > n)
         return m ? NULL : hay;
     end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
     at = first = hay + a;
+    /* a second byte of the pattern, next to the anchor, is compared before the whole: most
+       anchor hits fail there, without a call */
+    b = m < 2 ? a : a + 1 < m ? a + 1 : a - 1;
     while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
-        if (memcmp(hit - a, p, m) == 0)
+        if ((hit - a)[b] == p[b] && memcmp(hit - a, p, m) == 0)
             return hit - a;
         at = hit + 1;
         /* a frequent anchor byte (code, text, random data) stops memchr too often: every
