@@ -25,6 +25,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <gmp.h>
@@ -36,6 +37,8 @@
 #if !defined(ECU_SONAME_NETTLE) || !defined(ECU_SONAME_HOGWEED) || !defined(ECU_SONAME_GMP)
 #error "lazy.c needs ECU_SONAME_NETTLE, ECU_SONAME_HOGWEED and ECU_SONAME_GMP (lib/CMakeLists.txt)"
 #endif
+
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym's pointers hold functions");
 
 enum lib { L_NETTLE, L_HOGWEED, L_GMP, NLIBS };
 
@@ -101,7 +104,13 @@ static void *need(enum lib l, void **handle, const char *name)
     return f;
 }
 
-#define GET(lib, tab, field, sym) (tab.field = (__typeof__(tab.field))need(lib, &h, sym))
+/* (the object pointer dlsym returns copied into the function pointer, as POSIX has it: ISO C
+   has no conversion between the two) */
+#define GET(lib, tab, field, sym)                                                              \
+    do {                                                                                       \
+        void *f_ = need(lib, &h, sym);                                                         \
+        memcpy(&tab.field, &f_, sizeof f_);                                                    \
+    } while (0)
 
 static void open_nettle(void)
 {
