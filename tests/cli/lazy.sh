@@ -15,6 +15,8 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 bad() { echo "FAIL: $*"; fail=1; }
+# the shim before everything (an ASan build's runtime would ask to come first)
+shimmed() { env ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" LD_PRELOAD="$shim" "$@"; }
 loaded() { # the crypto libraries the loader opens for: ecu-csum ARGS...
     LD_DEBUG=files "$bin/ecu-csum" "$@" 2>&1 >/dev/null | grep -c 'file=lib\(nettle\|hogweed\|gmp\)[.]so'
 }
@@ -31,7 +33,7 @@ signed=$fx/me7-vag-rsa-512k.bin.gz
 for f in "$plain" "$fx/me7-vag-512k-bad.bin.gz"; do
     "$bin/ecu-csum" -v "$f" > "$tmp/want" 2>&1
     want=$?
-    LD_PRELOAD=$shim "$bin/ecu-csum" -v "$f" > "$tmp/got" 2>&1
+    shimmed "$bin/ecu-csum" -v "$f" > "$tmp/got" 2>&1
     got=$?
     [ "$got" = "$want" ] && cmp -s "$tmp/want" "$tmp/got" ||
         bad "ecu-csum -v ${f##*/} without the libraries: status $got, not $want, or other output"
@@ -40,7 +42,7 @@ done
 [ $? != 127 ] || bad "ecu-csum -q on the signed fixture: 127 with the libraries there"
 for args in "-q $signed" "-v --json $signed" "--fix --resign -o $tmp/out.bin $fx/me7-vag-rsa-512k-edited.bin.gz"; do
     # shellcheck disable=SC2086 # the words of args
-    LD_PRELOAD=$shim "$bin/ecu-csum" $args > "$tmp/out" 2> "$tmp/err"
+    shimmed "$bin/ecu-csum" $args > "$tmp/out" 2> "$tmp/err"
     st=$?
     [ "$st" = 127 ] || bad "ecu-csum $args without the libraries: status $st, not 127"
     grep -q '^error while loading shared libraries: lib\(nettle\|hogweed\|gmp\)[.]so' "$tmp/err" ||
