@@ -82,10 +82,30 @@ const struct family *ecu__find_family(const char *name)
     return NULL;
 }
 
+/* Reads one byte of every 64 (a cache line) of the image, in order. A freshly loaded image
+   is in memory, not in the CPU's caches; the first family probed reads it at places 0x100
+   apart (bosch-edc16's descriptors) and the next ones jump with memchr, each miss waiting on
+   memory. Read in order first, the lines stream in (the hardware prefetches ahead), and every
+   later search finds them in the cache: about 0.035 ms less per 1 MiB ME7 dump analysed in
+   a batch, 0.05 ms in a process of its own (bench/README.md). */
+static void warm(const uint8_t *d, size_t n)
+{
+    size_t k;
+    uint8_t acc = 0;
+    for (k = 0; k < n; k += 64)
+        acc ^= d[k];
+#ifdef __GNUC__
+    __asm__ volatile("" : : "r"(acc)); /* (the loads are kept) */
+#else
+    (void)acc;
+#endif
+}
+
 void ecu__probe(const uint8_t *d, size_t n, struct ecu__probe *p)
 {
     size_t i, best = 0, ties = 0;
     char ev[160];
+    warm(d, n);
     p->ncand = 0;
     p->family = NULL;
     p->score = 0;

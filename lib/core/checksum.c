@@ -199,6 +199,7 @@ ecu_crc *ecu_crc_new(const ecu_crc_params *p)
 {
     ecu_crc *c;
     unsigned i, k, w;
+    uint64_t rpoly;
     if (!p || p->width < 8 || p->width > 64)
         return NULL;
     if (!(c = calloc(1, sizeof *c)))
@@ -209,10 +210,10 @@ ecu_crc *ecu_crc_new(const ecu_crc_params *p)
     c->p.poly &= c->mask;
     c->p.init &= c->mask;
     c->p.xorout &= c->mask;
+    rpoly = p->refin ? reflect(c->p.poly, w) : 0; /* (once, not once per entry) */
     for (i = 0; i < 256; i++) {
         uint64_t r;
         if (p->refin) {
-            uint64_t rpoly = reflect(c->p.poly, w);
             r = i;
             for (k = 0; k < 8; k++)
                 r = (r & 1) ? (r >> 1) ^ rpoly : r >> 1;

@@ -116,13 +116,16 @@ static const uint8_t *memfind_pair(const uint8_t *hay, size_t n, const uint8_t *
 const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
 {
     const uint8_t *p = pat, *at, *end, *hit, *first;
-    size_t misses = 0;
+    size_t misses = 0, b;
     if (!m || m > n)
         return m ? NULL : hay;
     end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
     at = first = hay + a;
+    /* a second byte of the pattern, next to the anchor, is compared before the whole: most
+       anchor hits fail there, without a call */
+    b = m < 2 ? a : a + 1 < m ? a + 1 : a - 1;
     while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
-        if (memcmp(hit - a, p, m) == 0)
+        if ((hit - a)[b] == p[b] && memcmp(hit - a, p, m) == 0)
             return hit - a;
         at = hit + 1;
         /* a frequent anchor byte (code, text, random data) stops memchr too often: every
@@ -149,6 +152,25 @@ static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
     const __m256i va = _mm256_set1_epi8((char)a), vb = _mm256_set1_epi8((char)b);
     size_t i = 0;
+    /* 128 places a step while no pair is there (one test of the four masks together) */
+    for (; n - i >= 129; i += 128) {
+        const uint8_t *p = hay + i;
+        __m256i m0 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
+        __m256i m1 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
+        __m256i m2 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 64)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 65)), vb));
+        __m256i m3 = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 96)), va),
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 97)), vb));
+        __m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m2, m3));
+        if (!_mm256_testz_si256(any, any))
+            break; /* the 64-place loop below finds it */
+    }
     for (; n - i >= 65; i += 64) {
         const uint8_t *p = hay + i;
         __m256i m0 = _mm256_and_si256(

@@ -166,13 +166,17 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
     unsigned votes[MAX_REGIONS] = {0};
     size_t nb = 0, k, nr = 0, best = 0;
     const uint8_t *hit;
-    size_t a = ecu__anchor(d, n, magic, NULL, sizeof magic);
+    size_t a;
     uint64_t h; /* the next magic not yet read (UINT64_MAX: none) */
+    int near = 0; /* a whole place holds NEAR_MAGIC to 7 of the magic's bytes */
     /* the base: vote of the descriptors at their documented place */
     for (p = 0; ecu__in(n, p + DESC_AT, sizeof magic); p += ALIGN) {
         uint64_t s, e;
-        if (magic_bytes(d, p + DESC_AT, sizeof magic) != sizeof magic)
+        unsigned eq = magic_bytes(d, p + DESC_AT, sizeof magic);
+        if (eq != sizeof magic) {
+            near |= eq >= NEAR_MAGIC;
             continue;
+        }
         descriptor(d, n, p + DESC_AT, &s, &e);
         if (s % ALIGN || e <= s || s < p)
             continue;
@@ -188,7 +192,16 @@ static size_t find_regions(const uint8_t *d, size_t n, struct region *out, uint6
             best = k;
     if (nb)
         base = bases[best];
-    hit = ecu__memfind_at(d, n, magic, sizeof magic, a);
+    /* with no base, the places below record only those holding NEAR_MAGIC to 7 of the
+       magic's bytes (a cut place and the descriptors further inside need the base): none
+       such, no region, and neither the places nor the image are read again */
+    if (!nb && !near) {
+        if (base_out)
+            *base_out = 0;
+        return 0;
+    }
+    a = nb ? ecu__anchor(d, n, magic, NULL, sizeof magic) : 0;
+    hit = nb ? ecu__memfind_at(d, n, magic, sizeof magic, a) : NULL;
     h = hit ? (uint64_t)(hit - d) : UINT64_MAX;
     /* every place in descriptor order, with the descriptors further inside between them */
     for (p = 0; p + DESC_AT < n; p += ALIGN) {

@@ -97,6 +97,33 @@ static void test_against_naive(void **state)
     print_message("%zu searches checked\n", checked);
 }
 
+/* ecu__find_pair with its one pair at every place of haystacks around the sizes where the
+   128-, 64- and 16-place steps end (the vector paths hand over to one another there), and
+   with the pair's second byte missing (no pair: the size) or its bytes the wrong way round. */
+static void test_pair_every_place(void **state)
+{
+    static const size_t sizes[] = {2, 17, 63, 64, 65, 66, 127, 128, 129, 130, 191, 192, 193,
+                                   255, 256, 257, 258, 300, 385, 512, 513};
+    uint8_t h[600];
+    size_t s, n, at, checked = 0;
+    (void)state;
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        n = sizes[s];
+        for (at = 0; at + 1 < n; at++) {
+            memset(h, 0x5A, n);
+            h[at] = 0xE6;
+            h[at + 1] = 0xF4;
+            assert_int_equal(ecu__find_pair(h, n, 0xE6, 0xF4), at);
+            assert_int_equal(ecu__find_pair(h, at + 1, 0xE6, 0xF4), at + 1); /* cut */
+            assert_int_equal(ecu__find_pair(h, n, 0xF4, 0xE6), n);
+            h[at + 1] = 0xF5;
+            assert_int_equal(ecu__find_pair(h, n, 0xE6, 0xF4), n);
+            checked++;
+        }
+    }
+    print_message("%zu places checked\n", checked);
+}
+
 /* ecu__anchor by its definition (lib/core/find.h), counted with a whole histogram. */
 static size_t naive_anchor(const uint8_t *h, size_t n, const uint8_t *p, const uint8_t *mask,
                            size_t m)
@@ -150,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_naive),
+        cmocka_unit_test(test_pair_every_place),
         cmocka_unit_test(test_anchor),
     };
     return cmocka_run_group_tests_name("find", tests, NULL, NULL);
