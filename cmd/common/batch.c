@@ -809,7 +809,10 @@ static void summary(const struct run *R, const struct input *in, double secs)
         int k = order[i];
         if (!*w[k] && !R->count[k]) /* an outcome this tool never gives */
             continue;
-        fprintf(stderr, "%s %zu %s", first ? "" : ",", R->count[k], *w[k] ? w[k] : dflt[k]);
+        if (k == 2 && R->count[k] == 1 && w[k] == dflt[2])
+            fprintf(stderr, "%s 1 error", first ? "" : ","); /* not "1 errors" */
+        else
+            fprintf(stderr, "%s %zu %s", first ? "" : ",", R->count[k], *w[k] ? w[k] : dflt[k]);
         first = 0;
     }
     fprintf(stderr, " in %.2f s", secs);

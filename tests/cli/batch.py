@@ -71,9 +71,9 @@ try:
              "lib/d/x-dangling"]
     # per tool: the exit of each file, the summary's counts, its JUnit counts
     TOOLS = {
-        "ecu-csum": ([0, 1, 3, 3, 2], "5 files: 1 ok, 1 bad, 2 undecided, 1 errors in "),
-        "ecu-id": ([0, 0, 3, 3, 2], "5 files: 2 identified, 2 unidentified, 1 errors in "),
-        "ecu-verify": ([0, 1, 3, 3, 2], "5 files: 1 pass, 1 fail, 2 undecided, 1 errors in "),
+        "ecu-csum": ([0, 1, 3, 3, 2], "5 files: 1 ok, 1 bad, 2 undecided, 1 error in "),
+        "ecu-id": ([0, 0, 3, 3, 2], "5 files: 2 identified, 2 unidentified, 1 error in "),
+        "ecu-verify": ([0, 1, 3, 3, 2], "5 files: 1 pass, 1 fail, 2 undecided, 1 error in "),
     }
     nl_name = "lib2/new\nline.bin.gz"
     os.makedirs(os.path.join(work, "lib2"))
