@@ -1706,6 +1706,12 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
         fr.end = b - it->pub.base - (it->pub.end_included ? 0 : 1);
         if (b - it->pub.base + (uint64_t)it->pub.end_included <= fr.start + 1 || fr.end >= n)
             return 0;
+        if (f->form == ECU_DISCOVER_SELFSUM) { /* the compensation word ends the range */
+            if (fr.end + 1 - fr.start < f->store_bytes ||
+                (fr.end + 1 - fr.start) % f->word_bytes != 0)
+                return 0;
+            fr.store_offset = fr.end + 1 - f->store_bytes;
+        }
     }
     if (f->end >= n || f->start > f->end || f->store_offset > n || n - f->store_offset < slot_len(f))
         return 0;
@@ -1755,7 +1761,8 @@ static int same_place(const struct litem *it, const ecu_finding *b, uint64_t bas
         return a->form == b->form &&
                (memcmp(it->mark, mark, 8) == 0 || a->table_offset == b->table_offset) && it->pub.base == base &&
                it->pub.end_included == incl &&
-               a->store_offset - a->table_offset == b->store_offset - b->table_offset &&
+               (a->form == ECU_DISCOVER_SELFSUM || /* a self-sum's slot ends its range */
+                a->store_offset - a->table_offset == b->store_offset - b->table_offset) &&
                a->store_bytes == b->store_bytes && a->store_big_endian == b->store_big_endian &&
                a->constant == b->constant && strcmp(it->alg, b->algorithm) == 0;
     return a->form == b->form && a->start == b->start && a->end == b->end &&
@@ -1822,7 +1829,9 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
 {
     const ecu_finding *f = &t->pub.f;
     uint64_t rel = f->store_offset - f->table_offset, k;
-    unsigned bits = finding_bits(f), minrec = (unsigned)(rel + slot_len(f));
+    unsigned bits = finding_bits(f);
+    /* a self-sum's compensation word ends its range: the record is its two addresses */
+    unsigned minrec = f->form == ECU_DISCOVER_SELFSUM ? 8u : (unsigned)(rel + slot_len(f));
     size_t i, m;
     long count = 1;
     t->ndis = 0;
@@ -1857,6 +1866,10 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
                 dist += m == nhold;
                 nhold++;
                 continue;
+            }
+            if (f->form == ECU_DISCOVER_SELFSUM) { /* no disabled self-sum record */
+                fail = 1;
+                break;
             }
             /* a disabled record: one byte pattern, valid as an empty range */
             if (t->ndis) {
@@ -1975,7 +1988,8 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
     struct litem *t = &l->items[ti];
     const ecu_finding *f = &t->pub.f;
     uint64_t rel = f->store_offset - f->table_offset, best = 0, cand[66];
-    unsigned minrec = (unsigned)(rel + slot_len(f));
+    /* a self-sum's compensation word ends its range: the record is its two addresses */
+    unsigned minrec = f->form == ECU_DISCOVER_SELFSUM ? 8u : (unsigned)(rel + slot_len(f));
     size_t j, nc = 0, c;
     long most = 0, got;
     uint8_t bestdis[64];
@@ -2296,7 +2310,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
         if (!b->from_table)
             continue;
         k++;
-        if (b->f.form == ECU_DISCOVER_SELFSUM ||
+        if ((b->f.form == ECU_DISCOVER_SELFSUM && b->f.word_bytes != 4) ||
             (b->f.form == ECU_DISCOVER_BALANCE &&
              (b->f.word_bytes != 4 || b->f.acc_bits != 32 || b->f.store_big_endian != b->f.word_big_endian))) {
             app(buf, size, &at, "\n# no ecu-layout(5) table for %zu %s record%s of %s at 0x%llX\n",
@@ -2325,9 +2339,13 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             (unsigned long long)b->stride, t->abe ? "be" : "le", b->end_included ? "included" : "excluded");
         if (b->base)
             app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
-        app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
-            (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
-            b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
+        if (b->f.form == ECU_DISCOVER_SELFSUM) /* the compensation word ends each range */
+            app(buf, size, &at, "\n  store end-%u u%u%s\n", b->f.store_bytes, b->f.store_bytes * 8,
+                b->f.store_big_endian ? "be" : "le");
+        else
+            app(buf, size, &at, "\n  store +%llu u%u%s%s\n",
+                (unsigned long long)(b->f.store_offset - b->f.table_offset), b->f.store_bytes * 8,
+                b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
         if (t->ndis) {
             app(buf, size, &at, "  disabled ");
             for (z = 0; z < t->ndis; z++)

@@ -235,6 +235,23 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                 b.ranges[0].start = ok ? s - t->base : UINT64_MAX;
                 b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
                 b.nranges = empty ? 0 : 1;
+                if (t->slot_mode == SLOT_END) {
+                    /* end-N (a self-sum or crc-target): the compensation word N bytes before
+                       the end of the record's range, inside it; else the block is bad */
+                    uint64_t len = b.ranges[0].end - b.ranges[0].start;
+                    if (!ok || len < t->proto.store_off || t->proto.store_off < b.store_bytes ||
+                        (b.kind == BK_SELFSUM && (len - t->proto.store_off) % 4 != 0)) {
+                        b.ranges[0].start = UINT64_MAX;
+                        b.ranges[0].end = 0;
+                        b.store_off = UINT64_MAX;
+                    } else {
+                        b.store_off = b.ranges[0].end - t->proto.store_off;
+                    }
+                    snprintf(b.name, sizeof b.name, "%.48s[%u]", t->proto.name, (unsigned)(r % 10000));
+                    if (ecu__blk_add(out, &b) != ECU_OK)
+                        return ECU_ERR_NOMEM;
+                    continue;
+                }
                 b.store_off = q + t->proto.store_off;
                 if (b.kind == BK_SELFSUM) { /* the compensation word in the record, added */
                     b.ranges[b.nranges].start = b.store_off;
@@ -952,9 +969,10 @@ static int end_block(struct parser *p)
                        "block '%s' has no algorithm (sum, selfsum, crc or crc-target)", b->name);
     if (!b->nranges && !pb->is_table)
         return fail_at(p, pb->line, pb->col, "block '%s' has no range", b->name);
-    if (pb->is_table && b->kind != BK_SUM && b->kind != BK_CRC && b->kind != BK_SELFSUM)
+    if (pb->is_table && b->kind != BK_SUM && b->kind != BK_CRC && b->kind != BK_SELFSUM &&
+        b->kind != BK_CRC_TARGET)
         return fail_at(p, pb->algo_line, pb->algo_col,
-                       "table '%s': a table's algorithm is sum, selfsum or crc", b->name);
+                       "table '%s': a table's algorithm is sum, selfsum, crc or crc-target", b->name);
     if (!pb->have_store)
         return fail_at(p, pb->line, pb->col, "block '%s' has no store line", b->name);
     if (b->pair && b->kind != BK_SUM)
@@ -985,7 +1003,7 @@ static int end_block(struct parser *p)
             return fail_at(p, pb->store_line, pb->store_col,
                            "block '%s': the compensation word has the words' byte order (%s)",
                            b->name, b->word_be ? "u32be" : "u32le");
-        if (b->kind == BK_CRC_TARGET && b->nranges != 1)
+        if (b->kind == BK_CRC_TARGET && b->nranges != 1 && !pb->is_table)
             return fail_at(p, pb->algo_line, pb->algo_col,
                            "block '%s': crc-target covers exactly one range", b->name);
         for (i = 0; i < b->nranges; i++) /* a table's selfsum: the slot is a range of its own */
@@ -1046,12 +1064,27 @@ static int end_block(struct parser *p)
             p->blk = NULL;
             return ECU_OK;
         }
-        if (t->slot_mode != SLOT_REC)
+        if (t->slot_mode == SLOT_END && (b->kind == BK_SELFSUM || b->kind == BK_CRC_TARGET)) {
+            /* the compensation word at the end of each record's range */
+            if (b->store_off < b->store_bytes || b->pair)
+                return fail_at(p, pb->store_line, pb->store_off_col,
+                               "table '%s': end-N places the compensation word in the range: N is at "
+                               "least its size, with no complement", b->name);
+            if (t->ndisabled)
+                return fail_at(p, pb->line, pb->col,
+                               "table '%s': disabled records need the value in the record (store +N)",
+                               b->name);
+        } else if (b->kind == BK_CRC_TARGET) {
+            return fail_at(p, pb->store_line, pb->store_off_col,
+                           "table '%s': a crc-target's compensation word lies in the range: store "
+                           "end-N", b->name);
+        } else if (t->slot_mode != SLOT_REC)
             return fail_at(p, pb->store_line, pb->store_off_col,
                            "store: in a table the value's place in the record is written +N (end-N and "
-                           "an offset are for a union table)");
-        if (b->store_off < 2 * (uint64_t)t->abytes || b->store_off > t->stride ||
-            t->stride - b->store_off < slot)
+                           "an offset are for a union table, end-N also for a selfsum or crc-target "
+                           "table)");
+        if (t->slot_mode == SLOT_REC && (b->store_off < 2 * (uint64_t)t->abytes || b->store_off > t->stride ||
+            t->stride - b->store_off < slot))
             return fail_at(p, pb->store_line, pb->store_col,
                            "table '%s': the value lies in the record, after its two addresses",
                            b->name);

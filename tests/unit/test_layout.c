@@ -998,7 +998,7 @@ static void test_tables(void **state)
     expect_error("layout x\ntable t\n  sum u8\n  address u32le end both\n", 4, 21, "included or excluded");
     expect_error("layout x\nblock b\n  records 0 count 1 stride 16\n", 3, 3, "belongs in a table");
     expect_error("layout x\ntable t\n  crc-target crc32 target 0\n  records 0 count 1 stride 16\n"
-                 "  address u32le\n  store +8 u32le\n", 3, 3, "sum, selfsum or crc");
+                 "  address u32le\n  store +8 u32le\n", 6, 9, "store end-N");
     expect_error("layout x\nblock t\n  sum u8\n  range 0 1\n  store 2 u8\ntable t\n", 6, 7,
                  "a second block named");
     ecu_csum_free(cs);
@@ -1111,6 +1111,124 @@ static void test_table_union(void **state)
     expect_error("layout x\ntable t\n  sum u8\n  records 0 count 2 stride 16\n  address u32le\n"
                  "  union\n  union\n  store end-4 u16le\n", 7, 3, "a union line already");
     expect_error("layout x\nblock b\n  sum u8\n  union\n", 4, 3, "belongs in a table");
+}
+
+/* a table whose records' self-sums (and crc-targets) keep the compensation word at the end of
+   each record's range (store end-N; the EDC16 region descriptors, LeZed97/ZedSuite
+   edc16-checksum.ts; the EDC17 structures, ConnorHowell/medc17-checksum-tool main.py) */
+static ecu_csum *end_slot_csum(const char *alg, const char *store, const uint8_t *img, size_t n)
+{
+    char text[512];
+    ecu_layout *l = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    assert_non_null(l);
+    assert_non_null(cs);
+    snprintf(text, sizeof text, "layout e\ntable t\n  %s\n  records 0x34 count 2 stride 0x1000\n"
+             "  address u32be base 0x180000\n  store %s u32be\n", alg, store);
+    if (ecu_layout_parse(l, text, strlen(text)) != ECU_OK)
+        fail_msg("%s: %s", store, ecu_layout_error(l));
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    ecu_layout_free(l);
+    assert_int_equal(ecu_csum_analyze(cs, img, n), ECU_OK);
+    return cs;
+}
+
+static uint8_t end_slot_verdict(const char *alg, const char *store, const uint8_t *img, size_t n)
+{
+    ecu_csum *cs = end_slot_csum(alg, store, img, n);
+    uint8_t v = (uint8_t)ecu_csum_verdict(cs);
+    ecu_csum_free(cs);
+    return v;
+}
+
+static void put_be32(uint8_t *d, uint32_t v)
+{
+    d[0] = (uint8_t)(v >> 24);
+    d[1] = (uint8_t)(v >> 16);
+    d[2] = (uint8_t)(v >> 8);
+    d[3] = (uint8_t)v;
+}
+
+static void test_table_end_slot(void **state)
+{
+    enum { N = 0x4000 };
+    static uint8_t img[N];
+    const char *ss = "selfsum u32be target 0xD01FE500";
+    const char *ct = "crc-target width 32 poly 0x04C11DB7 init 0x7F537B5F refin yes refout yes xorout 0 "
+                     "target 0xCAFEAFFE";
+    ecu_csum *cs;
+    const uint8_t *fixed;
+    size_t i, n;
+    (void)state;
+    srand(14);
+    for (i = 0; i < N; i++)
+        img[i] = (uint8_t)rand();
+    /* records at 0x34 and 0x1034: [0x0, 0x1000) and [0x1000, 0x2E00) (ends included) */
+    put_be32(img + 0x34, 0x180000);
+    put_be32(img + 0x38, 0x180FFF);
+    put_be32(img + 0x1034, 0x181000);
+    put_be32(img + 0x1038, 0x182DFF);
+    /* the compensation words, as computed here: each region's words add up to the target */
+    put_be32(img + 0xFFC, 0);
+    put_be32(img + 0x2DFC, 0);
+    put_be32(img + 0xFFC, (uint32_t)(0xD01FE500u - (uint32_t)word_sum(img, 0, 0x1000, 4, 1, 0)));
+    put_be32(img + 0x2DFC, (uint32_t)(0xD01FE500u - (uint32_t)word_sum(img, 0x1000, 0x2E00, 4, 1, 0)));
+    assert_int_equal(word_sum(img, 0, 0x1000, 4, 1, 0) & 0xFFFFFFFF, 0xD01FE500);
+    assert_int_equal(end_slot_verdict(ss, "end-4", img, N), ECU_VERDICT_OK);
+    cs = end_slot_csum(ss, "end-8", img, N); /* the same sum; the slot moves */
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_at(cs, 1)->store_offset, 0x2DF8);
+    ecu_csum_free(cs);
+    cs = end_slot_csum(ss, "end-4", img, N);
+    assert_int_equal(ecu_csum_block_count(cs), 2);
+    assert_int_equal(ecu_csum_block_at(cs, 0)->store_offset, 0xFFC);
+    assert_int_equal(ecu_csum_block_at(cs, 1)->store_offset, 0x2DFC);
+    ecu_csum_free(cs);
+    img[0x2000] ^= 1; /* in the second range */
+    assert_int_equal(end_slot_verdict(ss, "end-4", img, N), ECU_VERDICT_BAD);
+    img[0x2000] ^= 1;
+    img[0x3000] ^= 1; /* outside both */
+    assert_int_equal(end_slot_verdict(ss, "end-4", img, N), ECU_VERDICT_OK);
+    img[0x3000] ^= 1;
+    put_be32(img + 0x1038, 0x182DFD); /* a range of 0x1DFE bytes: the slot is no whole word */
+    assert_int_equal(end_slot_verdict(ss, "end-4", img, N), ECU_VERDICT_BAD);
+    put_be32(img + 0x1038, 0x181002); /* a range of 3 bytes: shorter than its slot */
+    assert_int_equal(end_slot_verdict(ss, "end-4", img, N), ECU_VERDICT_BAD);
+    put_be32(img + 0x1038, 0x182DFF);
+    /* correction writes each end slot; the result checked here */
+    put_be32(img + 0xFFC, 0x12345678);
+    cs = end_slot_csum(ss, "end-4", img, N);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    fixed = ecu_csum_image(cs, &n);
+    assert_int_equal(word_sum(fixed, 0, 0x1000, 4, 1, 0) & 0xFFFFFFFF, 0xD01FE500);
+    for (i = 0; i < N; i++)
+        if ((i < 0xFFC || i >= 0x1000) && fixed[i] != img[i])
+            fail_msg("byte 0x%zX outside the slot changed", i);
+    ecu_csum_free(cs);
+    /* crc-target: reflected CRC-32 from the register 0xFADECAFE (init 0x7F537B5F unreflected), no final xor, reaches 0xCAFEAFFE over each
+       range; checked here with zlib, which inverts the register before and after:
+       crc32(~0xFADECAFE, range) == ~0xCAFEAFFE */
+    assert_int_equal(end_slot_verdict(ct, "end-4", img, N), ECU_VERDICT_BAD);
+    cs = end_slot_csum(ct, "end-4", img, N);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    fixed = ecu_csum_image(cs, &n);
+    assert_int_equal(crc32(0x05213501, fixed, 0x1000), 0x35015001);
+    assert_int_equal(crc32(0x05213501, fixed + 0x1000, 0x1E00), 0x35015001);
+    memcpy(img, fixed, N);
+    ecu_csum_free(cs);
+    assert_int_equal(end_slot_verdict(ct, "end-4", img, N), ECU_VERDICT_OK);
+    img[0x1800] ^= 0x80;
+    assert_int_equal(end_slot_verdict(ct, "end-4", img, N), ECU_VERDICT_BAD);
+    /* errors */
+    expect_error("layout x\ntable t\n  crc-target crc32 target 0\n  records 0 count 2 stride 16\n"
+                 "  address u32le\n  store +8 u32le\n", 6, 9, "store end-N");
+    expect_error("layout x\ntable t\n  selfsum u32le target 0\n  records 0 count 2 stride 16\n"
+                 "  address u32le\n  disabled 00\n  store end-4 u32le\n", 2, 1, "disabled records");
+    expect_error("layout x\ntable t\n  selfsum u32le target 0\n  records 0 count 2 stride 16\n"
+                 "  address u32le\n  store end-2 u32le\n", 6, 9, "at least its size");
+    expect_error("layout x\ntable t\n  sum u16le\n  records 0 count 2 stride 16\n"
+                 "  address u32le\n  store end-4 u32le\n", 6, 9, "for a union table");
 }
 
 static void test_table_marker_stop_disabled(void **state)
@@ -1238,6 +1356,7 @@ int main(void)
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_table_marker_stop_disabled),
         cmocka_unit_test(test_table_union),
+        cmocka_unit_test(test_table_end_slot),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
