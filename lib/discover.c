@@ -1337,7 +1337,8 @@ static int collect(struct run *r)
             if (e < d->bound)
                 d->expected_false += e;
         }
-    qsort(items, nitems, sizeof *items, cmp_items);
+    if (nitems) /* qsort must not be given a NULL array, even empty */
+        qsort(items, nitems, sizeof *items, cmp_items);
     for (i = 0; i < nitems; i++) /* the strings move with the items */
         items[i].f.algorithm = items[i].alg;
     d->items = items;
@@ -1409,7 +1410,8 @@ int ecu_discover_run(ecu_discover *d, const uint8_t *data, size_t size)
                 if (c->e >= k && push_pt(&r, c->e - k))
                     goto out;
     }
-    qsort(r.pts, r.npts, sizeof *r.pts, cmp_u64);
+    if (r.npts)
+        qsort(r.pts, r.npts, sizeof *r.pts, cmp_u64);
     for (i = k = 0; i < r.npts; i++)
         if (r.pts[i] <= size && (k == 0 || r.pts[i] != r.pts[k - 1]))
             r.pts[k++] = r.pts[i];
@@ -2230,7 +2232,8 @@ int ecu_learn_run(ecu_learn *l)
     /* 5. inner blocks first: a block whose ranges hold other slots comes after them */
     for (k = 0; k < l->nitems; k++)
         l->items[k].drop = (int)slots_inside(l, k);
-    qsort(l->items, l->nitems, sizeof *l->items, cmp_learned);
+    if (l->nitems) /* qsort must not be given a NULL array, even empty */
+        qsort(l->items, l->nitems, sizeof *l->items, cmp_learned);
     for (k = 0; k < l->nitems; k++) {
         l->items[k].pub.f.algorithm = l->items[k].alg;
         l->items[k].drop = 0;
