@@ -126,14 +126,18 @@ static const struct sumkind sumkinds[] = {
    seed and as the constant reached (the Bosch EDC17/MED17 checksum structure holds its seed
    0xFADECAFE and expected value 0xCAFEAFFE there: ConnorHowell/medc17-checksum-tool main.py) */
 #define NRECW 2
-/* crc-target: seeds of the reflected CRC-32 register (no final xor): 0, 0xFFFFFFFF (the
-   catalogue's CRC-32/JAMCRC), the record's words */
-#define NRAW (2 + NRECW)
+/* crc-target: the reflected CRC-32 register started from a seed (0, 0xFFFFFFFF, the record's
+   words), with no final xor (CRC-32/JAMCRC's) or with 0xFFFFFFFF (CRC-32/ISO-HDLC's); from
+   0xFFFFFFFF these are the two catalogue models. The EDC17 structures: the seed 0xFADECAFE and
+   the final xor, zlib's crc32(0x05213501, range) == 0xCAFEAFFE (lib/families/bosch_edc17.c) */
+#define NRAWSEED (2 + NRECW)
+#define NRAW (2 * NRAWSEED)
 /* algorithm index: sums 0..9 (kind * 2 + (acc == 16)), CRC models from 10, then the
    reflected CRC-32 register from each seed of NRAW */
 #define ALG_RAW (2 * NSUMKINDS + NMODELS)
 #define NALG (ALG_RAW + NRAW)
-#define JAMCRC 38 /* models[]: CRC-32/JAMCRC, the reflected register with no final xor */
+#define ISOHDLC 37 /* models[]: CRC-32/ISO-HDLC, zlib's */
+#define JAMCRC 38  /* models[]: CRC-32/JAMCRC, the reflected register with no final xor */
 
 #define MAX_ADDED 16
 static const uint64_t builtin16[] = {0, 0xFFFF, 0x5AA5};
@@ -1113,8 +1117,9 @@ static uint64_t raw_crc(const struct run *r, size_t is, size_t ie, uint64_t seed
 /*
  * crc-target: the CRC-32 of a table record's range [s, e), its last word (the compensation
  * word) included, reaches a constant: one of the 32-bit constants or a word of the record
- * (NRECW words after the address pair). CRCs: the catalogue's CRC-32 models (JAMCRC as the
- * register from 0xFFFFFFFF below), and the reflected CRC-32 register from each seed of NRAW.
+ * (NRECW words after the address pair). CRCs: the catalogue's CRC-32 models (ISO-HDLC and
+ * JAMCRC as the register from 0xFFFFFFFF below), and the reflected CRC-32 register from each
+ * seed, with no final xor and with 0xFFFFFFFF (NRAW).
  */
 static void eval_crctarget(struct run *r, const struct cand *c)
 {
@@ -1135,15 +1140,17 @@ static void eval_crctarget(struct run *r, const struct cand *c)
         uint64_t v, seed = 0;
         int alg;
         if (k < NMODELS) {
-            if (models[k].width != 32 || k == JAMCRC || r->model_combo[k] < 0)
-                continue;
+            if (models[k].width != 32 || k == JAMCRC || k == ISOHDLC || r->model_combo[k] < 0)
+                continue; /* those two: the register from 0xFFFFFFFF below */
             v = range_crc(r, is, ie, k, &xc, &have);
             alg = 2 * NSUMKINDS + (int)k;
         } else {
-            size_t si = k - NMODELS;
+            /* the final xor first: a register that ends at 0 from 0xFFFFFFFF is zlib's CRC-32
+               reaching 0xFFFFFFFF, written "crc32" */
+            size_t si = (k - NMODELS) / 2, x = (k - NMODELS) % 2 == 0;
             seed = si == 0 ? 0 : si == 1 ? 0xFFFFFFFF : recw[si - 2];
-            v = raw_crc(r, is, ie, seed, &xc, &have);
-            alg = ALG_RAW + (int)si;
+            v = raw_crc(r, is, ie, seed, &xc, &have) ^ (x ? 0xFFFFFFFF : 0);
+            alg = ALG_RAW + (int)(k - NMODELS);
         }
         for (ci = 0; ci < nc + NRECW; ci++) {
             size_t cix = ci < nc ? ci : CI_RECW + (ci - nc);
@@ -1303,7 +1310,8 @@ static void alg_text(const struct hit *h, char *buf, size_t n, const char **mode
 {
     *model = "";
     if (h->form == ECU_DISCOVER_CRC_TARGET) { /* a catalogue model, or the raw register */
-        const struct model *m = h->alg >= ALG_RAW ? &models[JAMCRC] : &models[h->alg - 2 * NSUMKINDS];
+        const struct model *m = h->alg >= ALG_RAW ? &models[(h->alg - ALG_RAW) % 2 ? JAMCRC : ISOHDLC]
+                                                  : &models[h->alg - 2 * NSUMKINDS];
         uint64_t init = h->alg >= ALG_RAW ? reflect(h->seed, 32) : m->init;
         *model = m->name;
         if (m->preset && init == m->init)

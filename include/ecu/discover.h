@@ -28,10 +28,12 @@
  * a record's range, its last word (the compensation word) included, equals a constant: the
  * 32-bit constants above or one of the two 32-bit words that follow the record's address pair
  * (an expected value stored in the record). CRCs: the CRC-32 models of the catalogue, and the
- * reflected CRC-32 register (poly 0x04C11DB7 reflected, no final xor) started from a seed: 0,
- * 0xFFFFFFFF, or one of those two words of the record (the Bosch EDC17/MED17 checksum
- * structure: start, end, seed 0xFADECAFE, expected value 0xCAFEAFFE). Each is one class per
- * CRC, seed and constant; constant time per candidate (the CRC combination).
+ * reflected CRC-32 register (poly 0x04C11DB7 reflected) started from a seed: 0, 0xFFFFFFFF, or
+ * one of those two words of the record, with no final xor or with 0xFFFFFFFF (the Bosch
+ * EDC17/MED17 checksum structure: start, end, seed 0xFADECAFE, expected value 0xCAFEAFFE; the
+ * register starts at the seed and the final xor applies: zlib's crc32(0x05213501, range) is
+ * 0xCAFEAFFE). Each is one class per CRC, seed and constant; constant time per candidate (the
+ * CRC combination).
  *
  * Chance matches: a w-bit checksum of a random range equals a given stored value with
  * probability 2^-w (2^-2w for a value and its complement). Every finding carries the number of

@@ -1142,8 +1142,10 @@ static void plant_crc_target(uint8_t *p, size_t s, size_t e, uint32_t seed, uint
 /*
  * A table record (two addresses, then two 32-bit words) whose range, its last word included,
  * has a CRC equal to a constant: the EDC17 checksum structure (seed 0xFADECAFE and expected
- * value 0xCAFEAFFE in the record, ConnorHowell/medc17-checksum-tool main.py), a seed and an
- * expected value of no list (both read from the record), and zlib's CRC-32 reaching 0xFFFFFFFF.
+ * value 0xCAFEAFFE in the record, ConnorHowell/medc17-checksum-tool main.py; the register
+ * starts at the seed, the final xor applies, as lib/families/bosch_edc17.c verifies), the
+ * register with no final xor from a seed and to an expected value of no list (both read from
+ * the record), and zlib's CRC-32 reaching 0xFFFFFFFF.
  */
 static void test_crc_targets(void **state)
 {
@@ -1160,9 +1162,9 @@ static void test_crc_targets(void **state)
     put(p, q1 + 4, 0x80000000u + e1 - 1, 4, 0);
     put(p, q1 + 8, 0xFADECAFEu, 4, 0);
     put(p, q1 + 12, 0xCAFEAFFEu, 4, 0);
-    plant_crc_target(p, s1, e1, 0xFADECAFEu, 0xCAFEAFFEu);
-    /* in zlib's terms (its initial value and result are the register inverted) */
-    assert_int_equal(crc32(0x05213501u, p + s1, (uInt)(e1 - s1)), 0x35015001u);
+    plant_crc_target(p, s1, e1, 0xFADECAFEu, ~0xCAFEAFFEu); /* the final xor gives 0xCAFEAFFE */
+    /* in zlib's terms (its initial value is the register inverted, and its final xor) */
+    assert_int_equal(crc32(0x05213501u, p + s1, (uInt)(e1 - s1)), 0xCAFEAFFEu);
     put(p, q2, 0x80000000u + s2, 4, 0);
     put(p, q2 + 4, 0x80000000u + e2 - 1, 4, 0);
     put(p, q2 + 8, seed2, 4, 0);
@@ -1174,7 +1176,7 @@ static void test_crc_targets(void **state)
     assert_int_equal(crc32(0, p + s3, (uInt)(e3 - s3)), 0xFFFFFFFFu);
     d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
     /* 1 */
-    f = find(d, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes xorout 0x0 "
+    f = find(d, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes xorout 0xFFFFFFFF "
                 "target 0xCAFEAFFE", e1 - 4);
     if (!f) {
         dump(d);
@@ -1266,7 +1268,8 @@ static uint8_t *crc_target_image(uint64_t seed, size_t nrec)
         put(p, q + 8, 0x80000000u + e - 1, 4, 0);
         put(p, q + 12, 0xFADECAFEu, 4, 0);
         put(p, q + 16, 0xCAFEAFFEu, 4, 0);
-        plant_crc_target(p, s, e, 0xFADECAFEu, 0xCAFEAFFEu);
+        plant_crc_target(p, s, e, 0xFADECAFEu, ~0xCAFEAFFEu);
+        assert_int_equal(crc32(0x05213501u, p + s, (uInt)(e - s)), 0xCAFEAFFEu);
     }
     memset(p + 0xE000 + 32 * nrec, 0xFF, 32);
     return p;
@@ -1303,7 +1306,7 @@ static void test_learn_crc_target(void **state)
     assert_int_equal(tables, 1);
     text = learnt_layout(l);
     assert_non_null(strstr(text, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes "
-                                 "xorout 0x0 target 0xCAFEAFFE"));
+                                 "xorout 0xFFFFFFFF target 0xCAFEAFFE"));
     assert_non_null(strstr(text, "store end-4 u32le"));
     if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
         fail_msg("%s\n%s", ecu_layout_error(lay), text);
