@@ -16,7 +16,7 @@
 #include "csum_learn.h"
 #include "tool.h"
 
-static const char *const form_name[] = {"plain", "complement", "balance", "selfsum"};
+static const char *const form_name[] = {"plain", "complement", "balance", "selfsum", "crc-target"};
 static const char *const source_name[] = {"table", "aligned", "erased"};
 
 int csum_parse_bound(const char *s, double *out)
@@ -56,7 +56,7 @@ static void text_finding(FILE *out, const char *file, const ecu_finding *f, int 
             "u", f->store_bytes * 8, f->store_bytes == 1 ? "" : f->store_big_endian ? "be" : "le",
             f->form == ECU_DISCOVER_COMPLEMENT ? " complement" : "", (int)digits_of(f), f->stored,
             source_name[f->source], f->expected, f->candidates);
-    if (f->form == ECU_DISCOVER_BALANCE || f->form == ECU_DISCOVER_SELFSUM)
+    if (f->form == ECU_DISCOVER_BALANCE || f->form == ECU_DISCOVER_SELFSUM || f->form == ECU_DISCOVER_CRC_TARGET)
         fprintf(out, ", %s to 0x%0*" PRIX64, form_name[f->form], (int)digits_of(f), f->constant);
     if (f->source == ECU_DISCOVER_TABLE)
         fprintf(out, ", record%s at 0x%" PRIX64, f->nranges > 1 ? "s" : "", f->table_offset);
@@ -91,7 +91,7 @@ static void json_finding(FILE *out, const ecu_finding *f, const ecu_learned *b)
             form_name[f->form], source_name[f->source], f->start, f->end, f->store_offset,
             f->store_bytes, f->store_big_endian ? "be" : "le");
     json_hex(out, f->stored, digits_of(f));
-    if (f->form == ECU_DISCOVER_BALANCE || f->form == ECU_DISCOVER_SELFSUM) {
+    if (f->form == ECU_DISCOVER_BALANCE || f->form == ECU_DISCOVER_SELFSUM || f->form == ECU_DISCOVER_CRC_TARGET) {
         fprintf(out, ",\"constant\":");
         json_hex(out, f->constant, digits_of(f));
     }

@@ -122,15 +122,30 @@ struct sumkind {
 static const struct sumkind sumkinds[] = {
     {"u8", 1, 0}, {"u16le", 2, 0}, {"u16be", 2, 1}, {"u32le", 4, 0}, {"u32be", 4, 1}};
 #define NSUMKINDS 5
-/* algorithm index: sums 0..9 (kind * 2 + (acc == 16)), CRC models from 10 */
-#define NALG (2 * NSUMKINDS + NMODELS)
+/* crc-target: the 32-bit words of a table record after its address pair that are tried as a
+   seed and as the constant reached (the Bosch EDC17/MED17 checksum structure holds its seed
+   0xFADECAFE and expected value 0xCAFEAFFE there: ConnorHowell/medc17-checksum-tool main.py) */
+#define NRECW 2
+/* crc-target: the reflected CRC-32 register started from a seed (0, 0xFFFFFFFF, the record's
+   words), with no final xor (CRC-32/JAMCRC's) or with 0xFFFFFFFF (CRC-32/ISO-HDLC's); from
+   0xFFFFFFFF these are the two catalogue models. The EDC17 structures: the seed 0xFADECAFE and
+   the final xor, zlib's crc32(0x05213501, range) == 0xCAFEAFFE (lib/families/bosch_edc17.c) */
+#define NRAWSEED (2 + NRECW)
+#define NRAW (2 * NRAWSEED)
+/* algorithm index: sums 0..9 (kind * 2 + (acc == 16)), CRC models from 10, then the
+   reflected CRC-32 register from each seed of NRAW */
+#define ALG_RAW (2 * NSUMKINDS + NMODELS)
+#define NALG (ALG_RAW + NRAW)
+#define ISOHDLC 37 /* models[]: CRC-32/ISO-HDLC, zlib's */
+#define JAMCRC 38  /* models[]: CRC-32/JAMCRC, the reflected register with no final xor */
 
 #define MAX_ADDED 16
 static const uint64_t builtin16[] = {0, 0xFFFF, 0x5AA5};
 static const uint64_t builtin32[] = {0, 0xFFFFFFFF, 0x5AA5A55A, 0x5AA55AA5, 0xD01FE500, 0xCAFEAFFE};
 #define NB16 (sizeof builtin16 / sizeof builtin16[0])
 #define NB32 (sizeof builtin32 / sizeof builtin32[0])
-#define NCONST (NB32 + MAX_ADDED)
+#define CI_RECW (NB32 + MAX_ADDED) /* crc-target: constant indices of the record's words */
+#define NCONST (NB32 + MAX_ADDED + NRECW)
 
 static const uint64_t fixed_bases[] = {0, 0x00800000, 0x80000000, 0xA0000000,
                                        0x00400000, 0x01000000, 0x00080000};
@@ -160,7 +175,7 @@ static const uint64_t seeds32[] = {0, 0xFFFFFFFF, 0xA5A5A5A5, 0x5AA5A55A, 0x5AA5
 #define NSEEDS (sizeof seeds32 / sizeof seeds32[0])
 #define SEED_AFTER NSEEDS
 #define SEED_BEFORE (NSEEDS + 1)
-#define NFORM 4
+#define NFORM 5
 #define NCLASS ((size_t)NTIER * NFORM * NALG * 2 * NCONST)
 
 /* ---- the handle ------------------------------------------------------------------------------ */
@@ -175,6 +190,7 @@ struct hit {
     uint8_t tier, form, be, alg;
     uint8_t ci;
     uint64_t s, e, p, stored, constant, table;
+    uint64_t seed; /* crc-target with a raw register: its seed */
 };
 
 struct ecu_discover {
@@ -942,6 +958,7 @@ static void add_hit(struct run *r, size_t cls, const struct cand *c, int form, i
     h->constant = constant;
     h->table = c->table;
     h->cand = (uint32_t)(c - r->cands);
+    h->seed = 0;
 }
 
 static int range_filler(const struct run *r, size_t is, size_t ie)
@@ -1078,6 +1095,79 @@ static void eval_selfsum(struct run *r, const struct cand *c, uint64_t s, uint64
     }
 }
 
+/* the reflected CRC-32 register (CRC-32/JAMCRC's polynomial, no final xor) over [s, e) from
+   the register value @p seed; the cache as in range_crc */
+static uint64_t raw_crc(const struct run *r, size_t is, size_t ie, uint64_t seed, uint64_t *xcache, int *have)
+{
+    const struct combo *c = &r->combos[r->model_combo[JAMCRC]];
+    if (r->d->brute) {
+        ecu_crc_params prm = {32, models[JAMCRC].poly, reflect(seed, 32), 1, 1, 0};
+        ecu_crc *eng = ecu_crc_new(&prm);
+        uint64_t v = eng ? ecu_crc_compute(eng, r->p + r->pts[is], r->pts[ie] - r->pts[is]) : ~seed;
+        ecu_crc_free(eng);
+        return v & 0xFFFFFFFF;
+    }
+    if (*have != r->model_combo[JAMCRC]) {
+        *xcache = mulmod(c, c->T[ie], c->Ti[is]);
+        *have = r->model_combo[JAMCRC];
+    }
+    return (c->A[ie] ^ mulmod(c, *xcache, c->A[is] ^ seed)) & c->mask;
+}
+
+/*
+ * crc-target: the CRC-32 of a table record's range [s, e), its last word (the compensation
+ * word) included, reaches a constant: one of the 32-bit constants or a word of the record
+ * (NRECW words after the address pair). CRCs: the catalogue's CRC-32 models (ISO-HDLC and
+ * JAMCRC as the register from 0xFFFFFFFF below), and the reflected CRC-32 register from each
+ * seed, with no final xor and with 0xFFFFFFFF (NRAW).
+ */
+static void eval_crctarget(struct run *r, const struct cand *c)
+{
+    size_t is, ie, k, ci, nc = r->nconsts[1];
+    uint64_t recw[NRECW], xc = 0, stored;
+    int have = -1;
+    if (c->e < c->s + MIN_RANGE || c->e > r->n || !(pow2neg(32) < r->d->bound) ||
+        c->table + 8 + 4 * NRECW > r->n || r->model_combo[JAMCRC] < 0)
+        return;
+    is = pt_index(r, c->s);
+    ie = pt_index(r, c->e);
+    if (range_filler(r, is, ie))
+        return;
+    for (k = 0; k < NRECW; k++)
+        recw[k] = rd(r->p + c->table + 8 + 4 * k, 4, c->be);
+    stored = rd(r->p + c->e - 4, 4, c->be);
+    for (k = 0; k < NMODELS + NRAW && !r->stop; k++) {
+        uint64_t v, seed = 0;
+        int alg;
+        if (k < NMODELS) {
+            if (models[k].width != 32 || k == JAMCRC || k == ISOHDLC || r->model_combo[k] < 0)
+                continue; /* those two: the register from 0xFFFFFFFF below */
+            v = range_crc(r, is, ie, k, &xc, &have);
+            alg = 2 * NSUMKINDS + (int)k;
+        } else {
+            /* the final xor first: a register that ends at 0 from 0xFFFFFFFF is zlib's CRC-32
+               reaching 0xFFFFFFFF, written "crc32" */
+            size_t si = (k - NMODELS) / 2, x = (k - NMODELS) % 2 == 0;
+            seed = si == 0 ? 0 : si == 1 ? 0xFFFFFFFF : recw[si - 2];
+            v = raw_crc(r, is, ie, seed, &xc, &have) ^ (x ? 0xFFFFFFFF : 0);
+            alg = ALG_RAW + (int)(k - NMODELS);
+        }
+        for (ci = 0; ci < nc + NRECW; ci++) {
+            size_t cix = ci < nc ? ci : CI_RECW + (ci - nc);
+            uint64_t t = ci < nc ? r->consts[1][ci] : recw[ci - nc];
+            size_t cls = class_of(c->ctier, ECU_DISCOVER_CRC_TARGET, alg, c->be, (int)cix);
+            if (!try_one(r, cls))
+                return;
+            if (v == t) {
+                size_t before = r->nhits;
+                add_hit(r, cls, c, ECU_DISCOVER_CRC_TARGET, alg, c->be, (int)cix, c->s, c->e, c->e - 4, stored, t);
+                if (r->nhits > before)
+                    r->hits[before].seed = seed;
+            }
+        }
+    }
+}
+
 /*
  * A chain of records: the word sums of its ranges' union into 32 bits, against every
  * value-complement pair of the image (TIER_UNION_FREE), and against the 32-bit values up to
@@ -1183,6 +1273,8 @@ static void eval_cand(struct run *r, const struct cand *c)
         }
         if (kinds & ECU_DISCOVER_SELFSUMS)
             eval_selfsum(r, c, c->s, c->e);
+        if (kinds & ECU_DISCOVER_CRCS)
+            eval_crctarget(r, c);
         return;
     }
     if (kinds & (ECU_DISCOVER_SUMS | ECU_DISCOVER_CRCS)) {
@@ -1204,9 +1296,33 @@ static void eval_cand(struct run *r, const struct cand *c)
 
 /* -- results -- */
 
+/* the bits a class's value has */
+static unsigned alg_width(size_t alg)
+{
+    if (alg >= ALG_RAW)
+        return 32;
+    if (alg >= 2 * NSUMKINDS)
+        return models[alg - 2 * NSUMKINDS].width;
+    return alg % 2 ? 16 : 32;
+}
+
 static void alg_text(const struct hit *h, char *buf, size_t n, const char **model)
 {
     *model = "";
+    if (h->form == ECU_DISCOVER_CRC_TARGET) { /* a catalogue model, or the raw register */
+        const struct model *m = h->alg >= ALG_RAW ? &models[(h->alg - ALG_RAW) % 2 ? JAMCRC : ISOHDLC]
+                                                  : &models[h->alg - 2 * NSUMKINDS];
+        uint64_t init = h->alg >= ALG_RAW ? reflect(h->seed, 32) : m->init;
+        *model = m->name;
+        if (m->preset && init == m->init)
+            snprintf(buf, n, "crc-target %s target 0x%llX", m->preset, (unsigned long long)h->constant);
+        else
+            snprintf(buf, n, "crc-target width %u poly 0x%llX init 0x%llX refin %s refout %s xorout 0x%llX "
+                     "target 0x%llX", m->width, (unsigned long long)m->poly, (unsigned long long)init,
+                     m->refin ? "yes" : "no", m->refin ? "yes" : "no", (unsigned long long)m->xorout,
+                     (unsigned long long)h->constant);
+        return;
+    }
     if (h->alg >= 2 * NSUMKINDS) {
         const struct model *m = &models[h->alg - 2 * NSUMKINDS];
         *model = m->name;
@@ -1256,7 +1372,7 @@ static int collect(struct run *r)
         return -1;
     for (i = 0; i < r->nhits; i++) {
         const struct hit *h = &r->hits[i];
-        unsigned bits = h->alg >= 2 * NSUMKINDS ? models[h->alg - 2 * NSUMKINDS].width : (h->alg % 2 ? 16 : 32);
+        unsigned bits = alg_width(h->alg);
         double expected;
         struct item *it;
         int dup = 0;
@@ -1272,7 +1388,7 @@ static int collect(struct run *r)
         for (j = 0; j < nitems && !dup; j++) {
             const struct item *o = &items[j];
             int same_family = h->alg >= 2 * NSUMKINDS
-                                  ? o->f.kind == ECU_DISCOVER_CRCS && o->f.acc_bits == models[h->alg - 2 * NSUMKINDS].width
+                                  ? o->f.kind == ECU_DISCOVER_CRCS && o->f.acc_bits == alg_width(h->alg)
                                   : o->f.kind != ECU_DISCOVER_CRCS && o->f.word_bytes == sumkinds[h->alg / 2].wb &&
                                         o->f.word_big_endian == sumkinds[h->alg / 2].be;
             dup = same_family && o->f.store_offset == h->p;
@@ -1290,7 +1406,7 @@ static int collect(struct run *r)
         it->f.source = (ecu_discover_source)h->tier;
         if (h->alg >= 2 * NSUMKINDS) {
             it->f.kind = ECU_DISCOVER_CRCS;
-            it->f.acc_bits = models[h->alg - 2 * NSUMKINDS].width;
+            it->f.acc_bits = alg_width(h->alg);
             it->f.store_bytes = it->f.acc_bits / 8;
         } else {
             const struct sumkind *sk = &sumkinds[h->alg / 2];
@@ -1321,6 +1437,8 @@ static int collect(struct run *r)
         it->f.store_big_endian = h->be;
         it->f.stored = h->stored;
         it->f.constant = h->constant;
+        if (h->form == ECU_DISCOVER_CRC_TARGET)
+            it->f.init = h->alg >= ALG_RAW ? reflect(h->seed, 32) : models[h->alg - 2 * NSUMKINDS].init;
         it->f.table_offset = h->tier == ECU_DISCOVER_TABLE ? h->table : 0;
         it->f.candidates = r->tries[h->cls];
         it->f.expected = expected;
@@ -1329,7 +1447,7 @@ static int collect(struct run *r)
     for (i = 0; i < ncls; i++)
         if (r->tries[i]) {
             size_t alg = i / NCONST / 2 % NALG, form = i / NCONST / 2 / NALG % NFORM;
-            unsigned bits = alg >= 2 * NSUMKINDS ? models[alg - 2 * NSUMKINDS].width : (alg % 2 ? 16 : 32);
+            unsigned bits = alg_width(alg);
             double e;
             if (form == ECU_DISCOVER_COMPLEMENT && class_tier(i) != TIER_UNION_FREE)
                 bits *= 2;
@@ -1476,6 +1594,13 @@ int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
     }
     case ECU_DISCOVER_SELFSUM:
         if (f->word_bytes != 4 || f->acc_bits != 32)
+            return ECU_ERR_INVALID;
+        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s\n", name,
+                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
+                     (unsigned long long)f->store_offset, st);
+        break;
+    case ECU_DISCOVER_CRC_TARGET: /* the compensation word ends the range */
+        if (f->store_bytes != 4 || f->acc_bits != 32)
             return ECU_ERR_INVALID;
         n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s\n", name,
                      f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
@@ -1638,6 +1763,12 @@ static int is_record(const ecu_finding *f)
     return f->source == ECU_DISCOVER_TABLE && f->nranges <= 1;
 }
 
+/* a self-sum or crc-target: the compensation word ends the range (in a table: store end-N) */
+static int slot_ends_range(const ecu_finding *f)
+{
+    return f->form == ECU_DISCOVER_SELFSUM || f->form == ECU_DISCOVER_CRC_TARGET;
+}
+
 /* the slot bytes of a finding after its start */
 static unsigned slot_len(const ecu_finding *f)
 {
@@ -1652,7 +1783,10 @@ static int finding_value(const struct litem *it, const uint8_t *p, uint64_t s, u
     if (f->kind == ECU_DISCOVER_CRCS) {
         const struct model *m = &models[it->model];
         ecu_crc_params prm = {m->width, m->poly, m->init, m->refin, m->refin, m->xorout};
-        ecu_crc *c = ecu_crc_new(&prm);
+        ecu_crc *c;
+        if (f->form == ECU_DISCOVER_CRC_TARGET) /* its own init (a seed) */
+            prm.init = f->init;
+        c = ecu_crc_new(&prm);
         if (!c)
             return -1;
         *v = ecu_crc_compute(c, p + s, (size_t)(e - s));
@@ -1679,6 +1813,7 @@ static int slot_checks(const struct litem *it, const uint8_t *p, uint64_t so, ui
     case ECU_DISCOVER_BALANCE:
         return ((f->constant - v) & mask) == *stored;
     case ECU_DISCOVER_SELFSUM: /* the slot is the range's last word: added once */
+    case ECU_DISCOVER_CRC_TARGET: /* the CRC of the range, the slot included */
         return v == f->constant;
     }
     return 0;
@@ -1708,9 +1843,9 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
         fr.end = b - it->pub.base - (it->pub.end_included ? 0 : 1);
         if (b - it->pub.base + (uint64_t)it->pub.end_included <= fr.start + 1 || fr.end >= n)
             return 0;
-        if (f->form == ECU_DISCOVER_SELFSUM) { /* the compensation word ends the range */
+        if (slot_ends_range(f)) { /* the compensation word ends the range */
             if (fr.end + 1 - fr.start < f->store_bytes ||
-                (fr.end + 1 - fr.start) % f->word_bytes != 0)
+                (f->form == ECU_DISCOVER_SELFSUM && (fr.end + 1 - fr.start) % f->word_bytes != 0))
                 return 0;
             fr.store_offset = fr.end + 1 - f->store_bytes;
         }
@@ -1742,6 +1877,8 @@ static int empty_checks(const struct litem *it, const uint8_t *p, size_t n, uint
         return 0;
     if (f->form == ECU_DISCOVER_SELFSUM) /* the compensation word alone reaches the target */
         return rd(p + so, f->store_bytes, f->store_big_endian) == f->constant;
+    if (f->form == ECU_DISCOVER_CRC_TARGET) /* no disabled crc-target record */
+        return 0;
     if (f->kind == ECU_DISCOVER_CRCS && finding_value(it, p, 0, 0, &v) < 0)
         return -1;
     return slot_checks(it, p, so, v, &stored);
@@ -1763,7 +1900,7 @@ static int same_place(const struct litem *it, const ecu_finding *b, uint64_t bas
         return a->form == b->form &&
                (memcmp(it->mark, mark, 8) == 0 || a->table_offset == b->table_offset) && it->pub.base == base &&
                it->pub.end_included == incl &&
-               (a->form == ECU_DISCOVER_SELFSUM || /* a self-sum's slot ends its range */
+               (slot_ends_range(a) || /* a self-sum's or crc-target's slot ends its range */
                 a->store_offset - a->table_offset == b->store_offset - b->table_offset) &&
                a->store_bytes == b->store_bytes && a->store_big_endian == b->store_big_endian &&
                a->constant == b->constant && strcmp(it->alg, b->algorithm) == 0;
@@ -1819,8 +1956,9 @@ static int rec_same_kind(const struct litem *x, const struct litem *y)
     return x->pub.f.form == y->pub.f.form && x->pub.f.store_bytes == y->pub.f.store_bytes &&
            x->pub.f.store_big_endian == y->pub.f.store_big_endian && x->abe == y->abe &&
            x->pub.base == y->pub.base && x->pub.end_included == y->pub.end_included &&
-           x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset &&
-           x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
+           (slot_ends_range(&x->pub.f) || /* the slot ends each range: not in the record */
+            x->pub.f.store_offset - x->pub.f.table_offset == y->pub.f.store_offset - y->pub.f.table_offset) &&
+           x->pub.f.init == y->pub.f.init && x->pub.f.constant == y->pub.f.constant && strcmp(x->alg, y->alg) == 0;
 }
 
 #define LEARN_MAX_RECORDS 1024 /* records of one table, and places a table extension tries */
@@ -1833,7 +1971,7 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
     uint64_t rel = f->store_offset - f->table_offset, k;
     unsigned bits = finding_bits(f);
     /* a self-sum's compensation word ends its range: the record is its two addresses */
-    unsigned minrec = f->form == ECU_DISCOVER_SELFSUM ? 8u : (unsigned)(rel + slot_len(f));
+    unsigned minrec = slot_ends_range(f) ? 8u : (unsigned)(rel + slot_len(f));
     size_t i, m;
     long count = 1;
     t->ndis = 0;
@@ -1869,7 +2007,7 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
                 nhold++;
                 continue;
             }
-            if (f->form == ECU_DISCOVER_SELFSUM) { /* no disabled self-sum record */
+            if (slot_ends_range(f)) { /* no disabled self-sum or crc-target record */
                 fail = 1;
                 break;
             }
@@ -1991,7 +2129,7 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
     const ecu_finding *f = &t->pub.f;
     uint64_t rel = f->store_offset - f->table_offset, best = 0, cand[66];
     /* a self-sum's compensation word ends its range: the record is its two addresses */
-    unsigned minrec = f->form == ECU_DISCOVER_SELFSUM ? 8u : (unsigned)(rel + slot_len(f));
+    unsigned minrec = slot_ends_range(f) ? 8u : (unsigned)(rel + slot_len(f));
     size_t j, nc = 0, c;
     long most = 0, got;
     uint8_t bestdis[64];
@@ -2265,7 +2403,7 @@ static void app(char *buf, size_t size, size_t *at, const char *fmt, ...)
         *at += (size_t)n;
 }
 
-static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum"};
+static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum", "crc-target"};
 static const char *const learn_source[] = {"table record", "aligned block", "erased run"};
 
 int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t size, size_t *needed)
@@ -2342,7 +2480,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             (unsigned long long)b->stride, t->abe ? "be" : "le", b->end_included ? "included" : "excluded");
         if (b->base)
             app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
-        if (b->f.form == ECU_DISCOVER_SELFSUM) /* the compensation word ends each range */
+        if (slot_ends_range(&b->f)) /* the compensation word ends each range */
             app(buf, size, &at, "\n  store end-%u u%u%s\n", b->f.store_bytes, b->f.store_bytes * 8,
                 b->f.store_big_endian ? "be" : "le");
         else

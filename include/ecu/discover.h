@@ -24,6 +24,17 @@
  * 0xA5A5A5A5, 0x5AA5A55A, 0x5AA55AA5, or the 32-bit word stored after or before the slot),
  * with the 32-bit values up to 32 bytes before or after the pairs.
  *
+ * CRCs reaching a constant (form ECU_DISCOVER_CRC_TARGET, table records only): the CRC-32 of
+ * a record's range, its last word (the compensation word) included, equals a constant: the
+ * 32-bit constants above or one of the two 32-bit words that follow the record's address pair
+ * (an expected value stored in the record). CRCs: the CRC-32 models of the catalogue, and the
+ * reflected CRC-32 register (poly 0x04C11DB7 reflected) started from a seed: 0, 0xFFFFFFFF, or
+ * one of those two words of the record, with no final xor or with 0xFFFFFFFF (the Bosch
+ * EDC17/MED17 checksum structure: start, end, seed 0xFADECAFE, expected value 0xCAFEAFFE; the
+ * register starts at the seed and the final xor applies: zlib's crc32(0x05213501, range) is
+ * 0xCAFEAFFE). Each is one class per CRC, seed and constant; constant time per candidate (the
+ * CRC combination).
+ *
  * Chance matches: a w-bit checksum of a random range equals a given stored value with
  * probability 2^-w (2^-2w for a value and its complement). Every finding carries the number of
  * candidates tried in its class (one algorithm, form, slot type and constant, in one tier) and
@@ -65,6 +76,9 @@ typedef enum ecu_discover_form {
     ECU_DISCOVER_COMPLEMENT = 1, /**< the checksum, then its one's complement */
     ECU_DISCOVER_BALANCE = 2,    /**< a word outside the range: sum + word = constant */
     ECU_DISCOVER_SELFSUM = 3,    /**< the range, its last word included, sums to a constant */
+    ECU_DISCOVER_CRC_TARGET = 4, /**< a table record's range, its last 32-bit word (the
+                                      compensation word) included, has a CRC-32 equal to a
+                                      constant (ecu-layout(5) crc-target, store end-4) */
 } ecu_discover_form;
 
 /** Where a finding's range came from. Values are pinned. */
@@ -105,7 +119,10 @@ typedef struct ecu_finding {
                                  value-complement pair of the image, not a slot of the record's:
                                  its class counts each pair as a candidate and w is the value's
                                  width alone */
-    uint64_t init;          /**< sums: the value the sum starts from (0 but for seeded sums) */
+    uint64_t init;          /**< sums: the value the sum starts from (0 but for seeded sums);
+                                 ECU_DISCOVER_CRC_TARGET: the CRC's init parameter as
+                                 ecu-layout(5) writes it (unreflected: the register 0xFADECAFE
+                                 of a reflected CRC is init 0x7F537B5F) */
 } ecu_finding;
 
 /** Opaque discovery handle: options in, findings out. */

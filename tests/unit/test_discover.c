@@ -1111,6 +1111,274 @@ static void test_learn_union(void **state)
     ecu_learn_free(l);
 }
 
+/* ---- CRCs reaching a constant (crc-target) ------------------------------------------------- */
+
+/* the reflected CRC-32 register (poly 0xEDB88320 reflected, no final xor) from @p reg over
+   [s, e), bit by bit */
+static uint32_t ref_reg32(uint32_t reg, const uint8_t *p, size_t s, size_t e)
+{
+    size_t i;
+    unsigned b;
+    for (i = s; i < e; i++) {
+        reg ^= p[i];
+        for (b = 0; b < 8; b++)
+            reg = (reg & 1) ? (reg >> 1) ^ 0xEDB88320u : reg >> 1;
+    }
+    return reg;
+}
+
+/* the compensation word at e - 4 (LE bytes) that makes the register from @p seed over [s, e)
+   end at @p target: the 32 register steps of the last word run backwards */
+static void plant_crc_target(uint8_t *p, size_t s, size_t e, uint32_t seed, uint32_t target)
+{
+    uint32_t r = ref_reg32(seed, p, s, e - 4), t = target;
+    unsigned b;
+    for (b = 0; b < 32; b++)
+        t = (t & 0x80000000u) ? ((t ^ 0xEDB88320u) << 1) | 1u : t << 1;
+    put(p, e - 4, r ^ t, 4, 0);
+    assert_int_equal(ref_reg32(seed, p, s, e), target);
+}
+
+/*
+ * A table record (two addresses, then two 32-bit words) whose range, its last word included,
+ * has a CRC equal to a constant: the EDC17 checksum structure (seed 0xFADECAFE and expected
+ * value 0xCAFEAFFE in the record, ConnorHowell/medc17-checksum-tool main.py; the register
+ * starts at the seed, the final xor applies, as lib/families/bosch_edc17.c verifies), the
+ * register with no final xor from a seed and to an expected value of no list (both read from
+ * the record), and zlib's CRC-32 reaching 0xFFFFFFFF.
+ */
+static void test_crc_targets(void **state)
+{
+    uint8_t *p = random_image(N256K, 700);
+    size_t q1 = 0x3E000, s1 = 0x10000, e1 = 0x18000;      /* EDC17: LE, base 0x80000000 */
+    size_t q2 = 0x3E100, s2 = 0x20010, e2 = 0x23F00;      /* seed and target in the record */
+    size_t q3 = 0x3E200, s3 = 0x28000, e3 = 0x2A004;      /* CRC-32/ISO-HDLC to 0xFFFFFFFF */
+    const uint32_t seed2 = 0x1234ABCDu, target2 = 0x9E3779B9u;
+    ecu_discover *d;
+    const ecu_finding *f;
+    char alg[200];
+    (void)state;
+    put(p, q1, 0x80000000u + s1, 4, 0);
+    put(p, q1 + 4, 0x80000000u + e1 - 1, 4, 0);
+    put(p, q1 + 8, 0xFADECAFEu, 4, 0);
+    put(p, q1 + 12, 0xCAFEAFFEu, 4, 0);
+    plant_crc_target(p, s1, e1, 0xFADECAFEu, ~0xCAFEAFFEu); /* the final xor gives 0xCAFEAFFE */
+    /* in zlib's terms (its initial value is the register inverted, and its final xor) */
+    assert_int_equal(crc32(0x05213501u, p + s1, (uInt)(e1 - s1)), 0xCAFEAFFEu);
+    put(p, q2, 0x80000000u + s2, 4, 0);
+    put(p, q2 + 4, 0x80000000u + e2 - 1, 4, 0);
+    put(p, q2 + 8, seed2, 4, 0);
+    put(p, q2 + 12, target2, 4, 0);
+    plant_crc_target(p, s2, e2, seed2, target2);
+    put(p, q3, s3, 4, 0);
+    put(p, q3 + 4, e3, 4, 0); /* end excluded */
+    plant_crc_target(p, s3, e3, 0xFFFFFFFFu, 0); /* zlib: ~register */
+    assert_int_equal(crc32(0, p + s3, (uInt)(e3 - s3)), 0xFFFFFFFFu);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    /* 1 */
+    f = find(d, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes xorout 0xFFFFFFFF "
+                "target 0xCAFEAFFE", e1 - 4);
+    if (!f) {
+        dump(d);
+        fail_msg("EDC17 structure not found");
+    }
+    assert_int_equal(f->form, ECU_DISCOVER_CRC_TARGET);
+    assert_int_equal(f->kind, ECU_DISCOVER_CRCS);
+    assert_int_equal(f->source, ECU_DISCOVER_TABLE);
+    assert_int_equal(f->table_offset, q1);
+    assert_int_equal(f->start, s1);
+    assert_int_equal(f->end, e1 - 1);
+    assert_int_equal(f->init, 0x7F537B5F);
+    assert_int_equal(f->constant, 0xCAFEAFFE);
+    assert_int_equal(f->store_bytes, 4);
+    assert_false(f->store_big_endian);
+    assert_true(f->expected < ECU_DISCOVER_DEFAULT_BOUND);
+    layout_verifies(f, p, N256K);
+    /* 2 */
+    snprintf(alg, sizeof alg, "crc-target width 32 poly 0x4C11DB7 init 0x%X refin yes refout yes xorout 0x0 "
+             "target 0x%X", 0xB3D52C48u, target2); /* 0xB3D52C48: 0x1234ABCD reflected */
+    f = find(d, alg, e2 - 4);
+    if (!f) {
+        dump(d);
+        fail_msg("%s not found", alg);
+    }
+    assert_int_equal(f->start, s2);
+    assert_int_equal(f->end, e2 - 1);
+    layout_verifies(f, p, N256K);
+    /* 3 */
+    f = find(d, "crc-target crc32 target 0xFFFFFFFF", e3 - 4);
+    if (!f) {
+        dump(d);
+        fail_msg("crc32 target not found");
+    }
+    assert_string_equal(f->model, "CRC-32/ISO-HDLC");
+    assert_int_equal(f->start, s3);
+    assert_int_equal(f->end, e3 - 1);
+    layout_verifies(f, p, N256K);
+    assert_int_equal(ecu_discover_finding_count(d), 3);
+    ecu_discover_free(d);
+    /* the negative space: a compensation word off by one bit, a record's target or seed
+       changed, a range cut short: nothing */
+    p[e1 - 4] ^= 1;
+    put(p, q2 + 12, target2 ^ 0x100, 4, 0);
+    put(p, q3 + 4, e3 - 2, 4, 0);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    if (ecu_discover_finding_count(d)) {
+        dump(d);
+        fail_msg("a damaged crc-target was found");
+    }
+    ecu_discover_free(d);
+    put(p, q2 + 12, target2, 4, 0);
+    put(p, q2 + 8, seed2 + 1, 4, 0);
+    d = run(p, N256K, ECU_DISCOVER_DEFAULT_BOUND);
+    assert_int_equal(ecu_discover_finding_count(d), 0);
+    ecu_discover_free(d);
+    /* without ECU_DISCOVER_CRCS, nothing either */
+    put(p, q2 + 8, seed2, 4, 0);
+    d = ecu_discover_new();
+    assert_int_equal(ecu_discover_set_kinds(d, ECU_DISCOVER_SUMS | ECU_DISCOVER_SELFSUMS), ECU_OK);
+    assert_int_equal(ecu_discover_run(d, p, N256K), ECU_OK);
+    assert_int_equal(ecu_discover_finding_count(d), 0);
+    ecu_discover_free(d);
+    /* and the fast method agrees with brute force (record 2 intact again) */
+    {
+        ecu_discover *fast = ecu_discover_new(), *brute = ecu_discover_new();
+        ecu__discover_set_brute(brute, 1);
+        assert_int_equal(ecu_discover_run(fast, p, N256K), ECU_OK);
+        assert_int_equal(ecu_discover_run(brute, p, N256K), ECU_OK);
+        assert_int_equal(ecu_discover_finding_count(fast), 1);
+        assert_true(same_findings(fast, brute));
+        ecu_discover_free(fast);
+        ecu_discover_free(brute);
+    }
+    free(p);
+}
+
+/* an image of 0x10000 bytes with @p nrec EDC17-like structures (32 bytes each, the address pair
+   at +4, seed and expected value at +12 and +16) at 0xE000, base 0x80000000, end included; the
+   ranges' lengths depend on the seed; an erased structure follows */
+static uint8_t *crc_target_image(uint64_t seed, size_t nrec)
+{
+    uint8_t *p = random_image(0x10000, seed);
+    size_t k;
+    for (k = 0; k < nrec; k++) {
+        size_t q = 0xE000 + 32 * k, s = 0x1000 + 0x3000 * k, e = s + 0x2000 + 0x40 * (size_t)(seed % 8);
+        put(p, q, 0x10 * (k + 1), 4, 0);
+        put(p, q + 4, 0x80000000u + s, 4, 0);
+        put(p, q + 8, 0x80000000u + e - 1, 4, 0);
+        put(p, q + 12, 0xFADECAFEu, 4, 0);
+        put(p, q + 16, 0xCAFEAFFEu, 4, 0);
+        plant_crc_target(p, s, e, 0xFADECAFEu, ~0xCAFEAFFEu);
+        assert_int_equal(crc32(0x05213501u, p + s, (uInt)(e - s)), 0xCAFEAFFEu);
+    }
+    memset(p + 0xE000 + 32 * nrec, 0xFF, 32);
+    return p;
+}
+
+/* learning a crc-target table: written with store end-4, it verifies an image it was not
+   learnt from, and flags a flipped byte */
+static void test_learn_crc_target(void **state)
+{
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[4];
+    size_t i, tables = 0;
+    char *text;
+    (void)state;
+    for (i = 0; i < 4; i++)
+        img[i] = crc_target_image(800 + i, 3);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], 0x10000, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        if (b->from_table && b->f.form == ECU_DISCOVER_CRC_TARGET) {
+            assert_int_equal(b->records, 3);
+            assert_int_equal(b->stride, 32);
+            assert_int_equal(b->f.table_offset, 0xE004);
+            assert_int_equal(b->base, 0x80000000u);
+            assert_int_equal(b->end_included, 1);
+            assert_int_equal(b->distinct, 3);
+            tables++;
+        }
+    }
+    assert_int_equal(tables, 1);
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes "
+                                 "xorout 0xFFFFFFFF target 0xCAFEAFFE"));
+    assert_non_null(strstr(text, "store end-4 u32le"));
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("held-out image does not verify:\n%s", text);
+    img[3][0x7123] ^= 0x08; /* in the third record's range */
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(text);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+}
+
+/* a self-sum table learnt and written with store end-4: each range's last u32be word makes
+   its words add up to 0x5AA5A55A */
+static void test_learn_selfsum_table(void **state)
+{
+    ecu_learn *l = ecu_learn_new();
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    uint8_t *img[4];
+    size_t i, k, tables = 0;
+    char *text;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        uint8_t *p = img[i] = random_image(0x10000, 900 + i);
+        for (k = 0; k < 3; k++) {
+            size_t q = 0xF000 + 8 * k, s = 0x1000 + 0x4000 * k, e = s + 0x1000 + 0x100 * (i + k);
+            put(p, q, s, 4, 1);
+            put(p, q + 4, e - 1, 4, 1);
+            put(p, e - 4, (uint32_t)(0x5AA5A55Au - (uint32_t)ref_sum(p, s, e - 4, 4, 1)), 4, 1);
+        }
+        memset(p + 0xF000 + 24, 0xFF, 8);
+    }
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], 0x10000, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    for (i = 0; i < ecu_learn_count(l); i++) {
+        const ecu_learned *b = ecu_learn_at(l, i);
+        if (b->from_table && b->f.form == ECU_DISCOVER_SELFSUM) {
+            assert_int_equal(b->records, 3);
+            assert_int_equal(b->stride, 8);
+            assert_int_equal(b->f.table_offset, 0xF000);
+            tables++;
+        }
+    }
+    assert_int_equal(tables, 1);
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "selfsum u32be target 0x5AA5A55A"));
+    assert_non_null(strstr(text, "store end-4 u32be"));
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("held-out image does not verify:\n%s", text);
+    img[3][0x9100] ^= 0x10; /* in the third record's range */
+    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    free(text);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+    ecu_learn_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1124,6 +1392,8 @@ int main(void)
         cmocka_unit_test(test_learn_disabled_records),
         cmocka_unit_test(test_union_free_slot),  cmocka_unit_test(test_union_seeded),
         cmocka_unit_test(test_learn_union),
+        cmocka_unit_test(test_crc_targets),      cmocka_unit_test(test_learn_crc_target),
+        cmocka_unit_test(test_learn_selfsum_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
