@@ -49,6 +49,9 @@ struct csum_ctx {
     const struct opts *o;
     ecu_csum *cs;
     int key_set;
+    ecu_image *img; /* the worker's image handle, kept from file to file (several workers:
+                       its read buffers reused, ecu_image_set_reuse), or NULL: one per file */
+    unsigned files;  /* how many files the worker has had */
 };
 
 static void usage(FILE *f)
@@ -590,7 +593,7 @@ static struct tool_result one_file(void *ctx, const char *file, FILE *out, FILE 
     struct csum_ctx *x = ctx;
     const struct opts *o = x->o;
     ecu_csum *cs = x->cs;
-    ecu_image *img = ecu_image_new();
+    ecu_image *img = x->img ? x->img : ecu_image_new();
     struct tool_result res;
     struct report rp;
     int rc;
@@ -737,7 +740,8 @@ report:
     }
 out:
     free(changed);
-    ecu_image_free(img);
+    if (img != x->img)
+        ecu_image_free(img);
     return res;
 }
 
@@ -859,6 +863,7 @@ static ecu_csum *worker_handle(const struct csum_setup *setup)
 struct csum_workers {
     const struct csum_setup *setup;
     struct csum_ctx *ctx;
+    unsigned n; /* how many */
 };
 
 /* The batch runner's per-file function: one_file() with the worker's own handle. */
@@ -879,6 +884,12 @@ static struct tool_result csum_file(void *arg, unsigned worker, const char *file
             return res;
         }
     }
+    /* several workers are threads of one process: each file mapped and unmapped would cost
+       a TLB shootdown on the other cores (and contend for the memory map), so a worker reads
+       its files into buffers it keeps from its second file on (on one worker, and for one
+       file, mapping is the cheaper) */
+    if (w->n > 1 && !x->img && x->files++ > 0 && (x->img = ecu_image_new()) != NULL)
+        ecu_image_set_reuse(x->img, 1);
     return one_file(x, file, out, err);
 }
 
@@ -1155,12 +1166,16 @@ int main(int argc, char **argv)
     w.ctx[0].o = &o;
     w.ctx[0].cs = cs;
     w.ctx[0].key_set = setup.key_der != NULL;
+    w.n = nworkers;
     bo.quiet = o.quiet;
     bo.format = (int)o.fmt;
     bo.records = rep;
     status = batch_run(&bo, argv + optind, nfiles, csum_file, &w);
-    for (i = 1; i < nworkers; i++)
-        ecu_csum_free(w.ctx[i].cs);
+    for (i = 0; i < nworkers; i++) {
+        if (i > 0)
+            ecu_csum_free(w.ctx[i].cs);
+        ecu_image_free(w.ctx[i].img);
+    }
     free(w.ctx);
 out:
     ecu_csum_free(cs);

@@ -191,6 +191,10 @@ static void report_error(FILE *out, const char *file, const struct opts *o, cons
 struct id_ctx {
     const struct opts *o;
     ecu_id *id;
+    ecu_image *img; /* the worker's image handle, kept from file to file (several workers:
+                       its read buffers reused, ecu_image_set_reuse), or NULL: one per file */
+    int reuse;      /* whether to make it */
+    unsigned files; /* how many files the worker has had */
 };
 
 /*
@@ -200,7 +204,7 @@ struct id_ctx {
 static struct tool_result identify_file(void *ctx, const char *file, FILE *out, FILE *err)
 {
     struct id_ctx *x = ctx;
-    ecu_image *img = ecu_image_new();
+    ecu_image *img = x->img ? x->img : ecu_image_new();
     struct tool_result res;
     char msg[256];
     memset(&res, 0, sizeof res);
@@ -221,7 +225,8 @@ static struct tool_result identify_file(void *ctx, const char *file, FILE *out, 
         tool_result_set(&res, EXIT_UNKNOWN, "unidentified", "nothing identified");
         report(out, file, x->id, x->o, res.status, res.exit);
     }
-    ecu_image_free(img);
+    if (img != x->img)
+        ecu_image_free(img);
     return res;
 }
 
@@ -239,6 +244,12 @@ static struct tool_result identify_worker(void *arg, unsigned worker, const char
         report_error(out, file, x->o, res.reason);
         return res;
     }
+    /* several workers are threads of one process: each file mapped and unmapped would cost
+       a TLB shootdown on the other cores (and contend for the memory map), so a worker reads
+       its files into buffers it keeps from its second file on (on one worker, and for one
+       file, mapping is the cheaper) */
+    if (x->reuse && !x->img && x->files++ > 0 && (x->img = ecu_image_new()) != NULL)
+        ecu_image_set_reuse(x->img, 1);
     return identify_file(x, file, out, err);
 }
 
@@ -253,16 +264,20 @@ static int identify(char **files, int nfiles, const struct opts *o, struct batch
         tool_error(NULL, "out of memory");
         return EXIT_TROUBLE;
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         x[i].o = o;
+        x[i].reuse = n > 1;
+    }
     bo->quiet = o->quiet;
     bo->format = (int)o->fmt;
     bo->words[0] = "identified";
     bo->words[1] = ""; /* plain identification gives no negative answer */
     bo->words[3] = "unidentified";
     status = batch_run(bo, files, nfiles, identify_worker, x);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         ecu_id_free(x[i].id);
+        ecu_image_free(x[i].img);
+    }
     free(x);
     return status;
 }

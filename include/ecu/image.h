@@ -50,6 +50,19 @@ ECU_API void ecu_image_free(ecu_image *img);
 ECU_API int ecu_image_set_max_span(ecu_image *img, uint64_t max_span);
 
 /**
+ * With @p reuse not 0, ecu_image_load_file reads a regular file of at most the span limit
+ * with read() into a buffer that the handle keeps from one load to the next (two buffers,
+ * each as large as the largest file read into it), instead of mapping it: for a handle that
+ * loads file after file in one thread of a program with several (a batch worker), where
+ * unmapping each file costs a TLB shootdown on the other cores and contends for the memory
+ * map. A buffer that an engine still holds (ecu_csum_analyze) is not written until the engine
+ * lets go; with both held, the file is mapped as without reuse. 0 (the default) ends reuse
+ * and frees the buffers (one still held is freed by its last holder). The loaded image is the
+ * same either way.
+ */
+ECU_API int ecu_image_set_reuse(ecu_image *img, int reuse);
+
+/**
  * Loads @p path ("-" reads standard input from its current position). Any previous
  * content is dropped. Returns ECU_OK or an ecu_error; on error the image is empty (no data,
  * base 0, format ECU_FORMAT_UNKNOWN, no entry, no records, not compressed) and

@@ -77,6 +77,50 @@ void ecu__hold_drop(struct ecu__hold *h)
     if (h->map_size)
         munmap(h->mem, h->map_size);
     else
-        free(h->mem);
+        free(h->mem); /* (NULL for kept bytes: their registrant keeps them) */
     free(h);
+}
+
+/* Unlinks @p h from the list (the lock held). */
+static void unlink_hold(struct ecu__hold *h)
+{
+    struct ecu__hold **p;
+    for (p = &all; *p != h; p = &(*p)->next)
+        ;
+    *p = h->next;
+}
+
+int ecu__hold_reclaim(struct ecu__hold *h)
+{
+    int sole;
+    if (!h)
+        return 1;
+    take_lock();
+    sole = h->holds == 1;
+    if (sole)
+        unlink_hold(h);
+    give_lock();
+    if (sole)
+        free(h);
+    return sole;
+}
+
+void ecu__hold_give(struct ecu__hold *h, void *mem)
+{
+    int last;
+    if (!h) {
+        free(mem);
+        return;
+    }
+    take_lock();
+    h->mem = mem;
+    h->map_size = 0;
+    last = --h->holds == 0;
+    if (last)
+        unlink_hold(h);
+    give_lock();
+    if (last) {
+        free(mem);
+        free(h);
+    }
 }

@@ -26,4 +26,15 @@ struct ecu__hold *ecu__hold_take(const uint8_t *data, size_t size);
 /* Drops a hold (NULL: nothing); the bytes are released with the last one. */
 void ecu__hold_drop(struct ecu__hold *h);
 
+/*
+ * Bytes the registrant keeps and reuses (an image's kept read buffer, ecu_image_set_reuse):
+ * registered with ecu__hold_new(data, size, NULL, 0), the first hold being the registrant's.
+ * ecu__hold_reclaim() ends the registration when no one else holds the bytes (returns 1:
+ * the registrant may write them again; 0: someone still holds them, nothing changed).
+ * ecu__hold_give() drops the registrant's hold and hands it @p mem: freed (free()) with the
+ * last hold, at once when there is no other.
+ */
+int ecu__hold_reclaim(struct ecu__hold *h);
+void ecu__hold_give(struct ecu__hold *h, void *mem);
+
 #endif

@@ -27,7 +27,15 @@
 #include <unistd.h>
 #include <zlib.h>
 
-enum data_owner { OWN_NONE, OWN_MALLOC, OWN_MMAP };
+enum data_owner { OWN_NONE, OWN_MALLOC, OWN_MMAP, OWN_KEPT };
+
+/* A kept read buffer (ecu_image_set_reuse); hold: its registration while it holds the data
+   of a load (core/hold.h: the handle's hold; engines may take more), else NULL. */
+struct kept {
+    uint8_t *buf;
+    size_t cap;
+    struct ecu__hold *hold;
+};
 
 struct ecu_image {
     uint8_t *data;
@@ -42,6 +50,8 @@ struct ecu_image {
     uint64_t entry;
     size_t records;
     uint64_t max_span;
+    int reuse;
+    struct kept kept[2];
     /* last error */
     int err;
     size_t err_line;
@@ -68,6 +78,7 @@ static void drop_data(ecu_image *img)
         free(img->data);
     else if (img->owner == OWN_MMAP)
         munmap(img->data, img->map_size);
+    /* (OWN_KEPT: the buffer stays, registered, until reclaimed or given away) */
     img->data = NULL;
     img->size = 0;
     img->owner = OWN_NONE;
@@ -79,7 +90,7 @@ static void drop_data(ecu_image *img)
    that fails, the data stays the image's own and is copied). */
 static int hold_data(ecu_image *img, int rc)
 {
-    if (rc == ECU_OK && img->data && img->owner != OWN_NONE)
+    if (rc == ECU_OK && img->data && (img->owner == OWN_MALLOC || img->owner == OWN_MMAP))
         img->hold = ecu__hold_new(img->data, img->size, img->data,
                                   img->owner == OWN_MMAP ? img->map_size : 0);
     return rc;
@@ -101,12 +112,38 @@ static void reset(ecu_image *img)
     img->detail[0] = '\0';
 }
 
+/* Lets go of the kept buffers: freed now, or by the last engine that holds one. */
+static void drop_kept(ecu_image *img)
+{
+    size_t i;
+    for (i = 0; i < sizeof img->kept / sizeof img->kept[0]; i++) {
+        ecu__hold_give(img->kept[i].hold, img->kept[i].buf);
+        img->kept[i].buf = NULL;
+        img->kept[i].cap = 0;
+        img->kept[i].hold = NULL;
+    }
+}
+
 void ecu_image_free(ecu_image *img)
 {
     if (!img)
         return;
     drop_data(img);
+    drop_kept(img);
     free(img);
+}
+
+int ecu_image_set_reuse(ecu_image *img, int reuse)
+{
+    if (!img)
+        return ECU_ERR_INVALID;
+    if (!reuse && img->reuse) {
+        if (img->owner == OWN_KEPT) /* the data goes with the buffers */
+            reset(img);
+        drop_kept(img);
+    }
+    img->reuse = reuse != 0;
+    return ECU_OK;
 }
 
 int ecu_image_set_max_span(ecu_image *img, uint64_t max_span)
@@ -886,6 +923,49 @@ static int load_read(ecu_image *img, int fd, uint64_t hint)
     return load_from(img, buf, len, OWN_MALLOC, 0);
 }
 
+/*
+ * Reads the regular file @p fd (@p size bytes by its fstat, at most the span limit) into a
+ * kept buffer that no engine holds any more, and loads that (ecu_image_set_reuse). Returns 1
+ * when no buffer is free or none can be grown (the caller maps the file then), else the
+ * load's result in *rc.
+ */
+static int load_kept(ecu_image *img, int fd, size_t size, int *rc)
+{
+    struct kept *k = NULL;
+    size_t i, len = 0;
+    for (i = 0; i < sizeof img->kept / sizeof img->kept[0] && !k; i++)
+        if (ecu__hold_reclaim(img->kept[i].hold)) {
+            img->kept[i].hold = NULL;
+            k = &img->kept[i];
+        }
+    if (!k)
+        return 1;
+    if (k->cap < size) {
+        free(k->buf);
+        k->cap = 0;
+        if (!(k->buf = malloc(size)))
+            return 1;
+        k->cap = size;
+    }
+    while (len < size) {
+        ssize_t r = read(fd, k->buf + len, size - len);
+        if (r < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            *rc = io_fail(img, ECU_ERR_IO, e, "read error");
+            return 0;
+        }
+        if (r == 0)
+            break; /* a file that shrank meanwhile: what is there */
+        len += (size_t)r;
+    }
+    *rc = load_from(img, k->buf, len, OWN_KEPT, 0);
+    if (*rc == ECU_OK && img->owner == OWN_KEPT)
+        k->hold = ecu__hold_new(img->data, img->size, NULL, 0); /* (NULL: engines copy) */
+    return 0;
+}
+
 /* What kind of file @p mode is, for the refusal of anything but a regular file or a block
    device. */
 static const char *file_kind(mode_t mode)
@@ -966,11 +1046,13 @@ int ecu_image_load_file(ecu_image *img, const char *path)
            format check has touched its first page, never read whole */
         size_t size = (size_t)st.st_size;
         int populate = (uint64_t)st.st_size <= img->max_span ? MAP_POPULATE : 0;
-        map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
-        if (map == MAP_FAILED) /* a file system that cannot map: read it */
-            rc = load_read(img, fd, (uint64_t)st.st_size);
-        else
-            rc = load_from(img, map, size, OWN_MMAP, size);
+        if (!populate || !img->reuse || load_kept(img, fd, size, &rc)) {
+            map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
+            if (map == MAP_FAILED) /* a file system that cannot map: read it */
+                rc = load_read(img, fd, (uint64_t)st.st_size);
+            else
+                rc = load_from(img, map, size, OWN_MMAP, size);
+        }
     }
     if (fd != STDIN_FILENO)
         close(fd);

@@ -219,6 +219,238 @@ static void test_two_handles(void **state)
     free(bad);
 }
 
+/* ---- kept read buffers (ecu_image_set_reuse) ------------------------------------------- */
+
+/* Writes @p n bytes to a new temporary file named in @p tmp (32 bytes). */
+static void write_tmp(const uint8_t *d, size_t n, char *tmp)
+{
+    int fd;
+    FILE *f;
+    strcpy(tmp, "/tmp/ecu-keep-XXXXXX");
+    assert_true((fd = mkstemp(tmp)) >= 0);
+    assert_non_null(f = fdopen(fd, "wb"));
+    assert_int_equal(fwrite(d, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The good and bad images' bytes (from the gzip'ed fixtures) as raw temporary files. */
+static void raw_pair(uint8_t **good, size_t *n, char *tgood, uint8_t **bad, size_t *nb, char *tbad)
+{
+    char none[32];
+    ecu_image *a = load(GOOD, 0, good, n, none), *b = load(BAD, 0, bad, nb, none);
+    ecu_image_free(a);
+    ecu_image_free(b);
+    write_tmp(*good, *n, tgood);
+    write_tmp(*bad, *nb, tbad);
+}
+
+/* A handle that reuses its buffers: a buffer the checksum handle holds is never written; the
+   other one is used, and the first again once the checksum handle lets go of it (the same
+   address); freeing the image leaves the held bytes to the checksum handle. */
+static void test_reuse_held_buffer_kept(void **state)
+{
+    char tg[32], tb[32];
+    uint8_t *good, *bad;
+    const uint8_t *first, *second;
+    size_t n, nb, m;
+    ecu_csum *cs = ecu_csum_new();
+    ecu_image *img = ecu_image_new();
+    (void)state;
+    assert_non_null(cs);
+    assert_non_null(img);
+    raw_pair(&good, &n, tg, &bad, &nb, tb);
+    assert_int_equal(ecu_image_set_reuse(img, 1), ECU_OK);
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_RAW);
+    assert_int_equal(ecu_image_size(img), n);
+    assert_memory_equal(ecu_image_data(img), good, n);
+    first = ecu_image_data(img);
+    assert_int_equal(ecu_csum_analyze(cs, first, n), ECU_OK);
+    assert_ptr_equal(ecu_csum_image(cs, NULL), first); /* held, not copied */
+    /* the next file goes to the other buffer: the held one keeps the good image */
+    assert_int_equal(ecu_image_load_file(img, tb), ECU_OK);
+    second = ecu_image_data(img);
+    assert_ptr_not_equal(second, first);
+    assert_memory_equal(second, bad, nb);
+    assert_memory_equal(ecu_csum_image(cs, &m), good, n);
+    assert_int_equal(m, n);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    /* the handle goes on to the bad image: the first buffer is free again and reused */
+    assert_int_equal(ecu_csum_analyze(cs, second, nb), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_ptr_equal(ecu_image_data(img), first);
+    assert_memory_equal(ecu_image_data(img), good, n);
+    assert_memory_equal(ecu_csum_image(cs, &m), bad, nb);
+    /* the image freed: the held bytes stay the checksum handle's, and a fix copies them */
+    ecu_image_free(img);
+    assert_memory_equal(ecu_csum_image(cs, &m), bad, nb);
+    assert_int_equal(m, nb);
+    assert_int_equal(ecu_csum_fix(cs), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, ecu_csum_image(cs, NULL), nb), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    ecu_csum_free(cs);
+    unlink(tg);
+    unlink(tb);
+    free(good);
+    free(bad);
+}
+
+/* Both buffers held (two checksum handles): the next file is loaded all the same (mapped),
+   and neither held image changes; reuse turned off frees what no one holds. */
+static void test_reuse_both_held(void **state)
+{
+    char tg[32], tb[32];
+    uint8_t *good, *bad;
+    size_t n, nb, m;
+    ecu_csum *a = ecu_csum_new(), *b = ecu_csum_new();
+    ecu_image *img = ecu_image_new();
+    (void)state;
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(img);
+    raw_pair(&good, &n, tg, &bad, &nb, tb);
+    assert_int_equal(ecu_image_set_reuse(img, 1), ECU_OK);
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(a, ecu_image_data(img), n), ECU_OK);
+    assert_int_equal(ecu_image_load_file(img, tb), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(b, ecu_image_data(img), nb), ECU_OK);
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_ptr_not_equal(ecu_image_data(img), ecu_csum_image(a, NULL));
+    assert_ptr_not_equal(ecu_image_data(img), ecu_csum_image(b, NULL));
+    assert_memory_equal(ecu_image_data(img), good, n);
+    assert_memory_equal(ecu_csum_image(a, &m), good, n);
+    assert_memory_equal(ecu_csum_image(b, &m), bad, nb);
+    assert_int_equal(ecu_image_load_file(img, tb), ECU_OK); /* (the mapping goes) */
+    assert_memory_equal(ecu_image_data(img), bad, nb);
+    assert_int_equal(ecu_image_set_reuse(img, 0), ECU_OK);
+    assert_memory_equal(ecu_image_data(img), bad, nb); /* (not a kept buffer: stays) */
+    assert_memory_equal(ecu_csum_image(a, &m), good, n);
+    assert_memory_equal(ecu_csum_image(b, &m), bad, nb);
+    ecu_csum_free(a); /* the last holder of a given-away buffer frees it (ASan: no leak) */
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_memory_equal(ecu_image_data(img), good, n);
+    ecu_image_free(img);
+    assert_memory_equal(ecu_csum_image(b, &m), bad, nb);
+    ecu_csum_free(b);
+    unlink(tg);
+    unlink(tb);
+    free(good);
+    free(bad);
+}
+
+/* Reuse on a file that is a kept buffer's data, turned off: the image is emptied (its bytes
+   went with the buffer); on a null handle: refused. */
+static void test_reuse_off_empties(void **state)
+{
+    char tg[32], tb[32];
+    uint8_t *good, *bad;
+    size_t n, nb;
+    ecu_image *img = ecu_image_new();
+    (void)state;
+    assert_non_null(img);
+    assert_int_equal(ecu_image_set_reuse(NULL, 1), ECU_ERR_INVALID);
+    raw_pair(&good, &n, tg, &bad, &nb, tb);
+    assert_int_equal(ecu_image_set_reuse(img, 1), ECU_OK);
+    assert_int_equal(ecu_image_load_file(img, tg), ECU_OK);
+    assert_int_equal(ecu_image_set_reuse(img, 1), ECU_OK); /* (again: nothing changes) */
+    assert_memory_equal(ecu_image_data(img), good, n);
+    assert_int_equal(ecu_image_set_reuse(img, 0), ECU_OK);
+    assert_null(ecu_image_data(img));
+    assert_int_equal(ecu_image_size(img), 0);
+    assert_int_equal(ecu_image_format(img), ECU_FORMAT_UNKNOWN);
+    assert_int_equal(ecu_image_load_file(img, tb), ECU_OK);
+    assert_memory_equal(ecu_image_data(img), bad, nb);
+    ecu_image_free(img);
+    unlink(tg);
+    unlink(tb);
+    free(good);
+    free(bad);
+}
+
+/* With and without reuse, every load gives the same image or the same error: raw, gzip'ed
+   (the kept buffer holds the compressed bytes), Intel HEX, damaged HEX, empty, over the span
+   limit, a truncated gzip stream. */
+static void test_reuse_same_result(void **state)
+{
+    static const char hex_ok[] = ":0400000001020304F2\n:00000001FF\n";
+    static const char hex_bad[] = ":0400000001020304F3\n:00000001FF\n"; /* checksum off */
+    char t[7][32];
+    uint8_t *good, *bad, *gz;
+    size_t n, nb, gzn, i;
+    long len;
+    FILE *f;
+    (void)state;
+    raw_pair(&good, &n, t[0], &bad, &nb, t[1]);
+    /* the gzip'ed fixture's bytes, whole and cut short */
+    assert_non_null(f = fopen(GOOD, "rb"));
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    assert_true((len = ftell(f)) > 64);
+    rewind(f);
+    gzn = (size_t)len;
+    assert_non_null(gz = malloc(gzn));
+    assert_int_equal(fread(gz, 1, gzn, f), gzn);
+    fclose(f);
+    write_tmp(gz, gzn, t[2]);
+    write_tmp(gz, gzn / 2, t[3]);
+    write_tmp((const uint8_t *)hex_ok, sizeof hex_ok - 1, t[4]);
+    write_tmp((const uint8_t *)hex_bad, sizeof hex_bad - 1, t[5]);
+    write_tmp(good, 0, t[6]);
+    for (i = 0; i < 7; i++) {
+        ecu_image *plain = ecu_image_new(), *kept = ecu_image_new();
+        int r1, r2, pass;
+        assert_non_null(plain);
+        assert_non_null(kept);
+        assert_int_equal(ecu_image_set_reuse(kept, 1), ECU_OK);
+        for (pass = 0; pass < 3; pass++) { /* (fresh buffers, then reused ones) */
+            if (pass == 2) { /* and over the span limit */
+                ecu_image_set_max_span(plain, 3);
+                ecu_image_set_max_span(kept, 3);
+            }
+            r1 = ecu_image_load_file(plain, t[i]);
+            r2 = ecu_image_load_file(kept, t[i]);
+            assert_int_equal(r1, r2);
+            assert_string_equal(ecu_image_error_detail(plain), ecu_image_error_detail(kept));
+            assert_int_equal(ecu_image_size(plain), ecu_image_size(kept));
+            assert_int_equal(ecu_image_format(plain), ecu_image_format(kept));
+            assert_int_equal(ecu_image_compressed(plain), ecu_image_compressed(kept));
+            assert_int_equal(ecu_image_base(plain), ecu_image_base(kept));
+            if (ecu_image_size(plain))
+                assert_memory_equal(ecu_image_data(plain), ecu_image_data(kept), ecu_image_size(plain));
+        }
+        /* the expected outcomes, so that the comparison cannot pass on two equal failures */
+        if (i == 0 || i == 2)
+            assert_int_equal(r1, ECU_ERR_TOO_LARGE);
+        ecu_image_free(plain);
+        ecu_image_free(kept);
+    }
+    {
+        ecu_image *kept = ecu_image_new();
+        const int want[7] = {ECU_OK, ECU_OK, ECU_OK, -1, ECU_OK, -1, ECU_ERR_EMPTY};
+        assert_non_null(kept);
+        ecu_image_set_reuse(kept, 1);
+        for (i = 0; i < 7; i++) {
+            int r = ecu_image_load_file(kept, t[i]);
+            if (want[i] == -1)
+                assert_int_not_equal(r, ECU_OK);
+            else
+                assert_int_equal(r, want[i]);
+        }
+        assert_int_equal(ecu_image_load_file(kept, t[2]), ECU_OK);
+        assert_int_equal(ecu_image_size(kept), n);
+        assert_memory_equal(ecu_image_data(kept), good, n);
+        assert_int_equal(ecu_image_load_file(kept, t[4]), ECU_OK);
+        assert_int_equal(ecu_image_size(kept), 4);
+        assert_memory_equal(ecu_image_data(kept), "\x01\x02\x03\x04", 4);
+        ecu_image_free(kept);
+    }
+    for (i = 0; i < 7; i++)
+        unlink(t[i]);
+    free(gz);
+    free(good);
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +462,10 @@ int main(void)
         cmocka_unit_test(test_fix_after_free_mapped),
         cmocka_unit_test(test_caller_buffer_copied),
         cmocka_unit_test(test_two_handles),
+        cmocka_unit_test(test_reuse_held_buffer_kept),
+        cmocka_unit_test(test_reuse_both_held),
+        cmocka_unit_test(test_reuse_off_empties),
+        cmocka_unit_test(test_reuse_same_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
