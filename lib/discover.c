@@ -47,6 +47,7 @@
 
 #include "ecu/checksum.h"
 
+#include "core/checksum_private.h"
 #include "core/find.h"
 #include "discover_private.h"
 
@@ -304,14 +305,6 @@ struct combo {
     uint64_t *Ti;  /* x^(-8p) mod P at each point */
 };
 
-static uint64_t reflect(uint64_t v, unsigned bits)
-{
-    uint64_t r = 0;
-    unsigned i;
-    for (i = 0; i < bits; i++, v >>= 1)
-        r = (r << 1) | (v & 1);
-    return r;
-}
 
 /* a * b mod P. Normal registers hold x^k at bit k; reflected ones at bit w-1-k. */
 static uint64_t mulmod(const struct combo *c, uint64_t a, uint64_t b)
@@ -830,7 +823,7 @@ static int prefixes(struct run *r)
             cb->poly = m->poly;
             cb->refl = m->refin;
             cb->mask = m->width == 64 ? UINT64_MAX : ((uint64_t)1 << m->width) - 1;
-            cb->rpoly = reflect(m->poly, m->width);
+            cb->rpoly = ecu__reflect(m->poly, m->width);
             cb->one = one = m->refin ? (uint64_t)1 << (m->width - 1) : 1;
             prm.width = m->width;
             prm.poly = m->poly;
@@ -898,7 +891,7 @@ static uint64_t range_crc(const struct run *r, size_t is, size_t ie, size_t mi, 
         *xcache = mulmod(c, c->T[ie], c->Ti[is]);
         *have = r->model_combo[mi];
     }
-    init = m->refin ? reflect(m->init, m->width) : m->init;
+    init = m->refin ? ecu__reflect(m->init, m->width) : m->init;
     reg = c->A[ie] ^ mulmod(c, *xcache, c->A[is] ^ init);
     return (reg ^ m->xorout) & c->mask;
 }
@@ -1101,7 +1094,7 @@ static uint64_t raw_crc(const struct run *r, size_t is, size_t ie, uint64_t seed
 {
     const struct combo *c = &r->combos[r->model_combo[JAMCRC]];
     if (r->d->brute) {
-        ecu_crc_params prm = {32, models[JAMCRC].poly, reflect(seed, 32), 1, 1, 0};
+        ecu_crc_params prm = {32, models[JAMCRC].poly, ecu__reflect(seed, 32), 1, 1, 0};
         ecu_crc *eng = ecu_crc_new(&prm);
         uint64_t v = eng ? ecu_crc_compute(eng, r->p + r->pts[is], r->pts[ie] - r->pts[is]) : ~seed;
         ecu_crc_free(eng);
@@ -1312,7 +1305,7 @@ static void alg_text(const struct hit *h, char *buf, size_t n, const char **mode
     if (h->form == ECU_DISCOVER_CRC_TARGET) { /* a catalogue model, or the raw register */
         const struct model *m = h->alg >= ALG_RAW ? &models[(h->alg - ALG_RAW) % 2 ? JAMCRC : ISOHDLC]
                                                   : &models[h->alg - 2 * NSUMKINDS];
-        uint64_t init = h->alg >= ALG_RAW ? reflect(h->seed, 32) : m->init;
+        uint64_t init = h->alg >= ALG_RAW ? ecu__reflect(h->seed, 32) : m->init;
         *model = m->name;
         if (m->preset && init == m->init)
             snprintf(buf, n, "crc-target %s target 0x%llX", m->preset, (unsigned long long)h->constant);
@@ -1438,7 +1431,7 @@ static int collect(struct run *r)
         it->f.stored = h->stored;
         it->f.constant = h->constant;
         if (h->form == ECU_DISCOVER_CRC_TARGET)
-            it->f.init = h->alg >= ALG_RAW ? reflect(h->seed, 32) : models[h->alg - 2 * NSUMKINDS].init;
+            it->f.init = h->alg >= ALG_RAW ? ecu__reflect(h->seed, 32) : models[h->alg - 2 * NSUMKINDS].init;
         it->f.table_offset = h->tier == ECU_DISCOVER_TABLE ? h->table : 0;
         it->f.candidates = r->tries[h->cls];
         it->f.expected = expected;

@@ -186,7 +186,7 @@ struct ecu_crc {
     uint8_t back[256];     /* table index from the distinguishing byte of an entry */
 };
 
-static uint64_t reflect(uint64_t v, unsigned bits)
+uint64_t ecu__reflect(uint64_t v, unsigned bits)
 {
     uint64_t r = 0;
     unsigned i;
@@ -210,7 +210,7 @@ ecu_crc *ecu_crc_new(const ecu_crc_params *p)
     c->p.poly &= c->mask;
     c->p.init &= c->mask;
     c->p.xorout &= c->mask;
-    rpoly = p->refin ? reflect(c->p.poly, w) : 0; /* (once, not once per entry) */
+    rpoly = p->refin ? ecu__reflect(c->p.poly, w) : 0; /* (once, not once per entry) */
     for (i = 0; i < 256; i++) {
         uint64_t r;
         if (p->refin) {
@@ -252,19 +252,19 @@ void ecu_crc_free(ecu_crc *c) { free(c); }
 
 uint64_t ecu_crc_begin(const ecu_crc *c)
 {
-    return c->p.refin ? reflect(c->p.init, c->p.width) : c->p.init;
+    return c->p.refin ? ecu__reflect(c->p.init, c->p.width) : c->p.init;
 }
 
 uint64_t ecu_crc_end(const ecu_crc *c, uint64_t state)
 {
-    uint64_t v = c->p.refin != c->p.refout ? reflect(state, c->p.width) : state;
+    uint64_t v = c->p.refin != c->p.refout ? ecu__reflect(state, c->p.width) : state;
     return (v ^ c->p.xorout) & c->mask;
 }
 
 uint64_t ecu_crc_resume(const ecu_crc *c, uint64_t value)
 {
     uint64_t v = (value ^ c->p.xorout) & c->mask;
-    return c->p.refin != c->p.refout ? reflect(v, c->p.width) : v;
+    return c->p.refin != c->p.refout ? ecu__reflect(v, c->p.width) : v;
 }
 
 static uint32_t slice8_refl(const ecu_crc *c, uint32_t crc, const uint8_t *p, size_t n)

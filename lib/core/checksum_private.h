@@ -13,4 +13,7 @@
 int ecu__crc32_solve(const ecu_crc *crc, const uint8_t *data, size_t size, size_t pos, uint64_t target,
                      uint8_t out[4]);
 
+/* The low @p bits of @p v in reverse order (a reflected CRC's view of a value). */
+uint64_t ecu__reflect(uint64_t v, unsigned bits);
+
 #endif
