@@ -125,15 +125,8 @@ static int discover_one(const struct csum_learn_opts *o, ecu_discover *d, const 
         return EXIT_TROUBLE;
     }
     if (tool_load_to(stderr, img, file, o->max_span, msg, sizeof msg)) {
-        if (!o->quiet && o->fmt == TOOL_JSON)
-            json_error_record(stdout, file, msg);
-        else if (!o->quiet && o->fmt == TOOL_EXPORT) {
-            export_str(stdout, "FILE", file);
-            export_str(stdout, "STATUS", "error");
-            export_u64(stdout, "EXIT", EXIT_TROUBLE);
-            export_str(stdout, "ERROR", msg);
-            putchar('\n');
-        }
+        if (!o->quiet)
+            tool_error_record(stdout, o->fmt, file, msg);
         ecu_image_free(img);
         return EXIT_TROUBLE;
     }

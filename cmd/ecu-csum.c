@@ -378,16 +378,7 @@ static void report_error(FILE *out, const char *file, const struct opts *o, cons
 {
     if (o->quiet)
         return;
-    if (o->fmt == TOOL_JSON) {
-        json_error_record(out, file, msg);
-    } else if (o->fmt == TOOL_EXPORT) {
-        export_str(out, "FILE", file);
-        export_str(out, "STATUS", "error");
-        export_u64(out, "EXIT", EXIT_TROUBLE);
-        export_str(out, "ERROR", msg);
-        fputc('\n', out);
-    }
-    /* text: the message on standard error says it */
+    tool_error_record(out, o->fmt, file, msg);
 }
 
 /* Whether FILE can be replaced in place: a raw, uncompressed regular file; else says why

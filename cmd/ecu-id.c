@@ -175,15 +175,7 @@ static void report_error(FILE *out, const char *file, const struct opts *o, cons
 {
     if (o->quiet)
         return;
-    if (o->fmt == TOOL_JSON) {
-        json_error_record(out, file, msg);
-    } else if (o->fmt == TOOL_EXPORT) {
-        export_str(out, "FILE", file);
-        export_str(out, "STATUS", "error");
-        export_u64(out, "EXIT", EXIT_TROUBLE);
-        export_str(out, "ERROR", msg);
-        fputc('\n', out);
-    }
+    tool_error_record(out, o->fmt, file, msg);
 }
 
 /* What identify_file() works with: the options and an identification handle of its own (one

@@ -639,15 +639,7 @@ static void runner_record(struct run *R, struct slot *s)
     snprintf(s->r.reason, sizeof s->r.reason, "%s", msg);
     if (R->o->quiet)
         return;
-    if (R->o->format == BATCH_JSON) {
-        json_error_record(R->out, name, msg);
-    } else if (R->o->format == BATCH_EXPORT) {
-        export_str(R->out, "FILE", name);
-        export_str(R->out, "STATUS", "error");
-        export_u64(R->out, "EXIT", 2);
-        export_str(R->out, "ERROR", msg);
-        fputc('\n', R->out);
-    }
+    tool_error_record(R->out, R->o->format, name, msg);
 }
 
 /* One test case: passed (exit 0), <failure> (1), <error> (2), <skipped> (3: undecided). The

@@ -138,6 +138,19 @@ void json_error_record(FILE *f, const char *file, const char *msg)
     fputs("}\n", f);
 }
 
+void tool_error_record(FILE *f, int fmt, const char *file, const char *msg)
+{
+    if (fmt == TOOL_JSON) {
+        json_error_record(f, file, msg);
+    } else if (fmt == TOOL_EXPORT) {
+        export_str(f, "FILE", file);
+        export_str(f, "STATUS", "error");
+        export_u64(f, "EXIT", EXIT_TROUBLE);
+        export_str(f, "ERROR", msg);
+        fputc('\n', f);
+    }
+}
+
 /* ---- export -------------------------------------------------------------------------------- */
 
 void shell_word(FILE *f, const char *s)

@@ -92,6 +92,13 @@ void json_fingerprint(FILE *f, const char *hex);
  */
 void json_error_record(FILE *f, const char *file, const char *msg);
 
+/*
+ * The record of an input that cannot be read, in format @p fmt: json_error_record's line, or
+ * the export group FILE, STATUS=error, EXIT=2, ERROR and an empty line; nothing in text (the
+ * message on standard error says it).
+ */
+void tool_error_record(FILE *f, int fmt, const char *file, const char *msg);
+
 /* ---- export (KEY=value lines, as blkid -o export prints them) ------------------------------ */
 
 /* @p s as one shell word: bare when it holds only safe characters, else single-quoted. */
