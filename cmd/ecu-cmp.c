@@ -575,12 +575,6 @@ int main(int argc, char **argv)
                 goto out;
             }
             break;
-        case OPT_MAXSPAN:
-            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
-                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
-                goto out;
-            }
-            break;
         case OPT_IGNORE:
             if (parse_ignore(optarg, &s, &e)) {
                 tool_error(NULL, "--ignore: expected START:END with START < END, got '%s'", optarg);
@@ -594,20 +588,13 @@ int main(int argc, char **argv)
             ign_start[nign++] = s;
             o.nignore = nign;
             break;
-        case 'h':
-            usage(stdout);
-            status = tool_close_stdout(EXIT_YES);
-            goto out;
-        case 'V':
-            tool_version();
-            status = tool_close_stdout(EXIT_YES);
-            goto out;
-        case ':':
-            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-            goto out;
-        default:
-            tool_bad_option(argv, optind, optopt, shortopts, longopts);
-            goto out;
+        default: /* --max-span, -h, -V, a missing argument, an unknown option */
+            status = tool_common_option(ch, OPT_MAXSPAN, &o.max_span, usage, argv, shortopts,
+                                        longopts);
+            if (status != TOOL_OPTION_TAKEN)
+                goto out;
+            status = EXIT_TROUBLE;
+            break;
         }
     }
     n = (size_t)(argc - optind);

@@ -1014,24 +1014,12 @@ int main(int argc, char **argv)
             if (tool_parse_format(optarg, &o.fmt))
                 return EXIT_TROUBLE;
             break;
-        case OPT_MAXSPAN:
-            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
-                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
-                return EXIT_TROUBLE;
-            }
+        default: /* --max-span, -h, -V, a missing argument, an unknown option */
+            status = tool_common_option(ch, OPT_MAXSPAN, &o.max_span, usage, argv, shortopts,
+                                        longopts);
+            if (status != TOOL_OPTION_TAKEN)
+                return status;
             break;
-        case 'h':
-            usage(stdout);
-            return tool_close_stdout(EXIT_YES);
-        case 'V':
-            tool_version();
-            return tool_close_stdout(EXIT_YES);
-        case ':':
-            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-            return EXIT_TROUBLE;
-        default:
-            tool_bad_option(argv, optind, optopt, shortopts, longopts);
-            return EXIT_TROUBLE;
         }
     }
     /* where reports go: stdout, or stderr when the corrected image itself goes to stdout */

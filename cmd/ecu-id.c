@@ -723,7 +723,7 @@ int main(int argc, char **argv)
     static const char shortopts[] = ":o:vqhV" BATCH_SHORTOPTS;
     struct opts o;
     struct batch_opts bo;
-    int ch, mode = 0, nfiles, batch_given = 0;
+    int ch, mode = 0, nfiles, batch_given = 0, status;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
@@ -757,24 +757,12 @@ int main(int argc, char **argv)
             }
             mode = ch;
             break;
-        case OPT_MAXSPAN:
-            if (tool_parse_u64(optarg, &o.max_span) || o.max_span == 0) {
-                tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
-                return EXIT_TROUBLE;
-            }
+        default: /* --max-span, -h, -V, a missing argument, an unknown option */
+            status = tool_common_option(ch, OPT_MAXSPAN, &o.max_span, usage, argv, shortopts,
+                                        longopts);
+            if (status != TOOL_OPTION_TAKEN)
+                return status;
             break;
-        case 'h':
-            usage(stdout);
-            return tool_close_stdout(EXIT_YES);
-        case 'V':
-            tool_version();
-            return tool_close_stdout(EXIT_YES);
-        case ':':
-            tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
-            return EXIT_TROUBLE;
-        default:
-            tool_bad_option(argv, optind, optopt, shortopts, longopts);
-            return EXIT_TROUBLE;
         }
     }
     nfiles = argc - optind;

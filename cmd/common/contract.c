@@ -3,6 +3,7 @@
 
 #include "tool.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,32 @@ void tool_error_record(FILE *f, int fmt, const char *file, const char *msg)
         export_u64(f, "EXIT", EXIT_TROUBLE);
         export_str(f, "ERROR", msg);
         fputc('\n', f);
+    }
+}
+
+int tool_common_option(int ch, int opt_max_span, uint64_t *max_span, void (*usage)(FILE *),
+                       char *const argv[], const char *shortopts, const struct option *longopts)
+{
+    if (ch == opt_max_span) {
+        if (tool_parse_u64(optarg, max_span) || *max_span == 0) {
+            tool_error(NULL, "--max-span: not a positive number: '%s'", optarg);
+            return EXIT_TROUBLE;
+        }
+        return TOOL_OPTION_TAKEN;
+    }
+    switch (ch) {
+    case 'h':
+        usage(stdout);
+        return tool_close_stdout(EXIT_YES);
+    case 'V':
+        tool_version();
+        return tool_close_stdout(EXIT_YES);
+    case ':':
+        tool_usage_error("option '%s' needs an argument", argv[optind - 1]);
+        return EXIT_TROUBLE;
+    default:
+        tool_bad_option(argv, optind, optopt, shortopts, longopts);
+        return EXIT_TROUBLE;
     }
 }
 

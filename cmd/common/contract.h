@@ -99,6 +99,20 @@ void json_error_record(FILE *f, const char *file, const char *msg);
  */
 void tool_error_record(FILE *f, int fmt, const char *file, const char *msg);
 
+/* ---- options every tool reads the same way -------------------------------------------------- */
+
+struct option;
+#define TOOL_OPTION_TAKEN (-1)
+/*
+ * The end of each tool's getopt_long() switch: --max-span N (the tool's option value
+ * @p opt_max_span, parsed into @p max_span), -h (@p usage on stdout), -V, an option missing its
+ * argument (':') and any other (an unknown option, reported by tool_bad_option with
+ * @p shortopts and @p longopts). Returns TOOL_OPTION_TAKEN when the tool goes on reading
+ * options, else the exit status to end with (after the message or the output).
+ */
+int tool_common_option(int ch, int opt_max_span, uint64_t *max_span, void (*usage)(FILE *),
+                       char *const argv[], const char *shortopts, const struct option *longopts);
+
 /* ---- export (KEY=value lines, as blkid -o export prints them) ------------------------------ */
 
 /* @p s as one shell word: bare when it holds only safe characters, else single-quoted. */
