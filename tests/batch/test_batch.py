@@ -232,6 +232,11 @@ def errors_never_stop():
             return
         prefix = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
         os.chmod(".", 0o755)
+        if subprocess.run(list(prefix) + ["test", "-x", DRIVER, "-a", "-r", "."]).returncode:
+            # the build lies under a folder nobody may enter (a mktemp -d clone, mode 0700)
+            print("note: nobody cannot reach the driver: the unreadable-folder case is skipped")
+            os.chmod(".", 0o700)
+            return
     write("err/locked/secret", b"exit=0\n")
     os.chmod("err/locked/secret", 0)
     os.chmod("err/locked/inner", 0)
