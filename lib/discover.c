@@ -168,6 +168,7 @@ static const uint64_t fixed_bases[] = {0, 0x00800000, 0x80000000, 0xA0000000,
 #define TIER_UNION_FREE 5
 #define TIER_UNION_NEAR 6
 #define MAX_UNIONS 4096   /* chains of consecutive records kept */
+#define UNION_MAX 4       /* records in a chain, in one image's run */
 #define NEAR_SLOT 32      /* a seeded sum's slot: up to this many bytes before or after the records */
 /* the seeds of a sum over consecutive records stored near them: constants, then the words
    before and after the slot (0xA5A5A5A5: the BMW MS43 monitor sums, emdzej/nfsx
@@ -355,7 +356,7 @@ struct cand {
     uint8_t tier, be;  /* TABLE: the record's byte order */
     uint8_t ctier;     /* the tier of its classes: TABLE's records by score are 0, 3, 4 */
     uint8_t nr;        /* ranges: [s, e), then [xs[k], xe[k]) (a chain of records) */
-    uint64_t xs[ECU_DISCOVER_MAX_RANGES - 1], xe[ECU_DISCOVER_MAX_RANGES - 1];
+    uint64_t xs[UNION_MAX - 1], xe[UNION_MAX - 1];
 };
 
 struct fslot {
@@ -478,7 +479,7 @@ static uint64_t pow2ceil(uint64_t n)
 /* -- candidates -- */
 
 /*
- * Chains of 2 to ECU_DISCOVER_MAX_RANGES consecutive address pairs (a table of ranges with
+ * Chains of 2 to UNION_MAX consecutive address pairs (a table of ranges with
  * no value in its records: the value of their union is stored elsewhere): at a 2-aligned
  * place, pairs 8 bytes apart of one byte order and base, each range of whole 16-bit words
  * (an even start; an end that makes an even length when included or excluded), after the
@@ -496,9 +497,9 @@ static int union_candidates(struct run *r, const uint64_t *bases, size_t nb)
             if (a0 >= b0 || a0 % 2 || b0 == 0xFFFFFFFF)
                 continue;
             for (i = 0; i < nb && kept < MAX_UNIONS; i++) {
-                uint64_t base = bases[i], s[ECU_DISCOVER_MAX_RANGES], t[ECU_DISCOVER_MAX_RANGES];
+                uint64_t base = bases[i], s[UNION_MAX], t[UNION_MAX];
                 unsigned m = 0, incl;
-                while (m < ECU_DISCOVER_MAX_RANGES && q + 8 * m + 8 <= n) {
+                while (m < UNION_MAX && q + 8 * m + 8 <= n) {
                     uint64_t a = rd(p + q + 8 * m, 4, be), b = rd(p + q + 8 * m + 4, 4, be);
                     if (a >= b || a % 2 || a < base || b - base >= n || b == 0xFFFFFFFF ||
                         (m && a - base <= t[m - 1]))
@@ -1168,8 +1169,8 @@ static void eval_crctarget(struct run *r, const struct cand *c)
  */
 static void eval_union(struct run *r, const struct cand *c)
 {
-    size_t k, is[ECU_DISCOVER_MAX_RANGES], ie[ECU_DISCOVER_MAX_RANGES];
-    uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES], tend = c->table + 8 * (uint64_t)c->nr;
+    size_t k, is[UNION_MAX], ie[UNION_MAX];
+    uint64_t s[UNION_MAX], e[UNION_MAX], tend = c->table + 8 * (uint64_t)c->nr;
     unsigned m, nr = c->nr;
     int filler = 1;
     s[0] = c->s;
@@ -1632,6 +1633,7 @@ struct litem {
     uint64_t *pos;    /* from_table: where the marker first occurs in each image */
     uint8_t dis[64];  /* from_table: the disabled record's bytes */
     size_t ndis;
+    int count_word;   /* a union whose record count is the 16-bit word before its records */
 };
 
 struct ecu_learn {
@@ -2176,6 +2178,490 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
     return 0;
 }
 
+/* ---- learning: blocks that only the images together show ------------------------------------- */
+
+/*
+ * Two kinds of block hold in one image whatever its bytes, or are too weak there to report,
+ * and are proved by several images whose bytes differ:
+ * - a counted CRC table: a CRC of width w stored as the w-bit word before a 16-bit count, the
+ *   count's records (start and end addresses) right after it, the CRC run over their ranges
+ *   as one stream from an init nobody knows (the BMW MS43 CRC slots: the stored CRC, the
+ *   block count, the blocks; the register started from a word of the image, emdzej/nfsx
+ *   packages/flash-data/src/ms4x-checksum.ts, v-arapidis/openremap-core ms43.py). A CRC
+ *   register is affine in its init (the register after L bytes from I is A + x^(8L) * I mod
+ *   P, A the register from 0), so each image's stored value gives the one init that makes it
+ *   hold; the block holds when every image gives the same init. The first image fixes it: N
+ *   tables and polynomials tested, d distinct stored values, chance N * 2^-(w * (d - 1)).
+ * - a seeded sum over consecutive records whose value lies anywhere in the image (the MS43
+ *   calibration monitor sum, far from its region table: nfsx ms4x-checksum.ts): its 32-bit
+ *   value is looked for at every 2-aligned place of the first image, both byte orders, and
+ *   must be at the same place in every image. N counts every chain, word kind, seed and place;
+ *   chance N * 2^-(32 * d).
+ * Tables are taken at the same offset in every image, with the same count.
+ */
+#define CROSS_MAX_PLACES 4096                /* record chains looked at in the first image */
+#define CROSS_MAX_BYTES ((uint64_t)1 << 32)  /* bytes summed or CRC'd, over all images */
+
+/* the @p m records at @p q of one image as ranges [s, e) inside it, each after the one before
+   it; 0 when one is not */
+static int read_chain(const uint8_t *p, size_t n, uint64_t q, int be, uint64_t base, int incl,
+                      unsigned m, uint64_t *s, uint64_t *e)
+{
+    unsigned k;
+    if (q > n || (n - q) / 8 < m)
+        return 0;
+    for (k = 0; k < m; k++) {
+        uint64_t a = rd(p + q + 8 * k, 4, be), b = rd(p + q + 8 * k + 4, 4, be);
+        if (a >= b || a < base || b == 0xFFFFFFFF || b - base >= n)
+            return 0;
+        s[k] = a - base;
+        e[k] = b - base + (incl ? 1 : 0);
+        if (k && s[k] < e[k - 1])
+            return 0;
+    }
+    return 1;
+}
+
+/* every range all filler (a sum or CRC of it says only its length) */
+static int chain_filler(const uint8_t *p, const uint64_t *s, const uint64_t *e, unsigned m)
+{
+    unsigned k;
+    for (k = 0; k < m; k++)
+        if (!filler_bytes(p + s[k], (size_t)(e[k] - s[k])))
+            return 0;
+    return 1;
+}
+
+static struct litem *push_item(ecu_learn *l)
+{
+    struct litem *it;
+    if (l->nitems == l->capitems) {
+        size_t cap = l->capitems ? 2 * l->capitems : 64;
+        struct litem *v = realloc(l->items, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        l->items = v;
+        l->capitems = cap;
+    }
+    it = &l->items[l->nitems++];
+    memset(it, 0, sizeof *it);
+    it->model = -1;
+    return it;
+}
+
+/* a learnt union block from a chain found in every image (the first image's ranges) */
+static struct litem *cross_item(ecu_learn *l, uint64_t q, int be, uint64_t base, int incl, unsigned m,
+                                const uint64_t *s, const uint64_t *e)
+{
+    struct litem *it = push_item(l);
+    unsigned k;
+    if (!it)
+        return NULL;
+    it->pub.f.source = ECU_DISCOVER_TABLE;
+    it->pub.f.form = ECU_DISCOVER_PLAIN;
+    it->pub.f.model = "";
+    it->pub.f.table_offset = q;
+    it->pub.f.nranges = m;
+    for (k = 0; k < m; k++) {
+        it->pub.f.starts[k] = s[k];
+        it->pub.f.ends[k] = e[k] - 1;
+    }
+    it->pub.f.start = s[0];
+    it->pub.f.end = e[0] - 1;
+    it->pub.files = l->nimgs;
+    it->pub.union_table = 1;
+    it->pub.records = m;
+    it->pub.stride = 8;
+    it->pub.base = base;
+    it->pub.end_included = incl;
+    it->abe = be;
+    memcpy(it->mark, l->imgs[0].p + q, 8);
+    return it;
+}
+
+/* distinct values among the first @p k of @p v */
+static size_t distinct_values(const uint64_t *v, size_t k)
+{
+    size_t i, j, d = 0;
+    for (i = 0; i < k; i++) {
+        for (j = 0; j < i && v[j] != v[i]; j++)
+            ;
+        d += j == i;
+    }
+    return d;
+}
+
+/* counted CRC tables: see above */
+static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint64_t *vals, uint64_t *budget)
+{
+    const uint8_t *p0 = l->imgs[0].p;
+    size_t n0 = l->imgs[0].n, i, nc = 0, b;
+    struct combo cb[NMODELS];
+    ecu_crc *eng[NMODELS] = {0};
+    uint64_t sqi[NMODELS][64];
+    int rc = -1;
+    struct tcand {
+        uint64_t q, base;
+        unsigned m;
+        uint8_t be, incl, wb;
+    } *tc = NULL;
+    size_t ntc = 0, captc = 0, tried[2] = {0, 0};
+    /* the polynomials and reflections of the catalogue's models */
+    for (i = 0; i < NMODELS; i++) {
+        size_t c;
+        for (c = 0; c < nc; c++)
+            if (cb[c].w == models[i].width && cb[c].poly == models[i].poly && cb[c].refl == models[i].refin)
+                break;
+        if (c < nc)
+            continue;
+        {
+            struct combo *x = &cb[nc];
+            ecu_crc_params prm = {models[i].width, models[i].poly, 0, models[i].refin, models[i].refin, 0};
+            unsigned k;
+            memset(x, 0, sizeof *x);
+            x->w = models[i].width;
+            x->poly = models[i].poly;
+            x->refl = models[i].refin;
+            x->mask = ((uint64_t)1 << x->w) - 1;
+            x->rpoly = ecu__reflect(x->poly, x->w);
+            x->one = x->refl ? (uint64_t)1 << (x->w - 1) : 1;
+            if (!(eng[nc] = ecu_crc_new(&prm)))
+                goto out;
+            sqi[nc][0] = x->one; /* x^-8, then its squares */
+            for (k = 0; k < 8; k++)
+                sqi[nc][0] = divx(x, sqi[nc][0]);
+            for (k = 1; k < 64; k++)
+                sqi[nc][k] = mulmod(x, sqi[nc][k - 1], sqi[nc][k - 1]);
+            nc++;
+        }
+    }
+    /* the tables of the first image that are tables, with the same count, in every image */
+    for (uint64_t q = 8; q + 8 <= n0 && ntc < CROSS_MAX_PLACES; q += 2)
+        for (int be = 0; be < 2; be++) {
+            unsigned m = (unsigned)rd(p0 + q - 2, 2, be), incl;
+            uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+            if (m < 1 || m > ECU_DISCOVER_MAX_RANGES)
+                continue;
+            for (b = 0; b < nb; b++)
+                for (incl = 0; incl < 2; incl++) {
+                    unsigned wb;
+                    if (!read_chain(p0, n0, q, be, bases[b], (int)incl, m, s, e) || chain_filler(p0, s, e, m))
+                        continue;
+                    for (i = 1; i < l->nimgs; i++) {
+                        uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
+                        const uint8_t *pi = l->imgs[i].p;
+                        if (q + 8 > l->imgs[i].n || rd(pi + q - 2, 2, be) != m ||
+                            !read_chain(pi, l->imgs[i].n, q, be, bases[b], (int)incl, m, si, ei))
+                            break;
+                    }
+                    if (i < l->nimgs)
+                        continue;
+                    for (wb = 2; wb <= 4; wb += 2) {
+                        if (q < 2 + wb)
+                            continue;
+                        tried[wb == 4]++;
+                        if (ntc == captc) {
+                            size_t cap = captc ? 2 * captc : 256;
+                            struct tcand *v = realloc(tc, cap * sizeof *v);
+                            if (!v)
+                                goto out;
+                            tc = v;
+                            captc = cap;
+                        }
+                        tc[ntc].q = q;
+                        tc[ntc].base = bases[b];
+                        tc[ntc].m = m;
+                        tc[ntc].be = (uint8_t)be;
+                        tc[ntc].incl = (uint8_t)incl;
+                        tc[ntc].wb = (uint8_t)wb;
+                        ntc++;
+                    }
+                }
+        }
+    for (size_t t = 0; t < ntc; t++) {
+        const struct tcand *c = &tc[t];
+        unsigned w = 8u * c->wb, ncw = 0;
+        size_t d;
+        uint64_t slot = c->q - 2 - c->wb, N;
+        double chance;
+        for (i = 0; i < nc; i++)
+            ncw += cb[i].w == w;
+        N = (uint64_t)tried[c->wb == 4] * ncw;
+        for (i = 0; i < l->nimgs; i++)
+            vals[i] = rd(l->imgs[i].p + slot, c->wb, c->be);
+        d = distinct_values(vals, l->nimgs);
+        if (d < 2 || filler_bytes(p0 + slot, c->wb))
+            continue;
+        chance = (double)N * pow2neg(w * (unsigned)(d - 1 > 32 ? 32 : d - 1));
+        if (!(chance < l->bound))
+            continue;
+        for (size_t k = 0; k < nc; k++) {
+            uint64_t init = 0;
+            if (cb[k].w != w)
+                continue;
+            for (i = 0; i < l->nimgs; i++) {
+                const uint8_t *pi = l->imgs[i].p;
+                uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES], st = 0, len = 0, I;
+                unsigned r;
+                (void)read_chain(pi, l->imgs[i].n, c->q, c->be, c->base, c->incl, c->m, s, e);
+                for (r = 0; r < c->m; r++) {
+                    st = ecu_crc_update(eng[k], st, pi + s[r], (size_t)(e[r] - s[r]));
+                    len += e[r] - s[r];
+                }
+                if (*budget < len) {
+                    l->truncated = 1;
+                    rc = 0;
+                    goto out;
+                }
+                *budget -= len;
+                /* I = x^(-8L) * (S + A) */
+                I = mulmod(&cb[k], powmod(&cb[k], sqi[k], len), (vals[i] ^ st) & cb[k].mask);
+                if (i == 0)
+                    init = I;
+                else if (I != init)
+                    break;
+            }
+            if (i < l->nimgs)
+                continue;
+            {
+                uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+                uint64_t linit = cb[k].refl ? ecu__reflect(init, w) : init;
+                struct litem *it;
+                (void)read_chain(p0, n0, c->q, c->be, c->base, c->incl, c->m, s, e);
+                if (!(it = cross_item(l, c->q, c->be, c->base, c->incl, c->m, s, e)))
+                    goto out;
+                it->pub.f.kind = ECU_DISCOVER_CRCS;
+                it->pub.f.acc_bits = w;
+                it->pub.f.store_offset = slot;
+                it->pub.f.store_bytes = c->wb;
+                it->pub.f.store_big_endian = c->be;
+                it->pub.f.stored = vals[0];
+                it->pub.f.init = linit;
+                it->pub.f.candidates = N;
+                it->pub.f.expected = chance;
+                it->pub.distinct = d;
+                it->pub.candidates = N;
+                it->pub.chance = chance;
+                it->count_word = 1;
+                snprintf(it->alg, sizeof it->alg,
+                         "crc width %u poly 0x%llX init 0x%llX refin %s refout %s xorout 0", w,
+                         (unsigned long long)cb[k].poly, (unsigned long long)linit,
+                         cb[k].refl ? "yes" : "no", cb[k].refl ? "yes" : "no");
+                break; /* one polynomial per table */
+            }
+        }
+    }
+    rc = 0;
+out:
+    for (i = 0; i < nc; i++)
+        ecu_crc_free(eng[i]);
+    free(tc);
+    return rc;
+}
+
+/* the 2-aligned 32-bit words of an image, both byte orders, by value */
+struct wplace {
+    uint32_t v;
+    uint32_t at; /* offset * 2 + big-endian */
+};
+
+static int cmp_wplace(const void *a, const void *b)
+{
+    const struct wplace *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* seeded sums over consecutive records, their value anywhere: see above */
+static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64_t *vals, uint64_t *budget)
+{
+    const uint8_t *p0 = l->imgs[0].p;
+    size_t n0 = l->imgs[0].n, nw = 0, i, places = 0, nch = 0, capch = 0;
+    struct wplace *wp;
+    uint64_t *vi;
+    struct chain {
+        uint64_t q, base;
+        unsigned m;
+        uint8_t be, incl;
+    } *ch = NULL;
+    uint64_t N;
+    int rc = -1;
+    if (n0 < 16 || n0 > UINT32_MAX / 2)
+        return 0;
+    if (!(vi = malloc(l->nimgs * sizeof *vi)))
+        return -1;
+    if (!(wp = malloc((n0 / 2) * 2 * sizeof *wp))) {
+        free(vi);
+        return -1;
+    }
+    for (uint64_t q = 0; q + 4 <= n0; q += 2)
+        for (int be = 0; be < 2; be++) {
+            uint32_t v = (uint32_t)rd(p0 + q, 4, be);
+            if (v == 0 || v == 0xFFFFFFFF)
+                continue;
+            wp[nw].v = v;
+            wp[nw].at = (uint32_t)(q * 2 + (uint64_t)be);
+            nw++;
+        }
+    qsort(wp, nw, sizeof *wp, cmp_wplace);
+    /* the chains of 2 or more records found in every image, whose bytes differ somewhere */
+    for (uint64_t q = 0; q + 16 <= n0 && places < CROSS_MAX_PLACES; q += 2)
+        for (int be = 0; be < 2; be++)
+            for (size_t b = 0; b < nb; b++)
+                for (unsigned incl = 0; incl < 2; incl++) {
+                    uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+                    unsigned m = 0, k, mi;
+                    int differ = 0;
+                    while (m < ECU_DISCOVER_MAX_RANGES &&
+                           read_chain(p0, n0, q, be, bases[b], (int)incl, m + 1, s, e))
+                        m++;
+                    if (m < 2 || chain_filler(p0, s, e, m))
+                        continue;
+                    places++;
+                    /* the longest chain every image holds */
+                    for (i = 1; i < l->nimgs && m >= 2; i++) {
+                        uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
+                        for (mi = 0; mi < m && read_chain(l->imgs[i].p, l->imgs[i].n, q, be, bases[b],
+                                                          (int)incl, mi + 1, si, ei); mi++)
+                            ;
+                        m = mi;
+                        for (k = 0; k < m && !differ; k++)
+                            differ = si[k] != s[k] || ei[k] != e[k] ||
+                                     memcmp(l->imgs[i].p + si[k], p0 + s[k], (size_t)(e[k] - s[k])) != 0;
+                    }
+                    if (m < 2 || !differ)
+                        continue;
+                    if (nch == capch) {
+                        size_t cap = capch ? 2 * capch : 256;
+                        struct chain *v = realloc(ch, cap * sizeof *v);
+                        if (!v)
+                            goto out;
+                        ch = v;
+                        capch = cap;
+                    }
+                    ch[nch].q = q;
+                    ch[nch].base = bases[b];
+                    ch[nch].m = m;
+                    ch[nch].be = (uint8_t)be;
+                    ch[nch].incl = (uint8_t)incl;
+                    nch++;
+                }
+    /* hypotheses: every chain length of every place, word kind, seed and value place */
+    N = (uint64_t)places * (ECU_DISCOVER_MAX_RANGES - 1) * NSUMKINDS * NSEEDS * (uint64_t)(n0 / 2) * 2;
+    for (size_t c = 0; c < nch; c++) {
+        unsigned len;
+        for (len = 2; len <= ch[c].m; len++) {
+            for (unsigned kd = 0; kd < NSUMKINDS; kd++) {
+                const struct sumkind *sk = &sumkinds[kd];
+                size_t d;
+                double chance;
+                for (i = 0; i < l->nimgs; i++) {
+                    const uint8_t *pi = l->imgs[i].p;
+                    uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES], t = 0, lsum = 0;
+                    unsigned r;
+                    (void)read_chain(pi, l->imgs[i].n, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e);
+                    for (r = 0; r < len; r++) {
+                        if ((e[r] - s[r]) % sk->wb)
+                            break;
+                        lsum += e[r] - s[r];
+                    }
+                    if (r < len)
+                        break;
+                    if (*budget < lsum) {
+                        l->truncated = 1;
+                        rc = 0;
+                        goto out;
+                    }
+                    *budget -= lsum;
+                    for (r = 0; r < len; r++)
+                        t += ecu_sum_words(pi + s[r], (size_t)(e[r] - s[r]), sk->wb, sk->be, 0, 64);
+                    vals[i] = t;
+                }
+                if (i < l->nimgs)
+                    continue;
+                for (unsigned sd = 0; sd < NSEEDS; sd++) {
+                    size_t lo, hi;
+                    uint32_t v0 = (uint32_t)(vals[0] + seeds32[sd]);
+                    for (i = 0; i < l->nimgs; i++) /* the seed changes no equality */
+                        vi[i] = (vals[i] + seeds32[sd]) & 0xFFFFFFFF;
+                    d = distinct_values(vi, l->nimgs);
+                    chance = (double)N * pow2neg(32 * (unsigned)(d > 32 ? 32 : d));
+                    if (d < 2 || !(chance < l->bound))
+                        continue;
+                    for (lo = 0, hi = nw; lo < hi;) { /* the first place of v0 */
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (wp[mid].v < v0)
+                            lo = mid + 1;
+                        else
+                            hi = mid;
+                    }
+                    for (; lo < nw && wp[lo].v == v0; lo++) {
+                        uint64_t at = wp[lo].at / 2, s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+                        int sbe = (int)(wp[lo].at & 1);
+                        unsigned r;
+                        struct litem *it;
+                        (void)read_chain(p0, n0, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e);
+                        /* not in its own ranges or records */
+                        for (r = 0; r < len && !(at < e[r] && at + 4 > s[r]); r++)
+                            ;
+                        if (r < len || (at < ch[c].q + 8 * (uint64_t)len && at + 4 > ch[c].q))
+                            continue;
+                        for (i = 1; i < l->nimgs; i++)
+                            if (at + 4 > l->imgs[i].n ||
+                                rd(l->imgs[i].p + at, 4, sbe) != vi[i])
+                                break;
+                        if (i < l->nimgs)
+                            continue;
+                        if (!(it = cross_item(l, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e)))
+                            goto out;
+                        it->pub.f.kind = ECU_DISCOVER_SUMS;
+                        it->pub.f.word_bytes = sk->wb;
+                        it->pub.f.word_big_endian = sk->be;
+                        it->pub.f.acc_bits = 32;
+                        it->pub.f.store_offset = at;
+                        it->pub.f.store_bytes = 4;
+                        it->pub.f.store_big_endian = sbe;
+                        it->pub.f.stored = v0;
+                        it->pub.f.init = seeds32[sd];
+                        it->pub.f.candidates = N;
+                        it->pub.f.expected = chance;
+                        it->pub.distinct = d;
+                        it->pub.candidates = N;
+                        it->pub.chance = chance;
+                        if (seeds32[sd])
+                            snprintf(it->alg, sizeof it->alg, "sum %s acc 32 init 0x%llX", sk->name,
+                                     (unsigned long long)seeds32[sd]);
+                        else
+                            snprintf(it->alg, sizeof it->alg, "sum %s acc 32", sk->name);
+                    }
+                }
+            }
+        }
+    }
+    rc = 0;
+out:
+    free(ch);
+    free(wp);
+    free(vi);
+    return rc;
+}
+
+/* 2c: the blocks that only the images together show */
+static int cross_images(ecu_learn *l, uint64_t *vals)
+{
+    uint64_t budget = CROSS_MAX_BYTES;
+    size_t i;
+    if (l->nimgs < 2)
+        return 0;
+    for (i = 1; i < l->nimgs; i++) /* one size: the same places in every image */
+        if (l->imgs[i].n != l->imgs[0].n)
+            return 0;
+    if (cross_crc_tables(l, fixed_bases, NFIXED_BASES, vals, &budget) < 0)
+        return -1;
+    return cross_far_sums(l, fixed_bases, NFIXED_BASES, vals, &budget);
+}
+
 int ecu_learn_run(ecu_learn *l)
 {
     ecu_discover *d;
@@ -2320,6 +2806,9 @@ int ecu_learn_run(ecu_learn *l)
     for (k = 0; k < l->nitems; k++)
         if (!l->items[k].drop && l->items[k].pub.f.nranges > 1 && promote_union(l, &l->items[k]) < 0)
             goto out;
+    /* 2c. blocks that only the images together show: counted CRC tables, far seeded sums */
+    if (cross_images(l, vals) < 0)
+        goto out;
     /* 3. tables: from the first kept record of each kind, record by record */
     for (;;) {
         size_t first = SIZE_MAX;
@@ -2436,6 +2925,18 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             app(buf, size, &at, " 0x%llX", (unsigned long long)sizes[k]);
         app(buf, size, &at, "\n");
     }
+    /* a counted CRC table reads as many records as the images counted: an image whose count
+       word differs is not of this layout */
+    for (i = 0, k = 0; i < l->nitems; i++) {
+        const struct litem *t = &l->items[i];
+        if (!t->count_word || k == 32)
+            continue;
+        if (!k++)
+            app(buf, size, &at, "# the record counts of the counted CRC tables below\n");
+        app(buf, size, &at, "expect 0x%llX %02X%02X\n", (unsigned long long)(t->pub.f.table_offset - 2),
+            (unsigned)(t->abe ? (t->pub.records >> 8) & 0xFF : t->pub.records & 0xFF),
+            (unsigned)(t->abe ? t->pub.records & 0xFF : (t->pub.records >> 8) & 0xFF));
+    }
     /* the tables */
     for (i = 0, k = 0; i < l->nitems; i++) {
         const struct litem *t = &l->items[i];
@@ -2497,9 +2998,11 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
         if (b->union_table) {
             app(buf, size, &at, "\n# %s%s over the ranges of %zu consecutive records, one value for "
                 "them (%s in %zu of %zu images, %zu distinct values; N %llu, w %u: chance %.3g); "
-                "the slot %s%s\n", b->f.algorithm, b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "",
+                "%sthe slot %s%s\n", b->f.algorithm, b->f.form == ECU_DISCOVER_COMPLEMENT ? " with complement" : "",
                 b->records, learn_source[0], b->files, l->nimgs, b->distinct,
                 (unsigned long long)b->candidates, finding_bits(&b->f), b->chance,
+                l->items[i].count_word ? "a counted CRC table, its init the one every image's value "
+                                         "calls for (chance N * 2^-(w * (d - 1))); " : "",
                 b->slot_from_end ? "lies the same distance before the end of the last range" : "is fixed",
                 b->moves ? "; the records lie at different offsets: found by the first one's addresses" : "");
             snprintf(bname, sizeof bname, "u%zu-0x%llX", i + 1, (unsigned long long)b->f.table_offset);

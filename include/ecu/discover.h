@@ -62,8 +62,9 @@ extern "C" {
 #define ECU_DISCOVER_CRCS 4u     /**< CRC-16 and CRC-32 models */
 #define ECU_DISCOVER_ALL 7u
 
-/** The most ranges of one finding (a sum over consecutive table records). */
-#define ECU_DISCOVER_MAX_RANGES 4
+/** The most ranges of one finding or learnt block (a sum or CRC over consecutive table
+    records; one image's discovery run chains at most 4). */
+#define ECU_DISCOVER_MAX_RANGES 16
 
 /** Default bound on the expected number of chance matches of a finding's class. */
 #define ECU_DISCOVER_DEFAULT_BOUND 1e-6
@@ -201,6 +202,17 @@ ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, ch
  * or it is a disabled record: the same bytes in every image that holds one there, valid as the
  * checksum of an empty range (the Denso record 0/0/0x5AA5A55A). A record is taken only when
  * 1024 * 2^-(w * d) is below the bound (d: the distinct values of the images that hold it).
+ *
+ * Blocks only several images show (images of one size, the address pairs at the same offset
+ * in each). A counted CRC table: a CRC of 16 or 32 bits stored right before a 16-bit record
+ * count, the count's address pairs (1 to ECU_DISCOVER_MAX_RANGES) after it, the CRC over
+ * their ranges as one stream from an unknown init (the BMW MS43 CRC slots). A CRC register is
+ * affine in its init, so each image's value calls for exactly one init; the table is kept
+ * when every image calls for the same one, with chance N * 2^-(w * (d - 1)) (the first image
+ * fixes the init; N: tables times polynomials and reflections). A seeded sum over 2 or more
+ * consecutive address pairs whose 32-bit value lies at any place of the image, the same in
+ * every image: N counts every place, chance N * 2^-(32 * d). Both are union blocks (records =
+ * the pairs); a counted table's layout pins its count with an "expect" statement.
  */
 typedef struct ecu_learn ecu_learn;
 

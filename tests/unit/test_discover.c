@@ -1379,6 +1379,238 @@ static void test_learn_selfsum_table(void **state)
     ecu_learn_free(l);
 }
 
+/* ---- what only several images show: counted CRC tables, far seeded sums ------------------------ */
+
+/*
+ * A counted CRC table (the BMW MS43 CRC slot: nfsx ms4x-checksum.ts): the CRC (@p wb bytes,
+ * little-endian) at @p slot, the record count (u16le) after it, then @p m records (u32le
+ * start, u32le inclusive end, plus @p base); the CRC of model @p md (its init the table's
+ * secret) over the records' ranges as one stream, by the bit-by-bit reference.
+ */
+static void plant_counted(uint8_t *p, size_t slot, unsigned wb, const struct model *md, uint64_t base,
+                          const size_t *s, const size_t *e, unsigned m)
+{
+    uint8_t *cat;
+    size_t len = 0, k;
+    put(p, slot + wb, m, 2, 0);
+    for (k = 0; k < m; k++) {
+        put(p, slot + wb + 2 + 8 * k, base + s[k], 4, 0);
+        put(p, slot + wb + 6 + 8 * k, base + e[k], 4, 0);
+        len += e[k] + 1 - s[k];
+    }
+    cat = malloc(len);
+    assert_non_null(cat);
+    for (len = 0, k = 0; k < m; k++) {
+        memcpy(cat + len, p + s[k], e[k] + 1 - s[k]);
+        len += e[k] + 1 - s[k];
+    }
+    put(p, slot, ref_crc(md, cat, len), wb, 0);
+    free(cat);
+}
+
+/* CRC-16/ARC's engine from a secret init (the MS43 kind), CRC-32/MPEG-2's without final xor */
+static const struct model secret16 = {"ARC engine, init 0x6C9C", 16, 0x8005, 0x6C9C, 1, 0, 0};
+static const struct model secret32 = {"MPEG-2 engine, init 0x1234567", 32, 0x04C11DB7, 0x1234567, 0, 0, 0};
+static const size_t cs16[] = {0x1000, 0x8000, 0x30000}, ce16[] = {0x4FFF, 0xBFFF, 0x3A122};
+static const size_t cs32[] = {0x20000}, ce32[] = {0x2F000};
+
+static uint8_t *counted_image(uint64_t seed)
+{
+    uint8_t *p = random_image(N256K, seed);
+    plant_counted(p, 0x12000, 2, &secret16, 0x80000, cs16, ce16, 3);
+    plant_counted(p, 0x3F000, 4, &secret32, 0, cs32, ce32, 1);
+    return p;
+}
+
+static ecu_learn *learn_from(uint8_t **img, size_t k)
+{
+    ecu_learn *l = ecu_learn_new();
+    size_t i;
+    assert_non_null(l);
+    for (i = 0; i < k; i++)
+        assert_int_equal(ecu_learn_add(l, img[i], N256K, NULL), ECU_OK);
+    assert_int_equal(ecu_learn_run(l), ECU_OK);
+    return l;
+}
+
+static const ecu_learned *learnt_at(const ecu_learn *l, uint64_t slot)
+{
+    size_t i;
+    for (i = 0; i < ecu_learn_count(l); i++)
+        if (ecu_learn_at(l, i)->f.store_offset == slot)
+            return ecu_learn_at(l, i);
+    return NULL;
+}
+
+static void test_learn_counted_crc(void **state)
+{
+    uint8_t *img[5];
+    ecu_learn *l;
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    const ecu_learned *b;
+    char *text;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 5; i++)
+        img[i] = counted_image(900 + i);
+    l = learn_from(img, 4);
+    /* the 16-bit table: three records, base 0x80000, the init every image calls for */
+    b = learnt_at(l, 0x12000);
+    if (!b)
+        fail_msg("the counted CRC-16 table is not learnt");
+    assert_true(b->union_table);
+    assert_int_equal(b->records, 3);
+    assert_int_equal(b->base, 0x80000);
+    assert_true(b->end_included);
+    assert_int_equal(b->distinct, 4);
+    assert_int_equal(b->f.table_offset, 0x12004);
+    assert_int_equal(b->f.nranges, 3);
+    assert_int_equal(b->f.starts[2], 0x30000);
+    assert_int_equal(b->f.ends[2], 0x3A122);
+    assert_string_equal(b->f.algorithm, "crc width 16 poly 0x8005 init 0x6C9C refin yes refout yes xorout 0");
+    assert_true(b->chance < ECU_DISCOVER_DEFAULT_BOUND);
+    /* the 32-bit table of one record */
+    b = learnt_at(l, 0x3F000);
+    if (!b)
+        fail_msg("the counted CRC-32 table is not learnt");
+    assert_int_equal(b->records, 1);
+    assert_string_equal(b->f.algorithm, "crc width 32 poly 0x4C11DB7 init 0x1234567 refin no refout no xorout 0");
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "expect 0x12002 0300\n"));
+    assert_non_null(strstr(text, "expect 0x3F004 0100\n"));
+    assert_non_null(strstr(text, "  records 0x12004 count 3 stride 8\n  address u32le end included base 0x80000\n"
+                                 "  union\n  store 0x12000 u16le\n"));
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    /* a fifth image verifies; a byte of each table's last range flipped is bad */
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
+    img[4][0x39000] ^= 0x80;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[4][0x39000] ^= 0x80;
+    img[4][0x2E000] ^= 0x01;
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[4][0x2E000] ^= 0x01;
+    /* another count: the layout does not apply (its records would be read wrong) */
+    put(img[4], 0x12002, 2, 2, 0);
+    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_UNKNOWN);
+    free(text);
+    ecu_learn_free(l);
+    /* two images: a free 16-bit init and two values are no proof (N * 2^-16) */
+    l = learn_from(img, 2);
+    assert_null(learnt_at(l, 0x12000));
+    assert_non_null(learnt_at(l, 0x3F000)); /* N * 2^-32: one 32-bit value beyond the first */
+    ecu_learn_free(l);
+    /* one image whose table was made with another init: the 16-bit table is not learnt */
+    {
+        struct model other = secret16;
+        other.init = 0x6C9D;
+        plant_counted(img[3], 0x12000, 2, &other, 0x80000, cs16, ce16, 3);
+        l = learn_from(img, 4);
+        assert_null(learnt_at(l, 0x12000));
+        assert_non_null(learnt_at(l, 0x3F000));
+        ecu_learn_free(l);
+    }
+    /* random images: nothing of the kind */
+    for (i = 0; i < 4; i++) {
+        free(img[i]);
+        img[i] = random_image(N256K, 950 + i);
+    }
+    l = learn_from(img, 4);
+    for (i = 0; i < ecu_learn_count(l); i++)
+        assert_false(ecu_learn_at(l, i)->union_table);
+    ecu_learn_free(l);
+    for (i = 0; i < 5; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+}
+
+/* a sum (u16le words into 32 bits, from 0xA5A5A5A5) over two records' ranges (u32le, base 0,
+   ends excluded) at @p q, stored u32le at @p slot far from them (the MS43 calibration monitor
+   sum: nfsx ms4x-checksum.ts) */
+static void plant_far_sum(uint8_t *p, size_t q, size_t slot)
+{
+    put(p, q, 0x21000, 4, 0);
+    put(p, q + 4, 0x21400, 4, 0);
+    put(p, q + 8, 0x37A00, 4, 0);
+    put(p, q + 12, 0x38000, 4, 0);
+    put(p, slot, (0xA5A5A5A5 + ref_sum(p, 0x21000, 0x21400, 2, 0) + ref_sum(p, 0x37A00, 0x38000, 2, 0)) & 0xFFFFFFFF,
+        4, 0);
+}
+
+static void test_learn_far_sum(void **state)
+{
+    uint8_t *img[4];
+    ecu_learn *l;
+    ecu_layout *lay = ecu_layout_new();
+    ecu_csum *cs = ecu_csum_new();
+    const ecu_learned *b;
+    char *text;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        img[i] = random_image(N256K, 960 + i);
+        plant_far_sum(img[i], 0x8100, 0x3C010);
+    }
+    l = learn_from(img, 3);
+    b = learnt_at(l, 0x3C010);
+    if (!b)
+        fail_msg("the far seeded sum is not learnt");
+    assert_true(b->union_table);
+    assert_int_equal(b->records, 2);
+    assert_false(b->end_included);
+    assert_int_equal(b->base, 0);
+    assert_int_equal(b->distinct, 3);
+    assert_int_equal(b->f.table_offset, 0x8100);
+    assert_string_equal(b->f.algorithm, "sum u16le acc 32 init 0xA5A5A5A5");
+    text = learnt_layout(l);
+    assert_non_null(strstr(text, "  records 0x8100 count 2 stride 8\n  address u32le end excluded\n"
+                                 "  union\n  store 0x3C010 u32le\n"));
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
+    img[3][0x37FFF] ^= 0x04;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    img[3][0x38000] ^= 0x04; /* past the end (excluded): not covered */
+    img[3][0x37FFF] ^= 0x04;
+    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    free(text);
+    ecu_learn_free(l);
+    /* one image with its value elsewhere: not learnt */
+    put(img[2], 0x3C010, 0x12345678, 4, 0);
+    plant_far_sum(img[2], 0x8100, 0x3C020);
+    l = learn_from(img, 3);
+    assert_null(learnt_at(l, 0x3C010));
+    assert_null(learnt_at(l, 0x3C020));
+    ecu_learn_free(l);
+    /* the same covered bytes in every image (one distinct value): the evidence of one image,
+       N * 2^-32 with N counting every place of the image, is not enough */
+    for (i = 1; i < 3; i++) {
+        memcpy(img[i] + 0x21000, img[0] + 0x21000, 0x400);
+        memcpy(img[i] + 0x37A00, img[0] + 0x37A00, 0x600);
+        plant_far_sum(img[i], 0x8100, 0x3C010);
+    }
+    l = learn_from(img, 3);
+    assert_null(learnt_at(l, 0x3C010));
+    ecu_learn_free(l);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+    ecu_csum_free(cs);
+    ecu_layout_free(lay);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1394,6 +1626,7 @@ int main(void)
         cmocka_unit_test(test_learn_union),
         cmocka_unit_test(test_crc_targets),      cmocka_unit_test(test_learn_crc_target),
         cmocka_unit_test(test_learn_selfsum_table),
+        cmocka_unit_test(test_learn_counted_crc), cmocka_unit_test(test_learn_far_sum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

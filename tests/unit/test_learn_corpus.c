@@ -85,6 +85,8 @@ static void family_size(const char *folder, struct file **g, size_t ng)
     size_t need = 0;
     uint8_t *cov, *mut;
     const struct file *b0 = NULL;
+    char missed[1024] = "";
+    size_t missed_at = 0;
     assert_non_null(l);
     assert_non_null(lay);
     assert_non_null(cs);
@@ -152,6 +154,9 @@ static void family_size(const char *folder, struct file **g, size_t ng)
             if (ecu_csum_block_at(cs, k)->store_offset == d->store_offset)
                 break;
         found += k < ecu_csum_block_count(cs);
+        if (k == ecu_csum_block_count(cs) && missed_at < sizeof missed - 1) /* the family's names */
+            missed_at += (size_t)snprintf(missed + missed_at, sizeof missed - missed_at, "%s%s",
+                                          missed_at ? ", " : "", d->name);
     }
     /* a byte flipped in each covered range is flagged */
     mut = malloc(b0->n);
@@ -182,6 +187,8 @@ static void family_size(const char *folder, struct file **g, size_t ng)
            "(%.0f%%); image covered %.1f%%; %zu flips flagged\n", folder, g[0]->n, na, nb,
            nblocks, found, ndoc, ndoc ? 100.0 * (double)found / (double)ndoc : 0.0,
            100.0 * (double)covered / (double)b0->n, flips);
+    if (missed_at)
+        printf("  %-13s 0x%06zX: not found: %s\n", folder, g[0]->n, missed);
 out:
     free(text);
     ecu_csum_free(cs);
