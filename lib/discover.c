@@ -2392,6 +2392,19 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
         d = distinct_values(vals, l->nimgs);
         if (d < 2 || filler_bytes(p0 + slot, c->wb))
             continue;
+        { /* not a slot inside its own ranges (in any image) */
+            unsigned r;
+            for (i = 0; i < l->nimgs; i++) {
+                uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+                (void)read_chain(l->imgs[i].p, l->imgs[i].n, c->q, c->be, c->base, c->incl, c->m, s, e);
+                for (r = 0; r < c->m && !(slot < e[r] && slot + c->wb > s[r]); r++)
+                    ;
+                if (r < c->m)
+                    break;
+            }
+            if (i < l->nimgs)
+                continue;
+        }
         chance = (double)N * pow2neg(w * (unsigned)(d - 1 > 32 ? 32 : d - 1));
         if (!(chance < l->bound))
             continue;
