@@ -875,11 +875,11 @@ static struct tool_result csum_file(void *arg, unsigned worker, const char *file
             return res;
         }
     }
-    /* several workers are threads of one process: each file mapped and unmapped would cost
-       a TLB shootdown on the other cores (and contend for the memory map), so a worker reads
-       its files into buffers it keeps from its second file on (on one worker, and for one
-       file, mapping is the cheaper) */
-    if (w->n > 1 && !x->img && x->files++ > 0 && (x->img = ecu_image_new()) != NULL)
+    /* several workers are threads of one process: each file mapped and unmapped costs a TLB
+       shootdown on the other cores (and contends for the memory map), so a worker reads its
+       files into buffers it keeps once it has mapped BATCH_MAP_FIRST of them (on one worker,
+       and for fewer files, mapping is the cheaper) */
+    if (w->n > 1 && !x->img && x->files++ >= BATCH_MAP_FIRST && (x->img = ecu_image_new()) != NULL)
         ecu_image_set_reuse(x->img, 1);
     return one_file(x, file, out, err);
 }

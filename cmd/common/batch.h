@@ -57,6 +57,16 @@ void batch_opts_init(struct batch_opts *o);
 typedef struct tool_result (*batch_fn)(void *ctx, unsigned worker, const char *file, FILE *out,
                                        FILE *err);
 
+/*
+ * How many files a worker of several maps (ecu_image_load_file's default) before its image
+ * handle keeps read buffers (ecu_image_set_reuse) for the rest. Keeping them saves, per file,
+ * the unmapping that interrupts the other cores (TLB shootdown) in a process of several
+ * threads, but costs a copy per file and, once, the fresh pages of two buffers as large as
+ * the files (about 1.2 ms of CPU for two workers on 1 MiB dumps): on few files the mapping is
+ * the cheaper. bench/README.md ("ecu-csum against ME7Sum") has the measurements.
+ */
+#define BATCH_MAP_FIRST 32
+
 /* The number of workers batch_run will use for @p o: -j, or the online processors (>= 1). */
 unsigned batch_workers(const struct batch_opts *o);
 
