@@ -2201,6 +2201,7 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
  */
 #define CROSS_MAX_PLACES 4096                /* record chains looked at in the first image */
 #define CROSS_MAX_BYTES ((uint64_t)1 << 32)  /* bytes summed or CRC'd, over all images */
+#define CROSS_MAX_COUNTED 32                 /* counted CRC tables (an "expect" line each) */
 
 /* the @p m records at @p q of one image as ranges [s, e) inside it, each after the one before
    it; 0 when one is not */
@@ -2305,7 +2306,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
         unsigned m;
         uint8_t be, incl, wb;
     } *tc = NULL;
-    size_t ntc = 0, captc = 0, tried[2] = {0, 0};
+    size_t ntc = 0, captc = 0, tried[2] = {0, 0}, ncounted = 0;
     /* the polynomials and reflections of the catalogue's models */
     for (i = 0; i < NMODELS; i++) {
         size_t c;
@@ -2440,6 +2441,12 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
                 uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
                 uint64_t linit = cb[k].refl ? ecu__reflect(init, w) : init;
                 struct litem *it;
+                if (ncounted == CROSS_MAX_COUNTED) { /* the layout pins each one's count */
+                    l->truncated = 1;
+                    rc = 0;
+                    goto out;
+                }
+                ncounted++;
                 (void)read_chain(p0, n0, c->q, c->be, c->base, c->incl, c->m, s, e);
                 if (!(it = cross_item(l, c->q, c->be, c->base, c->incl, c->m, s, e)))
                     goto out;
@@ -2486,6 +2493,57 @@ static int cmp_wplace(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
+/* each range at least MIN_RANGE bytes and not all filler: a sum over a few bytes, or over a
+   range with nothing in it, is the copy of a word, not a checksum */
+static int ranges_full(const uint8_t *p, const uint64_t *s, const uint64_t *e, unsigned m)
+{
+    unsigned k;
+    for (k = 0; k < m; k++)
+        if (e[k] - s[k] < MIN_RANGE || filler_bytes(p + s[k], (size_t)(e[k] - s[k])))
+            return 0;
+    return 1;
+}
+
+/* the chance that a 32-bit word of the image is @p v, from the first image's words (@p wp,
+   by value): its high half as often as the image has it (at least 2^-16), its low half
+   uniform. An image full of small words makes a small sum likely; 2^-32 is the least. */
+static double word_chance(const struct wplace *wp, size_t nw, uint32_t v)
+{
+    size_t lo = 0, hi = nw, a, b;
+    double f;
+    while (lo < hi) { /* the first word of v's high half */
+        size_t mid = lo + (hi - lo) / 2;
+        if (wp[mid].v < (v & 0xFFFF0000u))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    a = lo;
+    for (hi = nw; lo < hi;) { /* past its last */
+        size_t mid = lo + (hi - lo) / 2;
+        if (wp[mid].v <= (v | 0xFFFFu))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    b = lo;
+    f = nw ? (double)(b - a) / (double)nw : 0;
+    if (v == 0 || v == 0xFFFFFFFF) /* not in the index: filler, the likeliest words */
+        f = 1;
+    return (f > 1.0 / 65536 ? f : 1.0 / 65536) / 65536;
+}
+
+/* whether @p v is a 2-aligned 32-bit word (either order) inside the ranges: a copy */
+static int copied_in(const uint8_t *p, const uint64_t *s, const uint64_t *e, unsigned m, uint32_t v)
+{
+    unsigned k;
+    for (k = 0; k < m; k++)
+        for (uint64_t q = s[k] + (s[k] & 1); q + 4 <= e[k]; q += 2)
+            if ((uint32_t)rd(p + q, 4, 0) == v || (uint32_t)rd(p + q, 4, 1) == v)
+                return 1;
+    return 0;
+}
+
 /* seeded sums over consecutive records, their value anywhere: see above */
 static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64_t *vals, uint64_t *budget)
 {
@@ -2504,9 +2562,10 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
         return 0;
     if (!(vi = malloc(l->nimgs * sizeof *vi)))
         return -1;
-    if (!(wp = malloc((n0 / 2) * 2 * sizeof *wp))) {
+    if (!(wp = malloc((n0 / 2) * 2 * sizeof *wp))) { /* too large an image: not searched */
         free(vi);
-        return -1;
+        l->truncated = 1;
+        return 0;
     }
     for (uint64_t q = 0; q + 4 <= n0; q += 2)
         for (int be = 0; be < 2; be++) {
@@ -2527,16 +2586,18 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                     unsigned m = 0, k, mi;
                     int differ = 0;
                     while (m < ECU_DISCOVER_MAX_RANGES &&
-                           read_chain(p0, n0, q, be, bases[b], (int)incl, m + 1, s, e))
+                           read_chain(p0, n0, q, be, bases[b], (int)incl, m + 1, s, e) &&
+                           ranges_full(p0, s, e, m + 1))
                         m++;
-                    if (m < 2 || chain_filler(p0, s, e, m))
+                    if (m < 2)
                         continue;
                     places++;
                     /* the longest chain every image holds */
                     for (i = 1; i < l->nimgs && m >= 2; i++) {
                         uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
                         for (mi = 0; mi < m && read_chain(l->imgs[i].p, l->imgs[i].n, q, be, bases[b],
-                                                          (int)incl, mi + 1, si, ei); mi++)
+                                                          (int)incl, mi + 1, si, ei) &&
+                                     ranges_full(l->imgs[i].p, si, ei, mi + 1); mi++)
                             ;
                         m = mi;
                         for (k = 0; k < m && !differ; k++)
@@ -2599,8 +2660,18 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                     for (i = 0; i < l->nimgs; i++) /* the seed changes no equality */
                         vi[i] = (vals[i] + seeds32[sd]) & 0xFFFFFFFF;
                     d = distinct_values(vi, l->nimgs);
-                    chance = (double)N * pow2neg(32 * (unsigned)(d > 32 ? 32 : d));
-                    if (d < 2 || !(chance < l->bound))
+                    if (d < 2)
+                        continue;
+                    /* N times the chance of each distinct value being a word of the image */
+                    chance = (double)N;
+                    for (i = 0; i < l->nimgs; i++) {
+                        size_t j;
+                        for (j = 0; j < i && vi[j] != vi[i]; j++)
+                            ;
+                        if (j == i)
+                            chance *= word_chance(wp, nw, (uint32_t)vi[i]);
+                    }
+                    if (!(chance < l->bound))
                         continue;
                     for (lo = 0, hi = nw; lo < hi;) { /* the first place of v0 */
                         size_t mid = lo + (hi - lo) / 2;
@@ -2626,6 +2697,22 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                                 break;
                         if (i < l->nimgs)
                             continue;
+                        { /* in no image inside its ranges; in some image not a copy of a word
+                             of its ranges */
+                            int copies = 1;
+                            for (i = 0; i < l->nimgs; i++) {
+                                uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
+                                (void)read_chain(l->imgs[i].p, l->imgs[i].n, ch[c].q, ch[c].be, ch[c].base,
+                                                 ch[c].incl, len, si, ei);
+                                for (r = 0; r < len && !(at < ei[r] && at + 4 > si[r]); r++)
+                                    ;
+                                if (r < len)
+                                    break;
+                                copies &= copied_in(l->imgs[i].p, si, ei, len, (uint32_t)vi[i]);
+                            }
+                            if (i < l->nimgs || copies)
+                                continue;
+                        }
                         if (!(it = cross_item(l, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e)))
                             goto out;
                         it->pub.f.kind = ECU_DISCOVER_SUMS;
@@ -2942,7 +3029,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
        word differs is not of this layout */
     for (i = 0, k = 0; i < l->nitems; i++) {
         const struct litem *t = &l->items[i];
-        if (!t->count_word || k == 32)
+        if (!t->count_word)
             continue;
         if (!k++)
             app(buf, size, &at, "# the record counts of the counted CRC tables below\n");

@@ -209,9 +209,14 @@ ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, ch
  * their ranges as one stream from an unknown init (the BMW MS43 CRC slots). A CRC register is
  * affine in its init, so each image's value calls for exactly one init; the table is kept
  * when every image calls for the same one, with chance N * 2^-(w * (d - 1)) (the first image
- * fixes the init; N: tables times polynomials and reflections). A seeded sum over 2 or more
- * consecutive address pairs whose 32-bit value lies at any place of the image, the same in
- * every image: N counts every place, chance N * 2^-(32 * d). Both are union blocks (records =
+ * fixes the init; N: tables times polynomials and reflections; at most 32 such tables). A
+ * seeded sum over 2 or more consecutive address pairs (each range at least 16 bytes, not all
+ * filler) whose 32-bit value lies at any place of the image, the same in every image, inside
+ * no image's ranges, and in some image not a copy of a word of its ranges: N counts every
+ * place, and each distinct value's chance of being a word of the image is taken from the
+ * image's own words (its high half as often as the first image's words have it, at least
+ * 2^-16, times 2^-16), so that small sums among small words are not taken for checksums;
+ * chance N times the product over the d distinct values. Both are union blocks (records =
  * the pairs); a counted table's layout pins its count with an "expect" statement.
  */
 typedef struct ecu_learn ecu_learn;

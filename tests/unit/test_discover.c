@@ -1611,6 +1611,88 @@ static void test_learn_far_sum(void **state)
     ecu_layout_free(lay);
 }
 
+
+/* the other two orientations: a reflected CRC-32 and a normal CRC-16, each from a secret init */
+static void test_learn_counted_crc_orientations(void **state)
+{
+    static const struct model rv32 = {"ISO-HDLC engine, init 0x89ABCDEF", 32, 0x04C11DB7, 0x89ABCDEF, 1, 0, 0};
+    static const struct model nv16 = {"XMODEM engine, init 0x1D0F", 16, 0x1021, 0x1D0F, 0, 0, 0};
+    uint8_t *img[4];
+    ecu_learn *l;
+    const ecu_learned *b;
+    size_t i;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        img[i] = random_image(N256K, 970 + i);
+        plant_counted(img[i], 0x12000, 4, &rv32, 0x80000, cs16, ce16, 3);
+        plant_counted(img[i], 0x3F000, 2, &nv16, 0, cs32, ce32, 1);
+    }
+    l = learn_from(img, 4);
+    b = learnt_at(l, 0x12000);
+    assert_non_null(b);
+    assert_string_equal(b->f.algorithm, "crc width 32 poly 0x4C11DB7 init 0x89ABCDEF refin yes refout yes xorout 0");
+    b = learnt_at(l, 0x3F000);
+    assert_non_null(b);
+    assert_string_equal(b->f.algorithm, "crc width 16 poly 0x1021 init 0x1D0F refin no refout no xorout 0");
+    ecu_learn_free(l);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+}
+
+/* what is no sum stored anywhere: the copy of a word of the ranges, and small sums (bytes
+   from 0) in an image with many small words */
+static void test_learn_far_sum_negatives(void **state)
+{
+    static const uint8_t zero_sum[16] = {1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF}; /* u32le: 0 */
+    uint8_t *img[4];
+    ecu_learn *l;
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        img[i] = random_image(N256K, 980 + i);
+        /* a range of 4 bytes and an empty one: no checksummed ranges */
+        put(img[i], 0x8100, 0x21000, 4, 0);
+        put(img[i], 0x8104, 0x21004, 4, 0);
+        put(img[i], 0x8108, 0x30000, 4, 0);
+        put(img[i], 0x810C, 0x30400, 4, 0);
+        memset(img[i] + 0x30000, 0, 0x400);
+        memcpy(img[i] + 0x3C010, img[i] + 0x21000, 4);
+        /* 16 bytes holding one word, and 16 whose u32le words add up to 0: their u32le sum
+           is that word, and its copy is stored */
+        put(img[i], 0x9100, 0x22000, 4, 0);
+        put(img[i], 0x9104, 0x22010, 4, 0);
+        put(img[i], 0x9108, 0x31000, 4, 0);
+        put(img[i], 0x910C, 0x31010, 4, 0);
+        memset(img[i] + 0x22000, 0, 16);
+        memcpy(img[i] + 0x22004, img[i] + 0x21000, 4);
+        memcpy(img[i] + 0x31000, zero_sum, 16);
+        memcpy(img[i] + 0x3C020, img[i] + 0x21000, 4);
+    }
+    l = learn_from(img, 4);
+    for (i = 0; i < ecu_learn_count(l); i++)
+        if (ecu_learn_at(l, i)->union_table)
+            fail_msg("learnt a copy as a sum: slot 0x%llX, %s",
+                     (unsigned long long)ecu_learn_at(l, i)->f.store_offset, ecu_learn_at(l, i)->f.algorithm);
+    ecu_learn_free(l);
+    /* the upper three quarters of the images: 32-bit words below 0x10000; a byte sum over two
+       short ranges there, stored with each image's value, is a small word like thousands of
+       others (their high half is 0 in a fifth of the image's words: 2^-18 a word, not 2^-32) */
+    for (i = 0; i < 4; i++) {
+        for (k = 0x10000; k + 4 <= N256K; k += 4)
+            put(img[i], k, img[i][k] | (uint32_t)img[i][k + 1] << 8, 4, 0);
+        put(img[i], 0x8100, 0x21000, 4, 0);
+        put(img[i], 0x8104, 0x21020, 4, 0);
+        put(img[i], 0x8108, 0x32000, 4, 0);
+        put(img[i], 0x810C, 0x32020, 4, 0);
+        put(img[i], 0x3C010, ref_sum(img[i], 0x21000, 0x21020, 1, 0) + ref_sum(img[i], 0x32000, 0x32020, 1, 0), 4, 0);
+    }
+    l = learn_from(img, 2);
+    assert_null(learnt_at(l, 0x3C010));
+    ecu_learn_free(l);
+    for (i = 0; i < 4; i++)
+        free(img[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1627,6 +1709,8 @@ int main(void)
         cmocka_unit_test(test_crc_targets),      cmocka_unit_test(test_learn_crc_target),
         cmocka_unit_test(test_learn_selfsum_table),
         cmocka_unit_test(test_learn_counted_crc), cmocka_unit_test(test_learn_far_sum),
+        cmocka_unit_test(test_learn_counted_crc_orientations),
+        cmocka_unit_test(test_learn_far_sum_negatives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
