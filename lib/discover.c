@@ -2203,6 +2203,28 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
 #define CROSS_MAX_BYTES ((uint64_t)1 << 32)  /* bytes summed or CRC'd, over all images */
 #define CROSS_MAX_COUNTED 32                 /* counted CRC tables (an "expect" line each) */
 
+/* a chain of @p m records at @p q (byte order, base, end convention) found in every image;
+   for a counted CRC table, the CRC's bytes before the count (wb) */
+struct xcand {
+    uint64_t q, base;
+    unsigned m;
+    uint8_t be, incl, wb;
+};
+
+static int push_xcand(struct xcand **v, size_t *n, size_t *cap, const struct xcand *x)
+{
+    if (*n == *cap) {
+        size_t c2 = *cap ? 2 * *cap : 256;
+        struct xcand *nv = realloc(*v, c2 * sizeof *nv);
+        if (!nv)
+            return -1;
+        *v = nv;
+        *cap = c2;
+    }
+    (*v)[(*n)++] = *x;
+    return 0;
+}
+
 /* the @p m records at @p q of one image as ranges [s, e) inside it, each after the one before
    it; 0 when one is not */
 static int read_chain(const uint8_t *p, size_t n, uint64_t q, int be, uint64_t base, int incl,
@@ -2301,11 +2323,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
     ecu_crc *eng[NMODELS] = {0};
     uint64_t sqi[NMODELS][64];
     int rc = -1;
-    struct tcand {
-        uint64_t q, base;
-        unsigned m;
-        uint8_t be, incl, wb;
-    } *tc = NULL;
+    struct xcand *tc = NULL;
     size_t ntc = 0, captc = 0, tried[2] = {0, 0}, ncounted = 0;
     /* the polynomials and reflections of the catalogue's models */
     for (i = 0; i < NMODELS; i++) {
@@ -2361,26 +2379,14 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
                         if (q < 2 + wb)
                             continue;
                         tried[wb == 4]++;
-                        if (ntc == captc) {
-                            size_t cap = captc ? 2 * captc : 256;
-                            struct tcand *v = realloc(tc, cap * sizeof *v);
-                            if (!v)
-                                goto out;
-                            tc = v;
-                            captc = cap;
-                        }
-                        tc[ntc].q = q;
-                        tc[ntc].base = bases[b];
-                        tc[ntc].m = m;
-                        tc[ntc].be = (uint8_t)be;
-                        tc[ntc].incl = (uint8_t)incl;
-                        tc[ntc].wb = (uint8_t)wb;
-                        ntc++;
+                        if (push_xcand(&tc, &ntc, &captc, &(struct xcand){q, bases[b], m, (uint8_t)be,
+                                                                         (uint8_t)incl, (uint8_t)wb}))
+                            goto out;
                     }
                 }
         }
     for (size_t t = 0; t < ntc; t++) {
-        const struct tcand *c = &tc[t];
+        const struct xcand *c = &tc[t];
         unsigned w = 8u * c->wb, ncw = 0;
         size_t d;
         uint64_t slot = c->q - 2 - c->wb, N;
@@ -2551,11 +2557,7 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
     size_t n0 = l->imgs[0].n, nw = 0, i, places = 0, nch = 0, capch = 0;
     struct wplace *wp;
     uint64_t *vi;
-    struct chain {
-        uint64_t q, base;
-        unsigned m;
-        uint8_t be, incl;
-    } *ch = NULL;
+    struct xcand *ch = NULL;
     uint64_t N;
     int rc = -1;
     if (n0 < 16 || n0 > UINT32_MAX / 2)
@@ -2606,20 +2608,9 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                     }
                     if (m < 2 || !differ)
                         continue;
-                    if (nch == capch) {
-                        size_t cap = capch ? 2 * capch : 256;
-                        struct chain *v = realloc(ch, cap * sizeof *v);
-                        if (!v)
-                            goto out;
-                        ch = v;
-                        capch = cap;
-                    }
-                    ch[nch].q = q;
-                    ch[nch].base = bases[b];
-                    ch[nch].m = m;
-                    ch[nch].be = (uint8_t)be;
-                    ch[nch].incl = (uint8_t)incl;
-                    nch++;
+                    if (push_xcand(&ch, &nch, &capch, &(struct xcand){q, bases[b], m, (uint8_t)be,
+                                                                     (uint8_t)incl, 0}))
+                        goto out;
                 }
     /* hypotheses: every chain length of every place, word kind, seed and value place */
     N = (uint64_t)places * (ECU_DISCOVER_MAX_RANGES - 1) * NSUMKINDS * NSEEDS * (uint64_t)(n0 / 2) * 2;

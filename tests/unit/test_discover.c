@@ -1408,6 +1408,21 @@ static void plant_counted(uint8_t *p, size_t slot, unsigned wb, const struct mod
     free(cat);
 }
 
+/* the learnt layout @p text parsed into @p lay and set on @p cs */
+static void set_learnt(ecu_csum *cs, ecu_layout *lay, const char *text)
+{
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+}
+
+/* the verdict of @p cs on @p p */
+static ecu_verdict verdict_on(ecu_csum *cs, const uint8_t *p, size_t n)
+{
+    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
+    return ecu_csum_verdict(cs);
+}
+
 /* CRC-16/ARC's engine from a secret init (the MS43 kind), CRC-32/MPEG-2's without final xor */
 static const struct model secret16 = {"ARC engine, init 0x6C9C", 16, 0x8005, 0x6C9C, 1, 0, 0};
 static const struct model secret32 = {"MPEG-2 engine, init 0x1234567", 32, 0x04C11DB7, 0x1234567, 0, 0, 0};
@@ -1481,25 +1496,19 @@ static void test_learn_counted_crc(void **state)
     assert_non_null(strstr(text, "expect 0x3F004 0100\n"));
     assert_non_null(strstr(text, "  records 0x12004 count 3 stride 8\n  address u32le end included base 0x80000\n"
                                  "  union\n  store 0x12000 u16le\n"));
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    set_learnt(cs, lay, text);
     /* a fifth image verifies; a byte of each table's last range flipped is bad */
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    if (verdict_on(cs, img[4], N256K) != ECU_VERDICT_OK)
         fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
     img[4][0x39000] ^= 0x80;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][0x39000] ^= 0x80;
     img[4][0x2E000] ^= 0x01;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][0x2E000] ^= 0x01;
     /* another count: the layout does not apply (its records would be read wrong) */
     put(img[4], 0x12002, 2, 2, 0);
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_UNKNOWN);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_UNKNOWN);
     free(text);
     ecu_learn_free(l);
     /* two images: a free 16-bit init and two values are no proof (N * 2^-16) */
@@ -1573,19 +1582,14 @@ static void test_learn_far_sum(void **state)
     text = learnt_layout(l);
     assert_non_null(strstr(text, "  records 0x8100 count 2 stride 8\n  address u32le end excluded\n"
                                  "  union\n  store 0x3C010 u32le\n"));
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    set_learnt(cs, lay, text);
+    if (verdict_on(cs, img[3], N256K) != ECU_VERDICT_OK)
         fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
     img[3][0x37FFF] ^= 0x04;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
     img[3][0x38000] ^= 0x04; /* past the end (excluded): not covered */
     img[3][0x37FFF] ^= 0x04;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
     free(text);
     ecu_learn_free(l);
     /* one image with its value elsewhere: not learnt */
