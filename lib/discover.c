@@ -2201,7 +2201,7 @@ static int extend_table(ecu_learn *l, size_t ti, uint64_t *vals)
  */
 #define CROSS_MAX_PLACES 4096                /* record chains looked at in the first image */
 #define CROSS_MAX_BYTES ((uint64_t)1 << 32)  /* bytes summed or CRC'd, over all images */
-#define CROSS_MAX_COUNTED 32                 /* counted CRC tables (an "expect" line each) */
+#define CROSS_MAX_COUNTED 32                 /* counted CRC tables (a layout table each) */
 
 /* a chain of @p m records at @p q (byte order, base, end convention) found in every image;
    for a counted CRC table, the CRC's bytes before the count (wb) */
@@ -2447,7 +2447,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
                 uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
                 uint64_t linit = cb[k].refl ? ecu__reflect(init, w) : init;
                 struct litem *it;
-                if (ncounted == CROSS_MAX_COUNTED) { /* the layout pins each one's count */
+                if (ncounted == CROSS_MAX_COUNTED) { /* each is a table of the layout */
                     l->truncated = 1;
                     rc = 0;
                     goto out;
@@ -3016,18 +3016,6 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             app(buf, size, &at, " 0x%llX", (unsigned long long)sizes[k]);
         app(buf, size, &at, "\n");
     }
-    /* a counted CRC table reads as many records as the images counted: an image whose count
-       word differs is not of this layout */
-    for (i = 0, k = 0; i < l->nitems; i++) {
-        const struct litem *t = &l->items[i];
-        if (!t->count_word)
-            continue;
-        if (!k++)
-            app(buf, size, &at, "# the record counts of the counted CRC tables below\n");
-        app(buf, size, &at, "expect 0x%llX %02X%02X\n", (unsigned long long)(t->pub.f.table_offset - 2),
-            (unsigned)(t->abe ? (t->pub.records >> 8) & 0xFF : t->pub.records & 0xFF),
-            (unsigned)(t->abe ? t->pub.records & 0xFF : (t->pub.records >> 8) & 0xFF));
-    }
     /* the tables */
     for (i = 0, k = 0; i < l->nitems; i++) {
         const struct litem *t = &l->items[i];
@@ -3110,6 +3098,9 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             if (b->base)
                 app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
             app(buf, size, &at, "\n  union\n");
+            if (l->items[i].count_word) /* the image's own count must be the one learnt */
+                app(buf, size, &at, "  counted 0x%llX u16%s\n", (unsigned long long)(b->f.table_offset - 2),
+                    l->items[i].abe ? "be" : "le");
             if (b->slot_from_end)
                 app(buf, size, &at, "  store end-0x%llX", (unsigned long long)b->slot_back);
             else

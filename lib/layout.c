@@ -38,6 +38,10 @@ struct ltable {
     uint8_t marker[MAX_MARKER], disabled[MAX_MARKER];
     size_t nmarker, ndisabled;
     int is_union, slot_mode;
+    int has_counted; /* COUNTED: the image's own count of records, a word at counted_off */
+    uint64_t counted_off;
+    unsigned counted_bytes;
+    int counted_be;
 };
 
 /* the blocks and tables in the order they are listed */
@@ -177,6 +181,20 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                     continue;
                 }
                 off = (uint64_t)(m - d);
+            }
+            if (t->has_counted && /* the image counts other records: one bad block, never the
+                                     records read with another count */
+                (t->counted_off > n || n - t->counted_off < t->counted_bytes ||
+                 rd_addr(d + t->counted_off, t->counted_bytes, t->counted_be) != t->count)) {
+                struct blk b = t->proto;
+                b.ranges[0].start = UINT64_MAX;
+                b.ranges[0].end = 0;
+                b.nranges = 1;
+                b.store_off = UINT64_MAX;
+                snprintf(b.name, sizeof b.name, "%.48s[count]", t->proto.name);
+                if (ecu__blk_add(out, &b) != ECU_OK)
+                    return ECU_ERR_NOMEM;
+                continue;
             }
             if (t->is_union) { /* one block: the records' ranges, its slot */
                 struct blk b = t->proto;
@@ -901,6 +919,24 @@ static int do_union(struct parser *p)
     return no_more(p, 1);
 }
 
+/* counted OFFSET TYPE: the image's own count of the records, which must be the records
+   line's count */
+static int do_counted(struct parser *p)
+{
+    struct ltable *t;
+    int rc;
+    if ((rc = need_table(p)))
+        return rc;
+    t = &p->blk->tab;
+    if (t->has_counted)
+        return FAIL(p, p->t[0].col, "table '%s' has a counted line already", p->blk->b.name);
+    if ((rc = num(p, 1, "counted offset", &t->counted_off)) ||
+        (rc = wtype(p, 2, "counted", 4, &t->counted_bytes, &t->counted_be)))
+        return rc;
+    t->has_counted = 1;
+    return no_more(p, 3);
+}
+
 /* disabled BYTES: a record that starts with these bytes has an empty range */
 static int do_disabled(struct parser *p)
 {
@@ -1293,6 +1329,8 @@ static int do_line(struct parser *p)
         return do_disabled(p);
     if (is_word(k, "union"))
         return do_union(p);
+    if (is_word(k, "counted"))
+        return do_counted(p);
     return FAIL(p, k->col, "unknown keyword '%s'", k->s);
 }
 

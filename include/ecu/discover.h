@@ -217,7 +217,7 @@ ECU_API int ecu_discover_layout_block(const ecu_finding *f, const char *name, ch
  * image's own words (its high half as often as the first image's words have it, at least
  * 2^-16, times 2^-16), so that small sums among small words are not taken for checksums;
  * chance N times the product over the d distinct values. Both are union blocks (records =
- * the pairs); a counted table's layout pins its count with an "expect" statement.
+ * the pairs); a counted table's layout checks the image's count word ("counted").
  */
 typedef struct ecu_learn ecu_learn;
 

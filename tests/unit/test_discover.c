@@ -1492,10 +1492,9 @@ static void test_learn_counted_crc(void **state)
     assert_int_equal(b->records, 1);
     assert_string_equal(b->f.algorithm, "crc width 32 poly 0x4C11DB7 init 0x1234567 refin no refout no xorout 0");
     text = learnt_layout(l);
-    assert_non_null(strstr(text, "expect 0x12002 0300\n"));
-    assert_non_null(strstr(text, "expect 0x3F004 0100\n"));
     assert_non_null(strstr(text, "  records 0x12004 count 3 stride 8\n  address u32le end included base 0x80000\n"
-                                 "  union\n  store 0x12000 u16le\n"));
+                                 "  union\n  counted 0x12002 u16le\n  store 0x12000 u16le\n"));
+    assert_non_null(strstr(text, "  union\n  counted 0x3F004 u16le\n  store 0x3F000 u32le\n"));
     set_learnt(cs, lay, text);
     /* a fifth image verifies; a byte of each table's last range flipped is bad */
     if (verdict_on(cs, img[4], N256K) != ECU_VERDICT_OK)
@@ -1506,9 +1505,15 @@ static void test_learn_counted_crc(void **state)
     img[4][0x2E000] ^= 0x01;
     assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][0x2E000] ^= 0x01;
-    /* another count: the layout does not apply (its records would be read wrong) */
+    /* another count: that table is one bad block (its records would be read wrong), the
+       other still verified */
     put(img[4], 0x12002, 2, 2, 0);
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_UNKNOWN);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
+    assert_int_equal(ecu_csum_block_count(cs), 2);
+    assert_non_null(strstr(ecu_csum_block_at(cs, 0)->name, "[count]"));
+    assert_int_equal(ecu_csum_block_at(cs, 0)->status, ECU_BLOCK_BAD);
+    assert_int_equal(ecu_csum_block_at(cs, 1)->status, ECU_BLOCK_OK);
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
     free(text);
     ecu_learn_free(l);
     /* two images: a free 16-bit init and two values are no proof (N * 2^-16) */

@@ -1231,6 +1231,51 @@ static void test_table_end_slot(void **state)
                  "  address u32le\n  store end-4 u32le\n", 6, 9, "for a union table");
 }
 
+/* counted OFFSET TYPE: the image's own count of the records */
+static void test_table_counted(void **state)
+{
+    uint8_t *d = table_image();
+    ecu_layout *l;
+    ecu_csum *cs = ecu_csum_new();
+    (void)state;
+    assert_non_null(cs);
+    wr(d, 0xEFFE, 3, 2, 1); /* the image counts 3 records (u16be), right before them */
+    l = parse_ok("layout cn\ntable t\n  sum u16be acc 32\n  records 0xF000 count 3 stride 16\n"
+                 "  counted 0xEFFE u16be\n  address u32be base 0x80000 end included\n"
+                 "  store +8 u32be complement\n");
+    assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
+    /* another count (or the word read the other way round): one bad block, no record read */
+    wr(d, 0xEFFE, 2, 2, 1);
+    assert_int_equal(ecu_csum_analyze(cs, d, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(ecu_csum_block_count(cs), 1);
+    assert_non_null(strstr(ecu_csum_block_at(cs, 0)->name, "t[count]"));
+    assert_int_equal(ecu_csum_fix(cs), ECU_ERR_UNFIXABLE);
+    wr(d, 0xEFFE, 3, 2, 0);
+    assert_int_equal(ecu_csum_analyze(cs, d, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    wr(d, 0xEFFE, 3, 2, 1);
+    assert_int_equal(ecu_csum_analyze(cs, d, 0x10000), ECU_OK);
+    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(ecu_csum_block_count(cs), 3);
+    ecu_layout_free(l);
+    /* a word past the image's end: bad, never skipped */
+    l = parse_ok("layout cn\ntable t\n  sum u16be acc 32\n  records 0xF000 count 3 stride 16\n"
+                 "  counted 0xFFFF u16be\n  address u32be base 0x80000 end included\n"
+                 "  store +8 u32be complement\n");
+    assert_int_equal(verdict_of(l, d, 0x10000), ECU_VERDICT_BAD);
+    ecu_layout_free(l);
+    expect_error("layout x\ntable t\n  sum u16le\n  counted 0x10\n", 4, 15, "type is missing");
+    expect_error("layout x\ntable t\n  sum u16le\n  counted 0x10 u24le\n", 4, 16, "unknown type");
+    expect_error("layout x\ntable t\n  sum u16le\n  counted 0x10 u16le\n  counted 0x10 u16le\n", 5, 3,
+                 "counted line already");
+    expect_error("layout x\ntable t\n  sum u16le\n  counted 0x10 u16le 3\n", 4, 22, "");
+    expect_error("layout x\nblock b\n  sum u16le\n  counted 0x10 u16le\n", 4, 3, "");
+    ecu_csum_free(cs);
+    free(d);
+}
+
 static void test_table_marker_stop_disabled(void **state)
 {
     uint8_t *d = table_image(), *m = malloc(0x10000);
@@ -1355,6 +1400,7 @@ int main(void)
         cmocka_unit_test(test_man_examples),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_table_marker_stop_disabled),
+        cmocka_unit_test(test_table_counted),
         cmocka_unit_test(test_table_union),
         cmocka_unit_test(test_table_end_slot),
     };
