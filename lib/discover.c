@@ -2385,6 +2385,8 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
                     }
                 }
         }
+    if (ntc >= CROSS_MAX_PLACES) /* the places after these were not looked at */
+        l->truncated = 1;
     for (size_t t = 0; t < ntc; t++) {
         const struct xcand *c = &tc[t];
         unsigned w = 8u * c->wb, ncw = 0;
@@ -2612,6 +2614,8 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                                                                      (uint8_t)incl, 0}))
                         goto out;
                 }
+    if (places >= CROSS_MAX_PLACES) /* the places after these were not looked at */
+        l->truncated = 1;
     /* hypotheses: every chain length of every place, word kind, seed and value place */
     N = (uint64_t)places * (ECU_DISCOVER_MAX_RANGES - 1) * NSUMKINDS * NSEEDS * (uint64_t)(n0 / 2) * 2;
     for (size_t c = 0; c < nch; c++) {
