@@ -1424,7 +1424,7 @@ static ecu_verdict verdict_on(ecu_csum *cs, const uint8_t *p, size_t n)
 }
 
 /* CRC-16/ARC's engine from a secret init (the MS43 kind), CRC-32/MPEG-2's without final xor */
-static const struct model secret16 = {"ARC engine, init 0x6C9C", 16, 0x8005, 0x6C9C, 1, 0, 0};
+static const struct model secret16 = {"ARC engine, init 0x4B1D", 16, 0x8005, 0x4B1D, 1, 0, 0};
 static const struct model secret32 = {"MPEG-2 engine, init 0x1234567", 32, 0x04C11DB7, 0x1234567, 0, 0, 0};
 static const size_t cs16[] = {0x1000, 0x8000, 0x30000}, ce16[] = {0x4FFF, 0xBFFF, 0x3A122};
 static const size_t cs32[] = {0x20000}, ce32[] = {0x2F000};
@@ -1483,7 +1483,7 @@ static void test_learn_counted_crc(void **state)
     assert_int_equal(b->f.nranges, 3);
     assert_int_equal(b->f.starts[2], 0x30000);
     assert_int_equal(b->f.ends[2], 0x3A122);
-    assert_string_equal(b->f.algorithm, "crc width 16 poly 0x8005 init 0x6C9C refin yes refout yes xorout 0");
+    assert_string_equal(b->f.algorithm, "crc width 16 poly 0x8005 init 0x4B1D refin yes refout yes xorout 0");
     assert_true(b->chance < ECU_DISCOVER_DEFAULT_BOUND);
     /* the 32-bit table of one record */
     b = learnt_at(l, 0x3F000);
