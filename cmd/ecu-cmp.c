@@ -199,6 +199,29 @@ static int list_finish(struct lister *l, const ecu_cmp *c)
     return l->failed ? -1 : 0;
 }
 
+/* One range's line of the -l listing at @p p (START LENGTH DIFFERING [READS UNRESOLVED], the
+   line end included) for @p n reads; returns the end */
+static char *put_range(char *p, const ecu_cmp_range *g, size_t n)
+{
+    p = tool_put_hex(p, g->start);
+    *p++ = ' ';
+    p = tool_put_dec(p, g->length);
+    *p++ = ' ';
+    p = tool_put_dec(p, g->differing);
+    if (n > 2) {
+        char *list;
+        *p++ = ' ';
+        list = p;
+        p = put_reads(p, g->reads, n);
+        if (p == list) /* no read differs from the majority: only unresolved bytes */
+            *p++ = '-';
+        *p++ = ' ';
+        p = tool_put_dec(p, g->unresolved);
+    }
+    *p++ = '\n';
+    return p;
+}
+
 static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
 {
     struct lister *l = ctx;
@@ -223,22 +246,7 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
                 return l->stop ? -1 : 0;
             p = l->buf;
         }
-        p = tool_put_hex(p, g->start);
-        *p++ = ' ';
-        p = tool_put_dec(p, g->length);
-        *p++ = ' ';
-        p = tool_put_dec(p, g->differing);
-        if (n > 2) {
-            char *list;
-            *p++ = ' ';
-            list = p;
-            p = put_reads(p, g->reads, n);
-            if (p == list) /* no read differs from the majority: only unresolved bytes */
-                *p++ = '-';
-            *p++ = ' ';
-            p = tool_put_dec(p, g->unresolved);
-        }
-        *p++ = '\n';
+        p = put_range(p, g, n);
     }
     l->used = (size_t)(p - l->buf);
     l->listed += count;
@@ -248,24 +256,8 @@ static int list_ranges(void *ctx, const ecu_cmp_range *g, size_t count)
 /* One range as the -l listing prints it (START LENGTH DIFFERING [READS UNRESOLVED]). */
 static void print_range(FILE *f, const ecu_cmp_range *g, size_t n)
 {
-    char buf[READS_TEXT_MAX + 128 + FMT_SPARE], *p = buf;
-    p = tool_put_hex(p, g->start);
-    *p++ = ' ';
-    p = tool_put_dec(p, g->length);
-    *p++ = ' ';
-    p = tool_put_dec(p, g->differing);
-    if (n > 2) {
-        char *list;
-        *p++ = ' ';
-        list = p;
-        p = put_reads(p, g->reads, n);
-        if (p == list)
-            *p++ = '-';
-        *p++ = ' ';
-        p = tool_put_dec(p, g->unresolved);
-    }
-    *p++ = '\n';
-    fwrite(buf, 1, (size_t)(p - buf), f);
+    char buf[READS_TEXT_MAX + 128 + FMT_SPARE];
+    fwrite(buf, 1, (size_t)(put_range(buf, g, n) - buf), f);
 }
 
 /* A line that names read @p name after @p head: the backslash of an escaped name first. */

@@ -875,12 +875,7 @@ static struct tool_result csum_file(void *arg, unsigned worker, const char *file
             return res;
         }
     }
-    /* several workers are threads of one process: each file mapped and unmapped costs a TLB
-       shootdown on the other cores (and contends for the memory map), so a worker reads its
-       files into buffers it keeps once it has mapped BATCH_MAP_FIRST of them (on one worker,
-       and for fewer files, mapping is the cheaper) */
-    if (w->n > 1 && !x->img && x->files++ >= BATCH_MAP_FIRST && (x->img = ecu_image_new()) != NULL)
-        ecu_image_set_reuse(x->img, 1);
+    (void)batch_worker_image(&x->img, &x->files, w->n > 1); /* kept buffers (batch.h) */
     return one_file(x, file, out, err);
 }
 
@@ -968,7 +963,7 @@ int main(int argc, char **argv)
     struct batch_opts bo;
     ecu_csum *cs = NULL;
     FILE *rep;
-    int ch, status = EXIT_TROUBLE, list = 0, jobs_given = 0, batch_given = 0, nfiles;
+    int ch, status = EXIT_TROUBLE, list = 0, nfiles;
     int discover = 0, learn = 0;
     unsigned i, nworkers;
     double bound = 0;
@@ -983,11 +978,8 @@ int main(int argc, char **argv)
         int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
         if (taken < 0)
             return EXIT_TROUBLE;
-        if (taken) {
-            jobs_given |= ch == 'j';
-            batch_given = 1;
+        if (taken)
             continue;
-        }
         switch (ch) {
         case 'v': o.verbose = 1; break;
         case 'q': o.quiet = 1; break;
@@ -1026,7 +1018,7 @@ int main(int argc, char **argv)
     rep = o.output && strcmp(o.output, "-") == 0 ? stderr : stdout;
     nfiles = argc - optind;
     if (list) {
-        if (batch_given) {
+        if (bo.given) {
             tool_usage_error("-r, --files-from, -0, -j and --junit do not go with "
                              "--list-families");
             return EXIT_TROUBLE;
@@ -1035,7 +1027,7 @@ int main(int argc, char **argv)
         return tool_close_stdout(EXIT_YES);
     }
     if (discover || learn || bound > 0) {
-        if (batch_given) {
+        if (bo.given) {
             tool_usage_error("-r, --files-from, -0, -j and --junit do not go with --discover "
                              "or --learn");
             return EXIT_TROUBLE;
@@ -1087,7 +1079,7 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     /* the modes that write files run on one worker, in input order: -j N is refused */
-    if (o.fix && jobs_given && bo.jobs != 1) {
+    if (o.fix && bo.jobs_given && bo.jobs != 1) {
         tool_usage_error("--fix writes files one at a time: -j %d does not apply (leave -j out, "
                          "or -j 1)", bo.jobs);
         return EXIT_TROUBLE;

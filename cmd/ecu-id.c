@@ -236,12 +236,7 @@ static struct tool_result identify_worker(void *arg, unsigned worker, const char
         report_error(out, file, x->o, res.reason);
         return res;
     }
-    /* several workers are threads of one process: each file mapped and unmapped costs a TLB
-       shootdown on the other cores (and contends for the memory map), so a worker reads its
-       files into buffers it keeps once it has mapped BATCH_MAP_FIRST of them (on one worker,
-       and for fewer files, mapping is the cheaper) */
-    if (x->reuse && !x->img && x->files++ >= BATCH_MAP_FIRST && (x->img = ecu_image_new()) != NULL)
-        ecu_image_set_reuse(x->img, 1);
+    (void)batch_worker_image(&x->img, &x->files, x->reuse); /* kept buffers (batch.h) */
     return identify_file(x, file, out, err);
 }
 
@@ -723,7 +718,7 @@ int main(int argc, char **argv)
     static const char shortopts[] = ":o:vqhV" BATCH_SHORTOPTS;
     struct opts o;
     struct batch_opts bo;
-    int ch, mode = 0, nfiles, batch_given = 0, status;
+    int ch, mode = 0, nfiles, status;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
     memset(&o, 0, sizeof o);
@@ -734,10 +729,8 @@ int main(int argc, char **argv)
         int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
         if (taken < 0)
             return EXIT_TROUBLE;
-        if (taken) {
-            batch_given = 1;
+        if (taken)
             continue;
-        }
         switch (ch) {
         case 'o': /* an output file in the ecu tools: ecu-id writes none */
             tool_refuse_output_option(optarg);
@@ -766,7 +759,7 @@ int main(int argc, char **argv)
         }
     }
     nfiles = argc - optind;
-    if (mode && batch_given) {
+    if (mode && bo.given) {
         tool_usage_error("-r, --files-from, -0, -j and --junit go with the identification of "
                          "files, not with %s", mode == OPT_MATCH ? "--match" : "--find-original");
         return EXIT_TROUBLE;

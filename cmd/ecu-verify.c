@@ -1655,7 +1655,7 @@ int main(int argc, char **argv)
     struct opts o;
     struct batch_opts bo;
     size_t i, nfiles;
-    int ch, library, jobs_given = 0, batch_given = 0, status;
+    int ch, library, status;
     char **files;
 
     tool_check_library(argv[0]); /* before anything else uses the library */
@@ -1668,11 +1668,8 @@ int main(int argc, char **argv)
         int taken = batch_option(&bo, ch, optarg); /* -r -0 -j --files-from --junit */
         if (taken < 0)
             return EXIT_TROUBLE;
-        if (taken) {
-            jobs_given |= ch == 'j';
-            batch_given = 1;
+        if (taken)
             continue;
-        }
         switch (ch) {
         case OPT_READ: o.read_gate = 1; break;
         case OPT_READBACK: o.readback = optarg; break;
@@ -1713,7 +1710,7 @@ int main(int argc, char **argv)
     library = bo.recursive || bo.files_from;
     if (o.audit_check) {
         if (nfiles || o.read_gate || o.readback || o.audit || o.fmt != TOOL_TEXT || o.technician ||
-            o.vehicle || o.vin || o.verbose || batch_given) {
+            o.vehicle || o.vin || o.verbose || bo.given) {
             tool_usage_error("--audit-check takes the log alone");
             return EXIT_TROUBLE;
         }
@@ -1724,7 +1721,7 @@ int main(int argc, char **argv)
                          o.read_gate ? "--read" : "--readback");
         return EXIT_TROUBLE;
     }
-    if (!library && batch_given && (o.read_gate || nfiles != 1)) {
+    if (!library && bo.given && (o.read_gate || nfiles != 1)) {
         tool_usage_error("-0, -j and --junit go with FILE mode (one FILE, -r or --files-from), "
                          "not with %s", o.read_gate ? "--read" : "ORIGINAL MODIFIED");
         return EXIT_TROUBLE;
@@ -1763,7 +1760,7 @@ int main(int argc, char **argv)
     if (o.audit && !o.technician)
         o.technician = getenv("USER");
     /* the audit log is written one record at a time, in input order: -j N is refused */
-    if (o.audit && jobs_given && bo.jobs != 1) {
+    if (o.audit && bo.jobs_given && bo.jobs != 1) {
         tool_usage_error("--audit writes its records one at a time: -j %d does not apply "
                          "(leave -j out, or -j 1)", bo.jobs);
         return EXIT_TROUBLE;

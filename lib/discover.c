@@ -49,6 +49,7 @@
 
 #include "core/checksum_private.h"
 #include "core/find.h"
+#include "core/read.h"
 #include "discover_private.h"
 
 #include <stdarg.h>
@@ -440,15 +441,6 @@ static size_t pt_index(const struct run *r, uint64_t x)
     return lo; /* every queried offset is a point */
 }
 
-static uint64_t rd(const uint8_t *p, unsigned bytes, int be)
-{
-    uint64_t v = 0;
-    unsigned i;
-    for (i = 0; i < bytes; i++)
-        v |= (uint64_t)p[be ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
-    return v;
-}
-
 /* every byte 0x00 or 0xFF */
 static int filler_bytes(const uint8_t *p, size_t n)
 {
@@ -493,14 +485,14 @@ static int union_candidates(struct run *r, const uint64_t *bases, size_t nb)
     int be;
     for (q = 0; q + 16 <= n && kept < MAX_UNIONS; q += 2)
         for (be = 0; be < 2 && kept < MAX_UNIONS; be++) {
-            uint64_t a0 = rd(p + q, 4, be), b0 = rd(p + q + 4, 4, be);
+            uint64_t a0 = ecu__rdn(p + q, 4, be), b0 = ecu__rdn(p + q + 4, 4, be);
             if (a0 >= b0 || a0 % 2 || b0 == 0xFFFFFFFF)
                 continue;
             for (i = 0; i < nb && kept < MAX_UNIONS; i++) {
                 uint64_t base = bases[i], s[UNION_MAX], t[UNION_MAX];
                 unsigned m = 0, incl;
                 while (m < UNION_MAX && q + 8 * m + 8 <= n) {
-                    uint64_t a = rd(p + q + 8 * m, 4, be), b = rd(p + q + 8 * m + 4, 4, be);
+                    uint64_t a = ecu__rdn(p + q + 8 * m, 4, be), b = ecu__rdn(p + q + 8 * m + 4, 4, be);
                     if (a >= b || a % 2 || a < base || b - base >= n || b == 0xFFFFFFFF ||
                         (m && a - base <= t[m - 1]))
                         break;
@@ -554,8 +546,8 @@ static int free_slots(struct run *r)
     size_t cap[2] = {0, 0};
     for (q = 0; q + 8 <= r->n; q += 2)
         for (be = 0; be < 2; be++) {
-            uint64_t v = rd(r->p + q, 4, be);
-            if (rd(r->p + q + 4, 4, be) != (~v & 0xFFFFFFFF) || filler_bytes(r->p + q, 8))
+            uint64_t v = ecu__rdn(r->p + q, 4, be);
+            if (ecu__rdn(r->p + q + 4, 4, be) != (~v & 0xFFFFFFFF) || filler_bytes(r->p + q, 8))
                 continue;
             if (r->nfs[be] == cap[be]) {
                 size_t c2 = cap[be] ? 2 * cap[be] : 256;
@@ -590,7 +582,7 @@ static int table_candidates(struct run *r)
     /* inferred bases: the windows that address pairs point into most often */
     for (q = 0; q + 8 <= n; q += 2)
         for (be = 0; be < 2; be++) {
-            uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
+            uint64_t a = ecu__rdn(p + q, 4, be), b = ecu__rdn(p + q + 4, 4, be);
             if (a < b && b - a >= MIN_RANGE && (a ^ b) < win && a != 0 && b != 0xFFFFFFFF) {
                 if (npref == cap) {
                     size_t c2 = cap ? 2 * cap : 1024;
@@ -642,7 +634,7 @@ static int table_candidates(struct run *r)
         size_t nrecs = 0, caprecs = 0, pass;
         for (q = 0; q + 12 <= n && nrecs < MAX_RAW_RECORDS; q += 2)
             for (be = 0; be < 2; be++) {
-                uint64_t a = rd(p + q, 4, be), b = rd(p + q + 4, 4, be);
+                uint64_t a = ecu__rdn(p + q, 4, be), b = ecu__rdn(p + q + 4, 4, be);
                 if (a >= b || b - a < MIN_RANGE || a == 0xFFFFFFFF || b == 0xFFFFFFFF)
                     continue;
                 for (i = 0; i < nb; i++) {
@@ -1006,7 +998,7 @@ static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t 
                         continue;
                     if (filler_bytes(img + p, bytes))
                         continue;
-                    stored = rd(img + p, bytes, (int)be);
+                    stored = ecu__rdn(img + p, bytes, (int)be);
                     if (form == ECU_DISCOVER_BALANCE) {
                         size_t nc = r->nconsts[!accs];
                         for (ci = 0; ci < nc; ci++) {
@@ -1023,7 +1015,7 @@ static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t 
                         return;
                     if (stored != v)
                         continue;
-                    if (form == ECU_DISCOVER_COMPLEMENT && rd(img + p + bytes, bytes, (int)be) != (~v & mask))
+                    if (form == ECU_DISCOVER_COMPLEMENT && ecu__rdn(img + p + bytes, bytes, (int)be) != (~v & mask))
                         continue;
                     add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p,
                             stored, 0);
@@ -1049,7 +1041,7 @@ static void eval_slot(struct run *r, const struct cand *c, uint64_t s, uint64_t 
                     continue;
                 if (!try_one(r, class_of(c->ctier, form, alg, (int)be, 0)))
                     return;
-                if (rd(img + p, bytes, (int)be) == v)
+                if (ecu__rdn(img + p, bytes, (int)be) == v)
                     add_hit(r, class_of(c->ctier, form, alg, (int)be, 0), c, form, alg, (int)be, 0, s, e, p, v, 0);
             }
         }
@@ -1084,7 +1076,7 @@ static void eval_selfsum(struct run *r, const struct cand *c, uint64_t s, uint64
                 return;
             if (v == r->consts[w32][ci])
                 add_hit(r, cls, c, ECU_DISCOVER_SELFSUM, alg, sk->be, (int)ci, s, e, e - sk->wb,
-                        rd(r->p + e - sk->wb, sk->wb, sk->be), v);
+                        ecu__rdn(r->p + e - sk->wb, sk->wb, sk->be), v);
         }
     }
 }
@@ -1128,8 +1120,8 @@ static void eval_crctarget(struct run *r, const struct cand *c)
     if (range_filler(r, is, ie))
         return;
     for (k = 0; k < NRECW; k++)
-        recw[k] = rd(r->p + c->table + 8 + 4 * k, 4, c->be);
-    stored = rd(r->p + c->e - 4, 4, c->be);
+        recw[k] = ecu__rdn(r->p + c->table + 8 + 4 * k, 4, c->be);
+    stored = ecu__rdn(r->p + c->e - 4, 4, c->be);
     for (k = 0; k < NMODELS + NRAW && !r->stop; k++) {
         uint64_t v, seed = 0;
         int alg;
@@ -1223,17 +1215,17 @@ static void eval_union(struct run *r, const struct cand *c)
                     break;
                 if (filler_bytes(r->p + p, 4))
                     continue;
-                stored = rd(r->p + p, 4, be);
+                stored = ecu__rdn(r->p + p, 4, be);
                 for (ci = 0; ci < NSEEDS + 2; ci++) {
                     uint64_t seed;
                     if (ci == SEED_AFTER) {
                         if (p + 8 > r->n)
                             continue;
-                        seed = rd(r->p + p + 4, 4, be);
+                        seed = ecu__rdn(r->p + p + 4, 4, be);
                     } else if (ci == SEED_BEFORE) {
                         if (p < 4)
                             continue;
-                        seed = rd(r->p + p - 4, 4, be);
+                        seed = ecu__rdn(r->p + p - 4, 4, be);
                     } else {
                         seed = seeds32[ci];
                     }
@@ -1799,12 +1791,12 @@ static int slot_checks(const struct litem *it, const uint8_t *p, uint64_t so, ui
     const ecu_finding *f = &it->pub.f;
     uint64_t mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1;
     unsigned sb = f->store_bytes;
-    *stored = rd(p + so, sb, f->store_big_endian);
+    *stored = ecu__rdn(p + so, sb, f->store_big_endian);
     switch (f->form) {
     case ECU_DISCOVER_PLAIN:
         return v == *stored;
     case ECU_DISCOVER_COMPLEMENT:
-        return v == *stored && rd(p + so + sb, sb, f->store_big_endian) == (~v & mask);
+        return v == *stored && ecu__rdn(p + so + sb, sb, f->store_big_endian) == (~v & mask);
     case ECU_DISCOVER_BALANCE:
         return ((f->constant - v) & mask) == *stored;
     case ECU_DISCOVER_SELFSUM: /* the slot is the range's last word: added once */
@@ -1830,8 +1822,8 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
         if (q > n || n - q < 8)
             return 0;
         fr.store_offset = q + (it->pub.f.store_offset - it->pub.f.table_offset);
-        a = rd(p + q, 4, it->abe);
-        b = rd(p + q + 4, 4, it->abe);
+        a = ecu__rdn(p + q, 4, it->abe);
+        b = ecu__rdn(p + q + 4, 4, it->abe);
         if (a < it->pub.base || b < it->pub.base || b - it->pub.base >= n)
             return 0;
         fr.start = a - it->pub.base;
@@ -1871,7 +1863,7 @@ static int empty_checks(const struct litem *it, const uint8_t *p, size_t n, uint
     if (so > n || n - so < slot_len(f))
         return 0;
     if (f->form == ECU_DISCOVER_SELFSUM) /* the compensation word alone reaches the target */
-        return rd(p + so, f->store_bytes, f->store_big_endian) == f->constant;
+        return ecu__rdn(p + so, f->store_bytes, f->store_big_endian) == f->constant;
     if (f->form == ECU_DISCOVER_CRC_TARGET) /* no disabled crc-target record */
         return 0;
     if (f->kind == ECU_DISCOVER_CRCS && finding_value(it, p, 0, 0, &v) < 0)
@@ -1987,7 +1979,7 @@ static long table_records(ecu_learn *l, struct litem *t, uint64_t stride, uint64
                 fail = 1;
                 break;
             }
-            if (rd(p + q, 4, t->abe) == 0xFFFFFFFFu) { /* erased: this image's table ends */
+            if (ecu__rdn(p + q, 4, t->abe) == 0xFFFFFFFFu) { /* erased: this image's table ends */
                 ended[i] = 1;
                 nended++;
                 continue;
@@ -2045,9 +2037,9 @@ static int promote_union(ecu_learn *l, struct litem *it)
     int abe;
     uint64_t lastend = f->ends[nr - 1] + 1;
     for (abe = 0; abe < 2; abe++) {
-        uint64_t base = rd(it->mark, 4, abe) - f->starts[0], b0 = rd(it->mark + 4, 4, abe);
+        uint64_t base = ecu__rdn(it->mark, 4, abe) - f->starts[0], b0 = ecu__rdn(it->mark + 4, 4, abe);
         int incl;
-        if (rd(it->mark, 4, abe) < f->starts[0] || b0 < base)
+        if (ecu__rdn(it->mark, 4, abe) < f->starts[0] || b0 < base)
             continue;
         incl = b0 - base == f->ends[0];
         if (!incl && b0 - base != f->ends[0] + 1)
@@ -2069,7 +2061,7 @@ static int promote_union(ecu_learn *l, struct litem *it)
                 if (at + 8 * (uint64_t)nr > n)
                     break;
                 for (m = 0; m < nr; m++) {
-                    uint64_t a = rd(p + at + 8 * m, 4, abe), b = rd(p + at + 8 * m + 4, 4, abe);
+                    uint64_t a = ecu__rdn(p + at + 8 * m, 4, abe), b = ecu__rdn(p + at + 8 * m + 4, 4, abe);
                     if (a < base || b < base || b - base + (uint64_t)incl <= a - base || b - base >= n)
                         break;
                     t.pub.f.starts[m] = a - base;
@@ -2234,7 +2226,7 @@ static int read_chain(const uint8_t *p, size_t n, uint64_t q, int be, uint64_t b
     if (q > n || (n - q) / 8 < m)
         return 0;
     for (k = 0; k < m; k++) {
-        uint64_t a = rd(p + q + 8 * k, 4, be), b = rd(p + q + 8 * k + 4, 4, be);
+        uint64_t a = ecu__rdn(p + q + 8 * k, 4, be), b = ecu__rdn(p + q + 8 * k + 4, 4, be);
         if (a >= b || a < base || b == 0xFFFFFFFF || b - base >= n)
             return 0;
         s[k] = a - base;
@@ -2357,7 +2349,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
     /* the tables of the first image that are tables, with the same count, in every image */
     for (uint64_t q = 8; q + 8 <= n0 && ntc < CROSS_MAX_PLACES; q += 2)
         for (int be = 0; be < 2; be++) {
-            unsigned m = (unsigned)rd(p0 + q - 2, 2, be), incl;
+            unsigned m = (unsigned)ecu__rdn(p0 + q - 2, 2, be), incl;
             uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
             if (m < 1 || m > ECU_DISCOVER_MAX_RANGES)
                 continue;
@@ -2369,7 +2361,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
                     for (i = 1; i < l->nimgs; i++) {
                         uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
                         const uint8_t *pi = l->imgs[i].p;
-                        if (q + 8 > l->imgs[i].n || rd(pi + q - 2, 2, be) != m ||
+                        if (q + 8 > l->imgs[i].n || ecu__rdn(pi + q - 2, 2, be) != m ||
                             !read_chain(pi, l->imgs[i].n, q, be, bases[b], (int)incl, m, si, ei))
                             break;
                     }
@@ -2397,7 +2389,7 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
             ncw += cb[i].w == w;
         N = (uint64_t)tried[c->wb == 4] * ncw;
         for (i = 0; i < l->nimgs; i++)
-            vals[i] = rd(l->imgs[i].p + slot, c->wb, c->be);
+            vals[i] = ecu__rdn(l->imgs[i].p + slot, c->wb, c->be);
         d = distinct_values(vals, l->nimgs);
         if (d < 2 || filler_bytes(p0 + slot, c->wb))
             continue;
@@ -2547,7 +2539,7 @@ static int copied_in(const uint8_t *p, const uint64_t *s, const uint64_t *e, uns
     unsigned k;
     for (k = 0; k < m; k++)
         for (uint64_t q = s[k] + (s[k] & 1); q + 4 <= e[k]; q += 2)
-            if ((uint32_t)rd(p + q, 4, 0) == v || (uint32_t)rd(p + q, 4, 1) == v)
+            if ((uint32_t)ecu__rdn(p + q, 4, 0) == v || (uint32_t)ecu__rdn(p + q, 4, 1) == v)
                 return 1;
     return 0;
 }
@@ -2573,7 +2565,7 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
     }
     for (uint64_t q = 0; q + 4 <= n0; q += 2)
         for (int be = 0; be < 2; be++) {
-            uint32_t v = (uint32_t)rd(p0 + q, 4, be);
+            uint32_t v = (uint32_t)ecu__rdn(p0 + q, 4, be);
             if (v == 0 || v == 0xFFFFFFFF)
                 continue;
             wp[nw].v = v;
@@ -2688,7 +2680,7 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                             continue;
                         for (i = 1; i < l->nimgs; i++)
                             if (at + 4 > l->imgs[i].n ||
-                                rd(l->imgs[i].p + at, 4, sbe) != vi[i])
+                                ecu__rdn(l->imgs[i].p + at, 4, sbe) != vi[i])
                                 break;
                         if (i < l->nimgs)
                             continue;
@@ -2790,7 +2782,7 @@ int ecu_learn_run(ecu_learn *l)
             uint8_t mark[8] = {0};
             if (is_record(f)) { /* the record's base and end convention */
                 const uint8_t *q = l->imgs[i].p + f->table_offset;
-                uint64_t a = rd(q, 4, f->store_big_endian), b = rd(q + 4, 4, f->store_big_endian);
+                uint64_t a = ecu__rdn(q, 4, f->store_big_endian), b = ecu__rdn(q + 4, 4, f->store_big_endian);
                 base = a - f->start;
                 incl = b - base == f->end;
                 memcpy(mark, q, 8);
@@ -2802,16 +2794,8 @@ int ecu_learn_run(ecu_learn *l)
                     l->items[k].maxcand = f->candidates;
                 continue;
             }
-            if (l->nitems == l->capitems) {
-                size_t cap = l->capitems ? 2 * l->capitems : 64;
-                struct litem *v = realloc(l->items, cap * sizeof *v);
-                if (!v)
-                    goto out;
-                l->items = v;
-                l->capitems = cap;
-            }
-            it = &l->items[l->nitems++];
-            memset(it, 0, sizeof *it);
+            if (!(it = push_item(l)))
+                goto out;
             it->pub.f = *f;
             snprintf(it->alg, sizeof it->alg, "%s", f->algorithm);
             it->model = f->kind == ECU_DISCOVER_CRCS ? model_index(f->model) : -1;
@@ -2888,7 +2872,7 @@ int ecu_learn_run(ecu_learn *l)
         if (it->pub.from_table) { /* the first image's place and range */
             uint64_t rel = it->pub.f.store_offset - it->pub.f.table_offset;
             const uint8_t *q = l->imgs[0].p + it->pos[0];
-            uint64_t a = rd(q, 4, it->abe), b = rd(q + 4, 4, it->abe);
+            uint64_t a = ecu__rdn(q, 4, it->abe), b = ecu__rdn(q + 4, 4, it->abe);
             it->pub.f.table_offset = it->pos[0];
             it->pub.f.store_offset = it->pos[0] + rel;
             it->pub.f.start = a - it->pub.base;

@@ -6,6 +6,8 @@
  */
 #include "layout_private.h"
 
+#include "core/read.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,13 +146,25 @@ ecu_layout *ecu__layout_dup(const ecu_layout *l)
 }
 
 const struct family *ecu__layout_family(const ecu_layout *l) { return &l->fam; }
-static uint64_t rd_addr(const uint8_t *p, unsigned bytes, int be)
+
+/* @p b's range made one that ends before it starts: the block is reported bad (out of
+   bounds), never skipped */
+static void no_range(struct blk *b)
 {
-    uint64_t v = 0;
-    unsigned i;
-    for (i = 0; i < bytes; i++)
-        v |= (uint64_t)p[be ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
-    return v;
+    b->ranges[0].start = UINT64_MAX;
+    b->ranges[0].end = 0;
+    b->nranges = 1;
+}
+
+/* table @p t as one bad block NAME[@p why], none of its records read (its marker missing,
+   its count word another) */
+static int table_bad(const struct ltable *t, const char *why, struct blk_list *out)
+{
+    struct blk b = t->proto;
+    no_range(&b);
+    b.store_off = UINT64_MAX;
+    snprintf(b.name, sizeof b.name, "%.48s[%s]", t->proto.name, why);
+    return ecu__blk_add(out, &b);
 }
 
 int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct blk_list *out)
@@ -170,13 +184,7 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
             if (t->nmarker) { /* the table starts where its marker first occurs */
                 const uint8_t *m = ecu__memfind(d, n, t->marker, t->nmarker);
                 if (!m) { /* not found: one bad block, never a skipped table */
-                    struct blk b = t->proto;
-                    b.ranges[0].start = UINT64_MAX;
-                    b.ranges[0].end = 0;
-                    b.nranges = 1;
-                    b.store_off = UINT64_MAX;
-                    snprintf(b.name, sizeof b.name, "%.48s[marker]", t->proto.name);
-                    if (ecu__blk_add(out, &b) != ECU_OK)
+                    if (table_bad(t, "marker", out) != ECU_OK)
                         return ECU_ERR_NOMEM;
                     continue;
                 }
@@ -184,15 +192,9 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
             }
             if (t->has_counted && /* the image counts other records: one bad block, never the
                                      records read with another count */
-                (t->counted_off > n || n - t->counted_off < t->counted_bytes ||
-                 rd_addr(d + t->counted_off, t->counted_bytes, t->counted_be) != t->count)) {
-                struct blk b = t->proto;
-                b.ranges[0].start = UINT64_MAX;
-                b.ranges[0].end = 0;
-                b.nranges = 1;
-                b.store_off = UINT64_MAX;
-                snprintf(b.name, sizeof b.name, "%.48s[count]", t->proto.name);
-                if (ecu__blk_add(out, &b) != ECU_OK)
+                (!ecu__in(n, t->counted_off, t->counted_bytes) ||
+                 ecu__rdn(d + t->counted_off, t->counted_bytes, t->counted_be) != t->count)) {
+                if (table_bad(t, "count", out) != ECU_OK)
                     return ECU_ERR_NOMEM;
                 continue;
             }
@@ -205,8 +207,8 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                     ok = q <= n && n - q >= 2 * (uint64_t)t->abytes;
                     if (!ok)
                         break;
-                    s = rd_addr(d + q, t->abytes, t->abe);
-                    e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
+                    s = ecu__rdn(d + q, t->abytes, t->abe);
+                    e = ecu__rdn(d + q + t->abytes, t->abytes, t->abe);
                     if (t->has_stop && s == t->stop && r > 0)
                         break; /* the table ends here */
                     ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
@@ -219,11 +221,8 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                 }
                 /* a record that does not read as a range: one range that ends before it starts,
                    so the block is reported bad (out of bounds), never skipped */
-                if (!ok) {
-                    b.ranges[0].start = UINT64_MAX;
-                    b.ranges[0].end = 0;
-                    b.nranges = 1;
-                }
+                if (!ok)
+                    no_range(&b);
                 b.store_off = t->slot_mode == SLOT_ABS ? t->proto.store_off
                               : t->slot_mode == SLOT_REC ? off + t->proto.store_off
                               : ok && b.ranges[b.nranges - 1].end >= t->proto.store_off
@@ -238,8 +237,8 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                 uint64_t q = off + r * t->stride, s = 0, e = 0;
                 int ok = q <= n && n - q >= 2 * (uint64_t)t->abytes, empty;
                 if (ok) {
-                    s = rd_addr(d + q, t->abytes, t->abe);
-                    e = rd_addr(d + q + t->abytes, t->abytes, t->abe);
+                    s = ecu__rdn(d + q, t->abytes, t->abe);
+                    e = ecu__rdn(d + q + t->abytes, t->abytes, t->abe);
                     if (t->has_stop && s == t->stop)
                         break; /* the table ends here */
                     ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&

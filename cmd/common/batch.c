@@ -72,6 +72,17 @@ void batch_opts_init(struct batch_opts *o)
     o->progress = -1;
 }
 
+/* several workers are threads of one process: each file mapped and unmapped costs a TLB
+   shootdown on the other cores (and contends for the memory map), so a worker reads its files
+   into buffers it keeps once it has mapped BATCH_MAP_FIRST of them (on one worker, and for
+   fewer files, mapping is the cheaper) */
+ecu_image *batch_worker_image(ecu_image **img, unsigned *files, int several)
+{
+    if (several && !*img && (*files)++ >= BATCH_MAP_FIRST && (*img = ecu_image_new()) != NULL)
+        ecu_image_set_reuse(*img, 1);
+    return *img;
+}
+
 unsigned batch_workers(const struct batch_opts *o)
 {
     long n;
@@ -90,7 +101,19 @@ unsigned batch_workers(const struct batch_opts *o)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
 }
 
+static int shared_option(struct batch_opts *o, int ch, const char *arg);
+
 int batch_option(struct batch_opts *o, int ch, const char *arg)
+{
+    int taken = shared_option(o, ch, arg);
+    if (taken > 0) {
+        o->given = 1;
+        o->jobs_given |= ch == 'j';
+    }
+    return taken;
+}
+
+static int shared_option(struct batch_opts *o, int ch, const char *arg)
 {
     switch (ch) {
     case 'r':
@@ -439,22 +462,8 @@ static void input_free(struct input *in)
    form, no surrogate, nothing above U+10FFFF; and not U+FFFE or U+FFFF), or 0. */
 static size_t utf8_xml(const unsigned char *p)
 {
-    size_t len, i;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        len = 2;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        len = 3;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
-        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-        return 0;
-    for (i = 1; i < len; i++) /* stops at the terminating NUL, no continuation byte */
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+    size_t len = tool_utf8_sequence(p);
+    if (len == 3 && p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
         return 0;
     return len;
 }

@@ -43,6 +43,8 @@ struct batch_opts {
        1: always, even when stderr is no terminal (tests) */
     int progress;
     const char *tool; /* the JUnit classname and testsuite name; NULL: tool_name() */
+    int given;        /* set by batch_option(): one of the shared options was given */
+    int jobs_given;   /* set by batch_option(): -j was given */
 };
 
 /* Sets @p o to the defaults: one worker per processor, text, summary and progress automatic. */
@@ -66,6 +68,14 @@ typedef struct tool_result (*batch_fn)(void *ctx, unsigned worker, const char *f
  * the cheaper. bench/README.md ("ecu-csum against ME7Sum") has the measurements.
  */
 #define BATCH_MAP_FIRST 32
+
+/*
+ * A worker's image handle under that rule, counting its files in *@p files: NULL (each file
+ * loaded by a handle of its own, mapped) until a worker of @p several has had BATCH_MAP_FIRST
+ * files, then one handle that keeps read buffers, made once into *@p img (NULL again when out
+ * of memory: the files are then mapped as before).
+ */
+ecu_image *batch_worker_image(ecu_image **img, unsigned *files, int several);
 
 /* The number of workers batch_run will use for @p o: -j, or the online processors (>= 1). */
 unsigned batch_workers(const struct batch_opts *o);
@@ -103,8 +113,8 @@ enum { BATCH_OPT_FILES_FROM = 0x4201, BATCH_OPT_JUNIT };
 
 /*
  * Takes option @p ch with argument @p arg (getopt's optarg) into @p o. Returns 1 when it was
- * one of the shared options, 0 when it is not (the tool's own), -1 after a usage error message
- * (tool_usage_error: exit 2).
+ * one of the shared options (and sets o->given, and o->jobs_given for -j), 0 when it is not
+ * (the tool's own), -1 after a usage error message (tool_usage_error: exit 2).
  */
 int batch_option(struct batch_opts *o, int ch, const char *arg);
 

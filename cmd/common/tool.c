@@ -226,7 +226,7 @@ void tool_bad_option(char *const argv[], int optind_now, int optopt_now, const c
  * Length of the well-formed UTF-8 sequence at @p p (RFC 3629: no overlong form, no
  * surrogate, nothing above U+10FFFF), or 0 when the byte there does not start one.
  */
-static size_t utf8_sequence(const unsigned char *p)
+size_t tool_utf8_sequence(const unsigned char *p)
 {
     size_t len, i;
     if (p[0] >= 0xC2 && p[0] <= 0xDF)
@@ -256,7 +256,7 @@ void json_string(FILE *f, const char *s)
         if (*p >= 0x80) {
             /* file names are bytes: valid UTF-8 passes through, any other byte becomes
                U+FFFD so that the output stays valid JSON */
-            size_t len = utf8_sequence(p);
+            size_t len = tool_utf8_sequence(p);
             if (len) {
                 fwrite(p, 1, len, f);
                 p += len - 1;

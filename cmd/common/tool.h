@@ -74,6 +74,10 @@ int tool_stdin_once(char *const files[], int n);
  */
 int tool_load(ecu_image *img, const char *file, uint64_t max_span);
 
+/* Length of the well-formed UTF-8 sequence at @p p (RFC 3629: no overlong form, no
+   surrogate, nothing above U+10FFFF; not ASCII), or 0 when the byte there does not start one. */
+size_t tool_utf8_sequence(const unsigned char *p);
+
 /* Writes @p s as a JSON string (quotes included). */
 void json_string(FILE *f, const char *s);
 

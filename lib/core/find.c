@@ -146,6 +146,14 @@ const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_
 }
 
 #if ECU_HAVE_V3
+/* the places among the 32 at @p p where byte a is followed by byte b (a mask of bytes) */
+ECU_V3
+static inline __m256i pair_at(const uint8_t *p, __m256i va, __m256i vb)
+{
+    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
+                            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
+}
+
 /* ecu__find_pair with AVX2: 64 places a step in two 32-byte compares */
 ECU_V3
 static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
@@ -155,30 +163,18 @@ static size_t find_pair_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
     /* 128 places a step while no pair is there (one test of the four masks together) */
     for (; n - i >= 129; i += 128) {
         const uint8_t *p = hay + i;
-        __m256i m0 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
-        __m256i m1 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
-        __m256i m2 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 64)), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 65)), vb));
-        __m256i m3 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 96)), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 97)), vb));
+        __m256i m0 = pair_at(p, va, vb);
+        __m256i m1 = pair_at(p + 32, va, vb);
+        __m256i m2 = pair_at(p + 64, va, vb);
+        __m256i m3 = pair_at(p + 96, va, vb);
         __m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m2, m3));
         if (!_mm256_testz_si256(any, any))
             break; /* the 64-place loop below finds it */
     }
     for (; n - i >= 65; i += 64) {
         const uint8_t *p = hay + i;
-        __m256i m0 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 1)), vb));
-        __m256i m1 = _mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), va),
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 33)), vb));
+        __m256i m0 = pair_at(p, va, vb);
+        __m256i m1 = pair_at(p + 32, va, vb);
         uint64_t m = (uint32_t)_mm256_movemask_epi8(m0) |
                      (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
         if (m)

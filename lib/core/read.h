@@ -16,6 +16,16 @@ static inline int ecu__in(size_t n, uint64_t off, uint64_t len)
     return off <= n && n - off >= len;
 }
 
+/* The BE or LE value of the @p bytes (1 to 8) at @p p, which the caller has bounded. */
+static inline uint64_t ecu__rdn(const uint8_t *p, unsigned bytes, int be)
+{
+    uint64_t v = 0;
+    unsigned i;
+    for (i = 0; i < bytes; i++)
+        v |= (uint64_t)p[be ? i : bytes - 1 - i] << (8 * (bytes - 1 - i));
+    return v;
+}
+
 /* 1 and the BE or LE 32-bit word at @p off in *@p v when its 4 bytes lie inside the @p n
    bytes at @p d; 0 and *@p v = 0 when any of them lies past the end. */
 static inline int ecu__get32(const uint8_t *d, size_t n, uint64_t off, int be, uint32_t *v)

@@ -153,6 +153,21 @@ static ecu_discover *run(const uint8_t *p, size_t n, double bound)
     return d;
 }
 
+/* the learnt layout @p text parsed into @p lay and set on @p cs */
+static void set_learnt(ecu_csum *cs, ecu_layout *lay, const char *text)
+{
+    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
+        fail_msg("%s\n%s", ecu_layout_error(lay), text);
+    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+}
+
+/* the verdict of @p cs on @p p */
+static ecu_verdict verdict_on(ecu_csum *cs, const uint8_t *p, size_t n)
+{
+    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
+    return ecu_csum_verdict(cs);
+}
+
 /* the finding with this algorithm (prefix) and slot, or NULL */
 static const ecu_finding *find(const ecu_discover *d, const char *alg, uint64_t slot)
 {
@@ -192,13 +207,11 @@ static void layout_verifies(const ecu_finding *f, uint8_t *p, size_t n)
     if (ecu_layout_parse(l, text, strlen(text)) != ECU_OK)
         fail_msg("layout refused: %s\n%s", ecu_layout_error(l), text);
     assert_int_equal(ecu_csum_set_layout(cs, l), ECU_OK);
-    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    if (verdict_on(cs, p, n) != ECU_VERDICT_OK)
         fail_msg("layout does not verify:\n%s", text);
     off = (size_t)f->start + 5 == f->store_offset ? (size_t)f->start + 6 : (size_t)f->start + 5;
     p[off] ^= 0x40;
-    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, p, n), ECU_VERDICT_BAD);
     p[off] ^= 0x40;
     ecu_csum_free(cs);
     ecu_layout_free(l);
@@ -708,15 +721,12 @@ static void test_learn(void **state)
     assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
     assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
     /* the fourth image, not learnt from, verifies (its second record's range differs) */
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_OK);
     img[3][0x100] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
     img[3][0x100] ^= 1;
     img[3][0x5800] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
     free(text);
     /* a block planted in only two of three images is not kept */
     ecu_learn_free(l);
@@ -818,31 +828,25 @@ static void test_learn_moving_table(void **state)
     assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
     assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
     /* the fourth image: elsewhere again, all 12 records */
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
     assert_int_equal(ecu_csum_block_count(cs), 12);
     /* the fifth: a table of 5 records, then an erased record: ok, 5 blocks */
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_OK);
     assert_int_equal(ecu_csum_block_count(cs), 5);
     /* a record neither valid nor erased is bad, never the table's end */
     img[4][at[4] + 16 * 5] = 0x00;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][at[4] + 16 * 5] = 0xFF;
     /* a byte of a range flipped, a record's address flipped */
     img[3][0x3000] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
     img[3][0x3000] ^= 1;
     img[3][at[3] + 16 * 7 + 1] ^= 0x40;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
     img[3][at[3] + 16 * 7 + 1] ^= 0x40;
     /* the marker gone: the table is not found, bad */
     img[3][at[3] + 1] ^= 0x01;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 5; i++)
         free(img[i]);
@@ -909,22 +913,18 @@ static void test_learn_disabled_records(void **state)
     assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
     assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
     for (i = 3; i < 5; i++) {
-        assert_int_equal(ecu_csum_analyze(cs, img[i], N256K), ECU_OK);
-        assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+        assert_int_equal(verdict_on(cs, img[i], N256K), ECU_VERDICT_OK);
         assert_int_equal(ecu_csum_block_count(cs), 8);
     }
     /* a disabled record's value changed; a disabled record's address changed; an active range */
     img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
     img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
     img[4][0x4000 + 0x10] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[4], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 5; i++)
         free(img[i]);
@@ -1090,19 +1090,14 @@ static void test_learn_union(void **state)
     text = learnt_layout(l);
     assert_non_null(strstr(text, "records at 00408000FF7F8000 count 2 stride 8"));
     assert_non_null(strstr(text, "  union\n  store end-0x20 u32le complement"));
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    set_learnt(cs, lay, text);
+    if (verdict_on(cs, img[3], N256K) != ECU_VERDICT_OK)
         fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
     img[3][0x25000] ^= 1;
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
     img[3][0x25000] ^= 1;
     img[3][0x3FFE0] ^= 1; /* past the fourth image's ranges: not covered */
-    assert_int_equal(ecu_csum_analyze(cs, img[3], N256K), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_OK);
+    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1308,15 +1303,11 @@ static void test_learn_crc_target(void **state)
     assert_non_null(strstr(text, "crc-target width 32 poly 0x4C11DB7 init 0x7F537B5F refin yes refout yes "
                                  "xorout 0xFFFFFFFF target 0xCAFEAFFE"));
     assert_non_null(strstr(text, "store end-4 u32le"));
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    set_learnt(cs, lay, text);
+    if (verdict_on(cs, img[3], 0x10000) != ECU_VERDICT_OK)
         fail_msg("held-out image does not verify:\n%s", text);
     img[3][0x7123] ^= 0x08; /* in the third record's range */
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1362,15 +1353,11 @@ static void test_learn_selfsum_table(void **state)
     text = learnt_layout(l);
     assert_non_null(strstr(text, "selfsum u32be target 0x5AA5A55A"));
     assert_non_null(strstr(text, "store end-4 u32be"));
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    if (ecu_csum_verdict(cs) != ECU_VERDICT_OK)
+    set_learnt(cs, lay, text);
+    if (verdict_on(cs, img[3], 0x10000) != ECU_VERDICT_OK)
         fail_msg("held-out image does not verify:\n%s", text);
     img[3][0x9100] ^= 0x10; /* in the third record's range */
-    assert_int_equal(ecu_csum_analyze(cs, img[3], 0x10000), ECU_OK);
-    assert_int_equal(ecu_csum_verdict(cs), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1406,21 +1393,6 @@ static void plant_counted(uint8_t *p, size_t slot, unsigned wb, const struct mod
     }
     put(p, slot, ref_crc(md, cat, len), wb, 0);
     free(cat);
-}
-
-/* the learnt layout @p text parsed into @p lay and set on @p cs */
-static void set_learnt(ecu_csum *cs, ecu_layout *lay, const char *text)
-{
-    if (ecu_layout_parse(lay, text, strlen(text)) != ECU_OK)
-        fail_msg("%s\n%s", ecu_layout_error(lay), text);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
-}
-
-/* the verdict of @p cs on @p p */
-static ecu_verdict verdict_on(ecu_csum *cs, const uint8_t *p, size_t n)
-{
-    assert_int_equal(ecu_csum_analyze(cs, p, n), ECU_OK);
-    return ecu_csum_verdict(cs);
 }
 
 /* CRC-16/ARC's engine from a secret init (the MS43 kind), CRC-32/MPEG-2's without final xor */
