@@ -82,8 +82,6 @@
 #define ALGO_CRC32IFX 0x02
 #define ALGO_ADD16 0x10
 
-static const uint8_t seed_le[4] = {0xFE, 0xCA, 0xDE, 0xFA};
-static const uint8_t want_le[4] = {0xFE, 0xAF, 0xFE, 0xCA};
 
 static int known_type(uint8_t t)
 {
@@ -116,16 +114,6 @@ struct tblock {
     const char *why;   /* B_DAMAGED: the rule that fails */
     uint64_t why_at;   /* B_DAMAGED, B_TRUNCATED: the offending field */
 };
-
-/* The next offset >= @p from where the 4 bytes @p pat sit, or UINT64_MAX. */
-static uint64_t next_word(const uint8_t *d, size_t n, uint64_t from, const uint8_t *pat, size_t a)
-{
-    const uint8_t *hit;
-    if (from >= n)
-        return UINT64_MAX;
-    hit = ecu__memfind_at(d + from, (size_t)(n - from), pat, 4, a);
-    return hit ? (uint64_t)(hit - d) : UINT64_MAX;
-}
 
 /* The LE32 word at @p o, which the caller has checked to lie inside the image (each place
    says how). */
@@ -225,18 +213,90 @@ static int in_table(const struct tblock *tb, size_t nb, uint64_t p)
     return 0;
 }
 
+/* The places a block's first structure may start: where the seed sits, or where the
+   expected value sits 4 bytes on (the other word may be damaged), at MAGIC_AT or later, in
+   increasing order. Both words hold the bytes FE CA (the seed at its start, the expected
+   value 2 bytes in), so one search for that pair finds the places of both: one pass over the
+   image, not one per word. */
+struct places {
+    const uint8_t *d;
+    size_t n, a;      /* the image; the anchor of the pair's search */
+    uint64_t from;    /* where the search for the pair goes on (UINT64_MAX: done) */
+    uint64_t pend[8]; /* places found, not yet given, in increasing order (places_next) */
+    size_t npend;
+};
+
+static const uint8_t fe_ca[2] = {0xFE, 0xCA};
+
+static void places_init(struct places *pl, const uint8_t *d, size_t n)
+{
+    pl->d = d;
+    pl->n = n;
+    pl->a = ecu__anchor(d, n, fe_ca, NULL, sizeof fe_ca);
+    pl->from = MAGIC_AT;
+    pl->npend = 0;
+}
+
+static void places_add(struct places *pl, uint64_t p)
+{
+    size_t i = pl->npend, k;
+    for (k = 0; k < pl->npend; k++)
+        if (pl->pend[k] == p)
+            return;
+    while (i && pl->pend[i - 1] > p) {
+        pl->pend[i] = pl->pend[i - 1];
+        i--;
+    }
+    pl->pend[i] = p;
+    pl->npend++;
+}
+
+static int word_at(const uint8_t *d, size_t n, uint64_t o, uint32_t v)
+{
+    uint32_t w;
+    return ecu__get32(d, n, o, 0, &w) && w == v;
+}
+
+/* The next place, or UINT64_MAX. A pair found at q gives the places q (the seed there) and
+   q - 6 (the expected value at q - 2); a later pair gives none below its own place - 6, so a
+   place more than 6 bytes below where the search goes on is final. The places that wait lie
+   within 6 bytes of the last pair (pairs lie at least 2 bytes apart: at most 3 each of seeds
+   and expected values) plus the 2 of a new pair: at most 8. */
+static uint64_t places_next(struct places *pl)
+{
+    while (pl->from != UINT64_MAX && (!pl->npend || pl->pend[0] + 6 >= pl->from)) {
+        const uint8_t *hit = pl->from < pl->n ? ecu__memfind_at(pl->d + pl->from, (size_t)(pl->n - pl->from),
+                                                                fe_ca, sizeof fe_ca, pl->a)
+                                              : NULL;
+        uint64_t q;
+        if (!hit) {
+            pl->from = UINT64_MAX;
+            break;
+        }
+        q = (uint64_t)(hit - pl->d);
+        pl->from = q + 1;
+        if (word_at(pl->d, pl->n, q, SEED))
+            places_add(pl, q);
+        if (q >= MAGIC_AT + 6 && word_at(pl->d, pl->n, q - 2, WANT))
+            places_add(pl, q - 6);
+    }
+    if (!pl->npend)
+        return UINT64_MAX;
+    {
+        uint64_t p = pl->pend[0];
+        memmove(pl->pend, pl->pend + 1, --pl->npend * sizeof pl->pend[0]);
+        return p;
+    }
+}
+
 /* The block headers of the image, in file order. */
 static size_t find_blocks(const uint8_t *d, size_t n, struct tblock *out)
 {
-    size_t as = ecu__anchor(d, n, seed_le, NULL, 4), aw = ecu__anchor(d, n, want_le, NULL, 4);
-    uint64_t ps = next_word(d, n, MAGIC_AT, seed_le, as), pw = next_word(d, n, MAGIC_AT + 4, want_le, aw);
+    struct places pl;
+    uint64_t p;
     size_t nb = 0;
-    while (nb < MAX_BLOCKS && (ps != UINT64_MAX || pw != UINT64_MAX)) {
-        uint64_t p = ps < (pw == UINT64_MAX ? UINT64_MAX : pw - 4) ? ps : pw - 4;
-        if (ps == p)
-            ps = next_word(d, n, p + 1, seed_le, as);
-        if (pw == p + 4)
-            pw = next_word(d, n, p + 5, want_le, aw);
+    places_init(&pl, d, n);
+    while (nb < MAX_BLOCKS && (p = places_next(&pl)) != UINT64_MAX) {
         if (later_structure(d, n, p) || in_table(out, nb, p))
             continue;
         if (header_at(d, n, p, &out[nb]))
