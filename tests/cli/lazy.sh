@@ -1,5 +1,6 @@
 #!/bin/sh
-# Nettle, hogweed and GMP are loaded at their first use (lib/core/lazy.c, ECU_LAZY_CRYPTO):
+# Nettle, hogweed, GMP and libxxhash are loaded at their first use (lib/core/lazy.c,
+# ECU_LAZY_LOAD; libxxhash at the end):
 #   - a run that needs no MD5, RSA or key loads none of them (LD_DEBUG=files names every
 #     library the loader opens, at start-up or by dlopen), one that checks an ME7.1.1
 #     signature loads them, and gives the same output as when they are there;
@@ -50,5 +51,34 @@ for args in "-q $signed" "-v --json $signed" "--fix --resign -o $tmp/out.bin $fx
     [ ! -s "$tmp/out" ] || bad "ecu-csum $args without the libraries wrote a verdict"
 done
 [ ! -e "$tmp/out.bin" ] || bad "--resign without the libraries wrote its output"
+
+# libxxhash: only the fingerprints load it (ecu-cmp, ecu-verify); ecu-csum and ecu-id runs do not
+xxh() { # how often the loader opens libxxhash for: TOOL ARGS...
+    tool=$1
+    shift
+    LD_DEBUG=files "$bin/$tool" "$@" 2>&1 >/dev/null | grep -c 'file=libxxhash[.]so'
+}
+[ "$(xxh ecu-csum -q "$plain")" = 0 ] || bad "ecu-csum -q loads libxxhash"
+[ "$(xxh ecu-id -q "$plain")" = 0 ] || bad "ecu-id -q loads libxxhash"
+[ "$(xxh ecu-cmp "$plain" "$plain")" -gt 0 ] || bad "ecu-cmp (fingerprints) does not load libxxhash"
+"$bin/ecu-csum" -v "$plain" > "$tmp/want" 2>&1
+want=$?
+shimmed "$bin/ecu-csum" -v "$plain" > "$tmp/got" 2>&1
+got=$?
+[ "$got" = "$want" ] && cmp -s "$tmp/want" "$tmp/got" ||
+    bad "ecu-csum -v without libxxhash: status $got, not $want, or other output"
+shimmed "$bin/ecu-cmp" "$plain" "$plain" > "$tmp/out" 2> "$tmp/err"
+st=$?
+[ "$st" = 127 ] || bad "ecu-cmp without libxxhash: status $st, not 127"
+grep -q '^error while loading shared libraries: libxxhash[.]so' "$tmp/err" ||
+    bad "ecu-cmp without libxxhash: no loader message ($(head -c 200 "$tmp/err"))"
+[ ! -s "$tmp/out" ] || bad "ecu-cmp without libxxhash wrote a result"
+# the fingerprint is XXH3-128 through the stubs: that of xxhsum -H2 (XXH128) when it is there
+if command -v xxhsum > /dev/null 2>&1; then
+    gzip -dc "$plain" > "$tmp/plain.bin"
+    fp=$("$bin/ecu-cmp" -v "$tmp/plain.bin" "$tmp/plain.bin" 2>&1 | grep -o '[0-9a-f]\{32\}' | head -n 1)
+    ref=$(xxhsum -H2 "$tmp/plain.bin" | cut -d' ' -f1)
+    [ -n "$fp" ] && [ "$fp" = "$ref" ] || bad "ecu-cmp fingerprint '$fp', xxhsum -H2 '$ref'"
+fi
 [ "$fail" = 0 ] && echo "lazy.sh: all checks passed"
 exit "$fail"
