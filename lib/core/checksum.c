@@ -55,6 +55,52 @@ static void sum_bytes_v3(const uint8_t *p, size_t n, uint64_t *even, uint64_t *o
         *odd = h[0] + h[1] + h[2] + h[3];
     *done = i;
 }
+
+/* sum_bytes_v3 with AVX-512: 64 bytes a step (on the 2-core Xeon of bench/README.md, 1 MiB
+   of 16-bit words in 17.5 us against 23.5 with AVX2, of bytes 8.4 against 10.1) */
+ECU_V4
+static void sum_bytes_v4(const uint8_t *p, size_t n, uint64_t *even, uint64_t *odd, size_t *done)
+{
+    __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+    const __m512i zero = _mm512_setzero_si512(), low8 = _mm512_set1_epi16(0x00FF);
+    size_t i = 0;
+    if (odd)
+        for (; n - i >= 64; i += 64) {
+            __m512i x = _mm512_loadu_si512(p + i);
+            lo = _mm512_add_epi64(lo, _mm512_sad_epu8(_mm512_and_si512(x, low8), zero));
+            hi = _mm512_add_epi64(hi, _mm512_sad_epu8(_mm512_srli_epi16(x, 8), zero));
+        }
+    else
+        for (; n - i >= 64; i += 64)
+            lo = _mm512_add_epi64(lo, _mm512_sad_epu8(_mm512_loadu_si512(p + i), zero));
+    *even = (uint64_t)_mm512_reduce_add_epi64(lo);
+    if (odd)
+        *odd = (uint64_t)_mm512_reduce_add_epi64(hi);
+    *done = i;
+}
+
+/* The byte sums of [p, p + n) as sum_bytes_v3 gives them, with the widest vectors the CPU
+   runs; 0 when it runs neither (nothing summed). */
+static int sum_bytes_wide(const uint8_t *p, size_t n, uint64_t *even, uint64_t *odd, size_t *done)
+{
+    if (ecu__cpu_v4()) {
+        size_t k, rest;
+        uint64_t e2 = 0, o2 = 0;
+        sum_bytes_v4(p, n, even, odd, &k);
+        /* the last 32-63 bytes too, 32 at a time (k is even: the parity of the rest is kept) */
+        sum_bytes_v3(p + k, n - k, &e2, odd ? &o2 : NULL, &rest);
+        *even += e2;
+        if (odd)
+            *odd += o2;
+        *done = k + rest;
+        return 1;
+    }
+    if (ecu__cpu_v3()) {
+        sum_bytes_v3(p, n, even, odd, done);
+        return 1;
+    }
+    return 0;
+}
 #endif
 
 const ecu_crc_params ECU_CRC32 = {32, 0x04C11DB7, 0xFFFFFFFF, 1, 1, 0xFFFFFFFF};
@@ -78,10 +124,10 @@ uint64_t ecu_sum_words(const void *data, size_t size, unsigned word_bytes, int b
     case 1:
         i = 0;
 #if ECU_HAVE_V3
-        if (ecu__cpu_v3()) {
+        {
             uint64_t all;
-            sum_bytes_v3(p, n, &all, NULL, &i);
-            sum += all;
+            if (sum_bytes_wide(p, n, &all, NULL, &i))
+                sum += all;
         }
 #endif
 #ifdef __SSE2__
@@ -112,11 +158,11 @@ uint64_t ecu_sum_words(const void *data, size_t size, unsigned word_bytes, int b
     case 2:
         i = 0;
 #if ECU_HAVE_V3
-        if (ecu__cpu_v3()) {
+        {
             uint64_t ev, od;
-            sum_bytes_v3(p, n, &ev, &od, &i);
             /* little-endian words: the first byte is the low one; big-endian: the high one */
-            sum += big_endian ? (ev << 8) + od : ev + (od << 8);
+            if (sum_bytes_wide(p, n, &ev, &od, &i))
+                sum += big_endian ? (ev << 8) + od : ev + (od << 8);
         }
 #endif
 #ifdef __SSE2__

@@ -38,6 +38,23 @@ int ecu__cpu_v3(void)
     }
     return k == 2;
 }
+
+/* Whether the CPU runs x86-64-v4 code: v3's features and AVX-512 F, BW, CD, DQ and VL (the
+   psABI's level table), active (the OS saves the AVX-512 state), as glibc found them. */
+int ecu__cpu_v4(void)
+{
+    static atomic_int known; /* 0: not asked yet, 1: no, 2: yes */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        k = ecu__cpu_v3() && CPU_FEATURE_ACTIVE(AVX512F) && CPU_FEATURE_ACTIVE(AVX512BW) &&
+                    CPU_FEATURE_ACTIVE(AVX512CD) && CPU_FEATURE_ACTIVE(AVX512DQ) &&
+                    CPU_FEATURE_ACTIVE(AVX512VL)
+                ? 2
+                : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
+}
 #elif ECU_HAVE_V3 /* (another C library: CPUID, once) */
 #include <cpuid.h>
 #include <stdatomic.h>
@@ -63,6 +80,27 @@ int ecu__cpu_v3(void)
         if (ok) { /* XCR0: the OS saves the SSE (bit 1) and AVX (bit 2) states */
             __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
             ok = (lo & 6u) == 6u;
+        }
+        k = ok ? 2 : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
+}
+
+/* Whether the CPU runs x86-64-v4 code: v3 and AVX-512 F, BW, CD, DQ, VL with their state saved
+   by the OS, asked once. */
+int ecu__cpu_v4(void)
+{
+    static atomic_int known; /* 0: not asked yet, 1: no, 2: yes */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        unsigned a, b7 = 0, c, d, lo, hi;
+        int ok = ecu__cpu_v3() && __get_cpuid_count(7, 0, &a, &b7, &c, &d);
+        /* leaf 7 EBX: AVX512F 16, AVX512DQ 17, AVX512CD 28, AVX512BW 30, AVX512VL 31 */
+        ok = ok && (b7 & 0xD0030000u) == 0xD0030000u;
+        if (ok) { /* XCR0: SSE, AVX, opmask, ZMM_Hi256 and Hi16_ZMM states (bits 1, 2, 5-7) */
+            __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            ok = (lo & 0xE6u) == 0xE6u;
         }
         k = ok ? 2 : 1;
         atomic_store_explicit(&known, k, memory_order_relaxed);

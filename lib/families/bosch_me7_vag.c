@@ -168,8 +168,9 @@ static int masked_eq(const uint8_t *d, size_t at, const uint8_t *needle, const u
 /*
  * The first even offset at or after @p from where the masked pattern matches, or SIZE_MAX.
  * It jumps between the places where one literal byte of the pattern matches (the one rarest
- * in samples of the image, see ecu__anchor) together with a literal neighbour (ecu__find_pair;
- * memchr on the byte alone when it has none), so a scan runs at memory speed and compares the
+ * in samples of the image, see ecu__anchor) together with a literal neighbour, as the 16-bit
+ * word they make at the one parity a match allows (ecu__find_word; memchr on the byte alone
+ * when it has none), so a scan runs at memory speed and compares the
  * whole pattern only there. (A byte of code alone stopped memchr about 1,000 times in a 1 MiB
  * image.)
  */
@@ -192,20 +193,21 @@ static size_t masked_find(const uint8_t *d, size_t len, size_t from, const uint8
     }
     if (anchor < nlen && paired[anchor] == 0xFF) {
         /* the anchor and a literal neighbour: a pair of bytes, far rarer in code than one,
-           found 64 places a step (ecu__find_pair) */
+           found 32 word places a compare (ecu__find_word) */
         k = anchor + 1 < nlen && mask[anchor + 1] == 0xFF ? anchor : anchor - 1;
     } else {
         anchor = ecu__anchor(d, len, needle, mask, nlen);
     }
     i = from + (from & 1);
     while (k < nlen && i + nlen < len) {
-        /* pair places i + k .. len - nlen - 1 + k: the first pair at or after i + k */
-        i += ecu__find_pair(d + i + k, len - nlen - i + 1, needle[k], needle[k + 1]);
+        /* pair places i + k .. len - nlen - 1 + k: the first pair at or after i + k that
+           starts an even place (i is even, so ecu__find_word's even offsets from d + i + k) */
+        i += ecu__find_word(d + i + k, len - nlen - i + 1, needle[k], needle[k + 1]);
         if (i + nlen >= len)
             return SIZE_MAX;
-        if (!(i & 1) && masked_eq(d, i, needle, mask, nlen))
+        if (masked_eq(d, i, needle, mask, nlen))
             return i;
-        i++;
+        i += 2;
     }
     if (k < nlen)
         return SIZE_MAX;
@@ -263,14 +265,14 @@ static int seg_add(struct seg_loads *L, size_t *cap, size_t at)
 }
 
 #if ECU_HAVE_V3
-/* index_seg_loads' first steps with AVX2: sixteen words at a time; returns where it stopped,
-   or SIZE_MAX when out of memory */
+/* index_seg_loads' steps from the even offset @p i with AVX2: sixteen words at a time;
+   returns where it stopped, or SIZE_MAX when out of memory */
 ECU_V3
-static size_t index_seg_loads_v3(const uint8_t *d, size_t len, struct seg_loads *L, size_t *cap)
+static size_t index_seg_loads_v3(const uint8_t *d, size_t len, struct seg_loads *L, size_t *cap,
+                                 size_t i)
 {
     const __m256i m0 = _mm256_set1_epi16((short)0xF0FF), v0 = _mm256_set1_epi16((short)0xF0E6);
     const __m256i m1 = _mm256_set1_epi16((short)0xFFF0), v1 = _mm256_set1_epi16((short)0x0080);
-    size_t i = 0;
     for (; i + 34 <= len; i += 32) {
         __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(d + i));
         __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(d + i + 2));
@@ -287,6 +289,26 @@ static size_t index_seg_loads_v3(const uint8_t *d, size_t len, struct seg_loads 
     }
     return i;
 }
+
+/* index_seg_loads' first steps with AVX-512: thirty-two words at a time, one mask bit a word */
+ECU_V4
+static size_t index_seg_loads_v4(const uint8_t *d, size_t len, struct seg_loads *L, size_t *cap)
+{
+    const __m512i m0 = _mm512_set1_epi16((short)0xF0FF), v0 = _mm512_set1_epi16((short)0xF0E6);
+    const __m512i m1 = _mm512_set1_epi16((short)0xFFF0), v1 = _mm512_set1_epi16((short)0x0080);
+    size_t i = 0;
+    for (; i + 66 <= len; i += 64) {
+        __m512i a = _mm512_loadu_si512(d + i), b = _mm512_loadu_si512(d + i + 2);
+        uint32_t bits = _mm512_cmpeq_epi16_mask(_mm512_and_si512(a, m0), v0) &
+                        _mm512_cmpeq_epi16_mask(_mm512_and_si512(b, m1), v1);
+        while (bits) {
+            if (seg_add(L, cap, i + 2 * (unsigned)__builtin_ctz(bits)))
+                return SIZE_MAX;
+            bits &= bits - 1;
+        }
+    }
+    return i;
+}
 #endif
 
 static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
@@ -295,7 +317,12 @@ static int index_seg_loads(const uint8_t *d, size_t len, struct seg_loads *L)
     L->at = NULL;
     L->n = 0;
 #if ECU_HAVE_V3
-    if (ecu__cpu_v3() && (i = index_seg_loads_v3(d, len, L, &cap)) == SIZE_MAX)
+    if (ecu__cpu_v4()) {
+        if ((i = index_seg_loads_v4(d, len, L, &cap)) == SIZE_MAX)
+            return ECU_ERR_NOMEM;
+        /* (then the AVX2 steps over what is left: i is even, their words stay aligned) */
+    }
+    if (ecu__cpu_v3() && (i = index_seg_loads_v3(d, len, L, &cap, i)) == SIZE_MAX)
         return ECU_ERR_NOMEM;
 #endif
 #ifdef __SSE2__
@@ -777,11 +804,12 @@ static void mp2_search(const uint8_t *d, size_t len, const uint8_t *rec, uint64_
     size_t a = ecu__anchor(d + 0x10000, len - 0x10000, rec, NULL, 8);
     uint64_t i, at;
     *n = *nok = 0;
-    for (i = 0x10000 + back; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec, 8, a)))
+    /* (i is even: 0x10000 + back, and each hit + 2 after an even hit) */
+    for (i = 0x10000 + back; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 2) {
+        if (!(hit = ecu__memfind_even_at(d + i, (size_t)(len - MP_RECORD - i), rec, 8, a)))
             break;
         at = (uint64_t)(hit - d) - back;
-        if ((hit - d) & 1 || at + 2 * MP_RECORD > len)
+        if (at + 2 * MP_RECORD > len)
             continue;
         *last = at;
         ++*n;
@@ -813,10 +841,11 @@ static void mp_find(const uint8_t *d, size_t len, struct mp_tables *t)
     mp2_search(d, len, boot0, 0, &n2, &t->t2, &n2ok, &t2ok);
     if (n2 == 0)
         mp2_search(d, len, boot1, MP_RECORD, &n2, &t->t2, &n2ok, &t2ok);
-    for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 1) {
-        if (!(hit = ecu__memfind_at(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1, a1)))
+    for (i = 0x10000; i + 2 * MP_RECORD <= len; i = (uint64_t)(hit - d) + 2) { /* (even) */
+        if (!(hit = ecu__memfind_even_at(d + i, (size_t)(len - MP_RECORD - i), rec1, sizeof rec1,
+                                         a1)))
             break;
-        if ((hit - d) & 1 || (uint64_t)(hit - d) + 2 * MP_RECORD > len)
+        if ((uint64_t)(hit - d) + 2 * MP_RECORD > len)
             continue;
         (void)ecu__get32(d, len, (uint64_t)(hit - d) + 4, 0, &e); /* inside: checked above */
         if (e == BASE + 0x27FFF)

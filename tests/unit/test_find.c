@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Pattern search (lib/core/find.h) against a plain byte-by-byte search: ecu__memfind,
- * ecu__memfind_at with every anchor and ecu__find_pair give the first occurrence, on
+ * ecu__memfind_at with every anchor and ecu__find_pair give the first occurrence (and
+ * ecu__memfind_even_at and ecu__find_word the first at an even offset), on
  * haystacks where the pattern's bytes are rare (memchr all the way), frequent (the search
  * goes on by pairs) and mixed, with matches at the very start and end, overlapping matches,
  * and haystacks shorter than the pattern. ecu__anchor against its definition: of the literal
@@ -37,6 +38,26 @@ static const uint8_t *naive(const uint8_t *h, size_t n, const uint8_t *p, size_t
         if (memcmp(h + i, p, m) == 0)
             return h + i;
     return NULL;
+}
+
+static const uint8_t *naive_even(const uint8_t *h, size_t n, const uint8_t *p, size_t m)
+{
+    size_t i;
+    if (!m)
+        return h;
+    for (i = 0; m <= n && i <= n - m; i += 2)
+        if (memcmp(h + i, p, m) == 0)
+            return h + i;
+    return NULL;
+}
+
+static size_t naive_word(const uint8_t *h, size_t n, uint8_t a, uint8_t b)
+{
+    size_t i;
+    for (i = 0; i + 1 < n; i += 2)
+        if (h[i] == a && h[i + 1] == b)
+            return i;
+    return n;
 }
 
 static size_t naive_pair(const uint8_t *h, size_t n, uint8_t a, uint8_t b)
@@ -83,6 +104,18 @@ static void test_against_naive(void **state)
             assert_ptr_equal(ecu__memfind_at(h, n, p, m, a), naive(h, n, p, m));
         assert_int_equal(ecu__find_pair(h, n, p[0], m > 1 ? p[1] : p[0]),
                          naive_pair(h, n, p[0], m > 1 ? p[1] : p[0]));
+        /* even offsets only, of the haystack and of it shifted by a byte */
+        for (a = 0; a < m; a++) {
+            assert_ptr_equal(ecu__memfind_even_at(h, n, p, m, a), naive_even(h, n, p, m));
+            if (n)
+                assert_ptr_equal(ecu__memfind_even_at(h + 1, n - 1, p, m, a),
+                                 naive_even(h + 1, n - 1, p, m));
+        }
+        assert_int_equal(ecu__find_word(h, n, p[0], m > 1 ? p[1] : p[0]),
+                         naive_word(h, n, p[0], m > 1 ? p[1] : p[0]));
+        if (n)
+            assert_int_equal(ecu__find_word(h + 1, n - 1, p[0], m > 1 ? p[1] : p[0]),
+                             naive_word(h + 1, n - 1, p[0], m > 1 ? p[1] : p[0]));
         checked++;
     }
     /* a pattern made of one frequent byte: overlapping candidates everywhere */
@@ -98,13 +131,15 @@ static void test_against_naive(void **state)
 }
 
 /* ecu__find_pair with its one pair at every place of haystacks around the sizes where the
-   128-, 64- and 16-place steps end (the vector paths hand over to one another there), and
-   with the pair's second byte missing (no pair: the size) or its bytes the wrong way round. */
+   256-, 128-, 64- and 16-place steps end (the vector paths, AVX-512, AVX2 and SSE2, hand over
+   to one another there), and with the pair's second byte missing (no pair: the size) or its
+   bytes the wrong way round. */
 static void test_pair_every_place(void **state)
 {
     static const size_t sizes[] = {2, 17, 63, 64, 65, 66, 127, 128, 129, 130, 191, 192, 193,
-                                   255, 256, 257, 258, 300, 385, 512, 513};
-    uint8_t h[600];
+                                   255, 256, 257, 258, 300, 320, 321, 385, 448, 449, 511, 512,
+                                   513, 514, 576, 577, 641, 769, 770, 833};
+    uint8_t h[900];
     size_t s, n, at, checked = 0;
     (void)state;
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
@@ -116,8 +151,12 @@ static void test_pair_every_place(void **state)
             assert_int_equal(ecu__find_pair(h, n, 0xE6, 0xF4), at);
             assert_int_equal(ecu__find_pair(h, at + 1, 0xE6, 0xF4), at + 1); /* cut */
             assert_int_equal(ecu__find_pair(h, n, 0xF4, 0xE6), n);
+            /* at even offsets: found there, passed over at odd ones */
+            assert_int_equal(ecu__find_word(h, n, 0xE6, 0xF4), at % 2 ? n : at);
+            assert_int_equal(ecu__find_word(h + 1, n - 1, 0xE6, 0xF4), at % 2 ? at - 1 : n - 1);
             h[at + 1] = 0xF5;
             assert_int_equal(ecu__find_pair(h, n, 0xE6, 0xF4), n);
+            assert_int_equal(ecu__find_word(h, n, 0xE6, 0xF4), n);
             checked++;
         }
     }

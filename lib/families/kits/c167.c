@@ -102,14 +102,11 @@ uint64_t ecu__c167_find(const uint8_t *d, size_t n, uint64_t from, const void *p
     if (!m || !ecu__in(n, from, m))
         return UINT64_MAX;
     a = ecu__anchor(d + from, (size_t)(n - from), pat, NULL, m);
-    while (ecu__in(n, from, m)) { /* m > 0: from < n as well */
-        if (!(hit = ecu__memfind_at(d + from, (size_t)(n - from), pat, m, a)))
-            return UINT64_MAX;
-        if (((size_t)(hit - d) & 1) == 0)
-            return (uint64_t)(hit - d);
-        from = (uint64_t)(hit - d) + 1;
-    }
-    return UINT64_MAX;
+    from += from & 1; /* (an even offset of the image is an even offset from d + from) */
+    if (!ecu__in(n, from, m))
+        return UINT64_MAX;
+    hit = ecu__memfind_even_at(d + from, (size_t)(n - from), pat, m, a);
+    return hit ? (uint64_t)(hit - d) : UINT64_MAX;
 }
 
 int ecu__c167_mp_range_ok(uint32_t s, uint32_t e, size_t n)
