@@ -524,6 +524,11 @@ struct run {
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     size_t tail, dispatch; /* under mu: files handed in, files taken by a worker */
+    /* under mu: what the calling thread waits for (want SIZE_MAX: it does not wait): the file
+       it prints next (first) done, and either the file @p want done or a worker out of work
+       (hungry) */
+    size_t first, want;
+    int hungry;
     int finished;          /* under mu */
     /* the calling thread's alone */
     size_t head; /* the next file to print */
@@ -573,6 +578,13 @@ static void run_one(struct run *R, struct slot *s, unsigned worker)
     s->secs = now_s() - t;
 }
 
+/* Under mu: whether the calling thread, waiting, may go on (batch_run). */
+static int printer_may_go(const struct run *R)
+{
+    return R->want != SIZE_MAX && R->slots[R->first % R->W].state == S_DONE &&
+           (R->slots[R->want % R->W].state == S_DONE || R->hungry);
+}
+
 static void *worker_main(void *arg)
 {
     struct run *R = ((struct worker_arg *)arg)->run;
@@ -580,11 +592,17 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&R->mu);
     for (;;) {
         struct slot *s;
-        while (R->dispatch == R->tail && !R->finished)
+        size_t k;
+        while (R->dispatch == R->tail && !R->finished) {
+            R->hungry = 1; /* (the calling thread hands in more, if there are more) */
+            if (printer_may_go(R))
+                pthread_cond_signal(&R->done);
             pthread_cond_wait(&R->work, &R->mu);
+        }
         if (R->dispatch == R->tail)
             break;
-        s = &R->slots[R->dispatch++ % R->W];
+        k = R->dispatch++;
+        s = &R->slots[k % R->W];
         if (s->state != S_QUEUED) /* the runner's own record: nothing to run */
             continue;
         s->state = S_RUNNING;
@@ -592,7 +610,11 @@ static void *worker_main(void *arg)
         run_one(R, s, index);
         pthread_mutex_lock(&R->mu);
         s->state = S_DONE;
-        pthread_cond_signal(&R->done);
+        /* the calling thread is woken when it has files to print and either a batch of them
+           or room to hand in more: woken for every file, it took a core from a worker once a
+           file (bench/README.md) */
+        if ((k == R->first || k == R->want) && printer_may_go(R))
+            pthread_cond_signal(&R->done);
     }
     pthread_mutex_unlock(&R->mu);
     return NULL;
@@ -859,7 +881,14 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
     /* no more workers than command-line files when there is nothing else (one: no thread) */
     if (!o->recursive && !o->files_from && (unsigned)n < nthreads)
         nthreads = n > 1 ? (unsigned)n : 1;
-    R.W = nthreads > 1 ? 2 * (size_t)nthreads : 1;
+    /* files in flight: enough that a slow file at the head of the window leaves the workers
+       files to go on with (with 2 per worker, a worker waited whenever the file to be printed
+       next was the slow one) */
+    R.W = nthreads > 1 ? BATCH_WINDOW_PER_WORKER * (size_t)nthreads : 1;
+    if (R.W > BATCH_WINDOW_MAX)
+        R.W = BATCH_WINDOW_MAX > 2 * (size_t)nthreads ? BATCH_WINDOW_MAX : 2 * (size_t)nthreads;
+    R.want = SIZE_MAX;
+    R.first = 0;
     R.progress = o->quiet ? 0 : o->progress >= 0 ? o->progress : isatty(STDERR_FILENO);
 
     if (o->junit) {
@@ -893,6 +922,9 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
         if (!started) { /* no thread could be made: the calling thread does the work */
             free(th);
             th = NULL;
+        } else {
+            /* the workers' mappings are unmapped once they have ended (BATCH_DEFER_UNMAP) */
+            ecu_image_defer_unmap(BATCH_DEFER_UNMAP);
         }
     }
 
@@ -922,8 +954,19 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
             }
         } else {
             pthread_mutex_lock(&R.mu);
-            while (s->state != S_DONE)
-                pthread_cond_wait(&R.done, &R.mu);
+            if (s->state != S_DONE) {
+                /* wait for this file and the next BATCH_PRINT - 1 (at most half the window),
+                   or a worker out of work */
+                size_t batch = R.W / 2 < BATCH_PRINT ? R.W / 2 : BATCH_PRINT;
+                if (R.tail - R.head < batch)
+                    batch = R.tail - R.head;
+                R.first = R.head;
+                R.want = R.head + (batch ? batch - 1 : 0);
+                R.hungry = 0;
+                while (!printer_may_go(&R))
+                    pthread_cond_wait(&R.done, &R.mu);
+                R.want = SIZE_MAX;
+            }
             /* the runner's own records are printed without a worker taking them: the workers
                look no more at a slot the window is about to reuse */
             if (R.dispatch <= R.head)
@@ -941,6 +984,7 @@ int batch_run(const struct batch_opts *o, char *const names[], int n, batch_fn f
         pthread_mutex_unlock(&R.mu);
         for (i = 0; i < started; i++)
             pthread_join(th[i], NULL);
+        ecu_image_defer_unmap(0); /* (one thread left: no other core to interrupt) */
     }
     secs = now_s() - R.t0;
     progress_clear(&R);

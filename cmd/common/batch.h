@@ -60,6 +60,34 @@ typedef struct tool_result (*batch_fn)(void *ctx, unsigned worker, const char *f
                                        FILE *err);
 
 /*
+ * Files in flight per worker with several workers: files a worker may take while the file to
+ * be printed next is still running. With 2 a worker, a slow file at the head of the window
+ * left the other worker idle (bench/README.md). The memory of each is its report (the image is
+ * loaded by the worker and let go when it is done).
+ */
+#define BATCH_WINDOW_PER_WORKER 16
+/* ... but at most this many in all (at least 2 a worker): -j goes to 1024 */
+#define BATCH_WINDOW_MAX 4096
+
+/*
+ * Reports the calling thread prints at a time with several workers: it waits until the next
+ * BATCH_PRINT files are done (or a worker is out of work), not for each file. Woken for
+ * every file, it took a core from a worker each time (88 context switches over 32 dumps at
+ * -j 2, 25 now; bench/README.md). Reports still come in input order, BATCH_PRINT at a time.
+ */
+#define BATCH_PRINT 16
+
+/*
+ * Bytes of mapped files whose unmapping waits until the workers have ended
+ * (ecu_image_defer_unmap), with several workers. An unmapping in a process of several threads
+ * interrupts the other cores (a TLB shootdown) and waits for the memory map: deferred, the 32
+ * ME7 dumps of bench/me7sum.sh take about 6 % less time with -j 2. Bounded, so that a library
+ * of large files keeps its resident memory (bench/library.sh: at most 64 MiB); past the bound
+ * the oldest mappings go at once, as before.
+ */
+#define BATCH_DEFER_UNMAP ((size_t)32 << 20)
+
+/*
  * How many files a worker of several maps (ecu_image_load_file's default) before its image
  * handle keeps read buffers (ecu_image_set_reuse) for the rest. Keeping them saves, per file,
  * the unmapping that interrupts the other cores (TLB shootdown) in a process of several

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared holds on loaded image bytes (core/hold.h): a list under a spin lock. */
+/* Shared holds on loaded image bytes (core/hold.h): a list under a spin lock; and the
+   mappings whose unmapping waits (ecu_image_defer_unmap). */
 #define _POSIX_C_SOURCE 200809L /* munmap */
 #include "hold.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 struct ecu__hold {
@@ -28,6 +30,70 @@ static void take_lock(void)
 }
 
 static void give_lock(void) { atomic_flag_clear_explicit(&lock, memory_order_release); }
+
+/* ---- deferred unmapping ---------------------------------------------------------------------- */
+
+/* The mappings let go while deferral is on, oldest first, and their bytes; under the lock. */
+#define LATE_MAX 256
+static struct {
+    void *mem;
+    size_t size;
+} late[LATE_MAX];
+static size_t nlate, late_bytes, late_budget;
+
+/* Unmaps the oldest deferred mappings until at most @p budget bytes and @p keep of them are
+   left (munmap outside the lock). */
+static void late_trim(size_t budget, size_t keep)
+{
+    for (;;) {
+        void *mem;
+        size_t size;
+        take_lock();
+        if (!nlate || (late_bytes <= budget && nlate <= keep)) {
+            give_lock();
+            return;
+        }
+        mem = late[0].mem;
+        size = late[0].size;
+        memmove(late, late + 1, --nlate * sizeof late[0]);
+        late_bytes -= size;
+        give_lock();
+        munmap(mem, size);
+    }
+}
+
+void ecu__unmap(void *mem, size_t size)
+{
+    int kept = 0;
+    size_t budget;
+    take_lock();
+    budget = late_budget;
+    give_lock();
+    if (budget && size <= budget) {
+        late_trim(budget - size, LATE_MAX - 1); /* room for this one: the oldest go first */
+        take_lock();
+        if (late_budget == budget && nlate < LATE_MAX) { /* (unless another thread came first) */
+            late[nlate].mem = mem;
+            late[nlate].size = size;
+            nlate++;
+            late_bytes += size;
+            kept = 1;
+        }
+        give_lock();
+        if (kept)
+            late_trim(budget, LATE_MAX); /* (what other threads added meanwhile) */
+    }
+    if (!kept)
+        munmap(mem, size);
+}
+
+void ecu__defer_unmap(size_t budget)
+{
+    take_lock();
+    late_budget = budget;
+    give_lock();
+    late_trim(budget, budget ? LATE_MAX : 0);
+}
 
 struct ecu__hold *ecu__hold_new(const uint8_t *data, size_t size, void *mem, size_t map_size)
 {
@@ -75,7 +141,7 @@ void ecu__hold_drop(struct ecu__hold *h)
     if (!last)
         return;
     if (h->map_size)
-        munmap(h->mem, h->map_size);
+        ecu__unmap(h->mem, h->map_size);
     else
         free(h->mem); /* (NULL for kept bytes: their registrant keeps them) */
     free(h);

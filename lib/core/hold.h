@@ -37,4 +37,11 @@ void ecu__hold_drop(struct ecu__hold *h);
 int ecu__hold_reclaim(struct ecu__hold *h);
 void ecu__hold_give(struct ecu__hold *h, void *mem);
 
+/* munmap(@p mem, @p size) of a loaded file's mapping, now or, while deferral is on
+   (ecu__defer_unmap, public as ecu_image_defer_unmap), once later mappings push it out. */
+void ecu__unmap(void *mem, size_t size);
+/* Deferral on with a budget of @p budget bytes (at most 256 mappings), or off with 0: the
+   mappings over the budget (all of them with 0) are unmapped now. */
+void ecu__defer_unmap(size_t budget);
+
 #endif

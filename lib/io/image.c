@@ -77,7 +77,7 @@ static void drop_data(ecu_image *img)
     else if (img->owner == OWN_MALLOC)
         free(img->data);
     else if (img->owner == OWN_MMAP)
-        munmap(img->data, img->map_size);
+        ecu__unmap(img->data, img->map_size);
     /* (OWN_KEPT: the buffer stays, registered, until reclaimed or given away) */
     img->data = NULL;
     img->size = 0;
@@ -132,6 +132,8 @@ void ecu_image_free(ecu_image *img)
     drop_kept(img);
     free(img);
 }
+
+void ecu_image_defer_unmap(size_t max_bytes) { ecu__defer_unmap(max_bytes); }
 
 int ecu_image_set_reuse(ecu_image *img, int reuse)
 {

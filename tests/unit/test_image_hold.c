@@ -9,6 +9,7 @@
  * through the hold would crash). Under ASan every use after a release shows.
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
+#define _DEFAULT_SOURCE         /* mincore */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -451,9 +453,83 @@ static void test_reuse_same_result(void **state)
     free(bad);
 }
 
+/* ---- deferred unmapping (ecu_image_defer_unmap) ---------------------------------------- */
+
+/* Whether the page holding @p p is mapped (mincore fails with ENOMEM where nothing is). */
+static int mapped(const void *p)
+{
+    unsigned char v;
+    uintptr_t page = (uintptr_t)p & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+    return mincore((void *)page, 1, &v) == 0;
+}
+
+/* The bytes of the raw file @p path as a new handle loaded them (mapped), the handle freed;
+   their first byte is checked against @p first. */
+static const uint8_t *load_free(const char *path, uint8_t first)
+{
+    ecu_image *img = ecu_image_new();
+    const uint8_t *d;
+    assert_non_null(img);
+    assert_int_equal(ecu_image_load_file(img, path), ECU_OK);
+    d = ecu_image_data(img);
+    assert_int_equal(d[0], first);
+    ecu_image_free(img);
+    return d;
+}
+
+/* Mappings let go are unmapped at once by default; with deferral they stay (and stay
+   readable) within the byte budget and the count of 256, the oldest going first; a mapping
+   over the budget goes at once; a lower budget unmaps what passes it, 0 everything. */
+static void test_defer_unmap(void **state)
+{
+    enum { SZ = 64 * 1024 };
+    static uint8_t buf[SZ];
+    char t[3][32];
+    const uint8_t *a, *b, *c, *first, *last = NULL;
+    int i;
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        memset(buf, 0x10 + i, sizeof buf);
+        write_tmp(buf, sizeof buf, t[i]);
+    }
+    a = load_free(t[0], 0x10);
+    assert_false(mapped(a));
+
+    ecu_image_defer_unmap(3 * SZ / 2); /* room for one mapping, not two */
+    a = load_free(t[0], 0x10);
+    assert_true(mapped(a));
+    assert_int_equal(a[SZ - 1], 0x10); /* (still the file's bytes) */
+    b = load_free(t[1], 0x11);
+    assert_true(mapped(b));
+    assert_false(mapped(a));
+    ecu_image_defer_unmap(SZ / 2); /* b passes the lower budget */
+    assert_false(mapped(b));
+    c = load_free(t[2], 0x12); /* larger than the budget: at once */
+    assert_false(mapped(c));
+
+    ecu_image_defer_unmap((size_t)1 << 30);
+    first = load_free(t[0], 0x10);
+    for (i = 1; i < 256; i++)
+        last = load_free(t[i % 3], (uint8_t)(0x10 + i % 3));
+    assert_true(mapped(first)); /* 256 kept */
+    assert_true(mapped(last));
+    c = load_free(t[1], 0x11); /* the 257th: the oldest goes */
+    assert_false(mapped(first));
+    assert_true(mapped(last));
+    assert_true(mapped(c));
+    ecu_image_defer_unmap(0);
+    assert_false(mapped(last));
+    assert_false(mapped(c));
+    a = load_free(t[0], 0x10); /* off again */
+    assert_false(mapped(a));
+    for (i = 0; i < 3; i++)
+        unlink(t[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defer_unmap),
         cmocka_unit_test(test_freed_after_analysis_gz),
         cmocka_unit_test(test_freed_after_analysis_mapped),
         cmocka_unit_test(test_fix_gz),
