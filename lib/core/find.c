@@ -119,7 +119,26 @@ static const uint8_t *memfind_pair(const uint8_t *hay, size_t n, const uint8_t *
 #define MISSES 16
 #define MISS_GAP 2048
 
-const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
+/* The first @p m bytes of @p p at an even offset of @p hay from the even offset @p from on,
+   found through the pair at @p k, k + 1 of the pattern as a 16-bit word (ecu__find_word: at
+   o + k for an even place o, so at even offsets from hay + k). */
+static const uint8_t *memfind_word(const uint8_t *hay, size_t n, const uint8_t *p, size_t m,
+                                   size_t k, size_t from)
+{
+    size_t len = n - m + 2, t; /* the places o lie in [0, n - m]: the word at o, o + 1 < len */
+    for (t = from; t + 1 < len; t += 2) {
+        t += ecu__find_word(hay + k + t, len - t, p[k], p[k + 1]);
+        if (t + 1 >= len)
+            return NULL;
+        if (memcmp(hay + t, p, m) == 0)
+            return hay + t;
+    }
+    return NULL;
+}
+
+/* ecu__memfind_at, or with @p even ecu__memfind_even_at. */
+static const uint8_t *memfind_from(const uint8_t *hay, size_t n, const void *pat, size_t m,
+                                   size_t a, int even)
 {
     const uint8_t *p = pat, *at, *end, *hit, *first;
     size_t misses = 0, b;
@@ -131,17 +150,26 @@ const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, si
        anchor hits fail there, without a call */
     b = m < 2 ? a : a + 1 < m ? a + 1 : a - 1;
     while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
-        if ((hit - a)[b] == p[b] && memcmp(hit - a, p, m) == 0)
+        size_t o = (size_t)(hit - hay) - a; /* the place of the match it would be */
+        if (!(even && (o & 1)) && (hit - a)[b] == p[b] && memcmp(hit - a, p, m) == 0)
             return hit - a;
         at = hit + 1;
         /* a frequent anchor byte (code, text, random data) stops memchr too often: every
-           match starting before at - a has been looked at, go on from there by pairs */
+           match starting at o or before has been looked at, go on after it by pairs (by words
+           at the even places) */
         if (m >= 2 && ++misses % MISSES == 0 && (size_t)(at - first) < misses * MISS_GAP) {
-            const uint8_t *s = at - a;
-            return memfind_pair(s, (size_t)(hay + n - s), p, m, a + 1 < m ? a : a - 1);
+            size_t k = a + 1 < m ? a : a - 1;
+            if (even)
+                return memfind_word(hay, n, p, m, k, o + 1 + ((o + 1) & 1));
+            return memfind_pair(hay + o + 1, n - o - 1, p, m, k);
         }
     }
     return NULL;
+}
+
+const uint8_t *ecu__memfind_at(const uint8_t *hay, size_t n, const void *pat, size_t m, size_t a)
+{
+    return memfind_from(hay, n, pat, m, a, 0);
 }
 
 const uint8_t *ecu__memfind(const uint8_t *hay, size_t n, const void *pat, size_t m)
@@ -347,33 +375,5 @@ size_t ecu__find_word(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 const uint8_t *ecu__memfind_even_at(const uint8_t *hay, size_t n, const void *pat, size_t m,
                                     size_t a)
 {
-    const uint8_t *p = pat, *at, *end, *hit, *first;
-    size_t misses = 0, b;
-    if (!m || m > n)
-        return m ? NULL : hay;
-    end = hay + (n - m) + a + 1; /* the anchor byte of the last possible match, plus one */
-    at = first = hay + a;
-    b = m < 2 ? a : a + 1 < m ? a + 1 : a - 1;
-    while (at < end && (hit = memchr(at, p[a], (size_t)(end - at))) != NULL) {
-        size_t o = (size_t)(hit - hay) - a;
-        if (!(o & 1) && (hit - a)[b] == p[b] && memcmp(hit - a, p, m) == 0)
-            return hit - a;
-        at = hit + 1;
-        if (m >= 2 && ++misses % MISSES == 0 && (size_t)(at - first) < misses * MISS_GAP) {
-            /* a frequent anchor: every even place below `from` has been looked at; go on by
-               words, the anchor and its neighbour k, k + 1 sitting at o + k for an even o */
-            size_t k = a + 1 < m ? a : a - 1, from = o + 1 + ((o + 1) & 1), len = n - m + 2, t;
-            const uint8_t *base = hay + k;
-            /* (the places o lie in [0, n - m]: the word at base + o, o + 1 < len) */
-            for (t = from; t + 1 < len; t += 2) {
-                t += ecu__find_word(base + t, len - t, p[k], p[k + 1]);
-                if (t + 1 >= len)
-                    return NULL;
-                if (memcmp(hay + t, p, m) == 0)
-                    return hay + t;
-            }
-            return NULL;
-        }
-    }
-    return NULL;
+    return memfind_from(hay, n, pat, m, a, 1);
 }
