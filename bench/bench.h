@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What the in-process benchmarks (csum_bench, id_bench) share: median timing and the total. */
+/* What the in-process benchmarks (csum_bench, id_bench, discover_bench, learn_bench) share:
+   the clock, median timing and the total. */
 #ifndef ECU_BENCH_H
 #define ECU_BENCH_H
 
@@ -9,22 +10,22 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double bench_now(void)
+static inline double bench_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int bench_cmp_double(const void *a, const void *b)
+static inline int bench_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
 /* Runs @p fn on the image @p repeat times (t[] holds as many) and returns the median time. */
-static double bench_median(void (*fn)(void *ctx, const uint8_t *data, size_t size), void *ctx,
-                           const ecu_image *img, double *t, int repeat)
+static inline double bench_median(void (*fn)(void *ctx, const uint8_t *data, size_t size), void *ctx,
+                                  const ecu_image *img, double *t, int repeat)
 {
     int k;
     for (k = 0; k < repeat; k++) {
@@ -37,7 +38,7 @@ static double bench_median(void (*fn)(void *ctx, const uint8_t *data, size_t siz
 }
 
 /* The last line: bytes and summed medians of all images. */
-static void bench_total(double bytes, double time)
+static inline void bench_total(double bytes, double time)
 {
     if (time > 0)
         printf("total: %.1f MiB in %.3f ms (medians), %.1f MiB/s on one core\n", bytes / (1 << 20),

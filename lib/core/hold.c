@@ -124,19 +124,24 @@ struct ecu__hold *ecu__hold_take(const uint8_t *data, size_t size)
     return h;
 }
 
-void ecu__hold_drop(struct ecu__hold *h)
+/* Unlinks @p h from the list (the lock held). */
+static void unlink_hold(struct ecu__hold *h)
 {
     struct ecu__hold **p;
+    for (p = &all; *p != h; p = &(*p)->next)
+        ;
+    *p = h->next;
+}
+
+void ecu__hold_drop(struct ecu__hold *h)
+{
     int last;
     if (!h)
         return;
     take_lock();
     last = --h->holds == 0;
-    if (last) {
-        for (p = &all; *p != h; p = &(*p)->next)
-            ;
-        *p = h->next;
-    }
+    if (last)
+        unlink_hold(h);
     give_lock();
     if (!last)
         return;
@@ -145,15 +150,6 @@ void ecu__hold_drop(struct ecu__hold *h)
     else
         free(h->mem); /* (NULL for kept bytes: their registrant keeps them) */
     free(h);
-}
-
-/* Unlinks @p h from the list (the lock held). */
-static void unlink_hold(struct ecu__hold *h)
-{
-    struct ecu__hold **p;
-    for (p = &all; *p != h; p = &(*p)->next)
-        ;
-    *p = h->next;
 }
 
 int ecu__hold_reclaim(struct ecu__hold *h)
@@ -173,20 +169,13 @@ int ecu__hold_reclaim(struct ecu__hold *h)
 
 void ecu__hold_give(struct ecu__hold *h, void *mem)
 {
-    int last;
     if (!h) {
         free(mem);
         return;
     }
-    take_lock();
+    take_lock(); /* the bytes are the hold's own now: the last drop frees them */
     h->mem = mem;
     h->map_size = 0;
-    last = --h->holds == 0;
-    if (last)
-        unlink_hold(h);
     give_lock();
-    if (last) {
-        free(mem);
-        free(h);
-    }
+    ecu__hold_drop(h);
 }
