@@ -299,12 +299,48 @@ size_t ecu__find_pair(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
     return n;
 }
 
-#if ECU_HAVE_V3
-/* ecu__find_word with AVX-512: 32 words a compare, 128 a step while there is none */
-ECU_V4
-static size_t find_word_v4(const uint8_t *hay, size_t n, uint16_t w)
+/* ecu__find_word with SSE2 (where the compiler has it) and then byte by byte: 8 words a
+   compare (each matching word sets two mask bits) */
+static size_t find_word_sse2(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
-    const __m512i vw = _mm512_set1_epi16((short)w);
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i vw = _mm_set1_epi16((short)(a | b << 8));
+    for (; n - i >= 16; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(hay + i)), vw));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; n - i >= 2; i += 2)
+        if (hay[i] == a && hay[i + 1] == b)
+            return i;
+    return n;
+}
+
+#if ECU_HAVE_V3
+/* ecu__find_word with AVX2: 16 words a compare, the rest as find_word_sse2 */
+ECU_V3
+static size_t find_word_v3(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
+{
+    const __m256i vw = _mm256_set1_epi16((short)(a | b << 8));
+    size_t i = 0;
+    for (; n - i >= 32; i += 32) {
+        unsigned m = (unsigned)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(hay + i)), vw));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    return i + find_word_sse2(hay + i, n - i, a, b);
+}
+
+/* ecu__find_word with AVX-512: 32 words a compare, 128 a step while there is none, the rest
+   as find_word_v3 */
+ECU_V4
+static size_t find_word_v4(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
+{
+    const __m512i vw = _mm512_set1_epi16((short)(a | b << 8));
     size_t i = 0;
     for (; n - i >= 256; i += 256) {
         const uint8_t *p = hay + i;
@@ -319,57 +355,19 @@ static size_t find_word_v4(const uint8_t *hay, size_t n, uint16_t w)
         if (m)
             return i + 2 * (size_t)__builtin_ctz(m);
     }
-    return i;
-}
-
-/* ecu__find_word with AVX2: 16 words a compare (each matching word sets two mask bits) */
-ECU_V3
-static size_t find_word_v3(const uint8_t *hay, size_t n, uint16_t w)
-{
-    const __m256i vw = _mm256_set1_epi16((short)w);
-    size_t i = 0;
-    for (; n - i >= 32; i += 32) {
-        unsigned m = (unsigned)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(hay + i)), vw));
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-    }
-    return i;
+    return i + find_word_v3(hay + i, n - i, a, b);
 }
 #endif
 
 size_t ecu__find_word(const uint8_t *hay, size_t n, uint8_t a, uint8_t b)
 {
-    const uint16_t w = (uint16_t)(a | b << 8);
-    size_t i = 0;
 #if ECU_HAVE_V3
-    /* (each returns the first match in its whole steps, or where its steps ended) */
-    if (ecu__cpu_v4()) {
-        i = find_word_v4(hay, n, w);
-        if (n - i >= 64)
-            return i;
-    }
-    if (ecu__cpu_v3()) {
-        i += find_word_v3(hay + i, n - i, w);
-        if (n - i >= 32)
-            return i;
-    }
+    if (ecu__cpu_v4())
+        return find_word_v4(hay, n, a, b);
+    if (ecu__cpu_v3())
+        return find_word_v3(hay, n, a, b);
 #endif
-#ifdef __SSE2__
-    {
-        const __m128i vw = _mm_set1_epi16((short)w);
-        for (; n - i >= 16; i += 16) {
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(hay + i)), vw));
-            if (m)
-                return i + (size_t)__builtin_ctz(m);
-        }
-    }
-#endif
-    for (; n - i >= 2; i += 2)
-        if (hay[i] == a && hay[i + 1] == b)
-            return i;
-    return n;
+    return find_word_sse2(hay, n, a, b);
 }
 
 const uint8_t *ecu__memfind_even_at(const uint8_t *hay, size_t n, const void *pat, size_t m,
