@@ -50,6 +50,7 @@
 #include "core/checksum_private.h"
 #include "core/find.h"
 #include "core/read.h"
+#include "core/vec_private.h"
 #include "discover_private.h"
 
 #include <stdarg.h>
@@ -389,14 +390,10 @@ struct run {
 
 static int push_cand(struct run *r, uint64_t s, uint64_t e, uint64_t table, int tier, int be)
 {
-    if (r->ncands == r->capcands) {
-        size_t cap = r->capcands ? 2 * r->capcands : 1024;
-        struct cand *c = realloc(r->cands, cap * sizeof *c);
-        if (!c)
-            return -1;
-        r->cands = c;
-        r->capcands = cap;
-    }
+    struct cand *c = ecu__grow(r->cands, r->ncands, &r->capcands, sizeof *c, 1024);
+    if (!c)
+        return -1;
+    r->cands = c;
     r->cands[r->ncands].s = s;
     r->cands[r->ncands].e = e;
     r->cands[r->ncands].table = table;
@@ -410,14 +407,10 @@ static int push_cand(struct run *r, uint64_t s, uint64_t e, uint64_t table, int 
 
 static int push_pt(struct run *r, uint64_t x)
 {
-    if (r->npts == r->cappts) {
-        size_t cap = r->cappts ? 2 * r->cappts : 4096;
-        uint64_t *p = realloc(r->pts, cap * sizeof *p);
-        if (!p)
-            return -1;
-        r->pts = p;
-        r->cappts = cap;
-    }
+    uint64_t *p = ecu__grow(r->pts, r->npts, &r->cappts, sizeof *p, 4096);
+    if (!p)
+        return -1;
+    r->pts = p;
     r->pts[r->npts++] = x;
     return 0;
 }
@@ -547,16 +540,12 @@ static int free_slots(struct run *r)
     for (q = 0; q + 8 <= r->n; q += 2)
         for (be = 0; be < 2; be++) {
             uint64_t v = ecu__rdn(r->p + q, 4, be);
+            struct fslot *v2;
             if (ecu__rdn(r->p + q + 4, 4, be) != (~v & 0xFFFFFFFF) || filler_bytes(r->p + q, 8))
                 continue;
-            if (r->nfs[be] == cap[be]) {
-                size_t c2 = cap[be] ? 2 * cap[be] : 256;
-                struct fslot *v2 = realloc(r->fs[be], c2 * sizeof *v2);
-                if (!v2)
-                    return -1;
-                r->fs[be] = v2;
-                cap[be] = c2;
-            }
+            if (!(v2 = ecu__grow(r->fs[be], r->nfs[be], &cap[be], sizeof *v2, 256)))
+                return -1;
+            r->fs[be] = v2;
             r->fs[be][r->nfs[be]].v = v;
             r->fs[be][r->nfs[be]].p = q;
             r->nfs[be]++;
@@ -584,16 +573,12 @@ static int table_candidates(struct run *r)
         for (be = 0; be < 2; be++) {
             uint64_t a = ecu__rdn(p + q, 4, be), b = ecu__rdn(p + q + 4, 4, be);
             if (a < b && b - a >= MIN_RANGE && (a ^ b) < win && a != 0 && b != 0xFFFFFFFF) {
-                if (npref == cap) {
-                    size_t c2 = cap ? 2 * cap : 1024;
-                    uint64_t *np = realloc(pref, c2 * sizeof *np);
-                    if (!np) {
-                        free(pref);
-                        return -1;
-                    }
-                    pref = np;
-                    cap = c2;
+                uint64_t *np = ecu__grow(pref, npref, &cap, sizeof *np, 1024);
+                if (!np) {
+                    free(pref);
+                    return -1;
                 }
+                pref = np;
                 pref[npref++] = a & ~(win - 1);
             }
         }
@@ -640,16 +625,12 @@ static int table_candidates(struct run *r)
                 for (i = 0; i < nb; i++) {
                     if (a < bases[i] || b - bases[i] >= n)
                         continue;
-                    if (nrecs == caprecs) {
-                        size_t c2 = caprecs ? 2 * caprecs : 1024;
-                        struct rec *nr = realloc(recs, c2 * sizeof *nr);
-                        if (!nr) {
-                            free(recs);
-                            return -1;
-                        }
-                        recs = nr;
-                        caprecs = c2;
+                    struct rec *nr = ecu__grow(recs, nrecs, &caprecs, sizeof *nr, 1024);
+                    if (!nr) {
+                        free(recs);
+                        return -1;
                     }
+                    recs = nr;
                     recs[nrecs].q = q;
                     recs[nrecs].s = a - bases[i];
                     recs[nrecs].t = b - bases[i];
@@ -1683,17 +1664,12 @@ int ecu_learn_set_file_bound(ecu_learn *l, double bound)
 
 int ecu_learn_add(ecu_learn *l, const uint8_t *data, size_t size, const char *label)
 {
-    struct limage *im;
+    struct limage *im, *v;
     if (!l || (!data && size))
         return ECU_ERR_INVALID;
-    if (l->nimgs == l->capimgs) {
-        size_t cap = l->capimgs ? 2 * l->capimgs : 8;
-        struct limage *v = realloc(l->imgs, cap * sizeof *v);
-        if (!v)
-            return ECU_ERR_NOMEM;
-        l->imgs = v;
-        l->capimgs = cap;
-    }
+    if (!(v = ecu__grow(l->imgs, l->nimgs, &l->capimgs, sizeof *v, 8)))
+        return ECU_ERR_NOMEM;
+    l->imgs = v;
     im = &l->imgs[l->nimgs];
     im->n = size;
     im->p = malloc(size ? size : 1);
@@ -1766,7 +1742,6 @@ static unsigned slot_len(const ecu_finding *f)
 static int finding_value(const struct litem *it, const uint8_t *p, uint64_t s, uint64_t e, uint64_t *v)
 {
     const ecu_finding *f = &it->pub.f;
-    uint64_t mask = f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1;
     if (f->kind == ECU_DISCOVER_CRCS) {
         const struct model *m = &models[it->model];
         ecu_crc_params prm = {m->width, m->poly, m->init, m->refin, m->refin, m->xorout};
@@ -1780,7 +1755,7 @@ static int finding_value(const struct litem *it, const uint8_t *p, uint64_t s, u
         ecu_crc_free(c);
         return 0;
     }
-    *v = ecu_sum_words(p + s, (size_t)(e - s), f->word_bytes, f->word_big_endian, 0, 64) & mask;
+    *v = ecu_sum_words(p + s, (size_t)(e - s), f->word_bytes, f->word_big_endian, 0, f->acc_bits);
     return 0;
 }
 
@@ -1841,14 +1816,12 @@ static int finding_holds(const struct litem *it, const uint8_t *p, size_t n, uin
         return 0;
     if (f->nranges > 1) { /* a sum over several ranges, from its seed */
         unsigned k;
-        uint64_t t = f->init;
-        for (k = 0; k < f->nranges; k++) {
+        for (k = 0, v = f->init; k < f->nranges; k++) {
             if (f->ends[k] >= n || f->starts[k] > f->ends[k])
                 return 0;
-            t += ecu_sum_words(p + f->starts[k], (size_t)(f->ends[k] + 1 - f->starts[k]), f->word_bytes,
-                               f->word_big_endian, 0, 64);
+            v = ecu_sum_words(p + f->starts[k], (size_t)(f->ends[k] + 1 - f->starts[k]), f->word_bytes,
+                              f->word_big_endian, v, f->acc_bits);
         }
-        v = t & (f->acc_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << f->acc_bits) - 1);
     } else if ((rc = finding_value(it, p, f->start, f->end + 1, &v)) < 0) {
         return rc;
     }
@@ -2035,7 +2008,18 @@ static int promote_union(ecu_learn *l, struct litem *it)
     const ecu_finding *f = &it->pub.f;
     unsigned nr = f->nranges, m, mode;
     int abe;
-    uint64_t lastend = f->ends[nr - 1] + 1;
+    uint64_t lastend = f->ends[nr - 1] + 1, *pos = malloc(l->nimgs * sizeof *pos);
+    size_t i;
+    if (!pos)
+        return -1;
+    for (i = 0; i < l->nimgs; i++) { /* the chain's place in each image: its marker's first */
+        const uint8_t *q = ecu__memfind(l->imgs[i].p, l->imgs[i].n, it->mark, 8);
+        if (!q || (uint64_t)(q - l->imgs[i].p) + 8 * (uint64_t)nr > l->imgs[i].n) {
+            free(pos);
+            return 0;
+        }
+        pos[i] = (uint64_t)(q - l->imgs[i].p);
+    }
     for (abe = 0; abe < 2; abe++) {
         uint64_t base = ecu__rdn(it->mark, 4, abe) - f->starts[0], b0 = ecu__rdn(it->mark + 4, 4, abe);
         int incl;
@@ -2045,21 +2029,15 @@ static int promote_union(ecu_learn *l, struct litem *it)
         if (!incl && b0 - base != f->ends[0] + 1)
             continue;
         for (mode = 0; mode < 2; mode++) { /* 0: from the end; 1: the same place */
-            size_t i;
             uint64_t back = lastend - f->store_offset;
             if (mode == 0 && (f->store_offset > lastend || back > 4096))
                 continue;
             for (i = 0; i < l->nimgs; i++) {
-                const uint8_t *p = l->imgs[i].p, *q = ecu__memfind(p, l->imgs[i].n, it->mark, 8);
+                const uint8_t *p = l->imgs[i].p;
                 size_t n = l->imgs[i].n;
                 struct litem t = *it;
-                uint64_t at, stored;
+                uint64_t at = pos[i], stored;
                 int h;
-                if (!q)
-                    break;
-                at = (uint64_t)(q - p);
-                if (at + 8 * (uint64_t)nr > n)
-                    break;
                 for (m = 0; m < nr; m++) {
                     uint64_t a = ecu__rdn(p + at + 8 * m, 4, abe), b = ecu__rdn(p + at + 8 * m + 4, 4, abe);
                     if (a < base || b < base || b - base + (uint64_t)incl <= a - base || b - base >= n)
@@ -2076,8 +2054,10 @@ static int promote_union(ecu_learn *l, struct litem *it)
                         break;
                     t.pub.f.store_offset = t.pub.f.ends[nr - 1] + 1 - back;
                 }
-                if ((h = finding_holds(&t, p, n, 0, &stored)) < 0)
+                if ((h = finding_holds(&t, p, n, 0, &stored)) < 0) {
+                    free(pos);
                     return -1;
+                }
                 if (!h)
                     break;
             }
@@ -2091,16 +2071,14 @@ static int promote_union(ecu_learn *l, struct litem *it)
             it->pub.records = nr;
             it->pub.stride = 8;
             it->abe = abe;
-            {
-                const uint8_t *q0 = ecu__memfind(l->imgs[0].p, l->imgs[0].n, it->mark, 8);
-                for (i = 1; i < l->nimgs; i++)
-                    it->pub.moves |= ecu__memfind(l->imgs[i].p, l->imgs[i].n, it->mark, 8) - l->imgs[i].p !=
-                                     q0 - l->imgs[0].p;
-                it->pub.f.table_offset = (uint64_t)(q0 - l->imgs[0].p); /* the first image's */
-            }
+            for (i = 1; i < l->nimgs; i++)
+                it->pub.moves |= pos[i] != pos[0];
+            it->pub.f.table_offset = pos[0]; /* the first image's */
+            free(pos);
             return 0;
         }
     }
+    free(pos);
     return 0;
 }
 
@@ -2205,14 +2183,10 @@ struct xcand {
 
 static int push_xcand(struct xcand **v, size_t *n, size_t *cap, const struct xcand *x)
 {
-    if (*n == *cap) {
-        size_t c2 = *cap ? 2 * *cap : 256;
-        struct xcand *nv = realloc(*v, c2 * sizeof *nv);
-        if (!nv)
-            return -1;
-        *v = nv;
-        *cap = c2;
-    }
+    struct xcand *nv = ecu__grow(*v, *n, cap, sizeof *nv, 256);
+    if (!nv)
+        return -1;
+    *v = nv;
     (*v)[(*n)++] = *x;
     return 0;
 }
@@ -2237,6 +2211,15 @@ static int read_chain(const uint8_t *p, size_t n, uint64_t q, int be, uint64_t b
     return 1;
 }
 
+/* whether the @p w bytes at @p at overlap one of the @p m ranges [s, e) */
+static int in_ranges(uint64_t at, unsigned w, const uint64_t *s, const uint64_t *e, unsigned m)
+{
+    unsigned r;
+    for (r = 0; r < m && !(at < e[r] && at + w > s[r]); r++)
+        ;
+    return r < m;
+}
+
 /* every range all filler (a sum or CRC of it says only its length) */
 static int chain_filler(const uint8_t *p, const uint64_t *s, const uint64_t *e, unsigned m)
 {
@@ -2249,15 +2232,10 @@ static int chain_filler(const uint8_t *p, const uint64_t *s, const uint64_t *e, 
 
 static struct litem *push_item(ecu_learn *l)
 {
-    struct litem *it;
-    if (l->nitems == l->capitems) {
-        size_t cap = l->capitems ? 2 * l->capitems : 64;
-        struct litem *v = realloc(l->items, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        l->items = v;
-        l->capitems = cap;
-    }
+    struct litem *it, *v = ecu__grow(l->items, l->nitems, &l->capitems, sizeof *v, 64);
+    if (!v)
+        return NULL;
+    l->items = v;
     it = &l->items[l->nitems++];
     memset(it, 0, sizeof *it);
     it->model = -1;
@@ -2394,13 +2372,10 @@ static int cross_crc_tables(ecu_learn *l, const uint64_t *bases, size_t nb, uint
         if (d < 2 || filler_bytes(p0 + slot, c->wb))
             continue;
         { /* not a slot inside its own ranges (in any image) */
-            unsigned r;
             for (i = 0; i < l->nimgs; i++) {
                 uint64_t s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
                 (void)read_chain(l->imgs[i].p, l->imgs[i].n, c->q, c->be, c->base, c->incl, c->m, s, e);
-                for (r = 0; r < c->m && !(slot < e[r] && slot + c->wb > s[r]); r++)
-                    ;
-                if (r < c->m)
+                if (in_ranges(slot, c->wb, s, e, c->m))
                     break;
             }
             if (i < l->nimgs)
@@ -2504,30 +2479,28 @@ static int ranges_full(const uint8_t *p, const uint64_t *s, const uint64_t *e, u
     return 1;
 }
 
+/* the first of the @p nw words @p wp (by value) that is @p v or more, or nw */
+static size_t wp_first(const struct wplace *wp, size_t nw, uint64_t v)
+{
+    size_t lo = 0, hi = nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (wp[mid].v < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* the chance that a 32-bit word of the image is @p v, from the first image's words (@p wp,
    by value): its high half as often as the image has it (at least 2^-16), its low half
    uniform. An image full of small words makes a small sum likely; 2^-32 is the least. */
 static double word_chance(const struct wplace *wp, size_t nw, uint32_t v)
 {
-    size_t lo = 0, hi = nw, a, b;
-    double f;
-    while (lo < hi) { /* the first word of v's high half */
-        size_t mid = lo + (hi - lo) / 2;
-        if (wp[mid].v < (v & 0xFFFF0000u))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    a = lo;
-    for (hi = nw; lo < hi;) { /* past its last */
-        size_t mid = lo + (hi - lo) / 2;
-        if (wp[mid].v <= (v | 0xFFFFu))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    b = lo;
-    f = nw ? (double)(b - a) / (double)nw : 0;
+    /* the words of v's high half: from the first of it to past its last */
+    size_t a = wp_first(wp, nw, v & 0xFFFF0000u), b = wp_first(wp, nw, (uint64_t)(v | 0xFFFFu) + 1);
+    double f = nw ? (double)(b - a) / (double)nw : 0;
     if (v == 0 || v == 0xFFFFFFFF) /* not in the index: filler, the likeliest words */
         f = 1;
     return (f > 1.0 / 65536 ? f : 1.0 / 65536) / 65536;
@@ -2613,6 +2586,8 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
     for (size_t c = 0; c < nch; c++) {
         unsigned len;
         for (len = 2; len <= ch[c].m; len++) {
+            uint64_t s0[ECU_DISCOVER_MAX_RANGES], e0[ECU_DISCOVER_MAX_RANGES]; /* the first image's */
+            (void)read_chain(p0, n0, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s0, e0);
             for (unsigned kd = 0; kd < NSUMKINDS; kd++) {
                 const struct sumkind *sk = &sumkinds[kd];
                 size_t d;
@@ -2642,7 +2617,7 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                 if (i < l->nimgs)
                     continue;
                 for (unsigned sd = 0; sd < NSEEDS; sd++) {
-                    size_t lo, hi;
+                    size_t lo;
                     uint32_t v0 = (uint32_t)(vals[0] + seeds32[sd]);
                     for (i = 0; i < l->nimgs; i++) /* the seed changes no equality */
                         vi[i] = (vals[i] + seeds32[sd]) & 0xFFFFFFFF;
@@ -2660,23 +2635,12 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                     }
                     if (!(chance < l->bound))
                         continue;
-                    for (lo = 0, hi = nw; lo < hi;) { /* the first place of v0 */
-                        size_t mid = lo + (hi - lo) / 2;
-                        if (wp[mid].v < v0)
-                            lo = mid + 1;
-                        else
-                            hi = mid;
-                    }
-                    for (; lo < nw && wp[lo].v == v0; lo++) {
-                        uint64_t at = wp[lo].at / 2, s[ECU_DISCOVER_MAX_RANGES], e[ECU_DISCOVER_MAX_RANGES];
+                    for (lo = wp_first(wp, nw, v0); lo < nw && wp[lo].v == v0; lo++) {
+                        uint64_t at = wp[lo].at / 2;
                         int sbe = (int)(wp[lo].at & 1);
-                        unsigned r;
                         struct litem *it;
-                        (void)read_chain(p0, n0, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e);
                         /* not in its own ranges or records */
-                        for (r = 0; r < len && !(at < e[r] && at + 4 > s[r]); r++)
-                            ;
-                        if (r < len || (at < ch[c].q + 8 * (uint64_t)len && at + 4 > ch[c].q))
+                        if (in_ranges(at, 4, s0, e0, len) || (at < ch[c].q + 8 * (uint64_t)len && at + 4 > ch[c].q))
                             continue;
                         for (i = 1; i < l->nimgs; i++)
                             if (at + 4 > l->imgs[i].n ||
@@ -2691,16 +2655,14 @@ static int cross_far_sums(ecu_learn *l, const uint64_t *bases, size_t nb, uint64
                                 uint64_t si[ECU_DISCOVER_MAX_RANGES], ei[ECU_DISCOVER_MAX_RANGES];
                                 (void)read_chain(l->imgs[i].p, l->imgs[i].n, ch[c].q, ch[c].be, ch[c].base,
                                                  ch[c].incl, len, si, ei);
-                                for (r = 0; r < len && !(at < ei[r] && at + 4 > si[r]); r++)
-                                    ;
-                                if (r < len)
+                                if (in_ranges(at, 4, si, ei, len))
                                     break;
                                 copies &= copied_in(l->imgs[i].p, si, ei, len, (uint32_t)vi[i]);
                             }
                             if (i < l->nimgs || copies)
                                 continue;
                         }
-                        if (!(it = cross_item(l, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s, e)))
+                        if (!(it = cross_item(l, ch[c].q, ch[c].be, ch[c].base, ch[c].incl, len, s0, e0)))
                             goto out;
                         it->pub.f.kind = ECU_DISCOVER_SUMS;
                         it->pub.f.word_bytes = sk->wb;
@@ -2754,6 +2716,7 @@ int ecu_learn_run(ecu_learn *l)
     ecu_discover *d;
     size_t i, j, k;
     uint64_t *vals = NULL;
+    unsigned char *marked = NULL; /* step 2: which places of a table were found by its marker */
     int rc = ECU_ERR_NOMEM;
     if (!l || !l->nimgs)
         return ECU_ERR_INVALID;
@@ -2821,7 +2784,7 @@ int ecu_learn_run(ecu_learn *l)
         l->items[k].pub.f.algorithm = l->items[k].alg;
     /* 2. each checked in every image (a table record where its addresses first occur): d
        distinct stored values, N, the chance */
-    if (!(vals = malloc(l->nimgs * sizeof *vals)))
+    if (!(vals = malloc(l->nimgs * sizeof *vals)) || !(marked = malloc(l->nimgs)))
         goto out;
     for (k = 0; k < l->nitems; k++) {
         struct litem *it = &l->items[k];
@@ -2833,6 +2796,7 @@ int ecu_learn_run(ecu_learn *l)
         for (i = 0; i < l->nimgs; i++) {
             uint64_t q = 0;
             int h;
+            marked[i] = 0;
             if (it->pub.from_table) { /* where it was found, else where its marker first is */
                 const uint8_t *m;
                 q = it->pos[i] = it->pub.f.table_offset;
@@ -2842,6 +2806,7 @@ int ecu_learn_run(ecu_learn *l)
                     if (!(m = ecu__memfind(l->imgs[i].p, l->imgs[i].n, it->mark, 8)))
                         break;
                     q = it->pos[i] = (uint64_t)(m - l->imgs[i].p);
+                    marked[i] = 1;
                     if ((h = finding_holds(it, l->imgs[i].p, l->imgs[i].n, q, &vals[i])) < 0)
                         goto out;
                 }
@@ -2855,9 +2820,10 @@ int ecu_learn_run(ecu_learn *l)
                 ;
             dist += j == i;
         }
-        /* a table that moves is found by its marker: its first place in every image */
+        /* a table that moves is found by its marker: its first place in every image (where
+           the marker was searched for, it is) */
         for (j = 0; i == l->nimgs && it->pub.moves && j < l->nimgs; j++)
-            if (ecu__memfind(l->imgs[j].p, l->imgs[j].n, it->mark, 8) != l->imgs[j].p + it->pos[j])
+            if (!marked[j] && ecu__memfind(l->imgs[j].p, l->imgs[j].n, it->mark, 8) != l->imgs[j].p + it->pos[j])
                 i = 0;
         if (i < l->nimgs) {
             it->drop = 1;
@@ -2940,6 +2906,7 @@ int ecu_learn_run(ecu_learn *l)
     rc = ECU_OK;
 out:
     free(vals);
+    free(marked);
     ecu_discover_free(d);
     if (rc != ECU_OK) {
         for (k = 0; k < l->nitems; k++)
@@ -2966,6 +2933,33 @@ static void app(char *buf, size_t size, size_t *at, const char *fmt, ...)
 
 static const char *const learn_form[] = {"plain", "complement", "balance", "selfsum", "crc-target"};
 static const char *const learn_source[] = {"table record", "aligned block", "erased run"};
+
+/* the @p n bytes at @p p in hex */
+static void app_hex(char *buf, size_t size, size_t *at, const uint8_t *p, size_t n)
+{
+    size_t z;
+    for (z = 0; z < n; z++)
+        app(buf, size, at, "%02X", p[z]);
+}
+
+/* a learnt table's records and address lines, the address line's newline not written: where
+   its records lie (at its first record's addresses when it moves), their count and stride (an
+   erased record ending the table with @p stop), their byte order, end convention and base */
+static void app_records(char *buf, size_t size, size_t *at, const struct litem *t, int stop)
+{
+    const ecu_learned *b = &t->pub;
+    if (b->moves) {
+        app(buf, size, at, "  records at ");
+        app_hex(buf, size, at, t->mark, 8);
+    } else {
+        app(buf, size, at, "  records 0x%llX", (unsigned long long)b->f.table_offset);
+    }
+    app(buf, size, at, " count %zu stride %llu%s\n  address u32%s end %s", b->records,
+        (unsigned long long)b->stride, stop ? " stop 0xFFFFFFFF" : "", t->abe ? "be" : "le",
+        b->end_included ? "included" : "excluded");
+    if (b->base)
+        app(buf, size, at, " base 0x%llX", (unsigned long long)b->base);
+}
 
 int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t size, size_t *needed)
 {
@@ -3008,7 +3002,6 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
     for (i = 0, k = 0; i < l->nitems; i++) {
         const struct litem *t = &l->items[i];
         const ecu_learned *b = &t->pub;
-        size_t z;
         if (!b->from_table)
             continue;
         k++;
@@ -3030,17 +3023,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
             b->moves ? "; it lies at different offsets: found by its first record's addresses" : "");
         app(buf, size, &at, "table \"t%zu-0x%llX\"\n  %s\n", k, (unsigned long long)b->f.table_offset,
             b->f.algorithm);
-        if (b->moves) {
-            app(buf, size, &at, "  records at ");
-            for (z = 0; z < 8; z++)
-                app(buf, size, &at, "%02X", t->mark[z]);
-        } else {
-            app(buf, size, &at, "  records 0x%llX", (unsigned long long)b->f.table_offset);
-        }
-        app(buf, size, &at, " count %zu stride %llu stop 0xFFFFFFFF\n  address u32%s end %s", b->records,
-            (unsigned long long)b->stride, t->abe ? "be" : "le", b->end_included ? "included" : "excluded");
-        if (b->base)
-            app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+        app_records(buf, size, &at, t, 1);
         if (slot_ends_range(&b->f)) /* the compensation word ends each range */
             app(buf, size, &at, "\n  store end-%u u%u%s\n", b->f.store_bytes, b->f.store_bytes * 8,
                 b->f.store_big_endian ? "be" : "le");
@@ -3050,8 +3033,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
                 b->f.store_big_endian ? "be" : "le", b->f.form == ECU_DISCOVER_COMPLEMENT ? " complement" : "");
         if (t->ndis) {
             app(buf, size, &at, "  disabled ");
-            for (z = 0; z < t->ndis; z++)
-                app(buf, size, &at, "%02X", t->dis[z]);
+            app_hex(buf, size, &at, t->dis, t->ndis);
             app(buf, size, &at, "\n");
         }
         written++;
@@ -3059,7 +3041,6 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
     for (i = 0; i < l->nitems; i++) {
         const ecu_learned *b = &l->items[i].pub;
         char bname[32], text[512];
-        size_t z;
         if (b->from_table)
             continue;
         if (b->union_table) {
@@ -3074,17 +3055,7 @@ int ecu_learn_layout(const ecu_learn *l, const char *name, char *buf, size_t siz
                 b->moves ? "; the records lie at different offsets: found by the first one's addresses" : "");
             snprintf(bname, sizeof bname, "u%zu-0x%llX", i + 1, (unsigned long long)b->f.table_offset);
             app(buf, size, &at, "table \"%s\"\n  %s\n", bname, b->f.algorithm);
-            if (b->moves) {
-                app(buf, size, &at, "  records at ");
-                for (z = 0; z < 8; z++)
-                    app(buf, size, &at, "%02X", l->items[i].mark[z]);
-            } else {
-                app(buf, size, &at, "  records 0x%llX", (unsigned long long)b->f.table_offset);
-            }
-            app(buf, size, &at, " count %zu stride 8\n  address u32%s end %s", b->records,
-                l->items[i].abe ? "be" : "le", b->end_included ? "included" : "excluded");
-            if (b->base)
-                app(buf, size, &at, " base 0x%llX", (unsigned long long)b->base);
+            app_records(buf, size, &at, &l->items[i], 0);
             app(buf, size, &at, "\n  union\n");
             if (l->items[i].count_word) /* the image's own count must be the one learnt */
                 app(buf, size, &at, "  counted 0x%llX u16%s\n", (unsigned long long)(b->f.table_offset - 2),

@@ -88,3 +88,16 @@ void ecu__vec_free(struct ecu_vec *v)
     v->bytes = 0;
     v->mapped = 0;
 }
+
+void *ecu__grow(void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t c;
+    void *q;
+    if (n < *cap)
+        return p;
+    c = *cap ? 2 * *cap : first;
+    if (c <= *cap || c > SIZE_MAX / size || !(q = realloc(p, c * size)))
+        return NULL;
+    *cap = c;
+    return q;
+}

@@ -21,4 +21,10 @@ int ecu__vec_reserve(struct ecu_vec *v, size_t need);
 /* Releases the array; safe on a zeroed one. */
 void ecu__vec_free(struct ecu_vec *v);
 
+/* Room for one more after the @p n elements of @p size bytes at @p p, of which *@p cap fit (the
+   capacity doubled, or @p first elements when it is 0): the array, moved or not, or NULL when
+   out of memory (@p p and *@p cap unchanged). For the small typed arrays that grow an element
+   at a time. */
+void *ecu__grow(void *p, size_t n, size_t *cap, size_t size, size_t first);
+
 #endif
