@@ -168,6 +168,24 @@ static ecu_verdict verdict_on(ecu_csum *cs, const uint8_t *p, size_t n)
     return ecu_csum_verdict(cs);
 }
 
+/* the verdict of @p cs on @p p with its byte at @p at xor @p bit (then put back) */
+static ecu_verdict verdict_flipped(ecu_csum *cs, uint8_t *p, size_t n, size_t at, uint8_t bit)
+{
+    ecu_verdict v;
+    p[at] ^= bit;
+    v = verdict_on(cs, p, n);
+    p[at] ^= bit;
+    return v;
+}
+
+/* @p cs, with the learnt layout @p text, verifies @p p; else the test fails with the evidence
+   and the layout */
+static void assert_verifies(ecu_csum *cs, const uint8_t *p, size_t n, const char *text)
+{
+    if (verdict_on(cs, p, n) != ECU_VERDICT_OK)
+        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
+}
+
 /* the finding with this algorithm (prefix) and slot, or NULL */
 static const ecu_finding *find(const ecu_discover *d, const char *alg, uint64_t slot)
 {
@@ -718,15 +736,11 @@ static void test_learn(void **state)
     assert_int_equal(ecu_learn_layout(l, "syn", text, need, NULL), ECU_OK);
     assert_non_null(strstr(text, "table "));
     assert_non_null(strstr(text, "records 0x8000 count 2 stride 16 stop 0xFFFFFFFF"));
-    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    set_learnt(cs, lay, text);
     /* the fourth image, not learnt from, verifies (its second record's range differs) */
     assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_OK);
-    img[3][0x100] ^= 1;
-    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
-    img[3][0x100] ^= 1;
-    img[3][0x5800] ^= 1;
-    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[3], 0x10000, 0x100, 1), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[3], 0x10000, 0x5800, 1), ECU_VERDICT_BAD);
     free(text);
     /* a block planted in only two of three images is not kept */
     ecu_learn_free(l);
@@ -825,8 +839,7 @@ static void test_learn_moving_table(void **state)
     assert_non_null(strstr(text, marker));
     assert_non_null(strstr(text, "records at "));
     assert_non_null(strstr(text, " count 12 stride 16 stop 0xFFFFFFFF"));
-    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    set_learnt(cs, lay, text);
     /* the fourth image: elsewhere again, all 12 records */
     assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
     assert_int_equal(ecu_csum_block_count(cs), 12);
@@ -838,15 +851,10 @@ static void test_learn_moving_table(void **state)
     assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
     img[4][at[4] + 16 * 5] = 0xFF;
     /* a byte of a range flipped, a record's address flipped */
-    img[3][0x3000] ^= 1;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
-    img[3][0x3000] ^= 1;
-    img[3][at[3] + 16 * 7 + 1] ^= 0x40;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
-    img[3][at[3] + 16 * 7 + 1] ^= 0x40;
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, 0x3000, 1), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, at[3] + 16 * 7 + 1, 0x40), ECU_VERDICT_BAD);
     /* the marker gone: the table is not found, bad */
-    img[3][at[3] + 1] ^= 0x01;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, at[3] + 1, 0x01), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 5; i++)
         free(img[i]);
@@ -910,21 +918,15 @@ static void test_learn_disabled_records(void **state)
     text = learnt_layout(l);
     assert_non_null(strstr(text, "records 0x3FB80 count 8 stride 12 stop 0xFFFFFFFF"));
     assert_non_null(strstr(text, "disabled 00000000000000005AA5A55A"));
-    assert_int_equal(ecu_layout_parse(lay, text, strlen(text)), ECU_OK);
-    assert_int_equal(ecu_csum_set_layout(cs, lay), ECU_OK);
+    set_learnt(cs, lay, text);
     for (i = 3; i < 5; i++) {
         assert_int_equal(verdict_on(cs, img[i], N256K), ECU_VERDICT_OK);
         assert_int_equal(ecu_csum_block_count(cs), 8);
     }
     /* a disabled record's value changed; a disabled record's address changed; an active range */
-    img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
-    img[4][0x3FB80 + 12 * 3 + 11] ^= 1;
-    img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
-    img[4][0x3FB80 + 12 * 3 + 2] ^= 1;
-    img[4][0x4000 + 0x10] ^= 1;
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[4], N256K, 0x3FB80 + 12 * 3 + 11, 1), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[4], N256K, 0x3FB80 + 12 * 3 + 2, 1), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[4], N256K, 0x4000 + 0x10, 1), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 5; i++)
         free(img[i]);
@@ -1091,13 +1093,10 @@ static void test_learn_union(void **state)
     assert_non_null(strstr(text, "records at 00408000FF7F8000 count 2 stride 8"));
     assert_non_null(strstr(text, "  union\n  store end-0x20 u32le complement"));
     set_learnt(cs, lay, text);
-    if (verdict_on(cs, img[3], N256K) != ECU_VERDICT_OK)
-        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
-    img[3][0x25000] ^= 1;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
-    img[3][0x25000] ^= 1;
-    img[3][0x3FFE0] ^= 1; /* past the fourth image's ranges: not covered */
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
+    assert_verifies(cs, img[3], N256K, text);
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, 0x25000, 1), ECU_VERDICT_BAD);
+    /* past the fourth image's ranges: not covered */
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, 0x3FFE0, 1), ECU_VERDICT_OK);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1304,10 +1303,9 @@ static void test_learn_crc_target(void **state)
                                  "xorout 0xFFFFFFFF target 0xCAFEAFFE"));
     assert_non_null(strstr(text, "store end-4 u32le"));
     set_learnt(cs, lay, text);
-    if (verdict_on(cs, img[3], 0x10000) != ECU_VERDICT_OK)
-        fail_msg("held-out image does not verify:\n%s", text);
-    img[3][0x7123] ^= 0x08; /* in the third record's range */
-    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
+    assert_verifies(cs, img[3], 0x10000, text); /* the held-out image */
+    /* in the third record's range */
+    assert_int_equal(verdict_flipped(cs, img[3], 0x10000, 0x7123, 0x08), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1354,10 +1352,9 @@ static void test_learn_selfsum_table(void **state)
     assert_non_null(strstr(text, "selfsum u32be target 0x5AA5A55A"));
     assert_non_null(strstr(text, "store end-4 u32be"));
     set_learnt(cs, lay, text);
-    if (verdict_on(cs, img[3], 0x10000) != ECU_VERDICT_OK)
-        fail_msg("held-out image does not verify:\n%s", text);
-    img[3][0x9100] ^= 0x10; /* in the third record's range */
-    assert_int_equal(verdict_on(cs, img[3], 0x10000), ECU_VERDICT_BAD);
+    assert_verifies(cs, img[3], 0x10000, text); /* the held-out image */
+    /* in the third record's range */
+    assert_int_equal(verdict_flipped(cs, img[3], 0x10000, 0x9100, 0x10), ECU_VERDICT_BAD);
     free(text);
     for (i = 0; i < 4; i++)
         free(img[i]);
@@ -1469,14 +1466,9 @@ static void test_learn_counted_crc(void **state)
     assert_non_null(strstr(text, "  union\n  counted 0x3F004 u16le\n  store 0x3F000 u32le\n"));
     set_learnt(cs, lay, text);
     /* a fifth image verifies; a byte of each table's last range flipped is bad */
-    if (verdict_on(cs, img[4], N256K) != ECU_VERDICT_OK)
-        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
-    img[4][0x39000] ^= 0x80;
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
-    img[4][0x39000] ^= 0x80;
-    img[4][0x2E000] ^= 0x01;
-    assert_int_equal(verdict_on(cs, img[4], N256K), ECU_VERDICT_BAD);
-    img[4][0x2E000] ^= 0x01;
+    assert_verifies(cs, img[4], N256K, text);
+    assert_int_equal(verdict_flipped(cs, img[4], N256K, 0x39000, 0x80), ECU_VERDICT_BAD);
+    assert_int_equal(verdict_flipped(cs, img[4], N256K, 0x2E000, 0x01), ECU_VERDICT_BAD);
     /* another count: that table is one bad block (its records would be read wrong), the
        other still verified */
     put(img[4], 0x12002, 2, 2, 0);
@@ -1560,13 +1552,10 @@ static void test_learn_far_sum(void **state)
     assert_non_null(strstr(text, "  records 0x8100 count 2 stride 8\n  address u32le end excluded\n"
                                  "  union\n  store 0x3C010 u32le\n"));
     set_learnt(cs, lay, text);
-    if (verdict_on(cs, img[3], N256K) != ECU_VERDICT_OK)
-        fail_msg("%s\n%s", ecu_csum_evidence(cs), text);
-    img[3][0x37FFF] ^= 0x04;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_BAD);
-    img[3][0x38000] ^= 0x04; /* past the end (excluded): not covered */
-    img[3][0x37FFF] ^= 0x04;
-    assert_int_equal(verdict_on(cs, img[3], N256K), ECU_VERDICT_OK);
+    assert_verifies(cs, img[3], N256K, text);
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, 0x37FFF, 0x04), ECU_VERDICT_BAD);
+    /* past the end (excluded): not covered */
+    assert_int_equal(verdict_flipped(cs, img[3], N256K, 0x38000, 0x04), ECU_VERDICT_OK);
     free(text);
     ecu_learn_free(l);
     /* one image with its value elsewhere: not learnt */
