@@ -1539,6 +1539,12 @@ int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
         return ECU_ERR_INVALID;
     st = types[f->store_bytes == 4][f->store_big_endian != 0];
     switch (f->form) {
+    case ECU_DISCOVER_SELFSUM: /* a 32-bit word, the last of the range, makes the sum */
+    case ECU_DISCOVER_CRC_TARGET: /* the compensation word ends the range */
+        if ((f->form == ECU_DISCOVER_SELFSUM ? f->word_bytes : f->store_bytes) != 4 || f->acc_bits != 32)
+            return ECU_ERR_INVALID;
+        /* written as a plain block of one range */
+        /* fall through */
     case ECU_DISCOVER_PLAIN:
     case ECU_DISCOVER_COMPLEMENT: {
         size_t at;
@@ -1559,20 +1565,6 @@ int ecu_discover_layout_block(const ecu_finding *f, const char *name, char *buf,
         }
         break;
     }
-    case ECU_DISCOVER_SELFSUM:
-        if (f->word_bytes != 4 || f->acc_bits != 32)
-            return ECU_ERR_INVALID;
-        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s\n", name,
-                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
-                     (unsigned long long)f->store_offset, st);
-        break;
-    case ECU_DISCOVER_CRC_TARGET: /* the compensation word ends the range */
-        if (f->store_bytes != 4 || f->acc_bits != 32)
-            return ECU_ERR_INVALID;
-        n = snprintf(buf, size, "block \"%s\"\n  %s\n  range 0x%llX 0x%llX\n  store 0x%llX %s\n", name,
-                     f->algorithm, (unsigned long long)f->start, (unsigned long long)f->end,
-                     (unsigned long long)f->store_offset, st);
-        break;
     case ECU_DISCOVER_BALANCE:
         if (f->word_bytes != 4 || f->acc_bits != 32 || f->store_big_endian != f->word_big_endian)
             return ECU_ERR_INVALID;
