@@ -156,6 +156,31 @@ static void no_range(struct blk *b)
     b->nranges = 1;
 }
 
+/* What the record of a table at an offset is (read_record). */
+enum { REC_OK, REC_STOP, REC_BAD };
+
+/* The record of table @p t at @p q: REC_OK with its range [*s, *e) (the base taken off, the
+   end convention applied); REC_STOP when @p may_stop and its start address is the table's stop
+   value; REC_BAD when it does not read as a range (it lies past the end of the image, or its
+   end is not after its start). */
+static int read_record(const struct ltable *t, const uint8_t *d, size_t n, uint64_t q, int may_stop,
+                       uint64_t *s, uint64_t *e)
+{
+    uint64_t a, b;
+    if (q > n || n - q < 2 * (uint64_t)t->abytes)
+        return REC_BAD;
+    a = ecu__rdn(d + q, t->abytes, t->abe);
+    b = ecu__rdn(d + q + t->abytes, t->abytes, t->abe);
+    if (may_stop && t->has_stop && a == t->stop)
+        return REC_STOP;
+    if (!(a >= t->base && b >= t->base && b - t->base + (uint64_t)t->incl > a - t->base &&
+          b - t->base < UINT64_MAX - 1))
+        return REC_BAD;
+    *s = a - t->base;
+    *e = b - t->base + (uint64_t)t->incl;
+    return REC_OK;
+}
+
 /* table @p t as one bad block NAME[@p why], none of its records read (its marker missing,
    its count word another) */
 static int table_bad(const struct ltable *t, const char *why, struct blk_list *out)
@@ -203,19 +228,14 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
                 int ok = 1;
                 b.nranges = 0;
                 for (r = 0; r < t->count && ok; r++) {
-                    uint64_t q = off + r * t->stride, s, e;
-                    ok = q <= n && n - q >= 2 * (uint64_t)t->abytes;
-                    if (!ok)
-                        break;
-                    s = ecu__rdn(d + q, t->abytes, t->abe);
-                    e = ecu__rdn(d + q + t->abytes, t->abytes, t->abe);
-                    if (t->has_stop && s == t->stop && r > 0)
+                    uint64_t s, e;
+                    int k = read_record(t, d, n, off + r * t->stride, r > 0, &s, &e);
+                    if (k == REC_STOP)
                         break; /* the table ends here */
-                    ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
-                         e - t->base < UINT64_MAX - 1;
+                    ok = k == REC_OK;
                     if (ok) {
-                        b.ranges[b.nranges].start = s - t->base;
-                        b.ranges[b.nranges].end = e - t->base + (uint64_t)t->incl;
+                        b.ranges[b.nranges].start = s;
+                        b.ranges[b.nranges].end = e;
                         b.nranges++;
                     }
                 }
@@ -235,22 +255,16 @@ int ecu__layout_expand(const ecu_layout *l, const uint8_t *d, size_t n, struct b
             for (r = 0; r < t->count; r++) {
                 struct blk b = t->proto;
                 uint64_t q = off + r * t->stride, s = 0, e = 0;
-                int ok = q <= n && n - q >= 2 * (uint64_t)t->abytes, empty;
-                if (ok) {
-                    s = ecu__rdn(d + q, t->abytes, t->abe);
-                    e = ecu__rdn(d + q + t->abytes, t->abytes, t->abe);
-                    if (t->has_stop && s == t->stop)
-                        break; /* the table ends here */
-                    ok = s >= t->base && e >= t->base && e - t->base + (uint64_t)t->incl > s - t->base &&
-                         e - t->base < UINT64_MAX - 1;
-                }
+                int k = read_record(t, d, n, q, 1, &s, &e), ok = k == REC_OK, empty;
+                if (k == REC_STOP)
+                    break; /* the table ends here */
                 empty = t->ndisabled && q <= n && n - q >= t->ndisabled &&
                         memcmp(d + q, t->disabled, t->ndisabled) == 0;
                 /* a record that does not read as a range: a range that ends before it starts, so
                    the block is reported bad (out of bounds), never skipped; a disabled record: an
                    empty range, its value that of no bytes */
-                b.ranges[0].start = ok ? s - t->base : UINT64_MAX;
-                b.ranges[0].end = ok ? e - t->base + (uint64_t)t->incl : 0;
+                b.ranges[0].start = ok ? s : UINT64_MAX;
+                b.ranges[0].end = ok ? e : 0;
                 b.nranges = empty ? 0 : 1;
                 if (t->slot_mode == SLOT_END) {
                     /* end-N (a self-sum or crc-target): the compensation word N bytes before
